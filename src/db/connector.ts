@@ -1,0 +1,39 @@
+/**
+ * The one IO seam between our SQL and a DuckDB engine (after mosaic's Connector).
+ * Implemented for duckdb-wasm (browser worker and Node tests) and for native DuckDB
+ * (@duckdb/node-api, the CLI). Everything that loads or aggregates data is written
+ * against this interface so the same SQL and the same tests run on both engines.
+ */
+export type SqlParam = string | number | boolean | bigint | null;
+
+export interface Connector {
+  /** Engine name for messages and test titles: 'duckdb-wasm' or 'duckdb-native'. */
+  readonly engine: string;
+  /**
+   * Run one statement with positional parameters ($1, $2, ...) bound as values, and return
+   * its rows as plain objects. For small results only (reports, summaries): big results
+   * use `queryArrow`. BIGINT/HUGEINT values come back as bigint.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+  /** Run one statement and return its result as Arrow IPC stream bytes (transferable). */
+  queryArrow(sql: string, params?: readonly SqlParam[]): Promise<Uint8Array>;
+  /** Run statements that return nothing (DDL, SET, INSERT ... SELECT). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Make `bytes` readable from SQL under the virtual file name `name` (e.g. in
+   * `read_csv($1)`). The native engine writes them to a private temporary file.
+   */
+  registerFile(name: string, bytes: Uint8Array): Promise<void>;
+  /** Forget a registered file. */
+  dropFile(name: string): Promise<void>;
+  /** Create table `table` from an Arrow IPC stream (cross-version safe, unlike Table objects). */
+  insertArrowIPC(table: string, ipc: Uint8Array): Promise<void>;
+  /** Interrupt the running statement, if any (cancellation). */
+  interrupt(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Quote an SQL identifier: identifiers come from users' files and are never trusted. */
+export function quoteIdent(name: string): string {
+  return '"' + name.replaceAll('"', '""') + '"';
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+export default defineConfig({
+  plugins: [svelte()],
+  // Workers are ES modules: they import comlink, h3-js and duckdb-wasm's async API.
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm', 'highs'] },
+  test: {
+    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/unit/**/*.test.ts', 'data/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    // DuckDB's Node builds write an extension cache under $HOME/.duckdb: keep it out of the real home.
+    env: { HOME: '.duckdb-home' },
+  },
+});
