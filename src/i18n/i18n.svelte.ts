@@ -1,0 +1,55 @@
+/**
+ * The UI's language. Every visible string goes through `t`, so switching the locale
+ * re-renders all text. The default follows the browser language; a user's choice persists.
+ */
+import { en, type MessageKey } from './en.ts';
+import { zhCN } from './zh-CN.ts';
+
+export type Locale = 'zh-CN' | 'en';
+export type { MessageKey };
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const STORAGE_KEY = 'bp.locale';
+
+/** zh, zh-CN, zh-TW ... → zh-CN; anything else → en. */
+export function localeFromLanguages(languages: readonly string[]): Locale {
+  return languages.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
+}
+
+function initialLocale(): Locale {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return typeof navigator !== 'undefined' ? localeFromLanguages(navigator.languages ?? [navigator.language]) : 'en';
+}
+
+export const i18n = $state({ locale: initialLocale() as Locale });
+
+export function setLocale(locale: Locale): void {
+  i18n.locale = locale;
+  localStorage.setItem(STORAGE_KEY, locale);
+  document.documentElement.lang = locale;
+}
+
+/** Fill `{name}` placeholders; values are plain text and are rendered as text by Svelte. */
+export function format(template: string, params?: Record<string, string | number>): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/** Translate a key in the current locale. Reading `i18n.locale` makes callers reactive. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  return format(dictionaries[i18n.locale][key] ?? en[key], params);
+}
+
+/** Pick the right text from a `{ 'zh-CN': ..., en: ... }` record that came with data. */
+export function localized(text: Partial<Record<Locale, string>> | string | undefined): string {
+  if (text === undefined) return '';
+  if (typeof text === 'string') return text;
+  return text[i18n.locale] ?? text.en ?? text['zh-CN'] ?? '';
+}
+
+/** Numbers in the user's locale. */
+export function formatNumber(x: number, maxFractionDigits = 2): string {
+  if (!Number.isFinite(x)) return '—';
+  return new Intl.NumberFormat(i18n.locale, { maximumFractionDigits: maxFractionDigits }).format(x);
+}
