@@ -11,9 +11,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadShanghai, type AreaCollection } from './boundaries.ts';
+import { prepareArea } from './geo.ts';
+import { generateSites, sitesToCsv } from './sites.ts';
 
 /** The one seed of the demo. Each part derives its own stream from it (see seedFor). */
-export const SEED = 20250101;
+export const SEED = 310000; // Shanghai's administrative code
 
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'demo');
 
@@ -32,6 +34,8 @@ function write(name: string, data: string | Uint8Array): void {
 function main(): void {
   const areas = loadShanghai();
   write('areas.geojson', areasToText(areas));
+  const prepared = areas.features.map((f) => prepareArea(f.properties.area_id, f.geometry));
+  write('sites.csv', sitesToCsv(generateSites(prepared, SEED)));
 }
 
 main();

@@ -3,8 +3,7 @@
  * test with a bbox prefilter. Kept here (not in src/core) because only the generator and
  * its test need them.
  */
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { EARTH_RADIUS_M } from '../src/core/haversine.ts';
 
 const RAD = Math.PI / 180;
@@ -58,25 +57,61 @@ export function geometryBBox(geom: Polygon | MultiPolygon): BBox {
   return b;
 }
 
-/** An area prepared for many point-in-polygon tests (the bbox rejects most misses cheaply). */
+/**
+ * An area prepared for many point-in-polygon tests: rings flattened into typed arrays and
+ * a bbox that rejects most misses cheaply. Hand-rolled ray casting because the generator
+ * tests millions of points; the test checks its output with @turf/boolean-point-in-polygon.
+ */
 export interface PreparedArea {
   id: string;
   bbox: BBox;
-  feature: Feature<Polygon | MultiPolygon>;
+  /** per polygon, per ring: interleaved lon, lat (closed). */
+  polys: Float64Array[][];
 }
 
-export function prepareArea(id: string, feature: Feature<Polygon | MultiPolygon>): PreparedArea {
-  return { id, bbox: geometryBBox(feature.geometry), feature };
+export function prepareArea(id: string, geom: Polygon | MultiPolygon): PreparedArea {
+  const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
+  return {
+    id,
+    bbox: geometryBBox(geom),
+    polys: polys.map((rings) => rings.map((r) => Float64Array.from(r.flat()))),
+  };
+}
+
+function inRing(xy: Float64Array, lon: number, lat: number): boolean {
+  let inside = false;
+  const n = xy.length / 2;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const xi = xy[2 * i];
+    const yi = xy[2 * i + 1];
+    const xj = xy[2 * j];
+    const yj = xy[2 * j + 1];
+    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
 }
 
 export function inArea(a: PreparedArea, lon: number, lat: number): boolean {
   const b = a.bbox;
   if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) return false;
-  return booleanPointInPolygon([lon, lat], a.feature);
+  for (const rings of a.polys) {
+    if (!inRing(rings[0], lon, lat)) continue;
+    let inHole = false;
+    for (let h = 1; h < rings.length && !inHole; h++) inHole = inRing(rings[h], lon, lat);
+    if (!inHole) return true;
+  }
+  return false;
 }
 
 /** id of the first area containing the point, or undefined. */
 export function areaOf(areas: PreparedArea[], lon: number, lat: number): string | undefined {
   for (const a of areas) if (inArea(a, lon, lat)) return a.id;
   return undefined;
+}
+
+const M_PER_DEG_LAT = 111_195; // π·R/180 with R = 6,371,008.8 m
+
+/** Offset a point by (eastM, northM) metres — a local flat approximation, fine below ~50 km. */
+export function offsetM(lon: number, lat: number, eastM: number, northM: number): [number, number] {
+  return [lon + eastM / (M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180)), lat + northM / M_PER_DEG_LAT];
 }
