@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadShanghai, type AreaCollection } from './boundaries.ts';
 import { prepareArea } from './geo.ts';
+import { generateIndicators, indicatorsToCsv } from './indicators.ts';
 import { generateSites, sitesToCsv } from './sites.ts';
 
 /** The one seed of the demo. Each part derives its own stream from it (see seedFor). */
@@ -36,6 +37,8 @@ function main(): void {
   write('areas.geojson', areasToText(areas));
   const prepared = areas.features.map((f) => prepareArea(f.properties.area_id, f.geometry));
   write('sites.csv', sitesToCsv(generateSites(prepared, SEED)));
+  const indicators = generateIndicators(SEED);
+  write('indicators.csv', indicatorsToCsv(indicators));
 }
 
 main();
