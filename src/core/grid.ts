@@ -1,0 +1,323 @@
+/**
+ * H3 study grid (DESIGN.md § Grid): the study cells of a set of areas at one resolution,
+ * fast conversion between h3-js strings and UBIGINT-compatible `bigint`s, assignment of
+ * points to cells, lookup of a cell's study-cell index, cell centres and neighbour lists.
+ *
+ * Cells are stored as UBIGINT (`BigInt('0x' + h3)`) because building JS strings for 1M
+ * customers is slow (DESIGN.md, engineering facts). Inside this module a cell of a known
+ * resolution is handled as a plain `number` *key*: the low 52 bits of an H3 cell index
+ * (7 bits of base cell + 15 × 3 bits of digits) fit a double exactly, and the high 12 bits
+ * (mode, reserved bits, resolution) are the same for every cell of one resolution. So a
+ * `Map<number, number>` replaces a `Map<bigint, …>` and no BigInt is ever allocated on a
+ * hot path. BigUint64Arrays are read as pairs of little-endian uint32 halves.
+ */
+import type { MultiPolygon, Polygon } from 'geojson';
+import { cellToLatLng, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+
+/** An area of the study: only its geometry matters here; `areaIndex` refers to the array order. */
+export interface GridArea {
+  geometry: Polygon | MultiPolygon;
+}
+
+/** The study cells of one resolution, in ascending cell order. */
+export interface StudyGrid {
+  resolution: number;
+  /** Cells as UBIGINT values, ascending. */
+  cells: BigUint64Array;
+  /** The same cells as h3-js strings. */
+  h3: string[];
+  /** For each cell, the index (in the input array) of the area that owns it: the first area, in file order, whose polygon produced it. */
+  areaIndex: Int32Array;
+  /** For each area, its number of study cells (0 when the area is smaller than a cell). */
+  areaCellCount: Int32Array;
+  /** Lookup from a cell key to its position in `cells`; use {@link locateCells} / {@link studyCellIndexOf}. */
+  readonly keyToIndex: Map<number, number>;
+}
+
+/** Compressed sparse rows: the neighbours of cell i are `indices[offsets[i] .. offsets[i + 1])`. */
+export interface Neighbours {
+  offsets: Int32Array;
+  indices: Int32Array;
+}
+
+const TWO32 = 4294967296;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+// Bits 52..63 of a cell index: reserved bit, mode 1 (cell), reserved bits 0, resolution.
+const cellHeader = (resolution: number): number => (1 << 7) | resolution;
+
+function assertResolution(resolution: number): void {
+  if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) {
+    throw new RangeError(`H3 resolution must be an integer from 0 to 15, got ${resolution}`);
+  }
+}
+
+/** h3-js string → UBIGINT-compatible bigint. */
+export function h3ToBigint(cell: string): bigint {
+  return BigInt('0x' + cell);
+}
+
+/** UBIGINT bigint → h3-js string (lower-case hex, as h3-js writes it). */
+export function bigintToH3(cell: bigint): string {
+  return cell.toString(16);
+}
+
+function hexDigit(c: number): number {
+  // '0'..'9' = 48..57, 'a'..'f' = 97..102, 'A'..'F' = 65..70
+  return c <= 57 ? c - 48 : (c | 32) - 87;
+}
+
+/** Writes the hex string `s` (≤ 16 digits) as two uint32 halves into u32[2i], u32[2i+1]. */
+function writeHex(u32: Uint32Array, i: number, s: string): void {
+  const n = s.length;
+  const split = n > 8 ? n - 8 : 0;
+  let hi = 0;
+  let lo = 0;
+  for (let k = 0; k < split; k++) hi = hi * 16 + hexDigit(s.charCodeAt(k));
+  for (let k = split; k < n; k++) lo = lo * 16 + hexDigit(s.charCodeAt(k));
+  u32[2 * i] = lo;
+  u32[2 * i + 1] = hi;
+}
+
+function u32View(a: BigUint64Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+}
+
+/** h3-js strings → BigUint64Array (about 80 ns per cell, no BigInt allocated). */
+export function h3ToUbigintArray(cells: readonly string[]): BigUint64Array {
+  const out = new BigUint64Array(cells.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < cells.length; i++) out[i] = BigInt('0x' + cells[i]);
+    return out;
+  }
+  const u32 = u32View(out);
+  for (let i = 0; i < cells.length; i++) writeHex(u32, i, cells[i]);
+  return out;
+}
+
+/** BigUint64Array → h3-js strings. */
+export function ubigintToH3Array(cells: BigUint64Array): string[] {
+  const out: string[] = new Array(cells.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < cells.length; i++) out[i] = cells[i].toString(16);
+    return out;
+  }
+  const u32 = u32View(cells);
+  for (let i = 0; i < cells.length; i++) {
+    const lo = u32[2 * i];
+    const hi = u32[2 * i + 1];
+    out[i] = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
+  }
+  return out;
+}
+
+/** The 52-bit key of an h3 string, or NaN when the string is not a cell of `resolution`. */
+function keyOfH3(s: string, header: number): number {
+  const n = s.length;
+  if (n !== 15) return NaN; // every cell index has its top bits 0000 1xxx: 15 hex digits
+  let hi = 0;
+  let lo = 0;
+  for (let k = 0; k < 7; k++) hi = hi * 16 + hexDigit(s.charCodeAt(k));
+  for (let k = 7; k < 15; k++) lo = lo * 16 + hexDigit(s.charCodeAt(k));
+  if (hi >>> 20 !== header) return NaN;
+  return (hi & 0xfffff) * TWO32 + lo;
+}
+
+/**
+ * Assigns points to H3 cells: `latLngToCell(lat, lon, resolution)` as UBIGINT.
+ * A point with a non-finite coordinate gets 0 (H3_NULL), which no study grid contains.
+ * `start`/`end` (default the whole array) let a caller split the work across workers;
+ * only `out[start..end)` is written.
+ */
+export function assignCells(
+  lon: ArrayLike<number>,
+  lat: ArrayLike<number>,
+  resolution: number,
+  out?: BigUint64Array,
+  start?: number,
+  end?: number,
+): BigUint64Array {
+  assertResolution(resolution);
+  if (lon.length !== lat.length) throw new RangeError(`lon and lat differ in length (${lon.length} vs ${lat.length})`);
+  const result = out ?? new BigUint64Array(lon.length);
+  const from = start ?? 0;
+  const to = end ?? lon.length;
+  if (!LITTLE_ENDIAN) {
+    for (let i = from; i < to; i++) {
+      const x = lon[i];
+      const y = lat[i];
+      result[i] = Number.isFinite(x) && Number.isFinite(y) ? BigInt('0x' + latLngToCell(y, x, resolution)) : 0n;
+    }
+    return result;
+  }
+  const u32 = u32View(result);
+  for (let i = from; i < to; i++) {
+    const x = lon[i];
+    const y = lat[i];
+    if (Number.isFinite(x) && Number.isFinite(y)) writeHex(u32, i, latLngToCell(y, x, resolution));
+    else u32[2 * i] = u32[2 * i + 1] = 0;
+  }
+  return result;
+}
+
+function polygonParts(geometry: Polygon | MultiPolygon, areaIndex: number): number[][][][] {
+  if (geometry?.type === 'Polygon') return [geometry.coordinates];
+  if (geometry?.type === 'MultiPolygon') return geometry.coordinates;
+  throw new TypeError(
+    `area ${areaIndex + 1}: geometry must be a Polygon or MultiPolygon, got ${geometry === null ? 'null' : (geometry as { type?: string })?.type}`,
+  );
+}
+
+/**
+ * The study grid of `areas` at `resolution` (default 8): the union over areas of
+ * `polygonToCells` (a cell belongs to a polygon when its centre is inside; holes are
+ * respected; a MultiPolygon is handled part by part). A cell produced by two areas belongs
+ * to the first one in array (file) order.
+ */
+export function buildStudyGrid(areas: readonly GridArea[], resolution?: number): StudyGrid {
+  const res = resolution ?? 8;
+  assertResolution(res);
+  const header = cellHeader(res);
+  const owner = new Map<number, number>();
+  for (let a = 0; a < areas.length; a++) {
+    for (const rings of polygonParts(areas[a].geometry, a)) {
+      if (rings.length === 0 || rings[0].length === 0) continue;
+      for (const cell of polygonToCells(rings, res, true)) {
+        const key = keyOfH3(cell, header);
+        if (!owner.has(key)) owner.set(key, a);
+      }
+    }
+  }
+  const keys = Float64Array.from(owner.keys()).sort();
+  const n = keys.length;
+  const cells = new BigUint64Array(n);
+  const areaIndex = new Int32Array(n);
+  const areaCellCount = new Int32Array(areas.length);
+  const keyToIndex = new Map<number, number>();
+  const hiHeader = header * 0x100000;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i];
+    const a = owner.get(key)!;
+    areaIndex[i] = a;
+    areaCellCount[a]++;
+    keyToIndex.set(key, i);
+    const hi = hiHeader + Math.floor(key / TWO32);
+    const lo = key % TWO32;
+    cells[i] = (BigInt(hi) << 32n) | BigInt(lo);
+  }
+  return { resolution: res, cells, h3: ubigintToH3Array(cells), areaIndex, areaCellCount, keyToIndex };
+}
+
+/** Study-cell index of one h3 string (any resolution), or −1 when it is not a study cell. */
+export function studyCellIndexOf(grid: StudyGrid, cell: string | bigint): number {
+  const s = typeof cell === 'bigint' ? cell.toString(16) : cell;
+  return grid.keyToIndex.get(keyOfH3(s, cellHeader(grid.resolution))) ?? -1;
+}
+
+/** Where each cell falls in the study grid. */
+export interface LocatedCells {
+  /** Study-cell index of each input cell, −1 when outside the study area. */
+  index: Int32Array;
+  /** Number of cells (points) outside the study area, H3_NULL (invalid points) included. */
+  outside: number;
+}
+
+/**
+ * Maps cells (e.g. the customers' cells from {@link assignCells} or a DuckDB GROUP BY) to
+ * study-cell indices. A cell of another resolution is outside.
+ */
+export function locateCells(grid: StudyGrid, cells: BigUint64Array): LocatedCells {
+  const n = cells.length;
+  const index = new Int32Array(n);
+  const header = cellHeader(grid.resolution);
+  const map = grid.keyToIndex;
+  let outside = 0;
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < n; i++) {
+      const j = studyCellIndexOf(grid, cells[i]);
+      index[i] = j;
+      if (j < 0) outside++;
+    }
+    return { index, outside };
+  }
+  const u32 = u32View(cells);
+  for (let i = 0; i < n; i++) {
+    const hi = u32[2 * i + 1];
+    const j = hi >>> 20 === header ? map.get((hi & 0xfffff) * TWO32 + u32[2 * i]) : undefined;
+    if (j === undefined) {
+      index[i] = -1;
+      outside++;
+    } else index[i] = j;
+  }
+  return { index, outside };
+}
+
+/** Cell centres in degrees (WGS84), for distances and map labels. */
+export function cellCentres(grid: StudyGrid): { lon: Float64Array; lat: Float64Array } {
+  const n = grid.h3.length;
+  const lon = new Float64Array(n);
+  const lat = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const [y, x] = cellToLatLng(grid.h3[i]);
+    lon[i] = x;
+    lat[i] = y;
+  }
+  return { lon, lat };
+}
+
+/**
+ * Neighbour lists N_i = study cells j with grid distance ≤ `rings` (default 1) from i, i
+ * itself included, each row ascending. Built with `gridDisk`, which equals
+ * `gridDistance ≤ rings` everywhere except next to the 12 pentagons (none of them is on
+ * land), where gridDisk is the one H3 defines.
+ */
+export function gridNeighbours(grid: StudyGrid, rings?: number): Neighbours {
+  const k = rings ?? 1;
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`rings must be a whole number ≥ 0, got ${k}`);
+  const n = grid.h3.length;
+  const header = cellHeader(grid.resolution);
+  const offsets = new Int32Array(n + 1);
+  let indices = new Int32Array(Math.max(16, n * (1 + 3 * k * (k + 1))));
+  let m = 0;
+  const row: number[] = [];
+  for (let i = 0; i < n; i++) {
+    row.length = 0;
+    for (const c of gridDisk(grid.h3[i], k)) {
+      const j = grid.keyToIndex.get(keyOfH3(c, header));
+      if (j !== undefined) row.push(j);
+    }
+    row.sort((a, b) => a - b);
+    if (m + row.length > indices.length) {
+      const bigger = new Int32Array(indices.length * 2);
+      bigger.set(indices);
+      indices = bigger;
+    }
+    for (const j of row) indices[m++] = j;
+    offsets[i + 1] = m;
+  }
+  return { offsets, indices: indices.slice(0, m) };
+}
+
+/** Neighbour lists without self (for Local Moran's I, whose weights exclude i). */
+export function withoutSelf(nb: Neighbours): Neighbours {
+  const n = nb.offsets.length - 1;
+  const offsets = new Int32Array(n + 1);
+  const indices = new Int32Array(nb.indices.length);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    for (let t = nb.offsets[i]; t < nb.offsets[i + 1]; t++) {
+      const j = nb.indices[t];
+      if (j !== i) indices[m++] = j;
+    }
+    offsets[i + 1] = m;
+  }
+  return { offsets, indices: indices.slice(0, m) };
+}
+
+/** Neighbour lists from plain arrays (tests, fixtures, other grids). */
+export function neighboursFromLists(lists: readonly (readonly number[])[]): Neighbours {
+  const offsets = new Int32Array(lists.length + 1);
+  for (let i = 0; i < lists.length; i++) offsets[i + 1] = offsets[i] + lists[i].length;
+  const indices = new Int32Array(offsets[lists.length]);
+  for (let i = 0; i < lists.length; i++) indices.set(lists[i], offsets[i]);
+  return { offsets, indices };
+}
