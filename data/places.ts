@@ -30,7 +30,7 @@ export const PLACES: Place[] = [
   // 浦东
   { name: '陆家嘴', lon: 121.502, lat: 31.238, sdKm: 0.9, weight: 10, tilt: { affluent: 2.0, sme: 1.3 } },
   { name: '花木', lon: 121.545, lat: 31.215, sdKm: 1.4, weight: 6, tilt: { affluent: 1.3, family: 1.2 } },
-  { name: '张江', lon: 121.595, lat: 31.205, sdKm: 1.5, weight: 7, tilt: { young: 2.2, sme: 1.2 } },
+  { name: '张江', lon: 121.595, lat: 31.205, sdKm: 1.2, weight: 8, tilt: { young: 2.6, sme: 1.2 } },
   { name: '金桥', lon: 121.598, lat: 31.262, sdKm: 1.5, weight: 4, tilt: { family: 1.2 } },
   { name: '前滩', lon: 121.482, lat: 31.162, sdKm: 1.4, weight: 5, tilt: { affluent: 1.4, family: 1.2 } },
   { name: '川沙', lon: 121.705, lat: 31.190, sdKm: 1.3, weight: 3 },
