@@ -187,24 +187,54 @@ export function buildStudyGrid(areas: readonly GridArea[], resolution?: number):
       }
     }
   }
+  return gridFromOwners(owner, res, areas.length);
+}
+
+function gridFromOwners(owner: Map<number, number>, res: number, areaCount: number): StudyGrid {
+  const header = cellHeader(res);
   const keys = Float64Array.from(owner.keys()).sort();
   const n = keys.length;
   const cells = new BigUint64Array(n);
   const areaIndex = new Int32Array(n);
-  const areaCellCount = new Int32Array(areas.length);
+  const areaCellCount = new Int32Array(areaCount);
   const keyToIndex = new Map<number, number>();
   const hiHeader = header * 0x100000;
   for (let i = 0; i < n; i++) {
     const key = keys[i];
     const a = owner.get(key)!;
     areaIndex[i] = a;
-    areaCellCount[a]++;
+    if (a >= 0 && a < areaCount) areaCellCount[a]++;
     keyToIndex.set(key, i);
     const hi = hiHeader + Math.floor(key / TWO32);
     const lo = key % TWO32;
     cells[i] = (BigInt(hi) << 32n) | BigInt(lo);
   }
   return { resolution: res, cells, h3: ubigintToH3Array(cells), areaIndex, areaCellCount, keyToIndex };
+}
+
+/**
+ * A study grid from an explicit list of cells (a saved grid, a test fixture). `areaIndex`
+ * (default all 0) gives each cell's area; duplicates keep their first area. Every cell must
+ * be a cell of `resolution`.
+ */
+export function studyGridFromCells(
+  cells: BigUint64Array | readonly string[],
+  resolution: number,
+  areaIndex?: ArrayLike<number>,
+): StudyGrid {
+  assertResolution(resolution);
+  const header = cellHeader(resolution);
+  const h3 = cells instanceof BigUint64Array ? ubigintToH3Array(cells) : cells;
+  const owner = new Map<number, number>();
+  let areaCount = 0;
+  for (let i = 0; i < h3.length; i++) {
+    const key = keyOfH3(h3[i], header);
+    if (Number.isNaN(key)) throw new RangeError(`${h3[i]} is not an H3 cell of resolution ${resolution}`);
+    const a = areaIndex?.[i] ?? 0;
+    areaCount = Math.max(areaCount, a + 1);
+    if (!owner.has(key)) owner.set(key, a);
+  }
+  return gridFromOwners(owner, resolution, areaCount);
 }
 
 /** Study-cell index of one h3 string (any resolution), or −1 when it is not a study cell. */
