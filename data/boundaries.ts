@@ -132,3 +132,9 @@ export function loadShanghai(): AreaCollection {
   const require = createRequire(import.meta.url);
   return decodeShanghai(require('echarts/map/json/province/shanghai.json') as EncodedMap);
 }
+
+/** One FeatureCollection, one feature per line: small, and diffs stay readable. */
+export function areasToText(fc: AreaCollection): string {
+  const lines = fc.features.map((f) => JSON.stringify(f));
+  return `{"type":"FeatureCollection","features":[\n${lines.join(',\n')}\n]}\n`;
+}

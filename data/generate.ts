@@ -12,24 +12,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { loadShanghai, type AreaCollection } from './boundaries.ts';
+import { areasToText, loadShanghai } from './boundaries.ts';
 import { generateCustomers } from './customers.ts';
 import { prepareArea, type PreparedArea } from './geo.ts';
 import { generateIndicators, indicatorsToCsv, type IndicatorRow } from './indicators.ts';
 import { manifest } from './manifest.ts';
+import { DEMO_CUSTOMERS, SEED } from './seed.ts';
 import { generateSites, sitesToCsv } from './sites.ts';
 
-/** The one seed of the demo (Shanghai's administrative code). Each part derives its own stream from it. */
-export const SEED = 310000;
-export const DEMO_CUSTOMERS = 200_000;
 
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'demo');
-
-/** One FeatureCollection, one feature per line: small, and diffs stay readable. */
-export function areasToText(fc: AreaCollection): string {
-  const lines = fc.features.map((f) => JSON.stringify(f));
-  return `{"type":"FeatureCollection","features":[\n${lines.join(',\n')}\n]}\n`;
-}
 
 function write(name: string, data: string | Uint8Array): void {
   mkdirSync(OUT_DIR, { recursive: true });
