@@ -84,7 +84,7 @@ export interface RiskResult {
 }
 
 /** Resolve `d:` references and normalise every indicator with every method, once per period. */
-export function prepareRisk(table: IndicatorTable, config: Pick<RiskConfig, 'period' | 'indicators'>): PreparedRisk {
+export function prepareRisk(table: IndicatorTable, config: { period?: string; indicators: readonly Pick<IndicatorSpec, 'column'>[] }): PreparedRisk {
   const periodIndex = config.period === undefined ? table.periods.length - 1 : table.periods.indexOf(config.period);
   if (periodIndex < 0) throw new Error(config.period === undefined ? 'The indicators table has no periods' : `Unknown period '${config.period}'`);
   return prepareRiskAt(table, config.indicators, periodIndex);
@@ -257,7 +257,7 @@ export function computeRiskSeries(table: IndicatorTable, config: ScoreParams): R
 }
 
 /** Prepared scores for every period, so weight changes redo only `scoreRisk` per period. */
-export function prepareRiskSeries(table: IndicatorTable, config: Pick<RiskConfig, 'indicators'>): PreparedRisk[] {
+export function prepareRiskSeries(table: IndicatorTable, config: { indicators: readonly Pick<IndicatorSpec, 'column'>[] }): PreparedRisk[] {
   return table.periods.map((_, p) => prepareRiskAt(table, config.indicators, p));
 }
 

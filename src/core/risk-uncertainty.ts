@@ -20,7 +20,7 @@
  * give identical output.
  */
 import type { Normalization } from './normalize.ts';
-import { mulberry32, randGamma, randInt } from './rng.ts';
+import { mulberry32, randGamma, randInt, type Rng } from './rng.ts';
 import { orientScores, rankDescending, scoreRisk, weightedIndex, type PreparedRisk, type ScoreParams } from './risk-index.ts';
 
 export interface UncertaintyOptions {
@@ -67,6 +67,21 @@ export function quantileSorted(x: ArrayLike<number>, m: number, p: number): numb
   return x[lo] + (h - lo) * (x[hi] - x[lo]);
 }
 
+/**
+ * One Dirichlet(α) draw into `out` (Gamma(α_k, 1) variates scaled to unit sum); α_k = 0 gives
+ * 0. Returns false (and leaves `out` unscaled) if every variate underflowed to 0.
+ */
+export function drawDirichlet(rng: Rng, alpha: ArrayLike<number>, out: Float64Array): boolean {
+  let g = 0;
+  for (let k = 0; k < alpha.length; k++) {
+    out[k] = alpha[k] > 0 ? randGamma(rng, alpha[k]) : 0;
+    g += out[k];
+  }
+  if (!(g > 0)) return false;
+  for (let k = 0; k < alpha.length; k++) out[k] /= g;
+  return true;
+}
+
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
@@ -101,14 +116,8 @@ export async function riskUncertainty(prepared: PreparedRisk, params: ScoreParam
   for (let d = 0; d < draws; d++) {
     const method = methods[randInt(rng, methods.length)];
     methodCounts[method]++;
-    let g = 0;
-    for (let k = 0; k < K; k++) {
-      w[k] = alpha[k] > 0 ? randGamma(rng, alpha[k]) : 0;
-      g += w[k];
-    }
     // Gamma draws underflow to 0 only for tiny α; fall back to the chosen weights then.
-    if (g > 0) for (let k = 0; k < K; k++) w[k] /= g;
-    else for (let k = 0; k < K; k++) w[k] = w0[k];
+    if (!drawDirichlet(rng, alpha, w)) for (let k = 0; k < K; k++) w[k] = w0[k];
     weightedIndex(oriented[method], w, index);
     rankDescending(index, rank, order);
     ranks.set(rank, d * n);

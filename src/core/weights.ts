@@ -137,7 +137,7 @@ export function pcaWeights(columns: readonly ArrayLike<number>[]): PcaWeights {
 export function jacobiEigen(A: readonly ArrayLike<number>[]): { values: number[]; vectors: number[][] } {
   const k = A.length;
   const a = A.map((row) => Array.from(row));
-  const V = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
+  const V: number[][] = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
   let frob = 0;
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) frob += a[i][j] * a[i][j];
   for (let sweep = 0; sweep < 100; sweep++) {
