@@ -1,0 +1,145 @@
+/**
+ * MCLP solved exactly as the MILP of Church & ReVelle (1974), with HiGHS:
+ *
+ *   max  Σ_g W_g·y_g + (demand already covered by existing sites)
+ *   s.t. y_g ≤ Σ_{j covers g} x_j        for every demand group g
+ *        Σ_j x_j ≤ k
+ *        x_a + x_b ≤ 1                  for new sites closer than the minimum spacing
+ *        x_j = 1 for pinned j,  x ∈ {0,1},  0 ≤ y ≤ 1
+ *
+ * y needs no integrality: at an optimum with x integral, y_g = min(1, Σ x) is 0 or 1.
+ * Only demand not covered by existing sites enters, grouped by identical candidate sets
+ * (see groupDemand). The greedy + swap solution is the MIP start, so a time-limited run
+ * is never worse than the heuristic.
+ */
+import type { CoverageProblem } from './coverage.ts';
+import { groupDemand, runMip, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
+import { solveMclpGreedy, type MclpOptions, type MclpResult } from './mclp.ts';
+import { prepareSelection, rankSites } from './site-selection.ts';
+
+export interface MclpExactOptions extends Omit<MclpOptions, 'localSearch'> {
+  /** Wall-clock limit in seconds (default 60). */
+  timeLimitS?: number;
+  /** Seed HiGHS with the greedy + swap solution (default true). */
+  warmStart?: boolean;
+  onProgress?: MipOptions['onProgress'];
+}
+
+export interface MclpExactResult extends MclpResult {
+  status: MipStatus;
+  /** Covered demand of the solution (existing coverage included). */
+  objective: number;
+  /** Proven upper bound on covered demand. */
+  bound: number;
+  /** (bound − objective) / objective as HiGHS reports it; 0 when optimal. */
+  gap: number;
+  timeS: number;
+  model: { columns: number; rows: number; demandGroups: number };
+}
+
+export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: MclpExactOptions): MclpExactResult {
+  const k = options.k;
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
+  const prep = prepareSelection(problem.candidateLon, problem.candidateLat, options);
+  if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
+  const groups = groupDemand(problem, prep.allowed);
+  const pinnedSet = new Set(prep.pinned);
+
+  // Columns: candidates that cover some group (or are pinned), then one y per group.
+  const nCand = problem.candidates.numSites;
+  const useful = new Uint8Array(nCand);
+  for (const j of groups.candidates) useful[j] = 1;
+  for (const j of prep.pinned) useful[j] = 1;
+  const colOf = new Int32Array(nCand).fill(-1);
+  const colCand: number[] = [];
+  for (let j = 0; j < nCand; j++) if (useful[j]) { colOf[j] = colCand.length; colCand.push(j); }
+  const nx = colCand.length;
+  const numCols = nx + groups.count;
+
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  for (let g = 0; g < groups.count; g++) {
+    indices.push(nx + g); values.push(1);
+    for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) { indices.push(colOf[groups.candidates[p]]); values.push(-1); }
+    starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(0);
+  }
+  for (let c = 0; c < nx; c++) { indices.push(c); values.push(1); }
+  starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(k);
+  if (prep.spacing) {
+    for (let c = 0; c < nx; c++) {
+      const a = colCand[c];
+      for (const b of prep.spacing.neighbours(a)) {
+        // Pinned pairs were accepted (with a warning) by the caller's explicit choice.
+        if (b <= a || colOf[b] < 0 || (pinnedSet.has(a) && pinnedSet.has(b))) continue;
+        indices.push(c, colOf[b]); values.push(1, 1);
+        starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(1);
+      }
+    }
+  }
+  const numRows = rowLower.length;
+  const colCost = new Float64Array(numCols);
+  colCost.set(groups.weight, nx);
+  const colLower = new Float64Array(numCols);
+  for (const j of prep.pinned) colLower[colOf[j]] = 1;
+  const colUpper = new Float64Array(numCols).fill(1);
+  const integrality = new Int32Array(numCols);
+  integrality.fill(highs.constants.variableType.integer, 0, nx);
+
+  let start: Float64Array | undefined;
+  let greedyCoveredDemand = NaN;
+  if (options.warmStart ?? true) {
+    const heuristic = solveMclpGreedy(problem, { ...options, onProgress: undefined, localSearch: true });
+    greedyCoveredDemand = heuristic.coveredDemand;
+    start = new Float64Array(numCols);
+    for (const s of heuristic.sites) if (colOf[s.candidate] >= 0) start[colOf[s.candidate]] = 1;
+    for (let g = 0; g < groups.count; g++) {
+      for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
+        if (start[colOf[groups.candidates[p]]] === 1) { start[nx + g] = 1; break; }
+      }
+    }
+  }
+
+  const outcome = runMip(highs, {
+    numCols,
+    numRows,
+    sense: highs.constants.objectiveSense.maximize,
+    offset: problem.existingCoveredDemand,
+    colCost,
+    colLower,
+    colUpper,
+    rowLower,
+    rowUpper,
+    matrix: { format: 'csr', numRows, numCols, starts, indices, values },
+    integrality,
+  }, { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress });
+
+  const chosen: number[] = [];
+  if (outcome.colValue) for (let c = 0; c < nx; c++) if (outcome.colValue[c] > 0.5) chosen.push(colCand[c]);
+  // The MILP is indifferent to sites that add nothing; report only those that add demand (or are pinned).
+  const sites = rankSites(problem, chosen, prep.pinned)
+    .filter((s) => s.marginalDemand > 0 || s.pinned)
+    .map((s, q) => ({ ...s, rank: q + 1 }));
+  const coveredDemand = sites.length ? sites[sites.length - 1].coveredDemand : problem.existingCoveredDemand;
+  const warnings = [...prep.warnings];
+  if (outcome.status !== 'optimal') warnings.push({ code: 'exact_not_optimal', params: { status: outcome.status, gap: outcome.gap } });
+  if (outcome.colValue && chosen.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: chosen.length, k } });
+  return {
+    sites,
+    totalDemand: problem.totalDemand,
+    existingCoveredDemand: problem.existingCoveredDemand,
+    coveredDemand,
+    coveragePct: problem.totalDemand > 0 ? (100 * coveredDemand) / problem.totalDemand : NaN,
+    greedyCoveredDemand,
+    swaps: 0,
+    warnings,
+    status: outcome.status,
+    objective: outcome.objective,
+    bound: outcome.bound,
+    gap: outcome.gap,
+    timeS: outcome.timeS,
+    model: { columns: numCols, rows: numRows, demandGroups: groups.count },
+  };
+}
