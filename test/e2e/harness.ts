@@ -1,0 +1,126 @@
+/**
+ * End-to-end harness: the built app (dist/) served by `vite preview` on loopback, Debian's
+ * Chromium driven by playwright-core. Every request is recorded; any request that leaves
+ * the app's origin is aborted and remembered, so tests can prove the app stays local.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const PORT = Number(process.env.E2E_PORT ?? 4319);
+export const ORIGIN = `http://127.0.0.1:${PORT}`;
+
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+const OUR_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/**
+ * Debian's chromium when installed (CI installs it with a CJK font); otherwise the
+ * npm-shipped @sparticuz/chromium, so `npm test` also works on a fresh machine without apt.
+ */
+export async function chromiumLaunchOptions(): Promise<{ executablePath: string; args: string[] }> {
+  const system = CANDIDATES.find((c) => c && existsSync(c));
+  if (system) return { executablePath: system, args: OUR_ARGS };
+  const { default: sparticuz } = await import('@sparticuz/chromium');
+  return { executablePath: await sparticuz.executablePath(), args: [...sparticuz.args, '--disable-background-networking', '--disable-component-update', '--disable-sync'] };
+}
+
+let server: ChildProcess | null = null;
+
+export async function startServer(): Promise<void> {
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first.');
+  server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(ORIGIN + '/');
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer on ${ORIGIN} within 30 s`);
+}
+
+export function stopServer(): void {
+  server?.kill();
+  server = null;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ headless: true, ...(await chromiumLaunchOptions()) });
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** URLs of requests that tried to leave the app's origin (all were aborted). */
+  external: string[];
+  errors: string[];
+}
+
+export async function openApp(browser: Browser, opts: { path?: string; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Session> {
+  const context = await browser.newContext({
+    locale: opts.locale ?? 'en-US',
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+  });
+  const external: string[] = [];
+  const errors: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(ORIGIN) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    external.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(ORIGIN + (opts.path ?? '/'), { timeout: 30_000 });
+  return { context, page, external, errors };
+}
+
+/** Wait until the demo city is loaded and drawn (dataset name shown, map idle). */
+export async function waitForDemo(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-counts"]') !== null, null, { timeout: 90_000 });
+  await page.waitForFunction(
+    () => {
+      const m = (window as unknown as { __bpMap?: { loaded(): boolean; areTilesLoaded(): boolean } }).__bpMap;
+      return !!m && m.loaded() && m.areTilesLoaded();
+    },
+    null,
+    { timeout: 30_000 },
+  );
+  await page.waitForTimeout(500);
+}
+
+/** Pixel statistics of the map canvas: distinct colours and the share of non-background pixels. */
+export async function canvasStats(page: Page): Promise<{ width: number; height: number; distinctColors: number; stdDev: number }> {
+  return page.evaluate(() => {
+    const src = document.querySelector('[data-testid="map"] canvas') as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const g = c.getContext('2d')!;
+    g.drawImage(src, 0, 0);
+    const { data } = g.getImageData(0, 0, c.width, c.height);
+    const colors = new Set<number>();
+    let sum = 0;
+    let sum2 = 0;
+    const n = data.length / 4;
+    for (let i = 0; i < data.length; i += 4) {
+      colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      const l = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+      sum += l;
+      sum2 += l * l;
+    }
+    return { width: c.width, height: c.height, distinctColors: colors.size, stdDev: Math.sqrt(sum2 / n - (sum / n) ** 2) };
+  });
+}

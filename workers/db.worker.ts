@@ -1,0 +1,41 @@
+import * as Comlink from 'comlink';
+import { DbApi } from './db-api.ts';
+import { openBrowserDuckDB } from './duckdb-browser.ts';
+
+/** Fixed, never-resolving canary address (RFC 2606 `.invalid`): see `probeNetwork`. */
+export const CANARY_URL = 'https://canary.invalid/branch-planner-db-worker';
+
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  const res = await fetch(new URL(path, self.location.origin + import.meta.env.BASE_URL));
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+class BrowserDbApi extends DbApi {
+  /**
+   * The end-to-end test's proof that it sees every request this worker makes: one request
+   * to an address that can never resolve. Nothing is sent but the request line; the app
+   * itself never calls this.
+   */
+  async probeNetwork(): Promise<string> {
+    try {
+      await fetch(CANARY_URL, { mode: 'no-cors', cache: 'no-store' });
+      return 'reached';
+    } catch {
+      return 'blocked';
+    }
+  }
+
+  override async indicatorsArrow(): Promise<Uint8Array> {
+    const bytes = await super.indicatorsArrow();
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  }
+
+  override async sitesArrow(): Promise<Uint8Array> {
+    const bytes = await super.sitesArrow();
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  }
+}
+
+Comlink.expose(new BrowserDbApi(openBrowserDuckDB, fetchBytes));
+export type { BrowserDbApi };
