@@ -22,7 +22,8 @@
  * sums, so integer counts summed in another order are still recognised as equal.
  *
  * Draws: one mulberry32 stream seeded once, cells in index order, partial Fisher–Yates on a
- * pool of the n − 1 other cells (exact sampling without replacement, O(k_i) per draw). The
+ * pool of all n cells in which i itself is skipped (exact sampling without replacement from
+ * the other n − 1, O(k_i) per permutation). The
  * results depend on the seed only, not on how often the caller is given the event loop.
  */
 import { mulberry32 } from './rng.ts';
@@ -80,10 +81,10 @@ export async function conditionalPermutationP(
   }
   const { offsets, indices } = nb;
   const pSim = new Float64Array(n).fill(NaN);
-  // pool[0 .. n−2] holds the other cells while cell i sits at pool[n − 1]; where[c] = position of c.
+  // Partial Fisher–Yates over all n cells; drawing i itself is skipped, which leaves a
+  // uniform sample of the others without tracking where i sits in the pool.
   const pool = new Int32Array(n);
-  const where = new Int32Array(n);
-  for (let c = 0; c < n; c++) pool[c] = where[c] = c;
+  for (let c = 0; c < n; c++) pool[c] = c;
   const m = n - 1;
 
   let lastYield = performance.now();
@@ -100,29 +101,21 @@ export async function conditionalPermutationP(
       }
       if (k > 0 && m > 0) {
         const kk = Math.min(k, m);
-        // move i out of the drawing range
-        const pi = where[i];
-        const last = pool[m];
-        pool[pi] = last;
-        where[last] = pi;
-        pool[m] = i;
-        where[i] = m;
-
         const expected = (kk * (total - x[i])) / m;
         const tol = 1e-9 * (kk * maxAbs + Math.abs(expected) + 1e-300);
         const obsDev = Math.abs(obs - expected) - tol;
         let count = 0;
         for (let p = 0; p < P; p++) {
           let s = 0;
-          for (let t = 0; t < kk; t++) {
-            const r = t + Math.floor(rng() * (m - t));
-            const a = pool[t];
+          for (let t = 0, drawn = 0; drawn < kk; t++) {
+            const r = t + Math.floor(rng() * (n - t));
             const b = pool[r];
+            pool[r] = pool[t];
             pool[t] = b;
-            pool[r] = a;
-            where[b] = t;
-            where[a] = r;
-            s += x[b];
+            if (b !== i) {
+              s += x[b];
+              drawn++;
+            }
           }
           if (folded) {
             if (s >= obs - tol) count++;
