@@ -1,0 +1,92 @@
+/**
+ * The data contract's columns per input kind, and a guess of which source column is which
+ * (exports from core banking, CRM and statistics bureaus rarely use our names). Pure: no IO.
+ */
+import type { InputKind } from './types.ts';
+
+export interface ContractColumns {
+  required: readonly string[];
+  optional: readonly string[];
+}
+
+/** DESIGN.md data contract. */
+export const CONTRACT: Record<InputKind, ContractColumns> = {
+  areas: { required: ['area_id'], optional: ['name', 'name_en'] },
+  indicators: { required: ['area_id', 'period'], optional: ['name', 'name_en'] },
+  customers: {
+    required: ['customer_id', 'lon', 'lat'],
+    optional: ['segment', 'age', 'balance', 'loan_balance', 'default_flag', 'digital_active'],
+  },
+  sites: { required: ['site_id', 'lon', 'lat', 'type', 'owner'], optional: ['name', 'attractiveness'] },
+  candidates: { required: ['site_id', 'lon', 'lat'], optional: ['cost'] },
+};
+
+/**
+ * Accepted names per contract column, best first, compared after `normalizeName`. Generic names
+ * (`id`, `x`, `code`) come last so a specific column wins when a file has both.
+ */
+const SYNONYMS: Record<string, readonly string[]> = {
+  customer_id: ['customer_id', 'customerid', 'cust_id', 'custid', 'client_id', 'clientid', 'customer_no', 'customer_number', 'cust_no', 'cif', '客户号', '客户编号', '客户id', '客户代码', '客户编码', 'id'],
+  site_id: ['site_id', 'siteid', 'branch_id', 'branchid', 'atm_id', 'atmid', 'branch_code', 'site_code', 'candidate_id', '网点编号', '网点id', '网点代码', '网点号', '机构号', '机构编号', '机构代码', '编号', 'id'],
+  area_id: ['area_id', 'areaid', 'area_code', 'areacode', 'adcode', 'district_id', 'district_code', 'region_code', '区划代码', '行政区划代码', '区县代码', '区域代码', '地区代码', '区划编码', 'code', 'id'],
+  lon: ['lon', 'lng', 'long', 'longitude', '经度', 'gps经度', 'x'],
+  lat: ['lat', 'latitude', '纬度', 'gps纬度', 'y'],
+  type: ['type', 'site_type', 'sitetype', 'kind', 'category', '类型', '网点类型', '设备类型'],
+  owner: ['owner', 'bank', 'brand', 'operator', 'institution', '机构', '所属机构', '银行', '所属银行', '归属'],
+  name: ['name', 'site_name', 'branch_name', 'area_name', 'district_name', 'district', '名称', '网点名称', '机构名称', '区名', '区县', '区县名称', '地区名称'],
+  name_en: ['name_en', 'nameen', 'english_name', 'name_english', 'en_name', '英文名', '英文名称'],
+  period: ['period', 'quarter', 'month', 'year', 'date', 'time', '期间', '统计期', '统计期间', '季度', '月份', '年份', '时间'],
+  segment: ['segment', 'customer_segment', 'seg', 'tier', '客户分层', '客群', '分群', '客户类型', '客户分类'],
+  age: ['age', '年龄'],
+  balance: ['balance', 'deposit_balance', 'deposit', 'deposits', 'aum', '余额', '存款余额', '存款', '资产余额'],
+  loan_balance: ['loan_balance', 'loan', 'loans', 'loan_amount', '贷款余额', '贷款'],
+  default_flag: ['default_flag', 'default', 'is_default', 'defaulted', 'npl_flag', '违约', '违约标志', '是否违约'],
+  digital_active: ['digital_active', 'is_digital', 'digital', 'mobile_active', 'app_active', '数字活跃', '手机银行活跃', '是否活跃'],
+  attractiveness: ['attractiveness', 'attraction', 'attractivity', 'weight', '吸引力', '权重'],
+  cost: ['cost', 'capex', 'rent', '成本', '费用'],
+};
+
+/**
+ * Lower case, drop a bracketed suffix (`经度(WGS84)`, `Lon [deg]`), spaces, `_`, `-`, `.`.
+ * So `Customer ID`, `customer-id` and `CUSTOMER_ID` are one name.
+ */
+export function normalizeName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[(（[【].*?[)）\]】]/g, '')
+    .replace(/[\s_\-.]/g, '');
+}
+
+/**
+ * Guess contract column → source column for one file. Exact names win over synonyms, and a
+ * source column is used at most once. Columns with no match are left out (the loader reports
+ * a missing required column; an optional one is simply absent).
+ */
+export function guessMapping(headers: readonly string[], kind: InputKind): Record<string, string> {
+  const contract = [...CONTRACT[kind].required, ...CONTRACT[kind].optional];
+  const normalized = headers.map(normalizeName);
+  const used = new Set<number>();
+  const result: Record<string, string> = {};
+  // Pass 1: exact contract names, so e.g. a real `name` column is not taken by another's synonym.
+  for (const col of contract) {
+    const i = normalized.indexOf(normalizeName(col));
+    if (i !== -1 && !used.has(i)) {
+      result[col] = headers[i];
+      used.add(i);
+    }
+  }
+  // Pass 2: synonyms, best first; required columns before optional ones.
+  for (const col of contract) {
+    if (col in result) continue;
+    for (const syn of SYNONYMS[col] ?? []) {
+      const i = normalized.findIndex((h, j) => h === normalizeName(syn) && !used.has(j));
+      if (i !== -1) {
+        result[col] = headers[i];
+        used.add(i);
+        break;
+      }
+    }
+  }
+  return result;
+}

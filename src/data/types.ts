@@ -1,0 +1,141 @@
+/**
+ * Types of the loading layer shared by the browser DB worker and the CLI (DESIGN.md, data
+ * contract). Plain data only: everything here crosses the worker boundary with structured clone.
+ */
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+
+export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates';
+export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+/** Kinds whose rows are points (they take a CRS and get coordinate checks). */
+export const POINT_KINDS: readonly InputKind[] = ['customers', 'sites', 'candidates'];
+
+/** Coordinate reference system of a file: converted to WGS84 on load. */
+export type Crs = 'wgs84' | 'gcj02' | 'bd09';
+
+export interface LoadInput {
+  kind: InputKind;
+  /** Shown in messages and stored in `rejects.file`; not used to find the file. */
+  fileName: string;
+  /** The file's bytes (CSV, .xlsx, Parquet, or GeoJSON for areas). Not modified. */
+  bytes: Uint8Array;
+  /** Default 'wgs84'. */
+  crs?: Crs;
+  /**
+   * Contract column → source column (CSV/Excel header, Parquet field, GeoJSON property).
+   * Columns not given are guessed with `guessMapping`; pass `{}` entries to see what was used
+   * in `FileReport.mapping`.
+   */
+  mapping?: Partial<Record<string, string>>;
+  /** Excel only: sheet name; default the first sheet. */
+  sheet?: string;
+}
+
+/** Area boundaries as validated and converted to WGS84; `properties.area_id` is a string. */
+export type AreaFeatureCollection = FeatureCollection<Polygon | MultiPolygon, AreaProperties>;
+export interface AreaProperties {
+  area_id: string;
+  name?: string | null;
+  name_en?: string | null;
+  [key: string]: unknown;
+}
+
+export interface LoadOptions {
+  /**
+   * Areas already loaded earlier (the `areas` of a previous LoadReport), used to assign
+   * customers to areas when this load has no areas input. Without them customers loaded alone
+   * get `area_id` NULL and `outsideStudyArea` is not computed.
+   */
+  areas?: AreaFeatureCollection | null;
+}
+
+export type LoadStep = 'read' | 'validate' | 'coordinates' | 'assign-areas' | 'commit' | 'done';
+
+export interface LoadProgress {
+  step: LoadStep;
+  kind?: InputKind;
+  file?: string;
+  /** Overall progress of the whole load, 0..1 (monotonic). */
+  fraction: number;
+}
+
+export interface LoadHooks {
+  onProgress?: (p: LoadProgress) => void;
+  /** Aborting interrupts the running statement; the previous tables stay as they were. */
+  signal?: AbortSignal;
+}
+
+/** Stable reason codes (for counts, filters and translated messages). */
+export type RejectCode =
+  | 'ragged_row'
+  | 'bad_quoting'
+  | 'line_too_long'
+  | 'unreadable_row'
+  | 'empty_required'
+  | 'coord_empty'
+  | 'not_a_number'
+  | 'out_of_range'
+  | 'zero_zero'
+  | 'bad_value'
+  | 'duplicate_id'
+  | 'bad_period'
+  | 'unknown_area'
+  | 'bad_geometry'
+  | 'extra_values';
+
+export interface RejectRow {
+  kind: InputKind;
+  file: string;
+  /**
+   * Physical line in the file, header = line 1 (CSV); the Excel row number (.xlsx); row index + 2
+   * (Parquet, as if it were a CSV with a header); null for GeoJSON features (see `column`).
+   */
+  line: number | null;
+  /** Contract column (or source column for extra columns); `features[i]…` for GeoJSON. */
+  column: string | null;
+  /** English, for people; `code` is the stable key. */
+  reason: string;
+  code: RejectCode;
+  /** CSV: the row's text unaltered. Excel/Parquet: the row's values as CSV. GeoJSON: properties JSON. */
+  raw: string | null;
+}
+
+export interface FileReport {
+  kind: InputKind;
+  file: string;
+  format: 'csv' | 'xlsx' | 'parquet' | 'geojson';
+  /** Source encoding of text files when it was not UTF-8 ('gbk'). */
+  encoding?: 'utf-8' | 'gbk';
+  /** Data rows (CSV/Excel/Parquet) or features (GeoJSON) read; = kept + rejected. */
+  rowsRead: number;
+  rowsKept: number;
+  rowsRejected: number;
+  rejectsByCode: Partial<Record<RejectCode, number>>;
+  /** Customers only, when areas are known: kept rows inside no area (kept, area_id NULL). */
+  outsideStudyArea?: number;
+  /** Contract column → source column actually used. */
+  mapping: Record<string, string>;
+  /** Columns kept beyond the contract, with their SQL type. */
+  extraColumns: { name: string; type: 'DOUBLE' | 'VARCHAR' }[];
+  crs: Crs;
+  warnings: string[];
+}
+
+export interface LoadReport {
+  files: FileReport[];
+  /** Validated areas in WGS84 (for the map); null when no areas are known. */
+  areas: AreaFeatureCollection | null;
+  /** Tables replaced by this load, plus `rejects`. */
+  tables: string[];
+  rowsRejected: number;
+  warnings: string[];
+  durationMs: number;
+}
+
+/** A problem with a whole file: nothing from the load was committed. */
+export interface FileProblem {
+  kind: InputKind;
+  file: string;
+  /** Line the problem was found on, when there is one. */
+  line?: number;
+  message: string;
+}

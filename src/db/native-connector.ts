@@ -1,0 +1,88 @@
+/**
+ * Connector over native DuckDB (@duckdb/node-api): the CLI's engine. Node-only.
+ *
+ * Registered files are written to a private temporary directory (removed on close) that is
+ * put on DuckDB's `file_search_path`, so SQL names them exactly as on duckdb-wasm
+ * (`read_csv('bp-….csv')`) and the same SQL text runs on both engines.
+ */
+import { mkdtempSync, rmSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { tableToIPC } from 'apache-arrow';
+import type { Connector, SqlParam } from './connector.ts';
+import { appendArrowIPC, readerToArrow } from './native-arrow.ts';
+import { assertFileName, ENGINE_SETTINGS_SQL } from './engine-settings.ts';
+
+export interface NativeConnectorOptions {
+  /** DuckDB worker threads; default: DuckDB's own (all cores). */
+  threads?: number;
+}
+
+export class NativeConnector implements Connector {
+  readonly engine = 'duckdb-native';
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    private readonly dir: string,
+  ) {}
+
+  static async create(options: NativeConnectorOptions = {}): Promise<NativeConnector> {
+    const config: Record<string, string> = {
+      autoload_known_extensions: 'false',
+      autoinstall_known_extensions: 'false',
+    };
+    if (options.threads !== undefined) config.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const conn = await instance.connect();
+    const dir = mkdtempSync(join(tmpdir(), 'branch-planner-'));
+    const c = new NativeConnector(instance, conn, dir);
+    await c.exec(ENGINE_SETTINGS_SQL);
+    // A string literal, not a parameter: SET takes no parameters. The path is ours (mkdtemp).
+    await c.exec(`SET file_search_path = '${dir.replaceAll("'", "''")}'`);
+    return c;
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  async queryArrow(sql: string, params: readonly SqlParam[] = []): Promise<Uint8Array> {
+    const reader = await this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    return tableToIPC(readerToArrow(reader), 'stream');
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+
+  async registerFile(name: string, bytes: Uint8Array): Promise<void> {
+    assertFileName(name);
+    writeFileSync(join(this.dir, name), bytes);
+  }
+
+  async dropFile(name: string): Promise<void> {
+    assertFileName(name);
+    const p = join(this.dir, name);
+    if (existsSync(p)) unlinkSync(p);
+  }
+
+  async insertArrowIPC(table: string, ipc: Uint8Array): Promise<void> {
+    await appendArrowIPC(this.conn, table, ipc);
+  }
+
+  async interrupt(): Promise<void> {
+    this.conn.interrupt();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.conn.closeSync();
+    this.instance.closeSync();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
