@@ -2,13 +2,25 @@
  * The UI's language. Every visible string goes through `t`, so switching the locale
  * re-renders all text. The default follows the browser language; a user's choice persists.
  */
-import { en, type MessageKey } from './en.ts';
+import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
+import { importMessages } from './import.ts';
+import { riskMessages } from './risk.ts';
+import { hotspotsMessages } from './hotspots.ts';
+import { sitesMessages } from './sites.ts';
+import { shareMessages } from './share.ts';
 
 export type Locale = 'zh-CN' | 'en';
-export type { MessageKey };
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const bundles = [importMessages, riskMessages, hotspotsMessages, sitesMessages, shareMessages] as const;
+type KeysOf<B> = B extends { en: infer E } ? keyof E & string : never;
+type BundleKey = KeysOf<(typeof bundles)[number]>;
+export type MessageKey = keyof typeof en | BundleKey;
+
+const dictionaries = {
+  en: Object.assign({}, en, ...bundles.map((b) => b.en)),
+  'zh-CN': Object.assign({}, zhCN, ...bundles.map((b) => b['zh-CN'])),
+} as Record<Locale, Record<MessageKey, string>>;
 const STORAGE_KEY = 'bp.locale';
 
 /** zh, zh-CN, zh-TW ... → zh-CN; anything else → en. */
@@ -38,7 +50,7 @@ export function format(template: string, params?: Record<string, string | number
 
 /** Translate a key in the current locale. Reading `i18n.locale` makes callers reactive. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  return format(dictionaries[i18n.locale][key] ?? en[key], params);
+  return format(dictionaries[i18n.locale][key] ?? dictionaries.en[key] ?? key, params);
 }
 
 /** Pick the right text from a `{ 'zh-CN': ..., en: ... }` record that came with data. */
