@@ -110,6 +110,7 @@ export async function riskUncertainty(prepared: PreparedRisk, params: ScoreParam
   const ranks = new Float64Array(draws * n);
   const w = new Float64Array(K);
   const index = new Float64Array(n);
+  const coverage = new Float64Array(n);
   const rank = new Float64Array(n);
   const order = new Int32Array(n);
   const methodCounts: Record<string, number> = Object.fromEntries(methods.map((m) => [m, 0]));
@@ -118,7 +119,7 @@ export async function riskUncertainty(prepared: PreparedRisk, params: ScoreParam
     methodCounts[method]++;
     // Gamma draws underflow to 0 only for tiny α; fall back to the chosen weights then.
     if (!drawDirichlet(rng, alpha, w)) for (let k = 0; k < K; k++) w[k] = w0[k];
-    weightedIndex(oriented[method], w, index);
+    weightedIndex(oriented[method], w, index, coverage);
     rankDescending(index, rank, order);
     ranks.set(rank, d * n);
     if ((d + 1) % every === 0 || d + 1 === draws) {
