@@ -4,7 +4,8 @@
  * A plain class over a `Connector`, so Node tests call it directly on duckdb-wasm or native
  * DuckDB; workers/db.worker.ts exposes it with comlink in the browser.
  */
-import type { Connector } from '../src/db/connector.ts';
+import { DataType, tableFromIPC } from 'apache-arrow';
+import type { Connector, SqlParam } from '../src/db/connector.ts';
 import { TaskRegistry, type ProgressFn } from './tasks.ts';
 
 export type LocalizedText = { 'zh-CN'?: string; en?: string } | string;
@@ -147,6 +148,58 @@ export class DbApi {
   /** The loaded areas as GeoJSON (geometry never enters DuckDB: no spatial extension offline). */
   getAreas(): GeoJSON.FeatureCollection | null {
     return this.areas;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Generic access for the workflows. SQL comes from src/sql builders (trusted code, values
+  // bound as parameters), never from data; results cross as Arrow bytes or typed arrays.
+
+  /** Small results (summaries, lists) as plain rows. */
+  async query<T = Record<string, unknown>>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    const conn = await this.init();
+    return conn.query<T>(sql, params);
+  }
+
+  /** A result as Arrow IPC stream bytes (transferred, never copied as JSON). */
+  async queryArrow(sql: string, params: readonly SqlParam[] = [], taskId?: number): Promise<Uint8Array> {
+    const conn = await this.init();
+    if (taskId === undefined) return conn.queryArrow(sql, params);
+    return this.tasks.run(taskId, () => conn.queryArrow(sql, params));
+  }
+
+  /**
+   * Numeric result columns as Float64Arrays (NaN for NULL), ready for the analysis worker.
+   * BIGINT/UBIGINT columns come back as BigUint64Array or BigInt64Array instead.
+   */
+  async columns(sql: string, params: readonly SqlParam[] = []): Promise<Record<string, Float64Array | BigInt64Array | BigUint64Array>> {
+    const bytes = await this.queryArrow(sql, params);
+    const table = tableFromIPC(bytes);
+    const out: Record<string, Float64Array | BigInt64Array | BigUint64Array> = {};
+    for (const field of table.schema.fields) {
+      const vec = table.getChild(field.name)!;
+      const n = table.numRows;
+      if (DataType.isInt(field.type) && field.type.bitWidth === 64) {
+        const arr = field.type.isSigned ? new BigInt64Array(n) : new BigUint64Array(n);
+        for (let i = 0; i < n; i++) arr[i] = (vec.get(i) ?? 0n) as never;
+        out[field.name] = arr;
+      } else {
+        const arr = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = vec.get(i);
+          arr[i] = v === null || v === undefined ? NaN : Number(v);
+        }
+        out[field.name] = arr;
+      }
+    }
+    return out;
+  }
+
+  /** Create or replace a derived table (prefix `derived_`) from Arrow IPC bytes, e.g. customers' H3 cells. */
+  async putDerived(table: string, ipc: Uint8Array): Promise<void> {
+    if (!/^derived_[a-z0-9_]+$/.test(table)) throw new Error(`Derived table names look like derived_name: ${table}`);
+    const conn = await this.init();
+    await conn.exec(`DROP TABLE IF EXISTS ${table}`);
+    await conn.insertArrowIPC(table, ipc);
   }
 
   /** Indicator rows (area_id, period, period_index, numeric columns) as Arrow IPC bytes. */

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { DbApi } from './db-api.ts';
+import type { SqlParam } from '../src/db/connector.ts';
 import { openBrowserDuckDB } from './duckdb-browser.ts';
 
 /** Fixed, never-resolving canary address (RFC 2606 `.invalid`): see `probeNetwork`. */
@@ -24,6 +25,16 @@ class BrowserDbApi extends DbApi {
     } catch {
       return 'blocked';
     }
+  }
+
+  override async queryArrow(sql: string, params: readonly SqlParam[] = [], taskId?: number): Promise<Uint8Array> {
+    const bytes = await super.queryArrow(sql, params, taskId);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  }
+
+  override async columns(sql: string, params: readonly SqlParam[] = []) {
+    const cols = await super.columns(sql, params);
+    return Comlink.transfer(cols, Object.values(cols).map((c) => c.buffer as ArrayBuffer));
   }
 
   override async indicatorsArrow(): Promise<Uint8Array> {
