@@ -164,3 +164,39 @@ export function withWeights(problem: CoverageProblem, weight: Float64Array): Cov
   if (weight.length !== problem.weight.length) throw new RangeError(`expected ${problem.weight.length} weights, got ${weight.length}`);
   return { ...problem, weight, totalDemand: sumWeight(weight), existingCoveredDemand: sumWeight(weight, problem.existingCovered) };
 }
+
+/**
+ * A problem from coverage sets computed elsewhere (or written by hand in tests): candidate
+ * j covers demand indices sets[j]. Coordinates only matter for minimum spacing.
+ */
+export function coverageProblemFromSets(input: {
+  weight: ArrayLike<number>;
+  sets: readonly (readonly number[])[];
+  existingCovered?: ArrayLike<number>;
+  candidateLon?: ArrayLike<number>;
+  candidateLat?: ArrayLike<number>;
+  radiusM?: number;
+}): CoverageProblem {
+  const n = input.weight.length;
+  const offsets = new Int32Array(input.sets.length + 1);
+  const demand: number[] = [];
+  input.sets.forEach((set, j) => {
+    for (const i of [...set].sort((a, b) => a - b)) {
+      if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`set of candidate ${j} names demand ${i}, not in 0..${n - 1}`);
+      demand.push(i);
+    }
+    offsets[j + 1] = demand.length;
+  });
+  const weight = Float64Array.from(input.weight);
+  const existingCovered = input.existingCovered ? Uint8Array.from(input.existingCovered, (x) => (x ? 1 : 0)) : new Uint8Array(n);
+  return {
+    weight,
+    existingCovered,
+    candidates: { numSites: input.sets.length, numDemand: n, offsets, demand: Int32Array.from(demand) },
+    candidateLon: input.candidateLon ? Float64Array.from(input.candidateLon) : new Float64Array(input.sets.length),
+    candidateLat: input.candidateLat ? Float64Array.from(input.candidateLat) : new Float64Array(input.sets.length),
+    radiusM: input.radiusM ?? NaN,
+    totalDemand: sumWeight(weight),
+    existingCoveredDemand: sumWeight(weight, existingCovered),
+  };
+}

@@ -31,7 +31,7 @@ export interface MclpExactResult extends MclpResult {
   objective: number;
   /** Proven upper bound on covered demand. */
   bound: number;
-  /** (bound − objective) / objective as HiGHS reports it; 0 when optimal. */
+  /** (bound − objective) / objective, HiGHS's definition; 0 when optimal. */
   gap: number;
   timeS: number;
   model: { columns: number; rows: number; demandGroups: number };
@@ -102,7 +102,10 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     }
   }
 
-  const outcome = runMip(highs, {
+  // Nothing to decide (all demand covered or unreachable, nothing pinned): HiGHS rejects empty starts.
+  const outcome = numCols === 0
+    ? { status: 'optimal' as const, colValue: new Float64Array(0), objective: problem.existingCoveredDemand, bound: problem.existingCoveredDemand, gap: 0, timeS: 0 }
+    : runMip(highs, {
     numCols,
     numRows,
     sense: highs.constants.objectiveSense.maximize,
@@ -116,6 +119,15 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     integrality,
   }, { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress });
 
+  // Stopped before the root LP, HiGHS has no bound yet; the sum of the k best single-site
+  // gains over existing coverage (and total demand) is always one.
+  const reach = new Array<number>(nx).fill(0);
+  for (let g = 0; g < groups.count; g++) for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) reach[colOf[groups.candidates[p]]] += groups.weight[g];
+  reach.sort((a, b) => b - a);
+  const simpleBound = Math.min(problem.totalDemand, problem.existingCoveredDemand + reach.slice(0, k).reduce((t, x) => t + x, 0));
+  const bound = Math.min(outcome.bound, simpleBound);
+  const gap = outcome.status === 'optimal' ? 0 : outcome.objective > 0 ? Math.max(0, bound - outcome.objective) / outcome.objective : NaN;
+
   const chosen: number[] = [];
   if (outcome.colValue) for (let c = 0; c < nx; c++) if (outcome.colValue[c] > 0.5) chosen.push(colCand[c]);
   // The MILP is indifferent to sites that add nothing; report only those that add demand (or are pinned).
@@ -124,7 +136,7 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     .map((s, q) => ({ ...s, rank: q + 1 }));
   const coveredDemand = sites.length ? sites[sites.length - 1].coveredDemand : problem.existingCoveredDemand;
   const warnings = [...prep.warnings];
-  if (outcome.status !== 'optimal') warnings.push({ code: 'exact_not_optimal', params: { status: outcome.status, gap: outcome.gap } });
+  if (outcome.status !== 'optimal') warnings.push({ code: 'exact_not_optimal', params: { status: outcome.status, gap } });
   if (outcome.colValue && chosen.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: chosen.length, k } });
   return {
     sites,
@@ -137,8 +149,8 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     warnings,
     status: outcome.status,
     objective: outcome.objective,
-    bound: outcome.bound,
-    gap: outcome.gap,
+    bound: outcome.status === 'optimal' ? outcome.objective : bound,
+    gap,
     timeS: outcome.timeS,
     model: { columns: numCols, rows: numRows, demandGroups: groups.count },
   };

@@ -18,6 +18,11 @@ export interface MclpOptions extends SelectionConstraints {
   k: number;
   /** Run the 1-swap local search after greedy (default true). */
   localSearch?: boolean;
+  /**
+   * Extra greedy + swap runs, each forced to start from one of the best single sites the
+   * current answer leaves out; the best run wins (default 4; 0 = one run).
+   */
+  restarts?: number;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -36,23 +41,42 @@ export interface MclpResult {
   warnings: SiteWarning[];
 }
 
-/** Greedy + 1-swap MCLP. */
+/** Greedy + 1-swap MCLP, restarted from other first sites (see `restarts`). */
 export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions): MclpResult {
   const k = options.k;
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
   const prep = prepareSelection(problem.candidateLon, problem.candidateLat, options);
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
-  const state = new CoverState(problem);
-  const chosen = greedy(problem, state, prep, k, options);
-  const greedyCoveredDemand = state.covered;
-  let swaps = 0;
-  if ((options.localSearch ?? true) && chosen.length > prep.pinned.length) {
-    swaps = swapSearch(problem, state, prep, chosen, options);
+  const localSearch = options.localSearch ?? true;
+  const first = runOnce(problem, prep, k, -1, localSearch, options);
+  let best = first;
+  const restarts = localSearch ? options.restarts ?? 4 : 0;
+  if (restarts > 0 && first.chosen.length > prep.pinned.length) {
+    // 1-swap optima can trap greedy's first choice. Restart from the strongest single
+    // sites that the current best leaves out: cheap, and it fixes most traps.
+    const state = new CoverState(problem);
+    for (const j of prep.pinned) state.add(j);
+    const inBest = new Set(first.chosen);
+    const heap = new GainHeap(problem.candidates.numSites);
+    for (let j = 0; j < problem.candidates.numSites; j++) {
+      if (!prep.allowed[j] || inBest.has(j)) continue;
+      const g = state.gain(j);
+      if (g > 0) heap.push(j, g);
+    }
+    for (let r = 0; r < restarts && heap.size > 0; r++) {
+      options.signal?.throwIfAborted();
+      const seed = heap.pop();
+      const run = runOnce(problem, prep, k, seed, true, options);
+      if (run.covered > best.covered + 1e-10 * problem.totalDemand) best = run;
+    }
   }
   const warnings = [...prep.warnings];
-  if (chosen.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: chosen.length, k } });
+  // Sites that add nothing given the others (only possible when no candidate adds anything) are dropped.
+  const sites = rankSites(problem, best.chosen, prep.pinned)
+    .filter((s) => s.marginalDemand > 0 || s.pinned)
+    .map((s, q) => ({ ...s, rank: q + 1 }));
+  if (sites.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: sites.length, k } });
   if (problem.totalDemand === 0) warnings.push({ code: 'no_demand' });
-  const sites = rankSites(problem, chosen, prep.pinned);
   const coveredDemand = sites.length ? sites[sites.length - 1].coveredDemand : problem.existingCoveredDemand;
   return {
     sites,
@@ -60,10 +84,25 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
     existingCoveredDemand: problem.existingCoveredDemand,
     coveredDemand,
     coveragePct: problem.totalDemand > 0 ? (100 * coveredDemand) / problem.totalDemand : NaN,
-    greedyCoveredDemand,
-    swaps,
+    greedyCoveredDemand: first.greedyCovered,
+    swaps: best.swaps,
     warnings,
   };
+}
+
+interface Run { chosen: number[]; covered: number; greedyCovered: number; swaps: number }
+
+function runOnce(problem: CoverageProblem, prep: PreparedSelection, k: number, seed: number, localSearch: boolean, options: MclpOptions): Run {
+  prep.spacing?.reset();
+  const state = new CoverState(problem);
+  const chosen = greedy(problem, state, prep, k, seed, options);
+  const greedyCovered = state.covered;
+  let swaps = 0;
+  if (localSearch && chosen.length > prep.pinned.length) {
+    swaps = swapSearch(problem, state, prep, chosen, options);
+    pruneRedundant(problem, state, prep, chosen);
+  }
+  return { chosen, covered: state.covered, greedyCovered, swaps };
 }
 
 /**
@@ -110,11 +149,14 @@ class CoverState {
   }
 }
 
-function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelection, k: number, options: MclpOptions): number[] {
+/** Lazy greedy after the pinned sites and, when seed ≥ 0, that candidate as the first free pick. */
+function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelection, k: number, seed: number, options: MclpOptions): number[] {
   const n = problem.candidates.numSites;
   const chosen: number[] = [];
   const isChosen = new Uint8Array(n);
-  for (const j of prep.pinned) {
+  const forced = seed >= 0 && chosen.length < k ? [...prep.pinned, seed] : [...prep.pinned];
+  for (const j of forced) {
+    if (chosen.length >= k || (j === seed && prep.spacing && !prep.spacing.canAdd(j))) continue;
     chosen.push(j);
     isChosen[j] = 1;
     state.add(j);
@@ -149,6 +191,28 @@ function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelec
   }
   options.onProgress?.({ stage: 'greedy', done: chosen.length, total: k });
   return chosen;
+}
+
+/**
+ * After local search a site that covers nothing on its own (no candidate could improve on
+ * it, or swap search would have replaced it) is dead weight: drop it, last chosen first.
+ */
+function pruneRedundant(problem: CoverageProblem, state: CoverState, prep: PreparedSelection, chosen: number[]): void {
+  const { offsets, demand } = problem.candidates;
+  const pinned = new Set(prep.pinned);
+  for (let q = chosen.length - 1; q >= 0; q--) {
+    const s = chosen[q];
+    if (pinned.has(s)) continue;
+    let alone = false;
+    for (let p = offsets[s]; p < offsets[s + 1] && !alone; p++) {
+      const i = demand[p];
+      alone = state.count[i] === 1 && !problem.existingCovered[i] && problem.weight[i] > 0;
+    }
+    if (alone) continue;
+    state.remove(s);
+    prep.spacing?.remove(s);
+    chosen.splice(q, 1);
+  }
 }
 
 /** Best-improvement 1-swap until no swap gains more than a rounding tolerance. Mutates `chosen`. */

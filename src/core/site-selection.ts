@@ -100,6 +100,12 @@ export class SpacingGuard {
     for (const b of this.neighbours(j)) { this.count[b]--; this.idSum[b] -= j; }
   }
 
+  /** Forget every chosen site. */
+  reset(): void {
+    this.count.fill(0);
+    this.idSum.fill(0);
+  }
+
   canAdd(j: number): boolean {
     return this.count[j] === 0;
   }
