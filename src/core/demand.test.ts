@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { gridDisk, latLngToCell } from 'h3-js';
 import {
-  DEFAULT_AGE_BANDS, aggregateByCell, customerMask, nearestSiteDistanceM, penetration, populationPotential, underServedDemand,
+  DEFAULT_AGE_BANDS, aggregateByCell, totalsByStudyCell, customerMask, nearestSiteDistanceM, penetration, populationPotential, underServedDemand,
 } from './demand.ts';
 import { giStar } from './getis-ord.ts';
-import { neighboursFromLists } from './grid.ts';
+import { h3ToUbigintArray, neighboursFromLists, studyCellIndexOf, studyGridFromCells } from './grid.ts';
 import { haversineM } from './haversine.ts';
 import { mulberry32 } from './rng.ts';
 
@@ -36,6 +37,20 @@ describe('aggregateByCell', () => {
   });
   it('rejects columns of the wrong length', () => {
     expect(() => aggregateByCell(cellIndex, 3, { value: [1, 2] })).toThrow(/2 rows/);
+  });
+});
+
+describe('totalsByStudyCell (the DuckDB GROUP BY path)', () => {
+  it('scatters totals onto the grid, zeros included, and sums what falls outside', () => {
+    const centre = latLngToCell(31.23, 121.47, 8);
+    const grid = studyGridFromCells(gridDisk(centre, 1), 8);
+    const outsideCell = gridDisk(centre, 2).find((c) => studyCellIndexOf(grid, c) < 0)!;
+    const r = totalsByStudyCell(grid, h3ToUbigintArray([centre, outsideCell, grid.h3[0]]), [12, 5, 3]);
+    expect(r.values.length).toBe(7);
+    expect(r.values[studyCellIndexOf(grid, centre)]).toBe(12);
+    expect(r.values[0]).toBe(grid.h3[0] === centre ? 15 : 3);
+    expect(r.values.reduce((a, b) => a + b, 0)).toBe(15);
+    expect(r).toMatchObject({ outsideCells: 1, outsideTotal: 5 });
   });
 });
 

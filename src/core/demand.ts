@@ -8,6 +8,7 @@
  * the same numbers; these plain reducers serve the worker's interactive filters and tests.
  */
 import { haversineM, EARTH_RADIUS_M } from './haversine.ts';
+import { locateCells, type StudyGrid } from './grid.ts';
 
 export interface CellAggregate {
   /** Value per study cell: count or sum over the customers that pass the mask; 0 where none. */
@@ -63,6 +64,33 @@ export function aggregateByCell(
     used++;
   }
   return { values, used, outside, filteredOut, missingValue };
+}
+
+/**
+ * Scatters per-cell totals computed elsewhere (a DuckDB `GROUP BY cell` returning UBIGINT
+ * cells and counts or sums) onto the study grid. Cells without a row get 0; rows whose cell
+ * is not a study cell are reported: how many cells, and the sum of their totals (= the
+ * customers outside the study area, when the totals are counts).
+ */
+export function totalsByStudyCell(
+  grid: StudyGrid,
+  cells: BigUint64Array,
+  totals: ArrayLike<number>,
+): { values: Float64Array; outsideCells: number; outsideTotal: number } {
+  if (totals.length !== cells.length) throw new RangeError(`${cells.length} cells but ${totals.length} totals`);
+  const { index } = locateCells(grid, cells);
+  const values = new Float64Array(grid.cells.length);
+  let outsideCells = 0;
+  let outsideTotal = 0;
+  for (let r = 0; r < index.length; r++) {
+    const c = index[r];
+    if (c >= 0) values[c] += totals[r];
+    else {
+      outsideCells++;
+      outsideTotal += totals[r];
+    }
+  }
+  return { values, outsideCells, outsideTotal };
 }
 
 /** An age band, ages in whole years: minYears ≤ age < maxYears (either bound optional). */
