@@ -118,6 +118,9 @@ export class HuffModel {
     this.numSites = S;
     this.numDemand = N;
     this.weight = Float64Array.from(demand.weight);
+    for (let i = 0; i < N; i++) {
+      if (!(this.weight[i] >= 0) || !Number.isFinite(this.weight[i])) throw new RangeError(`demand weight at index ${i} is ${this.weight[i]}; weights must be finite and ≥ 0`);
+    }
     this.attr = new Float64Array(S);
     for (let j = 0; j < S; j++) {
       const a = sites.attractiveness ? sites.attractiveness[j] : 1;
