@@ -13,12 +13,12 @@ const eqDeg = (m: number) => (m / EARTH_RADIUS_M) * (180 / Math.PI);
 function toy() {
   const xs = [0, 1000, 2000, 3000, 4000];
   const demand = { lon: xs.map(eqDeg), lat: xs.map(() => 0), weight: xs.map(() => 10) };
-  const sites: HuffSites = { lon: [0, 2000, 4000].map(eqDeg), lat: [0, 0, 0], owner: ['own', 'own', 'BankX'] };
+  const sites = { lon: [0, 2000, 4000].map(eqDeg), lat: [0, 0, 0], owner: ['own', 'own', 'BankX'] };
   return { demand, sites, population: xs.map(() => 100), customers: xs.map(() => 10) };
 }
 
 /** Independent brute-force Huff (α 1, β 2, 100 m floor, 5 km cut-off), for checking. */
-function bruteCaptured(demand: ReturnType<typeof toy>['demand'], sites: HuffSites, open: boolean[]): number[] {
+function bruteCaptured(demand: ReturnType<typeof toy>['demand'], sites: { lon: number[]; lat: number[] }, open: boolean[]): number[] {
   const cap = sites.lon.map(() => 0);
   demand.lon.forEach((lon, i) => {
     const u = sites.lon.map((slon, j) => {

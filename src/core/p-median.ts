@@ -15,6 +15,7 @@
 import type { Demand, SiteProgress, SiteWarning } from './coverage.ts';
 import { GainHeap } from './gain-heap.ts';
 import { prepareSelection, type SelectionConstraints } from './site-selection.ts';
+import { EARTH_RADIUS_M } from './haversine.ts';
 import { GridIndex, Hits, type Points } from './spatial-index.ts';
 
 export interface PMedianInput {
@@ -29,6 +30,8 @@ export interface PMedianInput {
 export interface PMedianOptions extends SelectionConstraints {
   k: number;
   localSearch?: boolean;
+  /** Extra greedy + swap runs from the best single sites the answer leaves out (default 4). */
+  restarts?: number;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -57,7 +60,8 @@ export interface PMedianResult {
 interface Pairs { offsets: Int32Array; demand: Int32Array; distanceM: Float64Array }
 
 export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMedianResult {
-  const capM = input.maxDistanceM ?? 10_000;
+  // A finite stand-in for "no cap": no two points on Earth are farther apart than half its circumference.
+  const capM = Math.min(input.maxDistanceM ?? 10_000, Math.PI * EARTH_RADIUS_M);
   if (!(capM > 0)) throw new RangeError(`maxDistanceM must be > 0 metres, got ${capM}`);
   const k = options.k;
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
@@ -80,46 +84,68 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
   const prep = prepareSelection(input.candidates.lon, input.candidates.lat, options);
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
 
-  const st = new NearestState(w, dExist, cand, byDemand);
-  const chosen: number[] = [];
-  for (const j of prep.pinned) { chosen.push(j); st.open(j); prep.spacing?.add(j); }
-  const heap = new GainHeap(C);
-  for (let j = 0; j < C; j++) {
-    if (!prep.allowed[j] || st.isOpen[j]) continue;
-    const g = st.gain(j);
-    if (g > 0) heap.push(j, g);
-  }
-  while (chosen.length < k && heap.size > 0) {
-    options.signal?.throwIfAborted();
-    const j = heap.pop();
-    if (prep.spacing && !prep.spacing.canAdd(j)) continue;
-    const g = st.gain(j);
-    if (g <= 0) continue;
-    if (!heap.beats(j, g)) { heap.push(j, g); continue; }
-    chosen.push(j);
-    st.open(j);
-    prep.spacing?.add(j);
-    options.onProgress?.({ stage: 'greedy', done: chosen.length, total: k });
-  }
-
-  let swaps = 0;
-  if (options.localSearch ?? true) {
-    const locked = new Set(prep.pinned);
-    const tol = 1e-10 * Math.max(st.objective(), Number.MIN_VALUE);
-    for (;;) {
+  const runOnce = (seed: number) => {
+    prep.spacing?.reset();
+    const st = new NearestState(w, dExist, cand, byDemand);
+    const chosen: number[] = [];
+    for (const j of seed >= 0 ? [...prep.pinned, seed] : prep.pinned) {
+      if (chosen.length >= k) break;
+      chosen.push(j); st.open(j); prep.spacing?.add(j);
+    }
+    const heap = new GainHeap(C);
+    for (let j = 0; j < C; j++) {
+      if (!prep.allowed[j] || st.isOpen[j]) continue;
+      const g = st.gain(j);
+      if (g > 0) heap.push(j, g);
+    }
+    while (chosen.length < k && heap.size > 0) {
       options.signal?.throwIfAborted();
-      options.onProgress?.({ stage: 'swap', done: swaps, total: swaps + 1 });
-      const move = st.bestSwap(chosen, locked, prep.allowed, prep.spacing, tol);
-      if (!move) break;
-      const [q, c] = move;
-      st.close(chosen[q]);
-      prep.spacing?.remove(chosen[q]);
-      st.open(c);
-      prep.spacing?.add(c);
-      chosen[q] = c;
-      swaps++;
+      const j = heap.pop();
+      if (prep.spacing && !prep.spacing.canAdd(j)) continue;
+      const g = st.gain(j);
+      if (g <= 0) continue;
+      if (!heap.beats(j, g)) { heap.push(j, g); continue; }
+      chosen.push(j);
+      st.open(j);
+      prep.spacing?.add(j);
+      options.onProgress?.({ stage: 'greedy', done: chosen.length, total: k });
+    }
+    let swaps = 0;
+    if (options.localSearch ?? true) {
+      const locked = new Set(prep.pinned);
+      const tol = 1e-10 * Math.max(st.objective(), Number.MIN_VALUE);
+      for (;;) {
+        options.signal?.throwIfAborted();
+        options.onProgress?.({ stage: 'swap', done: swaps, total: swaps + 1 });
+        const move = st.bestSwap(chosen, locked, prep.allowed, prep.spacing, tol);
+        if (!move) break;
+        const [q, c] = move;
+        st.close(chosen[q]);
+        prep.spacing?.remove(chosen[q]);
+        st.open(c);
+        prep.spacing?.add(c);
+        chosen[q] = c;
+        swaps++;
+      }
+    }
+    return { chosen, objective: st.objective(), swaps };
+  };
+
+  let best = runOnce(-1);
+  const restarts = (options.localSearch ?? true) ? options.restarts ?? 4 : 0;
+  if (restarts > 0 && best.chosen.length > prep.pinned.length) {
+    // As in mclp.ts: restart from the strongest single sites the current answer leaves out.
+    const base = new NearestState(w, dExist, cand, byDemand);
+    for (const j of prep.pinned) base.open(j);
+    const inBest = new Set(best.chosen);
+    const heap = new GainHeap(C);
+    for (let j = 0; j < C; j++) if (prep.allowed[j] && !inBest.has(j)) { const g = base.gain(j); if (g > 0) heap.push(j, g); }
+    for (let r = 0; r < restarts && heap.size > 0; r++) {
+      const run = runOnce(heap.pop());
+      if (run.objective < best.objective * (1 - 1e-12)) best = run;
     }
   }
+  const { chosen, swaps } = best;
 
   // Report order: each rank the largest reduction given existing sites and lower ranks.
   const ranked = new NearestState(w, dExist, cand, byDemand);
