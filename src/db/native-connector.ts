@@ -5,9 +5,9 @@
  * put on DuckDB's `file_search_path`, so SQL names them exactly as on duckdb-wasm
  * (`read_csv('bp-….csv')`) and the same SQL text runs on both engines.
  */
-import { mkdtempSync, rmSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { tableToIPC } from 'apache-arrow';
 import type { Connector, SqlParam } from './connector.ts';
@@ -61,7 +61,9 @@ export class NativeConnector implements Connector {
 
   async registerFile(name: string, bytes: Uint8Array): Promise<void> {
     assertFileName(name);
-    writeFileSync(join(this.dir, name), bytes);
+    const path = join(this.dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
   }
 
   async dropFile(name: string): Promise<void> {

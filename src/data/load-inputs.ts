@@ -1,0 +1,191 @@
+/**
+ * `loadInputs`: the one loading entry point for the browser DB worker and the CLI.
+ *
+ * Every input is validated into `__bp_` staging tables; only when all of them are usable are the
+ * live tables (`areas`, `indicators`, `customers`, `sites`, `candidates`, `rejects`) replaced, in
+ * one transaction. A failed or cancelled load therefore leaves the previous data as it was. All
+ * inputs are checked before giving up so one run reports every file-level problem.
+ */
+import { quoteIdent, type Connector } from '../db/connector.ts';
+import {
+  LIST_STAGING_SQL, REJECTS_COLUMNS_DDL, REJECTS_TABLE, STAGED_REJECTS, buildCommitSql, dropTableSql, stagingName,
+} from '../sql/load-tables.ts';
+import { toUtf8 } from './decode.ts';
+import { FileProblemError, LoadCancelled, LoadError } from './errors.ts';
+import { areaLookup, loadAreas } from './load-areas.ts';
+import { loadTabular, type TabularContext } from './load-tabular.ts';
+import { finishPoints, type AreaLookup } from './points.ts';
+import {
+  INPUT_KINDS, type AreaFeatureCollection, type FileProblem, type FileReport, type InputKind, type LoadHooks,
+  type LoadInput, type LoadOptions, type LoadReport, type LoadStep, type RejectRow,
+} from './types.ts';
+
+/** Order of work: areas first (indicators and customers are checked against them). */
+const ORDER: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+
+export async function loadInputs(
+  conn: Connector,
+  inputs: readonly LoadInput[],
+  options: LoadOptions = {},
+  hooks: LoadHooks = {},
+): Promise<LoadReport> {
+  const started = Date.now();
+  const { signal, onProgress } = hooks;
+  checkInputs(inputs);
+  const checkAbort = () => {
+    if (signal?.aborted) throw new LoadCancelled();
+  };
+  checkAbort();
+  const onAbort = () => void conn.interrupt().catch(() => undefined);
+  signal?.addEventListener('abort', onAbort);
+  const sorted = [...inputs].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  let lastFraction = 0;
+  const progress = (i: number, step: LoadStep, within: number, input?: LoadInput) => {
+    // Inputs share the bar equally; the commit is the last slice.
+    lastFraction = Math.max(lastFraction, Math.min(1, (i + within) / (sorted.length + 1)));
+    onProgress?.({ step, kind: input?.kind, file: input?.fileName, fraction: lastFraction });
+  };
+  const token = Math.random().toString(36).slice(2, 10);
+  try {
+    await dropStaging(conn);
+    await conn.exec(`CREATE TABLE ${quoteIdent(STAGED_REJECTS)} (${REJECTS_COLUMNS_DDL})`);
+    const problems: FileProblem[] = [];
+    const files: FileReport[] = [];
+    const finals: { kind: InputKind; staged: string }[] = [];
+    let areas: AreaFeatureCollection | null = options.areas ?? null;
+    let lookup: AreaLookup | null = areas ? areaLookup(areas) : null;
+    let areaRef: string | null = (await tableExists(conn, 'areas')) ? 'areas' : null;
+
+    for (let i = 0; i < sorted.length; i++) {
+      const input = sorted[i];
+      checkAbort();
+      try {
+        const bytes = await gunzipIfNeeded(input.bytes);
+        if (input.kind === 'areas') {
+          progress(i, 'read', 0, input);
+          const text = new TextDecoder().decode(toUtf8(bytes).bytes);
+          const res = await loadAreas(conn, input, text);
+          files.push(res.report);
+          finals.push({ kind: 'areas', staged: res.table });
+          areas = res.collection;
+          lookup = areaLookup(areas);
+          areaRef = res.table;
+        } else {
+          const ctx: TabularContext = {
+            conn, areaRef, areas: lookup, checkAbort, token,
+            progress: (step, within) => progress(i, step, within, input),
+          };
+          const report = await loadTabular(ctx, input as LoadInput & { kind: Exclude<InputKind, 'areas'> }, bytes);
+          files.push(report);
+          finals.push({ kind: input.kind, staged: stagingName(input.kind, 'fin') });
+        }
+      } catch (e) {
+        if (signal?.aborted) throw new LoadCancelled();
+        if (!(e instanceof FileProblemError)) throw e;
+        problems.push({ kind: input.kind, file: input.fileName, message: e.message, ...(e.line !== undefined ? { line: e.line } : {}) });
+      }
+    }
+
+    // New boundaries re-assign the customers already loaded (kept in step with the map).
+    const areasLoaded = sorted.some((x) => x.kind === 'areas');
+    const customersLoaded = sorted.some((x) => x.kind === 'customers');
+    if (areasLoaded && !customersLoaded && lookup && problems.length === 0 && (await tableExists(conn, 'customers'))) {
+      progress(sorted.length - 1, 'assign-areas', 0.9);
+      await reassignCustomers(conn, lookup, checkAbort);
+      finals.push({ kind: 'customers', staged: stagingName('customers', 'fin') });
+    }
+
+    if (problems.length > 0) {
+      const rejects = await readRejects(conn, STAGED_REJECTS);
+      throw new LoadError(problems, rejects, files);
+    }
+    checkAbort();
+    progress(sorted.length, 'commit', 0);
+    const kinds = sorted.map((x) => x.kind);
+    try {
+      await conn.exec(buildCommitSql(finals, kinds));
+    } catch (e) {
+      await conn.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+    const warnings = files.flatMap((f) => f.warnings);
+    progress(sorted.length, 'done', 1);
+    return {
+      files,
+      areas,
+      tables: [...new Set([...finals.map((f) => f.kind), REJECTS_TABLE])],
+      rowsRejected: files.reduce((s, f) => s + f.rowsRejected, 0),
+      warnings,
+      durationMs: Date.now() - started,
+    };
+  } catch (e) {
+    if (signal?.aborted && !(e instanceof LoadCancelled)) throw new LoadCancelled();
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await dropStaging(conn).catch(() => undefined);
+  }
+}
+
+function checkInputs(inputs: readonly LoadInput[]): void {
+  const problems: FileProblem[] = [];
+  const seen = new Set<InputKind>();
+  for (const input of inputs) {
+    if (!INPUT_KINDS.includes(input.kind)) {
+      problems.push({ kind: input.kind, file: input.fileName, message: `unknown input kind "${String(input.kind)}"` });
+    } else if (seen.has(input.kind)) {
+      problems.push({ kind: input.kind, file: input.fileName, message: `a second ${input.kind} file; load one file per kind` });
+    }
+    seen.add(input.kind);
+  }
+  if (inputs.length === 0) problems.push({ kind: 'customers', file: '(none)', message: 'no input files given' });
+  if (problems.length) throw new LoadError(problems);
+}
+
+async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
+  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
+  try {
+    const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new FileProblemError(`is a damaged gzip file (${(e as Error).message})`);
+  }
+}
+
+async function tableExists(conn: Connector, name: string): Promise<boolean> {
+  const rows = await conn.query(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1 AND NOT temporary`, [name]);
+  return rows.length > 0;
+}
+
+async function dropStaging(conn: Connector): Promise<void> {
+  const rows = await conn.query<{ table_name: string }>(LIST_STAGING_SQL);
+  if (rows.length) await conn.exec(rows.map((r) => dropTableSql(r.table_name)).join('; '));
+}
+
+async function reassignCustomers(conn: Connector, lookup: AreaLookup, checkAbort: () => void): Promise<void> {
+  const cols = await conn.query<{ column_name: string }>(
+    `SELECT column_name FROM duckdb_columns() WHERE table_name = 'customers' AND NOT temporary ORDER BY column_index`,
+  );
+  const names = cols.map((c) => c.column_name).filter((c) => c !== 'area_id');
+  const ok = stagingName('customers', 'ok');
+  await conn.exec(`CREATE TABLE ${quoteIdent(ok)} AS SELECT (rowid + 1)::INTEGER AS __bp_line, ${names.map(quoteIdent).join(', ')} FROM customers`);
+  await finishPoints(
+    conn,
+    { ok, fin: stagingName('customers', 'fin'), pts: stagingName('customers', 'pts'), areaIds: stagingName('customers', 'areaids') },
+    names,
+    'lat',
+    'wgs84',
+    lookup,
+    checkAbort,
+  );
+  await conn.exec(dropTableSql(ok));
+}
+
+/** All rows of a rejects table (staging or live), for reports and the CLI. */
+export async function readRejects(conn: Connector, table: string = REJECTS_TABLE, limit?: number): Promise<RejectRow[]> {
+  const rows = await conn.query<RejectRow>(
+    `SELECT kind, file, line, "column" AS column, reason, code, raw FROM ${quoteIdent(table)}
+     ORDER BY file, line NULLS FIRST, "column"${limit !== undefined ? ' LIMIT ' + Math.max(0, Math.floor(limit)) : ''}`,
+  );
+  return rows.map((r) => ({ ...r, line: r.line === null ? null : Number(r.line) }));
+}

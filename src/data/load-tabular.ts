@@ -1,0 +1,210 @@
+/**
+ * One tabular input (indicators, customers, sites, candidates) from bytes to its final staging
+ * table `__bp_fin_<kind>`: read → map columns → validate in SQL → drop duplicates → periods /
+ * coordinates → rejects with their raw text. Rejects go to the shared staging rejects table.
+ */
+import { Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { quoteIdent, type Connector } from '../db/connector.ts';
+import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, type CheckSpec } from '../sql/load-validate.ts';
+import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
+import { STAGED_REJECTS, dropTableSql, stagingName } from '../sql/load-tables.ts';
+import { planExtras, resolveMapping, type TabularKind } from './column-plan.ts';
+import { FileProblemError } from './errors.ts';
+import { finishPoints, type AreaLookup } from './points.ts';
+import { applyPeriods } from './periods-step.ts';
+import { insertLines, type RawSource, type SourceNames } from './source.ts';
+import { readCsvSource } from './source-csv.ts';
+import { readParquetSource } from './source-parquet.ts';
+import { readXlsxSource } from './source-xlsx.ts';
+import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow } from './types.ts';
+
+const KEYS: Record<TabularKind, string[]> = {
+  customers: ['customer_id'],
+  sites: ['site_id'],
+  candidates: ['site_id'],
+  indicators: ['area_id', 'period'],
+};
+
+export interface TabularContext {
+  conn: Connector;
+  /** Table with the known area ids (`area_id`), when areas are known. */
+  areaRef: string | null;
+  areas: AreaLookup | null;
+  checkAbort: () => void;
+  progress: (step: LoadStep, within: number) => void;
+  /** Unique per load, for registered file names. */
+  token: string;
+}
+
+export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind: TabularKind }, bytes: Uint8Array): Promise<FileReport> {
+  const { conn, checkAbort } = ctx;
+  const kind = input.kind;
+  const names: SourceNames = {
+    raw: stagingName(kind, 'raw'),
+    file: `upload/bp-${ctx.token}-${kind}.dat`,
+    rejects: stagingName(kind, 'csvrej'),
+    rejectScans: stagingName(kind, 'csvscan'),
+  };
+  ctx.progress('read', 0);
+  const source = await readSource(conn, input, bytes, names);
+  checkAbort();
+  const warnings = [...source.warnings];
+  const { mapping, contract, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping);
+  warnings.push(...mapWarnings.map((w) => `${input.fileName}: ${w}`));
+  const [profileRow] = await conn.query(buildProfileSql(names.raw, extraSources));
+  const extras = planExtras(kind, source.headers, extraSources, readProfile(profileRow ?? {}, extraSources.length), input.fileName);
+  warnings.push(...extras.warnings);
+  const columns = [...contract, ...extras.columns];
+
+  ctx.progress('validate', 0.4);
+  const t = {
+    lines: stagingName(kind, 'lines'),
+    chk: stagingName(kind, 'chk'),
+    checks: stagingName(kind, 'checks'),
+    dups: stagingName(kind, 'dups'),
+    ok: stagingName(kind, 'ok'),
+    fin: stagingName(kind, 'fin'),
+  };
+  await insertLines(conn, t.lines, source.lines);
+  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, areaRef: ctx.areaRef ?? undefined });
+  await conn.exec(check.sql);
+  await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
+  checkAbort();
+  const keys = KEYS[kind];
+  const dupK = check.checks.length + 1;
+  const checks: CheckSpec[] = [
+    ...check.checks,
+    { k: dupK, column: keys.join(','), code: 'duplicate_id', reason: `duplicate ${keys.join(' + ')}` },
+  ];
+  let periods: string[] | null = null;
+  if (kind === 'indicators') {
+    const badK = dupK + 1;
+    checks.push({ k: badK, column: 'period', code: 'bad_period', reason: 'period is not a period like 2024Q3, 2024-09 or 2024' });
+    periods = await applyPeriods(conn, t.chk, stagingName(kind, 'periods'), badK);
+  }
+  await insertChecks(conn, t.checks, checks);
+  await conn.exec(buildDuplicatesSql(t.chk, t.dups, keys));
+  await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, t.dups, keys, dupK), t.checks), [kind, input.fileName]);
+  const outNames = columns.map((c) => c.out);
+  await conn.exec(buildKeepSql(t.chk, t.dups, t.ok, keys, outNames));
+  await conn.exec(`${dropTableSql(t.chk)}; ${dropTableSql(t.dups)}; ${dropTableSql(t.checks)}`);
+  checkAbort();
+
+  ctx.progress('coordinates', 0.7);
+  let outside: number | undefined;
+  const crs: Crs = input.crs ?? 'wgs84';
+  if (kind === 'indicators') {
+    const ordered = ['area_id', 'period', 'period_index', ...outNames.filter((c) => c !== 'area_id' && c !== 'period')];
+    const sel = ordered.map((c) => (c === 'period_index' ? 'p.period_index' : `o.${quoteIdent(c)}`)).join(', ');
+    await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${sel} FROM ${quoteIdent(t.ok)} o
+      JOIN (SELECT DISTINCT canon, period_index FROM ${quoteIdent(stagingName(kind, 'periods'))} WHERE ok) p
+      ON p.canon = o.period ORDER BY o.__bp_line`);
+    await conn.exec(dropTableSql(stagingName(kind, 'periods')));
+  } else {
+    if (crs !== 'wgs84') ctx.progress('coordinates', 0.75);
+    if (kind === 'customers' && ctx.areas) ctx.progress('assign-areas', 0.8);
+    outside = await finishPoints(
+      conn,
+      { ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids') },
+      outNames,
+      kind === 'customers' ? 'lat' : null,
+      crs,
+      ctx.areas,
+      checkAbort,
+    );
+    if (kind === 'customers' && !ctx.areas) warnings.push(`${input.fileName}: no areas loaded, so customers were not assigned to areas (area_id is empty)`);
+  }
+  await conn.exec(dropTableSql(t.ok));
+
+  await insertReaderRejects(conn, source.readerRejects, stagingName(kind, 'jsrej'));
+  await fillRawText(conn, kind, source, stagingName(kind, 'rawtext'));
+  const counts = await conn.query<{ code: RejectCode; n: number }>(
+    `SELECT code, count(*)::INTEGER AS n FROM ${quoteIdent(STAGED_REJECTS)} WHERE kind = $1 GROUP BY code ORDER BY code`,
+    [kind],
+  );
+  const [{ n: kept }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.fin)}`);
+  const rowsRejected = counts.reduce((s, c) => s + c.n, 0);
+  if (kept === 0) {
+    const why = counts.map((c) => `${c.n} ${c.code}`).join(', ');
+    throw new FileProblemError(`has no usable rows (${source.rowsRead} read, all rejected: ${why}); see the rejects for each line`);
+  }
+  return {
+    kind,
+    file: input.fileName,
+    format: source.format,
+    ...(source.encoding ? { encoding: source.encoding } : {}),
+    rowsRead: source.rowsRead,
+    rowsKept: kept,
+    rowsRejected,
+    rejectsByCode: Object.fromEntries(counts.map((c) => [c.code, c.n])),
+    ...(outside !== undefined ? { outsideStudyArea: outside } : {}),
+    mapping,
+    extraColumns: extras.columns.map((c) => ({ name: c.out, type: c.rule === 'number' ? 'DOUBLE' : 'VARCHAR' })),
+    crs,
+    warnings: periods && periods.length === 0 ? [...warnings, `${input.fileName}: no valid periods`] : warnings,
+  };
+}
+
+async function readSource(conn: Connector, input: LoadInput, bytes: Uint8Array, names: SourceNames): Promise<RawSource> {
+  if (isZip(bytes)) return readXlsxSource(conn, input.kind, input.fileName, bytes, input.sheet, names);
+  if (isParquet(bytes)) return readParquetSource(conn, input.fileName, bytes, names);
+  if (looksLikeJson(bytes)) {
+    throw new FileProblemError(`looks like JSON; ${input.kind} must be CSV, Excel (.xlsx) or Parquet (GeoJSON is for areas only)`);
+  }
+  return readCsvSource(conn, input.kind, input.fileName, bytes, names);
+}
+
+const isZip = (b: Uint8Array) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+const isParquet = (b: Uint8Array) => b.length > 8 && b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
+
+function looksLikeJson(b: Uint8Array): boolean {
+  let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  return b[i] === 0x7b || b[i] === 0x5b; // { or [
+}
+
+async function insertChecks(conn: Connector, table: string, checks: CheckSpec[]): Promise<void> {
+  const t = new Table({
+    k: makeVector({ type: new Int32(), data: Int32Array.from(checks, (c) => c.k) }),
+    col: vectorFromArray(checks.map((c) => c.column), new Utf8()),
+    code: vectorFromArray(checks.map((c) => c.code), new Utf8()),
+    reason: vectorFromArray(checks.map((c) => c.reason), new Utf8()),
+  });
+  await conn.insertArrowIPC(table, tableToIPC(t, 'stream'));
+}
+
+/** JS-made rejects (reader errors, GeoJSON features) into the staging rejects table, as data. */
+export async function insertReaderRejects(conn: Connector, rejects: readonly RejectRow[], scratch: string): Promise<void> {
+  if (rejects.length === 0) return;
+  const text = (f: (r: RejectRow) => string | null) => vectorFromArray(rejects.map(f), new Utf8());
+  const t = new Table({
+    file: text((r) => r.file),
+    line: vectorFromArray(rejects.map((r) => r.line), new Int32()),
+    column: text((r) => r.column),
+    reason: text((r) => r.reason),
+    raw: text((r) => r.raw),
+    kind: text((r) => r.kind),
+    code: text((r) => r.code),
+  });
+  await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
+  await conn.exec(`INSERT INTO ${quoteIdent(STAGED_REJECTS)} SELECT file, line, "column", reason, raw, kind, code FROM ${quoteIdent(scratch)}; ${dropTableSql(scratch)}`);
+}
+
+/** Validation rejects carry only their line; attach the row's text (DESIGN.md: raw, unaltered). */
+async function fillRawText(conn: Connector, kind: TabularKind, source: RawSource, scratch: string): Promise<void> {
+  const rows = await conn.query<{ line: number }>(
+    `SELECT DISTINCT line FROM ${quoteIdent(STAGED_REJECTS)} WHERE kind = $1 AND raw IS NULL AND line IS NOT NULL`,
+    [kind],
+  );
+  if (rows.length === 0) return;
+  const t = new Table({
+    line: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => r.line) }),
+    raw: vectorFromArray(rows.map((r) => source.rawText(r.line)), new Utf8()),
+  });
+  await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
+  await conn.query(
+    `UPDATE ${quoteIdent(STAGED_REJECTS)} AS r SET raw = m.raw FROM ${quoteIdent(scratch)} AS m WHERE r.kind = $1 AND r.line = m.line AND r.raw IS NULL`,
+    [kind],
+  );
+  await conn.exec(dropTableSql(scratch));
+}

@@ -1,0 +1,91 @@
+/**
+ * Last step for point files: CRS conversion to WGS84 and, for customers, the area each point
+ * falls in. Both are JS work (gcoord; exact point-in-polygon in src/core), so coordinates make
+ * one round trip: out as Arrow (typed arrays, no per-row objects), back as Arrow joined on the
+ * row's line, which is unique within a file.
+ */
+import { Float64, Int32, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray, makeVector } from 'apache-arrow';
+import { quoteIdent, type Connector } from '../db/connector.ts';
+import { assignPointsToAreas, type AreaIndex } from '../core/point-in-area.ts';
+import { convertPointsToWgs84 } from './crs.ts';
+import type { Crs } from './types.ts';
+
+export interface PointTables {
+  /** Validated rows with `__bp_line`, `lon`, `lat`. */
+  ok: string;
+  /** Table to create. */
+  fin: string;
+  /** Scratch names. */
+  pts: string;
+  areaIds: string;
+}
+
+export interface AreaLookup {
+  index: AreaIndex;
+  /** area_id of each area index. */
+  ids: readonly string[];
+}
+
+/**
+ * Create `fin` from `ok`: `columns` in order (lon/lat converted), with an `area_id` column after
+ * `areaIdAfter` when given (NULL when `areas` is null). Returns the number of points inside no
+ * area (undefined when no areas were given or no area_id column is made).
+ */
+export async function finishPoints(
+  conn: Connector,
+  t: PointTables,
+  columns: readonly string[],
+  areaIdAfter: string | null,
+  crs: Crs,
+  areas: AreaLookup | null,
+  checkAbort: () => void,
+): Promise<number | undefined> {
+  const assign = areaIdAfter !== null && areas !== null;
+  const select = (lonExpr: string, latExpr: string, areaExpr: string) =>
+    columns
+      .flatMap((c) => {
+        const expr = c === 'lon' ? `${lonExpr} AS lon` : c === 'lat' ? `${latExpr} AS lat` : `o.${quoteIdent(c)}`;
+        return c === areaIdAfter ? [expr, `${areaExpr} AS area_id`] : [expr];
+      })
+      .join(', ');
+  if (crs === 'wgs84' && !assign) {
+    await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('o.lon', 'o.lat', 'NULL::VARCHAR')} FROM ${quoteIdent(t.ok)} o ORDER BY o.__bp_line`);
+    return undefined;
+  }
+  const arrow = tableFromIPC(await conn.queryArrow(`SELECT __bp_line, lon, lat FROM ${quoteIdent(t.ok)} ORDER BY __bp_line`));
+  const n = arrow.numRows;
+  const line = Int32Array.from(arrow.getChild('__bp_line')?.toArray() ?? []);
+  const lon = Float64Array.from(arrow.getChild('lon')?.toArray() ?? []);
+  const lat = Float64Array.from(arrow.getChild('lat')?.toArray() ?? []);
+  checkAbort();
+  convertPointsToWgs84(lon, lat, crs);
+  checkAbort();
+  const areaIdx = assign ? assignPointsToAreas(areas.index, lon, lat) : new Int32Array(n).fill(-1);
+  let outside = 0;
+  for (let i = 0; i < n; i++) if (areaIdx[i] < 0) outside++;
+  checkAbort();
+  const pts = new Table({
+    __bp_line: makeVector({ type: new Int32(), data: line }),
+    lon: makeVector({ type: new Float64(), data: lon }),
+    lat: makeVector({ type: new Float64(), data: lat }),
+    area_idx: makeVector({ type: new Int32(), data: areaIdx }),
+  });
+  await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(t.pts)}; DROP TABLE IF EXISTS ${quoteIdent(t.areaIds)}`);
+  if (n > 0) await conn.insertArrowIPC(t.pts, tableToIPC(pts, 'stream'));
+  else await conn.exec(`CREATE TABLE ${quoteIdent(t.pts)} (__bp_line INTEGER, lon DOUBLE, lat DOUBLE, area_idx INTEGER)`);
+  const ids = areas?.ids ?? [];
+  if (ids.length > 0) {
+    const lookup = new Table({
+      idx: makeVector({ type: new Int32(), data: Int32Array.from(ids, (_, i) => i) }),
+      area_id: vectorFromArray([...ids], new Utf8()),
+    });
+    await conn.insertArrowIPC(t.areaIds, tableToIPC(lookup, 'stream'));
+  } else {
+    await conn.exec(`CREATE TABLE ${quoteIdent(t.areaIds)} (idx INTEGER, area_id VARCHAR)`);
+  }
+  await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('p.lon', 'p.lat', 'a.area_id')}
+    FROM ${quoteIdent(t.ok)} o JOIN ${quoteIdent(t.pts)} p ON p.__bp_line = o.__bp_line
+    LEFT JOIN ${quoteIdent(t.areaIds)} a ON a.idx = p.area_idx ORDER BY o.__bp_line;
+    DROP TABLE ${quoteIdent(t.pts)}; DROP TABLE ${quoteIdent(t.areaIds)}`);
+  return assign ? outside : undefined;
+}

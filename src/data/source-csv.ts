@@ -1,0 +1,121 @@
+/**
+ * CSV → raw table through DuckDB's `read_csv` with `store_rejects` (never `ignore_errors`: a
+ * row DuckDB cannot parse must be reported, not skipped). The header and the delimiter are
+ * read in JS so the column list is explicit (no sniffing differences between engines or
+ * files), and rows are matched to physical lines with the record scan (see csv-scan.ts).
+ */
+import type { Connector } from '../db/connector.ts';
+import { quoteIdent } from '../db/connector.ts';
+import { detectDelimiter, recordAt, recordBytes, recordOnLine, scanCsvRecords, splitRecord } from './csv-scan.ts';
+import { toUtf8, EncodingError } from './decode.ts';
+import { FileProblemError } from './errors.ts';
+import { dedupeHeaders, type RawSource, type SourceNames } from './source.ts';
+import type { InputKind, RejectCode, RejectRow } from './types.ts';
+
+const utf8 = new TextDecoder();
+
+/** DuckDB delimiter literals for the delimiters detectDelimiter may return. */
+const DELIM_SQL: Record<string, string> = { ',': "','", ';': "';'", '\t': "'\\t'", '|': "'|'" };
+const DELIM_NAME: Record<string, string> = { ';': 'semicolon (;)', '\t': 'tab', '|': 'pipe (|)' };
+
+export async function readCsvSource(
+  conn: Connector,
+  kind: InputKind,
+  fileName: string,
+  input: Uint8Array,
+  names: SourceNames,
+): Promise<RawSource> {
+  let decoded;
+  try {
+    decoded = toUtf8(input);
+  } catch (e) {
+    if (e instanceof EncodingError) throw new FileProblemError(e.message);
+    throw e;
+  }
+  const bytes = decoded.bytes;
+  const warnings: string[] = [];
+  if (decoded.encoding === 'gbk') {
+    warnings.push(`${fileName} is not UTF-8: it was read as GBK (GB18030) and converted to UTF-8; check that Chinese text looks right`);
+  }
+  if (isBlank(bytes)) throw new FileProblemError('is empty: expected a header line and data rows');
+
+  // Quotes and delimiters are ASCII, so detect on the first line before the full scan.
+  const firstNl = bytes.indexOf(0x0a);
+  const headGuess = utf8.decode(bytes.subarray(0, firstNl === -1 ? bytes.length : firstNl)).replace(/\r$/, '');
+  const delimiter = detectDelimiter(headGuess);
+  if (delimiter !== ',') warnings.push(`${fileName} uses ${DELIM_NAME[delimiter]} as delimiter, not comma; read it that way`);
+  const scan = scanCsvRecords(bytes, delimiter.charCodeAt(0));
+  const headerText = utf8.decode(recordBytes(bytes, scan, 0));
+  const headers = dedupeHeaders(splitRecord(headerText, delimiter));
+  if (scan.count < 2) throw new FileProblemError('has a header line but no data rows');
+
+  await conn.registerFile(names.file, bytes);
+  try {
+    const columns = headers.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    // skip: blank lines before the header, which DuckDB would otherwise take as the header.
+    await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
+      delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', header = true, skip = ${scan.lines[0] - 1},
+      auto_detect = false, columns = {${columns}}, store_rejects = true,
+      rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
+  } finally {
+    await conn.dropFile(names.file);
+  }
+
+  const rawText = (line: number): string | null => {
+    const i = recordOnLine(scan, line);
+    return i < 0 ? null : utf8.decode(recordBytes(bytes, scan, i));
+  };
+  const dbRejects = await conn.query<{ pos: number; et: string }>(
+    `SELECT line_byte_position::DOUBLE AS pos, arg_min(error_type::VARCHAR, byte_position) AS et
+     FROM ${quoteIdent(names.rejects)} GROUP BY 1 ORDER BY 1`,
+  );
+  const rejected = new Set<number>();
+  const readerRejects: RejectRow[] = [];
+  for (const r of dbRejects) {
+    const rec = recordAt(scan, skipLineEnd(bytes, r.pos));
+    if (rec <= 0 || rejected.has(rec)) continue;
+    rejected.add(rec);
+    const raw = utf8.decode(recordBytes(bytes, scan, rec));
+    const { code, reason } = describeReaderError(r.et, splitRecord(raw, delimiter).length, headers.length);
+    readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: null, reason, code, raw });
+  }
+  await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
+
+  const lines = new Int32Array(scan.count - 1 - rejected.size);
+  for (let rec = 1, j = 0; rec < scan.count; rec++) if (!rejected.has(rec)) lines[j++] = scan.lines[rec];
+  const [{ n }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(names.raw)}`);
+  if (n !== lines.length) {
+    throw new FileProblemError(
+      `rows could not be matched to line numbers (DuckDB read ${n} rows, ${lines.length} were expected); the file may be malformed`,
+    );
+  }
+  return { format: 'csv', headers, lines, rowsRead: scan.count - 1, readerRejects, rawText, warnings, encoding: decoded.encoding };
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
+}
+
+/** DuckDB may report a row's start at the line ending before it; step over that. */
+function skipLineEnd(bytes: Uint8Array, pos: number): number {
+  while (pos < bytes.length && (bytes[pos] === 0x0a || bytes[pos] === 0x0d)) pos++;
+  return pos;
+}
+
+function describeReaderError(errorType: string, fields: number, headerFields: number): { code: RejectCode; reason: string } {
+  switch (errorType) {
+    case 'TOO MANY COLUMNS':
+    case 'MISSING COLUMNS':
+      return { code: 'ragged_row', reason: `row has ${fields} field${fields === 1 ? '' : 's'}, the header has ${headerFields}` };
+    case 'UNQUOTED VALUE':
+      return { code: 'bad_quoting', reason: 'a quoted field is not closed properly (a closing quote must be followed by the delimiter or the line end)' };
+    case 'LINE SIZE OVER MAXIMUM':
+      return { code: 'line_too_long', reason: 'row is longer than the maximum line size (2 MB)' };
+    default:
+      return { code: 'unreadable_row', reason: `row could not be read (${errorType.toLowerCase()})` };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What every tabular reader (CSV, Excel, Parquet) hands to validation: a raw DuckDB table with
+ * columns `c0, c1, …` (one per source column, source names kept in JS), the physical line of
+ * each raw row, and the rows the reader itself could not use.
+ */
+import { quoteIdent, type Connector } from '../db/connector.ts';
+import type { RejectRow } from './types.ts';
+import { Int32, Table, makeData, Field, Schema, RecordBatch, Struct, tableToIPC } from 'apache-arrow';
+
+export interface RawSource {
+  format: 'csv' | 'xlsx' | 'parquet';
+  /** Source column names (deduplicated); raw column `c<i>` holds `headers[i]`. */
+  headers: string[];
+  /** Line of each raw-table row, in table order (see RejectRow.line for what "line" means). */
+  lines: Int32Array;
+  /** Data rows in the file: raw rows + reader rejects. */
+  rowsRead: number;
+  readerRejects: RejectRow[];
+  /** The row's text for the rejects report (null when the line is unknown). */
+  rawText: (line: number) => string | null;
+  warnings: string[];
+  encoding?: 'utf-8' | 'gbk';
+}
+
+/** Names of the DB objects one input's reader may create (all staging names). */
+export interface SourceNames {
+  raw: string;
+  file: string;
+  rejects: string;
+  rejectScans: string;
+}
+
+/**
+ * Create the raw table from Arrow IPC, or empty with `columnCount` VARCHAR columns when there is
+ * no row (an IPC stream without batches creates no table on duckdb-wasm).
+ */
+export async function insertRaw(conn: Connector, table: string, ipc: Uint8Array, rows: number, columnCount: number): Promise<void> {
+  if (rows > 0) return conn.insertArrowIPC(table, ipc);
+  const cols = Array.from({ length: columnCount }, (_, i) => `c${i} VARCHAR`).join(', ');
+  await conn.exec(`CREATE TABLE ${quoteIdent(table)} (${cols || 'c0 VARCHAR'})`);
+}
+
+/** Insert a one-column `(__bp_line INTEGER)` table, row order = `lines` order. */
+export async function insertLines(conn: Connector, table: string, lines: Int32Array): Promise<void> {
+  if (lines.length === 0) return conn.exec(`CREATE TABLE ${quoteIdent(table)} (__bp_line INTEGER)`);
+  const field = new Field('__bp_line', new Int32(), false);
+  const data = makeData({ type: new Int32(), length: lines.length, nullCount: 0, data: lines });
+  const struct = makeData({ type: new Struct([field]), length: lines.length, nullCount: 0, children: [data] });
+  const table_ = new Table([new RecordBatch(new Schema([field]), struct)]);
+  await conn.insertArrowIPC(table, tableToIPC(table_, 'stream'));
+}
+
+/**
+ * Column names as they will be used downstream: trimmed, empty ones named `column_<n>`, and
+ * case-insensitive duplicates suffixed `_2`, `_3` (DuckDB column names ignore case).
+ */
+export function dedupeHeaders(raw: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return raw.map((h, i) => {
+    const base = h.trim() || `column_${i + 1}`;
+    let name = base;
+    for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${base}_${n}`;
+    seen.add(name.toLowerCase());
+    return name;
+  });
+}
+
+/** Render values as one CSV line (for Excel/Parquet rows in the rejects report). */
+export function toCsvLine(values: readonly (string | null)[]): string {
+  return values
+    .map((v) => {
+      const s = v ?? '';
+      return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+    })
+    .join(',');
+}

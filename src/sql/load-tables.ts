@@ -1,0 +1,49 @@
+/**
+ * Table names and DDL of the loading layer, and the commit that swaps staging tables in.
+ * Every table a load builds lives under a `__bp_` staging name until the final transaction, so a
+ * failed or cancelled load leaves the previous tables untouched.
+ */
+import { quoteIdent } from '../db/connector.ts';
+import type { InputKind } from '../data/types.ts';
+
+export const REJECTS_TABLE = 'rejects';
+export const STAGING_PREFIX = '__bp_';
+export const STAGED_REJECTS = '__bp_stg_rejects';
+
+/** `rejects`: one row per unusable row (DESIGN.md); `kind` and `code` added for filtering. */
+export const REJECTS_COLUMNS_DDL =
+  'file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR, raw VARCHAR, kind VARCHAR, code VARCHAR';
+
+export function stagingName(kind: InputKind, step: string): string {
+  return `${STAGING_PREFIX}${step}_${kind}`;
+}
+
+export function createRejectsSql(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${REJECTS_COLUMNS_DDL})`;
+}
+
+/** All staging tables left by an earlier, interrupted load (cleaned before and after a load). */
+export const LIST_STAGING_SQL = `SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '${STAGING_PREFIX}')`;
+
+export function dropTableSql(table: string): string {
+  return `DROP TABLE IF EXISTS ${quoteIdent(table)}`;
+}
+
+/**
+ * One transaction: replace each loaded kind's table by its final staging table, and replace the
+ * rejects of the loaded kinds. `kinds` come from our fixed enum, never from data.
+ */
+export function buildCommitSql(swaps: readonly { kind: InputKind; staged: string }[], rejectKinds: readonly InputKind[]): string {
+  const stmts = ['BEGIN TRANSACTION', createRejectsSql(REJECTS_TABLE)];
+  for (const { kind, staged } of swaps) {
+    stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(kind)}`);
+    stmts.push(`ALTER TABLE ${quoteIdent(staged)} RENAME TO ${quoteIdent(kind)}`);
+  }
+  if (rejectKinds.length) {
+    const list = rejectKinds.map((k) => `'${k}'`).join(', ');
+    stmts.push(`DELETE FROM ${quoteIdent(REJECTS_TABLE)} WHERE kind IN (${list})`);
+  }
+  stmts.push(`INSERT INTO ${quoteIdent(REJECTS_TABLE)} SELECT file, line, "column", reason, raw, kind, code FROM ${quoteIdent(STAGED_REJECTS)}`);
+  stmts.push('COMMIT');
+  return stmts.join(';\n') + ';';
+}

@@ -1,0 +1,198 @@
+/**
+ * SQL for validating one input's rows (pure string building, no IO). Runs unchanged on
+ * duckdb-wasm and native DuckDB.
+ *
+ * Input: a raw table whose columns are `c0, c1, …` (source names stay in JS: they are data, not
+ * SQL) and a lines table `(__bp_line INTEGER)` with the same row count and order; they are
+ * joined by position. Output: one typed row per input row with `__bp_k`, the number of the first
+ * failed check (NULL = row is usable). Check numbers map to column/code/reason in a small table
+ * the caller inserts as data (`CheckSpec`), so no text from files is ever spliced into SQL.
+ */
+import { quoteIdent } from '../db/connector.ts';
+import type { RejectCode } from '../data/types.ts';
+
+export type Rule =
+  | 'id' // required text, part of the row's unique key
+  | 'required_text'
+  | 'text'
+  | 'known_area' // required text that must be an area_id of the reference areas table
+  | 'lon'
+  | 'lat'
+  | 'number' // optional number; present but not numeric → reject
+  | 'flag01'
+  | 'positive_default1' // attractiveness: > 0, empty → 1
+  | 'nonneg' // cost
+  | 'site_type'
+  | 'owner';
+
+export interface PlannedColumn {
+  /** Output column name (contract name, or the source header for extra columns). */
+  out: string;
+  /** Raw column index (`c<src>`), or null when the file lacks this optional column. */
+  src: number | null;
+  rule: Rule;
+  /** Name used in messages. */
+  label: string;
+}
+
+export interface CheckSpec {
+  k: number;
+  column: string;
+  code: RejectCode;
+  reason: string;
+}
+
+export interface CheckSqlInput {
+  raw: string;
+  lines: string;
+  out: string;
+  columns: readonly PlannedColumn[];
+  /** Table with an `area_id` column, for `known_area`. */
+  areaRef?: string;
+}
+
+/** SQL type of a rule's output column. */
+export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
+  switch (rule) {
+    case 'lon':
+    case 'lat':
+    case 'number':
+    case 'positive_default1':
+    case 'nonneg':
+      return 'DOUBLE';
+    case 'flag01':
+      return 'INTEGER';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: CheckSpec[] } {
+  const checks: CheckSpec[] = [];
+  const whens: string[] = [];
+  const add = (cond: string, column: string, code: RejectCode, reason: string) => {
+    const k = checks.length + 1;
+    checks.push({ k, column, code, reason });
+    whens.push(`WHEN ${cond} THEN ${k}`);
+  };
+  const cols = input.columns;
+  const texts = cols.map((c, j) =>
+    c.src === null ? `NULL::VARCHAR AS t${j}` : `nullif(trim(CAST(r.c${c.src} AS VARCHAR)), '') AS t${j}`,
+  );
+  const nums = cols.map((c, j) => (ruleType(c.rule) === 'VARCHAR' ? null : `TRY_CAST(t${j} AS DOUBLE) AS n${j}`)).filter(Boolean);
+  const lonIdx = cols.findIndex((c) => c.rule === 'lon');
+  const latIdx = cols.findIndex((c) => c.rule === 'lat');
+  const outputs: string[] = [];
+  cols.forEach((c, j) => {
+    const t = `t${j}`;
+    const n = `n${j}`;
+    const notNumber = `(${t} IS NOT NULL AND (${n} IS NULL OR NOT isfinite(${n})))`;
+    const label = c.label;
+    switch (c.rule) {
+      case 'id':
+      case 'required_text':
+        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
+        outputs.push(`${t} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'known_area':
+        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
+        if (input.areaRef) {
+          add(`${t} NOT IN (SELECT area_id FROM ${quoteIdent(input.areaRef)})`, label, 'unknown_area', `${label} is not an area_id of the areas file`);
+        }
+        outputs.push(`${t} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'text':
+        outputs.push(`${t} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'lon':
+      case 'lat': {
+        const lim = c.rule === 'lon' ? 180 : 90;
+        add(`${t} IS NULL`, label, 'coord_empty', `${label} is empty`);
+        add(`${n} IS NULL OR NOT isfinite(${n})`, label, 'not_a_number', `${label} is not a number`);
+        add(`${n} < -${lim} OR ${n} > ${lim}`, label, 'out_of_range', `${label} is outside [-${lim}, ${lim}]`);
+        if (j === Math.max(lonIdx, latIdx) && lonIdx !== -1 && latIdx !== -1) {
+          add(`n${lonIdx} = 0 AND n${latIdx} = 0`, `${cols[lonIdx].label},${cols[latIdx].label}`, 'zero_zero', 'coordinates are exactly (0, 0)');
+        }
+        outputs.push(`${n} AS ${quoteIdent(c.out)}`);
+        break;
+      }
+      case 'number':
+        add(notNumber, label, 'not_a_number', `${label} is not a number`);
+        outputs.push(`${n} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'flag01':
+        add(notNumber, label, 'not_a_number', `${label} is not a number`);
+        add(`${n} NOT IN (0, 1)`, label, 'bad_value', `${label} must be 0 or 1`);
+        outputs.push(`${n}::INTEGER AS ${quoteIdent(c.out)}`);
+        break;
+      case 'positive_default1':
+        add(notNumber, label, 'not_a_number', `${label} is not a number`);
+        add(`${n} <= 0`, label, 'out_of_range', `${label} must be greater than 0`);
+        outputs.push(`coalesce(${n}, 1.0) AS ${quoteIdent(c.out)}`);
+        break;
+      case 'nonneg':
+        add(notNumber, label, 'not_a_number', `${label} is not a number`);
+        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        outputs.push(`${n} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'site_type':
+        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
+        add(`lower(${t}) NOT IN ('branch', 'atm')`, label, 'bad_value', `${label} must be branch or atm`);
+        outputs.push(`lower(${t}) AS ${quoteIdent(c.out)}`);
+        break;
+      case 'owner':
+        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
+        // `own` marks our sites whatever its case; competitors' names are kept as written.
+        outputs.push(`CASE WHEN lower(${t}) = 'own' THEN 'own' ELSE ${t} END AS ${quoteIdent(c.out)}`);
+        break;
+    }
+  });
+  const kExpr = whens.length ? `CASE ${whens.join(' ')} END` : 'NULL';
+  const sql = `CREATE TABLE ${quoteIdent(input.out)} AS
+WITH t AS (SELECT l.__bp_line, ${texts.join(', ')} FROM ${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(input.lines)} l),
+n AS (SELECT *${nums.length ? ', ' + nums.join(', ') : ''} FROM t)
+SELECT __bp_line, (${kExpr})::INTEGER AS __bp_k${outputs.length ? ', ' + outputs.join(', ') : ''} FROM n`;
+  return { sql, checks };
+}
+
+/**
+ * Duplicate keys among usable rows: the first row (lowest line) is kept, later ones are
+ * rejected naming it. Creates `dups(key..., __bp_first)` for keys that occur more than once.
+ */
+export function buildDuplicatesSql(chk: string, dups: string, keys: readonly string[]): string {
+  const k = keys.map(quoteIdent).join(', ');
+  return `CREATE TABLE ${quoteIdent(dups)} AS SELECT ${k}, min(__bp_line) AS __bp_first FROM ${quoteIdent(chk)} WHERE __bp_k IS NULL GROUP BY ${k} HAVING count(*) > 1`;
+}
+
+function keyJoin(keys: readonly string[]): string {
+  return keys.map((key) => `c.${quoteIdent(key)} = d.${quoteIdent(key)}`).join(' AND ');
+}
+
+/**
+ * Rows to reject, as (line, k, first line): failed checks, then duplicates (k = `dupK`).
+ * Parameters: none. Reasons are joined from the checks table by the caller.
+ */
+export function buildRejectedRowsSql(chk: string, dups: string, keys: readonly string[], dupK: number): string {
+  return `SELECT __bp_line, __bp_k, NULL::INTEGER AS __bp_first FROM ${quoteIdent(chk)} WHERE __bp_k IS NOT NULL
+UNION ALL
+SELECT c.__bp_line, ${dupK} AS __bp_k, d.__bp_first FROM ${quoteIdent(chk)} c JOIN ${quoteIdent(dups)} d ON ${keyJoin(keys)}
+WHERE c.__bp_k IS NULL AND c.__bp_line > d.__bp_first`;
+}
+
+/**
+ * Insert rejects into the staging rejects table. $1 = kind, $2 = file. A duplicate's reason gets
+ * the first line appended: "duplicate customer_id (first on line 2)".
+ */
+export function buildInsertRejectsSql(rejects: string, rejected: string, checksTable: string): string {
+  return `INSERT INTO ${quoteIdent(rejects)} (kind, file, line, "column", reason, code, raw)
+SELECT $1, $2, x.__bp_line, k.col, CASE WHEN x.__bp_first IS NULL THEN k.reason ELSE k.reason || ' (first on line ' || x.__bp_first || ')' END, k.code, NULL
+FROM (${rejected}) x JOIN ${quoteIdent(checksTable)} k ON k.k = x.__bp_k`;
+}
+
+/** The usable rows without duplicates, in file order, keeping `__bp_line` for later steps. */
+export function buildKeepSql(chk: string, dups: string, out: string, keys: readonly string[], columns: readonly string[]): string {
+  const cols = columns.map((c) => `c.${quoteIdent(c)}`).join(', ');
+  return `CREATE TABLE ${quoteIdent(out)} AS SELECT c.__bp_line, ${cols} FROM ${quoteIdent(chk)} c
+LEFT JOIN ${quoteIdent(dups)} d ON ${keyJoin(keys)}
+WHERE c.__bp_k IS NULL AND (d.__bp_first IS NULL OR c.__bp_line = d.__bp_first) ORDER BY c.__bp_line`;
+}
