@@ -1,0 +1,69 @@
+/**
+ * PDF reports are built from plain section objects, so any workflow can contribute one
+ * without touching jsPDF:
+ *
+ *     registerReport({
+ *       id: 'site',
+ *       label: () => t('sites.report'),           // shown in the Share panel's report list
+ *       available: () => sites.selected !== null,  // greyed out otherwise
+ *       build: async (ctx) => [
+ *         { kind: 'heading', text: site.name },
+ *         { kind: 'table', rows: [['Catchment population', fmt(pop)], ['Huff share', pct]] },
+ *         { kind: 'map', caption: 'Catchment' },    // the current view, drawn safely
+ *         { kind: 'paragraph', text: '…' },
+ *       ],
+ *     });
+ *
+ * The report module adds the title page header, the map images (through the same safe
+ * renderer as PNG export), page breaks and the provenance footer on every page.
+ */
+
+export type ReportSection =
+  | { kind: 'heading'; text: string; level?: 1 | 2 }
+  | { kind: 'paragraph'; text: string }
+  /** Key–value rows, or rows under `columns` headers. Values are already formatted text. */
+  | { kind: 'table'; rows: string[][]; columns?: string[] }
+  /** An image the workflow drew (a chart): PNG/JPEG data URL and its aspect ratio (w / h). */
+  | { kind: 'image'; dataUrl: string; aspect: number; caption?: string }
+  /** The current map view, rendered at report resolution with the export's privacy rules. */
+  | { kind: 'map'; caption?: string; aspect?: number }
+  | { kind: 'pageBreak' };
+
+export interface ReportContext {
+  /** Safe sharing on: sections must carry aggregates only. */
+  safe: boolean;
+  k: number;
+}
+
+export interface ReportDefinition {
+  id: string;
+  label: () => string;
+  /** Whether the report can be built now (e.g. a site or an area is selected). */
+  available: () => boolean;
+  /** Title shown at the top of the report. */
+  title: () => string;
+  build: (ctx: ReportContext) => Promise<ReportSection[]> | ReportSection[];
+}
+
+const reports = new Map<string, ReportDefinition>();
+
+/** Register (or replace) a report; returns a function that unregisters it. */
+export function registerReport(def: ReportDefinition): () => void {
+  reports.set(def.id, def);
+  return () => {
+    if (reports.get(def.id) === def) reports.delete(def.id);
+  };
+}
+
+export function registeredReports(): ReportDefinition[] {
+  return [...reports.values()];
+}
+
+/**
+ * Whether jsPDF's standard fonts (WinAnsi encoding) can draw `text` as real text. Anything
+ * else — Chinese above all — is drawn as an image of the browser's rendering.
+ */
+export function isWinAnsiText(text: string): boolean {
+  // Latin-1 printable plus the few WinAnsi extras used in numbers and punctuation.
+  return /^[\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac\n]*$/.test(text);
+}
