@@ -1,0 +1,146 @@
+/**
+ * What every CLI command shares: the input options, and `loadForCli`, which reads the files,
+ * runs the same loader as the browser (src/data) on native DuckDB, writes `--rejects` and
+ * `--report`, and summarises rejects on stderr.
+ */
+import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { Connector } from '../db/connector.ts';
+import { NativeConnector } from '../db/native-connector.ts';
+import { loadInputs, readRejects } from '../data/load-inputs.ts';
+import { LoadError, formatProblem } from '../data/errors.ts';
+import {
+  POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
+  type LoadReport, type RejectRow,
+} from '../data/types.ts';
+import type { CliArgs } from './args.ts';
+import { formatCsv } from './output.ts';
+import { DataError, UsageError, type CliContext, type OptionSpec } from './types.ts';
+
+export const INPUT_OPTIONS: Record<string, OptionSpec> = {
+  areas: { type: 'string', placeholder: 'FILE', description: 'area boundaries, GeoJSON FeatureCollection with area_id' },
+  indicators: { type: 'string', placeholder: 'FILE', description: 'area indicators by period (CSV, .xlsx, Parquet)' },
+  customers: { type: 'string', placeholder: 'FILE', description: 'customers with lon/lat (CSV, .xlsx, Parquet)' },
+  sites: { type: 'string', placeholder: 'FILE', description: 'our and competitors\' sites (CSV, .xlsx, Parquet)' },
+  candidates: { type: 'string', placeholder: 'FILE', description: 'candidate sites (CSV, .xlsx, Parquet)' },
+  crs: { type: 'string', placeholder: 'wgs84|gcj02|bd09', description: 'CRS of the point files; converted to WGS84 (default wgs84)' },
+  sheet: { type: 'string', placeholder: 'NAME', description: 'Excel sheet to read from .xlsx inputs (default: the first)' },
+  rejects: { type: 'string', placeholder: 'FILE', description: 'write rejected rows as CSV file,line,column,reason,raw' },
+  report: { type: 'string', placeholder: 'FILE.json', description: 'write counts (rows read, rejected, outside the study area) and warnings' },
+};
+
+/** `--out` as every command declares it. */
+export const OUT_OPTION: Record<string, OptionSpec> = {
+  out: { type: 'string', placeholder: 'FILE', description: 'result file, .csv or .json (default: CSV to stdout)' },
+};
+
+const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+const CRS: readonly Crs[] = ['wgs84', 'gcj02', 'bd09'];
+
+export interface CliDataset {
+  conn: Connector;
+  report: LoadReport;
+  areas: AreaFeatureCollection | null;
+  close(): Promise<void>;
+}
+
+export type CliLoadOutcome =
+  | { ok: true; dataset: CliDataset }
+  | { ok: false; conn: Connector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
+
+/** Read the input files named by the options (usage error when one is missing or unreadable). */
+export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): LoadInput[] {
+  const crs = args.choice('crs', CRS, 'wgs84');
+  const sheet = args.string('sheet');
+  const inputs: LoadInput[] = [];
+  for (const kind of FILE_KINDS) {
+    const path = args.string(kind);
+    if (path === undefined) {
+      if (required.includes(kind)) throw new UsageError(`${args.command}: --${kind} FILE is required`);
+      continue;
+    }
+    const full = resolve(ctx.cwd, path);
+    if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    inputs.push({
+      kind,
+      fileName: basename(path),
+      bytes: new Uint8Array(readFileSync(full)),
+      ...(POINT_KINDS.includes(kind) ? { crs } : {}),
+      ...(sheet !== undefined ? { sheet } : {}),
+    });
+  }
+  if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates)`);
+  return inputs;
+}
+
+/**
+ * Load the inputs on native DuckDB and write --rejects / --report. Never throws for data
+ * problems: the outcome says what happened (the `validate` command reports both cases).
+ */
+export async function loadFilesForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliLoadOutcome> {
+  const inputs = readCliInputs(args, ctx, required);
+  const conn = await NativeConnector.create();
+  try {
+    const report = await loadInputs(conn, inputs);
+    const rejects = await readRejects(conn);
+    writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings });
+    summarise(ctx, report.files, [], report.warnings);
+    const dataset: CliDataset = { conn, report, areas: report.areas, close: () => conn.close() };
+    return { ok: true, dataset };
+  } catch (e) {
+    if (!(e instanceof LoadError)) {
+      await conn.close();
+      throw e;
+    }
+    const warnings = e.files.flatMap((f) => f.warnings);
+    writeSideFiles(args, ctx, e.rejects, { ok: false, files: e.files, problems: e.problems, warnings });
+    summarise(ctx, e.files, e.problems, warnings);
+    return { ok: false, conn, problems: e.problems, files: e.files, rejects: e.rejects };
+  }
+}
+
+/**
+ * For analysis commands: load, or fail with DataError (exit 1) naming every file problem.
+ * The caller must `close()` the dataset.
+ */
+export async function loadForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliDataset> {
+  const outcome = await loadFilesForCli(args, ctx, required);
+  if (outcome.ok) return outcome.dataset;
+  await outcome.conn.close();
+  throw new DataError(outcome.problems.map(formatProblem).join('\n'));
+}
+
+interface ReportJson {
+  ok: boolean;
+  files: FileReport[];
+  problems: FileProblem[];
+  warnings: string[];
+}
+
+function writeSideFiles(args: CliArgs, ctx: CliContext, rejects: readonly RejectRow[], report: ReportJson): void {
+  const rejectsPath = args.string('rejects');
+  if (rejectsPath !== undefined) {
+    writeFileSync(resolve(ctx.cwd, rejectsPath), formatCsv(['file', 'line', 'column', 'reason', 'raw'], rejects as unknown as Record<string, unknown>[]));
+  }
+  const reportPath = args.string('report');
+  if (reportPath !== undefined) {
+    const totals = {
+      rowsRead: report.files.reduce((s, f) => s + f.rowsRead, 0),
+      rowsKept: report.files.reduce((s, f) => s + f.rowsKept, 0),
+      rowsRejected: report.files.reduce((s, f) => s + f.rowsRejected, 0),
+      outsideStudyArea: report.files.reduce((s, f) => s + (f.outsideStudyArea ?? 0), 0),
+    };
+    writeFileSync(resolve(ctx.cwd, reportPath), JSON.stringify({ ...report, totals }, null, 2) + '\n');
+  }
+}
+
+/** One line per file on stderr, then warnings and problems. */
+function summarise(ctx: CliContext, files: readonly FileReport[], problems: readonly FileProblem[], warnings: readonly string[]): void {
+  for (const f of files) {
+    const codes = Object.entries(f.rejectsByCode).map(([c, n]) => `${n} ${c}`).join(', ');
+    const outside = f.outsideStudyArea !== undefined ? `; ${f.outsideStudyArea} outside the study area` : '';
+    ctx.stderr(`${f.file}: ${f.rowsRead} ${f.kind === 'areas' ? 'features' : 'rows'} read, ${f.rowsKept} kept, ${f.rowsRejected} rejected${codes ? ` (${codes})` : ''}${outside}\n`);
+  }
+  for (const w of warnings) ctx.stderr(`warning: ${w}\n`);
+  for (const p of problems) ctx.stderr(`error: ${formatProblem(p)}\n`);
+}
