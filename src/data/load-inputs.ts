@@ -153,7 +153,7 @@ async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 async function tableExists(conn: Connector, name: string): Promise<boolean> {
-  const rows = await conn.query(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1 AND NOT temporary`, [name]);
+  const rows = await conn.query(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1 AND database_name = current_database() AND schema_name = 'main'`, [name]);
   return rows.length > 0;
 }
 
@@ -164,7 +164,7 @@ async function dropStaging(conn: Connector): Promise<void> {
 
 async function reassignCustomers(conn: Connector, lookup: AreaLookup, checkAbort: () => void): Promise<void> {
   const cols = await conn.query<{ column_name: string }>(
-    `SELECT column_name FROM duckdb_columns() WHERE table_name = 'customers' AND NOT temporary ORDER BY column_index`,
+    `SELECT column_name FROM duckdb_columns() WHERE table_name = 'customers' AND database_name = current_database() AND schema_name = 'main' ORDER BY column_index`,
   );
   const names = cols.map((c) => c.column_name).filter((c) => c !== 'area_id');
   const ok = stagingName('customers', 'ok');

@@ -94,7 +94,7 @@ export class WasmConnector implements Connector {
     if (params.length > 0) {
       const stmt = await this.db.createPrepared(id, sql);
       try {
-        header = await this.db.sendPrepared(id, stmt, [...params]);
+        header = await this.db.sendPrepared(id, stmt, params.map(bindable));
         return await this.collect(id, header);
       } finally {
         await this.db.closePrepared(id, stmt);
@@ -125,6 +125,15 @@ export class WasmConnector implements Connector {
     }
     return out;
   }
+}
+
+/**
+ * duckdb-wasm sends parameters to its worker as JSON, which has no bigint: send safe integers as
+ * numbers and larger ones as decimal text (a `$1::BIGINT` / `::UBIGINT` cast reads it exactly).
+ */
+function bindable(p: SqlParam): SqlParam {
+  if (typeof p !== 'bigint') return p;
+  return Number.isSafeInteger(Number(p)) ? Number(p) : p.toString();
 }
 
 /** Arrow IPC end-of-stream: continuation marker 0xFFFFFFFF, then a zero metadata length. */
