@@ -82,6 +82,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     checks.push({ k: badK, column: 'period', code: 'bad_period', reason: 'period is not a period like 2024Q3, 2024-09 or 2024' });
     periods = await applyPeriods(conn, t.chk, stagingName(kind, 'periods'), badK);
   }
+  await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);
   await conn.exec(buildDuplicatesSql(t.chk, t.dups, keys));
   await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, t.dups, keys, dupK), t.checks), [kind, input.fileName]);
@@ -161,6 +162,30 @@ function looksLikeJson(b: Uint8Array): boolean {
   let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
   return b[i] === 0x7b || b[i] === 0x5b; // { or [
+}
+
+/** Reject rows the reader flagged but kept: one check number per distinct reason. */
+async function markRowRejects(
+  conn: Connector,
+  chk: string,
+  scratch: string,
+  rows: NonNullable<RawSource['rowRejects']>,
+  checks: CheckSpec[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const kByReason = new Map<string, number>();
+  for (const r of rows) {
+    if (kByReason.has(r.reason)) continue;
+    const k = checks.length + 1;
+    checks.push({ k, column: null, code: r.code, reason: r.reason });
+    kByReason.set(r.reason, k);
+  }
+  const t = new Table({
+    line: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => r.line) }),
+    k: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => kByReason.get(r.reason)!) }),
+  });
+  await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
+  await conn.exec(`UPDATE ${quoteIdent(chk)} SET __bp_k = m.k FROM ${quoteIdent(scratch)} AS m WHERE ${quoteIdent(chk)}.__bp_line = m.line; ${dropTableSql(scratch)}`);
 }
 
 async function insertChecks(conn: Connector, table: string, checks: CheckSpec[]): Promise<void> {

@@ -82,14 +82,27 @@ export async function readCsvSource(
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
 
   const lines = new Int32Array(scan.count - 1 - rejected.size);
-  for (let rec = 1, j = 0; rec < scan.count; rec++) if (!rejected.has(rec)) lines[j++] = scan.lines[rec];
+  const rowRejects: { line: number; code: RejectCode; reason: string }[] = [];
+  const delimByte = delimiter.charCodeAt(0);
+  for (let rec = 1, j = 0; rec < scan.count; rec++) {
+    if (rejected.has(rec)) continue;
+    lines[j++] = scan.lines[rec];
+    // DuckDB tolerates one extra empty field at the end of a row (`a,b,` or `a,b,""`); count the
+    // fields of rows ending in a delimiter or quote, the only ones where that can happen.
+    const raw = recordBytes(bytes, scan, rec);
+    const last = raw[raw.length - 1];
+    if (last === delimByte || last === 0x22) {
+      const fields = splitRecord(utf8.decode(raw), delimiter).length;
+      if (fields !== headers.length) rowRejects.push({ line: scan.lines[rec], ...describeReaderError('TOO MANY COLUMNS', fields, headers.length) });
+    }
+  }
   const [{ n }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(names.raw)}`);
   if (n !== lines.length) {
     throw new FileProblemError(
       `rows could not be matched to line numbers (DuckDB read ${n} rows, ${lines.length} were expected); the file may be malformed`,
     );
   }
-  return { format: 'csv', headers, lines, rowsRead: scan.count - 1, readerRejects, rawText, warnings, encoding: decoded.encoding };
+  return { format: 'csv', headers, lines, rowsRead: scan.count - 1, readerRejects, rowRejects, rawText, warnings, encoding: decoded.encoding };
 }
 
 function isBlank(bytes: Uint8Array): boolean {

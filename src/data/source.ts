@@ -4,7 +4,7 @@
  * each raw row, and the rows the reader itself could not use.
  */
 import { quoteIdent, type Connector } from '../db/connector.ts';
-import type { RejectRow } from './types.ts';
+import type { RejectCode, RejectRow } from './types.ts';
 import { Int32, Table, makeData, Field, Schema, RecordBatch, Struct, tableToIPC } from 'apache-arrow';
 
 export interface RawSource {
@@ -16,6 +16,11 @@ export interface RawSource {
   /** Data rows in the file: raw rows + reader rejects. */
   rowsRead: number;
   readerRejects: RejectRow[];
+  /**
+   * Rows the reader kept in the raw table but that must be rejected (DuckDB accepts a row with
+   * one extra, empty trailing field; DESIGN.md rejects any row with too many fields).
+   */
+  rowRejects?: { line: number; code: RejectCode; reason: string }[];
   /** The row's text for the rejects report (null when the line is unknown). */
   rawText: (line: number) => string | null;
   warnings: string[];

@@ -37,7 +37,8 @@ export interface PlannedColumn {
 
 export interface CheckSpec {
   k: number;
-  column: string;
+  /** Null for whole-row problems. */
+  column: string | null;
   code: RejectCode;
   reason: string;
 }
