@@ -19,6 +19,8 @@ class AppState {
   tab = $state<Tab>('data');
   panelOpen = $state(true);
   settingsOpen = $state(false);
+  /** Presentation mode (Share): chrome hidden, the map fills the window. */
+  presenting = $state(false);
   indicator = $state('');
   period = $state('');
   classMethod = $state<ClassMethod>('quantile');

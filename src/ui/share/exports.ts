@@ -1,0 +1,236 @@
+/**
+ * The share actions: PNG of the current view, PDF reports, CSV of the aggregates behind a
+ * safe export. Each applies the privacy rules (layersForExport, safeCells) when safe
+ * sharing is on, and stamps the provenance footer. Files are saved through Blob URLs: no
+ * byte leaves the browser except into the user's download folder.
+ */
+import type { StyleSpecification } from 'maplibre-gl';
+import { getResolution } from 'h3-js';
+import type { Layer } from '@deck.gl/core';
+import { app } from '../../lib/app-state.svelte.ts';
+import { getMap } from '../../map/map-instance.ts';
+import { localized, t } from '../../i18n/i18n.svelte.ts';
+import { layersForExport, type ExportLayers } from '../../share/layer-privacy.ts';
+import { formatDate, formatDateTime, provenanceLines } from '../../share/provenance.ts';
+import { registeredReports, type ReportContext } from '../../share/report-sections.ts';
+import { registeredAggregateTables, cellRows, CELL_COLUMNS } from '../../share/aggregates.ts';
+import { safeCells } from '../../share/safe-cells.ts';
+import { toCsv } from '../../share/csv.ts';
+import type { ShareState } from '../../share/permalink.ts';
+import { captureState, shareLive, shareSettings, viewTab } from './share-state.svelte.ts';
+import { canvasToBlob, composePicture, type Picture } from './picture.ts';
+import { buildReportPdf } from './pdf-report.ts';
+import { renderMapCanvas } from './map-render.ts';
+
+/** Save a Blob under `filename` through a temporary object URL. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // The download has started by now; keep the URL a little for slow file pickers.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+/** Plain text of an HTML attribution string (style sources may hold links). */
+function plainText(html: string): string {
+  return new DOMParser().parseFromString(html, 'text/html').body.textContent?.trim() ?? '';
+}
+
+export function sourceLine(style: StyleSpecification): string {
+  const map = new Set<string>();
+  for (const s of Object.values(style.sources)) {
+    const a = (s as { attribution?: string }).attribution;
+    if (a) map.add(plainText(a));
+  }
+  const data = app.dataset ? localized(app.dataset.summary.credits) : '';
+  const parts = [];
+  if (data) parts.push(t('share.source.data', { source: data }));
+  if (map.size) parts.push(t('share.source.map', { source: [...map].join(', ') }));
+  return parts.join(' · ');
+}
+
+function stamp(d: Date): string {
+  return formatDateTime(d).replace(/[-: ]/g, '').replace(/^(\d{8})(\d{4})$/, '$1-$2');
+}
+
+export function datasetName(): string {
+  return app.dataset ? localized(app.dataset.summary.name) : t('dataset.none');
+}
+
+export function provenanceFor(state: ShareState, date: Date): string[] {
+  return provenanceLines({
+    state,
+    datasetName: datasetName(),
+    safe: shareSettings.safe,
+    date,
+    labels: {
+      dataset: t('share.prov.dataset'),
+      fingerprint: t('share.prov.fingerprint'),
+      parameters: t('share.prov.parameters'),
+      safeOn: t('share.prov.safeOn', { k: shareSettings.k }),
+      safeOff: t('share.prov.safeOff'),
+      created: t('share.prov.created'),
+    },
+  });
+}
+
+export function defaultTitle(): string {
+  return shareLive.legend?.title || datasetName();
+}
+
+export function defaultSubtitle(): string {
+  const tab = viewTab();
+  return [datasetName(), t(`tab.${tab}`), app.period].filter(Boolean).join(' · ');
+}
+
+/** The live layers an export may draw now. */
+export function exportLayers(): ExportLayers<Layer> {
+  return layersForExport(shareLive.layers, { safe: shareSettings.safe, k: shareSettings.k });
+}
+
+export interface PictureOptions {
+  width: number;
+  height: number;
+  pixelRatio: number;
+  frame: 'full' | 'bare';
+}
+
+export interface PictureOutcome {
+  picture: Picture;
+  state: ShareState;
+  left: ExportLayers<Layer>['left'];
+  date: Date;
+}
+
+export async function pictureOfView(opts: PictureOptions): Promise<PictureOutcome> {
+  const map = getMap();
+  if (!map) throw new Error(t('share.error.noMap'));
+  const date = new Date();
+  const state = captureState({ safe: shareSettings.safe });
+  const { layers, left } = exportLayers();
+  const style = map.getStyle();
+  const picture = await composePicture({
+    ...opts,
+    title: shareSettings.title.trim() || defaultTitle(),
+    subtitle: shareSettings.subtitle.trim() || defaultSubtitle(),
+    dateText: formatDate(date),
+    watermark: shareSettings.watermark,
+    legend: shareLive.legend,
+    sourceLine: sourceLine(style),
+    provenance: provenanceFor(state, date),
+    camera: state.camera,
+    style,
+    layers,
+  });
+  return { picture, state, left, date };
+}
+
+export interface PngResult {
+  filename: string;
+  bytes: number;
+  width: number;
+  height: number;
+  ms: number;
+  mapMs: number;
+  left: ExportLayers<Layer>['left'];
+}
+
+export async function exportPng(): Promise<PngResult> {
+  const t0 = performance.now();
+  const { picture, left, date } = await pictureOfView({
+    width: shareSettings.width, height: shareSettings.height, pixelRatio: shareSettings.pixelRatio, frame: 'full',
+  });
+  const blob = await canvasToBlob(picture.canvas);
+  const filename = `branch-planner-${viewTab()}-${stamp(date)}.png`;
+  saveBlob(blob, filename);
+  return {
+    filename, bytes: blob.size, width: picture.canvas.width, height: picture.canvas.height,
+    ms: performance.now() - t0, mapMs: picture.timings.mapMs, left,
+  };
+}
+
+export interface PdfResult {
+  filename: string;
+  pages: number;
+  ms: number;
+  left: ExportLayers<Layer>['left'];
+}
+
+export async function exportReport(reportId: string): Promise<PdfResult> {
+  const def = registeredReports().find((r) => r.id === reportId);
+  if (!def) throw new Error(t('share.error.noReport', { id: reportId }));
+  if (!def.available()) throw new Error(t('share.error.reportUnavailable', { report: def.label() }));
+  const t0 = performance.now();
+  const date = new Date();
+  const ctx: ReportContext = { safe: shareSettings.safe, k: shareSettings.k };
+  const sections = await def.build(ctx);
+  const state = captureState({ safe: shareSettings.safe });
+  const left = exportLayers().left;
+  const footer = provenanceFor(state, date);
+  const { blob, pages } = await buildReportPdf({
+    title: def.title(),
+    subtitle: defaultSubtitle(),
+    dateText: formatDate(date),
+    sections,
+    footer,
+    pageLabel: (n, total) => t('share.pdf.page', { n, total }),
+    metadata: {
+      subject: def.label(),
+      keywords: `branch-planner; report=${def.id}; fingerprint=${state.fingerprint}; safe=${shareSettings.safe ? `on; k=${shareSettings.k}` : 'off'}`,
+    },
+    renderMap: async (aspect) => {
+      const width = 1500;
+      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.5, frame: 'bare' });
+      return picture.canvas.toDataURL('image/jpeg', 0.9);
+    },
+  });
+  const filename = `branch-planner-${def.id}-report-${stamp(date)}.pdf`;
+  saveBlob(blob, filename);
+  return { filename, pages, ms: performance.now() - t0, left };
+}
+
+export interface CsvResult {
+  filename: string;
+  rows: number;
+  /** Cells merged into parents / customers in hidden cells (H3 tables, safe mode). */
+  merged?: number;
+  hiddenCount?: number;
+}
+
+export async function exportAggregateCsv(tableId: string): Promise<CsvResult> {
+  const table = registeredAggregateTables().find((x) => x.id === tableId);
+  if (!table) throw new Error(t('share.error.noTable', { id: tableId }));
+  const date = new Date();
+  const filename = `branch-planner-${table.id}-${stamp(date)}.csv`;
+  if (table.kind === 'area-rows') {
+    const rows = await table.rows();
+    const cols = table.columns();
+    saveBlob(new Blob([toCsv(cols, rows)], { type: 'text/csv;charset=utf-8' }), filename);
+    return { filename, rows: rows.length };
+  }
+  const cells = await table.rows();
+  const extra = table.columns ?? [];
+  if (!shareSettings.safe) {
+    const rows = cellRows(cells.map((c) => ({ ...c, resolution: getResolution(c.h3), merged: 1 })), extra);
+    saveBlob(new Blob([toCsv([...CELL_COLUMNS, ...extra], rows)], { type: 'text/csv;charset=utf-8' }), filename);
+    return { filename, rows: rows.length };
+  }
+  const safe = safeCells(cells, shareSettings.k, { sum: table.sum });
+  const rows = cellRows(safe.cells, extra);
+  saveBlob(new Blob([toCsv([...CELL_COLUMNS, ...extra], rows)], { type: 'text/csv;charset=utf-8' }), filename);
+  return { filename, rows: rows.length, merged: safe.mergedInputs, hiddenCount: safe.hiddenCount };
+}
+
+/** A small picture of the view for the snapshot list (map only, export privacy rules). */
+export async function thumbnailOfView(width = 320, height = 180): Promise<string | null> {
+  const map = getMap();
+  if (!map) return null;
+  const state = captureState({ safe: shareSettings.safe });
+  const canvas = await renderMapCanvas({ width, height, pixelRatio: 1, camera: state.camera, style: map.getStyle(), layers: exportLayers().layers });
+  return canvas.toDataURL('image/jpeg', 0.8);
+}

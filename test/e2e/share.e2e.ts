@@ -1,0 +1,307 @@
+/**
+ * Share workflow end to end (issue 7) on the demo city in headless Chromium: PNG export,
+ * PDF area report, permalink restore (same and different dataset), snapshots surviving a
+ * reload, presentation mode, and the safe aggregate export — checked against customer
+ * cells counted here in Node from the demo's own customers file.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { latLngToCell } from 'h3-js';
+import type { Browser, Download, Page } from 'playwright-core';
+import { launch, openApp, ORIGIN, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+
+interface ViewState {
+  camera: { center: [number, number]; zoom: number; bearing: number; pitch: number };
+  indicator: string;
+  period: string;
+  tab: string;
+  fingerprint: string;
+}
+
+async function download(page: Page, click: () => Promise<void>, timeout = 120_000): Promise<{ dl: Download; bytes: Buffer }> {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout }), click()]);
+  const path = await dl.path();
+  return { dl, bytes: readFileSync(path) };
+}
+
+async function shareReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __bpShare?: { ready: boolean } }).__bpShare?.ready === true, null, { timeout: 30_000 });
+}
+
+function capture(page: Page): Promise<ViewState> {
+  return page.evaluate(() => (window as unknown as { __bpShare: { capture(): ViewState } }).__bpShare.capture());
+}
+
+async function openTab(page: Page, tab: string): Promise<void> {
+  await page.getByTestId(`tab-${tab}`).click({ timeout: 10_000 });
+}
+
+async function jumpTo(page: Page, cam: ViewState['camera']): Promise<void> {
+  await page.evaluate(async (c) => {
+    const m = (window as unknown as { __bpMap: { jumpTo(o: object): void; once(e: string, f: () => void): void; triggerRepaint(): void } }).__bpMap;
+    const idle = new Promise<void>((r) => m.once('idle', () => r()));
+    m.jumpTo(c);
+    m.triggerRepaint();
+    await idle;
+  }, cam);
+}
+
+function closeCamera(a: ViewState['camera'], b: ViewState['camera']): string | null {
+  if (Math.abs(a.center[0] - b.center[0]) > 1e-5 || Math.abs(a.center[1] - b.center[1]) > 1e-5) return `centre ${a.center} vs ${b.center}`;
+  if (Math.abs(a.zoom - b.zoom) > 1e-3) return `zoom ${a.zoom} vs ${b.zoom}`;
+  if (Math.abs(a.bearing - b.bearing) > 0.05) return `bearing ${a.bearing} vs ${b.bearing}`;
+  if (Math.abs(a.pitch - b.pitch) > 0.05) return `pitch ${a.pitch} vs ${b.pitch}`;
+  return null;
+}
+
+function parseCsv(text: string): Array<Record<string, string>> {
+  const lines = text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const cols = lines[0].split(',');
+  return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+}
+
+describe('share: pictures, reports, links, snapshots, presentation, safe export', () => {
+  let browser: Browser;
+  let s: Session;
+
+  before(async () => {
+    await startServer();
+    browser = await launch();
+    s = await openApp(browser, { viewport: { width: 1280, height: 800 } });
+    await waitForDemo(s.page);
+    await shareReady(s.page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    stopServer();
+  });
+
+  it('exports a PNG of the requested size whose map is drawn and which carries the legend', async () => {
+    const page = s.page;
+    await openTab(page, 'share');
+    await page.getByTestId('share-size').selectOption('1920x1080');
+    await page.getByTestId('share-ratio').selectOption('2');
+    const swatches = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="legend"] .swatch')].map((el) => getComputedStyle(el).backgroundColor),
+    );
+    assert.ok(swatches.length >= 3, `legend has ${swatches.length} swatches`);
+    const t0 = Date.now();
+    const { dl, bytes } = await download(page, () => page.getByTestId('share-png').click());
+    const ms = Date.now() - t0;
+    assert.match(dl.suggestedFilename(), /^branch-planner-data-\d{8}-\d{4}\.png$/);
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    assert.equal(bytes.toString('latin1', 12, 16), 'IHDR');
+    assert.equal(bytes.readUInt32BE(16), 3840);
+    assert.equal(bytes.readUInt32BE(20), 2160);
+    console.log(`# PNG 1920×1080@2×: ${ms} ms click→download, ${(bytes.length / 1024).toFixed(0)} KB; ${await page.getByTestId('share-result').innerText()}`);
+
+    const stats = await page.evaluate(async ({ b64, swatches }) => {
+      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+      const bmp = await createImageBitmap(blob);
+      const c = document.createElement('canvas');
+      c.width = bmp.width;
+      c.height = bmp.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(bmp, 0, 0);
+      const W = c.width, H = c.height;
+      // Map area: the middle band (below the title, above the footer).
+      const band = g.getImageData(0, Math.round(H * 0.15), W, Math.round(H * 0.6)).data;
+      const colours = new Set<number>();
+      let sum = 0, sum2 = 0;
+      for (let i = 0; i < band.length; i += 16) {
+        colours.add((band[i] << 16) | (band[i + 1] << 8) | band[i + 2]);
+        const l = 0.299 * band[i] + 0.587 * band[i + 1] + 0.114 * band[i + 2];
+        sum += l; sum2 += l * l;
+      }
+      const n = band.length / 16;
+      // Legend: each swatch colour (0.8 alpha on white) in the bottom-left corner of the map.
+      const x1 = Math.round(W * 0.45), y0 = Math.round(H * 0.4);
+      const corner = g.getImageData(0, y0, x1, H - y0).data;
+      const found = swatches.map((css) => {
+        const m = /rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)/.exec(css)!;
+        const a = m[4] === undefined ? 1 : Number(m[4]);
+        const want = [1, 2, 3].map((k) => Number(m[k]) * a + 255 * (1 - a));
+        let hits = 0;
+        for (let i = 0; i < corner.length; i += 4) {
+          if (Math.abs(corner[i] - want[0]) <= 2 && Math.abs(corner[i + 1] - want[1]) <= 2 && Math.abs(corner[i + 2] - want[2]) <= 2) hits++;
+        }
+        return hits;
+      });
+      return { W, H, distinct: colours.size, stdDev: Math.sqrt(sum2 / n - (sum / n) ** 2), found };
+    }, { b64: bytes.toString('base64'), swatches });
+    assert.equal(stats.W, 3840);
+    assert.ok(stats.distinct > 200, `map area has only ${stats.distinct} colours`);
+    assert.ok(stats.stdDev > 12, `map area luminance std dev ${stats.stdDev.toFixed(1)}`);
+    for (const [i, hits] of stats.found.entries()) assert.ok(hits >= 300, `legend swatch ${i} (${swatches[i]}): ${hits} pixels in the bottom-left corner`);
+  });
+
+  it('generates an area PDF report with its pages and text', async () => {
+    const page = s.page;
+    await openTab(page, 'data');
+    const pt = await page.evaluate(() => {
+      const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
+      const p = m.project([121.7, 31.15]); // Pudong
+      const r = m.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    });
+    await page.mouse.click(pt.x, pt.y);
+    await page.getByTestId('area-name').waitFor({ timeout: 10_000 });
+    await openTab(page, 'share');
+    const t0 = Date.now();
+    const { dl, bytes } = await download(page, () => page.getByTestId('share-pdf-area').click());
+    console.log(`# PDF area report: ${Date.now() - t0} ms, ${(bytes.length / 1024).toFixed(0)} KB`);
+    assert.match(dl.suggestedFilename(), /^branch-planner-area-report-\d{8}-\d{4}\.pdf$/);
+    const text = bytes.toString('latin1');
+    assert.ok(text.startsWith('%PDF-'), 'PDF header');
+    assert.ok(text.trimEnd().endsWith('%%EOF'), 'PDF trailer');
+    const pages = (text.match(/\/Type \/Page(?!s)/g) ?? []).length;
+    const result = await page.getByTestId('share-result').innerText();
+    const said = Number(/\((\d+) pages\)/.exec(result)?.[1]);
+    assert.ok(pages >= 1 && pages <= 4, `${pages} pages`);
+    assert.equal(pages, said, `the panel said ${said} pages`);
+    const strings = [...text.matchAll(/\(((?:[^()\\]|\\.)*)\) Tj/g)].map((m) => m[1]).join('\n');
+    assert.match(strings, /Area report: Pudong/);
+    assert.match(strings, /Resident population/);
+    assert.match(strings, /fingerprint: \d+:\d+:\d+:\d+/);
+    assert.match(strings, /Privacy-safe/);
+    assert.match(strings, new RegExp(`Page 1 of ${pages}`));
+    assert.match(text, /\/Keywords \(branch-planner; report=area; fingerprint=[^;]+; safe=on; k=10\)/);
+  });
+
+  it('reopens a permalink in a fresh page with the same view, and says so when the dataset differs', async () => {
+    const page = s.page;
+    await openTab(page, 'data');
+    await page.getByTestId('indicator').selectOption('unemployment_rate');
+    await page.getByTestId('period').selectOption('2024Q2');
+    const cam = { center: [121.52345, 31.20123] as [number, number], zoom: 11.37, bearing: -23.5, pitch: 35 };
+    await jumpTo(page, cam);
+    await page.waitForFunction(() => location.hash.includes('ind=unemployment_rate') && location.hash.includes('per=2024Q2') && location.hash.includes('z=11.37'), null, { timeout: 10_000 });
+    const hash = await page.evaluate(() => location.hash);
+    assert.doesNotMatch(hash, /customer|C00000/, 'no customer data in the link');
+    const there = await capture(page);
+
+    const fresh = await openApp(browser, { path: '/' + hash });
+    try {
+      await waitForDemo(fresh.page);
+      await shareReady(fresh.page);
+      const back = await capture(fresh.page);
+      assert.equal(closeCamera(back.camera, there.camera), null);
+      assert.equal(back.indicator, 'unemployment_rate');
+      assert.equal(back.period, '2024Q2');
+      assert.equal(back.fingerprint, there.fingerprint);
+      assert.equal(await fresh.page.getByTestId('share-notice').count(), 0, 'no notice with the same dataset');
+      assert.deepEqual(fresh.errors, []);
+    } finally {
+      await fresh.context.close();
+    }
+
+    const other = await openApp(browser, { path: '/' + hash.replace(/fp=[^&]+/, 'fp=1%3A2%3A3%3A4').replace('per=2024Q2', 'per=1999Q1') });
+    try {
+      await waitForDemo(other.page);
+      await shareReady(other.page);
+      const notice = other.page.getByTestId('share-notice');
+      await notice.waitFor({ timeout: 10_000 });
+      const text = await notice.innerText();
+      assert.match(text, /different dataset/);
+      assert.match(text, /1999Q1/);
+      const back = await capture(other.page);
+      assert.equal(closeCamera(back.camera, there.camera), null, 'the view is still restored');
+      assert.equal(back.indicator, 'unemployment_rate');
+    } finally {
+      await other.context.close();
+    }
+  });
+
+  it('saves snapshots and finds them again after a reload', async () => {
+    const page = s.page;
+    await openTab(page, 'share');
+    const views = [
+      { name: 'Whole city', cam: { center: [121.45, 31.2] as [number, number], zoom: 9.2, bearing: 0, pitch: 0 } },
+      { name: '浦东 close-up <b>', cam: { center: [121.62, 31.21] as [number, number], zoom: 12.1, bearing: 15, pitch: 20 } },
+    ];
+    for (const v of views) {
+      await jumpTo(page, v.cam);
+      await page.getByTestId('share-snap-name').fill(v.name);
+      await page.getByTestId('share-snap-save').click();
+      await page.getByTestId('share-snap-message').filter({ hasText: v.name }).waitFor({ timeout: 60_000 });
+    }
+    await page.reload({ timeout: 30_000 });
+    await waitForDemo(page);
+    await shareReady(page);
+    await openTab(page, 'share');
+    await page.getByTestId('share-snap-item').nth(1).waitFor({ timeout: 10_000 });
+    const names = await page.getByTestId('share-snap-item-name').allInnerTexts();
+    assert.deepEqual(names, views.map((v) => v.name), 'names shown as text, in saving order');
+    assert.equal(await page.getByTestId('share-snap-list').locator('b, script').count(), 0);
+    const thumbs = await page.getByTestId('share-snap-list').locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+    assert.deepEqual(thumbs, [320, 320]);
+  });
+
+  it('presents: full screen chrome hidden, arrow keys step through the snapshots, Esc ends', async () => {
+    const page = s.page;
+    await openTab(page, 'share');
+    await page.getByTestId('share-present').click();
+    await page.getByTestId('present-hud').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('side-panel').isVisible(), false, 'panels hidden');
+    assert.equal(await page.getByTestId('present-position').innerText(), '1 / 2');
+    const first = await capture(page);
+    assert.equal(closeCamera(first.camera, { center: [121.45, 31.2], zoom: 9.2, bearing: 0, pitch: 0 }), null);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('[data-testid="present-position"]')?.textContent === '2 / 2', null, { timeout: 5_000 });
+    assert.equal(await page.getByTestId('present-name').innerText(), '浦东 close-up <b>');
+    const second = await capture(page);
+    assert.equal(closeCamera(second.camera, { center: [121.62, 31.21], zoom: 12.1, bearing: 15, pitch: 20 }), null);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => document.querySelector('[data-testid="present-position"]')?.textContent === '1 / 2', null, { timeout: 5_000 });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('present-hud').waitFor({ state: 'detached', timeout: 5_000 });
+    await page.getByTestId('side-panel').waitFor({ state: 'visible', timeout: 5_000 });
+  });
+
+  it('never lets a cell with 3 customers into a safe export (checked against the customers file)', async () => {
+    // Count the demo customers per H3 cell here, independently of the app.
+    const csv = gunzipSync(readFileSync('public/demo/customers.csv.gz')).toString('utf8').split('\n');
+    const head = csv[0].split(',');
+    const iLon = head.indexOf('lon'), iLat = head.indexOf('lat');
+    const raw = new Map<string, number>();
+    for (const line of csv.slice(1)) {
+      if (!line) continue;
+      const f = line.split(',');
+      const h = latLngToCell(Number(f[iLat]), Number(f[iLon]), 8);
+      raw.set(h, (raw.get(h) ?? 0) + 1);
+    }
+    const threes = [...raw].filter(([, n]) => n === 3).map(([h]) => h);
+    const small = new Set([...raw].filter(([, n]) => n < 10).map(([h]) => h));
+    assert.ok(threes.length > 0, 'the demo has cells with exactly 3 customers');
+
+    const page = s.page;
+    await openTab(page, 'share');
+    const { bytes } = await download(page, () => page.getByTestId('share-csv-customer-cells').click());
+    const rows = parseCsv(bytes.toString('utf8'));
+    assert.ok(rows.length > 100, `${rows.length} rows`);
+    assert.deepEqual(Object.keys(rows[0]), ['h3', 'resolution', 'count', 'merged']);
+    for (const r of rows) {
+      assert.ok(Number(r.count) >= 10, `cell ${r.h3} has ${r.count} customers`);
+      assert.ok(!small.has(r.h3), `small cell ${r.h3} exported`);
+    }
+    const total = [...raw.values()].reduce((a, b) => a + b, 0);
+    const shared = rows.reduce((a, r) => a + Number(r.count), 0);
+    assert.ok(shared <= total && shared > total * 0.95, `shared ${shared} of ${total} customers`);
+    console.log(`# safe CSV: ${rows.length} cells (raw ${raw.size}, ${threes.length} with 3 customers, ${small.size} under 10); ${total - shared} customers in hidden cells`);
+
+    // The same export with safe sharing off does contain them: the check above is not vacuous.
+    await page.getByTestId('share-safe').uncheck();
+    const open = parseCsv((await download(page, () => page.getByTestId('share-csv-customer-cells').click())).bytes.toString('utf8'));
+    await page.getByTestId('share-safe').check();
+    assert.ok(open.some((r) => threes.includes(r.h3) && r.count === '3'), 'unsafe export has the 3-customer cells');
+  });
+
+  it('raised no page errors and made no request outside its origin', () => {
+    assert.deepEqual(s.errors, []);
+    assert.deepEqual(s.external, []);
+    assert.ok(ORIGIN.startsWith('http://127.0.0.1'));
+  });
+});
