@@ -145,6 +145,7 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     coveredDemand,
     coveragePct: problem.totalDemand > 0 ? (100 * coveredDemand) / problem.totalDemand : NaN,
     greedyCoveredDemand,
+    upperBound: outcome.status === 'optimal' ? outcome.objective : bound,
     swaps: 0,
     warnings,
     status: outcome.status,

@@ -11,6 +11,7 @@
  */
 import type { CoverageProblem, SiteProgress, SiteWarning } from './coverage.ts';
 import { GainHeap } from './gain-heap.ts';
+import { lagrangianMclp } from './mclp-lagrangian.ts';
 import { prepareSelection, rankSites, type PreparedSelection, type RankedSite, type SelectionConstraints } from './site-selection.ts';
 
 export interface MclpOptions extends SelectionConstraints {
@@ -20,9 +21,19 @@ export interface MclpOptions extends SelectionConstraints {
   localSearch?: boolean;
   /**
    * Extra greedy + swap runs, each forced to start from one of the best single sites the
-   * current answer leaves out; the best run wins (default 4; 0 = one run).
+   * current answer leaves out; the best run wins (default 16; 0 = one run).
    */
   restarts?: number;
+  /**
+   * Restarts stop once local search has visited this many candidate–demand pairs in all
+   * (default 1e8, about half a second): a deterministic cap, so dense instances stay fast
+   * and results never depend on machine speed.
+   */
+  maxWork?: number;
+  /** Iterated local search after the restarts: drop one site, re-converge without it (default true). */
+  kicks?: boolean;
+  /** Lagrangian bound and starts after the restarts (default true). */
+  lagrangian?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -37,23 +48,34 @@ export interface MclpResult {
   coveragePct: number;
   /** Coverage after greedy, before local search. */
   greedyCoveredDemand: number;
+  /**
+   * Proven upper bound on covered demand from the Lagrangian relaxation (NaN when not
+   * computed): the answer is within (upperBound − coveredDemand) of the optimum. It ignores
+   * minimum spacing, so with spacing it is looser.
+   */
+  upperBound: number;
   swaps: number;
   warnings: SiteWarning[];
 }
 
-/** Greedy + 1-swap MCLP, restarted from other first sites (see `restarts`). */
+/** Greedy + 1-swap MCLP, then restarts and kicks (see the options) within a work budget. */
 export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions): MclpResult {
   const k = options.k;
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
   const prep = prepareSelection(problem.candidateLon, problem.candidateLat, options);
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
   const localSearch = options.localSearch ?? true;
-  const first = runOnce(problem, prep, k, -1, localSearch, options);
+  const first = runFrom(problem, prep, k, Array.from(prep.pinned), [], localSearch, options);
   let best = first;
-  const restarts = localSearch ? options.restarts ?? 4 : 0;
-  if (restarts > 0 && first.chosen.length > prep.pinned.length) {
-    // 1-swap optima can trap greedy's first choice. Restart from the strongest single
-    // sites that the current best leaves out: cheap, and it fixes most traps.
+  const maxWork = options.maxWork ?? 1e8;
+  let work = first.work;
+  const tol = 1e-10 * problem.totalDemand;
+  const free = () => best.chosen.length - prep.pinned.length;
+  let upperBound = NaN;
+  if (localSearch && free() > 0) {
+    // Phase 1, restarts: 1-swap optima can trap greedy's first choice. Restart from the
+    // strongest single sites the current best leaves out.
+    const restarts = options.restarts ?? 16;
     const state = new CoverState(problem);
     for (const j of prep.pinned) state.add(j);
     const inBest = new Set(first.chosen);
@@ -63,11 +85,45 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
       const g = state.gain(j);
       if (g > 0) heap.push(j, g);
     }
-    for (let r = 0; r < restarts && heap.size > 0; r++) {
+    for (let r = 0; r < restarts && heap.size > 0 && work < maxWork; r++) {
       options.signal?.throwIfAborted();
-      const seed = heap.pop();
-      const run = runOnce(problem, prep, k, seed, true, options);
-      if (run.covered > best.covered + 1e-10 * problem.totalDemand) best = run;
+      const run = runFrom(problem, prep, k, [...prep.pinned, heap.pop()], [], true, options);
+      work += run.work;
+      if (run.covered > best.covered + tol) best = run;
+    }
+    // Phase 2, Lagrangian relaxation: a proven upper bound, and its best top-k sets as starts.
+    if (options.lagrangian ?? true) {
+      const nnz = Math.max(1, problem.candidates.demand.length);
+      const lag = lagrangianMclp(problem, prep, k, best.covered, { signal: options.signal, maxIterations: Math.min(200, Math.max(20, Math.floor((maxWork - work) / nnz))) });
+      work += lag.work;
+      upperBound = Math.max(lag.bound, best.covered);
+      for (const start of lag.starts) {
+        if (work >= maxWork || upperBound - best.covered <= tol) break;
+        const run = runFrom(problem, prep, k, start, [], true, options);
+        work += run.work;
+        if (run.covered > best.covered + tol) best = run;
+      }
+    }
+    // Phase 3, kicks (iterated local search): drop one chosen site, forbid it while the
+    // rest re-converge, then allow it again. This moves pairs and chains of sites that no
+    // single swap improves — what large k needs. Repeats until a full round finds nothing.
+    const kicks = options.kicks ?? true;
+    let improved = kicks;
+    while (improved && work < maxWork && !(upperBound - best.covered <= tol)) {
+      improved = false;
+      const pinned = new Set(prep.pinned);
+      for (const s of [...best.chosen]) {
+        if (pinned.has(s) || work >= maxWork) continue;
+        options.signal?.throwIfAborted();
+        const start = best.chosen.filter((j) => j !== s);
+        const run = runFrom(problem, prep, k, start, [s], true, options);
+        work += run.work;
+        if (run.covered > best.covered + tol) {
+          best = run;
+          improved = true;
+          break;
+        }
+      }
     }
   }
   const warnings = [...prep.warnings];
@@ -85,24 +141,44 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
     coveredDemand,
     coveragePct: problem.totalDemand > 0 ? (100 * coveredDemand) / problem.totalDemand : NaN,
     greedyCoveredDemand: first.greedyCovered,
+    upperBound: Number.isNaN(upperBound) ? NaN : Math.max(upperBound, coveredDemand),
     swaps: best.swaps,
     warnings,
   };
 }
 
-interface Run { chosen: number[]; covered: number; greedyCovered: number; swaps: number }
+interface Run { chosen: number[]; covered: number; greedyCovered: number; swaps: number; work: number }
 
-function runOnce(problem: CoverageProblem, prep: PreparedSelection, k: number, seed: number, localSearch: boolean, options: MclpOptions): Run {
+/**
+ * Lazy greedy from `start` (pinned sites first) up to k, then 1-swap local search. With
+ * tabu ≥ 0 that candidate is forbidden for greedy and a first local search, then allowed
+ * again for a second one.
+ */
+function runFrom(problem: CoverageProblem, prep: PreparedSelection, k: number, start: readonly number[], tabu: readonly number[], localSearch: boolean, options: MclpOptions): Run {
   prep.spacing?.reset();
   const state = new CoverState(problem);
-  const chosen = greedy(problem, state, prep, k, seed, options);
+  const wasAllowed = tabu.map((j) => prep.allowed[j]);
+  const restore = () => tabu.forEach((j, q) => (prep.allowed[j] = wasAllowed[q]));
+  for (const j of tabu) prep.allowed[j] = 0;
+  const chosen = greedy(problem, state, prep, k, start, options);
   const greedyCovered = state.covered;
   let swaps = 0;
+  const nnz = problem.candidates.demand.length;
+  let work = nnz;
   if (localSearch && chosen.length > prep.pinned.length) {
     swaps = swapSearch(problem, state, prep, chosen, options);
+    // Each pass reads every candidate's set at most once.
+    work += (swaps + 1) * nnz;
+    if (tabu.length) {
+      restore();
+      const more = swapSearch(problem, state, prep, chosen, options);
+      swaps += more;
+      work += (more + 1) * nnz;
+    }
     pruneRedundant(problem, state, prep, chosen);
   }
-  return { chosen, covered: state.covered, greedyCovered, swaps };
+  restore();
+  return { chosen, covered: state.covered, greedyCovered, swaps, work };
 }
 
 /**
@@ -149,14 +225,14 @@ class CoverState {
   }
 }
 
-/** Lazy greedy after the pinned sites and, when seed ≥ 0, that candidate as the first free pick. */
-function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelection, k: number, seed: number, options: MclpOptions): number[] {
+/** Lazy greedy after the `start` sites (pinned ones first; others skipped if spacing forbids them). */
+function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelection, k: number, start: readonly number[], options: MclpOptions): number[] {
   const n = problem.candidates.numSites;
   const chosen: number[] = [];
   const isChosen = new Uint8Array(n);
-  const forced = seed >= 0 && chosen.length < k ? [...prep.pinned, seed] : [...prep.pinned];
-  for (const j of forced) {
-    if (chosen.length >= k || (j === seed && prep.spacing && !prep.spacing.canAdd(j))) continue;
+  const pinned = new Set(prep.pinned);
+  for (const j of start) {
+    if (chosen.length >= k || isChosen[j] || (!pinned.has(j) && prep.spacing && !prep.spacing.canAdd(j))) continue;
     chosen.push(j);
     isChosen[j] = 1;
     state.add(j);
