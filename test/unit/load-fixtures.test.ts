@@ -11,24 +11,9 @@ import { quoteIdent } from '../../src/db/connector.ts';
 import { loadInputs, readRejects } from '../../src/data/load-inputs.ts';
 import { LoadError } from '../../src/data/errors.ts';
 import type { InputKind, LoadInput, LoadReport } from '../../src/data/types.ts';
-import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES } from '../fixtures/index.ts';
+import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES, badCases } from '../fixtures/index.ts';
 
-interface ExpectedReject { line: number | null; column: string | null; code: string; reason?: string }
-export interface ExpectedCase {
-  file: string;
-  kind: InputKind;
-  read?: number;
-  kept?: number;
-  rejects?: ExpectedReject[];
-  error?: string;
-  errorLine?: number;
-  warnings?: string[];
-  mapping?: Record<string, string>;
-  raw?: { line: number; raw: string }[];
-  values?: Record<string, unknown[]>;
-}
-
-export const EXPECTED: ExpectedCase[] = JSON.parse(readFileSync(join(BAD_FIXTURES_DIR, 'expected.json'), 'utf8')).cases;
+const EXPECTED = badCases();
 
 const input = (kind: InputKind, path: string): LoadInput => ({
   kind,
