@@ -26,6 +26,12 @@ export interface SiteBootstrapOptions extends MclpOptions {
   draws?: number;
   /** The solution on the original demand, if already computed. */
   baseline?: MclpResult;
+  /**
+   * Solver settings for the replicates, over the baseline's. Default: greedy + swap with 4
+   * restarts, no Lagrangian bound or kicks — a replicate needs a good answer, not a proof,
+   * and 100 of them must stay interactive.
+   */
+  replicateSolver?: Partial<MclpOptions>;
 }
 
 export interface SiteBootstrapResult {
@@ -43,12 +49,13 @@ export function bootstrapSites(problem: CoverageProblem, options: SiteBootstrapO
   const rng = mulberry32(options.seed ?? 1);
   const solveOpts: MclpOptions = { ...options, onProgress: undefined };
   const baseline = options.baseline ?? solveMclpGreedy(problem, solveOpts);
+  const replicateOpts: MclpOptions = { ...solveOpts, restarts: 4, lagrangian: false, kicks: false, ...options.replicateSolver };
   const resample = options.customers ? customerResampler(problem, options.customers, rng) : weightResampler(problem, options.draws, rng);
   const counts = new Int32Array(problem.candidates.numSites);
   for (let b = 0; b < B; b++) {
     options.signal?.throwIfAborted();
     options.onProgress?.({ stage: 'bootstrap', done: b, total: B });
-    const r = solveMclpGreedy(withWeights(problem, resample()), solveOpts);
+    const r = solveMclpGreedy(withWeights(problem, resample()), replicateOpts);
     for (const s of r.sites) counts[s.candidate]++;
   }
   options.onProgress?.({ stage: 'bootstrap', done: B, total: B } satisfies SiteProgress);
