@@ -52,7 +52,7 @@ export function areaLabel(areaId: string): string {
 
 const fmtParam = (k: string, v: string | number): string => {
   if (typeof v !== 'number') return k === 'column' ? indicatorLabel(v) : v;
-  if (k === 'change' || k === 'change_pct') return (v > 0 ? '+' : '') + formatNumber(v, 2);
+  if (k === 'change' || k === 'change_pct') return signedNumber(v, 2);
   return formatNumber(v, 2);
 };
 
@@ -69,4 +69,13 @@ export function issueText(issue: ConfigIssue): string {
   for (const [k, v] of Object.entries(issue.params)) params[k] = typeof v === 'number' ? String(v) : v;
   const s = t(issue.key as MessageKey, params);
   return issue.params.suggestion ? `${s} ${t('risk.config.did_you_mean', { suggestion: String(issue.params.suggestion) })}` : s;
+}
+
+/** "+2.5", "−0.4", and "0" for a change that rounds to zero (never "-0"); "—" when missing. */
+export function signedNumber(x: number, digits = 1): string {
+  if (!Number.isFinite(x)) return '—';
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  if (r === 0) return formatNumber(0, digits);
+  return (r > 0 ? '+' : '') + formatNumber(r, digits);
 }

@@ -16,7 +16,8 @@ import type { Dataset } from './dataset.ts';
 import { tableFromDataset, defaultIndicators, resizePolicy, buildConfig } from './risk-model.ts';
 import type { PortfolioOutcome } from './risk-portfolio.ts';
 import { addPortfolioColumns, PORTFOLIO_COLUMNS } from '../core/portfolio.ts';
-import { DEFAULT_TIERS, emptyPolicy, type IndicatorSpec, type PolicyRow, type RiskConfig } from '../core/risk-config.ts';
+import { DEFAULT_TIERS, emptyPolicy, parseRiskConfig, type IndicatorSpec, type PolicyRow, type RiskConfig } from '../core/risk-config.ts';
+import { isPlainObject } from '../core/config-issues.ts';
 import type { Normalization } from '../core/normalize.ts';
 import { riskChange, scoreRisk, type PreparedRisk, type RiskChange, type RiskResult, type ScoreParams } from '../core/risk-index.ts';
 import { defaultAlertRules, evaluateAlerts, type Alert, type AlertRule } from '../core/early-warning.ts';
@@ -64,6 +65,8 @@ class RiskState {
   initializedFor: Dataset | null = null;
   prepared = $state.raw<PreparedSeries | null>(null);
   uncertainty = $state.raw<{ key: string; result: UncertaintyResult } | null>(null);
+  /** Shared state (a permalink or snapshot) that arrived before the dataset was ready. */
+  pendingShared: unknown = null;
   /** Wall time of the last scoring + alerts pass on this thread, ms. */
   lastScoreMs = 0;
 
@@ -177,6 +180,35 @@ class RiskState {
     this.uncertainty = null;
     this.prepared = null;
     this.#lastSeries = null;
+    const pending = this.pendingShared;
+    this.pendingShared = null;
+    if (pending !== null) this.applyShared(pending);
+  }
+
+  /** The parameters a permalink or snapshot carries (the config without the period, and the view). */
+  shared(): { config: unknown; mode: RiskMapMode; from: string } {
+    const { period: _period, ...config } = this.config;
+    return { config, mode: this.mapMode, from: this.compareFrom };
+  }
+
+  /**
+   * Apply shared parameters. The value may come from an edited link: it is validated as a
+   * config file is, and rejected whole (with the reasons) when it does not fit the data.
+   */
+  applyShared(v: unknown): void {
+    const ds = app.dataset;
+    if (!ds || this.initializedFor !== ds) {
+      this.pendingShared = v;
+      return;
+    }
+    if (!isPlainObject(v)) throw new Error('risk: expected an object with "config"');
+    const r = parseRiskConfig(v.config, this.columns, ds.periods);
+    if (r.errors) throw new Error(`risk: ${r.errors.join('; ')}`);
+    const period = app.period;
+    this.applyConfig(r.config);
+    app.period = period; // the period travels with the app's own state
+    if (v.mode === 'index' || v.mode === 'tier' || v.mode === 'change') this.mapMode = v.mode;
+    if (typeof v.from === 'string' && ds.periods.includes(v.from)) this.compareFrom = v.from;
   }
 
   setTiers(tiers: number[]): void {

@@ -13,7 +13,7 @@ import { MC_CONCENTRATION, MC_DRAWS, MC_SEED, risk } from './risk-state.svelte.t
 import { runTask } from './tasks.svelte.ts';
 import { fetchPortfolio } from './risk-portfolio.ts';
 import { CHANGE_COLORS, changeBreaks, INDEX_BREAKS, tierBreaks } from './risk-model.ts';
-import { areaLabel, normalizationLabel } from './risk-labels.svelte.ts';
+import { areaLabel, normalizationLabel, signedNumber } from './risk-labels.svelte.ts';
 import { areaName } from './labels.svelte.ts';
 import { choroplethLayer } from '../map/layers.ts';
 import { NO_DATA, sequential, type Rgb } from '../map/palette.ts';
@@ -81,7 +81,7 @@ function onHover(info: PickingInfo): void {
   const ch = risk.change;
   if (risk.mapMode === 'change' && ch) {
     const d = ch.change.indexChange[i];
-    lines.push(t('risk.tip.change', { from: ch.from, to: ch.to, change: Number.isFinite(d) ? (d > 0 ? '+' : '') + formatNumber(d, 1) : '—' }));
+    lines.push(t('risk.tip.change', { from: ch.from, to: ch.to, change: signedNumber(d, 1) }));
   }
   app.hover = { x: info.x, y: info.y, lines };
 }
@@ -111,7 +111,7 @@ function buildView() {
     values = ch.change.indexChange;
     breaks = changeBreaks(values);
     colors = [...CHANGE_COLORS];
-    const f = (x: number) => (x > 0 ? '+' : '') + formatNumber(x, 1);
+    const f = (x: number) => signedNumber(x, 1);
     legend = {
       title: t('risk.legend.change'),
       note: `${ch.from} → ${ch.to} · ${normalizationLabel(cur.normalization)}`,
