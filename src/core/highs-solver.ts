@@ -39,6 +39,8 @@ export interface MipOptions {
    */
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress & { objective?: number; bound?: number; gap?: number }) => void;
+  /** Further HiGHS options by their native names (e.g. { mip_heuristic_effort: 0.2 }). */
+  highsOptions?: Readonly<Record<string, boolean | number | string>>;
 }
 
 export interface MipOutcome {
@@ -59,7 +61,7 @@ export function runMip(highs: Highs, data: ModelData, options?: MipOptions): Mip
   options?.signal?.throwIfAborted();
   const model = highs.createModel(data);
   try {
-    model.options.set({ output_flag: false, mip_rel_gap: 0, time_limit: options?.timeLimitS ?? 60 });
+    model.options.set({ output_flag: false, mip_rel_gap: 0, time_limit: options?.timeLimitS ?? 60, ...options?.highsOptions });
     if (options?.start) model.setSolution({ colValue: options.start });
     const cb = highs.constants.callbackType;
     const limitS = options?.timeLimitS ?? 60;

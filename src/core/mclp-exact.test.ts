@@ -92,6 +92,19 @@ describe('solveMclpExact', () => {
     expect(r.coveredDemand).toBeGreaterThanOrEqual(r.greedyCoveredDemand);
   });
 
+  it('drops dominated candidates without changing the optimum', async () => {
+    const highs = await loadHighs();
+    // 0 ⊂ 1, 2 = 3 (the higher index goes), 4 disjoint.
+    const p = coverageProblemFromSets({ weight: [5, 4, 3, 2, 1, 9], sets: [[0], [0, 1], [2, 3], [2, 3], [4, 5]] });
+    for (const k of [1, 2, 3]) {
+      const a = solveMclpExact(highs, p, { k });
+      const b = solveMclpExact(highs, p, { k, dropDominated: false });
+      expect(a.objective).toBe(b.objective);
+      expect(a.model.columns).toBeLessThan(b.model.columns);
+    }
+    expect(solveMclpExact(highs, p, { k: 3 }).sites.map((s) => s.candidate).sort()).toEqual([1, 2, 4]);
+  });
+
   it('handles an instance with nothing left to cover', async () => {
     const highs = await loadHighs();
     const p = coverageProblemFromSets({ weight: [3, 4], sets: [[0], [1]], existingCovered: [1, 1] });

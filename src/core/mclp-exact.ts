@@ -13,16 +13,19 @@
  * is never worse than the heuristic.
  */
 import type { CoverageProblem } from './coverage.ts';
-import { groupDemand, runMip, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
+import { groupDemand, runMip, type DemandGroups, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
 import { solveMclpGreedy, type MclpOptions, type MclpResult } from './mclp.ts';
 import { prepareSelection, rankSites } from './site-selection.ts';
 
 export interface MclpExactOptions extends Omit<MclpOptions, 'localSearch'> {
+  /** Drop candidates dominated by another's coverage (default true; ignored with spacing). */
+  dropDominated?: boolean;
   /** Wall-clock limit in seconds (default 60). */
   timeLimitS?: number;
   /** Seed HiGHS with the greedy + swap solution (default true). */
   warmStart?: boolean;
   onProgress?: MipOptions['onProgress'];
+  highsOptions?: MipOptions['highsOptions'];
 }
 
 export interface MclpExactResult extends MclpResult {
@@ -49,6 +52,10 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
   const nCand = problem.candidates.numSites;
   const useful = new Uint8Array(nCand);
   for (const j of groups.candidates) useful[j] = 1;
+  // Without spacing rows, a candidate whose demand groups are a subset of another's is never
+  // needed: swapping it for the larger one never loses. Dropping them shrinks the MILP a lot
+  // where candidates are dense (every cell centre is one).
+  const dominator = !prep.spacing && (options.dropDominated ?? true) ? dropDominated(groups, useful, pinnedSet) : null;
   for (const j of prep.pinned) useful[j] = 1;
   const colOf = new Int32Array(nCand).fill(-1);
   const colCand: number[] = [];
@@ -63,7 +70,10 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
   const rowUpper: number[] = [];
   for (let g = 0; g < groups.count; g++) {
     indices.push(nx + g); values.push(1);
-    for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) { indices.push(colOf[groups.candidates[p]]); values.push(-1); }
+    for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
+      const c = colOf[groups.candidates[p]];
+      if (c >= 0) { indices.push(c); values.push(-1); }
+    }
     starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(0);
   }
   for (let c = 0; c < nx; c++) { indices.push(c); values.push(1); }
@@ -94,10 +104,16 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     const heuristic = solveMclpGreedy(problem, { ...options, onProgress: undefined, localSearch: true });
     greedyCoveredDemand = heuristic.coveredDemand;
     start = new Float64Array(numCols);
-    for (const s of heuristic.sites) if (colOf[s.candidate] >= 0) start[colOf[s.candidate]] = 1;
+    for (const s of heuristic.sites) {
+      // A dropped candidate is replaced by the one that dominates it: never worse.
+      let c = s.candidate;
+      while (colOf[c] < 0 && dominator && dominator[c] >= 0) c = dominator[c];
+      if (colOf[c] >= 0) start[colOf[c]] = 1;
+    }
     for (let g = 0; g < groups.count; g++) {
       for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
-        if (start[colOf[groups.candidates[p]]] === 1) { start[nx + g] = 1; break; }
+        const c = colOf[groups.candidates[p]];
+        if (c >= 0 && start[c] === 1) { start[nx + g] = 1; break; }
       }
     }
   }
@@ -117,12 +133,15 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     rowUpper,
     matrix: { format: 'csr', numRows, numCols, starts, indices, values },
     integrality,
-  }, { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress });
+  }, { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress, highsOptions: options.highsOptions });
 
   // Stopped before the root LP, HiGHS has no bound yet; the sum of the k best single-site
   // gains over existing coverage (and total demand) is always one.
   const reach = new Array<number>(nx).fill(0);
-  for (let g = 0; g < groups.count; g++) for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) reach[colOf[groups.candidates[p]]] += groups.weight[g];
+  for (let g = 0; g < groups.count; g++) for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
+    const c = colOf[groups.candidates[p]];
+    if (c >= 0) reach[c] += groups.weight[g];
+  }
   reach.sort((a, b) => b - a);
   const simpleBound = Math.min(problem.totalDemand, problem.existingCoveredDemand + reach.slice(0, k).reduce((t, x) => t + x, 0));
   const bound = Math.min(outcome.bound, simpleBound);
@@ -155,4 +174,28 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     timeS: outcome.timeS,
     model: { columns: numCols, rows: numRows, demandGroups: groups.count },
   };
+}
+
+/** Clears useful[a] when candidate a's groups ⊆ candidate b's (equal sets: the higher index goes). */
+function dropDominated(groups: DemandGroups, useful: Uint8Array, pinned: Set<number>): Int32Array {
+  const n = useful.length;
+  const dominator = new Int32Array(n).fill(-1);
+  const sets: number[][] = Array.from({ length: n }, () => []);
+  for (let g = 0; g < groups.count; g++) for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) sets[groups.candidates[p]].push(g);
+  const mark = new Int32Array(groups.count).fill(-1);
+  for (let a = 0; a < n; a++) {
+    if (!useful[a] || pinned.has(a) || sets[a].length === 0) continue;
+    for (const g of sets[a]) mark[g] = a;
+    // Any dominating b covers a's first group, so look only there.
+    const g0 = sets[a][0];
+    for (let p = groups.offsets[g0]; p < groups.offsets[g0 + 1]; p++) {
+      const b = groups.candidates[p];
+      if (b === a || !useful[b] || sets[b].length < sets[a].length) continue;
+      if (sets[b].length === sets[a].length && b > a) continue;
+      let inside = 0;
+      for (const g of sets[b]) if (mark[g] === a) inside++;
+      if (inside === sets[a].length) { useful[a] = 0; dominator[a] = b; break; }
+    }
+  }
+  return dominator;
 }
