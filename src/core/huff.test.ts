@@ -123,6 +123,17 @@ describe('HuffModel, incremental', () => {
     }
   });
 
+  it('a drag baseline is the network without the dragged site', () => {
+    const { demand, sites } = randomCity(6, 800, 20);
+    const model = new HuffModel(demand, sites, { cutoffM: 3000 });
+    const closed = new Uint8Array(20);
+    closed[4] = 1;
+    const base = model.drag(4).baseline();
+    const without = model.evaluate(closed);
+    expect(base.ownCapturedDemand).toBeCloseTo(without.ownCapturedDemand, 9);
+    expect(base.unreachedDemand).toBeCloseTo(without.unreachedDemand, 9);
+  });
+
   it('siteImpact equals the difference of two full evaluations and adds up', () => {
     const { demand, sites } = randomCity(4, 1500, 40);
     const model = new HuffModel(demand, sites, { cutoffM: 2500 });

@@ -282,7 +282,9 @@ export class HuffModel {
   /**
    * Starts a live what-if drag of site j (closed sites stay closed). Setup is one pass over
    * all pairs; each `moveTo` then costs only the demand within the cut-off of the new
-   * position, independent of where the site was before.
+   * position, independent of where the site was before. To drop a new site, build the
+   * model with it appended and drag it: the drag's baseline is the network without it, so
+   * baseline().siteCaptured − moveTo(...).siteCaptured is live cannibalisation.
    */
   drag(j: number, closed?: ArrayLike<number>): HuffDrag {
     return new HuffDrag(this, j, closed);
@@ -343,6 +345,11 @@ export class HuffDrag {
       }
     }
     this.baseUnreached = unreached;
+  }
+
+  /** Totals of the network without the dragged site. */
+  baseline(): HuffTotals {
+    return this.model.totalsOf(this.baseCaptured.slice(), this.baseUnreached);
   }
 
   /** Totals with the dragged site at (lon, lat). Cost: demand within the cut-off of that point. */
