@@ -5,14 +5,14 @@
  */
 import { Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { quoteIdent, type Connector } from '../db/connector.ts';
-import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, type CheckSpec } from '../sql/load-validate.ts';
+import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
 import { STAGED_REJECTS, dropTableSql, stagingName } from '../sql/load-tables.ts';
 import { planExtras, resolveMapping, type TabularKind } from './column-plan.ts';
 import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
 import { applyPeriods } from './periods-step.ts';
-import { insertLines, type RawSource, type SourceNames } from './source.ts';
+import { insertLines, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import { readCsvSource } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
 import { readXlsxSource } from './source-xlsx.ts';
@@ -46,12 +46,13 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     rejectScans: stagingName(kind, 'csvscan'),
   };
   ctx.progress('read', 0);
-  const source = await readSource(conn, input, bytes, names);
+  const source = await readSource(conn, input, bytes, names, (headers) => csvTyping(kind, headers, input.mapping));
   checkAbort();
   const warnings = [...source.warnings];
-  const { mapping, contract, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping);
+  const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping);
+  const contract = planned.map((c) => ({ ...c, typed: c.src !== null && source.typed?.[c.src] === true }));
   warnings.push(...mapWarnings.map((w) => `${input.fileName}: ${w}`));
-  const [profileRow] = await conn.query(buildProfileSql(names.raw, extraSources));
+  const [profileRow] = extraSources.length ? await conn.query(buildProfileSql(names.raw, extraSources)) : [{}];
   const extras = planExtras(kind, source.headers, extraSources, readProfile(profileRow ?? {}, extraSources.length), input.fileName);
   warnings.push(...extras.warnings);
   const columns = [...contract, ...extras.columns];
@@ -85,9 +86,10 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);
   await conn.exec(buildDuplicatesSql(t.chk, t.dups, keys));
+  const [{ n: dupKeys }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.dups)}`);
   await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, t.dups, keys, dupK), t.checks), [kind, input.fileName]);
   const outNames = columns.map((c) => c.out);
-  await conn.exec(buildKeepSql(t.chk, t.dups, t.ok, keys, outNames));
+  await conn.exec(buildKeepSql(t.chk, dupKeys > 0 ? t.dups : null, t.ok, keys, outNames));
   await conn.exec(`${dropTableSql(t.chk)}; ${dropTableSql(t.dups)}; ${dropTableSql(t.checks)}`);
   checkAbort();
 
@@ -146,13 +148,28 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   };
 }
 
-async function readSource(conn: Connector, input: LoadInput, bytes: Uint8Array, names: SourceNames): Promise<RawSource> {
+/** CSV column types from the contract: numeric contract columns are read as DOUBLE. */
+function csvTyping(kind: TabularKind, headers: readonly string[], mapping: LoadInput['mapping']): ReturnType<ColumnTyping> {
+  const { contract } = resolveMapping(kind, headers, mapping);
+  const types = headers.map((): 'VARCHAR' | 'DOUBLE' => 'VARCHAR');
+  const labels = [...headers];
+  const coordinates = headers.map(() => false);
+  for (const c of contract) {
+    if (c.src === null) continue;
+    labels[c.src] = c.label;
+    if (ruleType(c.rule) !== 'VARCHAR') types[c.src] = 'DOUBLE';
+    if (c.rule === 'lon' || c.rule === 'lat') coordinates[c.src] = true;
+  }
+  return { types, labels, coordinates };
+}
+
+async function readSource(conn: Connector, input: LoadInput, bytes: Uint8Array, names: SourceNames, typing: ColumnTyping): Promise<RawSource> {
   if (isZip(bytes)) return readXlsxSource(conn, input.kind, input.fileName, bytes, input.sheet, names);
   if (isParquet(bytes)) return readParquetSource(conn, input.fileName, bytes, names);
   if (looksLikeJson(bytes)) {
     throw new FileProblemError(`looks like JSON; ${input.kind} must be CSV, Excel (.xlsx) or Parquet (GeoJSON is for areas only)`);
   }
-  return readCsvSource(conn, input.kind, input.fileName, bytes, names);
+  return readCsvSource(conn, input.kind, input.fileName, bytes, names, typing);
 }
 
 const isZip = (b: Uint8Array) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;

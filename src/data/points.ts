@@ -83,9 +83,20 @@ export async function finishPoints(
   } else {
     await conn.exec(`CREATE TABLE ${quoteIdent(t.areaIds)} (idx INTEGER, area_id VARCHAR)`);
   }
-  await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('p.lon', 'p.lat', 'a.area_id')}
-    FROM ${quoteIdent(t.ok)} o JOIN ${quoteIdent(t.pts)} p ON p.__bp_line = o.__bp_line
-    LEFT JOIN ${quoteIdent(t.areaIds)} a ON a.idx = p.area_idx ORDER BY o.__bp_line;
-    DROP TABLE ${quoteIdent(t.pts)}; DROP TABLE ${quoteIdent(t.areaIds)}`);
+  // Both tables are in line order, so join them by position (no hash join, no sort) — after
+  // checking that they really line up; otherwise join on the line.
+  const ok = quoteIdent(t.ok);
+  const ptsT = quoteIdent(t.pts);
+  const [{ n: misaligned }] = await conn.query<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM ${ok} o POSITIONAL JOIN ${ptsT} p WHERE o.__bp_line IS DISTINCT FROM p.__bp_line`,
+  );
+  // area_id by list lookup (an uncorrelated subquery, evaluated once), not by a join, so the
+  // row order stays the file's order.
+  const areaExpr = `CASE WHEN p.area_idx >= 0 THEN (SELECT list(area_id ORDER BY idx) FROM ${quoteIdent(t.areaIds)})[p.area_idx + 1] END`;
+  const from = misaligned === 0
+    ? `${ok} o POSITIONAL JOIN ${ptsT} p`
+    : `${ok} o JOIN ${ptsT} p ON p.__bp_line = o.__bp_line ORDER BY o.__bp_line`;
+  await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('p.lon', 'p.lat', areaExpr)} FROM ${from};
+    DROP TABLE ${ptsT}; DROP TABLE ${quoteIdent(t.areaIds)}`);
   return assign ? outside : undefined;
 }

@@ -9,7 +9,7 @@ import { quoteIdent } from '../db/connector.ts';
 import { detectDelimiter, recordAt, recordBytes, recordOnLine, scanCsvRecords, splitRecord } from './csv-scan.ts';
 import { toUtf8, EncodingError } from './decode.ts';
 import { FileProblemError } from './errors.ts';
-import { dedupeHeaders, type RawSource, type SourceNames } from './source.ts';
+import { dedupeHeaders, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectCode, RejectRow } from './types.ts';
 
 const utf8 = new TextDecoder();
@@ -24,6 +24,7 @@ export async function readCsvSource(
   fileName: string,
   input: Uint8Array,
   names: SourceNames,
+  typing: ColumnTyping,
 ): Promise<RawSource> {
   let decoded;
   try {
@@ -48,10 +49,11 @@ export async function readCsvSource(
   const headerText = utf8.decode(recordBytes(bytes, scan, 0));
   const headers = dedupeHeaders(splitRecord(headerText, delimiter));
   if (scan.count < 2) throw new FileProblemError('has a header line but no data rows');
+  const { types, labels, coordinates } = typing(headers);
 
   await conn.registerFile(names.file, bytes);
   try {
-    const columns = headers.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+    const columns = headers.map((_, i) => `'c${i}': '${types[i]}'`).join(', ');
     // skip: blank lines before the header, which DuckDB would otherwise take as the header.
     await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
       delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', header = true, skip = ${scan.lines[0] - 1},
@@ -65,8 +67,12 @@ export async function readCsvSource(
     const i = recordOnLine(scan, line);
     return i < 0 ? null : utf8.decode(recordBytes(bytes, scan, i));
   };
-  const dbRejects = await conn.query<{ pos: number; et: string }>(
-    `SELECT line_byte_position::DOUBLE AS pos, arg_min(error_type::VARCHAR, byte_position) AS et
+  // One reject per row: a structural error (wrong field count, quoting) before any value that
+  // is not a number — a ragged row's fields cannot be trusted — then the first by position.
+  const dbRejects = await conn.query<{ pos: number; et: string; col: string | null }>(
+    `SELECT line_byte_position::DOUBLE AS pos,
+       arg_min(error_type::VARCHAR, (error_type::VARCHAR = 'CAST', byte_position)) AS et,
+       arg_min(column_name, (error_type::VARCHAR = 'CAST', byte_position)) AS col
      FROM ${quoteIdent(names.rejects)} GROUP BY 1 ORDER BY 1`,
   );
   const rejected = new Set<number>();
@@ -76,7 +82,23 @@ export async function readCsvSource(
     if (rec <= 0 || rejected.has(rec)) continue;
     rejected.add(rec);
     const raw = utf8.decode(recordBytes(bytes, scan, rec));
-    const { code, reason } = describeReaderError(r.et, splitRecord(raw, delimiter).length, headers.length);
+    const fields = splitRecord(raw, delimiter);
+    // A wrong field count wins over any other error (DuckDB may report a bad number first on a
+    // row that also has one extra, empty trailing field, which it would otherwise accept).
+    if (r.et === 'CAST' && fields.length === headers.length && r.col !== null && /^c\d+$/.test(r.col)) {
+      // A numeric contract column that DuckDB could not read as a number.
+      const i = Number(r.col.slice(1));
+      const blank = (fields[i] ?? '').trim() === '';
+      const [code, reason]: [RejectCode, string] = blank
+        ? coordinates[i]
+          ? ['coord_empty', `${labels[i]} is empty`]
+          : ['not_a_number', `${labels[i]} holds only spaces; leave it empty or give a number`]
+        : ['not_a_number', `${labels[i]} is not a number`];
+      readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: labels[i], reason, code, raw });
+      continue;
+    }
+    const countError = r.et === 'CAST' || r.et === 'TOO MANY COLUMNS' || r.et === 'MISSING COLUMNS';
+    const { code, reason } = describeReaderError(countError && fields.length !== headers.length ? 'TOO MANY COLUMNS' : r.et, fields.length, headers.length);
     readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: null, reason, code, raw });
   }
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
@@ -102,7 +124,10 @@ export async function readCsvSource(
       `rows could not be matched to line numbers (DuckDB read ${n} rows, ${lines.length} were expected); the file may be malformed`,
     );
   }
-  return { format: 'csv', headers, lines, rowsRead: scan.count - 1, readerRejects, rowRejects, rawText, warnings, encoding: decoded.encoding };
+  return {
+    format: 'csv', headers, typed: types.map((t) => t === 'DOUBLE'), lines, rowsRead: scan.count - 1,
+    readerRejects, rowRejects, rawText, warnings, encoding: decoded.encoding,
+  };
 }
 
 function isBlank(bytes: Uint8Array): boolean {

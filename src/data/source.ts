@@ -11,6 +11,8 @@ export interface RawSource {
   format: 'csv' | 'xlsx' | 'parquet';
   /** Source column names (deduplicated); raw column `c<i>` holds `headers[i]`. */
   headers: string[];
+  /** Raw columns already read as DOUBLE (by index); the others hold text or source types. */
+  typed?: boolean[];
   /** Line of each raw-table row, in table order (see RejectRow.line for what "line" means). */
   lines: Int32Array;
   /** Data rows in the file: raw rows + reader rejects. */
@@ -26,6 +28,18 @@ export interface RawSource {
   warnings: string[];
   encoding?: 'utf-8' | 'gbk';
 }
+
+/**
+ * How to read each source column, decided from the headers before reading (CSV only): DOUBLE for
+ * numeric contract columns, VARCHAR otherwise; labels name columns in reject messages. May throw
+ * FileProblemError (missing required column) so a bad file is refused before it is read.
+ */
+export type ColumnTyping = (headers: readonly string[]) => {
+  types: ('VARCHAR' | 'DOUBLE')[];
+  labels: string[];
+  /** Columns where an empty value is a coordinate problem (not a NULL). */
+  coordinates: boolean[];
+};
 
 /** Names of the DB objects one input's reader may create (all staging names). */
 export interface SourceNames {
@@ -48,6 +62,12 @@ export async function insertRaw(conn: Connector, table: string, ipc: Uint8Array,
 /** Insert a one-column `(__bp_line INTEGER)` table, row order = `lines` order. */
 export async function insertLines(conn: Connector, table: string, lines: Int32Array): Promise<void> {
   if (lines.length === 0) return conn.exec(`CREATE TABLE ${quoteIdent(table)} (__bp_line INTEGER)`);
+  // The common case — one record per line, nothing rejected by the reader — needs no data sent.
+  let contiguous = true;
+  for (let i = 1; i < lines.length && contiguous; i++) contiguous = lines[i] === lines[i - 1] + 1;
+  if (contiguous) {
+    return conn.exec(`CREATE TABLE ${quoteIdent(table)} AS SELECT (range + ${lines[0]})::INTEGER AS __bp_line FROM range(${lines.length})`);
+  }
   const field = new Field('__bp_line', new Int32(), false);
   const data = makeData({ type: new Int32(), length: lines.length, nullCount: 0, data: lines });
   const struct = makeData({ type: new Struct([field]), length: lines.length, nullCount: 0, children: [data] });

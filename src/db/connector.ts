@@ -10,6 +10,11 @@ export interface Connector {
   /** Engine name for messages and test titles: 'duckdb-wasm' or 'duckdb-native'. */
   readonly engine: string;
   /**
+   * Where a registered name `dir/file` really lives, as DuckDB's `allowed_directories` must
+   * name it: '' on duckdb-wasm (virtual names), the private temporary directory natively.
+   */
+  readonly fileRoot: string;
+  /**
    * Run one statement with positional parameters ($1, $2, ...) bound as values, and return
    * its rows as plain objects. For small results only (reports, summaries): big results
    * use `queryArrow`. BIGINT/HUGEINT values come back as bigint.

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { tableToIPC } from 'apache-arrow';
 import type { Connector, SqlParam } from './connector.ts';
-import { appendArrowIPC, readerToArrow } from './native-arrow.ts';
+import { appendArrowIPC, resultToArrow } from './native-arrow.ts';
 import { assertFileName, ENGINE_SETTINGS_SQL } from './engine-settings.ts';
 
 export interface NativeConnectorOptions {
@@ -22,6 +22,10 @@ export interface NativeConnectorOptions {
 export class NativeConnector implements Connector {
   readonly engine = 'duckdb-native';
   private closed = false;
+
+  get fileRoot(): string {
+    return this.dir + '/';
+  }
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -51,8 +55,8 @@ export class NativeConnector implements Connector {
   }
 
   async queryArrow(sql: string, params: readonly SqlParam[] = []): Promise<Uint8Array> {
-    const reader = await this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
-    return tableToIPC(readerToArrow(reader), 'stream');
+    const result = await this.conn.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    return tableToIPC(resultToArrow(result), 'stream');
   }
 
   async exec(sql: string): Promise<void> {

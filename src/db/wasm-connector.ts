@@ -21,6 +21,7 @@ import { assertFileName, ENGINE_SETTINGS_SQL } from './engine-settings.ts';
 
 export class WasmConnector implements Connector {
   readonly engine = 'duckdb-wasm';
+  readonly fileRoot = '';
   private closed = false;
 
   /**
@@ -69,7 +70,8 @@ export class WasmConnector implements Connector {
 
   async insertArrowIPC(table: string, ipc: Uint8Array): Promise<void> {
     // Also transfers its buffer: copy so the caller's bytes stay usable.
-    await this.conn.insertArrowFromIPCStream(ipc.slice(), { name: table, create: true });
+    const copy = ipc.slice();
+    await this.serial(() => this.conn.insertArrowFromIPCStream(copy, { name: table, create: true }));
   }
 
   async interrupt(): Promise<void> {
@@ -87,8 +89,25 @@ export class WasmConnector implements Connector {
     return this.conn.useUnsafe((_db, id) => id);
   }
 
-  /** Run one statement; its result as Arrow IPC stream bytes. */
-  private async run(sql: string, params: readonly SqlParam[]): Promise<Uint8Array> {
+  /** Tail of the statement queue: see `run`. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Run one statement; its result as Arrow IPC stream bytes. Statements on one connection are
+   * serialised: duckdb-wasm streams results per connection, so two concurrent callers (e.g.
+   * `Promise.all` of two queries) would otherwise read each other's record batches.
+   */
+  private run(sql: string, params: readonly SqlParam[]): Promise<Uint8Array> {
+    return this.serial(() => this.runNow(sql, params));
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(sql: string, params: readonly SqlParam[]): Promise<Uint8Array> {
     const id = this.connId;
     let header: Uint8Array | null;
     if (params.length > 0) {
