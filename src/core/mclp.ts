@@ -25,15 +25,17 @@ export interface MclpOptions extends SelectionConstraints {
    */
   restarts?: number;
   /**
-   * Restarts stop once local search has visited this many candidate–demand pairs in all
-   * (default 1e8, about half a second): a deterministic cap, so dense instances stay fast
-   * and results never depend on machine speed.
+   * Improvement phases stop once they have visited this many candidate–demand pairs in all
+   * (default 6e7, a few hundred ms): a deterministic cap, so dense instances stay fast and
+   * results never depend on machine speed.
    */
   maxWork?: number;
   /** Iterated local search after the restarts: drop one site, re-converge without it (default true). */
   kicks?: boolean;
   /** Lagrangian bound and starts after the restarts (default true). */
   lagrangian?: boolean;
+  /** Subgradient iterations of the Lagrangian relaxation (default 200). */
+  lagrangianIterations?: number;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -67,7 +69,7 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
   const localSearch = options.localSearch ?? true;
   const first = runFrom(problem, prep, k, Array.from(prep.pinned), [], localSearch, options);
   let best = first;
-  const maxWork = options.maxWork ?? 1e8;
+  const maxWork = options.maxWork ?? 6e7;
   let work = first.work;
   const tol = 1e-10 * problem.totalDemand;
   const free = () => best.chosen.length - prep.pinned.length;
@@ -85,7 +87,8 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
       const g = state.gain(j);
       if (g > 0) heap.push(j, g);
     }
-    for (let r = 0; r < restarts && heap.size > 0 && work < maxWork; r++) {
+    // Budget shares: restarts up to 30 %, the relaxation 40 %, kicks the rest.
+    for (let r = 0; r < restarts && heap.size > 0 && work < 0.3 * maxWork; r++) {
       options.signal?.throwIfAborted();
       const run = runFrom(problem, prep, k, [...prep.pinned, heap.pop()], [], true, options);
       work += run.work;
@@ -94,7 +97,7 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
     // Phase 2, Lagrangian relaxation: a proven upper bound, and its best top-k sets as starts.
     if (options.lagrangian ?? true) {
       const nnz = Math.max(1, problem.candidates.demand.length);
-      const lag = lagrangianMclp(problem, prep, k, best.covered, { signal: options.signal, maxIterations: Math.min(200, Math.max(20, Math.floor((maxWork - work) / nnz))) });
+      const lag = lagrangianMclp(problem, prep, k, best.covered, { signal: options.signal, maxIterations: Math.min(options.lagrangianIterations ?? 200, Math.max(20, Math.floor((0.4 * maxWork) / nnz))) });
       work += lag.work;
       upperBound = Math.max(lag.bound, best.covered);
       for (const start of lag.starts) {
