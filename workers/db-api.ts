@@ -7,12 +7,30 @@
 import { DataType, tableFromIPC } from 'apache-arrow';
 import type { Connector, SqlParam } from '../src/db/connector.ts';
 import { TaskRegistry, type ProgressFn } from './tasks.ts';
+import { LoadError, loadInputs, readRejects } from '../src/data/index.ts';
+import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, RejectRow } from '../src/data/index.ts';
+
+/** How many rejected rows a load returns for the on-screen report (all are downloadable). */
+export const REJECT_PREVIEW = 200;
+
+export interface DatasetMeta {
+  name?: LocalizedText;
+  credits?: LocalizedText;
+  units?: Record<string, string>;
+  labels?: Record<string, Record<string, string>>;
+  /** Start a new dataset (the demo) rather than replacing only the kinds loaded. */
+  replaceAll?: boolean;
+}
+
+export type LoadOutcome =
+  | { ok: true; summary: DatasetSummary; files: FileReport[]; rejects: RejectRow[]; warnings: string[] }
+  | { ok: false; problems: FileProblem[]; rejects: RejectRow[]; files: FileReport[] };
 
 export type LocalizedText = { 'zh-CN'?: string; en?: string } | string;
 
 export interface DemoManifest {
   name: LocalizedText;
-  files: { areas: string; indicators?: string; customers?: string; sites?: string; candidates?: string };
+  files: Partial<Record<InputKind, string>>;
   crs?: 'wgs84' | 'gcj02' | 'bd09';
   credits?: LocalizedText;
   units?: Record<string, string>;
@@ -44,7 +62,8 @@ export class DbApi {
   private ready: Promise<Connector> | null = null;
   private locked = false;
   private summary: DatasetSummary | null = null;
-  private areas: GeoJSON.FeatureCollection | null = null;
+  private areas: AreaFeatureCollection | null = null;
+  private readonly fileReports = new Map<InputKind, FileReport>();
 
   constructor(
     private readonly openConnector: () => Promise<Connector>,
@@ -53,11 +72,8 @@ export class DbApi {
 
   /** One init promise: concurrent callers share it, so DuckDB is opened exactly once. */
   init(): Promise<Connector> {
-    this.ready ??= this.openConnector().then(async (conn) => {
-      // Extensions cannot be downloaded offline; a failed autoload hangs under Node.
-      await conn.exec('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;');
-      return conn;
-    });
+    // Connectors apply the engine settings (no extension autoloading) themselves.
+    this.ready ??= this.openConnector();
     return this.ready;
   }
 
@@ -73,7 +89,10 @@ export class DbApi {
    */
   private async lockDown(conn: Connector): Promise<void> {
     if (this.locked) return;
-    await conn.exec(`SET allowed_directories = ['${UPLOAD_DIR}']; SET enable_external_access = false; SET lock_configuration = true;`);
+    // Directories are ours (a constant, and the native connector's mkdtemp path), not data.
+    // Natively, SQL names files relative to `file_search_path`; DuckDB checks both spellings.
+    const dirs = [...new Set([UPLOAD_DIR, conn.fileRoot + UPLOAD_DIR])].map((d) => `'${d.replaceAll("'", "''")}'`).join(', ');
+    await conn.exec(`SET allowed_directories = [${dirs}]; SET enable_external_access = false; SET lock_configuration = true;`);
     this.locked = true;
   }
 
@@ -84,60 +103,96 @@ export class DbApi {
   }
 
   /** Load the demo city shipped under `baseUrl` (its manifest.json names the files). */
-  async loadDemo(baseUrl: string, taskId: number, onProgress?: ProgressFn): Promise<DatasetSummary> {
+  async loadDemo(baseUrl: string, taskId: number, onProgress?: ProgressFn): Promise<LoadOutcome> {
     return this.tasks.run(taskId, async (signal) => {
-      const conn = await this.init();
-      onProgress?.({ step: 'load.manifest', fraction: 0 });
+      onProgress?.({ step: 'load.fetch', fraction: 0 });
       const manifest = JSON.parse(new TextDecoder().decode(await this.fetchBytes(baseUrl + 'manifest.json'))) as DemoManifest;
-      const files: Array<[kind: string, name: string]> = Object.entries(manifest.files).filter(([, n]) => !!n) as Array<[string, string]>;
-      const inputs = [];
-      for (let i = 0; i < files.length; i++) {
+      const files = Object.entries(manifest.files).filter(([, n]) => !!n) as Array<[InputKind, string]>;
+      const inputs: LoadInput[] = [];
+      for (const [kind, name] of files) {
         signal.throwIfAborted();
-        const [kind, name] = files[i];
-        onProgress?.({ step: 'load.fetch', fraction: i / files.length });
         const bytes = await this.fetchBytes(baseUrl + name);
         // Some static servers send `.gz` files with Content-Encoding: gzip, so fetch hands
         // us the inflated bytes: trust the gzip magic number, not the file name.
         const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
-        inputs.push({ kind, fileName: !gz && name.endsWith('.gz') ? name.slice(0, -3) : name, bytes });
+        inputs.push({ kind, fileName: !gz && name.endsWith('.gz') ? name.slice(0, -3) : name, bytes, crs: manifest.crs });
       }
-      const loaded = await loadBasic(conn, inputs, signal);
-      await this.lockDown(conn);
-      this.areas = loaded.areas;
-      this.summary = {
-        name: manifest.name,
-        credits: manifest.credits,
-        units: manifest.units ?? {},
-        labels: manifest.labels ?? {},
-        ...(await this.describe(conn)),
-      };
-      onProgress?.({ step: 'load.done', fraction: 1 });
-      return this.summary;
+      return this.load(inputs, { name: manifest.name, credits: manifest.credits, units: manifest.units ?? {}, labels: manifest.labels ?? {}, replaceAll: true }, signal, onProgress);
     });
   }
 
+  /**
+   * Load user files. Kinds not among `inputs` keep their current tables (e.g. customers alone
+   * are assigned to the areas already loaded). A failed or cancelled load changes nothing.
+   */
+  async loadFiles(inputs: LoadInput[], meta: DatasetMeta, taskId: number, onProgress?: ProgressFn): Promise<LoadOutcome> {
+    return this.tasks.run(taskId, (signal) => this.load(inputs, meta, signal, onProgress));
+  }
+
+  private async load(inputs: LoadInput[], meta: DatasetMeta, signal: AbortSignal, onProgress?: ProgressFn): Promise<LoadOutcome> {
+    const conn = await this.init();
+    let report: LoadReport;
+    try {
+      report = await loadInputs(conn, inputs, { areas: meta.replaceAll ? null : this.areas }, {
+        signal,
+        onProgress: (p) => onProgress?.({ step: `load.${p.step}`, fraction: p.fraction }),
+      });
+    } catch (e) {
+      if (e instanceof LoadError) {
+        // Custom error fields do not survive postMessage: return them as data.
+        return { ok: false, problems: e.problems, rejects: e.rejects.slice(0, REJECT_PREVIEW), files: e.files };
+      }
+      throw e;
+    }
+    await this.lockDown(conn);
+    if (meta.replaceAll) this.fileReports.clear();
+    for (const f of report.files) this.fileReports.set(f.kind, f);
+    this.areas = report.areas ?? this.areas;
+    const kept = meta.replaceAll ? null : this.summary;
+    this.summary = {
+      name: meta.name ?? kept?.name ?? '',
+      credits: meta.credits ?? kept?.credits,
+      units: { ...(kept?.units ?? {}), ...(meta.units ?? {}) },
+      labels: { ...(kept?.labels ?? {}), ...(meta.labels ?? {}) },
+      ...(await this.describe(conn)),
+    };
+    onProgress?.({ step: 'load.done', fraction: 1 });
+    return { ok: true, summary: this.summary, files: [...this.fileReports.values()], rejects: await readRejects(conn, undefined, REJECT_PREVIEW), warnings: report.warnings };
+  }
+
+  /** Every rejected row of the current dataset, for the downloadable report. */
+  async rejects(limit?: number): Promise<RejectRow[]> {
+    const conn = await this.init();
+    return readRejects(conn, undefined, limit);
+  }
+
   private async describe(conn: Connector): Promise<Omit<DatasetSummary, 'name' | 'credits' | 'units' | 'labels'>> {
+    const tables = new Set((await conn.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main'`)).map((r) => r.t));
     const count = async (table: string) => {
+      if (!tables.has(table)) return 0;
       const [r] = await conn.query<{ n: bigint | number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
       return Number(r.n);
     };
-    const cols = await conn.query<{ column_name: string }>(
-      `SELECT column_name FROM duckdb_columns() WHERE table_name = 'indicators' AND data_type IN ('DOUBLE','BIGINT','INTEGER','FLOAT','DECIMAL') AND column_name NOT IN ('period_index') ORDER BY column_index`,
-    );
-    const periods = await conn.query<{ period: string }>('SELECT DISTINCT period, period_index FROM indicators ORDER BY period_index');
+    const cols = tables.has('indicators')
+      ? await conn.query<{ column_name: string }>(
+          `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'indicators' AND data_type IN ('DOUBLE','BIGINT','INTEGER','FLOAT','DECIMAL','HUGEINT') AND column_name NOT IN ('period_index') ORDER BY column_index`,
+        )
+      : [];
+    const periods = tables.has('indicators') ? await conn.query<{ period: string }>('SELECT DISTINCT period, period_index FROM indicators ORDER BY period_index') : [];
+    const files = [...this.fileReports.values()];
     const counts = {
       areas: this.areas?.features.length ?? 0,
       indicators: await count('indicators'),
       customers: await count('customers'),
       sites: await count('sites'),
-      rejects: 0,
-      outside: 0,
+      rejects: await count('rejects'),
+      outside: files.reduce((s, f) => s + (f.outsideStudyArea ?? 0), 0),
     };
     return {
       counts,
       indicatorColumns: cols.map((c) => c.column_name),
       periods: periods.map((p) => p.period),
-      fingerprint: `${counts.areas}:${counts.indicators}:${counts.customers}:${counts.sites}`,
+      fingerprint: fingerprint(files.map((f) => `${f.kind}:${f.file}:${f.rowsRead}:${f.rowsKept}`).sort().join('|') + `|${counts.areas}`),
     };
   }
 
@@ -205,39 +260,30 @@ export class DbApi {
   /** Indicator rows (area_id, period, period_index, numeric columns) as Arrow IPC bytes. */
   async indicatorsArrow(): Promise<Uint8Array> {
     const conn = await this.init();
+    if (!(await this.hasTable(conn, 'indicators'))) return conn.queryArrow('SELECT NULL::VARCHAR AS area_id, NULL::VARCHAR AS period, NULL::INTEGER AS period_index WHERE false');
     return conn.queryArrow('SELECT * FROM indicators ORDER BY period_index, area_id');
+  }
+
+  private async hasTable(conn: Connector, table: string): Promise<boolean> {
+    return (await conn.query(`SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, [table])).length > 0;
   }
 
   /** Sites (site_id, lon, lat, type, owner, name, attractiveness) as Arrow IPC bytes. */
   async sitesArrow(): Promise<Uint8Array> {
     const conn = await this.init();
+    if (!(await this.hasTable(conn, 'sites'))) {
+      return conn.queryArrow('SELECT NULL::VARCHAR AS site_id, NULL::DOUBLE AS lon, NULL::DOUBLE AS lat, NULL::VARCHAR AS type, NULL::VARCHAR AS owner, NULL::VARCHAR AS name, NULL::DOUBLE AS attractiveness WHERE false');
+    }
     return conn.queryArrow('SELECT site_id, lon, lat, type, owner, name, attractiveness FROM sites ORDER BY site_id');
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// Minimal loader for the skeleton; replaced by src/data's validated loader.
-interface BasicInput { kind: string; fileName: string; bytes: Uint8Array }
-
-async function loadBasic(conn: Connector, inputs: BasicInput[], signal: AbortSignal) {
-  let areas: GeoJSON.FeatureCollection | null = null;
-  for (const input of inputs) {
-    signal.throwIfAborted();
-    if (input.kind === 'areas') {
-      areas = JSON.parse(new TextDecoder().decode(input.bytes)) as GeoJSON.FeatureCollection;
-      continue;
-    }
-    const path = UPLOAD_DIR + input.fileName;
-    await conn.registerFile(path, input.bytes);
-    const table = input.kind;
-    await conn.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv('${path}')`);
-    if (table === 'indicators') {
-      await conn.exec(`CREATE OR REPLACE TABLE indicators AS SELECT *, dense_rank() OVER (ORDER BY period)::INTEGER - 1 AS period_index FROM indicators`);
-    }
+/** FNV-1a 32-bit of the dataset's shape: enough to tell datasets apart in a permalink. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
   }
-  for (const t of ['indicators', 'customers', 'sites']) {
-    const exists = await conn.query(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1`, [t]);
-    if (exists.length === 0) await conn.exec(`CREATE TABLE ${t} AS SELECT NULL::VARCHAR AS id WHERE false`);
-  }
-  return { areas };
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

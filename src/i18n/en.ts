@@ -16,6 +16,7 @@ export const en = {
   'status.failed': 'Failed: {message}',
   'task.init': 'Starting the database',
   'task.loadDemo': 'Loading the demo city',
+  'task.loadFiles': 'Loading your files',
   'task.classify': 'Classifying',
   'dataset.none': 'No dataset',
   'dataset.areas': '{n} areas',

@@ -18,6 +18,7 @@ export const zhCN: Record<MessageKey, string> = {
   'status.failed': '失败：{message}',
   'task.init': '正在启动数据库',
   'task.loadDemo': '正在加载演示城市',
+  'task.loadFiles': '正在加载您的文件',
   'task.classify': '正在分级',
   'dataset.none': '未加载数据',
   'dataset.areas': '{n} 个区域',

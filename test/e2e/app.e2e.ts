@@ -28,6 +28,51 @@ describe('walking skeleton on the demo city', () => {
     assert.ok(st.stdDev > 12, `luminance std dev ${st.stdDev.toFixed(1)} — looks flat`);
   });
 
+  it('draws our branches, our ATMs and competitors with their own symbols, each layer switchable', async () => {
+    // Show one symbol layer at a time (through the layer checkboxes) and read the pixel at
+    // (competitors' diamonds overlap each other's white rims, hence 60 %, not 100 %)
+    // each of its sites' centres: disc #1f5fbf, rounded square #0f9d8a, diamond #e0701b.
+    const kinds = [
+      { key: 'ownBranch', label: 'Our branches', rgb: [31, 95, 191] },
+      { key: 'ownAtm', label: 'Our ATMs', rgb: [15, 157, 138] },
+      { key: 'competitor', label: 'Competitor branches', rgb: [224, 112, 27] },
+    ];
+    const panel = s.page.getByTestId('side-panel');
+    for (const only of kinds) {
+      for (const k of kinds) await panel.getByLabel(k.label).setChecked(k === only);
+      await s.page.waitForTimeout(400);
+      const share = await s.page.evaluate((want) => {
+        const w = window as unknown as {
+          __bpApp: { dataset: { sites: { lon: Float64Array; lat: Float64Array; type: string[]; owner: string[] } } };
+          __bpMap: { project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement };
+        };
+        const s = w.__bpApp.dataset.sites;
+        const canvas = w.__bpMap.getCanvas();
+        const c = document.createElement('canvas');
+        c.width = canvas.width;
+        c.height = canvas.height;
+        const g = c.getContext('2d')!;
+        g.drawImage(canvas, 0, 0);
+        const ratio = canvas.width / canvas.clientWidth;
+        let seen = 0;
+        let match = 0;
+        for (let i = 0; i < s.lon.length; i++) {
+          const k = s.owner[i] !== 'own' ? 'competitor' : s.type[i] === 'atm' ? 'ownAtm' : 'ownBranch';
+          if (k !== want.key) continue;
+          const p = w.__bpMap.project([s.lon[i], s.lat[i]]);
+          if (p.x < 5 || p.y < 5 || p.x >= canvas.clientWidth - 5 || p.y >= canvas.clientHeight - 5) continue;
+          const px = g.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data;
+          seen++;
+          if ([0, 1, 2].every((j) => Math.abs(px[j] - want.rgb[j]) <= 40)) match++;
+        }
+        return { seen, match };
+      }, only);
+      assert.ok(share.seen > 20, `${only.key}: only ${share.seen} sites in view`);
+      assert.ok(share.match / share.seen > 0.6, `${only.key}: ${share.match}/${share.seen} site centres have the symbol colour`);
+    }
+    for (const k of kinds) await panel.getByLabel(k.label).setChecked(true);
+  });
+
   it('shows the district names on the map', async () => {
     const names = await s.page.evaluate(() => {
       const m = (window as unknown as { __bpMap: { queryRenderedFeatures(o: object): Array<{ properties: { name?: string } }> } }).__bpMap;
@@ -81,7 +126,6 @@ describe('walking skeleton on the demo city', () => {
 
   it('makes no request outside its origin, and would have seen one from the DB worker', async () => {
     // The canary proves interception covers the DB worker; nothing else may leave.
-    await s.page.waitForFunction(() => true, null, { timeout: 1_000 });
     const deadline = Date.now() + 10_000;
     while (!s.external.some((u) => u.includes('canary.invalid')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.ok(s.external.some((u) => u.includes('canary.invalid')), 'the DB worker canary was not observed');
