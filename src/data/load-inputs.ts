@@ -8,7 +8,7 @@
  */
 import { quoteIdent, type Connector } from '../db/connector.ts';
 import {
-  LIST_STAGING_SQL, REJECTS_COLUMNS_DDL, REJECTS_TABLE, STAGED_REJECTS, buildCommitSql, dropTableSql, stagingName,
+  LIST_STAGING_SQL, REJECTS_COLUMNS_DDL, REJECTS_TABLE, STAGED_REJECTS, buildCommitSql, dropTableSql, dropViewSql, stagingName,
 } from '../sql/load-tables.ts';
 import { toUtf8 } from './decode.ts';
 import { FileProblemError, LoadCancelled, LoadError } from './errors.ts';
@@ -158,8 +158,8 @@ async function tableExists(conn: Connector, name: string): Promise<boolean> {
 }
 
 async function dropStaging(conn: Connector): Promise<void> {
-  const rows = await conn.query<{ table_name: string }>(LIST_STAGING_SQL);
-  if (rows.length) await conn.exec(rows.map((r) => dropTableSql(r.table_name)).join('; '));
+  const rows = await conn.query<{ name: string; type: 'VIEW' | 'TABLE' }>(LIST_STAGING_SQL);
+  if (rows.length) await conn.exec(rows.map((r) => (r.type === 'VIEW' ? dropViewSql(r.name) : dropTableSql(r.name))).join('; '));
 }
 
 async function reassignCustomers(conn: Connector, lookup: AreaLookup, checkAbort: () => void): Promise<void> {

@@ -7,7 +7,7 @@ import { Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apa
 import { quoteIdent, type Connector } from '../db/connector.ts';
 import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
-import { STAGED_REJECTS, dropTableSql, stagingName } from '../sql/load-tables.ts';
+import { STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
 import { planExtras, resolveMapping, type TabularKind } from './column-plan.ts';
 import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
@@ -89,8 +89,9 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   const [{ n: dupKeys }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.dups)}`);
   await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, t.dups, keys, dupK), t.checks), [kind, input.fileName]);
   const outNames = columns.map((c) => c.out);
-  await conn.exec(buildKeepSql(t.chk, dupKeys > 0 ? t.dups : null, t.ok, keys, outNames));
-  await conn.exec(`${dropTableSql(t.chk)}; ${dropTableSql(t.dups)}; ${dropTableSql(t.checks)}`);
+  const okIsView = dupKeys === 0;
+  await conn.exec(buildKeepSql(t.chk, okIsView ? null : t.dups, t.ok, keys, outNames));
+  await conn.exec(`${dropTableSql(t.dups)}; ${dropTableSql(t.checks)}`);
   checkAbort();
 
   ctx.progress('coordinates', 0.7);
@@ -117,7 +118,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     );
     if (kind === 'customers' && !ctx.areas) warnings.push(`${input.fileName}: no areas loaded, so customers were not assigned to areas (area_id is empty)`);
   }
-  await conn.exec(dropTableSql(t.ok));
+  await conn.exec(`${okIsView ? dropViewSql(t.ok) : dropTableSql(t.ok)}; ${dropTableSql(t.chk)}`);
 
   await insertReaderRejects(conn, source.readerRejects, stagingName(kind, 'jsrej'));
   await fillRawText(conn, kind, source, stagingName(kind, 'rawtext'));

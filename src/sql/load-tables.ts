@@ -22,11 +22,19 @@ export function createRejectsSql(table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${REJECTS_COLUMNS_DDL})`;
 }
 
-/** All staging tables left by an earlier, interrupted load (cleaned before and after a load). */
-export const LIST_STAGING_SQL = `SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '${STAGING_PREFIX}')`;
+/**
+ * All staging tables and views left by an earlier, interrupted load (cleaned before and after a
+ * load), views first since they read tables.
+ */
+export const LIST_STAGING_SQL = `SELECT view_name AS name, 'VIEW' AS type FROM duckdb_views() WHERE starts_with(view_name, '${STAGING_PREFIX}')
+UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE starts_with(table_name, '${STAGING_PREFIX}') ORDER BY type DESC`;
 
 export function dropTableSql(table: string): string {
   return `DROP TABLE IF EXISTS ${quoteIdent(table)}`;
+}
+
+export function dropViewSql(view: string): string {
+  return `DROP VIEW IF EXISTS ${quoteIdent(view)}`;
 }
 
 /**

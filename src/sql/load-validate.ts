@@ -174,7 +174,13 @@ SELECT __bp_line, (${kExpr})::INTEGER AS __bp_k${outputs.length ? ', ' + outputs
  */
 export function buildDuplicatesSql(chk: string, dups: string, keys: readonly string[]): string {
   const k = keys.map(quoteIdent).join(', ');
-  return `CREATE TABLE ${quoteIdent(dups)} AS SELECT ${k}, min(__bp_line) AS __bp_first FROM ${quoteIdent(chk)} WHERE __bp_k IS NULL GROUP BY ${k} HAVING count(*) > 1`;
+  const c = quoteIdent(chk);
+  // Two passes: group on a 64-bit hash of the key (cheaper than grouping strings), then group
+  // the exact keys only among rows whose hash repeats (hash collisions are resolved there).
+  return `CREATE TABLE ${quoteIdent(dups)} AS
+WITH h AS (SELECT hash(${k}) AS h FROM ${c} WHERE __bp_k IS NULL GROUP BY 1 HAVING count(*) > 1)
+SELECT ${k}, min(__bp_line) AS __bp_first FROM ${c}
+WHERE __bp_k IS NULL AND hash(${k}) IN (SELECT h FROM h) GROUP BY ${k} HAVING count(*) > 1`;
 }
 
 function keyJoin(keys: readonly string[]): string {
@@ -204,13 +210,14 @@ FROM (${rejected}) x JOIN ${quoteIdent(checksTable)} k ON k.k = x.__bp_k`;
 
 /**
  * The usable rows without duplicates, in file order, keeping `__bp_line` for later steps. With
- * no duplicate keys (`dups` null) it is a plain filter: no join, no sort (the check table is
- * already in file order).
+ * no duplicate keys (`dups` null) it is a view filtering the check table (already in file
+ * order): no join, no sort, no copy. Otherwise a table.
  */
 export function buildKeepSql(chk: string, dups: string | null, out: string, keys: readonly string[], columns: readonly string[]): string {
   const cols = columns.map((c) => `c.${quoteIdent(c)}`).join(', ');
   if (dups === null) {
-    return `CREATE TABLE ${quoteIdent(out)} AS SELECT c.__bp_line, ${cols} FROM ${quoteIdent(chk)} c WHERE c.__bp_k IS NULL`;
+    // A view: the rows are read once more (coordinates, final table), so copying them is waste.
+    return `CREATE VIEW ${quoteIdent(out)} AS SELECT c.__bp_line, ${cols} FROM ${quoteIdent(chk)} c WHERE c.__bp_k IS NULL`;
   }
   return `CREATE TABLE ${quoteIdent(out)} AS SELECT c.__bp_line, ${cols} FROM ${quoteIdent(chk)} c
 LEFT JOIN ${quoteIdent(dups)} d ON ${keyJoin(keys)}
