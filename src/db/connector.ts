@@ -17,10 +17,17 @@ export interface Connector {
   /**
    * Run one statement with positional parameters ($1, $2, ...) bound as values, and return
    * its rows as plain objects. For small results only (reports, summaries): big results
-   * use `queryArrow`. BIGINT/HUGEINT values come back as bigint.
+   * use `queryArrow`. BIGINT values come back as bigint; cast HUGEINT (e.g. `sum(BIGINT)`) and
+   * DECIMAL in SQL, the engines differ there. Cast parameters in SQL too (`$1::DOUBLE`): native
+   * DuckDB binds a JS integer as INTEGER, duckdb-wasm sends parameters as JSON (a bigint outside
+   * ±2^53 travels as decimal text, exact under `$1::BIGINT` / `::UBIGINT`).
    */
   query<T = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
-  /** Run one statement and return its result as Arrow IPC stream bytes (transferable). */
+  /**
+   * Run one statement and return its result as Arrow IPC stream bytes (transferable). Column
+   * types follow the SQL: cast to DOUBLE / INTEGER / VARCHAR for the same Arrow types on both
+   * engines.
+   */
   queryArrow(sql: string, params?: readonly SqlParam[]): Promise<Uint8Array>;
   /** Run statements that return nothing (DDL, SET, INSERT ... SELECT). */
   exec(sql: string): Promise<void>;
@@ -31,9 +38,15 @@ export interface Connector {
   registerFile(name: string, bytes: Uint8Array): Promise<void>;
   /** Forget a registered file. */
   dropFile(name: string): Promise<void>;
-  /** Create table `table` from an Arrow IPC stream (cross-version safe, unlike Table objects). */
+  /**
+   * Create table `table` from an Arrow IPC stream (cross-version safe, unlike Table objects).
+   * The bytes are copied, never detached. An empty stream (no batch) creates no table.
+   */
   insertArrowIPC(table: string, ipc: Uint8Array): Promise<void>;
-  /** Interrupt the running statement, if any (cancellation). */
+  /**
+   * Interrupt the running statement, if any (cancellation); it fails with an error and the
+   * connection stays usable. On duckdb-wasm only parameter-free statements can be interrupted.
+   */
   interrupt(): Promise<void>;
   close(): Promise<void>;
 }
