@@ -8,7 +8,7 @@
 import { Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
-import { dedupeHeaders, insertRaw, toCsvLine, type RawSource, type SourceNames } from './source.ts';
+import { dedupeHeaders, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 
 interface ParquetWasm {
   readParquet(bytes: Uint8Array): { intoIPCStream(): Uint8Array };
@@ -50,7 +50,7 @@ export async function readParquetSource(
   fields.forEach((_, j) => {
     vectors[`c${j}`] = arrow.getChildAt(j)!;
   });
-  await insertRaw(conn, names.raw, tableToIPC(new Table(vectors), 'stream'), arrow.numRows, fields.length);
+  await conn.insertArrowIPC(names.raw, tableToIPC(new Table(vectors), 'stream'));
   const lines = new Int32Array(arrow.numRows);
   for (let i = 0; i < lines.length; i++) lines[i] = i + 2;
   return {

@@ -7,7 +7,7 @@
 import { Table, Utf8, vectorFromArray, tableToIPC, type Vector } from 'apache-arrow';
 import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
-import { dedupeHeaders, insertRaw, toCsvLine, type RawSource, type SourceNames } from './source.ts';
+import { dedupeHeaders, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectRow } from './types.ts';
 
 type CellValue = unknown;
@@ -64,7 +64,7 @@ export async function readXlsxSource(
   headers.forEach((_, i) => {
     columns[`c${i}`] = vectorFromArray(kept.map((r) => r.values[i] ?? null), new Utf8());
   });
-  await insertRaw(conn, names.raw, tableToIPC(new Table(columns), 'stream'), kept.length, headers.length);
+  await conn.insertArrowIPC(names.raw, tableToIPC(new Table(columns), 'stream'));
   return {
     format: 'xlsx',
     headers,

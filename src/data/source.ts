@@ -49,16 +49,6 @@ export interface SourceNames {
   rejectScans: string;
 }
 
-/**
- * Create the raw table from Arrow IPC, or empty with `columnCount` VARCHAR columns when there is
- * no row (an IPC stream without batches creates no table on duckdb-wasm).
- */
-export async function insertRaw(conn: Connector, table: string, ipc: Uint8Array, rows: number, columnCount: number): Promise<void> {
-  if (rows > 0) return conn.insertArrowIPC(table, ipc);
-  const cols = Array.from({ length: columnCount }, (_, i) => `c${i} VARCHAR`).join(', ');
-  await conn.exec(`CREATE TABLE ${quoteIdent(table)} (${cols || 'c0 VARCHAR'})`);
-}
-
 /** Insert a one-column `(__bp_line INTEGER)` table, row order = `lines` order. */
 export async function insertLines(conn: Connector, table: string, lines: Int32Array): Promise<void> {
   if (lines.length === 0) return conn.exec(`CREATE TABLE ${quoteIdent(table)} (__bp_line INTEGER)`);

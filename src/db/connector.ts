@@ -40,7 +40,7 @@ export interface Connector {
   dropFile(name: string): Promise<void>;
   /**
    * Create table `table` from an Arrow IPC stream (cross-version safe, unlike Table objects).
-   * The bytes are copied, never detached. An empty stream (no batch) creates no table.
+   * The bytes are copied, never detached. A stream without rows creates the empty table.
    */
   insertArrowIPC(table: string, ipc: Uint8Array): Promise<void>;
   /**

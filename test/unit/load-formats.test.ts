@@ -54,6 +54,18 @@ describe.each(connectorFactories)('formats on $name', ({ create }) => {
     expect((first as LoadError).problems[0].message).toContain('no data rows');
   });
 
+  it('Excel with no usable row: a clear error, and every row still reported', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('x');
+    ws.addRow(['customer_id', 'lon', 'lat']);
+    ws.addRow(['a', 121, 31, 'stray']);
+    ws.addRow(['b', 121, 31, 'stray']);
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+    const err = await loadInputs(conn, [{ kind: 'customers', fileName: 'x.xlsx', bytes }]).catch((e: unknown) => e);
+    expect((err as LoadError).problems[0].message).toContain('has no usable rows (2 read, all rejected: 2 extra_values)');
+    expect((err as LoadError).rejects.map((r) => [r.line, r.raw])).toEqual([[2, 'a,121,31,stray'], [3, 'b,121,31,stray']]);
+  });
+
   it('Parquet: numeric and text columns, extra columns typed, nulls kept', async () => {
     const t = new Table({
       customer_id: vectorFromArray(['a', 'b', 'c'], new Utf8()),
