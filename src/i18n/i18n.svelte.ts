@@ -60,8 +60,15 @@ export function localized(text: Partial<Record<Locale, string>> | string | undef
   return text[i18n.locale] ?? text.en ?? text['zh-CN'] ?? '';
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 /** Numbers in the user's locale. */
 export function formatNumber(x: number, maxFractionDigits = 2): string {
   if (!Number.isFinite(x)) return '—';
-  return new Intl.NumberFormat(i18n.locale, { maximumFractionDigits: maxFractionDigits }).format(x);
+  // Constructing an Intl.NumberFormat costs ~0.1 ms; tables of hundreds of numbers that
+  // update on every slider move would spend most of a frame on it, so keep one per format.
+  const key = `${i18n.locale}|${maxFractionDigits}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(i18n.locale, { maximumFractionDigits: maxFractionDigits })));
+  return f.format(x);
 }
