@@ -67,8 +67,6 @@ class RiskState {
   uncertainty = $state.raw<{ key: string; result: UncertaintyResult } | null>(null);
   /** Shared state (a permalink or snapshot) that arrived before the dataset was ready. */
   pendingShared: unknown = null;
-  /** Wall time of the last scoring + alerts pass on this thread, ms. */
-  lastScoreMs = 0;
 
   /** The indicator table with portfolio columns when the customers allow them. */
   readonly table = $derived.by((): IndicatorTable | null => {
@@ -102,54 +100,84 @@ class RiskState {
     tiers: [...this.tiers],
   });
 
-  #lastSeries: RiskResult[] | null = null;
+  #lastScoring: { prepared: PreparedSeries; params: ScoreParams } | null = null;
+  #memo = new WeakMap<object, RiskResult[]>();
 
   /**
-   * The index for every period. While the worker prepares a new indicator set the previous
-   * result stays (each result names its own columns), so the map never blanks.
+   * Prepared scores and the parameters to score them with. While the worker prepares a new
+   * indicator set, the last matching pair stays (each result names its own columns), so the
+   * map never blanks.
    */
-  readonly series = $derived.by((): RiskResult[] | null => {
+  readonly scoring = $derived.by((): { prepared: PreparedSeries; params: ScoreParams } | null => {
     const p = this.prepared;
     const params = this.params;
-    if (!p || p.table !== this.table || p.columnsKey !== this.columnsKey) return this.#lastSeries;
-    const t0 = performance.now();
-    const out = p.series.map((prep) => scoreRisk(prep, params));
-    this.lastScoreMs = performance.now() - t0;
-    this.#lastSeries = out;
-    return out;
+    if (p && p.table === this.table && p.columnsKey === this.columnsKey) this.#lastScoring = { prepared: p, params };
+    return this.#lastScoring;
   });
 
-  readonly current = $derived(this.series?.[this.periodIndex] ?? null);
+  /**
+   * The index at period `i`, scored on first use for the current parameters. A slider move
+   * scores only what is on screen — the current period, its predecessor for the alerts, the
+   * comparison period — not every period (the profile asks for the rest).
+   */
+  scoreAt(i: number): RiskResult | null {
+    const s = this.scoring;
+    if (!s || i < 0 || i >= s.prepared.series.length) return null;
+    let done = this.#memo.get(s);
+    if (!done) this.#memo.set(s, (done = []));
+    return (done[i] ??= scoreRisk(s.prepared.series[i], s.params));
+  }
+
+  readonly current = $derived(this.scoreAt(this.periodIndex));
+
+  /** The index for every period (for the profile's time series and reports). */
+  readonly series = $derived.by((): RiskResult[] | null => {
+    const s = this.scoring;
+    return s ? s.prepared.series.map((_, i) => this.scoreAt(i)!) : null;
+  });
 
   readonly rules = $derived<AlertRule[]>(this.alertRules ?? defaultAlertRules(this.params, app.dataset?.periods.length ?? 0));
 
-  /** Alerts at every period (each against its predecessors), severity first. */
-  readonly allAlerts = $derived.by((): Alert[] => {
-    const table = this.table;
-    const series = this.series;
-    if (!table || !series || series.length !== table.periods.length || table.periods.length < 2) return [];
-    const t0 = performance.now();
-    // evaluateAlerts reads the config only for default rules, which are passed explicitly.
-    let out: Alert[] = [];
-    try {
-      out = evaluateAlerts(table, this.params as RiskConfig, this.rules, { periods: table.periods.slice(1), series });
-    } catch {
-      // A rule naming a column the data no longer has (portfolio not loaded): no alerts from it.
-      out = evaluateAlerts(table, this.params as RiskConfig, this.rules.filter((r) => !('column' in r) || r.column.replace(/^d:(.+):\d+$/, '$1') in table.values), { periods: table.periods.slice(1), series });
-    }
-    this.lastScoreMs += performance.now() - t0;
-    return out;
+  /** Alert rules whose columns the table has (a config may name pf_ columns before the portfolio is in). */
+  readonly usableRules = $derived.by((): AlertRule[] => {
+    const values = this.table?.values ?? {};
+    return this.rules.filter((r) => !('column' in r) || r.column.replace(/^d:(.+):\d+$/, '$1') in values);
   });
 
-  readonly alerts = $derived(this.allAlerts.filter((a) => a.period === app.period));
+  #evaluate(periods: number[], series: RiskResult[]): Alert[] {
+    const table = this.table;
+    if (!table || periods.length === 0) return [];
+    // evaluateAlerts reads the config only for default rules, which are passed explicitly.
+    return evaluateAlerts(table, this.params as RiskConfig, this.usableRules, { periods: periods.map((p) => table.periods[p]), series });
+  }
+
+  /** Alerts at the current period, severity first. */
+  readonly alerts = $derived.by((): Alert[] => {
+    const p = this.periodIndex;
+    const cur = this.current;
+    const prev = this.scoreAt(p - 1);
+    if (p < 1 || !cur || !prev) return [];
+    const series: RiskResult[] = [];
+    series[p - 1] = prev;
+    series[p] = cur;
+    return this.#evaluate([p], series);
+  });
+
+  /** Alerts at every period (each against its predecessors), for an area's history. */
+  readonly allAlerts = $derived.by((): Alert[] => {
+    const series = this.series;
+    if (!series || series.length < 2) return [];
+    return this.#evaluate(series.map((_, i) => i).slice(1), series);
+  });
 
   readonly change = $derived.by((): { from: string; to: string; change: RiskChange } | null => {
     const ds = app.dataset;
-    const s = this.series;
-    if (!ds || !s || !this.current) return null;
+    const cur = this.current;
+    if (!ds || !cur) return null;
     const f = ds.periods.indexOf(this.compareFrom);
-    if (f < 0 || !s[f]) return null;
-    return { from: ds.periods[f], to: ds.periods[this.periodIndex], change: riskChange(s[f], this.current) };
+    const from = this.scoreAt(f);
+    if (!from) return null;
+    return { from: ds.periods[f], to: ds.periods[this.periodIndex], change: riskChange(from, cur) };
   });
 
   /** The config in the `--config` format, period explicit. */
@@ -179,7 +207,7 @@ class RiskState {
     this.weightOrigin = { kind: 'preset', id: 'design' };
     this.uncertainty = null;
     this.prepared = null;
-    this.#lastSeries = null;
+    this.#lastScoring = null;
     const pending = this.pendingShared;
     this.pendingShared = null;
     if (pending !== null) this.applyShared(pending);
