@@ -28,10 +28,10 @@ export class AnalysisApi {
 
   // ----- risk (issue 4) ---------------------------------------------------------------
   // Preparing (resolving d: indicators, normalising with all three methods) happens here,
-  // once per indicator set: ~1.3 ms per period for 500 areas × 10 indicators, so a
-  // 12-period series is ~16 ms, the budget of one frame. Scoring (weights, directions,
-  // tiers: ~0.3 ms per period) runs on the UI thread so a slider never waits for a
-  // round trip. The Monte Carlo (~250 ms for 1,000 draws) reports progress and cancels.
+  // once per indicator set: 12 periods × 500 areas × 10 indicators took 16–35 ms
+  // (bench/risk-ui.bench.ts), over the one-frame budget. Scoring (weights, directions,
+  // tiers: ~0.3 ms per period at that size) runs on the UI thread, so a slider never waits
+  // for a round trip. The Monte Carlo (~250 ms for 1,000 draws) reports progress and cancels.
 
   /** Prepared scores for every period of `table`, for the given indicator references. */
   riskPrepareSeries(table: IndicatorTable, columns: string[]): PreparedRisk[] {
