@@ -30,7 +30,7 @@ export interface PMedianInput {
 export interface PMedianOptions extends SelectionConstraints {
   k: number;
   localSearch?: boolean;
-  /** Extra greedy + swap runs from the best single sites the answer leaves out (default 4). */
+  /** Extra greedy + swap runs from the best single sites the answer leaves out (default 8). */
   restarts?: number;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
@@ -132,7 +132,7 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
   };
 
   let best = runOnce(-1);
-  const restarts = (options.localSearch ?? true) ? options.restarts ?? 4 : 0;
+  const restarts = (options.localSearch ?? true) ? options.restarts ?? 8 : 0;
   if (restarts > 0 && best.chosen.length > prep.pinned.length) {
     // As in mclp.ts: restart from the strongest single sites the current answer leaves out.
     const base = new NearestState(w, dExist, cand, byDemand);
