@@ -5,11 +5,11 @@
  *
  * Where the work happens, and why: preparing (resolving `d:` indicators, normalising with
  * all three methods) runs in the analysis worker when the indicator set or the data
- * changes (~1.3 ms per period for 500 areas × 10 indicators, ~16 ms for 12 periods).
- * Scoring — weights, directions, method, tiers — is ~0.3 ms per period for 500 areas, so it
- * runs here, synchronously, on every slider move: no round trip between the slider and the
- * map. Scoring every period (for alerts, trends and the change map) plus the alerts stays
- * a few milliseconds at 500 areas, well inside one frame.
+ * changes (16–35 ms for 12 periods × 500 areas × 10 indicators). Scoring — weights,
+ * directions, method, tiers — is ~0.3 ms per period at that size, so it runs here,
+ * synchronously, on every slider move, for the periods on screen only (current, previous
+ * for the alerts, the comparison period): ~2 ms per move, no round trip between the slider
+ * and the map (bench/risk-ui.bench.ts).
  */
 import { app } from './app-state.svelte.ts';
 import type { Dataset } from './dataset.ts';
@@ -136,7 +136,13 @@ class RiskState {
     return s ? s.prepared.series.map((_, i) => this.scoreAt(i)!) : null;
   });
 
-  readonly rules = $derived<AlertRule[]>(this.alertRules ?? defaultAlertRules(this.params, app.dataset?.periods.length ?? 0));
+  /**
+   * The rules in force: the user's, else the core's defaults minus trend rules on pf_
+   * columns (the portfolio is one snapshot repeated in every period: they never fire).
+   */
+  readonly rules = $derived<AlertRule[]>(
+    this.alertRules ?? defaultAlertRules(this.params, app.dataset?.periods.length ?? 0).filter((r) => !('column' in r) || !r.column.startsWith('pf_')),
+  );
 
   /** Alert rules whose columns the table has (a config may name pf_ columns before the portfolio is in). */
   readonly usableRules = $derived.by((): AlertRule[] => {
