@@ -49,7 +49,8 @@ export async function finishPoints(
       })
       .join(', ');
   if (crs === 'wgs84' && !assign) {
-    await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('o.lon', 'o.lat', 'NULL::VARCHAR')} FROM ${quoteIdent(t.ok)} o ORDER BY o.__bp_line`);
+    // `ok` is in file order already (a filter over the checked rows, or sorted): no ORDER BY.
+    await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('o.lon', 'o.lat', 'NULL::VARCHAR')} FROM ${quoteIdent(t.ok)} o`);
     return undefined;
   }
   // No ORDER BY: `ok` is in line order already, and the alignment is checked below.
