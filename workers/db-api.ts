@@ -7,7 +7,7 @@
 import { DataType, tableFromIPC } from 'apache-arrow';
 import type { Connector, SqlParam } from '../src/db/connector.ts';
 import { TaskRegistry, type ProgressFn } from './tasks.ts';
-import { LoadError, loadInputs, readRejects } from '../src/data/index.ts';
+import { INPUT_KINDS, LoadError, loadInputs, readRejects } from '../src/data/index.ts';
 import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, RejectRow } from '../src/data/index.ts';
 
 /** How many rejected rows a load returns for the on-screen report (all are downloadable). */
@@ -145,9 +145,10 @@ export class DbApi {
       throw e;
     }
     await this.lockDown(conn);
+    if (meta.replaceAll) await this.dropKindsNotLoaded(conn, inputs.map((i) => i.kind));
     if (meta.replaceAll) this.fileReports.clear();
     for (const f of report.files) this.fileReports.set(f.kind, f);
-    this.areas = report.areas ?? this.areas;
+    this.areas = meta.replaceAll ? report.areas : (report.areas ?? this.areas);
     const kept = meta.replaceAll ? null : this.summary;
     this.summary = {
       name: meta.name ?? kept?.name ?? '',
@@ -158,6 +159,23 @@ export class DbApi {
     };
     onProgress?.({ step: 'load.done', fraction: 1 });
     return { ok: true, summary: this.summary, files: [...this.fileReports.values()], rejects: await readRejects(conn, undefined, REJECT_PREVIEW), warnings: report.warnings };
+  }
+
+  /**
+   * A new dataset keeps nothing of the previous one: tables (and rejects) of the kinds this load
+   * did not bring are dropped, in one transaction (e.g. the demo's candidates after user files,
+   * or the demo's customers when the user starts a dataset of their own areas and sites).
+   */
+  private async dropKindsNotLoaded(conn: Connector, loaded: readonly InputKind[]): Promise<void> {
+    const others = INPUT_KINDS.filter((k) => !loaded.includes(k));
+    if (others.length === 0) return;
+    const list = others.map((k) => `'${k}'`).join(', '); // our enum, never data
+    try {
+      await conn.exec(`BEGIN TRANSACTION; ${others.map((k) => `DROP TABLE IF EXISTS ${k}`).join('; ')}; DELETE FROM rejects WHERE kind IN (${list}); COMMIT`);
+    } catch (e) {
+      await conn.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   /** Every rejected row of the current dataset, for the downloadable report. */
