@@ -303,6 +303,26 @@ describe('risk workflow on the demo city', () => {
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-risk"]')?.textContent === 'Risk', null, { timeout: 5_000 });
   });
 
+  it('reopens the same risk view from the permalink', async () => {
+    await s.page.getByTestId('risk-normalization').selectOption('zscore');
+    await s.page.getByTestId('risk-mode-tier').click();
+    // The address bar follows the view (debounced): wait until it carries both changes.
+    await s.page.waitForFunction(() => /s\.risk=.*zscore.*"mode":"tier"/.test(decodeURIComponent(location.hash)), null, { timeout: 10_000 });
+    const url = new URL(s.page.url());
+    const s2 = await openApp(browser, { path: '/' + url.hash });
+    try {
+      await s2.page.waitForSelector('[data-testid="risk-ranking"] tbody tr', { timeout: 90_000 });
+      await s2.page.waitForFunction(() => /Risk tier/.test(document.querySelector('[data-testid="legend"]')?.textContent ?? ''), null, { timeout: 10_000 });
+      assert.equal(await s2.page.getByTestId('risk-normalization').inputValue(), 'zscore');
+      assert.deepEqual(await ranking(s2.page), await ranking(s.page));
+      assert.deepEqual(s2.errors, []);
+    } finally {
+      await s2.context.close();
+    }
+    await s.page.getByTestId('risk-normalization').selectOption('minmax');
+    await s.page.getByTestId('risk-mode-index').click();
+  });
+
   it('raised no page errors and made no request outside its origin', () => {
     assert.deepEqual(s.errors, []);
     assert.deepEqual(s.external, []);
