@@ -160,6 +160,7 @@ export const riskMessages = defineMessages(
     'risk.report.title': 'Area risk index, {period}',
     'risk.report.method': 'Composite indicator after the OECD/JRC Handbook: {normalization} normalisation; indicators (direction, weight): {indicators}; tier cut points {tiers} on the 0–100 index.',
     'risk.report.areas': 'Areas',
+    'risk.report.alert': 'Alert',
     'risk.report.table': 'Risk index per area',
     // alerts from src/core/early-warning.ts
     'alert.threshold.above': '{column} rose above {threshold}: {from} → {to} since {from_period}',
@@ -363,6 +364,7 @@ export const riskMessages = defineMessages(
     'risk.report.title': '区域风险指数（{period}）',
     'risk.report.method': '参照 OECD/JRC《综合指标编制手册》构建的综合指标：{normalization}标准化；指标（方向、权重）：{indicators}；0–100 指数上的等级分界点为 {tiers}。',
     'risk.report.areas': '区域数',
+    'risk.report.alert': '预警内容',
     'risk.report.table': '各区域风险指数',
     'alert.threshold.above': '{column} 升破 {threshold}：自 {from_period} 起 {from} → {to}',
     'alert.threshold.below': '{column} 跌破 {threshold}：自 {from_period} 起 {from} → {to}',

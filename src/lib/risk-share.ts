@@ -68,7 +68,7 @@ function reportSections(): ReportSection[] {
     { kind: 'heading', level: 2, text: t('risk.policy') },
     { kind: 'table', columns: [t('risk.col.tier'), t('risk.policy.ltv_cap'), t('risk.policy.approval_level'), t('risk.policy.pricing_addon_bp'), t('risk.policy.note'), t('risk.report.areas')], rows: policy },
     { kind: 'heading', level: 2, text: t('risk.alerts', { period: cur.period }) },
-    alerts.length ? { kind: 'table', columns: [t('risk.rules.severity'), t('risk.col.area'), ''], rows: alerts } : { kind: 'paragraph', text: t('risk.alerts.none') },
+    alerts.length ? { kind: 'table', columns: [t('risk.rules.severity'), t('risk.col.area'), t('risk.report.alert')], rows: alerts } : { kind: 'paragraph', text: t('risk.alerts.none') },
   ];
   const i = app.selectedAreaId ? ds.areaIndex.get(app.selectedAreaId) : undefined;
   if (i !== undefined && Number.isFinite(cur.riskIndex[i])) {
