@@ -50,7 +50,9 @@ function areaSections(): ReportSection[] {
   const { ds, i } = a;
   const pi = ds.periods.indexOf(app.period);
   const prev = pi > 0 ? ds.periods[pi - 1] : '';
-  const rows = ds.summary.indicatorColumns.map((c) => {
+  // An id column read as a number is not an indicator.
+  const columns = ds.summary.indicatorColumns.filter((c) => c !== 'area_id');
+  const rows = columns.map((c) => {
     const now = indicatorSlice(ds, c, app.period);
     const before = prev ? indicatorSlice(ds, c, prev)[i] : NaN;
     const r = rankOf(now, i);

@@ -20,7 +20,7 @@ import type { ShareState } from '../../share/permalink.ts';
 import { captureState, shareLive, shareSettings, viewTab } from './share-state.svelte.ts';
 import { canvasToBlob, composePicture, type Picture } from './picture.ts';
 import { buildReportPdf } from './pdf-report.ts';
-import { renderMapCanvas } from './map-render.ts';
+import { lastRenderPhases, renderMapCanvas } from './map-render.ts';
 
 /** Save a Blob under `filename` through a temporary object URL. */
 export function saveBlob(blob: Blob, filename: string): void {
@@ -49,8 +49,9 @@ export function sourceLine(style: StyleSpecification): string {
   }
   const data = app.dataset ? localized(app.dataset.summary.credits) : '';
   const parts = [];
-  if (data) parts.push(t('share.source.data', { source: data }));
+  // The basemap's credit is short and required: first, so a cut never drops it.
   if (map.size) parts.push(t('share.source.map', { source: [...map].join(', ') }));
+  if (data) parts.push(t('share.source.data', { source: data }));
   return parts.join(' · ');
 }
 
@@ -98,6 +99,7 @@ export interface PictureOptions {
   height: number;
   pixelRatio: number;
   frame: 'full' | 'bare';
+  fontPx?: number;
 }
 
 export interface PictureOutcome {
@@ -140,14 +142,22 @@ export interface PngResult {
   left: ExportLayers<Layer>['left'];
 }
 
+/** Timings of the last PNG export in ms (shown to tests through `window.__bpShare`). */
+export const lastPngTimings: { value: Record<string, number> | null } = { value: null };
+
 export async function exportPng(): Promise<PngResult> {
   const t0 = performance.now();
   const { picture, left, date } = await pictureOfView({
     width: shareSettings.width, height: shareSettings.height, pixelRatio: shareSettings.pixelRatio, frame: 'full',
   });
+  const t1 = performance.now();
   const blob = await canvasToBlob(picture.canvas);
   const filename = `branch-planner-${viewTab()}-${stamp(date)}.png`;
   saveBlob(blob, filename);
+  lastPngTimings.value = {
+    totalMs: performance.now() - t0, mapMs: picture.timings.mapMs, ...lastRenderPhases.value,
+    composeMs: picture.timings.composeMs, encodeMs: performance.now() - t1,
+  };
   return {
     filename, bytes: blob.size, width: picture.canvas.width, height: picture.canvas.height,
     ms: performance.now() - t0, mapMs: picture.timings.mapMs, left,
@@ -184,8 +194,9 @@ export async function exportReport(reportId: string): Promise<PdfResult> {
       keywords: `branch-planner; report=${def.id}; fingerprint=${state.fingerprint}; safe=${shareSettings.safe ? `on; k=${shareSettings.k}` : 'off'}`,
     },
     renderMap: async (aspect) => {
-      const width = 1500;
-      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.5, frame: 'bare' });
+      // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 2× ≈ 280 dpi.
+      const width = 1000;
+      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 2, frame: 'bare', fontPx: 15 });
       return picture.canvas.toDataURL('image/jpeg', 0.9);
     },
   });

@@ -6,7 +6,7 @@
 import { rgbCss } from '../../map/palette.ts';
 import type { LegendSpec } from '../../lib/workflow-map.svelte.ts';
 
-export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+import { FONT_STACK } from './canvas-text.ts';
 
 export interface Rect {
   x: number;

@@ -26,6 +26,9 @@ export interface MapRenderRequest {
   timeoutMs?: number;
 }
 
+/** Pixel ratio of the frames drawn while loading (see renderMapCanvas). */
+const DRAFT_PIXEL_RATIO = 0.25;
+
 /** Largest drawing buffer side we ask for: SwiftShader and most GPUs allow 8192. */
 export const MAX_CANVAS_PX = 8192;
 
@@ -39,8 +42,63 @@ function once(map: maplibregl.Map, event: 'load' | 'idle' | 'render', timeoutMs:
   });
 }
 
-/** Render and return a 2D canvas of (width·pixelRatio) × (height·pixelRatio) device pixels. */
+interface CanvasContextProbe {
+  setDrawingBufferSize?: (width: number, height: number) => void;
+}
+
+interface DeckProbe {
+  isInitialized?: boolean;
+  layerManager?: { getLayers(): Array<{ isLoaded: boolean }> } | null;
+  device?: { canvasContext?: CanvasContextProbe | null } | null;
+}
+
+/** The overlay's Deck: deck.gl exposes no public handle or "ready" event for interleaved overlays (`_deck` is stable across 9.x). */
+function deckOf(overlay: MapboxOverlay): DeckProbe | undefined {
+  return (overlay as unknown as { _deck?: DeckProbe })._deck;
+}
+
+/**
+ * Wait until deck.gl has its GPU device and every layer has loaded: in interleaved mode the
+ * device is attached asynchronously, and frames drawn before that carry the basemap only
+ * (seen here: an export without any deck layer).
+ */
+async function deckReady(overlay: MapboxOverlay, layerCount: number, timeoutMs: number): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const deck = deckOf(overlay);
+    const layers = deck?.layerManager?.getLayers() ?? [];
+    if (deck?.isInitialized && (layerCount === 0 || (layers.length > 0 && layers.every((l) => l.isLoaded)))) return;
+    if (performance.now() > until) throw new Error(`map layers were not ready within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/** Where the time of the last off-screen render went, in ms. */
+export const lastRenderPhases: { value: Record<string, number> | null } = { value: null };
+
+class NoDraft extends Error {}
+
+/**
+ * Render and return a 2D canvas of (width·pixelRatio) × (height·pixelRatio) device pixels.
+ *
+ * With software GL (SwiftShader, our CI) a 3840×2160 frame costs seconds, and MapLibre draws
+ * several while the style, tiles and deck.gl load. So those frames are drawn at a draft pixel
+ * ratio and only the final one at full size: the CSS size does not change, so tiles and
+ * label placement stay the same. deck.gl sizes its drawing buffer once, from the canvas, and
+ * follows only CSS-size changes; after `setPixelRatio` it is told the new size. If that
+ * handle is missing (another deck.gl version), the render is redone at full size throughout.
+ */
 export async function renderMapCanvas(req: MapRenderRequest): Promise<HTMLCanvasElement> {
+  try {
+    return await render(req, true);
+  } catch (e) {
+    if (e instanceof NoDraft) return render(req, false);
+    throw e;
+  }
+}
+
+async function render(req: MapRenderRequest, draft: boolean): Promise<HTMLCanvasElement> {
+  const t0 = performance.now();
   const timeoutMs = req.timeoutMs ?? 30_000;
   const container = document.createElement('div');
   container.setAttribute('aria-hidden', 'true');
@@ -62,7 +120,7 @@ export async function renderMapCanvas(req: MapRenderRequest): Promise<HTMLCanvas
       interactive: false,
       attributionControl: false,
       fadeDuration: 0,
-      pixelRatio: req.pixelRatio,
+      pixelRatio: draft ? Math.min(DRAFT_PIXEL_RATIO, req.pixelRatio) : req.pixelRatio,
       maxCanvasSize: [MAX_CANVAS_PX, MAX_CANVAS_PX],
       canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
       trackResize: false,
@@ -72,19 +130,32 @@ export async function renderMapCanvas(req: MapRenderRequest): Promise<HTMLCanvas
     const overlay = new MapboxOverlay({ interleaved: true, layers });
     map.addControl(overlay);
     await loaded;
+    const t1 = performance.now();
+    await deckReady(overlay, layers.length, timeoutMs);
     // `idle` fires after a frame with nothing left to load; asking for a frame first means
-    // it cannot have fired before we listen. Twice: deck.gl may want one more frame once
-    // its layers have their GPU state.
-    for (let i = 0; i < 2; i++) {
-      const idle = once(map, 'idle', timeoutMs);
+    // it cannot have fired before we listen.
+    let idle = once(map, 'idle', timeoutMs);
+    map.triggerRepaint();
+    await idle;
+    const t2 = performance.now();
+    if (draft && req.pixelRatio !== map.getPixelRatio()) {
+      const ctx = deckOf(overlay)?.device?.canvasContext;
+      if (typeof ctx?.setDrawingBufferSize !== 'function') throw new NoDraft();
+      map.setPixelRatio(req.pixelRatio);
+      const canvas = map.getCanvas();
+      ctx.setDrawingBufferSize(canvas.width, canvas.height);
+      idle = once(map, 'idle', timeoutMs);
       map.triggerRepaint();
       await idle;
     }
+    const t3 = performance.now();
     const src = map.getCanvas();
     const out = document.createElement('canvas');
     out.width = src.width;
     out.height = src.height;
+    // The GPU work of the final frame is only waited for here (read-back).
     out.getContext('2d')!.drawImage(src, 0, 0);
+    lastRenderPhases.value = { loadMs: t1 - t0, readyMs: t2 - t1, finalFrameMs: t3 - t2, readbackMs: performance.now() - t3 };
     return out;
   } finally {
     map?.remove();

@@ -12,7 +12,7 @@
  */
 import type { jsPDF as JsPdf } from 'jspdf';
 import { isWinAnsiText, type ReportSection } from '../../share/report-sections.ts';
-import { FONT_STACK } from './legend-canvas.ts';
+import { FONT_STACK, wrapText } from './canvas-text.ts';
 
 export interface ReportRequest {
   title: string;
@@ -50,23 +50,6 @@ interface TextStyle {
   align?: 'left' | 'right';
 }
 
-/** Greedy line breaking on canvas: at spaces, and between any two CJK characters. */
-function wrapCanvas(ctx: CanvasRenderingContext2D, text: string, maxPx: number): string[] {
-  const lines: string[] = [];
-  for (const para of text.split('\n')) {
-    const tokens = para.match(/[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+/g) ?? [''];
-    let line = '';
-    for (const tok of tokens) {
-      if (line && ctx.measureText(line + tok).width > maxPx) {
-        lines.push(line.trimEnd());
-        line = tok.trimStart();
-      } else line += tok;
-    }
-    lines.push(line.trimEnd());
-  }
-  return lines;
-}
-
 class Writer {
   y = MARGIN;
   /** Every string written, for the metadata search text. */
@@ -88,7 +71,7 @@ class Writer {
     }
     const px = style.pt * PT_MM * PX_PER_MM;
     this.measure.font = `${style.bold ? 600 : 400} ${px}px ${FONT_STACK}`;
-    return { lines: wrapCanvas(this.measure, text, width * PX_PER_MM), image: true };
+    return { lines: wrapText(this.measure, text, width * PX_PER_MM), image: true };
   }
 
   /** Height in mm that `text` needs at `width`. */

@@ -11,7 +11,8 @@ import type { StyleSpecification } from 'maplibre-gl';
 import type { LegendSpec } from '../../lib/workflow-map.svelte.ts';
 import type { Camera } from '../../share/permalink.ts';
 import { scaleBar } from '../../share/scale-bar.ts';
-import { drawLegend, FONT_STACK, measureLegend, type Rect } from './legend-canvas.ts';
+import { drawLegend, measureLegend, type Rect } from './legend-canvas.ts';
+import { fitText, FONT_STACK, wrapText } from './canvas-text.ts';
 import { MAX_CANVAS_PX, renderMapCanvas } from './map-render.ts';
 
 export interface PictureRequest {
@@ -28,6 +29,8 @@ export interface PictureRequest {
   /** "Source: … · Map: …" (plain text). */
   sourceLine: string;
   provenance: string[];
+  /** Base type size in CSS px; default scales with the picture (≈ 1/110 of its width). */
+  fontPx?: number;
   camera: Camera;
   style: StyleSpecification;
   layers: Layer[];
@@ -44,19 +47,6 @@ export interface Picture {
 
 const INK = '#1d2a33';
 const MUTED = '#5b6770';
-
-/** Fit text into maxWidth by cutting it with an ellipsis. */
-function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
-  if (ctx.measureText(text).width <= maxWidth) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(text.slice(0, mid) + '…').width <= maxWidth) lo = mid;
-    else hi = mid - 1;
-  }
-  return text.slice(0, lo) + '…';
-}
 
 function drawScaleBar(ctx: CanvasRenderingContext2D, camera: Camera, right: number, bottom: number, f: number): Rect | null {
   const bar = scaleBar(camera.center[1], camera.zoom, f * 10);
@@ -134,10 +124,22 @@ export async function composePicture(req: PictureRequest): Promise<Picture> {
   const H = req.height;
   const full = req.frame === 'full';
   // Type scale follows the picture's size so 1280×720 and 3840×2160 look alike.
-  const f = Math.max(10, Math.min(W, H * 1.6) / 110);
+  const f = req.fontPx ?? Math.max(10, Math.min(W, H * 1.6) / 110);
   const header = full ? Math.round(f * (req.subtitle ? 4.6 : 3.4)) : 0;
-  const footerLines = full ? [req.sourceLine, ...req.provenance].filter(Boolean) : [];
-  const footer = full ? Math.round(footerLines.length * f * 0.85 * 1.45 + f * 1.2) : 0;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(W * pr);
+  canvas.height = Math.round(H * pr);
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(pr, pr);
+  const footFont = `${f * 0.85}px ${FONT_STACK}`;
+  const lineH = f * 0.85 * 1.45;
+  ctx.font = footFont;
+  // The source line may wrap once (credits can be long); provenance lines are cut.
+  const footerLines = full
+    ? [...(req.sourceLine ? wrapText(ctx, req.sourceLine, W - 2 * f, 2) : []), ...req.provenance].filter(Boolean)
+    : [];
+  const sourceRows = full && req.sourceLine ? footerLines.length - req.provenance.length : 0;
+  const footer = full ? Math.round(footerLines.length * lineH + f * 1.2) : 0;
   const map: Rect = { x: 0, y: header, w: W, h: H - header - footer };
   if (map.h < 50) throw new Error(`The picture is too small for its title and footer (${W}×${H}).`);
 
@@ -147,11 +149,6 @@ export async function composePicture(req: PictureRequest): Promise<Picture> {
   });
   const t1 = performance.now();
 
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.round(W * pr);
-  canvas.height = Math.round(H * pr);
-  const ctx = canvas.getContext('2d')!;
-  ctx.scale(pr, pr);
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, W, H);
   ctx.drawImage(mapCanvas, map.x, map.y, map.w, map.h);
@@ -202,12 +199,12 @@ export async function composePicture(req: PictureRequest): Promise<Picture> {
     ctx.moveTo(0, H - footer + 0.5);
     ctx.lineTo(W, H - footer + 0.5);
     ctx.stroke();
-    // Footer: source line, then provenance.
-    ctx.font = `${f * 0.85}px ${FONT_STACK}`;
+    // Footer: source (and map credit), then provenance.
+    ctx.font = footFont;
     ctx.textBaseline = 'alphabetic';
     footerLines.forEach((line, i) => {
-      ctx.fillStyle = i === 0 ? INK : MUTED;
-      ctx.fillText(fitText(ctx, line, W - 2 * f), f, H - footer + f * 0.6 + (i + 1) * f * 0.85 * 1.45 - f * 0.2);
+      ctx.fillStyle = i < sourceRows ? INK : MUTED;
+      ctx.fillText(fitText(ctx, line, W - 2 * f), f, H - footer + f * 0.4 + (i + 1) * lineH);
     });
   }
   const t2 = performance.now();
