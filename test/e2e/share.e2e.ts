@@ -272,6 +272,9 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     await page.getByTestId('share-present').click();
     await page.getByTestId('present-hud').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('side-panel').isVisible(), false, 'panels hidden');
+    await page.waitForFunction(() => document.querySelector('[data-testid="map"]')!.getBoundingClientRect().width === window.innerWidth, null, { timeout: 5_000 });
+    const canvasW = await page.evaluate(() => (window as unknown as { __bpMap: { getCanvas(): HTMLCanvasElement } }).__bpMap.getCanvas().clientWidth);
+    assert.equal(canvasW, await page.evaluate(() => window.innerWidth), 'the map fills the window');
     assert.equal(await page.getByTestId('present-position').innerText(), '1 / 2');
     const first = await capture(page);
     assert.equal(closeCamera(first.camera, { center: [121.45, 31.2], zoom: 9.2, bearing: 0, pitch: 0 }), null);
