@@ -28,6 +28,21 @@ describe('walking skeleton on the demo city', () => {
     assert.ok(st.stdDev > 12, `luminance std dev ${st.stdDev.toFixed(1)} — looks flat`);
   });
 
+  it('selects a district on the first click after load and lists its indicators', async () => {
+    const pt = await s.page.evaluate(() => {
+      const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
+      const p = m.project([121.55, 31.6]); // Chongming island
+      const r = m.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    });
+    await s.page.mouse.click(pt.x, pt.y);
+    const name = s.page.getByTestId('area-name');
+    await name.waitFor({ timeout: 10_000 });
+    assert.equal(await name.innerText(), 'Chongming');
+    const rows = await s.page.getByTestId('area-panel').locator('tbody tr').count();
+    assert.ok(rows >= 5, `only ${rows} indicator rows`);
+  });
+
   it('draws our branches, our ATMs and competitors with their own symbols, each layer switchable', async () => {
     // Show one symbol layer at a time (through the layer checkboxes) and read the pixel at
     // (competitors' diamonds overlap each other's white rims, hence 60 %, not 100 %)
@@ -96,21 +111,6 @@ describe('walking skeleton on the demo city', () => {
     assert.match(text, /Pudong/); // the browser speaks en-US, so English names
     assert.match(text, /Resident population: [0-9,]+ persons/);
     assert.equal(await tip.locator('img, script').count(), 0);
-  });
-
-  it('selects a district on click and lists its indicators', async () => {
-    const pt = await s.page.evaluate(() => {
-      const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
-      const p = m.project([121.7, 31.15]);
-      const r = m.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    });
-    await s.page.mouse.click(pt.x, pt.y);
-    const name = s.page.getByTestId('area-name');
-    await name.waitFor({ timeout: 10_000 });
-    assert.equal(await name.innerText(), 'Pudong');
-    const rows = await s.page.getByTestId('area-panel').locator('tbody tr').count();
-    assert.ok(rows >= 5, `only ${rows} indicator rows`);
   });
 
   it('switches language and the visible text changes', async () => {
