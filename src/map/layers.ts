@@ -39,7 +39,8 @@ export function choroplethLayer(input: ChoroplethInput): Layer {
     pickable: true,
     stroked: true,
     filled: true,
-    getFillColor: (f) => [...fills[index.get(f as GeoJSON.Feature) ?? 0], 190] as [number, number, number, number],
+    // No value for an area (e.g. a dataset with areas but no indicators yet): the no-data grey.
+    getFillColor: (f) => [...(fills[index.get(f as GeoJSON.Feature) ?? 0] ?? NO_DATA), 190] as [number, number, number, number],
     getLineColor: (f) => (index.get(f as GeoJSON.Feature) === input.selectedIndex ? [20, 20, 20, 255] : [0, 0, 0, 0]),
     getLineWidth: (f) => (index.get(f as GeoJSON.Feature) === input.selectedIndex ? 3 : 0),
     lineWidthUnits: 'pixels',
