@@ -47,6 +47,7 @@ export const importMessages = defineMessages(
     'import.inspect.xlsx': 'Not a readable .xlsx workbook.',
     'import.inspect.parquet': 'Not a readable Parquet file.',
     'import.inspect.gzip': 'A damaged gzip file.',
+    'import.inspect.failed': 'The columns could not be read here.',
     'import.inspect.loaderDecides': 'Loading it will report exactly what is wrong.',
 
     'import.mapping': 'Column mapping',
@@ -173,6 +174,7 @@ export const importMessages = defineMessages(
     'import.inspect.xlsx': '无法读取的 .xlsx 工作簿。',
     'import.inspect.parquet': '无法读取的 Parquet 文件。',
     'import.inspect.gzip': 'gzip 文件已损坏。',
+    'import.inspect.failed': '无法在此读取列名。',
     'import.inspect.loaderDecides': '加载时会准确报告问题所在。',
 
     'import.mapping': '列映射',

@@ -20,7 +20,7 @@ export interface SheetInfo {
   rows: number;
 }
 
-export type InspectProblem = 'empty' | 'encoding' | 'xls' | 'json' | 'notFeatureCollection' | 'xlsx' | 'parquet' | 'gzip';
+export type InspectProblem = 'empty' | 'encoding' | 'xls' | 'json' | 'notFeatureCollection' | 'xlsx' | 'parquet' | 'gzip' | 'failed';
 
 export interface Inspection {
   /** Null when the bytes could not be identified at all (empty file). */

@@ -34,5 +34,7 @@ describe('rejects report helpers', () => {
     expect(rejectsFileName([{ file: 'hostile strings.csv' }])).toBe('hostile_strings_rejects.csv');
     expect(rejectsFileName([{ file: '客户.csv' }])).toBe('客户_rejects.csv');
     expect(rejectsFileName([{ file: 'a.csv' }, { file: 'b.csv' }])).toBe('dataset_rejects.csv');
+    expect(rejectsFileName([{ file: '<img src=x onerror=alert(1)>.csv' }])).toBe('img_src_x_onerror_alert_1_rejects.csv');
+    expect(rejectsFileName([{ file: '<>.csv' }])).toBe('dataset_rejects.csv');
   });
 });

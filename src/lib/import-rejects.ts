@@ -35,6 +35,6 @@ export function rejectsCsv(rows: readonly RejectRow[], opts: { bom?: boolean } =
 
 /** `customers_rejects.csv`-style download name from the files of the load. */
 export function rejectsFileName(files: readonly { file: string }[]): string {
-  const stem = files.length === 1 ? files[0].file.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '_') : 'dataset';
+  const stem = files.length === 1 ? files[0].file.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '') : 'dataset';
   return `${stem || 'dataset'}_rejects.csv`;
 }

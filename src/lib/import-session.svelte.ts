@@ -5,7 +5,7 @@
  * a failed or cancelled load leaves the dataset on screen as it was.
  */
 import * as Comlink from 'comlink';
-import type { DatasetMeta, LoadOutcome, LocalizedText } from '../../workers/db-api.ts';
+import type { LoadOutcome, LocalizedText } from '../../workers/db-api.ts';
 import type { Crs, InputKind, LoadInput } from '../data/types.ts';
 import { crsFromName, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from './import-detect.ts';
 import type { Inspection } from './import-inspect.ts';
@@ -38,13 +38,25 @@ export interface ImportReport {
 /** The default name of a dataset the user loaded, in both languages. */
 const DEFAULT_NAME: LocalizedText = { en: 'Your data', 'zh-CN': '您的数据' };
 
-let inspector: Comlink.Remote<ImportInspectorApi> | null = null;
+let inspector: { remote: Comlink.Remote<ImportInspectorApi>; failed: Promise<never> } | null = null;
 
-function inspectorWorker(): Comlink.Remote<ImportInspectorApi> {
-  inspector ??= Comlink.wrap<ImportInspectorApi>(
-    new Worker(new URL('./import-inspect.worker.ts', import.meta.url), { type: 'module', name: 'import-inspect' }),
-  );
-  return inspector;
+/**
+ * Inspect a file in the inspector worker. A worker that cannot start (or dies) rejects the call
+ * instead of leaving it pending forever (comlink alone would never settle it).
+ */
+function inspectInWorker(file: File): Promise<Inspection> {
+  if (!inspector) {
+    const worker = new Worker(new URL('./import-inspect.worker.ts', import.meta.url), { type: 'module', name: 'import-inspect' });
+    const failed = new Promise<never>((_, reject) =>
+      worker.addEventListener('error', (e) => {
+        inspector = null;
+        reject(new Error(e.message || 'the import inspector worker failed'));
+      }),
+    );
+    failed.catch(() => undefined);
+    inspector = { remote: Comlink.wrap<ImportInspectorApi>(worker), failed };
+  }
+  return Promise.race([inspector.remote.inspect(file, file.name), inspector.failed]);
 }
 
 let nextId = 1;
@@ -116,9 +128,10 @@ class ImportSession {
   private async inspect(id: number, file: File): Promise<void> {
     let info: Inspection;
     try {
-      info = await inspectorWorker().inspect(file, file.name);
+      info = await inspectInWorker(file);
     } catch (e) {
-      info = { format: null, name: file.name, gzip: false, headers: [], sample: [], rows: null, rowsEstimated: false, problem: 'empty', detail: String(e) };
+      // Not fatal: the loader reads the file itself and reports any problem with file and line.
+      info = { format: null, name: file.name, gzip: false, headers: [], sample: [], rows: null, rowsEstimated: false, problem: 'failed', detail: String(e) };
     }
     const f = this.files.find((x) => x.id === id);
     if (!f) return; // removed meanwhile
@@ -293,4 +306,3 @@ async function toLoadInputs(inputs: readonly StoredInput[]): Promise<LoadInput[]
 
 export const importSession = new ImportSession();
 
-export type { DatasetMeta };
