@@ -18,6 +18,13 @@ import { HotspotEngine, resultBuffers, type AssignResult, type ComputeRequest, t
 import type { ProgressFn as HotspotProgressFn } from './tasks.ts';
 // --- end hotspots imports ---
 
+// --- sites (issue 6) imports ---
+import type { DragTarget, DragUpdate } from '../src/lib/sites-whatif.ts';
+import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView, type SitesInputs } from './sites-engine.ts';
+import { localRunner, workerRunner } from './sites-runner.ts';
+import type { ProgressFn as SitesProgressFn } from './tasks.ts';
+// --- end sites imports ---
+
 export class AnalysisApi {
   protected readonly tasks = new TaskRegistry();
 
@@ -119,6 +126,81 @@ export class AnalysisApi {
     return this.hotspots.typology(profiles, dims, k, seed);
   }
   // ----- end hotspots -----------------------------------------------------------------
+
+  // ----- sites (issue 6) --------------------------------------------------------------
+  // State and logic live in workers/sites-engine.ts. A recommendation runs in its own
+  // worker (sites-runner.ts: the solvers are synchronous, cancel terminates it); what-if
+  // drags, closures and re-evaluations run here (≤ ~1 ms per drag move on the demo city).
+  private sitesEngine: SitesEngine | null = null;
+
+  private get sites(): SitesEngine {
+    this.sitesEngine ??= new SitesEngine({
+      // the hotspot engine's study grid: same areas, same cells, built once
+      gridOf: (resolution) => this.hotspots.grid(resolution),
+      runner:
+        typeof Worker === 'undefined'
+          ? localRunner
+          : workerRunner(() => new Worker(new URL('./sites-solve.worker.ts', import.meta.url), { type: 'module', name: 'sites-solve' })),
+    });
+    return this.sitesEngine;
+  }
+
+  /** The dataset's sites, candidates file and population per area; `key` identifies the dataset. */
+  sitesSetInputs(key: string, inputs: SitesInputs): void {
+    this.sites.setInputs(key, inputs);
+  }
+
+  sitesHasCustomerCells(key: string, resolution: number): boolean {
+    return this.sites.hasCustomerCells(key, resolution);
+  }
+
+  /** Customers per H3 cell (DuckDB totals over the hotspot assignment) at `resolution`. */
+  sitesSetCustomerTotals(key: string, resolution: number, cells: BigUint64Array, counts: Float64Array): { customers: number; outsideCustomers: number } {
+    return this.sites.setCustomerTotals(key, resolution, cells, counts);
+  }
+
+  sitesRun(req: RunRequest, taskId: number, onProgress?: SitesProgressFn): Promise<RunView> {
+    return this.tasks.run(taskId, (signal) =>
+      this.sites.run(req, signal, (p) => onProgress?.({ step: `sites.stage.${p.stage}`, fraction: p.total > 0 ? Math.min(1, p.done / p.total) : null })),
+    );
+  }
+
+  sitesDragStart(target: DragTarget): { update: DragUpdate; otherCoverCount: Uint16Array; setupMs: number } {
+    return this.sites.dragStart(target);
+  }
+
+  sitesDragMove(lon: number, lat: number): DragUpdate {
+    return this.sites.dragMove(lon, lat);
+  }
+
+  sitesDragEnd(lon: number, lat: number): ScenarioView {
+    return this.sites.dragEnd(lon, lat);
+  }
+
+  sitesDragCancel(): void {
+    this.sites.dragCancel();
+  }
+
+  sitesDropSite(lon: number, lat: number): ScenarioView {
+    return this.sites.dropSite(lon, lat);
+  }
+
+  sitesRemoveAdded(index: number): ScenarioView {
+    return this.sites.removeAdded(index);
+  }
+
+  sitesResetScenario(): ScenarioView {
+    return this.sites.resetScenario();
+  }
+
+  sitesClosure(req: ClosureRequest): ClosureView {
+    return this.sites.closure(req);
+  }
+
+  sitesRationalise(req: Omit<ClosureRequest, 'close'>): RationaliseRow[] {
+    return this.sites.rationalise(req);
+  }
+  // ----- end sites --------------------------------------------------------------------
 
   cancel(taskId: number): boolean {
     return this.tasks.cancel(taskId);

@@ -1,0 +1,50 @@
+/**
+ * SQL of the Sites workflow (issue 6): the network with attractiveness, the candidates file,
+ * population per area at a period. Pure text building; identifiers quoted, values bound as
+ * parameters; the same text runs on duckdb-wasm (the app) and native DuckDB (the CLI).
+ * Customers per H3 cell come from the hotspot SQL (cellTotalsSql over the assignment).
+ */
+import { quoteIdent as q, type SqlParam } from '../db/connector.ts';
+
+/**
+ * Every site: site_id, lon, lat, type (lower case), owner, attractiveness (DOUBLE; 1 where
+ * missing or not > 0, as DESIGN.md defaults it), ordered by site_id. The loader always
+ * creates the attractiveness column (src/data/column-plan.ts).
+ */
+export function networkSql(table = 'sites'): string {
+  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat,
+  lower(CAST(${q('type')} AS VARCHAR)) AS type, CAST(${q('owner')} AS VARCHAR) AS owner,
+  CASE WHEN TRY_CAST(${q('attractiveness')} AS DOUBLE) > 0 THEN TRY_CAST(${q('attractiveness')} AS DOUBLE) ELSE 1.0 END AS attractiveness
+FROM ${q(table)} ORDER BY site_id`;
+}
+
+/** Candidate sites: site_id, lon, lat, in file order (rowid). */
+export function candidatesSql(table = 'candidates'): string {
+  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat FROM ${q(table)} ORDER BY rowid`;
+}
+
+/**
+ * Population per area at one period: area_id, population (DOUBLE). The caller scatters the
+ * rows onto the areas file's order (areas without a row have no population).
+ */
+export function populationSql(period: string, column = 'population', table = 'indicators'): { sql: string; params: SqlParam[] } {
+  return {
+    sql: `SELECT CAST(${q('area_id')} AS VARCHAR) AS area_id, TRY_CAST(${q(column)} AS DOUBLE) AS population FROM ${q(table)} WHERE CAST(${q('period')} AS VARCHAR) = $1`,
+    params: [period],
+  };
+}
+
+/** The latest period (by period_index) where `column` has a value; no row when none. */
+export function latestPeriodSql(column = 'population', table = 'indicators'): string {
+  return `SELECT CAST(${q('period')} AS VARCHAR) AS period FROM ${q(table)} WHERE ${q(column)} IS NOT NULL ORDER BY ${q('period_index')} DESC LIMIT 1`;
+}
+
+/** Whether a table exists in the main schema: one row when it does. */
+export function tableExistsSql(table: string): { sql: string; params: SqlParam[] } {
+  return { sql: `SELECT 1 AS present FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, params: [table] };
+}
+
+/** Column names of a table: name. */
+export function columnNamesSql(table: string): { sql: string; params: SqlParam[] } {
+  return { sql: `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = $1 ORDER BY column_index`, params: [table] };
+}
