@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeVector, Table, tableFromIPC, tableToIPC, vectorFromArray, Float64 } from 'apache-arrow';
+import { Float64, makeVector, Table, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { cellToParent, latLngToCell } from 'h3-js';
 import type { Polygon } from 'geojson';
 import { assignCells, buildStudyGrid, gridNeighbours, h3ToUbigintArray, locateCells } from '../src/core/grid.ts';
@@ -60,7 +60,7 @@ describe('HotspotEngine', () => {
     expect(engine.hasCustomers('k1')).toBe(true);
     const r = await engine.assign(8);
     const t = tableFromIPC(r.ipc);
-    expect(t.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['rid:Int64', 'cell:Uint64']);
+    expect(t.schema.fields.map((f: { name: string; type: unknown }) => `${f.name}:${String(f.type)}`)).toEqual(['rid:Int64', 'cell:Uint64']);
     const cells = t.getChild('cell')!.toArray() as BigUint64Array;
     const ref = assignCells(lon, lat, 8);
     expect(cells).toEqual(ref);
