@@ -24,7 +24,7 @@ type MaybePromise<T> = T | Promise<T>;
 
 /** What the pipeline needs from the DB worker (DbApi, or its comlink remote). */
 export interface HotspotDbPort {
-  query<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]>;
+  query(sql: string, params?: SqlParam[]): Promise<unknown[]>;
   queryArrow(sql: string, params?: SqlParam[]): Promise<Uint8Array>;
   columns(sql: string, params?: SqlParam[]): Promise<Cols>;
   putDerived(table: string, ipc: Uint8Array): Promise<void>;
@@ -79,7 +79,7 @@ export class HotspotPipeline {
   customersAvailable(): Promise<boolean> {
     this.hasCustomers ??= (async () => {
       const t = tableColumnsSql(this.options.tables?.customersTable ?? 'customers');
-      const cols = await this.db.query<{ name: string }>(t.sql, t.params);
+      const cols = (await this.db.query(t.sql, t.params)) as { name: string }[];
       const names = new Set(cols.map((c) => c.name));
       return names.has('lon') && names.has('lat');
     })();
