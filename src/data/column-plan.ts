@@ -41,6 +41,11 @@ export interface MappingResult {
 export function resolveMapping(kind: TabularKind, headers: readonly string[], explicit: Partial<Record<string, string>> = {}): MappingResult {
   const mapping: Record<string, string> = { ...guessMapping(headers, kind) };
   for (const [col, src] of Object.entries(explicit)) {
+    if (src === '') {
+      // Explicitly not mapped (the browser's "not used"): the guess must not bring it back.
+      delete mapping[col];
+      continue;
+    }
     if (!src) continue;
     if (!headers.includes(src)) {
       throw new FileProblemError(`column mapping ${col} → "${src}" names a column the file does not have (columns: ${headers.join(', ')})`);

@@ -22,8 +22,8 @@ export interface LoadInput {
   crs?: Crs;
   /**
    * Contract column → source column (CSV/Excel header, Parquet field, GeoJSON property).
-   * Columns not given are guessed with `guessMapping`; pass `{}` entries to see what was used
-   * in `FileReport.mapping`.
+   * Columns not given are guessed with `guessMapping`; `''` means "not mapped" (tabular files:
+   * the guess is not used for that column). See what was used in `FileReport.mapping`.
    */
   mapping?: Partial<Record<string, string>>;
   /** Excel only: sheet name; default the first sheet. */

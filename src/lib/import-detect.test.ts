@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  crsFromName, guessKind, initialChoice, kindFromName, kindsFor, mappingNeedsReview, missingRequired, pendingProblems,
+  crsFromName, explicitMapping, guessKind, initialChoice, kindFromName, kindsFor, mappingNeedsReview, missingRequired, pendingProblems,
   setMappingColumn, sniffFormat,
 } from './import-detect.ts';
 
@@ -77,6 +77,10 @@ describe('mapping helpers', () => {
     expect(same.mappingOpen).toBe(false);
     const forced = initialChoice('csv', ['customer_id', 'lon', 'lat'], 'c.csv', { kind: 'candidates' });
     expect(forced).toMatchObject({ kind: 'candidates', mappingOpen: true, mapping: { lon: 'lon', lat: 'lat' } });
+  });
+  it('hands the loader every contract column, empty for "not used", once the headers are known', () => {
+    expect(explicitMapping('candidates', { site_id: 'id', lon: 'x', lat: 'y' }, true)).toEqual({ site_id: 'id', lon: 'x', lat: 'y', cost: '' });
+    expect(explicitMapping('candidates', { site_id: 'id' }, false)).toEqual({ site_id: 'id' });
   });
   it('offers the kinds a format can hold', () => {
     expect(kindsFor('geojson')).toEqual(['areas']);

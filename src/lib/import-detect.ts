@@ -224,3 +224,15 @@ export function initialChoice(
   const mapping = guessMapping(headers, kind);
   return { kind, recognised, mapping, mappingOpen: headers.length > 0 && mappingNeedsReview(kind, mapping, opts.hasFeatureIds) };
 }
+
+/**
+ * The mapping handed to the loader: every contract column, `''` for those the user left unused,
+ * so the loader's own guess does not bring back a column the user set to "not used". With
+ * unknown headers (inspection failed) the loader guesses everything itself.
+ */
+export function explicitMapping(kind: InputKind, mapping: Readonly<Record<string, string>>, headersKnown: boolean): Record<string, string> {
+  if (!headersKnown) return { ...mapping };
+  const out: Record<string, string> = {};
+  for (const { name } of contractColumns(kind)) out[name] = mapping[name] ?? '';
+  return out;
+}

@@ -44,6 +44,21 @@ describe.each(connectorFactories)('import loads on $name', ({ create }) => {
     expect(tables.map((r) => r.t)).toEqual(['areas', 'rejects', 'sites']);
   });
 
+  it('an optional column set to "not used" stays unused (the guess does not bring it back)', async () => {
+    const csv = new TextEncoder().encode('客户号,经度,纬度,年龄\nk1,121.48,31.22,30\n');
+    const o = await api.loadFiles(
+      [{ kind: 'customers', fileName: 'k.csv', bytes: csv, mapping: { customer_id: '客户号', lon: '经度', lat: '纬度', age: '' } }],
+      {},
+      task++,
+    );
+    if (!o.ok) throw new Error(o.problems[0].message);
+    const f = o.files.find((x) => x.kind === 'customers')!;
+    expect(f.mapping).toEqual({ customer_id: '客户号', lon: '经度', lat: '纬度' });
+    expect(f.extraColumns.map((c) => c.name)).toContain('年龄');
+    const [r] = await api.query<{ age: number | null }>('SELECT age FROM customers');
+    expect(r.age).toBeNull();
+  });
+
   it('a failed new dataset leaves the previous one complete', async () => {
     const all = await Promise.all((['areas', 'indicators', 'customers', 'sites'] as const).map(good));
     counts(await api.loadFiles(all, { name: 'all' }, task++));

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { LoadOutcome, LocalizedText } from '../../workers/db-api.ts';
 import type { Crs, InputKind, LoadInput } from '../data/types.ts';
-import { crsFromName, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from './import-detect.ts';
+import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from './import-detect.ts';
 import type { Inspection } from './import-inspect.ts';
 import type { ImportInspectorApi } from './import-inspect.worker.ts';
 import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
@@ -185,7 +185,7 @@ class ImportSession {
     const name: LocalizedText = this.name.trim() || DEFAULT_NAME;
     const pending = this.files.map((f) => ({
       kind: f.kind, fileName: f.file.name, crs: takesCrs(f.kind) ? f.crs : 'wgs84',
-      mapping: { ...f.mapping }, sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
+      mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
     }) satisfies StoredInput);
     try {
       const inputs = await toLoadInputs(pending);
