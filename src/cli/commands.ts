@@ -8,4 +8,5 @@ import type { CommandModule } from './types.ts';
 export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   validate: () => import('./validate.ts'),
   risk: () => import('./risk.ts'),
+  hotspots: () => import('./hotspots.ts'),
 };
