@@ -23,7 +23,7 @@ export const importMessages = defineMessages(
     'import.kind': 'Contains',
     'import.kind.areas': 'Areas (boundaries)',
     'import.kind.customers': 'Customers',
-    'import.kind.sites': 'Sites (our branches, ATMs, competitors)',
+    'import.kind.sites': 'Sites (branches, ATMs)',
     'import.kind.indicators': 'Area indicators',
     'import.kind.candidates': 'Candidate sites',
     'import.kind.unsure': 'Not all required columns were recognised: check what this file contains.',
@@ -73,6 +73,7 @@ export const importMessages = defineMessages(
     'import.loading': 'Loading…',
     'import.cancel': 'Cancel',
     'import.cancelled': 'Load cancelled: the previous data is unchanged.',
+    'import.loadError': 'Loading failed ({message}); the previous data is unchanged. Add the files again if they were moved or changed.',
 
     'import.problem.noFiles': 'Add files first.',
     'import.problem.duplicateKind': 'Several files contain {kind} ({files}): load one file per kind.',
@@ -150,7 +151,7 @@ export const importMessages = defineMessages(
     'import.kind': '内容',
     'import.kind.areas': '区域（边界）',
     'import.kind.customers': '客户',
-    'import.kind.sites': '网点（本行网点、ATM、竞争对手）',
+    'import.kind.sites': '网点（营业网点、ATM）',
     'import.kind.indicators': '区域指标',
     'import.kind.candidates': '候选网点',
     'import.kind.unsure': '未识别出全部必填列：请确认该文件的内容。',
@@ -200,6 +201,7 @@ export const importMessages = defineMessages(
     'import.loading': '正在加载…',
     'import.cancel': '取消',
     'import.cancelled': '已取消加载：原有数据保持不变。',
+    'import.loadError': '加载失败（{message}）；原有数据保持不变。如果文件已被移动或修改，请重新添加。',
 
     'import.problem.noFiles': '请先添加文件。',
     'import.problem.duplicateKind': '多个文件的内容都是{kind}（{files}）：每种数据只能加载一个文件。',

@@ -10,6 +10,7 @@ import type { Crs, InputKind, LoadInput } from '../data/types.ts';
 import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from './import-detect.ts';
 import type { Inspection } from './import-inspect.ts';
 import type { ImportInspectorApi } from './import-inspect.worker.ts';
+import { app } from './app-state.svelte.ts';
 import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
@@ -71,6 +72,8 @@ class ImportSession {
   /** A load is being prepared or runs (files being read, the worker busy). */
   loading = $state(false);
   cancelled = $state(false);
+  /** A load that failed for another reason than the data (unreadable file, worker error). */
+  loadError = $state<string | null>(null);
   /** What the browser keeps (mirror of the IndexedDB record without the bytes), null = nothing. */
   stored = $state.raw<{ savedAt: number; files: string[]; base: 'demo' | 'none' } | null>(null);
   storeError = $state<string | null>(null);
@@ -180,9 +183,11 @@ class ImportSession {
     if (this.loading || this.problems.length) return null;
     this.loading = true;
     this.cancelled = false;
+    this.loadError = null;
     this.report = null;
     const replaceAll = this.hasAreas && this.replaceAll;
     const name: LocalizedText = this.name.trim() || DEFAULT_NAME;
+    const ids = new Set(this.files.map((f) => f.id));
     const pending = this.files.map((f) => ({
       kind: f.kind, fileName: f.file.name, crs: takesCrs(f.kind) ? f.crs : 'wgs84',
       mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
@@ -196,11 +201,17 @@ class ImportSession {
       }
       this.report = { outcome, source: 'import', loaded: pending.map((p) => p.fileName) };
       if (outcome.ok) {
-        this.files = [];
+        // Files added while this load ran stay listed for the next one.
+        this.files = this.files.filter((f) => !ids.has(f.id));
         this.name = '';
         await this.save(mergeStored(this.current, pending, { replaceAll, name, now: Date.now() }));
       }
       return outcome;
+    } catch (e) {
+      // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
+      // nothing was committed, the files stay listed.
+      this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      return null;
     } finally {
       this.loading = false;
     }
@@ -250,15 +261,16 @@ class ImportSession {
         const demo = await loadDemo().catch(() => null);
         if (!demo?.ok) return void (this.restoreFailed = true);
       }
-      const outcome = await loadFiles(await toLoadInputs(rec.inputs), { name: rec.name, replaceAll: rec.base === 'none' }).catch(() => null);
+      const inputs = await toLoadInputs(rec.inputs).catch(() => null);
+      const outcome = inputs ? await loadFiles(inputs, { name: rec.name, replaceAll: rec.base === 'none' }).catch(() => null) : null;
       if (outcome) this.report = { outcome, source: 'restore', loaded: rec.inputs.map((i) => i.fileName) };
       if (outcome?.ok) {
         this.current = rec;
         return;
       }
       this.restoreFailed = true;
-      // Nothing on screen yet (a dataset of the user's own, not on top of the demo): show the demo.
-      if (rec.base === 'none') await loadDemo().catch(() => null);
+      // Nothing on screen (a dataset of the user's own, not on top of the demo): show the demo.
+      if (!app.dataset) await loadDemo().catch(() => null);
     } finally {
       this.restoring = false;
     }

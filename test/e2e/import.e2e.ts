@@ -285,6 +285,17 @@ describe('import in the browser', () => {
     assert.equal(lines.length, 5);
   });
 
+  it('speaks Chinese: panel, reasons and report in zh-CN', async () => {
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="import-panel"] h2')?.textContent === '您的数据', null, { timeout: 5_000 });
+    const reasons = await page.getByTestId('import-reasons').innerText();
+    for (const r of ['不是数字', '坐标为空', '坐标为 (0, 0)', '超出范围', '字段数不对']) assert.ok(reasons.includes(r), r);
+    assert.match(await page.getByTestId('import-download').innerText(), /下载全部拒绝行/);
+    await page.screenshot({ path: join(SHOTS, '21-report-zh.png') });
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="import-panel"] h2')?.textContent === 'Your data', null, { timeout: 5_000 });
+  });
+
   it('imports files dropped on the map', async () => {
     await page.getByTestId('tab-risk').click();
     const sites = readFileSync(GOOD_FIXTURES.sites, 'utf8');
@@ -345,6 +356,35 @@ describe('import in the browser', () => {
     await waitForDemo(page);
     assert.match(await counts(page), /16 areas/);
     assert.equal(await page.getByTestId('import-report').count(), 0);
+  });
+
+  it('a kept dataset that no longer loads: the demo is shown, the problem named, and it can be cleared', async () => {
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = indexedDB.open('branch-planner-dataset', 1);
+          req.onupgradeneeded = () => req.result.createObjectStore('dataset');
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const tx = req.result.transaction('dataset', 'readwrite');
+            const blob = new Blob(['customer_id,lon\nc1,121.4\n']);
+            tx.objectStore('dataset').put(
+              { version: 1, base: 'none', savedAt: Date.now(), inputs: [{ kind: 'customers', fileName: 'old_export.csv', crs: 'wgs84', mapping: {}, blob }] },
+              'current',
+            );
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+    );
+    await page.reload({ timeout: 30_000 });
+    await page.getByTestId('import-restore-failed').waitFor({ timeout: 90_000 });
+    await waitForDemo(page);
+    assert.match(await counts(page), /16 areas/);
+    assert.match(await page.getByTestId('import-problem').innerText(), /^old_export\.csv: is missing the required column lat/);
+    await page.getByTestId('import-clear').click({ timeout: 10_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="import-restore-failed"]'), null, { timeout: 90_000 });
+    assert.equal(await page.getByTestId('import-stored').count(), 0);
   });
 
   it('raised no page errors and made no request outside the origin', () => {
