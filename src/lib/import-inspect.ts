@@ -5,6 +5,7 @@
  * parquet-wasm are heavy) and in Node tests. Never throws for a bad file: the problem is returned
  * and the loader, which has the last word, reports it with file and line on Load.
  */
+import { tableFromIPC } from 'apache-arrow';
 import { detectDelimiter, recordBytes, scanCsvRecords, splitRecord } from '../data/csv-scan.ts';
 import { EncodingError, toUtf8 } from '../data/decode.ts';
 import { dedupeHeaders } from '../data/source.ts';
@@ -183,7 +184,6 @@ function loadParquet(): Promise<ParquetModule> {
 
 async function inspectParquet(blob: Blob, base: { name: string; gzip: boolean }): Promise<Inspection> {
   const pq = await loadParquet();
-  const { tableFromIPC } = await import('apache-arrow');
   try {
     // Reads the footer and one row only: a big file is not decoded here.
     const f = await pq.ParquetFile.fromFile(blob);
