@@ -59,6 +59,7 @@ describe('HotspotPipeline on duckdb-wasm', () => {
     const [a, b] = await Promise.all([pipe.ensureAssigned(8, silentTaskId()), pipe.ensureAssigned(8, silentTaskId())]);
     expect(a).toBe(b);
     expect(a.rows).toBe(N);
+    expect(a.join).toBe('positional');
     expect(pipe.isAssigned(8)).toBe(true);
     const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM derived_h3_r8');
     expect(n).toBe(N);

@@ -13,7 +13,8 @@
  */
 import type { SqlParam } from '../db/connector.ts';
 import {
-  cellTotalsSql, cellsTableName, customerCoordsSql, tableColumnsSql, type HotspotFilter, type HotspotSqlTables, type HotspotValue,
+  alignmentSql, cellTotalsSql, cellsTableName, customerCoordsSql, tableColumnsSql, type CellJoin, type HotspotFilter, type HotspotSqlTables,
+  type HotspotValue,
 } from '../sql/hotspots.ts';
 import type { AssignResult, ComputeRequest, ComputeResult } from '../../workers/hotspot-engine.ts';
 import type { CellTotals } from '../../workers/hotspot-stats.ts';
@@ -51,6 +52,8 @@ export interface AssignInfo {
   invalid: number;
   /** Assignment time in the analysis worker, ms. */
   assignMs: number;
+  /** How the totals join the cells back to the customers (positional when verified aligned). */
+  join: CellJoin;
   /** Whole step (coordinates, assignment, derived table), ms. */
   totalMs: number;
 }
@@ -62,6 +65,7 @@ export const silentTaskId = (): number => silentId++;
 export class HotspotPipeline {
   private coords: Promise<{ rows: number; invalid: number }> | null = null;
   private readonly assigned = new Map<number, Promise<AssignInfo>>();
+  private readonly joins = new Map<number, CellJoin>();
   private hasCustomers: Promise<boolean> | null = null;
   private readonly transfer: <T>(value: T, buffers: ArrayBuffer[]) => T;
 
@@ -107,7 +111,10 @@ export class HotspotPipeline {
         await this.loadCoords();
         const r = await this.analysis.hotspotsAssign(resolution, taskId, onProgress);
         await this.db.putDerived(cellsTableName(resolution), this.transfer(r.ipc, [r.ipc.buffer as ArrayBuffer]));
-        return { resolution, rows: r.rows, outside: r.outside, invalid: r.invalid, assignMs: r.ms, totalMs: performance.now() - t0 };
+        const [check] = (await this.db.query(alignmentSql(resolution, this.options.tables))) as { rows: number; misaligned: number }[];
+        const join: CellJoin = check && Number(check.misaligned) === 0 && Number(check.rows) === r.rows ? 'positional' : 'rowid';
+        this.joins.set(resolution, join);
+        return { resolution, rows: r.rows, outside: r.outside, invalid: r.invalid, assignMs: r.ms, join, totalMs: performance.now() - t0 };
       })();
       this.assigned.set(resolution, p);
       p.catch(() => this.assigned.delete(resolution));
@@ -119,9 +126,14 @@ export class HotspotPipeline {
     return this.assigned.has(resolution);
   }
 
+  /** The join the SQL over `derived_h3_r<resolution>` should use ('rowid' until verified). */
+  cellJoin(resolution: number): CellJoin {
+    return this.joins.get(resolution) ?? 'rowid';
+  }
+
   /** Per-cell totals of the customers that pass `filter` (DuckDB; assignment must be done). */
   async totals(resolution: number, value: HotspotValue, filter?: HotspotFilter): Promise<CellTotals> {
-    const { sql, params } = cellTotalsSql(resolution, value, filter, this.options.tables);
+    const { sql, params } = cellTotalsSql(resolution, value, filter, this.options.tables, this.cellJoin(resolution));
     const c = await this.db.columns(sql, params);
     const cells = c.cell instanceof BigUint64Array ? c.cell : BigUint64Array.from(c.cell as ArrayLike<bigint>);
     return { cells, customers: c.customers as Float64Array, value: c.value as Float64Array, missing: c.missing as Float64Array };

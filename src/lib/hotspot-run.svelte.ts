@@ -230,7 +230,7 @@ async function areaCustomerSums(c: Context): Promise<AreaCustomerSums | null> {
   if (!hotspots.options.available || !(await assigned(c, 8))) return null;
   const numeric = PROFILE_NUMERIC.filter((x) => hotspots.options.numericColumns.includes(x));
   const segs = hotspots.options.segments.slice(0, MAX_SEGMENTS).map((s) => s.value);
-  const { sql, params } = cellProfileSql(8, numeric, segs);
+  const { sql, params } = cellProfileSql(8, numeric, segs, {}, c.pipeline.cellJoin(8));
   const cols = await dbWorker().columns(sql, params);
   const names = ['customers', ...numeric.flatMap((_, i) => [`sum_${i}`, `n_${i}`]), ...segs.map((_, i) => `seg_${i}`)];
   const cells = cols.cell instanceof BigUint64Array ? cols.cell : BigUint64Array.from(cols.cell as ArrayLike<bigint>);

@@ -9,7 +9,7 @@ import type { Connector } from '../db/connector.ts';
 import { aggregateByCell, customerMask } from '../core/demand.ts';
 import { mulberry32 } from '../core/rng.ts';
 import {
-  cellProfileSql, cellTotalsSql, cellsTableName, customerCoordsSql, distinctValuesSql, filterClause, isNumericType, tableColumnsSql,
+  alignmentSql, cellProfileSql, cellTotalsSql, type CellJoin, cellsTableName, customerCoordsSql, distinctValuesSql, filterClause, isNumericType, tableColumnsSql,
   type HotspotFilter, type HotspotValue,
 } from './hotspots.ts';
 
@@ -26,7 +26,7 @@ const CELLS = [0x882a100d63fffffn, 0x882a100d65fffffn, 0x882a100d67fffffn, 0x882
 
 const lit = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
 
-async function load(conn: Connector, customers: Customer[], resolution = 8): Promise<void> {
+async function load(conn: Connector, customers: Customer[], resolution = 8, reversed = false): Promise<void> {
   await conn.exec(`CREATE OR REPLACE TABLE customers (customer_id VARCHAR, lon DOUBLE, lat DOUBLE, segment VARCHAR, age INTEGER, balance DOUBLE, digital_active INTEGER, "odd ""col""" VARCHAR)`);
   if (customers.length) {
     const rows = customers.map((c, i) => `('c${i}', ${121 + i / 1000}, 31.2, ${lit(c.segment)}, ${lit(c.age)}, ${lit(c.balance)}, ${lit(c.digital_active)}, ${lit(i % 2 ? 'x' : "it's")})`);
@@ -40,7 +40,9 @@ async function load(conn: Connector, customers: Customer[], resolution = 8): Pro
   // customer i has lon 121 + i/1000: recover i to find its cell whatever the row order
   for (let r = 0; r < rid.length; r++) cells[r] = CELLS[customers[Math.round((lon[r] - 121) * 1000)].cell];
   await conn.exec(`DROP TABLE IF EXISTS ${cellsTableName(resolution)}`);
-  await conn.insertArrowIPC(cellsTableName(resolution), tableToIPC(new Table({ rid: makeVector(rid), cell: makeVector(cells) }), 'stream'));
+  // reversed: the derived rows in another order than the customers (only the rowid join is exact)
+  const order = (a: BigInt64Array | BigUint64Array) => (reversed ? a.slice().reverse() : a);
+  await conn.insertArrowIPC(cellsTableName(resolution), tableToIPC(new Table({ rid: makeVector(order(rid)), cell: makeVector(order(cells)) }), 'stream'));
 }
 
 /** Reference: the core reducers over the same customers. */
@@ -65,8 +67,8 @@ function reference(customers: Customer[], value: HotspotValue, filter?: HotspotF
   return out;
 }
 
-async function totals(conn: Connector, value: HotspotValue, filter?: HotspotFilter) {
-  const { sql, params } = cellTotalsSql(8, value, filter);
+async function totals(conn: Connector, value: HotspotValue, filter?: HotspotFilter, join: CellJoin = 'rowid') {
+  const { sql, params } = cellTotalsSql(8, value, filter, {}, join);
   const rows = await conn.query<{ cell: bigint; customers: number; value: number; missing: number }>(sql, params);
   return new Map(rows.map((r) => [BigInt(r.cell), { customers: r.customers, value: r.value, missing: r.missing }]));
 }
@@ -188,9 +190,11 @@ describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
       { age: { minYears: 30, maxYears: 45 } },
       { age: { minYears: 60 }, digitalActive: 1 },
     ];
+    const [check] = await conn.query<{ rows: number; misaligned: number }>(alignmentSql(8));
+    expect(check).toEqual({ rows: 2000, misaligned: 0 });
     for (const f of filters) {
-      for (const v of [{ kind: 'count' }, { kind: 'sum', column: 'balance' }] as HotspotValue[]) {
-        const got = await totals(conn, v, f);
+      for (const [v, join] of [[{ kind: 'count' }, 'rowid'], [{ kind: 'sum', column: 'balance' }, 'rowid'], [{ kind: 'count' }, 'positional'], [{ kind: 'sum', column: 'balance' }, 'positional']] as [HotspotValue, CellJoin][]) {
+        const got = await totals(conn, v, f, join);
         const want = reference(cs, v, f);
         expect([...got.keys()].sort(), JSON.stringify(f)).toEqual([...want.keys()].sort());
         for (const [cell, w] of want) {
@@ -203,9 +207,25 @@ describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
     }
   });
 
+  it('detects a derived table out of step with the customers; the rowid join stays exact', async () => {
+    await load(conn, HAND, 8, true);
+    const [check] = await conn.query<{ rows: number; misaligned: number }>(alignmentSql(8));
+    expect(check.rows).toBe(6);
+    expect(check.misaligned).toBeGreaterThan(0);
+    expect(await totals(conn, { kind: 'count' }, undefined, 'rowid')).toEqual(new Map([
+      [CELLS[0], { customers: 3, value: 3, missing: 0 }],
+      [CELLS[1], { customers: 1, value: 1, missing: 0 }],
+      [CELLS[2], { customers: 2, value: 2, missing: 0 }],
+    ]));
+    // a table of another length is misaligned too
+    await conn.exec(`INSERT INTO ${cellsTableName(8)} VALUES (99, 1)`);
+    const [longer] = await conn.query<{ rows: number; misaligned: number }>(alignmentSql(8));
+    expect(longer.misaligned).toBeGreaterThan(0);
+  });
+
   it('profiles cells: counts, sums and segment counts', async () => {
     await load(conn, HAND);
-    const { sql, params } = cellProfileSql(8, ['age', 'balance'], ['young', 'family']);
+    const { sql, params } = cellProfileSql(8, ['age', 'balance'], ['young', 'family'], {}, 'positional');
     const rows = await conn.query<Record<string, number | bigint>>(sql + ' ORDER BY cell', params);
     expect(rows.map((r) => BigInt(r.cell))).toEqual([CELLS[0], CELLS[1], CELLS[2]].sort((a, b) => (a < b ? -1 : 1)));
     const byCell = new Map(rows.map((r) => [BigInt(r.cell), r]));
