@@ -86,7 +86,8 @@ function snapshot() {
   const r = hotspots.result!;
   const names = r.statistic === 'gi' ? GI_CLASSES : MORAN_QUADRANTS;
   return {
-    spec: hotspots.specKey,
+    /** The controls this result was computed for (not the controls now: a run may be under way). */
+    spec: shownSpec(),
     resolution: r.resolution,
     statistic: r.statistic,
     measure: r.measure,

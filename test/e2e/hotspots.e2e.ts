@@ -198,6 +198,20 @@ describe('Hotspots on the demo city', () => {
     assert.match(classAt(all9, LUJIAZUI), /^hot/);
   });
 
+  it('runs permutations with progress in the status bar, and cancels them', async () => {
+    const before = (await snapshot(s.page))!;
+    await s.page.getByTestId('hotspots-permutations').selectOption('999', { timeout: 10_000 });
+    const cancel = s.page.getByTestId('cancel');
+    await cancel.waitFor({ timeout: 30_000 });
+    assert.match(await s.page.getByTestId('status').innerText(), /Running permutations/);
+    await s.page.waitForFunction(() => Number((document.querySelector('[data-testid="status"] progress') as HTMLProgressElement | null)?.value) > 0, null, { timeout: 30_000 });
+    await cancel.click({ timeout: 10_000 });
+    await s.page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.includes('Cancelled'), null, { timeout: 30_000 });
+    // the map keeps the last complete result
+    assert.equal((await snapshot(s.page))!.spec, before.spec);
+    await s.page.getByTestId('hotspots-permutations').selectOption('0', { timeout: 10_000 });
+  });
+
   it('draws the stability, demand × risk and area type views', async () => {
     await zoomTo(s.page, [121.47, 31.23], 9.5);
     await s.page.getByTestId('hotspots-display-stability').click({ timeout: 10_000 });
