@@ -88,7 +88,9 @@ export function registerRiskShare(): void {
   if (registered) return;
   registered = true;
   registerStateSlice('risk', {
-    get: () => (app.dataset && risk.initializedFor === app.dataset ? risk.shared() : undefined),
+    // A dataset without indicators has no risk view to share (an empty config would not
+    // validate when the link is opened).
+    get: () => (app.dataset && risk.initializedFor === app.dataset && risk.config.indicators.length > 0 ? risk.shared() : undefined),
     set: (v) => {
       // A link can name the risk state before the tab was ever opened.
       startRiskView();
