@@ -1,0 +1,229 @@
+/**
+ * The Sites tab on the demo city in headless Chromium: a recommendation with its ranked list
+ * and map layers, a live what-if drag of a recommended site (numbers move while dragging;
+ * the pointer → numbers latency is measured in the page), dropping a new site, saving
+ * scenarios A/B, and closure mode where closing a branch moves the access check and trips
+ * its flag when the limit sits between the before and after shares.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+
+/** Screenshots for people to look at (not compared): test-results/ is git-ignored. */
+const SHOTS = process.env.E2E_SHOTS ?? join('test-results', 'sites');
+const shot = async (page: Page, name: string) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, name) });
+};
+
+interface Row { id: string; marginalDemand: number; coveragePct: number; huffCaptured: number; cannibalised: number; robustnessPct: number; moved: boolean; origin: string; nearestCompetitorM: number }
+interface Snap {
+  busy: boolean;
+  error: string | null;
+  run: { runId: number; objective: string; demandPoints: number; candidates: number; timings: Record<string, number> } | null;
+  scenario: {
+    version: number;
+    added: { id: string; lon: number; lat: number }[];
+    own: { id: string; lon: number; lat: number }[];
+    rows: Row[];
+    totals: { coveragePct: number; ownSharePct: number; existingCoveredDemand: number; totalDemand: number; coveredDemand: number };
+  } | null;
+  live: { coveragePct: number; ownSharePct: number; siteCaptured: number; computeMs: number } | null;
+  dragStats: { n: number; meanMs: number; maxMs: number; lastMs: number; meanComputeMs: number };
+  closure: { closedIds: string[]; access: { population: { beforePct: number; afterPct: number; breached: boolean } | null; customers: { beforePct: number; afterPct: number; breached: boolean } | null } } | null;
+}
+
+const snap = (page: Page) => page.evaluate(() => (window as unknown as { __bpSites: unknown }).__bpSites) as Promise<Snap>;
+
+/** Page coordinates of a lon/lat on the map. */
+async function toPage(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(([lon, lat]) => {
+    const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } }).__bpMap;
+    const p = m.project([lon, lat]);
+    const r = m.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, [lon, lat] as [number, number]);
+}
+
+describe('sites workflow on the demo city', () => {
+  let browser: Browser;
+  let s: Session;
+  let page: Page;
+
+  before(async () => {
+    await startServer();
+    browser = await launch();
+    s = await openApp(browser, { viewport: { width: 1400, height: 900 } });
+    page = s.page;
+    await waitForDemo(page);
+    await page.evaluate('globalThis.__name = (f) => f');
+    await page.getByTestId('tab-sites').click();
+    await page.waitForSelector('[data-testid="sites-run"]', { timeout: 10_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    stopServer();
+  });
+
+  it('recommends five branches in rank order with the ranked list and the map layers', async () => {
+    const t0 = Date.now();
+    await page.getByTestId('sites-run').click();
+    await page.waitForSelector('[data-testid="sites-row-5"]', { timeout: 120_000 });
+    const wallMs = Date.now() - t0;
+    const v = await snap(page);
+    assert.equal(v.error, null);
+    assert.ok(v.run && v.scenario);
+    assert.equal(v.run.objective, 'coverage');
+    assert.equal(v.scenario.rows.length, 5);
+    // DESIGN.md order: marginal gains never increase, cumulative coverage grows with each rank
+    const rows = v.scenario.rows;
+    for (let r = 1; r < rows.length; r++) {
+      assert.ok(rows[r].marginalDemand <= rows[r - 1].marginalDemand + 1e-9, `rank ${r + 1} gains more than rank ${r}`);
+      assert.ok(rows[r].coveragePct > rows[r - 1].coveragePct);
+    }
+    const t = v.scenario.totals;
+    assert.ok(t.coveragePct > (100 * t.existingCoveredDemand) / t.totalDemand, 'new sites add coverage');
+    for (const r of rows) {
+      assert.ok(r.huffCaptured > 0 && r.robustnessPct >= 0 && r.robustnessPct <= 100 && r.nearestCompetitorM > 0);
+    }
+    // the list shows the same numbers
+    const shown = await page.getByTestId('sites-row-1-coverage').textContent();
+    assert.match(shown ?? '', new RegExp(rows[0].coveragePct.toFixed(2).replace('.', '\\.')));
+    // the map draws the demand cells, rings and the numbered markers
+    const ids = await page.evaluate(() => (window as unknown as { __bpMap: { __deck: { props: { layers: { id: string }[] } } } }).__bpMap.__deck.props.layers.map((l) => l.id));
+    for (const id of ['sites-cells', 'sites-rings-own', 'sites-rings-new', 'sites-new-disc', 'sites-new-label', 'sites']) assert.ok(ids.includes(id), `layer ${id} missing (${ids.join(', ')})`);
+    await page.waitForTimeout(800);
+    await shot(page, '01-recommendation.png');
+    console.log(`recommendation: ${wallMs} ms wall (first run includes placing 200k customers on the grid); worker timings ${JSON.stringify(v.run.timings)}`);
+  });
+
+  it('drags a recommended site: coverage and Huff share move while dragging, the list after the drop', async () => {
+    const v0 = await snap(page);
+    const site = v0.scenario!.added[0];
+    const start = await toPage(page, site.lon, site.lat);
+    const before = v0.scenario!.totals;
+    await page.mouse.move(start.x, start.y);
+    // frame intervals while dragging (software WebGL in headless Chromium)
+    await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __frameStop: boolean };
+      w.__frames = [];
+      w.__frameStop = false;
+      let last = performance.now();
+      const tick = (t: number) => {
+        w.__frames.push(t - last);
+        last = t;
+        if (!w.__frameStop) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.mouse.down();
+    const seen = new Set<string>();
+    const steps = 24;
+    for (let k = 1; k <= steps; k++) {
+      // along a line to the south-west, ~6 px per step
+      await page.mouse.move(start.x - 6 * k, start.y + 4 * k);
+      await page.waitForTimeout(40);
+      const live = (await snap(page)).live;
+      if (live) seen.add(`${live.coveragePct.toFixed(4)}|${live.ownSharePct.toFixed(4)}`);
+    }
+    const frames = await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __frameStop: boolean };
+      w.__frameStop = true;
+      return w.__frames.slice(1);
+    });
+    const mid = await snap(page);
+    assert.ok(mid.live, 'live numbers while dragging');
+    assert.ok(await page.getByTestId('sites-live').isVisible());
+    await shot(page, '02-dragging.png');
+    await page.mouse.up();
+    await page.waitForFunction((v) => {
+      const x = (window as unknown as { __bpSites: Snap }).__bpSites;
+      return x.scenario && x.scenario.version > v && x.dragStats.n > 0 && !(x as unknown as { dragging: unknown }).dragging;
+    }, v0.scenario!.version, { timeout: 10_000 });
+    const v1 = await snap(page);
+    assert.ok(seen.size >= 3, `numbers changed while dragging (${seen.size} distinct states)`);
+    const row = v1.scenario!.rows[0];
+    assert.equal(row.moved, true);
+    assert.notEqual(v1.scenario!.totals.coveragePct, before.coveragePct);
+    assert.notEqual(v1.scenario!.added[0].lon, site.lon);
+    assert.ok(await page.getByTestId('sites-row-1').textContent().then((x) => /moved/.test(x ?? '')));
+    const st = v1.dragStats;
+    const sorted = [...frames].sort((a, b) => a - b);
+    console.log(`frames while dragging: ${frames.length}, median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms; ${JSON.stringify(st)}`);
+    // The issue's budget is the update itself (≤ 50 ms for 10k demand cells): measured in the
+    // worker. Pointer → numbers also waits for the UI thread, which headless Chromium's
+    // software WebGL keeps busy for 100–350 ms a frame; allow a few frames for it.
+    assert.ok(st.meanComputeMs < 50, `worker update ${st.meanComputeMs.toFixed(2)} ms (budget 50 ms)`);
+    assert.ok(st.meanMs < 500, `pointer → numbers ${st.meanMs.toFixed(1)} ms on average`);
+    const setupMs = (v1 as unknown as { dragSetupMs: number }).dragSetupMs;
+    console.log(`drag: set-up ${setupMs.toFixed(0)} ms in the worker, then ${st.n} updates, pointer → numbers mean ${st.meanMs.toFixed(1)} ms, max ${st.maxMs.toFixed(1)} ms; worker compute mean ${st.meanComputeMs.toFixed(2)} ms`);
+    await page.waitForTimeout(500);
+    await shot(page, '03-after-drag.png');
+  });
+
+  it('drops a new site on the map and compares scenarios A and B', async () => {
+    await page.getByTestId('sites-save-A').click();
+    const v0 = await snap(page);
+    const n0 = v0.scenario!.added.length;
+    await page.getByTestId('sites-drop-tool').click();
+    // an uncovered spot: a little east of the last new site
+    const last = v0.scenario!.added[n0 - 1];
+    const p = await toPage(page, last.lon + 0.03, last.lat - 0.02);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForFunction((n) => (window as unknown as { __bpSites: Snap }).__bpSites.scenario!.added.length === n + 1, n0, { timeout: 10_000 });
+    const v1 = await snap(page);
+    assert.equal(v1.scenario!.rows[n0].origin, 'dropped');
+    assert.ok(v1.scenario!.totals.coveredDemand >= v0.scenario!.totals.coveredDemand);
+    await page.getByTestId('sites-save-B').click();
+    const table = await page.getByTestId('sites-compare-table').textContent();
+    assert.match(table ?? '', /New sites/);
+    await page.getByTestId('sites-compare').scrollIntoViewIfNeeded();
+    await shot(page, '04-compare.png');
+  });
+
+  it('closes a branch: leakage, distance change and the access check respond', async () => {
+    await page.getByTestId('sites-mode-closure').click();
+    await page.waitForSelector('[data-testid="sites-rationalise"] tbody tr', { timeout: 60_000 });
+    // The branch with the most demand no other branch of ours covers: closing it strands people.
+    const id = await page.$$eval('[data-testid="sites-rationalise"] tbody tr', (trs) => {
+      const rows = trs.map((tr) => ({
+        id: tr.querySelector('input')!.getAttribute('data-testid')!.replace('sites-close-', ''),
+        unique: Number(tr.querySelectorAll('td')[2].textContent!.replace(/[^\d.]/g, '')),
+      }));
+      return rows.sort((a, b) => b.unique - a.unique)[0].id;
+    });
+    await page.getByTestId(`sites-close-${id}`).check();
+    await page.waitForFunction((id) => {
+      const c = (window as unknown as { __bpSites: Snap }).__bpSites.closure;
+      return !!c && c.closedIds.includes(id);
+    }, id, { timeout: 30_000 });
+    const c = (await snap(page)).closure!;
+    const access = c.access.customers ?? c.access.population;
+    assert.ok(access, 'an access check is shown');
+    assert.ok(access.afterPct >= access.beforePct, 'closing a site never brings people closer');
+    const leak = Number((await page.getByTestId('sites-leakage').textContent())?.replace(/[^\d.]/g, ''));
+    assert.ok(leak > 0, 'demand leaks to competitors');
+    await shot(page, '05-closure.png');
+
+    // Put the limit between before and after: the check flags this closure as the breach.
+    const what = c.access.customers ? 'customers' : 'population';
+    assert.ok(access.afterPct > access.beforePct, `closing ${id} pushes people beyond the access distance`);
+    const limit = (access.beforePct + access.afterPct) / 2;
+    await page.getByTestId('sites-access-limit').fill(limit.toFixed(3));
+    await page.waitForFunction((w) => document.querySelector(`[data-testid="sites-access-${w}"]`)?.getAttribute('data-breached') === 'true', what, { timeout: 10_000 });
+    assert.match((await page.getByTestId(`sites-access-${what}`).textContent()) ?? '', /BREACHED/);
+    await shot(page, '06-access-breached.png');
+    // Re-opening the branch clears it.
+    await page.getByTestId(`sites-close-${id}`).uncheck();
+    await page.waitForFunction(() => (window as unknown as { __bpSites: Snap }).__bpSites.closure === null, null, { timeout: 10_000 });
+  });
+
+  it('stays offline and error-free', () => {
+    assert.deepEqual(s.external, []);
+    assert.deepEqual(s.errors, []);
+  });
+});
