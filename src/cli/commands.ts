@@ -9,4 +9,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   validate: () => import('./validate.ts'),
   risk: () => import('./risk.ts'),
   hotspots: () => import('./hotspots.ts'),
+  sites: () => import('./sites.ts'),
 };
