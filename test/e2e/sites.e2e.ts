@@ -222,6 +222,42 @@ describe('sites workflow on the demo city', () => {
     await page.waitForFunction(() => (window as unknown as { __bpSites: Snap }).__bpSites.closure === null, null, { timeout: 10_000 });
   });
 
+  it('solves exactly with HiGHS in the solver worker and reports the gap', async () => {
+    await page.getByTestId('sites-mode-recommend').click();
+    await page.getByTestId('sites-params-toggle').click();
+    await page.getByTestId('sites-solver').selectOption('exact');
+    await page.getByTestId('sites-time').fill('20');
+    const before = (await snap(page)).run!.runId;
+    await page.getByTestId('sites-run').click();
+    await page.waitForFunction((id) => ((window as unknown as { __bpSites: Snap }).__bpSites.run?.runId ?? 0) > id, before, { timeout: 120_000 });
+    const text = (await page.getByTestId('sites-exact').textContent()) ?? '';
+    assert.match(text, /Exact: (optimal|stopped at the time limit), gap/);
+    const v = await snap(page);
+    assert.equal(v.scenario!.rows.length, 5);
+    console.log(`exact: ${text.trim()}`);
+  });
+
+  it('cancels a long run (p-median) at once and stays usable', async () => {
+    await page.getByTestId('sites-params-toggle').click();
+    await page.getByTestId('sites-solver').selectOption('greedy');
+    await page.getByTestId('sites-objective').selectOption('pmedian');
+    const before = (await snap(page)).run!.runId;
+    await page.getByTestId('sites-run').click();
+    await page.waitForSelector('[data-testid="cancel"]', { timeout: 10_000 });
+    await page.waitForTimeout(800);
+    const t0 = Date.now();
+    await page.getByTestId('cancel').click();
+    await page.waitForFunction(() => !(window as unknown as { __bpSites: Snap }).__bpSites.busy, null, { timeout: 10_000 });
+    const cancelMs = Date.now() - t0;
+    assert.match((await page.getByTestId('status').textContent()) ?? '', /Cancelled/);
+    assert.equal((await snap(page)).run!.runId, before, 'the cancelled run left the last result in place');
+    // the next run works
+    await page.getByTestId('sites-objective').selectOption('coverage');
+    await page.getByTestId('sites-run').click();
+    await page.waitForFunction((id) => ((window as unknown as { __bpSites: Snap }).__bpSites.run?.runId ?? 0) > id, before, { timeout: 60_000 });
+    console.log(`cancel: ${cancelMs} ms from the click to idle`);
+  });
+
   it('stays offline and error-free', () => {
     assert.deepEqual(s.external, []);
     assert.deepEqual(s.errors, []);
