@@ -181,6 +181,10 @@ export const sitesMessages = defineMessages(
     'sites.rationalise.unique': 'Unique',
     'sites.rationalise.unique.help': 'Demand within the radius of this site and of no other of ours',
     'sites.rationalise.loss': 'Loss if closed',
+
+    'sites.report.label': 'Site recommendation',
+    'sites.report.title': 'Where to open new sites',
+    'sites.report.method': '{type}: {objective}, k = {k}, radius {radius} m, demand = {demand} on H3 resolution-{res} cells, {candidates} candidates, {solver}.',
   },
   {
     'sites.mode': '模式',
@@ -361,5 +365,9 @@ export const sitesMessages = defineMessages(
     'sites.rationalise.unique': '独占',
     'sites.rationalise.unique.help': '仅在该网点半径内、不在其他本行网点半径内的需求',
     'sites.rationalise.loss': '关闭损失',
+
+    'sites.report.label': '网点选址推荐',
+    'sites.report.title': '新网点选址',
+    'sites.report.method': '{type}：{objective}，k = {k}，覆盖半径 {radius} 米，需求 = {demand}（H3 分辨率 {res} 网格），候选点 {candidates} 个，{solver}。',
   },
 );

@@ -30,6 +30,7 @@ import { sequential } from '../map/palette.ts';
 
 let started = false;
 let colorVersion = 0;
+let lastDataset: unknown = null;
 
 export function startSitesView(): void {
   if (started) return;
@@ -39,7 +40,10 @@ export function startSitesView(): void {
       const ds = app.dataset;
       if (!ds) return;
       untrack(() => {
-        sites.reset();
+        // Another dataset: forget results and edits. Not on the first one, whose parameters
+        // may have just come from a link.
+        if (lastDataset !== null && lastDataset !== ds) sites.reset();
+        lastDataset = ds;
         void openDataset(ds);
       });
     });

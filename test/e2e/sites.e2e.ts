@@ -23,7 +23,7 @@ interface Row { id: string; marginalDemand: number; coveragePct: number; huffCap
 interface Snap {
   busy: boolean;
   error: string | null;
-  run: { runId: number; objective: string; demandPoints: number; candidates: number; timings: Record<string, number> } | null;
+  run: { runId: number; objective: string; siteType: string; radiusM: number; demandPoints: number; candidates: number; timings: Record<string, number> } | null;
   scenario: {
     version: number;
     added: { id: string; lon: number; lat: number }[];
@@ -256,6 +256,25 @@ describe('sites workflow on the demo city', () => {
     await page.getByTestId('sites-run').click();
     await page.waitForFunction((id) => ((window as unknown as { __bpSites: Snap }).__bpSites.run?.runId ?? 0) > id, before, { timeout: 60_000 });
     console.log(`cancel: ${cancelMs} ms from the click to idle`);
+  });
+
+  it('reopens from a permalink: the parameters come back and the recommendation runs again', async () => {
+    const slice = { siteType: 'atm', k: 3, objective: 'coverage', solver: 'greedy', measure: 'customers', replicates: 0, zones: [{ lon: 121.47, lat: 31.23, radiusM: 600 }], ran: true };
+    const hash = new URLSearchParams({ bp: '1', tab: 'sites', 's.sites': JSON.stringify(slice) }).toString();
+    const other = await openApp(browser, { path: `/#${hash}`, viewport: { width: 1400, height: 900 } });
+    try {
+      await waitForDemo(other.page);
+      await other.page.waitForFunction(() => (window as unknown as { __bpSites?: Snap }).__bpSites?.scenario?.rows.length === 3, null, { timeout: 120_000 });
+      const v = await other.page.evaluate(() => (window as unknown as { __bpSites: Snap }).__bpSites);
+      assert.equal(v.run!.siteType, 'atm');
+      assert.equal(v.run!.radiusM, 500);
+      await other.page.getByTestId('sites-params-toggle').click();
+      assert.match((await other.page.getByTestId('sites-zones').textContent()) ?? '', /600 m/);
+      assert.equal(await other.page.getByTestId('sites-k').inputValue(), '3');
+      assert.deepEqual(other.errors, []);
+    } finally {
+      await other.context.close();
+    }
   });
 
   it('stays offline and error-free', () => {
