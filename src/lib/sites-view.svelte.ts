@@ -21,7 +21,7 @@ import { publishView, type LegendSpec, type WorkflowView } from './workflow-map.
 import { getMap } from '../map/map-instance.ts';
 import { formatNumber, t } from '../i18n/i18n.svelte.ts';
 import { sites, type DragRef } from './sites.svelte.ts';
-import { endDrag, moveDrag, openDataset, prefetchCustomers, refreshClosure, startDrag, dropSite, toggleClose } from './sites-run.svelte.ts';
+import { endDrag, moveDrag, prefetchCustomers, refreshClosure, startDrag, dropSite, toggleClose } from './sites-run.svelte.ts';
 import {
   ACCESS_COLORS, EXISTING, OWN_RING, SHARE_BREAKS, UNCOVERED, accessColors, cellsLayer, closedLayer, coverageColors, demandColors, dragCoverageColors,
   markersLayers, movesLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type MarkerDatum, type RingDatum,
@@ -44,7 +44,6 @@ export function startSitesView(): void {
         // may have just come from a link.
         if (lastDataset !== null && lastDataset !== ds) sites.reset();
         lastDataset = ds;
-        void openDataset(ds);
       });
     });
 
@@ -55,6 +54,8 @@ export function startSitesView(): void {
       untrack(() => void refreshClosure(ds));
     });
 
+    // The workers learn the dataset when the tab is first shown (not at app start: the Sites
+    // context also points the shared study-grid engine at its areas).
     $effect(() => {
       const ds = app.dataset;
       if (!ds || app.tab !== 'sites') return;
@@ -62,7 +63,13 @@ export function startSitesView(): void {
       untrack(() => void prefetchCustomers(ds));
     });
 
-    $effect(() => publishView('sites', buildView()));
+    $effect(() => {
+      // Nothing while another workflow's tab is shown (the Share tab may show ours): deck.gl
+      // finalizes the layers it stops drawing, and a finalized instance handed back to it
+      // when the tab returns fails to initialise. Coming back builds fresh instances.
+      const tab = app.tab;
+      publishView('sites', tab === 'sites' || tab === 'share' ? buildView() : null);
+    });
 
     $effect(() => {
       if (app.tab !== 'sites') return;

@@ -102,6 +102,12 @@ describe('sites workflow on the demo city', () => {
   });
 
   it('drags a recommended site: coverage and Huff share move while dragging, the list after the drop', async () => {
+    // a round trip through another tab first: the map listeners and layers must come back
+    await page.getByTestId('tab-risk').click();
+    await page.waitForTimeout(500);
+    await page.getByTestId('tab-sites').click();
+    await page.waitForSelector('[data-testid="sites-row-5"]', { timeout: 10_000 });
+    await page.waitForTimeout(500);
     const v0 = await snap(page);
     const site = v0.scenario!.added[0];
     const start = await toPage(page, site.lon, site.lat);
