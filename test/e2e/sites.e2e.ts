@@ -191,6 +191,35 @@ describe('sites workflow on the demo city', () => {
     await shot(page, '04-compare.png');
   });
 
+  it('re-runs without an excluded site and outside an exclusion zone drawn on the map', async () => {
+    const v0 = await snap(page);
+    const excludedId = v0.scenario!.added[1].id;
+    const zoneAt = v0.scenario!.added[2];
+    await page.getByTestId('sites-row-2-exclude').click();
+    await page.getByTestId('sites-params-toggle').click();
+    await page.getByLabel('Exclusion zone radius in metres').fill('1200');
+    await page.getByTestId('sites-zone-tool').click();
+    const p = await toPage(page, zoneAt.lon, zoneAt.lat);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('[data-testid="sites-zones"] li', { timeout: 5_000 });
+    assert.match((await page.getByTestId('sites-constraints').textContent()) ?? '', new RegExp(excludedId));
+    await page.getByTestId('sites-run').click();
+    await page.waitForFunction((id) => ((window as unknown as { __bpSites: Snap }).__bpSites.run?.runId ?? 0) > id, v0.run!.runId, { timeout: 120_000 });
+    const v1 = await snap(page);
+    const ids = v1.scenario!.rows.map((r) => r.id);
+    assert.ok(!ids.includes(excludedId), `${excludedId} was excluded`);
+    for (const a of v1.scenario!.added) {
+      const d = await page.evaluate(([a, b]) => {
+        const R = 6371008.8, r = Math.PI / 180;
+        const h = Math.sin(((b.lat - a.lat) * r) / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(((b.lon - a.lon) * r) / 2) ** 2;
+        return 2 * R * Math.asin(Math.sqrt(h));
+      }, [a, zoneAt] as const);
+      assert.ok(d > 1200, `${a.id} is ${d.toFixed(0)} m from the zone centre`);
+    }
+    await page.waitForTimeout(500);
+    await shot(page, '05-zone-rerun.png');
+  });
+
   it('closes a branch: leakage, distance change and the access check respond', async () => {
     await page.getByTestId('sites-mode-closure').click();
     await page.waitForSelector('[data-testid="sites-rationalise"] tbody tr', { timeout: 60_000 });
@@ -213,7 +242,7 @@ describe('sites workflow on the demo city', () => {
     assert.ok(access.afterPct >= access.beforePct, 'closing a site never brings people closer');
     const leak = Number((await page.getByTestId('sites-leakage').textContent())?.replace(/[^\d.]/g, ''));
     assert.ok(leak > 0, 'demand leaks to competitors');
-    await shot(page, '05-closure.png');
+    await shot(page, '06-closure.png');
 
     // Put the limit between before and after: the check flags this closure as the breach.
     const what = c.access.customers ? 'customers' : 'population';
@@ -222,7 +251,7 @@ describe('sites workflow on the demo city', () => {
     await page.getByTestId('sites-access-limit').fill(limit.toFixed(3));
     await page.waitForFunction((w) => document.querySelector(`[data-testid="sites-access-${w}"]`)?.getAttribute('data-breached') === 'true', what, { timeout: 10_000 });
     assert.match((await page.getByTestId(`sites-access-${what}`).textContent()) ?? '', /BREACHED/);
-    await shot(page, '06-access-breached.png');
+    await shot(page, '07-access-breached.png');
     // Re-opening the branch clears it.
     await page.getByTestId(`sites-close-${id}`).uncheck();
     await page.waitForFunction(() => (window as unknown as { __bpSites: Snap }).__bpSites.closure === null, null, { timeout: 10_000 });
