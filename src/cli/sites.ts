@@ -43,7 +43,7 @@ export const spec: CommandSpec = {
     type: { type: 'string', placeholder: 'branch|atm', description: 'type of the new sites; our existing sites of this type count as coverage (default branch)' },
     k: { type: 'number', placeholder: 'N', description: 'number of new sites (default 5)' },
     radius: { type: 'number', placeholder: 'M', description: 'coverage radius in metres (default 1500 for branches, 500 for ATMs)' },
-    demand: { type: 'string', placeholder: 'customers|population', description: 'demand per cell: customers (default), or population potential from --indicators (population spread evenly over an area\'s cells, latest period)' },
+    demand: { type: 'string', placeholder: 'MEASURE', description: 'demand per cell: customers (default), or population: population potential from --indicators (population spread evenly over an area\'s cells, latest period)' },
     objective: { type: 'string', placeholder: 'coverage|huff', description: 'maximise covered demand (MCLP, default) or our Huff-captured demand (α 1, β 2, 5 km cut-off, 100 m floor)' },
     solver: { type: 'string', placeholder: 'greedy|exact', description: 'greedy + 1-swap local search (default), or the exact MILP with HiGHS, mip_rel_gap 0 (coverage only)' },
     'time-limit': { type: 'number', placeholder: 'S', description: 'exact solver wall-clock limit in seconds (default 300); the gap is reported when it stops it' },
