@@ -9,7 +9,7 @@
 import { untrack } from 'svelte';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { app } from './app-state.svelte.ts';
-import { publishView, type LegendSpec } from './workflow-map.svelte.ts';
+import { publishWhileShown, type LegendSpec } from './workflow-map.svelte.ts';
 import { hotspots } from './hotspots.svelte.ts';
 import { computeQuadrants, computeStability, computeTypology, isReady, loadCustomerOptions, refresh, shownSpec } from './hotspot-run.svelte.ts';
 import { cellColors, cellLayer, densityLayer, elevations, selectedAreaLayer, selectedCellLayer, typeLayer } from './hotspot-layers.ts';
@@ -69,7 +69,7 @@ export function startHotspotsView(): void {
       }
     });
 
-    $effect(() => publishView('hotspots', buildView()));
+    $effect(() => publishWhileShown('hotspots', buildView));
 
     $effect(() => {
       const g = hotspots.grid;

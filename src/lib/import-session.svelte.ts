@@ -290,16 +290,19 @@ class ImportSession {
   }
 
   private async forget(): Promise<void> {
+    let error: string | null = null;
+    try {
+      await clearStoredDataset();
+    } catch (e) {
+      error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
+    // One update after the store settled, so the panel never shows the failed restore gone
+    // while the kept dataset is still listed.
     this.current = null;
     this.report = null;
     this.restoreFailed = false;
-    try {
-      await clearStoredDataset();
-      this.stored = null;
-      this.storeError = null;
-    } catch (e) {
-      this.storeError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    }
+    this.storeError = error;
+    if (!error) this.stored = null;
   }
 }
 

@@ -7,7 +7,7 @@
 import { untrack } from 'svelte';
 import type { PickingInfo } from '@deck.gl/core';
 import { app } from './app-state.svelte.ts';
-import { publishView, type LegendSpec } from './workflow-map.svelte.ts';
+import { publishWhileShown, type LegendSpec } from './workflow-map.svelte.ts';
 import { analysisWorker, dbWorker } from './workers.ts';
 import { MC_CONCENTRATION, MC_DRAWS, MC_SEED, risk } from './risk-state.svelte.ts';
 import { runTask } from './tasks.svelte.ts';
@@ -63,7 +63,7 @@ export function startRiskView(): void {
       };
     });
 
-    $effect(() => publishView('risk', buildView()));
+    $effect(() => publishWhileShown('risk', buildView));
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The Sites tab's long-lived effects (started once, kept across tab switches): a new
  * dataset resets the tab, closure mode re-simulates when its choices change, and the map
- * shows the workflow — deck.gl layers and legend through `publishView`, and the pointer:
+ * shows the workflow — deck.gl layers and legend through `publishWhileShown`, and the pointer:
  *
  * - drag: a mousedown on a new site or one of our sites of the type starts a what-if drag.
  *   Picking is done in screen space (map.project, 12 px) rather than by deck.gl, because
@@ -17,7 +17,7 @@ import { untrack } from 'svelte';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type maplibregl from 'maplibre-gl';
 import { app } from './app-state.svelte.ts';
-import { publishView, type LegendSpec, type WorkflowView } from './workflow-map.svelte.ts';
+import { publishWhileShown, type LegendSpec, type WorkflowView } from './workflow-map.svelte.ts';
 import { getMap } from '../map/map-instance.ts';
 import { formatNumber, t } from '../i18n/i18n.svelte.ts';
 import { sites, type DragRef } from './sites.svelte.ts';
@@ -63,13 +63,7 @@ export function startSitesView(): void {
       untrack(() => void prefetchCustomers(ds));
     });
 
-    $effect(() => {
-      // Nothing while another workflow's tab is shown (the Share tab may show ours): deck.gl
-      // finalizes the layers it stops drawing, and a finalized instance handed back to it
-      // when the tab returns fails to initialise. Coming back builds fresh instances.
-      const tab = app.tab;
-      publishView('sites', tab === 'sites' || tab === 'share' ? buildView() : null);
-    });
+    $effect(() => publishWhileShown('sites', buildView));
 
     $effect(() => {
       if (app.tab !== 'sites') return;

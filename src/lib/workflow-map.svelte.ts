@@ -5,7 +5,7 @@
  */
 import type { Layer } from '@deck.gl/core';
 import type { Rgb } from '../map/palette.ts';
-import type { Tab } from './app-state.svelte.ts';
+import { app, type Tab } from './app-state.svelte.ts';
 
 export interface LegendItem {
   color: Rgb;
@@ -31,4 +31,15 @@ export const workflowMap = $state({ views: {} as Partial<Record<Tab, WorkflowVie
 export function publishView(tab: Tab, view: WorkflowView | null): void {
   if (view) workflowMap.views[tab] = view;
   else delete workflowMap.views[tab];
+}
+
+/**
+ * Publish a workflow's view only while it is on screen: its own tab, or the Share tab, which
+ * shows the previous tab's view. deck.gl finalizes the layers it stops drawing, and a
+ * finalized instance handed back to it when the tab returns fails to initialise
+ * ("assertion failed"); leaving the tab drops the view, and coming back builds fresh
+ * instances. Call it inside an effect: it tracks the tab and whatever `build` reads.
+ */
+export function publishWhileShown(tab: Tab, build: () => WorkflowView | null): void {
+  publishView(tab, app.tab === tab || app.tab === 'share' ? build() : null);
 }

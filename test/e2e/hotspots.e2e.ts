@@ -144,7 +144,7 @@ describe('Hotspots on the demo city', () => {
 
   it('draws the hot cell over 陆家嘴 in dark red', async () => {
     await zoomTo(s.page, LUJIAZUI, 12.5);
-    await s.page.screenshot({ path: `${SHOTS}/hotspots-res8.png`, timeout: 10_000 });
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-res8.png`, timeout: 30_000 });
     const [r, g, b] = await pixelAt(s.page, await toScreen(s.page, LUJIAZUI));
     assert.ok(r > 140 && r > g + 60 && r > b + 60, `pixel at 陆家嘴 is rgb(${r}, ${g}, ${b}), not red`);
   });
@@ -180,7 +180,7 @@ describe('Hotspots on the demo city', () => {
     const young = [[121.514, 31.3], [121.59, 31.205]].filter((ll) => /^hot/.test(classAt(after, ll as [number, number])));
     assert.ok(young.length >= 1, 'neither 五角场 nor 张江 is hot for young customers');
     await zoomTo(s.page, [121.52, 31.25], 11);
-    await s.page.screenshot({ path: `${SHOTS}/hotspots-young.png`, timeout: 10_000 });
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-young.png`, timeout: 30_000 });
     assert.ok(pxBefore.length === 3);
   });
 
@@ -191,7 +191,7 @@ describe('Hotspots on the demo city', () => {
     assert.ok(after.cells.length > before.cells.length * 5, `${after.cells.length} res-9 cells vs ${before.cells.length}`);
     assert.ok(after.cells.every((c) => c.length === 15));
     assert.match(await s.page.getByTestId('legend').innerText({ timeout: 10_000 }), /H3 resolution 9/);
-    await s.page.screenshot({ path: `${SHOTS}/hotspots-res9-young.png`, timeout: 10_000 });
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-res9-young.png`, timeout: 30_000 });
     // back to every customer at resolution 9: 陆家嘴 is still hot
     await s.page.getByTestId('hotspots-segment').selectOption('', { timeout: 10_000 });
     const all9 = await waitForResult(s.page, { resolution: 9, excludes: '"young"' });
@@ -217,19 +217,32 @@ describe('Hotspots on the demo city', () => {
     await s.page.getByTestId('hotspots-display-stability').click({ timeout: 10_000 });
     await s.page.getByTestId('hotspots-stability').waitFor({ timeout: 180_000 });
     assert.match(await s.page.getByTestId('legend').innerText({ timeout: 10_000 }), /stability/i);
-    await s.page.screenshot({ path: `${SHOTS}/hotspots-stability.png`, timeout: 10_000 });
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-stability.png`, timeout: 30_000 });
 
     await s.page.getByTestId('hotspots-display-quadrants').click({ timeout: 10_000 });
     await s.page.getByTestId('hotspots-quadrants').waitFor({ timeout: 30_000 });
     const rows = await s.page.getByTestId('hotspots-quadrants').locator('tbody tr').count();
     assert.ok(rows >= 3, `${rows} areas in the quadrant table`);
-    await s.page.screenshot({ path: `${SHOTS}/hotspots-quadrants.png`, timeout: 10_000 });
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-quadrants.png`, timeout: 30_000 });
 
     await s.page.getByTestId('hotspots-display-typology').click({ timeout: 10_000 });
     await s.page.getByTestId('hotspots-silhouette').waitFor({ timeout: 60_000 });
     assert.match(await s.page.getByTestId('hotspots-silhouette').innerText(), /silhouette -?[0-9.]+ for k = 4/);
     assert.equal(await s.page.locator('[data-testid^="hotspots-type-"]').count(), 4);
-    await s.page.screenshot({ path: `${SHOTS}/hotspots-typology.png`, timeout: 10_000 });
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-typology.png`, timeout: 30_000 });
+  });
+
+  it('draws its layers again after a round trip through another tab', async () => {
+    await s.page.getByTestId('hotspots-display-classes').click({ timeout: 10_000 });
+    const shown = (await snapshot(s.page))!;
+    await s.page.getByTestId('tab-data').click({ timeout: 10_000 });
+    await s.page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
+    await s.page.getByTestId('hotspots-panel').waitFor({ timeout: 10_000 });
+    assert.equal((await snapshot(s.page))!.spec, shown.spec, 'the result outlives the panel');
+    assert.match(await s.page.getByTestId('legend').innerText({ timeout: 10_000 }), /Gi\*/);
+    await zoomTo(s.page, LUJIAZUI, 12.5);
+    const [r, g, b] = await pixelAt(s.page, await toScreen(s.page, LUJIAZUI));
+    assert.ok(r > 140 && r > g + 60 && r > b + 60, `pixel at 陆家嘴 is rgb(${r}, ${g}, ${b}) after the round trip, not red`);
   });
 
   it('raised no page errors and made no request outside its origin', () => {

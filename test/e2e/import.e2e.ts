@@ -35,7 +35,7 @@ const fromFile = (path: string, name = path.split('/').pop()!): Upload => upload
 /** Add files through the hidden file input and wait until every card has been inspected. */
 async function addFiles(page: Page, files: Upload[]): Promise<void> {
   const before = await page.getByTestId('import-file').count();
-  await page.getByTestId('import-input').setInputFiles(files, { timeout: 10_000 });
+  await page.getByTestId('import-input').setInputFiles(files, { timeout: 60_000 });
   await page.waitForFunction(
     (n) => {
       const cards = document.querySelectorAll('[data-testid="import-file"]');
@@ -384,7 +384,10 @@ describe('import in the browser', () => {
     assert.match(await page.getByTestId('import-problem').innerText(), /^old_export\.csv: is missing the required column lat/);
     await page.getByTestId('import-clear').click({ timeout: 10_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid="import-restore-failed"]'), null, { timeout: 90_000 });
-    assert.equal(await page.getByTestId('import-stored').count(), 0);
+    assert.equal(await page.getByTestId('import-stored').count(), 0, 'the failed restore and the kept dataset go together');
+    await page.reload({ timeout: 30_000 });
+    await waitForDemo(page);
+    assert.equal(await page.getByTestId('import-restore-failed').count(), 0, 'nothing kept to restore after a reload');
   });
 
   it('raised no page errors and made no request outside the origin', () => {
