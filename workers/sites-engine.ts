@@ -26,16 +26,10 @@ import { evaluateScenario, initialScenario, type NewSite, type Scenario, type Sc
 import type { SiteRow, SolveOutcome } from '../src/lib/sites-solve.ts';
 import { WhatIfDrag, type DragTarget, type DragUpdate } from '../src/lib/sites-whatif.ts';
 import type { PipelineRunner } from './sites-runner.ts';
+import type { GridView } from './hotspot-engine.ts';
 
 /** The study grid as the hotspot engine gives it. */
-export interface GridLike {
-  resolution: number;
-  h3: string[];
-  areaIndex: Int32Array;
-  lon: Float64Array;
-  lat: Float64Array;
-  areaCellCount: Int32Array;
-}
+export type GridLike = GridView;
 
 export interface SitesInputs {
   network: NetworkSites;

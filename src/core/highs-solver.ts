@@ -155,3 +155,112 @@ export function groupDemand(problem: { weight: Float64Array; existingCovered: Ui
   }
   return { count: weights.length, weight: Float64Array.from(weights), offsets: Int32Array.from(gOff), candidates: Int32Array.from(gCand) };
 }
+
+/**
+ * The part every covering MILP shares: binary columns x_j for the candidates flagged
+ * `useful` (pinned ones fixed to 1), then one column 0 ≤ y_g ≤ 1 per demand group; the rows
+ * y_g ≤ Σ_{j covers g} x_j, and x_a + x_b ≤ 1 for candidates closer than the minimum
+ * spacing (a pair the caller pinned together is accepted). A model adds its own rows with
+ * `addRow` and sets `colCost`.
+ */
+export class CoverageModel {
+  /** candidate → column, −1 when the candidate has none. */
+  readonly colOf: Int32Array;
+  /** column → candidate, for the x columns 0 .. nx−1. */
+  readonly colCand: number[] = [];
+  readonly nx: number;
+  readonly numCols: number;
+  readonly colCost: Float64Array;
+  readonly colLower: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly integrality: Int32Array;
+  private readonly starts: number[] = [0];
+  private readonly indices: number[] = [];
+  private readonly values: number[] = [];
+  private readonly rowLower: number[] = [];
+  private readonly rowUpper: number[] = [];
+
+  constructor(
+    private readonly highs: Highs,
+    readonly groups: DemandGroups,
+    useful: Uint8Array,
+    prep: { pinned: ArrayLike<number>; spacing: { neighbours(j: number): Iterable<number> } | null },
+  ) {
+    this.colOf = new Int32Array(useful.length).fill(-1);
+    for (let j = 0; j < useful.length; j++) if (useful[j]) { this.colOf[j] = this.colCand.length; this.colCand.push(j); }
+    const nx = (this.nx = this.colCand.length);
+    this.numCols = nx + groups.count;
+    this.colCost = new Float64Array(this.numCols);
+    this.colLower = new Float64Array(this.numCols);
+    for (const j of Array.from(prep.pinned)) this.colLower[this.colOf[j]] = 1;
+    this.colUpper = new Float64Array(this.numCols).fill(1);
+    this.integrality = new Int32Array(this.numCols);
+    this.integrality.fill(highs.constants.variableType.integer, 0, nx);
+
+    for (let g = 0; g < groups.count; g++) {
+      this.indices.push(nx + g); this.values.push(1);
+      for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
+        const c = this.colOf[groups.candidates[p]];
+        if (c >= 0) { this.indices.push(c); this.values.push(-1); }
+      }
+      this.endRow(-highs.infinity, 0);
+    }
+    if (prep.spacing) {
+      const pinned = new Set(Array.from(prep.pinned));
+      for (let c = 0; c < nx; c++) {
+        const a = this.colCand[c];
+        for (const b of prep.spacing.neighbours(a)) {
+          if (b <= a || this.colOf[b] < 0 || (pinned.has(a) && pinned.has(b))) continue;
+          this.indices.push(c, this.colOf[b]); this.values.push(1, 1);
+          this.endRow(-highs.infinity, 1);
+        }
+      }
+    }
+  }
+
+  get numRows(): number {
+    return this.rowLower.length;
+  }
+
+  /** lower ≤ Σ coef·column ≤ upper (use ±highs.infinity for an open side). */
+  addRow(columns: ArrayLike<number>, coefs: ArrayLike<number>, lower: number, upper: number): void {
+    for (let i = 0; i < columns.length; i++) { this.indices.push(columns[i]); this.values.push(coefs[i]); }
+    this.endRow(lower, upper);
+  }
+
+  /** A full start vector from chosen x columns: y_g = 1 where a chosen column covers g. */
+  start(chosenCols: Iterable<number>): Float64Array {
+    const { groups, nx } = this;
+    const x = new Float64Array(this.numCols);
+    for (const c of chosenCols) if (c >= 0) x[c] = 1;
+    for (let g = 0; g < groups.count; g++) {
+      for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
+        const c = this.colOf[groups.candidates[p]];
+        if (c >= 0 && x[c] === 1) { x[nx + g] = 1; break; }
+      }
+    }
+    return x;
+  }
+
+  /** The candidates chosen in a solution's column values. */
+  chosen(colValue: Float64Array | null): number[] {
+    const out: number[] = [];
+    if (colValue) for (let c = 0; c < this.nx; c++) if (colValue[c] > 0.5) out.push(this.colCand[c]);
+    return out;
+  }
+
+  model(sense: 'maximize' | 'minimize', offset = 0): ModelData {
+    const { numCols, numRows } = this;
+    return {
+      numCols, numRows, sense: this.highs.constants.objectiveSense[sense], offset,
+      colCost: this.colCost, colLower: this.colLower, colUpper: this.colUpper,
+      rowLower: this.rowLower, rowUpper: this.rowUpper,
+      matrix: { format: 'csr', numRows, numCols, starts: this.starts, indices: this.indices, values: this.values },
+      integrality: this.integrality,
+    };
+  }
+
+  private endRow(lower: number, upper: number): void {
+    this.starts.push(this.indices.length); this.rowLower.push(lower); this.rowUpper.push(upper);
+  }
+}

@@ -10,7 +10,7 @@
  */
 import type { CoverageProblem, SiteProgress, SiteWarning } from './coverage.ts';
 import { GainHeap } from './gain-heap.ts';
-import { groupDemand, runMip, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
+import { CoverageModel, groupDemand, runMip, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
 import { coveredDemandOf, prepareSelection, rankSites, type RankedSite, type SelectionConstraints } from './site-selection.ts';
 
 export interface LscpOptions extends SelectionConstraints {
@@ -128,50 +128,13 @@ export function solveLscpExact(highs: Highs, problem: CoverageProblem, options: 
   const useful = new Uint8Array(nC);
   for (const j of groups.candidates) useful[j] = 1;
   for (const j of prep.pinned) useful[j] = 1;
-  const colOf = new Int32Array(nC).fill(-1);
-  const colCand: number[] = [];
-  for (let j = 0; j < nC; j++) if (useful[j]) { colOf[j] = colCand.length; colCand.push(j); }
-  const nx = colCand.length;
-  const numCols = nx + groups.count;
-  const starts: number[] = [0], indices: number[] = [], values: number[] = [], rowLower: number[] = [], rowUpper: number[] = [];
-  for (let g = 0; g < groups.count; g++) {
-    indices.push(nx + g); values.push(1);
-    for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) { indices.push(colOf[groups.candidates[p]]); values.push(-1); }
-    starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(0);
-  }
-  for (let g = 0; g < groups.count; g++) { indices.push(nx + g); values.push(groups.weight[g]); }
-  starts.push(indices.length); rowLower.push(need); rowUpper.push(highs.infinity);
-  const pinnedSet = new Set(prep.pinned);
-  if (prep.spacing) {
-    for (let c = 0; c < nx; c++) {
-      const a = colCand[c];
-      for (const b of prep.spacing.neighbours(a)) {
-        if (b <= a || colOf[b] < 0 || (pinnedSet.has(a) && pinnedSet.has(b))) continue;
-        indices.push(c, colOf[b]); values.push(1, 1);
-        starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(1);
-      }
-    }
-  }
-  const numRows = rowLower.length;
-  const colCost = new Float64Array(numCols);
-  colCost.fill(1, 0, nx);
-  const colLower = new Float64Array(numCols);
-  for (const j of prep.pinned) colLower[colOf[j]] = 1;
-  const colUpper = new Float64Array(numCols).fill(1);
-  const integrality = new Int32Array(numCols);
-  integrality.fill(highs.constants.variableType.integer, 0, nx);
+  const m = new CoverageModel(highs, groups, useful, prep);
+  m.addRow(Array.from({ length: groups.count }, (_, g) => m.nx + g), groups.weight, need, highs.infinity);
+  m.colCost.fill(1, 0, m.nx);
   // Greedy can miss the target only through spacing; then HiGHS starts on its own.
-  const start = greedy.feasible ? new Float64Array(numCols) : undefined;
-  if (start) for (const s of greedy.sites) start[colOf[s.candidate]] = 1;
-  if (start) for (let g = 0; g < groups.count; g++) {
-    for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) if (start[colOf[groups.candidates[p]]] === 1) { start[nx + g] = 1; break; }
-  }
-  const outcome = runMip(highs, {
-    numCols, numRows, sense: highs.constants.objectiveSense.minimize, colCost, colLower, colUpper, rowLower, rowUpper,
-    matrix: { format: 'csr', numRows, numCols, starts, indices, values }, integrality,
-  }, { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress });
-  const chosen: number[] = [];
-  if (outcome.colValue) for (let c = 0; c < nx; c++) if (outcome.colValue[c] > 0.5) chosen.push(colCand[c]);
+  const start = greedy.feasible ? m.start(greedy.sites.map((s) => m.colOf[s.candidate])) : undefined;
+  const outcome = runMip(highs, m.model('minimize'), { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress });
+  const chosen = m.chosen(outcome.colValue);
   const base = outcome.colValue ? finish(problem, chosen, prep.pinned, target, prep.warnings, prep.allowed) : greedy;
   if (outcome.status !== 'optimal') base.warnings.push({ code: 'exact_not_optimal', params: { status: outcome.status, gap: outcome.gap } });
   return { ...base, status: outcome.status, bound: outcome.bound, gap: outcome.gap, timeS: outcome.timeS };

@@ -13,9 +13,9 @@
  * is never worse than the heuristic.
  */
 import type { CoverageProblem } from './coverage.ts';
-import { groupDemand, runMip, type DemandGroups, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
+import { CoverageModel, groupDemand, runMip, type DemandGroups, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
 import { solveMclpGreedy, type MclpOptions, type MclpResult } from './mclp.ts';
-import { prepareSelection, rankSites } from './site-selection.ts';
+import { prepareSelection, rankAddingSites } from './site-selection.ts';
 
 export interface MclpExactOptions extends Omit<MclpOptions, 'localSearch'> {
   /** Drop candidates dominated by another's coverage (default true; ignored with spacing). */
@@ -57,83 +57,28 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
   // where candidates are dense (every cell centre is one).
   const dominator = !prep.spacing && (options.dropDominated ?? true) ? dropDominated(groups, useful, pinnedSet) : null;
   for (const j of prep.pinned) useful[j] = 1;
-  const colOf = new Int32Array(nCand).fill(-1);
-  const colCand: number[] = [];
-  for (let j = 0; j < nCand; j++) if (useful[j]) { colOf[j] = colCand.length; colCand.push(j); }
-  const nx = colCand.length;
-  const numCols = nx + groups.count;
-
-  const starts: number[] = [0];
-  const indices: number[] = [];
-  const values: number[] = [];
-  const rowLower: number[] = [];
-  const rowUpper: number[] = [];
-  for (let g = 0; g < groups.count; g++) {
-    indices.push(nx + g); values.push(1);
-    for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
-      const c = colOf[groups.candidates[p]];
-      if (c >= 0) { indices.push(c); values.push(-1); }
-    }
-    starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(0);
-  }
-  for (let c = 0; c < nx; c++) { indices.push(c); values.push(1); }
-  starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(k);
-  if (prep.spacing) {
-    for (let c = 0; c < nx; c++) {
-      const a = colCand[c];
-      for (const b of prep.spacing.neighbours(a)) {
-        // Pinned pairs were accepted (with a warning) by the caller's explicit choice.
-        if (b <= a || colOf[b] < 0 || (pinnedSet.has(a) && pinnedSet.has(b))) continue;
-        indices.push(c, colOf[b]); values.push(1, 1);
-        starts.push(indices.length); rowLower.push(-highs.infinity); rowUpper.push(1);
-      }
-    }
-  }
-  const numRows = rowLower.length;
-  const colCost = new Float64Array(numCols);
-  colCost.set(groups.weight, nx);
-  const colLower = new Float64Array(numCols);
-  for (const j of prep.pinned) colLower[colOf[j]] = 1;
-  const colUpper = new Float64Array(numCols).fill(1);
-  const integrality = new Int32Array(numCols);
-  integrality.fill(highs.constants.variableType.integer, 0, nx);
+  const m = new CoverageModel(highs, groups, useful, prep);
+  const { colOf, nx, numCols } = m;
+  m.addRow(Array.from({ length: nx }, (_, c) => c), new Float64Array(nx).fill(1), -highs.infinity, k);
+  m.colCost.set(groups.weight, nx);
 
   let start: Float64Array | undefined;
   let greedyCoveredDemand = NaN;
   if (options.warmStart ?? true) {
     const heuristic = solveMclpGreedy(problem, { ...options, onProgress: undefined, localSearch: true });
     greedyCoveredDemand = heuristic.coveredDemand;
-    start = new Float64Array(numCols);
-    for (const s of heuristic.sites) {
+    start = m.start(heuristic.sites.map((s) => {
       // A dropped candidate is replaced by the one that dominates it: never worse.
       let c = s.candidate;
       while (colOf[c] < 0 && dominator && dominator[c] >= 0) c = dominator[c];
-      if (colOf[c] >= 0) start[colOf[c]] = 1;
-    }
-    for (let g = 0; g < groups.count; g++) {
-      for (let p = groups.offsets[g]; p < groups.offsets[g + 1]; p++) {
-        const c = colOf[groups.candidates[p]];
-        if (c >= 0 && start[c] === 1) { start[nx + g] = 1; break; }
-      }
-    }
+      return colOf[c];
+    }));
   }
 
   // Nothing to decide (all demand covered or unreachable, nothing pinned): HiGHS rejects empty starts.
   const outcome = numCols === 0
     ? { status: 'optimal' as const, colValue: new Float64Array(0), objective: problem.existingCoveredDemand, bound: problem.existingCoveredDemand, gap: 0, timeS: 0 }
-    : runMip(highs, {
-    numCols,
-    numRows,
-    sense: highs.constants.objectiveSense.maximize,
-    offset: problem.existingCoveredDemand,
-    colCost,
-    colLower,
-    colUpper,
-    rowLower,
-    rowUpper,
-    matrix: { format: 'csr', numRows, numCols, starts, indices, values },
-    integrality,
-  }, { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress, highsOptions: options.highsOptions });
+    : runMip(highs, m.model('maximize', problem.existingCoveredDemand), { timeLimitS: options.timeLimitS, start, signal: options.signal, onProgress: options.onProgress, highsOptions: options.highsOptions });
 
   // Stopped before the root LP, HiGHS has no bound yet; the sum of the k best single-site
   // gains over existing coverage (and total demand) is always one.
@@ -147,12 +92,9 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
   const bound = Math.min(outcome.bound, simpleBound);
   const gap = outcome.status === 'optimal' ? 0 : outcome.objective > 0 ? Math.max(0, bound - outcome.objective) / outcome.objective : NaN;
 
-  const chosen: number[] = [];
-  if (outcome.colValue) for (let c = 0; c < nx; c++) if (outcome.colValue[c] > 0.5) chosen.push(colCand[c]);
-  // The MILP is indifferent to sites that add nothing; report only those that add demand (or are pinned).
-  const sites = rankSites(problem, chosen, prep.pinned)
-    .filter((s) => s.marginalDemand > 0 || s.pinned)
-    .map((s, q) => ({ ...s, rank: q + 1 }));
+  const chosen = m.chosen(outcome.colValue);
+  // The MILP is indifferent to sites that add nothing.
+  const sites = rankAddingSites(problem, chosen, prep.pinned);
   const coveredDemand = sites.length ? sites[sites.length - 1].coveredDemand : problem.existingCoveredDemand;
   const warnings = [...prep.warnings];
   if (outcome.status !== 'optimal') warnings.push({ code: 'exact_not_optimal', params: { status: outcome.status, gap } });
@@ -172,7 +114,7 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
     bound: outcome.status === 'optimal' ? outcome.objective : bound,
     gap,
     timeS: outcome.timeS,
-    model: { columns: numCols, rows: numRows, demandGroups: groups.count },
+    model: { columns: numCols, rows: m.numRows, demandGroups: groups.count },
   };
 }
 

@@ -12,7 +12,7 @@
 import type { CoverageProblem, SiteProgress, SiteWarning } from './coverage.ts';
 import { GainHeap } from './gain-heap.ts';
 import { lagrangianMclp } from './mclp-lagrangian.ts';
-import { prepareSelection, rankSites, type PreparedSelection, type RankedSite, type SelectionConstraints } from './site-selection.ts';
+import { prepareSelection, rankAddingSites, type PreparedSelection, type RankedSite, type SelectionConstraints } from './site-selection.ts';
 
 export interface MclpOptions extends SelectionConstraints {
   /** Number of new sites, pinned ones included. */
@@ -131,9 +131,7 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
   }
   const warnings = [...prep.warnings];
   // Sites that add nothing given the others (only possible when no candidate adds anything) are dropped.
-  const sites = rankSites(problem, best.chosen, prep.pinned)
-    .filter((s) => s.marginalDemand > 0 || s.pinned)
-    .map((s, q) => ({ ...s, rank: q + 1 }));
+  const sites = rankAddingSites(problem, best.chosen, prep.pinned);
   if (sites.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: sites.length, k } });
   if (problem.totalDemand === 0) warnings.push({ code: 'no_demand' });
   const coveredDemand = sites.length ? sites[sites.length - 1].coveredDemand : problem.existingCoveredDemand;

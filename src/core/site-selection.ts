@@ -163,6 +163,13 @@ export function rankSites(problem: CoverageProblem, chosen: ArrayLike<number>, p
   return out;
 }
 
+/** rankSites without the sites that add no demand (pinned ones stay), ranked 1.. again. */
+export function rankAddingSites(problem: CoverageProblem, chosen: ArrayLike<number>, pinned?: ArrayLike<number>): RankedSite[] {
+  return rankSites(problem, chosen, pinned)
+    .filter((s) => s.marginalDemand > 0 || s.pinned)
+    .map((s, q) => ({ ...s, rank: q + 1 }));
+}
+
 /** Demand covered by existing sites ∪ the given candidates. */
 export function coveredDemandOf(problem: CoverageProblem, chosen: ArrayLike<number>): number {
   const { offsets, demand } = problem.candidates;
