@@ -151,3 +151,30 @@ export function safeCells(cells: readonly CountCell[], k = DEFAULT_K, opts: Safe
   out.sort((a, b) => a.resolution - b.resolution || (a.h3 < b.h3 ? -1 : a.h3 > b.h3 ? 1 : 0));
   return { cells: out, mergedInputs, hiddenCount, hiddenCells, invalid };
 }
+
+export interface SafeSplit {
+  /** Indices of input cells that stay as they are (≥ k customers, family not merged). */
+  kept: number[];
+  /** Parents standing for merged families (each ≥ k customers); `value` summed when asked. */
+  parents: SafeCell[];
+  /** Input cells merged into a parent. */
+  mergedInputs: number;
+  /** Customers in hidden cells. */
+  hiddenCount: number;
+}
+
+/**
+ * `safeCells` over parallel arrays (a map layer's cells and their customer counts): which
+ * cells a safe export may draw unchanged, and the merged parents it may draw in their place.
+ * `values`, when given, is summed into each parent's `value` (additive measures only).
+ */
+export function safeCellSplit(h3: readonly string[], counts: ArrayLike<number>, k = DEFAULT_K, values?: ArrayLike<number>): SafeSplit {
+  const cells = h3.map((h, i) => ({ h3: h, count: counts[i] ?? 0, index: i, value: values?.[i] ?? 0 }));
+  const r = safeCells(cells, k, { sum: values ? ['value'] : [] });
+  const kept: number[] = [];
+  const parents: SafeCell[] = [];
+  // Unmerged cells keep their own fields (`index`); merged ones are new objects without it.
+  for (const c of r.cells) if (typeof c.index === 'number') kept.push(c.index); else parents.push(c);
+  kept.sort((a, b) => a - b);
+  return { kept, parents, mergedInputs: r.mergedInputs, hiddenCount: r.hiddenCount };
+}
