@@ -72,7 +72,8 @@ class HotspotsState {
   options = $state.raw<CustomerOptions>({ available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false });
   grid = $state.raw<GridView | null>(null);
   result = $state.raw<ComputeResult | null>(null);
-  stability = $state.raw<{ key: string; result: StabilityResult } | null>(null);
+  /** `customers` per parent cell (filtered; null for measures not built from customers): the k rule of safe exports. */
+  stability = $state.raw<{ key: string; result: StabilityResult; customers: Float64Array | null } | null>(null);
   typology = $state.raw<TypologyState | null>(null);
   quadrants = $state.raw<{ risk: RiskSource; result: QuadrantResult } | null>(null);
   /** Index of the clicked study cell in `grid`, −1 = none. */

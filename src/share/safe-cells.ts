@@ -50,6 +50,9 @@ export interface SafeCellsResult {
   invalid: number;
 }
 
+/** Colour of merged (parent) cells on an exported map: customers are there, too few per cell to show more. */
+export const MERGED_CELL_RGB: [number, number, number] = [140, 140, 140];
+
 /** Default minimum number of customers per shared cell. */
 export const DEFAULT_K = 10;
 
