@@ -10,10 +10,8 @@ import type { ComputeResult, GridView, StabilityResult, TypologyResult } from '.
 import type { HotspotMeasure, HotspotStatistic } from '../../workers/hotspot-stats.ts';
 import type { QuadrantResult } from './hotspot-quadrants.ts';
 
-export type HotspotDisplay = 'classes' | 'heatmap' | 'stability' | 'quadrants' | 'typology';
-export const DISPLAYS: readonly HotspotDisplay[] = ['classes', 'heatmap', 'stability', 'quadrants', 'typology'];
-export const MEASURES: readonly HotspotMeasure[] = ['count', 'sum', 'potential', 'penetration', 'underserved'];
-export const RESOLUTIONS: readonly number[] = [7, 8, 9];
+import type { HotspotDisplay } from './hotspot-params.ts';
+export { DISPLAYS, MEASURES, RESOLUTIONS, type HotspotDisplay } from './hotspot-params.ts';
 /** Service radius defaults by site type (DESIGN.md § Coverage), metres. */
 export const DEFAULT_RADIUS_M = { branch: 1500, atm: 500 } as const;
 export const AGE_BANDS = DEFAULT_AGE_BANDS;
