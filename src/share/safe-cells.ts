@@ -166,12 +166,26 @@ export interface SafeSplit {
   hiddenCount: number;
 }
 
+// Last split per counts array: the share panel asks for the export layers whenever the view
+// changes, and a new layer over the same result must not redo ~0.4 s of merging (77k cells
+// at resolution 9). Results are replaced whole, never mutated, so identity is a safe key.
+const splits = new WeakMap<object, { h3: readonly string[]; values?: ArrayLike<number>; k: number; split: SafeSplit }>();
+
 /**
  * `safeCells` over parallel arrays (a map layer's cells and their customer counts): which
  * cells a safe export may draw unchanged, and the merged parents it may draw in their place.
  * `values`, when given, is summed into each parent's `value` (additive measures only).
+ * The arrays are read as immutable: the last split per `counts` array is reused.
  */
 export function safeCellSplit(h3: readonly string[], counts: ArrayLike<number>, k = DEFAULT_K, values?: ArrayLike<number>): SafeSplit {
+  const hit = splits.get(counts);
+  if (hit && hit.h3 === h3 && hit.values === values && hit.k === k) return hit.split;
+  const split = splitCells(h3, counts, k, values);
+  splits.set(counts, { h3, values, k, split });
+  return split;
+}
+
+function splitCells(h3: readonly string[], counts: ArrayLike<number>, k: number, values?: ArrayLike<number>): SafeSplit {
   const cells = h3.map((h, i) => ({ h3: h, count: counts[i] ?? 0, index: i, value: values?.[i] ?? 0 }));
   const r = safeCells(cells, k, { sum: values ? ['value'] : [] });
   const kept: number[] = [];
