@@ -95,10 +95,10 @@ function markedCells(input: CellsInput, customers: ArrayLike<number> | null | 'u
   const layer = cellsLayer(input);
   if (customers === null) return markLayer(layer, 'aggregate');
   if (customers === 'unknown') return markLayer(layer, 'aggregate', { safeVariant: () => null });
-  return markLayer(layer, 'aggregate', { safeVariant: (k) => safeCells(input, customers, k) });
+  return markLayer(layer, 'aggregate', { safeVariant: (k) => safeDemandCells(input, customers, k) });
 }
 
-function safeCells(input: CellsInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
+function safeDemandCells(input: CellsInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
   const s = safeCellSplit(input.h3, customers, k);
   const h3 = [...s.kept.map((i) => input.h3[i]), ...s.parents.map((p) => p.h3)];
   const colors = new Uint8Array(h3.length * 4);
