@@ -52,6 +52,8 @@ export interface ComputeResult extends StatisticResult {
   rings: number;
   measure: MeasureInput['measure'];
   values: Float64Array;
+  /** Customers per study cell that passed the filters (zeros for population measures). */
+  customers: Float64Array;
   /** Neighbours per cell, i included (W_i). */
   neighbourCount: Uint16Array;
   nearestSiteM: Float64Array | null;
@@ -212,7 +214,7 @@ export class HotspotEngine {
     for (let i = 0; i < neighbourCount.length; i++) neighbourCount[i] = nb.offsets[i + 1] - nb.offsets[i];
     const notes: HotspotNote[] = [...m.notes, ...s.notes];
     return {
-      ...s, notes, resolution: req.resolution, rings: req.rings, measure: req.measure, values: m.values, neighbourCount,
+      ...s, notes, resolution: req.resolution, rings: req.rings, measure: req.measure, values: m.values, customers: m.customers, neighbourCount,
       nearestSiteM: m.nearestSiteM, customersUsed: m.customersUsed, customersOutside: m.customersOutside, ms: performance.now() - t0,
     };
   }

@@ -50,6 +50,11 @@ export interface HotspotNote {
 export interface MeasureValues {
   /** Value per study cell (finite: cells without a defined value are 0 and counted in a note). */
   values: Float64Array;
+  /**
+   * Customers per study cell that passed the filters (zeros when no customers are used):
+   * what a safe export's k rule counts, whatever the measure.
+   */
+  customers: Float64Array;
   /** Customers that passed the filters and fell in a study cell / outside every study cell. */
   customersUsed: number;
   customersOutside: number;
@@ -117,7 +122,7 @@ export function measureValues(grid: StudyGrid, centres: { lon: Float64Array; lat
     const what = input.measure === 'penetration' || input.measure === 'potential' ? 'population_missing' : 'nan_cells';
     notes.push({ code: what, params: { count: nan }, message: `${nan} study cells have no defined value (e.g. no population data) and count as 0.` });
   }
-  return { values, customersUsed, customersOutside, nearestSiteM, notes };
+  return { values, customers, customersUsed, customersOutside, nearestSiteM, notes };
 }
 
 export interface StatisticOptions {

@@ -4,7 +4,11 @@
  * parent cells of the stability view, areas coloured by type, and the selection outlines.
  * Hexagons sit beneath MapLibre's district outlines and labels (`beforeId`), like the base
  * choropleth.
+ *
+ * Each cell layer also has its privacy-safe form for exports (`safeCellLayer`,
+ * `safeDensityLayer`): no cell under k customers is drawn (see src/share/safe-cells.ts).
  */
+import { cellToLatLng } from 'h3-js';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { GeoJsonLayer } from '@deck.gl/layers';
@@ -12,6 +16,8 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import { AREA_OUTLINE_LAYER } from '../map/layers.ts';
 import type { Rgb } from '../map/palette.ts';
 import { FILL_ALPHA, NS_ALPHA, withAlpha, type Rgba } from './hotspot-palette.ts';
+import { MERGED_CELL_RGB, safeCellSplit } from '../share/safe-cells.ts';
+import type { SafeVariant } from '../share/layer-privacy.ts';
 
 /**
  * MapboxOverlay's interleaved `beforeId` (draw beneath the district outlines and labels);
@@ -132,4 +138,51 @@ export function typeLayer(areas: GeoJSON.FeatureCollection, labels: Int32Array, 
     onHover,
     updateTriggers: { getFillColor: [labels] },
   });
+}
+
+// ----- safe export forms (k rule) ------------------------------------------------------
+
+const MERGED_COLOR: Rgba = withAlpha(MERGED_CELL_RGB, 110);
+
+/**
+ * The safe-export form of a cell layer, by `safeCells`: cells whose H3 family has no member
+ * under k customers keep their colour (and height); a family with a small member is drawn as
+ * its parent, grey and flat — the merged group has no class of its own, and a height would
+ * let a viewer subtract the big siblings; what stays under k at resolution 5 is not drawn.
+ * `customers` are the customers behind each cell (those that passed the filters).
+ */
+export function safeCellLayer(input: CellLayerInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
+  const s = safeCellSplit(input.h3, customers, k);
+  const h3 = [...s.kept.map((i) => input.h3[i]), ...s.parents.map((p) => p.h3)];
+  const colors = [...s.kept.map((i) => input.colors[i]), ...s.parents.map(() => MERGED_COLOR)];
+  const el = input.elevation;
+  const elevation = el ? Float64Array.from(h3, (_, j) => (j < s.kept.length ? el[s.kept[j]] : 0)) : null;
+  return { layer: cellLayer({ id: input.id, h3, colors, elevation }), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
+}
+
+/**
+ * The safe-export form of the heatmap. The heatmap is already built from H3 cell totals at
+ * their centres, not from customer points, so once cells under k are merged it is an
+ * aggregate like the class map: kept cells weigh at their centre, and for an additive
+ * measure (counts, sums) a merged family weighs its summed value at its parent's centre.
+ * A ratio (penetration) cannot be summed: merged families are then left out.
+ */
+export function safeDensityLayer(
+  h3: readonly string[], lon: Float64Array, lat: Float64Array, values: Float64Array, customers: ArrayLike<number>, k: number, additive: boolean,
+): SafeVariant<Layer> {
+  const s = safeCellSplit(h3, customers, k, additive ? values : undefined);
+  const parents = additive ? s.parents : [];
+  const n = s.kept.length + parents.length;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const v = new Float64Array(n);
+  s.kept.forEach((i, j) => ((x[j] = lon[i]), (y[j] = lat[i]), (v[j] = values[i])));
+  parents.forEach((p, q) => {
+    const [plat, plon] = cellToLatLng(p.h3);
+    const j = s.kept.length + q;
+    x[j] = plon;
+    y[j] = plat;
+    v[j] = Number(p.value) || 0;
+  });
+  return { layer: densityLayer(x, y, v), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
 }

@@ -9,6 +9,7 @@
  * (progress, cancel). A newer run makes older ones stale: their results are dropped, and a
  * running permutation task is cancelled.
  */
+import { cellToParent, getResolution } from 'h3-js';
 import { app } from './app-state.svelte.ts';
 import type { Dataset } from './dataset.ts';
 import { indicatorSlice } from './dataset.ts';
@@ -183,15 +184,21 @@ export async function computeStability(ds: Dataset): Promise<void> {
   try {
     const c = context(ds);
     const inputs = [];
+    const perCell = new Map<string, number>();
     for (const res of [7, 8, 9]) {
-      await gridFor(c, res);
+      const grid = await gridFor(c, res);
       if (!(await assigned(c, res))) return;
       const req = request(ds, res, { statistic: 'gi', permutations: 0 });
       const r = await c.pipeline.compute(req, aggregate(req.measure), silentTaskId());
       inputs.push({ resolution: res, classCode: r.classCode });
+      if (res === 7) grid.h3.forEach((h, i) => perCell.set(h, r.customers[i] ?? 0));
     }
     const result = await analysisWorker().hotspotsStability(inputs, 95);
-    if (app.dataset === ds && hotspots.specKey === key) hotspots.stability = { key, result };
+    // Customers per parent for the k rule of safe exports (parents are resolution-7 cells).
+    const customers = measureNeedsCustomers(hotspots.measure)
+      ? Float64Array.from(result.parents, (p) => perCell.get(getResolution(p) === 7 ? p : cellToParent(p, 7)) ?? 0)
+      : null;
+    if (app.dataset === ds && hotspots.specKey === key) hotspots.stability = { key, result, customers };
   } catch (e) {
     fail(e);
   }

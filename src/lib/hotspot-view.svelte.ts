@@ -12,7 +12,9 @@ import { app } from './app-state.svelte.ts';
 import { publishWhileShown, type LegendSpec } from './workflow-map.svelte.ts';
 import { hotspots } from './hotspots.svelte.ts';
 import { computeQuadrants, computeStability, computeTypology, isReady, loadCustomerOptions, refresh, shownSpec } from './hotspot-run.svelte.ts';
-import { cellColors, cellLayer, densityLayer, elevations, selectedAreaLayer, selectedCellLayer, typeLayer } from './hotspot-layers.ts';
+import { cellColors, cellLayer, densityLayer, type CellLayerInput, elevations, safeCellLayer, safeDensityLayer, selectedAreaLayer, selectedCellLayer, typeLayer } from './hotspot-layers.ts';
+import { measureNeedsCustomers } from './hotspot-pipeline.ts';
+import { markLayer } from '../share/layer-privacy.ts';
 import { GI_CLASS_COLORS, MORAN_COLORS, QUADRANT_COLORS, STABILITY_COLORS, TYPE_COLORS } from './hotspot-palette.ts';
 import { classLabel, hoverLines, legendFor, typeName } from './hotspot-labels.svelte.ts';
 import { GI_CLASSES, GI_NS } from '../core/getis-ord.ts';
@@ -130,30 +132,52 @@ function selectionLayers(): Layer[] {
   const g = hotspots.grid;
   const i = hotspots.selected;
   if (!ds || !g || i < 0 || i >= g.h3.length) return [];
-  const out: Layer[] = [selectedCellLayer(g.h3[i])];
+  // Outlines of one cell and one district: they show where the user looked, no count.
+  const out: Layer[] = [markLayer(selectedCellLayer(g.h3[i]), 'aggregate')];
   const area = ds.areas.features[g.areaIndex[i]];
-  if (area) out.unshift(selectedAreaLayer(area));
+  if (area) out.unshift(markLayer(selectedAreaLayer(area), 'aggregate'));
   return out;
 }
 
-function buildView(): { layers: Layer[]; legend: LegendSpec | null } | null {
+/**
+ * A cell layer marked for exports: an aggregate of the customers per H3 cell, drawn under
+ * the k rule when safe (`safeCellLayer`); without customer counts (population potential,
+ * which is district population spread over cells) it is drawn as it is.
+ */
+function markedCells(input: CellLayerInput, customers: ArrayLike<number> | null): Layer {
+  const layer = cellLayer(input);
+  return markLayer(layer, 'aggregate', customers ? { safeVariant: (k) => safeCellLayer(input, customers, k) } : {});
+}
+
+/** The tab's layers and legend for the current display (exported for tests). */
+export function buildView(): { layers: Layer[]; legend: LegendSpec | null } | null {
   const ds = app.dataset;
   const g = hotspots.grid;
   const r = hotspots.result;
   if (!ds) return null;
   const d = hotspots.display;
   if (d === 'typology') {
+    // Districts coloured by type: area aggregates, like the base choropleth.
     const ty = hotspots.typology;
-    return { layers: ty ? [typeLayer(ds.areas, ty.result.labels, TYPE_COLORS, onAreaHover)] : [], legend: legendFor('typology') };
+    return { layers: ty ? [markLayer(typeLayer(ds.areas, ty.result.labels, TYPE_COLORS, onAreaHover), 'aggregate')] : [], legend: legendFor('typology') };
   }
   if (d === 'stability') {
     const s = hotspots.stability;
     if (!s) return { layers: [], legend: null };
     const colors = cellColors(s.result.stability, STABILITY_COLORS, STABILITY_COLORS.length - 1);
-    return { layers: [cellLayer({ id: 'hotspots-stability', h3: s.result.parents, colors, onHover: onStabilityHover })], legend: legendFor('stability') };
+    return { layers: [markedCells({ id: 'hotspots-stability', h3: s.result.parents, colors, onHover: onStabilityHover }, s.customers)], legend: legendFor('stability') };
   }
   if (!g || !r || r.values.length !== g.h3.length) return { layers: [], legend: null };
-  if (d === 'heatmap') return { layers: [densityLayer(g.lon, g.lat, r.values), ...selectionLayers()], legend: legendFor('heatmap') };
+  const customers = measureNeedsCustomers(r.measure) ? r.customers : null;
+  if (d === 'heatmap') {
+    // Built from cell totals at cell centres, never from customer points: an aggregate once
+    // cells under k are merged (see safeDensityLayer).
+    const additive = r.measure !== 'penetration';
+    const heat = markLayer(densityLayer(g.lon, g.lat, r.values), 'aggregate', customers
+      ? { safeVariant: (k) => safeDensityLayer(g.h3, g.lon, g.lat, r.values, customers, k, additive) }
+      : {});
+    return { layers: [heat, ...selectionLayers()], legend: legendFor('heatmap') };
+  }
   let colors;
   if (d === 'quadrants') {
     const q = hotspots.quadrants;
@@ -162,9 +186,9 @@ function buildView(): { layers: Layer[]; legend: LegendSpec | null } | null {
   } else {
     colors = r.statistic === 'gi' ? cellColors(r.classCode, GI_CLASS_COLORS, GI_NS) : cellColors(r.classCode, MORAN_COLORS, 0);
   }
-  const layer = cellLayer({
+  const layer = markedCells({
     id: 'hotspots-cells', h3: g.h3, colors, elevation: hotspots.extrude ? elevations(r.values) : null, onHover: onCellHover, onClick: onCellClick,
-  });
+  }, customers);
   return { layers: [layer, ...selectionLayers()], legend: legendFor(d) };
 }
 

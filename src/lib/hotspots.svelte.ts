@@ -10,10 +10,8 @@ import type { ComputeResult, GridView, StabilityResult, TypologyResult } from '.
 import type { HotspotMeasure, HotspotStatistic } from '../../workers/hotspot-stats.ts';
 import type { QuadrantResult } from './hotspot-quadrants.ts';
 
-export type HotspotDisplay = 'classes' | 'heatmap' | 'stability' | 'quadrants' | 'typology';
-export const DISPLAYS: readonly HotspotDisplay[] = ['classes', 'heatmap', 'stability', 'quadrants', 'typology'];
-export const MEASURES: readonly HotspotMeasure[] = ['count', 'sum', 'potential', 'penetration', 'underserved'];
-export const RESOLUTIONS: readonly number[] = [7, 8, 9];
+import type { HotspotDisplay } from './hotspot-params.ts';
+export { DISPLAYS, MEASURES, RESOLUTIONS, type HotspotDisplay } from './hotspot-params.ts';
 /** Service radius defaults by site type (DESIGN.md § Coverage), metres. */
 export const DEFAULT_RADIUS_M = { branch: 1500, atm: 500 } as const;
 export const AGE_BANDS = DEFAULT_AGE_BANDS;
@@ -72,7 +70,8 @@ class HotspotsState {
   options = $state.raw<CustomerOptions>({ available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false });
   grid = $state.raw<GridView | null>(null);
   result = $state.raw<ComputeResult | null>(null);
-  stability = $state.raw<{ key: string; result: StabilityResult } | null>(null);
+  /** `customers` per parent cell (filtered; null for measures not built from customers): the k rule of safe exports. */
+  stability = $state.raw<{ key: string; result: StabilityResult; customers: Float64Array | null } | null>(null);
   typology = $state.raw<TypologyState | null>(null);
   quadrants = $state.raw<{ risk: RiskSource; result: QuadrantResult } | null>(null);
   /** Index of the clicked study cell in `grid`, −1 = none. */

@@ -16,6 +16,7 @@ import { CHANGE_COLORS, changeBreaks, INDEX_BREAKS, tierBreaks } from './risk-mo
 import { areaLabel, normalizationLabel, signedNumber } from './risk-labels.svelte.ts';
 import { areaName } from './labels.svelte.ts';
 import { choroplethLayer } from '../map/layers.ts';
+import { markLayer } from '../share/layer-privacy.ts';
 import { NO_DATA, sequential, type Rgb } from '../map/palette.ts';
 import { formatNumber, t } from '../i18n/i18n.svelte.ts';
 
@@ -145,7 +146,8 @@ function buildView() {
     };
   }
   if (missing(values)) legend.items.push({ color: NO_DATA, label: t('risk.insufficient') });
-  const layer = choroplethLayer({ areas: ds.areas, values, breaks, colors, selectedIndex, onHover, onClick });
+  // The index per district (indicators of whole areas, no customer rows): an area aggregate.
+  const layer = markLayer(choroplethLayer({ areas: ds.areas, values, breaks, colors, selectedIndex, onHover, onClick }), 'aggregate');
   return { layers: [layer], legend };
 }
 

@@ -24,9 +24,11 @@ import { sites, type DragRef } from './sites.svelte.ts';
 import { endDrag, moveDrag, prefetchCustomers, refreshClosure, startDrag, dropSite, toggleClose } from './sites-run.svelte.ts';
 import {
   ACCESS_COLORS, EXISTING, OWN_RING, SHARE_BREAKS, UNCOVERED, accessColors, cellsLayer, closedLayer, coverageColors, demandColors, dragCoverageColors,
-  markersLayers, movesLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type MarkerDatum, type RingDatum,
+  markersLayers, movesLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
 } from './sites-layers.ts';
 import { sequential } from '../map/palette.ts';
+import { markLayer, type SafeVariant } from '../share/layer-privacy.ts';
+import { MERGED_CELL_RGB, safeCellSplit } from '../share/safe-cells.ts';
 
 let started = false;
 let colorVersion = 0;
@@ -78,6 +80,34 @@ export function startSitesView(): void {
 }
 
 // ----- map layers -------------------------------------------------------------------
+//
+// Every layer is marked for exports where it is built (src/share/layer-privacy.ts). Rings,
+// markers, moves, closed sites and exclusion zones are the bank's own network and plans:
+// aggregate. Demand cells describe customers per H3 cell: drawn under the k rule when safe.
+
+/**
+ * Demand cells marked for exports. `customers` per cell under the k rule (safeCells: small
+ * families merged into a grey parent, the rest hidden); null = not built from customers
+ * (population), drawn as it is; 'unknown' = built from customers whose counts per cell this
+ * view does not have (blend weights, closure access): left out of a safe export, fail closed.
+ */
+function markedCells(input: CellsInput, customers: ArrayLike<number> | null | 'unknown'): Layer {
+  const layer = cellsLayer(input);
+  if (customers === null) return markLayer(layer, 'aggregate');
+  if (customers === 'unknown') return markLayer(layer, 'aggregate', { safeVariant: () => null });
+  return markLayer(layer, 'aggregate', { safeVariant: (k) => safeDemandCells(input, customers, k) });
+}
+
+function safeDemandCells(input: CellsInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
+  const s = safeCellSplit(input.h3, customers, k);
+  const h3 = [...s.kept.map((i) => input.h3[i]), ...s.parents.map((p) => p.h3)];
+  const colors = new Uint8Array(h3.length * 4);
+  s.kept.forEach((i, j) => colors.set(input.colors.subarray(4 * i, 4 * i + 4), 4 * j));
+  for (let j = s.kept.length; j < h3.length; j++) colors.set([...MERGED_CELL_RGB, 110], 4 * j);
+  return { layer: cellsLayer({ id: input.id, h3, colors, version: ++colorVersion }), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
+}
+
+const network = <L extends Layer>(layer: L): L => markLayer(layer, 'aggregate');
 
 function ownSitesOfType(): { id: string; lon: number; lat: number }[] {
   const s = app.dataset?.sites;
@@ -87,7 +117,8 @@ function ownSitesOfType(): { id: string; lon: number; lat: number }[] {
   return out;
 }
 
-function buildView(): WorkflowView | null {
+/** The tab's layers and legend (exported for tests). */
+export function buildView(): WorkflowView | null {
   if (!app.dataset) return null;
   return sites.mode === 'closure' ? closureView() : recommendView();
 }
@@ -95,7 +126,7 @@ function buildView(): WorkflowView | null {
 function recommendView(): WorkflowView {
   const run = sites.run;
   const sc = sites.scenario;
-  const zones = sites.zones.length ? [zonesLayer(snapshotOf(sites.zones))] : [];
+  const zones = sites.zones.length ? [network(zonesLayer(snapshotOf(sites.zones)))] : [];
   if (!run || !sc) return { layers: zones, legend: null, keepChoropleth: true };
   const drag = sites.dragging;
   const dragAdded = drag?.ref.kind === 'added' ? drag.ref.index : -1;
@@ -137,7 +168,10 @@ function recommendView(): WorkflowView {
     };
   }
   colorVersion++;
-  const layers: Layer[] = [cellsLayer({ id: 'sites-cells', h3: run.demand.h3, colors, version: colorVersion, onHover: onCellHover })];
+  // With customers as the measure the demand weight is the customers per cell.
+  const m = run.request.demand.measure;
+  const customers = m === 'population' ? null : m === 'customers' ? run.demand.weight : 'unknown';
+  const layers: Layer[] = [markedCells({ id: 'sites-cells', h3: run.demand.h3, colors, version: colorVersion, onHover: onCellHover }, customers)];
   layers.push(...zones);
 
   const ownRings: RingDatum[] = [];
@@ -152,18 +186,18 @@ function recommendView(): WorkflowView {
     const i = idIndex.get(id);
     if (i !== undefined && (ds.sites.lon[i] !== lon || ds.sites.lat[i] !== lat)) moves.push({ from: [ds.sites.lon[i], ds.sites.lat[i]], to: [lon, lat] });
   });
-  layers.push(ringsLayer('sites-rings-own', ownRings, R, 1, 110));
+  layers.push(network(ringsLayer('sites-rings-own', ownRings, R, 1, 110)));
   const markers: MarkerDatum[] = sc.added.map((a, r) => ({
     lon: r === dragAdded ? drag!.lon : a.lon,
     lat: r === dragAdded ? drag!.lat : a.lat,
     color: newSiteColor(r),
     label: String(r + 1),
   }));
-  layers.push(ringsLayer('sites-rings-new', markers, R, 2.5));
-  if (moves.length) layers.push(movesLayer('sites-moves', moves));
+  layers.push(network(ringsLayer('sites-rings-new', markers, R, 2.5)));
+  if (moves.length) layers.push(network(movesLayer('sites-moves', moves)));
   const ownMoved: MarkerDatum[] = moves.map((m) => ({ lon: m.to[0], lat: m.to[1], color: OWN_RING, label: '' }));
-  if (ownMoved.length) layers.push(...markersLayers('sites-own-moved', ownMoved, 7));
-  layers.push(...markersLayers('sites-new', markers));
+  if (ownMoved.length) layers.push(...markersLayers('sites-own-moved', ownMoved, 7).map(network));
+  layers.push(...markersLayers('sites-new', markers).map(network));
   return { layers, legend };
 }
 
@@ -175,7 +209,10 @@ function closureView(): WorkflowView {
   let legend: LegendSpec | null = null;
   if (cl) {
     colorVersion++;
-    layers.push(cellsLayer({ id: 'sites-access', h3: cl.map.h3, colors: accessColors(cl.map.status), version: colorVersion }));
+    // The closure's demand points: with customers in the measure a cell here says customers
+    // live there, and this view has no counts per cell to apply k. With population alone the
+    // points are the populated study cells (population is spread over every cell of an area).
+    layers.push(markedCells({ id: 'sites-access', h3: cl.map.h3, colors: accessColors(cl.map.status), version: colorVersion }, sites.measure === 'population' ? null : 'unknown'));
     legend = {
       title: t('sites.legend.access', { distance: formatNumber(cl.access.distanceM, 0) }),
       items: [
@@ -185,7 +222,7 @@ function closureView(): WorkflowView {
       ],
     };
   }
-  if (closed.length) layers.push(closedLayer(closed));
+  if (closed.length) layers.push(network(closedLayer(closed)));
   return { layers, legend, keepChoropleth: !cl };
 }
 

@@ -27,17 +27,31 @@ export interface LayerLike {
   id: string;
 }
 
+/**
+ * What a safe variant drew in place of its layer, when it merged or hid cells: the export
+ * says so next to the picture (k-suppression is never silent).
+ */
+export interface SafeVariant<L> {
+  layer: L | null;
+  /** Input cells merged into larger (parent) cells. */
+  merged: number;
+  /** Customers in cells left out because they stayed below k. */
+  hiddenCount: number;
+}
+
+export type SafeVariantFn<L> = (k: number) => L | null | SafeVariant<L>;
+
 interface Mark {
   privacy: LayerPrivacy;
-  safeVariant?: (k: number) => unknown;
+  safeVariant?: SafeVariantFn<unknown>;
 }
 
 const marks = new WeakMap<object, Mark>();
 const declared = new Map<string, LayerPrivacy>();
 
 /** Mark a layer instance; returns the same layer so it can wrap a constructor call. */
-export function markLayer<L extends LayerLike>(layer: L, privacy: LayerPrivacy, opts: { safeVariant?: (k: number) => L | null } = {}): L {
-  marks.set(layer, { privacy, safeVariant: opts.safeVariant });
+export function markLayer<L extends LayerLike>(layer: L, privacy: LayerPrivacy, opts: { safeVariant?: SafeVariantFn<L> } = {}): L {
+  marks.set(layer, { privacy, safeVariant: opts.safeVariant as SafeVariantFn<unknown> | undefined });
   return layer;
 }
 
@@ -52,22 +66,33 @@ export function privacyOf(layer: LayerLike): LayerPrivacy | 'unmarked' {
 
 export interface ExportLayers<L> {
   layers: L[];
-  /** Layers left out, with why: 'individual' or 'unmarked'. */
-  left: Array<{ id: string; reason: 'individual' | 'unmarked' }>;
+  /**
+   * Layers left out, with why: 'individual', 'unmarked', or 'suppressed' (an aggregate whose
+   * safe variant had nothing it could draw, e.g. cells whose customer counts are unknown).
+   */
+  left: Array<{ id: string; reason: 'individual' | 'unmarked' | 'suppressed' }>;
   /** Ids of layers drawn through their safe variant. */
   substituted: string[];
+  /** Safe variants that merged or hid cells, and how many (for the notice and legend). */
+  suppressed: Array<{ id: string; merged: number; hiddenCount: number }>;
+}
+
+function isOutcome<L>(v: unknown): v is SafeVariant<L> {
+  return typeof v === 'object' && v !== null && 'layer' in v && 'merged' in v && !('id' in v);
 }
 
 /**
  * The layers an export may draw. With `safe` off, all of them. With `safe` on, aggregate
  * layers only, each replaced by its safe variant for `k` when it has one (a variant that
- * returns null leaves the layer out).
+ * returns null leaves the layer out, listed as 'suppressed'; one that returns a
+ * `SafeVariant` reports the cells it merged or hid in `suppressed`).
  */
 export function layersForExport<L extends LayerLike>(layers: readonly L[], opts: { safe: boolean; k: number }): ExportLayers<L> {
-  if (!opts.safe) return { layers: [...layers], left: [], substituted: [] };
+  if (!opts.safe) return { layers: [...layers], left: [], substituted: [], suppressed: [] };
   const out: L[] = [];
   const left: ExportLayers<L>['left'] = [];
   const substituted: string[] = [];
+  const suppressed: ExportLayers<L>['suppressed'] = [];
   for (const layer of layers) {
     const p = privacyOf(layer);
     if (p !== 'aggregate') {
@@ -76,14 +101,17 @@ export function layersForExport<L extends LayerLike>(layers: readonly L[], opts:
     }
     const variant = marks.get(layer)?.safeVariant;
     if (variant) {
-      const v = variant(opts.k) as L | null;
+      const v = variant(opts.k);
       substituted.push(layer.id);
-      if (v) out.push(v);
+      const drawn = isOutcome<L>(v) ? v.layer : (v as L | null);
+      if (isOutcome<L>(v) && (v.merged > 0 || v.hiddenCount > 0)) suppressed.push({ id: layer.id, merged: v.merged, hiddenCount: v.hiddenCount });
+      if (drawn) out.push(drawn);
+      else if (!isOutcome<L>(v)) left.push({ id: layer.id, reason: 'suppressed' });
       continue;
     }
     out.push(layer);
   }
-  return { layers: out, left, substituted };
+  return { layers: out, left, substituted, suppressed };
 }
 
 // The base view's layers (src/map/layers.ts): district indicators are area aggregates, and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellToChildren, cellToParent, latLngToCell } from 'h3-js';
-import { safeCells } from './safe-cells.ts';
+import { safeCellSplit, safeCells } from './safe-cells.ts';
 
 // A resolution-7 cell in central Shanghai and its seven resolution-8 children.
 const parent7 = latLngToCell(31.2304, 121.4737, 7);
@@ -70,5 +70,20 @@ describe('safeCells', () => {
     const copy = structuredClone(cells);
     safeCells(cells, 10);
     expect(cells).toEqual(copy);
+  });
+});
+
+describe('safeCellSplit', () => {
+  it('keeps the indices of cells drawn as they are and gives merged parents with summed values', () => {
+    const h3 = [kids[0], ...kids.slice(1), ...otherKids];
+    const counts = [3, ...kids.slice(1).map(() => 20), ...otherKids.map(() => 15)];
+    const values = h3.map((_, i) => i + 1);
+    const s = safeCellSplit(h3, counts, 10, values);
+    expect(s.kept).toEqual(otherKids.map((_, j) => kids.length + j));
+    expect(s.parents).toHaveLength(1);
+    expect(s.parents[0]).toMatchObject({ h3: parent7, count: 3 + 20 * (kids.length - 1), merged: kids.length, value: (kids.length * (kids.length + 1)) / 2 });
+    expect(s.mergedInputs).toBe(kids.length);
+    expect(s.hiddenCount).toBe(0);
+    for (const i of s.kept) expect(counts[i]).toBeGreaterThanOrEqual(10);
   });
 });

@@ -86,6 +86,19 @@ describe('layer privacy', () => {
     expect(layersForExport(layers, { safe: false, k: 10 }).layers).toHaveLength(5);
     expect(privacyOf({ id: 'choropleth' })).toBe('aggregate');
   });
+
+  it('reports what safe variants merged or hid, and lists a variant with nothing to draw as suppressed', () => {
+    const layers = [
+      markLayer({ id: 'merging' }, 'aggregate', { safeVariant: () => ({ layer: { id: 'merging-safe' }, merged: 7, hiddenCount: 3 }) }),
+      markLayer({ id: 'clean' }, 'aggregate', { safeVariant: () => ({ layer: { id: 'clean-safe' }, merged: 0, hiddenCount: 0 }) }),
+      markLayer({ id: 'unknown-counts' }, 'aggregate', { safeVariant: () => null }),
+    ];
+    const safe = layersForExport(layers, { safe: true, k: 10 });
+    expect(safe.layers.map((l) => l.id)).toEqual(['merging-safe', 'clean-safe']);
+    expect(safe.suppressed).toEqual([{ id: 'merging', merged: 7, hiddenCount: 3 }]);
+    expect(safe.left).toEqual([{ id: 'unknown-counts', reason: 'suppressed' }]);
+    expect(layersForExport(layers, { safe: false, k: 10 }).suppressed).toEqual([]);
+  });
 });
 
 describe('state slices', () => {

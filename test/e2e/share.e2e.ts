@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { latLngToCell } from 'h3-js';
 import type { Browser, Download, Page } from 'playwright-core';
@@ -56,6 +56,18 @@ function closeCamera(a: ViewState['camera'], b: ViewState['camera']): string | n
   return null;
 }
 
+const LUJIAZUI: [number, number] = [121.5, 31.24];
+
+/** The Hotspots result shown once it matches and the panel is idle (read as data, see hotspot-view). */
+async function hotspotsResult(page: Page, want: { resolution: number; includes?: string; excludes?: string }, timeout = 90_000): Promise<{ resolution: number; spec: string }> {
+  await page.waitForFunction((w) => {
+    const r = (window as unknown as { __bpHotspots?: { resolution: number; spec: string } | null }).__bpHotspots;
+    const busy = document.querySelector('[data-testid="hotspots-status"]')?.getAttribute('data-busy') === 'true';
+    return !!r && !busy && r.resolution === w.resolution && (w.includes === undefined || r.spec.includes(w.includes)) && (w.excludes === undefined || !r.spec.includes(w.excludes));
+  }, want, { timeout });
+  return page.evaluate(() => (window as unknown as { __bpHotspots: { resolution: number; spec: string } }).__bpHotspots);
+}
+
 function parseCsv(text: string): Array<Record<string, string>> {
   const lines = text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
   const cols = lines[0].split(',');
@@ -67,6 +79,7 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
   let s: Session;
 
   before(async () => {
+    mkdirSync('test-results', { recursive: true });
     await startServer();
     browser = await launch();
     s = await openApp(browser, { viewport: { width: 1280, height: 800 } });
@@ -330,6 +343,82 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     const open = parseCsv((await download(page, () => page.getByTestId('share-csv-customer-cells').click())).bytes.toString('utf8'));
     await page.getByTestId('share-safe').check();
     assert.ok(open.some((r) => threes.includes(r.h3) && r.count === '3'), 'unsafe export has the 3-customer cells');
+  });
+
+  it('exports the Hotspots map in safe mode with its hot cells, not a blank map', async () => {
+    const page = s.page;
+    await openTab(page, 'hotspots');
+    await hotspotsResult(page, { resolution: 8, excludes: '"young"' });
+    await jumpTo(page, { center: LUJIAZUI, zoom: 12.5, bearing: 0, pitch: 0 });
+    await openTab(page, 'share');
+    assert.equal(await page.getByTestId('share-safe').isChecked(), true, 'safe sharing is on by default');
+    const leftText = (await page.getByTestId('share-left').count()) ? await page.getByTestId('share-left').innerText() : '';
+    assert.doesNotMatch(leftText, /hotspots-cells/, 'hotspot class cells are not left out');
+    await page.getByTestId('share-size').selectOption('1280x720');
+    await page.getByTestId('share-ratio').selectOption('1');
+    const t0 = Date.now();
+    const { dl, bytes } = await download(page, () => page.getByTestId('share-png').click());
+    console.log(`# safe PNG of Hotspots 1280×720@1×: ${Date.now() - t0} ms click→download, ${(bytes.length / 1024).toFixed(0)} KB`);
+    assert.match(dl.suggestedFilename(), /^branch-planner-hotspots-/);
+    const result = await page.getByTestId('share-result').innerText({ timeout: 10_000 });
+    assert.doesNotMatch(result, /hotspots-cells \(/, 'the PNG result does not list the class cells as left out');
+    writeFileSync('test-results/share-hotspots-safe.png', bytes);
+
+    // Dark-red hot cells (hot99/hot95 over the basemap) around the centre, where 陆家嘴 is.
+    const red = await page.evaluate(async (b64) => {
+      const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const c = document.createElement('canvas');
+      c.width = bmp.width;
+      c.height = bmp.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(bmp, 0, 0);
+      const x0 = Math.round(bmp.width * 0.4), y0 = Math.round(bmp.height * 0.3);
+      const d = g.getImageData(x0, y0, Math.round(bmp.width * 0.2), Math.round(bmp.height * 0.4)).data;
+      let hits = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 140 && d[i] > d[i + 1] + 60 && d[i] > d[i + 2] + 60) hits++;
+      return hits / (d.length / 4);
+    }, bytes.toString('base64'));
+    assert.ok(red > 0.05, `only ${(100 * red).toFixed(1)} % of the centre of the safe PNG is hot red`);
+    console.log(`# safe PNG: ${(100 * red).toFixed(1)} % hot-red pixels around 陆家嘴; ${result.replace(/\s+/g, ' ').slice(0, 300)}`);
+  });
+
+  it('reopens a permalink with hotspot parameters (resolution 9, young customers) in a fresh page', async () => {
+    const page = s.page;
+    await openTab(page, 'hotspots');
+    await page.getByTestId('hotspots-res-9').click({ timeout: 10_000 });
+    await page.getByTestId('hotspots-segment').selectOption('young', { timeout: 10_000 });
+    await page.waitForFunction(() => {
+      const q = new URLSearchParams(location.hash.slice(1)).get('s.hotspots');
+      return q !== null && JSON.parse(q).resolution === 9 && JSON.parse(q).segment === 'young';
+    }, null, { timeout: 10_000 });
+    const hash = await page.evaluate(() => location.hash);
+    const fresh = await openApp(browser, { path: '/' + hash });
+    try {
+      await waitForDemo(fresh.page);
+      await shareReady(fresh.page);
+      const snap = await hotspotsResult(fresh.page, { resolution: 9, includes: '"young"' }, 120_000);
+      assert.equal(snap.resolution, 9);
+      await fresh.page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
+      assert.equal(await fresh.page.getByTestId('hotspots-segment').inputValue({ timeout: 10_000 }), 'young');
+      assert.equal(await fresh.page.getByTestId('share-notice').count(), 0, 'no problem reported');
+      assert.deepEqual(fresh.errors, []);
+    } finally {
+      await fresh.context.close();
+    }
+    // A link with an impossible resolution restores the rest and says what it ignored.
+    const bad = hash.replace(/s\.hotspots=[^&]+/, 's.hotspots=' + encodeURIComponent(JSON.stringify({ resolution: 12, segment: 'young' })));
+    const other = await openApp(browser, { path: '/' + bad });
+    try {
+      await waitForDemo(other.page);
+      await shareReady(other.page);
+      const notice = other.page.getByTestId('share-notice');
+      await notice.waitFor({ timeout: 10_000 });
+      assert.match(await notice.innerText(), /hotspots: ignored resolution 12/);
+      const snap = await hotspotsResult(other.page, { resolution: 8, includes: '"young"' }, 120_000);
+      assert.equal(snap.resolution, 8);
+    } finally {
+      await other.context.close();
+    }
   });
 
   it('raised no page errors and made no request outside its origin', () => {

@@ -14,7 +14,8 @@ import { layersForExport, type ExportLayers } from '../../share/layer-privacy.ts
 import { formatDate, formatDateTime, provenanceLines } from '../../share/provenance.ts';
 import { registeredReports, type ReportContext } from '../../share/report-sections.ts';
 import { registeredAggregateTables, cellRows, CELL_COLUMNS } from '../../share/aggregates.ts';
-import { safeCells } from '../../share/safe-cells.ts';
+import { MERGED_CELL_RGB, safeCells } from '../../share/safe-cells.ts';
+import type { LegendSpec } from '../../lib/workflow-map.svelte.ts';
 import { toCsv } from '../../share/csv.ts';
 import type { ShareState } from '../../share/permalink.ts';
 import { captureState, shareLive, shareSettings, viewTab } from './share-state.svelte.ts';
@@ -94,6 +95,21 @@ export function exportLayers(): ExportLayers<Layer> {
   return layersForExport(shareLive.layers, { safe: shareSettings.safe, k: shareSettings.k });
 }
 
+/** One sentence per layer whose cells under k were merged or hidden in this export. */
+export function suppressedText(s: ExportLayers<unknown>['suppressed']): string[] {
+  return s.map((x) => t('share.suppressed', { layer: x.id, merged: x.merged, hidden: x.hiddenCount, k: shareSettings.k }));
+}
+
+/**
+ * The legend an export draws: the view's, plus the grey of merged cells when a safe variant
+ * merged some (the picture itself must say its map is not every cell).
+ */
+function exportLegend(suppressed: ExportLayers<unknown>['suppressed']): LegendSpec | null {
+  const legend = shareLive.legend;
+  if (!legend || !suppressed.some((x) => x.merged > 0 || x.hiddenCount > 0)) return legend;
+  return { ...legend, items: [...legend.items, { color: MERGED_CELL_RGB, label: t('share.legend.merged', { k: shareSettings.k }) }] };
+}
+
 export interface PictureOptions {
   width: number;
   height: number;
@@ -106,6 +122,7 @@ export interface PictureOutcome {
   picture: Picture;
   state: ShareState;
   left: ExportLayers<Layer>['left'];
+  suppressed: ExportLayers<Layer>['suppressed'];
   date: Date;
 }
 
@@ -114,7 +131,7 @@ export async function pictureOfView(opts: PictureOptions): Promise<PictureOutcom
   if (!map) throw new Error(t('share.error.noMap'));
   const date = new Date();
   const state = captureState({ safe: shareSettings.safe });
-  const { layers, left } = exportLayers();
+  const { layers, left, suppressed } = exportLayers();
   const style = map.getStyle();
   const picture = await composePicture({
     ...opts,
@@ -122,14 +139,14 @@ export async function pictureOfView(opts: PictureOptions): Promise<PictureOutcom
     subtitle: shareSettings.subtitle.trim() || defaultSubtitle(),
     dateText: formatDate(date),
     watermark: shareSettings.watermark,
-    legend: shareLive.legend,
+    legend: exportLegend(suppressed),
     sourceLine: sourceLine(style),
     provenance: provenanceFor(state, date),
     camera: state.camera,
     style,
     layers,
   });
-  return { picture, state, left, date };
+  return { picture, state, left, suppressed, date };
 }
 
 export interface PngResult {
@@ -140,6 +157,7 @@ export interface PngResult {
   ms: number;
   mapMs: number;
   left: ExportLayers<Layer>['left'];
+  suppressed: ExportLayers<Layer>['suppressed'];
 }
 
 /** Timings of the last PNG export in ms (shown to tests through `window.__bpShare`). */
@@ -147,7 +165,7 @@ export const lastPngTimings: { value: Record<string, number> | null } = { value:
 
 export async function exportPng(): Promise<PngResult> {
   const t0 = performance.now();
-  const { picture, left, date } = await pictureOfView({
+  const { picture, left, suppressed, date } = await pictureOfView({
     width: shareSettings.width, height: shareSettings.height, pixelRatio: shareSettings.pixelRatio, frame: 'full',
   });
   const t1 = performance.now();
@@ -160,7 +178,7 @@ export async function exportPng(): Promise<PngResult> {
   };
   return {
     filename, bytes: blob.size, width: picture.canvas.width, height: picture.canvas.height,
-    ms: performance.now() - t0, mapMs: picture.timings.mapMs, left,
+    ms: performance.now() - t0, mapMs: picture.timings.mapMs, left, suppressed,
   };
 }
 
@@ -169,6 +187,7 @@ export interface PdfResult {
   pages: number;
   ms: number;
   left: ExportLayers<Layer>['left'];
+  suppressed: ExportLayers<Layer>['suppressed'];
 }
 
 export async function exportReport(reportId: string): Promise<PdfResult> {
@@ -180,7 +199,7 @@ export async function exportReport(reportId: string): Promise<PdfResult> {
   const ctx: ReportContext = { safe: shareSettings.safe, k: shareSettings.k };
   const sections = await def.build(ctx);
   const state = captureState({ safe: shareSettings.safe });
-  const left = exportLayers().left;
+  const { left, suppressed } = exportLayers();
   const footer = provenanceFor(state, date);
   const { blob, pages } = await buildReportPdf({
     title: def.title(),
@@ -202,7 +221,7 @@ export async function exportReport(reportId: string): Promise<PdfResult> {
   });
   const filename = `branch-planner-${def.id}-report-${stamp(date)}.pdf`;
   saveBlob(blob, filename);
-  return { filename, pages, ms: performance.now() - t0, left };
+  return { filename, pages, ms: performance.now() - t0, left, suppressed };
 }
 
 export interface CsvResult {
