@@ -89,6 +89,28 @@ describe('SitesEngine', () => {
     expect(s4.eval.totals.coveredDemand).toBe(25);
   });
 
+  it('carries the run’s Huff parameters into the ranked list, the live drag and closure', async () => {
+    const at = async (huff?: RunRequest['huff']) => {
+      const e = engine();
+      const v = await e.run({ ...REQ, replicates: 0, huff }, signal(), () => {});
+      e.dragStart({ kind: 'added', index: 0 });
+      const live = e.dragMove(121.466, 31.206); // still within reach of the competitor at C
+      const done = e.dragEnd(121.466, 31.206);
+      return { e, row: v.scenario.eval.rows[0], live, done };
+    };
+    const def = await at();
+    const b1 = await at({ alpha: 1, beta: 1, cutoffM: 5000, minDistanceM: 100 });
+    expect(b1.row.id).toBe(def.row.id);
+    expect(b1.row.huffCaptured).not.toBeCloseTo(def.row.huffCaptured, 3);
+    expect(b1.live.ownCaptured).not.toBeCloseTo(def.live.ownCaptured, 3);
+    // the live numbers are the full evaluation's with the same parameters
+    expect(b1.live.ownCaptured).toBeCloseTo(b1.done.eval.totals.ownCaptured, 9);
+    expect(def.live.ownCaptured).toBeCloseTo(def.done.eval.totals.ownCaptured, 9);
+    const base = { resolution: 8, siteType: 'branch' as const, measure: 'customers' as const, close: ['OB1'] };
+    expect(def.e.closure(base).huff).toEqual({ alpha: 1, beta: 2, cutoffM: 5000, minDistanceM: 100 });
+    expect(def.e.closure({ ...base, huff: { alpha: 0.5, beta: 3, cutoffM: 2000, minDistanceM: 50 } }).huff).toEqual({ alpha: 0.5, beta: 3, cutoffM: 2000, minDistanceM: 50 });
+  });
+
   it('closes a site: leakage, distance change and the access check', () => {
     const e = engine();
     const base = { resolution: 8, siteType: 'branch' as const, measure: 'customers' as const, accessDistanceM: 1600, maxSharePct: 70 };

@@ -16,7 +16,7 @@ import type { SiteProgress, SiteWarning } from '../src/core/coverage.ts';
 import { simulateClosure } from '../src/core/closure.ts';
 import { nearestSiteDistanceM, totalsByStudyCell } from '../src/core/demand.ts';
 import { studyGridFromCells } from '../src/core/grid.ts';
-import type { HuffParams } from '../src/core/huff.ts';
+import { HUFF_DEFAULTS, type HuffParams } from '../src/core/huff.ts';
 import { rationalise } from '../src/core/rationalisation.ts';
 import {
   buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type NetworkSites, type PointSet, type SiteType, type StudyCells,
@@ -86,6 +86,8 @@ export interface ClosureRequest {
 
 export interface ClosureView {
   closedIds: string[];
+  /** The Huff parameters the leakage was computed with (defaults filled in). */
+  huff: Required<HuffParams>;
   totalDemand: number;
   ownCapturedBefore: number;
   ownCapturedAfter: number;
@@ -365,6 +367,7 @@ export class SitesEngine {
     for (let i = 0; i < status.length; i++) status[i] = after[i] > accessDistanceM ? (before[i] > accessDistanceM ? 1 : 2) : 0;
     return {
       closedIds: req.close.slice(),
+      huff: { ...HUFF_DEFAULTS, ...req.huff },
       totalDemand: demand.totalWeight,
       ownCapturedBefore: r.ownCapturedBefore,
       ownCapturedAfter: r.ownCapturedAfter,

@@ -72,6 +72,34 @@ describe('HuffModel, hand-computed', () => {
     expect(r.siteCaptured[0]).toBeCloseTo(0.5, 12);
   });
 
+  it('moves the shares as β, α and the floor say (the Sites advanced parameters)', () => {
+    const { demand, sites } = handNetwork();
+    const captured = (p: { alpha?: number; beta?: number; minDistanceM?: number }) => Array.from(new HuffModel(demand, sites, { cutoffM: 1200, ...p }).evaluate().siteCaptured);
+    // β = 1: D1 u = 1/200, 2/1050, 3/500 = 0.005, 0.0019048, 0.006; Σ = 0.0129048 → P = 0.387454, 0.147601, 0.464945.
+    //        D2 u = 1/800, 2/100 = 0.00125, 0.02; Σ = 0.02125 → P = 0.058824, 0.941176.
+    //        S1 = 38.7454 + 2.9412 = 41.6866, S2 = 14.7601 + 47.0588 = 61.8190, C1 = 46.4945.
+    // A gentler decay lets the far, attractive competitor take more: our share falls from 119.08 to 103.51.
+    const b1 = captured({ beta: 1 });
+    expect(b1[0]).toBeCloseTo(41.68656392446277, 6);
+    expect(b1[1]).toBeCloseTo(61.818971130887775, 6);
+    expect(b1[2]).toBeCloseTo(46.494464944649444, 6);
+    // α = 0: attractiveness no longer counts, only distance (β 2).
+    //        D1 u = 1/200², 1/1050², 1/500² = 2.5e-5, 9.0703e-7, 4e-6; Σ = 2.990703e-5 → P = 0.835924, 0.030329, 0.133748.
+    //        D2 u = 1/800², 1/100² = 1.5625e-6, 1e-4; Σ = 1.015625e-4 → P = 0.015385, 0.984615.
+    //        S1 = 83.5924 + 0.7692 = 84.3616, S2 = 3.0329 + 49.2308 = 52.2636, C1 = 13.3748.
+    const a0 = captured({ alpha: 0 });
+    expect(a0[0]).toBeCloseTo(84.36161836495448, 6);
+    expect(a0[1]).toBeCloseTo(52.263599619729725, 6);
+    expect(a0[2]).toBeCloseTo(13.374782015315795, 6);
+    // floor 300 m: S1 at 200 m from D1 and S2 at 50 m from D2 count as 300 m.
+    //        D1 u = 1/300², 2/1050², 3/500² = 1.1111e-5, 1.81406e-6, 1.2e-5; Σ = 2.49252e-5 → P = 0.445779, 0.072780, 0.481441.
+    //        D2 u = 1/800², 2/300² = 1.5625e-6, 2.2222e-5; Σ = 2.37847e-5 → P = 0.065693, 0.934307.
+    const f300 = captured({ minDistanceM: 300 });
+    expect(f300[0]).toBeCloseTo(47.86254635089621, 6);
+    expect(f300[1]).toBeCloseTo(53.99334884561034, 6);
+    expect(f300[2]).toBeCloseTo(48.144104803493455, 6);
+  });
+
   it('handles empty demand and no sites, and rejects bad parameters', () => {
     const e = new HuffModel({ lon: [], lat: [], weight: [] }, { lon: [0], lat: [0], owner: ['own'] }).evaluate();
     expect([e.totalDemand, e.ownCapturedDemand]).toEqual([0, 0]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCESS_COLORS, CELL_ALPHA, EXISTING, NEW_ALPHA, UNCOVERED, UNCOVERED_ALPHA, accessColors, coverageColors, demandColors, dragCoverageColors,
-  newSiteColor, ringsLayer, shareColors, zonesLayer, cellsLayer,
+  closedLayer, markersLayers, newSiteColor, ringsLayer, shareColors, zonesLayer, cellsLayer,
 } from './sites-layers.ts';
 
 const rgba = (c: Uint8Array, i: number) => Array.from(c.subarray(4 * i, 4 * i + 4));
@@ -60,5 +60,15 @@ describe('layers as data', () => {
     const b = cellsLayer({ id: 'c', h3, colors: new Uint8Array(8).fill(9), version: 2 });
     expect(a.props.data).toBe(b.props.data);
     expect((props(b).getFillColor as (i: number) => number[])(1)).toEqual([9, 9, 9, 9]);
+  });
+});
+
+describe('site symbols on a pitched map', () => {
+  it('new-site markers and closed rings face the camera and skip the depth test', () => {
+    const layers = [...markersLayers('sites-new', [{ lon: 121.4, lat: 31.2, color: newSiteColor(0), label: '1' }]), closedLayer([{ lon: 121.4, lat: 31.2 }])];
+    for (const l of layers) {
+      expect(props(l).billboard, l.id).toBe(true);
+      expect(props(l).parameters, l.id).toEqual({ depthCompare: 'always' });
+    }
   });
 });

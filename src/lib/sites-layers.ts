@@ -9,7 +9,7 @@ import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { LineLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { haversineM } from '../core/haversine.ts';
-import { AREA_OUTLINE_LAYER } from '../map/layers.ts';
+import { ALWAYS_ON_TOP, AREA_OUTLINE_LAYER } from '../map/layers.ts';
 import { sequential, type Rgb } from '../map/palette.ts';
 
 const BENEATH_OUTLINES = { beforeId: AREA_OUTLINE_LAYER } as object;
@@ -171,7 +171,7 @@ export interface MarkerDatum {
   label: string;
 }
 
-/** New sites: numbered discs. */
+/** New sites: numbered discs, facing the camera and drawn over cells and extrusions when the map is pitched. */
 export function markersLayers(id: string, markers: readonly MarkerDatum[], radiusPx = 11): Layer[] {
   return [
     new ScatterplotLayer<MarkerDatum>({
@@ -186,6 +186,8 @@ export function markersLayers(id: string, markers: readonly MarkerDatum[], radiu
       getLineColor: [255, 255, 255, 255],
       lineWidthUnits: 'pixels',
       getLineWidth: 2,
+      billboard: true,
+      ...ALWAYS_ON_TOP,
       updateTriggers: { getPosition: [markers], getFillColor: [markers] },
     }),
     new TextLayer<MarkerDatum>({
@@ -198,6 +200,8 @@ export function markersLayers(id: string, markers: readonly MarkerDatum[], radiu
       fontWeight: 700,
       getTextAnchor: 'middle',
       getAlignmentBaseline: 'center',
+      billboard: true,
+      ...ALWAYS_ON_TOP,
       updateTriggers: { getPosition: [markers], getText: [markers] },
     }),
   ];
@@ -249,6 +253,8 @@ export function closedLayer(points: readonly { lon: number; lat: number }[]): La
     getLineColor: [200, 20, 20, 255],
     lineWidthUnits: 'pixels',
     getLineWidth: 3,
+    billboard: true,
+    ...ALWAYS_ON_TOP,
     updateTriggers: { getPosition: [points] },
   });
 }

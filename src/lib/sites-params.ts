@@ -3,6 +3,7 @@
  * can be edited by anyone, so every field is checked and whatever does not fit is dropped.
  * Pure, so it is tested in Node; sites-share.ts applies the result to the tab's state.
  */
+import { HUFF_DEFAULTS, type HuffParams } from '../core/huff.ts';
 import { DEMAND_MEASURES, OBJECTIVES, type DemandMeasure, type ExclusionZone, type SiteObjective, type SiteSolver, type SiteType } from './sites-model.ts';
 
 export interface SitesShared {
@@ -27,8 +28,43 @@ export interface SitesShared {
   accessDistanceM: number;
   maxSharePct: number;
   colouring: 'coverage' | 'huff' | 'demand';
+  /** Huff model parameters (DESIGN.md: α, β, cut-off and floor in metres). */
+  huff: Partial<HuffInputs>;
   /** A recommendation was on screen: run it again when the link opens. */
   ran: boolean;
+}
+
+/** The Huff parameters as the advanced controls hold them. */
+export type HuffInputs = Required<HuffParams>;
+export type HuffField = keyof HuffInputs;
+export const HUFF_FIELDS: readonly HuffField[] = ['alpha', 'beta', 'cutoffM', 'minDistanceM'];
+
+/**
+ * Accepted ranges. α 0 ignores attractiveness and β 0 ignores distance within the cut-off,
+ * both legitimate; beyond 5 the model is all-or-nothing (the nearest or the most attractive
+ * site takes everything) and no calibration in the literature goes there. The cut-off is
+ * capped at 20 km: every site–demand pair within it is kept in memory (the demo city at
+ * 20 km is already ~10× the pairs of 5 km). The floor must stay below the cut-off.
+ */
+export const HUFF_RANGES: Readonly<Record<HuffField, readonly [number, number]>> = {
+  alpha: [0, 5], beta: [0, 5], cutoffM: [200, 20_000], minDistanceM: [1, 2_000],
+};
+
+export const defaultHuff = (): HuffInputs => ({ ...HUFF_DEFAULTS });
+
+/** Fields of `h` that are not usable, in HUFF_FIELDS order; a floor not below the cut-off counts against the floor. */
+export function huffIssues(h: Readonly<Record<HuffField, unknown>>): HuffField[] {
+  const bad = HUFF_FIELDS.filter((f) => num(h[f], ...HUFF_RANGES[f]) === undefined);
+  if (!bad.includes('minDistanceM') && !bad.includes('cutoffM') && (h.minDistanceM as number) >= (h.cutoffM as number)) bad.push('minDistanceM');
+  return bad;
+}
+
+/** `h` with every unusable field back at its default (what a link may set, see applyShared). */
+export function usableHuff(h: Readonly<Record<HuffField, unknown>>): HuffInputs {
+  const out = { ...h } as HuffInputs;
+  for (const f of huffIssues(h)) out[f] = HUFF_DEFAULTS[f];
+  // A default floor (100 m) is below every accepted cut-off (≥ 200 m).
+  return out;
 }
 
 const num = (v: unknown, lo: number, hi: number): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined);
@@ -71,6 +107,15 @@ export function parseShared(v: unknown): Partial<SitesShared> {
     out.extraCandidates = o.extraCandidates
       .filter((x): x is { id: string; lon: number; lat: number } => point(x) && typeof (x as unknown as { id: unknown }).id === 'string' && (x as unknown as { id: string }).id.length <= 100)
       .map((x) => ({ id: x.id, lon: x.lon, lat: x.lat }));
+  }
+  if (o.huff && typeof o.huff === 'object' && !Array.isArray(o.huff)) {
+    const h = o.huff as Record<string, unknown>;
+    const huff: Partial<HuffInputs> = {};
+    for (const f of HUFF_FIELDS) {
+      const x = num(h[f], ...HUFF_RANGES[f]);
+      if (x !== undefined) huff[f] = x;
+    }
+    out.huff = huff;
   }
   if (o.ran === true) out.ran = true;
   return out;

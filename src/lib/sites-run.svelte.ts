@@ -16,6 +16,7 @@ import { HotspotPipeline, silentTaskId } from './hotspot-pipeline.ts';
 import { getMap } from '../map/map-instance.ts';
 import { sites, type DragRef, type SavedScenario } from './sites.svelte.ts';
 import { SitesInputError, type NetworkSites, type PointSet } from './sites-model.ts';
+import { huffIssues } from './sites-params.ts';
 import { candidatesSql, networkSql, tableExistsSql } from '../sql/sites.ts';
 import type { Progress } from '../../workers/tasks.ts';
 import type { RunRequest, ScenarioView } from '../../workers/sites-engine.ts';
@@ -128,6 +129,7 @@ export function runRequest(): RunRequest {
     timeLimitS: sites.timeLimitS,
     replicates: sites.replicates,
     minSpacingM: sites.minSpacingM,
+    huff: { ...sites.huff },
     zones: $state.snapshot(sites.zones),
     pinnedIds: [...sites.pinned],
     excludedIds: [...sites.excluded],
@@ -141,6 +143,8 @@ let runSeq = 0;
 
 /** Run a recommendation with the current controls (visible task: progress, cancel). */
 export async function recommend(ds: Dataset): Promise<void> {
+  // The controls keep Run disabled meanwhile; this guards every other caller.
+  if (huffIssues(sites.huff).length) return void (sites.error = t('sites.huff.invalid'));
   const c = context(ds);
   const seq = ++runSeq;
   sites.error = null;
@@ -372,11 +376,13 @@ function closureBase() {
     radiusM: sites.radiusM,
     accessDistanceM: sites.accessDistanceM,
     maxSharePct: sites.maxSharePct,
+    huff: { ...sites.huff },
   };
 }
 
 /** Re-run the closure simulator and the rationalisation table for the current choices. */
 export async function refreshClosure(ds: Dataset): Promise<void> {
+  if (huffIssues(sites.huff).length) return void (sites.error = t('sites.huff.invalid'));
   const c = context(ds);
   const seq = ++closureSeq;
   sites.error = null;

@@ -11,7 +11,8 @@
  */
 import { app } from './app-state.svelte.ts';
 import { sites } from './sites.svelte.ts';
-import { parseShared, type SitesShared } from './sites-params.ts';
+import { parseShared, usableHuff, type HuffInputs, type SitesShared } from './sites-params.ts';
+import { HUFF_DEFAULTS, type HuffParams } from '../core/huff.ts';
 import { startSitesView } from './sites-view.svelte.ts';
 import { openDataset, recommend } from './sites-run.svelte.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
@@ -29,7 +30,7 @@ export function sharedState(): SitesShared {
     pinned: [...sites.pinned], excluded: [...sites.excluded],
     extraCandidates: sites.extraCandidates.map((x) => ({ id: x.id, lon: x.lon, lat: x.lat })),
     closeIds: [...sites.closeIds], accessDistanceM: sites.accessDistanceM, maxSharePct: sites.maxSharePct,
-    colouring: sites.colouring, ran: sites.run !== null,
+    colouring: sites.colouring, huff: { ...sites.huff }, ran: sites.run !== null,
   };
 }
 
@@ -37,9 +38,17 @@ export function sharedState(): SitesShared {
 export function applyShared(v: unknown): boolean {
   const p = parseShared(v);
   if (p.siteType) sites.setSiteType(p.siteType);
-  const { siteType: _t, ran, ...rest } = p;
+  const { siteType: _t, ran, huff, ...rest } = p;
   Object.assign(sites, rest);
+  // Each field was checked alone; together the floor must also stay below the cut-off.
+  if (huff) sites.huff = usableHuff({ ...sites.huff, ...huff });
   return ran === true;
+}
+
+/** The Huff parameters a run used, as one line of the report. */
+export function huffLine(h: HuffParams | undefined): string {
+  const p: HuffInputs = { ...HUFF_DEFAULTS, ...h };
+  return t('sites.report.huff', { alpha: formatNumber(p.alpha, 2), beta: formatNumber(p.beta, 2), cutoff: formatNumber(p.cutoffM, 0), floor: formatNumber(p.minDistanceM, 0) });
 }
 
 function reportSections(ctx: ReportContext): ReportSection[] {
@@ -61,6 +70,7 @@ function reportSections(ctx: ReportContext): ReportSection[] {
           candidates: formatNumber(run.candidates.count), solver: t(run.outcome.solver === 'exact' ? 'sites.solver.exact' : 'sites.solver.greedy'),
         }),
       },
+      { kind: 'table', rows: [[t('sites.report.huffModel'), huffLine(r.huff)]] },
       { kind: 'map', caption: t('sites.legend.coverage') },
       {
         kind: 'table',
@@ -87,6 +97,7 @@ function reportSections(ctx: ReportContext): ReportSection[] {
       {
         kind: 'table',
         rows: [
+          [t('sites.report.huffModel'), huffLine(cl.huff)],
           [t('sites.closure.leakage'), count(cl.leakedToCompetitors)],
           [t('sites.closure.recaptured'), count(cl.recapturedByOwn)],
           [t('sites.closure.distance'), `${formatNumber(cl.distance.meanBeforeM, 0)} m → ${formatNumber(cl.distance.meanAfterM, 0)} m`],

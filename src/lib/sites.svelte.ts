@@ -5,6 +5,7 @@
  */
 import { DEFAULT_RADIUS_M, type DemandMeasure, type ExclusionZone, type SiteObjective, type SiteSolver, type SiteType } from './sites-model.ts';
 import type { DragUpdate } from './sites-whatif.ts';
+import { defaultHuff, type HuffInputs } from './sites-params.ts';
 import type { ClosureView, RationaliseRow, RunView, ScenarioView } from '../../workers/sites-engine.ts';
 
 export type SitesMode = 'recommend' | 'closure';
@@ -67,6 +68,8 @@ class SitesState {
   excluded = $state<string[]>([]);
   /** Pinned positions that are not candidates (moved or dropped sites). */
   extraCandidates = $state<{ id: string; lon: number; lat: number }[]>([]);
+  /** Huff model parameters (advanced controls); checked by huffIssues before a run. */
+  huff = $state<HuffInputs>(defaultHuff());
 
   hasCustomers = $state(false);
   hasPopulation = $state(false);

@@ -11,6 +11,14 @@ import type { Sites } from '../lib/dataset.ts';
 
 export const AREA_OUTLINE_LAYER = 'area-outline';
 
+/**
+ * Props of point symbols that must stay readable over everything: no depth test (deck.gl 9
+ * / luma.gl 9 spelling; deck's default is 'less-equal'), so extruded hexagons standing in
+ * front of a site on a pitched map do not hide it, and flat cells at the same height do not
+ * z-fight with it. The layer order then decides: symbols go last.
+ */
+export const ALWAYS_ON_TOP = { parameters: { depthCompare: 'always' } } as const;
+
 export interface ChoroplethInput {
   areas: GeoJSON.FeatureCollection;
   values: Float64Array;
@@ -85,6 +93,8 @@ export function sitesLayer(
     getPosition: (d) => [sites.lon[d.index], sites.lat[d.index]],
     getSize: (d) => SIZE[d.symbol],
     sizeUnits: 'pixels',
+    billboard: true,
+    ...ALWAYS_ON_TOP,
     onHover,
   });
 }

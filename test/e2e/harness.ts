@@ -124,3 +124,23 @@ export async function canvasStats(page: Page): Promise<{ width: number; height: 
     return { width: c.width, height: c.height, distinctColors: colors.size, stdDev: Math.sqrt(sum2 / n - (sum / n) ** 2) };
   });
 }
+
+/** Map canvas pixels within `radiusPx` (CSS px) of a lon/lat whose colour is within `tol` of `rgb` per channel. */
+export async function mapPixelsNear(page: Page, lonLat: [number, number], rgb: number[], radiusPx = 12, tol = 20): Promise<number> {
+  return page.evaluate(({ ll, rgb, radiusPx, tol }) => {
+    const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } }).__bpMap;
+    const p = m.project(ll);
+    const src = m.getCanvas();
+    const dpr = src.width / src.clientWidth;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0);
+    const R = Math.round(radiusPx * dpr);
+    const d = ctx.getImageData(Math.round(p.x * dpr) - R, Math.round(p.y * dpr) - R, 2 * R, 2 * R).data;
+    let k = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - rgb[0]) < tol && Math.abs(d[i + 1] - rgb[1]) < tol && Math.abs(d[i + 2] - rgb[2]) < tol) k++;
+    return k;
+  }, { ll: lonLat, rgb, radiusPx, tol });
+}

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import { launch, mapPixelsNear, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
 
 /** Screenshots for people to look at (not compared): test-results/ is git-ignored. */
 const SHOTS = process.env.E2E_SHOTS ?? join('test-results', 'sites');
@@ -310,6 +310,54 @@ describe('sites workflow on the demo city', () => {
     } finally {
       await other.context.close();
     }
+  });
+
+  it('changes β under the Huff model (advanced), re-runs, and the Huff share in the ranked list moves', async () => {
+    const v0 = await snap(page);
+    const shown0 = (await page.getByTestId('sites-row-1-huff').textContent()) ?? '';
+    if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click();
+    await page.getByTestId('sites-huff-toggle').click();
+    assert.equal(await page.getByTestId('sites-huff-beta').inputValue(), '2');
+    // out of range: said next to the input, and Run waits
+    await page.getByTestId('sites-huff-beta').fill('9');
+    await page.getByTestId('sites-huff-beta-error').waitFor({ timeout: 5_000 });
+    assert.ok(await page.getByTestId('sites-run').isDisabled());
+    await page.getByTestId('sites-huff-beta').fill('1');
+    assert.ok(await page.getByTestId('sites-huff-changed').isVisible(), 'an edit after a run is flagged');
+    await page.getByTestId('sites-run').click();
+    await page.waitForFunction((id) => ((window as unknown as { __bpSites: Snap }).__bpSites.run?.runId ?? 0) > id, v0.run!.runId, { timeout: 120_000 });
+    const v1 = await snap(page);
+    // coverage picks the same sites whatever β is: only the Huff numbers may differ
+    assert.deepEqual(v1.scenario!.rows.map((r) => r.id), v0.scenario!.rows.map((r) => r.id));
+    const h0 = v0.scenario!.rows[0].huffCaptured, h1 = v1.scenario!.rows[0].huffCaptured;
+    assert.ok(Math.abs(h1 - h0) > 1e-6 * h0, `Huff capture of ${v1.scenario!.rows[0].id}: ${h0} at β 2, ${h1} at β 1`);
+    const shown1 = (await page.getByTestId('sites-row-1-huff').textContent()) ?? '';
+    assert.notEqual(shown1, shown0);
+    console.log(`β 2 → 1: rank 1 ${v1.scenario!.rows[0].id} "${shown0.trim()}" → "${shown1.trim()}"`);
+    await shot(page, '08-huff-beta.png');
+    await page.getByTestId('sites-params-toggle').click();
+    await page.getByTestId('sites-huff-toggle').click();
+    await page.getByTestId('sites-huff-reset').click();
+  });
+
+  it('still shows the site symbols on a map pitched to 60°', async () => {
+    const v = await snap(page);
+    const site = v.scenario!.added[0];
+    await page.evaluate(([lon, lat]) => (window as unknown as { __bpMap: { jumpTo(o: object): void } }).__bpMap.jumpTo({ center: [lon, lat], zoom: 13, pitch: 60, bearing: 20 }), [site.lon, site.lat] as [number, number]);
+    await page.waitForFunction(() => {
+      const m = (window as unknown as { __bpMap: { loaded(): boolean; areTilesLoaded(): boolean; getPitch(): number } }).__bpMap;
+      return m.loaded() && m.areTilesLoaded() && Math.abs(m.getPitch() - 60) < 0.5;
+    }, null, { timeout: 20_000 });
+    await page.waitForTimeout(800);
+    // pixels of the rank-1 marker's colour within 12 px of where the site projects
+    const color = await page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="sites-row-1"] .rank')!).backgroundColor);
+    const rgb = color.match(/\d+/g)!.map(Number);
+    const n = await mapPixelsNear(page, [site.lon, site.lat], rgb, 12);
+    await shot(page, '09-pitched.png');
+    console.log(`pitched 60°: ${n} pixels of the rank-1 marker colour rgb(${rgb.join(',')}) around ${site.id}`);
+    // a 22 px disc facing the camera is ~300 px² at dpr 1; lying flat at 60° it would be half that, and clipped by cells less
+    assert.ok(n >= 100, `rank-1 marker visible on the pitched map (${n} pixels)`);
+    await page.evaluate(() => (window as unknown as { __bpMap: { jumpTo(o: object): void } }).__bpMap.jumpTo({ pitch: 0, bearing: 0 }));
   });
 
   it('stays offline and error-free', () => {
