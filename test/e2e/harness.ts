@@ -125,9 +125,9 @@ export async function canvasStats(page: Page): Promise<{ width: number; height: 
   });
 }
 
-/** Map canvas pixels within `radiusPx` (CSS px) of a lon/lat whose colour is within `tol` of `rgb` per channel. */
-export async function mapPixelsNear(page: Page, lonLat: [number, number], rgb: number[], radiusPx = 12, tol = 20): Promise<number> {
-  return page.evaluate(({ ll, rgb, radiusPx, tol }) => {
+/** RGBA bytes of the map canvas in a square of ±`radiusPx` CSS px around a lon/lat. */
+export async function mapPixelsAround(page: Page, lonLat: [number, number], radiusPx: number): Promise<number[]> {
+  return page.evaluate(({ ll, radiusPx }) => {
     const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } }).__bpMap;
     const p = m.project(ll);
     const src = m.getCanvas();
@@ -137,10 +137,15 @@ export async function mapPixelsNear(page: Page, lonLat: [number, number], rgb: n
     c.height = src.height;
     const ctx = c.getContext('2d')!;
     ctx.drawImage(src, 0, 0);
-    const R = Math.round(radiusPx * dpr);
-    const d = ctx.getImageData(Math.round(p.x * dpr) - R, Math.round(p.y * dpr) - R, 2 * R, 2 * R).data;
-    let k = 0;
-    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - rgb[0]) < tol && Math.abs(d[i + 1] - rgb[1]) < tol && Math.abs(d[i + 2] - rgb[2]) < tol) k++;
-    return k;
-  }, { ll: lonLat, rgb, radiusPx, tol });
+    const R = Math.max(1, Math.round(radiusPx * dpr));
+    return Array.from(ctx.getImageData(Math.round(p.x * dpr) - R, Math.round(p.y * dpr) - R, 2 * R + 1, 2 * R + 1).data);
+  }, { ll: lonLat, radiusPx });
+}
+
+/** Map canvas pixels within `radiusPx` (CSS px) of a lon/lat whose colour is within `tol` of `rgb` per channel. */
+export async function mapPixelsNear(page: Page, lonLat: [number, number], rgb: number[], radiusPx = 12, tol = 20): Promise<number> {
+  const d = await mapPixelsAround(page, lonLat, radiusPx);
+  let k = 0;
+  for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - rgb[0]) < tol && Math.abs(d[i + 1] - rgb[1]) < tol && Math.abs(d[i + 2] - rgb[2]) < tol) k++;
+  return k;
 }

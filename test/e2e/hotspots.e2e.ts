@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { latLngToCell } from 'h3-js';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import { launch, mapPixelsAround, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
 
 interface Snapshot {
   spec: string;
@@ -77,24 +77,12 @@ async function toScreen(page: Page, lonLat: [number, number]): Promise<{ x: numb
   }, lonLat);
 }
 
-/** Mean RGB of the map canvas in a small box around a page point. */
-async function pixelAt(page: Page, pt: { x: number; y: number }): Promise<[number, number, number]> {
-  return page.evaluate(({ x, y }) => {
-    const src = document.querySelector('[data-testid="map"] canvas') as HTMLCanvasElement;
-    const rect = src.getBoundingClientRect();
-    const sx = src.width / rect.width;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const g = c.getContext('2d')!;
-    g.drawImage(src, 0, 0);
-    const px = Math.round((x - rect.left) * sx);
-    const py = Math.round((y - rect.top) * sx);
-    const { data } = g.getImageData(px - 2, py - 2, 5, 5);
-    const sum = [0, 0, 0];
-    for (let i = 0; i < data.length; i += 4) for (let k = 0; k < 3; k++) sum[k] += data[i + k];
-    return sum.map((v) => v / (data.length / 4)) as [number, number, number];
-  }, pt);
+/** Mean RGB of the map canvas in a ±2 px box around a coordinate. */
+async function pixelAt(page: Page, lonLat: [number, number]): Promise<[number, number, number]> {
+  const data = await mapPixelsAround(page, lonLat, 2);
+  const sum = [0, 0, 0];
+  for (let i = 0; i < data.length; i += 4) for (let k = 0; k < 3; k++) sum[k] += data[i + k];
+  return sum.map((v) => v / (data.length / 4)) as [number, number, number];
 }
 
 async function zoomTo(page: Page, lonLat: [number, number], zoom: number): Promise<void> {
@@ -145,7 +133,7 @@ describe('Hotspots on the demo city', () => {
   it('draws the hot cell over 陆家嘴 in dark red', async () => {
     await zoomTo(s.page, LUJIAZUI, 12.5);
     await s.page.screenshot({ path: `${SHOTS}/hotspots-res8.png`, timeout: 30_000 });
-    const [r, g, b] = await pixelAt(s.page, await toScreen(s.page, LUJIAZUI));
+    const [r, g, b] = await pixelAt(s.page, LUJIAZUI);
     assert.ok(r > 140 && r > g + 60 && r > b + 60, `pixel at 陆家嘴 is rgb(${r}, ${g}, ${b}), not red`);
   });
 
@@ -168,7 +156,7 @@ describe('Hotspots on the demo city', () => {
 
   it('changes the layer when the segment filter changes', async () => {
     const before = (await snapshot(s.page))!;
-    const pxBefore = await pixelAt(s.page, await toScreen(s.page, LUJIAZUI));
+    const pxBefore = await pixelAt(s.page, LUJIAZUI);
     await s.page.getByTestId('hotspots-segment').selectOption('young', { timeout: 10_000 });
     const after = await waitForResult(s.page, { resolution: 8, includes: '"young"' });
     assert.equal(after.cells.length, before.cells.length);
@@ -241,7 +229,7 @@ describe('Hotspots on the demo city', () => {
     assert.equal((await snapshot(s.page))!.spec, shown.spec, 'the result outlives the panel');
     assert.match(await s.page.getByTestId('legend').innerText({ timeout: 10_000 }), /Gi\*/);
     await zoomTo(s.page, LUJIAZUI, 12.5);
-    const [r, g, b] = await pixelAt(s.page, await toScreen(s.page, LUJIAZUI));
+    const [r, g, b] = await pixelAt(s.page, LUJIAZUI);
     assert.ok(r > 140 && r > g + 60 && r > b + 60, `pixel at 陆家嘴 is rgb(${r}, ${g}, ${b}) after the round trip, not red`);
   });
 
