@@ -38,11 +38,14 @@ export function startHotspotsView(): void {
     });
 
     // the controls (or the options of a new dataset) changed: a new result, skipped when
-    // the shown one is for the same spec
+    // the shown one is for the same spec. Only while the result can be seen (its tab, or the
+    // Share tab that may show it): the app does not place 200k customers on a grid at start
+    // for a user who never opens Hotspots.
     $effect(() => {
       const ds = app.dataset;
       const key = hotspots.specKey;
       void hotspots.options;
+      if (app.tab !== 'hotspots' && app.tab !== 'share') return;
       if (!ds || !isReady(ds) || (hotspots.result && key === untrack(shownSpec))) return;
       untrack(() => void refresh(ds));
     });

@@ -133,6 +133,13 @@ describe('walking skeleton on the demo city', () => {
     assert.deepEqual(others, []);
   });
 
+  it('leaves the hotspot analysis alone until its tab is opened', async () => {
+    // Every test above ran on the Data tab, seconds after the demo loaded.
+    assert.equal(await s.page.evaluate(() => (window as unknown as { __bpHotspots?: unknown }).__bpHotspots ?? null), null);
+    await s.page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
+    await s.page.waitForFunction(() => !!(window as unknown as { __bpHotspots?: unknown }).__bpHotspots, null, { timeout: 120_000 });
+  });
+
   it('raised no page errors', () => {
     assert.deepEqual(s.errors.filter((e) => !e.includes('canary.invalid')), []);
   });
