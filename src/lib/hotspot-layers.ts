@@ -16,7 +16,7 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import { AREA_OUTLINE_LAYER } from '../map/layers.ts';
 import type { Rgb } from '../map/palette.ts';
 import { FILL_ALPHA, NS_ALPHA, withAlpha, type Rgba } from './hotspot-palette.ts';
-import { MERGED_CELL_RGB, safeCellSplit } from '../share/safe-cells.ts';
+import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../share/safe-cells.ts';
 import type { SafeVariant } from '../share/layer-privacy.ts';
 
 /**
@@ -142,7 +142,7 @@ export function typeLayer(areas: GeoJSON.FeatureCollection, labels: Int32Array, 
 
 // ----- safe export forms (k rule) ------------------------------------------------------
 
-const MERGED_COLOR: Rgba = withAlpha(MERGED_CELL_RGB, 110);
+const MERGED_COLOR: Rgba = withAlpha(MERGED_CELL_RGB, MERGED_CELL_ALPHA);
 
 /**
  * The safe-export form of a cell layer, by `safeCells`: cells whose H3 family has no member
@@ -153,7 +153,7 @@ const MERGED_COLOR: Rgba = withAlpha(MERGED_CELL_RGB, 110);
  */
 export function safeCellLayer(input: CellLayerInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
   const s = safeCellSplit(input.h3, customers, k);
-  const h3 = [...s.kept.map((i) => input.h3[i]), ...s.parents.map((p) => p.h3)];
+  const h3 = safeCellIds(input.h3, s);
   const colors = [...s.kept.map((i) => input.colors[i]), ...s.parents.map(() => MERGED_COLOR)];
   const el = input.elevation;
   const elevation = el ? Float64Array.from(h3, (_, j) => (j < s.kept.length ? el[s.kept[j]] : 0)) : null;

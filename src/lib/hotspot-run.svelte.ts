@@ -9,7 +9,6 @@
  * (progress, cancel). A newer run makes older ones stale: their results are dropped, and a
  * running permutation task is cancelled.
  */
-import { cellToParent, getResolution } from 'h3-js';
 import { app } from './app-state.svelte.ts';
 import type { Dataset } from './dataset.ts';
 import { indicatorSlice } from './dataset.ts';
@@ -196,7 +195,7 @@ export async function computeStability(ds: Dataset): Promise<void> {
     const result = await analysisWorker().hotspotsStability(inputs, 95);
     // Customers per parent for the k rule of safe exports (parents are resolution-7 cells).
     const customers = measureNeedsCustomers(hotspots.measure)
-      ? Float64Array.from(result.parents, (p) => perCell.get(getResolution(p) === 7 ? p : cellToParent(p, 7)) ?? 0)
+      ? Float64Array.from(result.parents, (p) => perCell.get(p) ?? 0)
       : null;
     if (app.dataset === ds && hotspots.specKey === key) hotspots.stability = { key, result, customers };
   } catch (e) {

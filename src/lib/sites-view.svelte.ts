@@ -27,8 +27,9 @@ import {
   markersLayers, movesLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
 } from './sites-layers.ts';
 import { sequential } from '../map/palette.ts';
-import { markLayer, type SafeVariant } from '../share/layer-privacy.ts';
-import { MERGED_CELL_RGB, safeCellSplit } from '../share/safe-cells.ts';
+import { HUFF_FIELDS } from './sites-params.ts';
+import { leaveOutWhenSafe, markLayer, type SafeVariant } from '../share/layer-privacy.ts';
+import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../share/safe-cells.ts';
 
 let started = false;
 let colorVersion = 0;
@@ -52,7 +53,10 @@ export function startSitesView(): void {
     $effect(() => {
       const ds = app.dataset;
       if (!ds || sites.mode !== 'closure' || app.tab !== 'sites') return;
+      // Leakage and the rationalisation table are Huff numbers: the parameters count too
+      // (refreshClosure refuses unusable ones and says so).
       void [sites.closeIds.join('\n'), sites.siteType, sites.measure, sites.accessDistanceM, sites.maxSharePct, sites.resolution, sites.radiusM, sites.blendPct];
+      void HUFF_FIELDS.map((f) => sites.huff[f]);
       untrack(() => void refreshClosure(ds));
     });
 
@@ -94,16 +98,16 @@ export function startSitesView(): void {
 function markedCells(input: CellsInput, customers: ArrayLike<number> | null | 'unknown'): Layer {
   const layer = cellsLayer(input);
   if (customers === null) return markLayer(layer, 'aggregate');
-  if (customers === 'unknown') return markLayer(layer, 'aggregate', { safeVariant: () => null });
+  if (customers === 'unknown') return markLayer(layer, 'aggregate', { safeVariant: leaveOutWhenSafe<Layer> });
   return markLayer(layer, 'aggregate', { safeVariant: (k) => safeDemandCells(input, customers, k) });
 }
 
 function safeDemandCells(input: CellsInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
   const s = safeCellSplit(input.h3, customers, k);
-  const h3 = [...s.kept.map((i) => input.h3[i]), ...s.parents.map((p) => p.h3)];
+  const h3 = safeCellIds(input.h3, s);
   const colors = new Uint8Array(h3.length * 4);
   s.kept.forEach((i, j) => colors.set(input.colors.subarray(4 * i, 4 * i + 4), 4 * j));
-  for (let j = s.kept.length; j < h3.length; j++) colors.set([...MERGED_CELL_RGB, 110], 4 * j);
+  for (let j = s.kept.length; j < h3.length; j++) colors.set([...MERGED_CELL_RGB, MERGED_CELL_ALPHA], 4 * j);
   return { layer: cellsLayer({ id: input.id, h3, colors, version: ++colorVersion }), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
 }
 

@@ -8,8 +8,8 @@
  *
  *     layers: [
  *       markLayer(new H3HexagonLayer({ id: 'hotspot-cells', ... }), 'aggregate', {
- *         // optional: the layer to draw instead when safe, e.g. over safeCells(cells, k)
- *         safeVariant: (k) => hotspotLayer(safeCells(cells, k).cells),
+ *         // optional: what to draw instead when safe, e.g. the cells of safeCellSplit(..., k)
+ *         safeVariant: (k) => ({ layer: hotspotLayer(safeCellsOf(k)), merged, hiddenCount }),
  *       }),
  *       markLayer(new ScatterplotLayer({ id: 'customers', ... }), 'individual'),
  *     ]
@@ -28,8 +28,9 @@ export interface LayerLike {
 }
 
 /**
- * What a safe variant drew in place of its layer, when it merged or hid cells: the export
- * says so next to the picture (k-suppression is never silent).
+ * What a safe variant draws in place of its layer (null: nothing it may draw, and the layer
+ * is listed as left out), and the cells it merged or hid: the export says so next to the
+ * picture (k-suppression is never silent).
  */
 export interface SafeVariant<L> {
   layer: L | null;
@@ -39,7 +40,10 @@ export interface SafeVariant<L> {
   hiddenCount: number;
 }
 
-export type SafeVariantFn<L> = (k: number) => L | null | SafeVariant<L>;
+export type SafeVariantFn<L> = (k: number) => SafeVariant<L>;
+
+/** A safe variant for an aggregate whose counts per cell are unknown: fail closed. */
+export const leaveOutWhenSafe = <L>(): SafeVariant<L> => ({ layer: null, merged: 0, hiddenCount: 0 });
 
 interface Mark {
   privacy: LayerPrivacy;
@@ -77,15 +81,11 @@ export interface ExportLayers<L> {
   suppressed: Array<{ id: string; merged: number; hiddenCount: number }>;
 }
 
-function isOutcome<L>(v: unknown): v is SafeVariant<L> {
-  return typeof v === 'object' && v !== null && 'layer' in v && 'merged' in v && !('id' in v);
-}
-
 /**
  * The layers an export may draw. With `safe` off, all of them. With `safe` on, aggregate
- * layers only, each replaced by its safe variant for `k` when it has one (a variant that
- * returns null leaves the layer out, listed as 'suppressed'; one that returns a
- * `SafeVariant` reports the cells it merged or hid in `suppressed`).
+ * layers only, each replaced by its safe variant for `k` when it has one (a variant without
+ * a layer leaves it out, listed as 'suppressed'; the cells variants merged or hid are
+ * reported in `suppressed`).
  */
 export function layersForExport<L extends LayerLike>(layers: readonly L[], opts: { safe: boolean; k: number }): ExportLayers<L> {
   if (!opts.safe) return { layers: [...layers], left: [], substituted: [], suppressed: [] };
@@ -101,12 +101,11 @@ export function layersForExport<L extends LayerLike>(layers: readonly L[], opts:
     }
     const variant = marks.get(layer)?.safeVariant;
     if (variant) {
-      const v = variant(opts.k);
+      const v = variant(opts.k) as SafeVariant<L>;
       substituted.push(layer.id);
-      const drawn = isOutcome<L>(v) ? v.layer : (v as L | null);
-      if (isOutcome<L>(v) && (v.merged > 0 || v.hiddenCount > 0)) suppressed.push({ id: layer.id, merged: v.merged, hiddenCount: v.hiddenCount });
-      if (drawn) out.push(drawn);
-      else if (!isOutcome<L>(v)) left.push({ id: layer.id, reason: 'suppressed' });
+      if (v.merged > 0 || v.hiddenCount > 0) suppressed.push({ id: layer.id, merged: v.merged, hiddenCount: v.hiddenCount });
+      if (v.layer) out.push(v.layer);
+      else left.push({ id: layer.id, reason: 'suppressed' });
       continue;
     }
     out.push(layer);

@@ -52,6 +52,8 @@ export interface SafeCellsResult {
 
 /** Colour of merged (parent) cells on an exported map: customers are there, too few per cell to show more. */
 export const MERGED_CELL_RGB: [number, number, number] = [140, 140, 140];
+/** Their fill opacity on the map (0–255). */
+export const MERGED_CELL_ALPHA = 110;
 
 /** Default minimum number of customers per shared cell. */
 export const DEFAULT_K = 10;
@@ -194,4 +196,9 @@ function splitCells(h3: readonly string[], counts: ArrayLike<number>, k: number,
   for (const c of r.cells) if (typeof c.index === 'number') kept.push(c.index); else parents.push(c);
   kept.sort((a, b) => a - b);
   return { kept, parents, mergedInputs: r.mergedInputs, hiddenCount: r.hiddenCount };
+}
+
+/** The cells a safe layer draws, in order: the kept input cells, then the merged parents. */
+export function safeCellIds(h3: readonly string[], s: SafeSplit): string[] {
+  return [...s.kept.map((i) => h3[i]), ...s.parents.map((p) => p.h3)];
 }

@@ -4,7 +4,7 @@ import { scaleBar, metresPerPixel } from './scale-bar.ts';
 import { toCsv } from './csv.ts';
 import { formatDateTime, parameterText, provenanceLines } from './provenance.ts';
 import { isWinAnsiText, registerReport, registeredReports } from './report-sections.ts';
-import { layersForExport, markLayer, privacyOf } from './layer-privacy.ts';
+import { layersForExport, leaveOutWhenSafe, markLayer, privacyOf } from './layer-privacy.ts';
 import { applySlices, captureSlices, individualSliceNames, registerStateSlice } from './state-slices.ts';
 import { countCustomersByCell } from './customer-cells.ts';
 import { cellRows } from './aggregates.ts';
@@ -74,7 +74,7 @@ describe('layer privacy', () => {
     const safeCellsLayer = { id: 'cells-safe' };
     const layers = [
       { id: 'choropleth' },
-      markLayer(cells, 'aggregate', { safeVariant: () => safeCellsLayer }),
+      markLayer(cells, 'aggregate', { safeVariant: () => ({ layer: safeCellsLayer, merged: 0, hiddenCount: 0 }) }),
       markLayer({ id: 'customers' }, 'individual'),
       { id: 'mystery' },
       { id: 'sites' },
@@ -91,7 +91,7 @@ describe('layer privacy', () => {
     const layers = [
       markLayer({ id: 'merging' }, 'aggregate', { safeVariant: () => ({ layer: { id: 'merging-safe' }, merged: 7, hiddenCount: 3 }) }),
       markLayer({ id: 'clean' }, 'aggregate', { safeVariant: () => ({ layer: { id: 'clean-safe' }, merged: 0, hiddenCount: 0 }) }),
-      markLayer({ id: 'unknown-counts' }, 'aggregate', { safeVariant: () => null }),
+      markLayer({ id: 'unknown-counts' }, 'aggregate', { safeVariant: leaveOutWhenSafe }),
     ];
     const safe = layersForExport(layers, { safe: true, k: 10 });
     expect(safe.layers.map((l) => l.id)).toEqual(['merging-safe', 'clean-safe']);
