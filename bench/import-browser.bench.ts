@@ -23,7 +23,7 @@ if (!existsSync('dist/index.html')) {
 }
 if (!existsSync(CSV)) {
   console.log(`# generating ${CSV}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'data/generate.ts', '--customers', '1000000', '--out', CSV], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'demo/generate.ts', '--customers', '1000000', '--out', CSV], { stdio: 'inherit' });
   if (r.status !== 0 || !existsSync(CSV)) {
     console.error(`could not generate ${CSV}`);
     process.exit(1);

@@ -13,14 +13,14 @@
  *
  * Prints `name<TAB>value<TAB>unit<TAB>target`.
  */
-import { choroplethColors, choroplethLayer } from '../src/map/layers.ts';
-import { sequential } from '../src/map/palette.ts';
+import { choroplethColors, choroplethLayer } from '../src/ui/map/layers.ts';
+import { sequential } from '../src/ui/map/palette.ts';
 import { defaultAlertRules, evaluateAlerts } from '../src/core/early-warning.ts';
 import { indicatorTableFromRows } from '../src/core/indicator-table.ts';
 import type { RiskConfig } from '../src/core/risk-config.ts';
 import { prepareRiskSeries, riskChange, scoreRisk } from '../src/core/risk-index.ts';
 import { mulberry32, randNormal } from '../src/core/rng.ts';
-import { INDEX_BREAKS } from '../src/lib/risk-model.ts';
+import { INDEX_BREAKS } from '../src/ui/risk/risk-model.ts';
 import { launch, ORIGIN, startServer, stopServer } from '../test/e2e/harness.ts';
 
 const COLS = 25;

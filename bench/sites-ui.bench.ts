@@ -19,12 +19,12 @@ import { join, resolve } from 'node:path';
 import type { Polygon, MultiPolygon } from 'geojson';
 import { assignCells, buildStudyGrid, cellCentres, locateCells } from '../src/core/grid.ts';
 import { aggregateByCell } from '../src/core/demand.ts';
-import { prepareSitesData, type NetworkSites, type SitesData } from '../src/lib/sites-model.ts';
-import { runSitesPipeline } from '../src/lib/sites-pipeline.ts';
-import { evaluateScenario, initialScenario, type NewSite } from '../src/lib/sites-scenario.ts';
-import { WhatIfDrag } from '../src/lib/sites-whatif.ts';
-import { dragCoverageColors, newSiteColor } from '../src/lib/sites-layers.ts';
-import { solveSites } from '../src/lib/sites-solve.ts';
+import { prepareSitesData, type NetworkSites, type SitesData } from '../src/pipeline/sites/sites-model.ts';
+import { runSitesPipeline } from '../src/pipeline/sites/sites-pipeline.ts';
+import { evaluateScenario, initialScenario, type NewSite } from '../src/pipeline/sites/sites-scenario.ts';
+import { WhatIfDrag } from '../src/pipeline/sites/sites-whatif.ts';
+import { dragCoverageColors, newSiteColor } from '../src/ui/sites/sites-layers.ts';
+import { solveSites } from '../src/pipeline/sites/sites-solve.ts';
 
 const DEMO = join(resolve(import.meta.dirname, '..'), 'public/demo');
 const line = (name: string, value: number, unit: string, target: string) => console.log(`${name}\t${Number.isInteger(value) ? value : value.toFixed(3)}\t${unit}\t${target}`);

@@ -1,5 +1,5 @@
 import { mount } from 'svelte';
-import App from './App.svelte';
-import './ui/global.css';
+import App from './ui/app/App.svelte';
+import './ui/app/global.css';
 
 export default mount(App, { target: document.getElementById('app')! });

@@ -3,26 +3,26 @@
  * class so Node tests call it directly; workers/analysis.worker.ts exposes it with comlink.
  */
 import { classBreaks, type ClassMethod } from '../src/core/classify.ts';
-import { TaskRegistry } from './tasks.ts';
+import { TaskRegistry } from '../src/pipeline/tasks.ts';
 // --- risk (issue 4) imports ---
 import type { IndicatorTable } from '../src/core/indicator-table.ts';
 import { prepareRiskAt, type PreparedRisk, type ScoreParams } from '../src/core/risk-index.ts';
 import { riskUncertainty, type UncertaintyResult } from '../src/core/risk-uncertainty.ts';
-import type { ProgressFn } from './tasks.ts';
+import type { ProgressFn } from '../src/pipeline/tasks.ts';
 // --- end risk imports ---
 
 // --- hotspots (issue 5) imports ---
 import * as Comlink from 'comlink';
 import type { Geometry } from 'geojson';
-import { HotspotEngine, resultBuffers, type AssignResult, type ComputeRequest, type ComputeResult, type GridView, type StabilityResult, type TypologyResult } from './hotspot-engine.ts';
-import type { ProgressFn as HotspotProgressFn } from './tasks.ts';
+import { HotspotEngine, resultBuffers, type AssignResult, type ComputeRequest, type ComputeResult, type GridView, type StabilityResult, type TypologyResult } from '../src/pipeline/hotspots/hotspot-engine.ts';
+import type { ProgressFn as HotspotProgressFn } from '../src/pipeline/tasks.ts';
 // --- end hotspots imports ---
 
 // --- sites (issue 6) imports ---
-import type { DragTarget, DragUpdate } from '../src/lib/sites-whatif.ts';
-import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView, type SitesInputs } from './sites-engine.ts';
-import { localRunner, workerRunner } from './sites-runner.ts';
-import type { ProgressFn as SitesProgressFn } from './tasks.ts';
+import type { DragTarget, DragUpdate } from '../src/pipeline/sites/sites-whatif.ts';
+import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView, type SitesInputs } from '../src/pipeline/sites/sites-engine.ts';
+import { localRunner, workerRunner } from '../src/pipeline/sites/sites-runner.ts';
+import type { ProgressFn as SitesProgressFn } from '../src/pipeline/tasks.ts';
 // --- end sites imports ---
 
 export class AnalysisApi {

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
-import { DbApi } from './db-api.ts';
+import { DbApi } from '../src/pipeline/dataset/db-api.ts';
 import type { SqlParam } from '../src/db/connector.ts';
-import { openBrowserDuckDB } from './duckdb-browser.ts';
+import { openBrowserDuckDB } from '../src/db/duckdb-browser.ts';
 
 /** Fixed, never-resolving canary address (RFC 2606 `.invalid`): see `probeNetwork`. */
 export const CANARY_URL = 'https://canary.invalid/branch-planner-db-worker';

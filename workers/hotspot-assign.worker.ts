@@ -5,7 +5,7 @@
  * one transferable answer.
  */
 import { assignCells } from '../src/core/grid.ts';
-import type { AssignRequest, AssignResponse } from './hotspot-assign.ts';
+import type { AssignRequest, AssignResponse } from '../src/pipeline/hotspots/hotspot-assign.ts';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<AssignRequest>) => void) | null;

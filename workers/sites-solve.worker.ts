@@ -3,10 +3,10 @@
  * it (see sites-runner.ts). HiGHS is located through Vite's `?url` import of its wasm.
  */
 import wasmUrl from 'highs/runtime?url';
-import { inProcessExact } from '../src/lib/sites-exact.ts';
-import { SitesInputError } from '../src/lib/sites-model.ts';
-import { runSitesPipeline, type PipelineSource, type SitesRunRequest } from '../src/lib/sites-pipeline.ts';
-import type { SolveWorkerMessage } from './sites-runner.ts';
+import { inProcessExact } from '../src/pipeline/sites/sites-exact.ts';
+import { SitesInputError } from '../src/pipeline/sites/sites-model.ts';
+import { runSitesPipeline, type PipelineSource, type SitesRunRequest } from '../src/pipeline/sites/sites-pipeline.ts';
+import type { SolveWorkerMessage } from '../src/pipeline/sites/sites-runner.ts';
 
 const exact = inProcessExact({ locateFile: () => wasmUrl });
 const post = (m: SolveWorkerMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);

@@ -1,5 +1,5 @@
 /**
- * `hotspots` as users run it (`node --import tsx src/cli.ts hotspots …` in a child process):
+ * `hotspots` as users run it (`node --import tsx src/cli/cli.ts hotspots …` in a child process):
  * on the shared good fixture, and on a clustered city block written below, against the core
  * functions applied to the same CSV; filters (bound as parameters), the empty-filter S = 0
  * case, permutations + FDR, JSON output and the exit codes for usage (2) and data (1) errors.
@@ -24,7 +24,7 @@ interface Run { code: number; stdout: string; stderr: string }
 
 function cli(args: string[]): Promise<Run> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'hotspots', ...args], { cwd: ROOT, env: { ...process.env, HOME: join(ROOT, '.duckdb-home') }, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/cli.ts', 'hotspots', ...args], { cwd: ROOT, env: { ...process.env, HOME: join(ROOT, '.duckdb-home') }, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
       done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });

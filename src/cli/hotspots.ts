@@ -9,10 +9,10 @@
  * come from p_fdr, else p_sim, else z (hotspot-stats.ts).
  */
 import type { Geometry } from 'geojson';
-import { DbApi } from '../../workers/db-api.ts';
-import { HotspotEngine } from '../../workers/hotspot-engine.ts';
-import { spawnNodeAssignWorker } from '../../workers/hotspot-assign-node.ts';
-import { HotspotPipeline, silentTaskId } from '../lib/hotspot-pipeline.ts';
+import { DbApi } from '../pipeline/dataset/db-api.ts';
+import { HotspotEngine } from '../pipeline/hotspots/hotspot-engine.ts';
+import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
+import { HotspotPipeline, silentTaskId } from '../pipeline/hotspots/hotspot-pipeline.ts';
 import { isNumericType, tableColumnsSql, type HotspotFilter, type HotspotValue } from '../sql/hotspots.ts';
 import { GI_CLASSES } from '../core/getis-ord.ts';
 import type { CliArgs } from './args.ts';

@@ -1,6 +1,6 @@
 /**
  * CLI dispatch: `<command> [options]` → exit code (0 ok, 1 data error, 2 usage error; DESIGN.md).
- * Separate from src/cli.ts so tests can run it in-process with their own context.
+ * Separate from src/cli/cli.ts so tests can run it in-process with their own context.
  */
 import { LoadError } from '../data/errors.ts';
 import { parseArgs, usage } from './args.ts';

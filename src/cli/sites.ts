@@ -19,13 +19,13 @@
  */
 import type { Geometry } from 'geojson';
 import type { Connector } from '../db/connector.ts';
-import { DbApi } from '../../workers/db-api.ts';
-import { HotspotEngine } from '../../workers/hotspot-engine.ts';
-import { spawnNodeAssignWorker } from '../../workers/hotspot-assign-node.ts';
-import { SitesEngine } from '../../workers/sites-engine.ts';
-import { localRunner } from '../../workers/sites-runner.ts';
-import { HotspotPipeline, silentTaskId } from '../lib/hotspot-pipeline.ts';
-import { DEFAULT_RADIUS_M, SitesInputError, type NetworkSites, type PointSet, type SiteObjective, type SiteSolver, type SiteType } from '../lib/sites-model.ts';
+import { DbApi } from '../pipeline/dataset/db-api.ts';
+import { HotspotEngine } from '../pipeline/hotspots/hotspot-engine.ts';
+import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
+import { SitesEngine } from '../pipeline/sites/sites-engine.ts';
+import { localRunner } from '../pipeline/sites/sites-runner.ts';
+import { HotspotPipeline, silentTaskId } from '../pipeline/hotspots/hotspot-pipeline.ts';
+import { DEFAULT_RADIUS_M, SitesInputError, type NetworkSites, type PointSet, type SiteObjective, type SiteSolver, type SiteType } from '../pipeline/sites/sites-model.ts';
 import { candidatesSql, columnNamesSql, latestPeriodSql, networkSql, populationSql } from '../sql/sites.ts';
 import type { CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadForCli } from './common.ts';

@@ -4,15 +4,15 @@
  * indicators as an aggregate table, and customers per H3 cell — the aggregate that a safe
  * export shares in place of customer points.
  */
-import { app } from '../../lib/app-state.svelte.ts';
-import { indicatorSlice } from '../../lib/dataset.ts';
-import { areaName, columnLabel, columnUnit } from '../../lib/labels.svelte.ts';
-import { dbWorker } from '../../lib/workers.ts';
+import { app } from '../app/app-state.svelte.ts';
+import { indicatorSlice } from '../../pipeline/dataset/dataset.ts';
+import { areaName, columnLabel, columnUnit } from '../app/labels.svelte.ts';
+import { dbWorker } from '../app/workers.ts';
 import { formatNumber, localized, t } from '../../i18n/i18n.svelte.ts';
-import { registerReport, type ReportSection } from '../../share/report-sections.ts';
-import { registerAggregateTable } from '../../share/aggregates.ts';
-import { countCustomersByCell } from '../../share/customer-cells.ts';
-import type { CountCell } from '../../share/safe-cells.ts';
+import { registerReport, type ReportSection } from './report-sections.ts';
+import { registerAggregateTable } from './aggregates.ts';
+import { countCustomersByCell } from '../../pipeline/share/customer-cells.ts';
+import type { CountCell } from '../../pipeline/share/safe-cells.ts';
 
 /** H3 resolution of the shared customer cells (DESIGN.md's default grid). */
 export const CUSTOMER_CELL_RESOLUTION = 8;

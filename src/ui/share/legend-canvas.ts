@@ -3,8 +3,8 @@
  * content (title, note, one swatch per class), same swatch alpha (0.8 on white), sizes in
  * CSS pixels under the context's current transform.
  */
-import { rgbCss } from '../../map/palette.ts';
-import type { LegendSpec } from '../../lib/workflow-map.svelte.ts';
+import { rgbCss } from '../map/palette.ts';
+import type { LegendSpec } from '../map/workflow-map.svelte.ts';
 
 import { FONT_STACK } from './canvas-text.ts';
 

@@ -12,7 +12,7 @@
 import maplibregl, { type StyleSpecification } from 'maplibre-gl';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer } from '@deck.gl/core';
-import type { Camera } from '../../share/permalink.ts';
+import type { Camera } from '../../pipeline/share/permalink.ts';
 
 export interface MapRenderRequest {
   /** CSS pixels. */

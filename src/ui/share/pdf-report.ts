@@ -11,7 +11,7 @@
  * Subject metadata, so a search tool still finds the Chinese words.
  */
 import type { jsPDF as JsPdf } from 'jspdf';
-import { isWinAnsiText, type ReportSection } from '../../share/report-sections.ts';
+import { isWinAnsiText, type ReportSection } from './report-sections.ts';
 import { FONT_STACK, wrapText } from './canvas-text.ts';
 
 export interface ReportRequest {

@@ -8,9 +8,9 @@
  */
 import type { Layer } from '@deck.gl/core';
 import type { StyleSpecification } from 'maplibre-gl';
-import type { LegendSpec } from '../../lib/workflow-map.svelte.ts';
-import type { Camera } from '../../share/permalink.ts';
-import { scaleBar } from '../../share/scale-bar.ts';
+import type { LegendSpec } from '../map/workflow-map.svelte.ts';
+import type { Camera } from '../../pipeline/share/permalink.ts';
+import { scaleBar } from '../../pipeline/share/scale-bar.ts';
 import { drawLegend, measureLegend, type Rect } from './legend-canvas.ts';
 import { fitText, FONT_STACK, wrapText } from './canvas-text.ts';
 import { MAX_CANVAS_PX, renderMapCanvas } from './map-render.ts';

@@ -4,8 +4,8 @@
  * keys step through the saved snapshots, each restoring its view, tab and layers. Esc, or
  * leaving full screen, ends it.
  */
-import { app } from '../../lib/app-state.svelte.ts';
-import type { Snapshot } from '../../share/snapshot-schema.ts';
+import { app } from '../app/app-state.svelte.ts';
+import type { Snapshot } from '../../pipeline/share/snapshot-schema.ts';
 import { listSnapshots } from './snapshot-store.ts';
 import { applyState } from './share-state.svelte.ts';
 

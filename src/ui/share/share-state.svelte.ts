@@ -4,12 +4,12 @@
  * notice shown after opening a link, and capture/apply of the shareable state.
  */
 import type { Layer } from '@deck.gl/core';
-import { app, TABS, type Tab } from '../../lib/app-state.svelte.ts';
-import type { LegendSpec } from '../../lib/workflow-map.svelte.ts';
-import { getMap } from '../../map/map-instance.ts';
-import type { Camera, ShareState } from '../../share/permalink.ts';
-import { applySlices, captureSlices } from '../../share/state-slices.ts';
-import { DEFAULT_K } from '../../share/safe-cells.ts';
+import { app, TABS, type Tab } from '../app/app-state.svelte.ts';
+import type { LegendSpec } from '../map/workflow-map.svelte.ts';
+import { getMap } from '../map/map-instance.ts';
+import type { Camera, ShareState } from '../../pipeline/share/permalink.ts';
+import { applySlices, captureSlices } from './state-slices.ts';
+import { DEFAULT_K } from '../../pipeline/share/safe-cells.ts';
 import { t } from '../../i18n/i18n.svelte.ts';
 
 const K_KEY = 'bp.share.k';

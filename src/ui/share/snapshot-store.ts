@@ -3,7 +3,7 @@
  * `snapshots`, key `id`). Records are validated when read, like an imported file: the
  * store may hold records from another version of the app.
  */
-import { validateSnapshot, type Snapshot } from '../../share/snapshot-schema.ts';
+import { validateSnapshot, type Snapshot } from '../../pipeline/share/snapshot-schema.ts';
 
 const DB_NAME = 'branch-planner-share';
 const STORE = 'snapshots';

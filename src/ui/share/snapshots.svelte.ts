@@ -2,9 +2,9 @@
  * The snapshot list the Share panel shows, and its actions: save the current view, open,
  * delete, export to a JSON file, import one (validated; bad entries reported, good kept).
  */
-import { individualSliceNames } from '../../share/state-slices.ts';
-import { newSnapshotId, parseSnapshotFile, snapshotFile, type Snapshot } from '../../share/snapshot-schema.ts';
-import { formatDateTime } from '../../share/provenance.ts';
+import { individualSliceNames } from './state-slices.ts';
+import { newSnapshotId, parseSnapshotFile, snapshotFile, type Snapshot } from '../../pipeline/share/snapshot-schema.ts';
+import { formatDateTime } from '../../pipeline/share/provenance.ts';
 import { deleteSnapshot, listSnapshots, putSnapshot } from './snapshot-store.ts';
 import { applyState, captureState, shareSettings, type ApplyResult } from './share-state.svelte.ts';
 import { saveBlob, thumbnailOfView } from './exports.ts';

@@ -1,0 +1,184 @@
+/**
+ * `sites` as users run it (`node --import tsx src/cli/cli.ts sites …` in a child process), on
+ * test/fixtures/sites: one 20 km square, customers stacked on four H3 (res 8) cell centres,
+ *
+ *   A (121.454293, 31.252169) 10 customers — our branch OB1 is 150 m east: already covered
+ *   B (121.448586, 31.197039)  7
+ *   C (121.471395, 31.203036)  5          B–C 2.27 km apart
+ *   D (121.547032, 31.141186)  3          our ATM OA1 stands on it
+ *   + 1 customer outside the square (left out, reported)
+ *
+ * and candidates K_A (on A), K_B, K_C, K_D (on B, C, D) and K_BC (midway, 1.13 km from B and
+ * from C). Worked out by hand, branches, R = 1500 m, total demand 25, existing coverage 10:
+ *   gains K_A 0, K_B 7, K_C 5, K_D 3, K_BC 12
+ *   rank 1 K_BC  marginal 12  covered 22  88 %
+ *   rank 2 K_D   marginal  3  covered 25 100 %   (k = 3: nothing else adds demand → 2 rows)
+ * ATMs (R = 500 m; OA1 covers D: existing 3): rank 1 K_A +10 → 13 (52 %), rank 2 K_B +7 → 20 (80 %).
+ * Without a candidates file no cell centre lies within 1.5 km of both B and C, so the best two
+ * cells cover B (+7 → 17, 68 %) then C (+5 → 22, 88 %); their ids are the H3 cells.
+ * Huff and population demand are checked against the core functions on the same inputs.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Polygon } from 'geojson';
+import { cellToLatLng, isValidCell, latLngToCell } from 'h3-js';
+import { buildStudyGrid, cellCentres } from '../core/grid.ts';
+import { buildCoverageProblem } from '../core/coverage.ts';
+import { solveMclpGreedy } from '../core/mclp.ts';
+import { solveHuffGreedy } from '../core/huff-selection.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIX = join(ROOT, 'test/fixtures/sites');
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function cli(args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/cli.ts', 'sites', ...args], { cwd: ROOT, env: { ...process.env, HOME: join(ROOT, '.duckdb-home') }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function rows(csv: string): Record<string, string>[] {
+  const [head, ...lines] = csv.trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+}
+
+const base = ['--areas', join(FIX, 'areas.geojson'), '--customers', join(FIX, 'customers.csv'), '--sites', join(FIX, 'sites.csv')];
+const withCandidates = [...base, '--candidates', join(FIX, 'candidates.csv')];
+const pick = (r: Record<string, string>) => [r.rank, r.site_id, Number(r.marginal_demand), Number(r.covered_demand), Number(r.coverage_pct)];
+
+const CLUSTERS = [
+  { lon: 121.454293, lat: 31.252169, n: 10 },
+  { lon: 121.448586, lat: 31.197039, n: 7 },
+  { lon: 121.471395, lat: 31.203036, n: 5 },
+  { lon: 121.547032, lat: 31.141186, n: 3 },
+];
+
+describe('cli sites', () => {
+  it('ranks the hand-checked optimum with the columns of DESIGN.md', async () => {
+    const r = await cli([...withCandidates, '--k', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('rank,site_id,lon,lat,marginal_demand,covered_demand,coverage_pct');
+    const out = rows(r.stdout);
+    expect(out.map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
+    expect(out[0].lon).toBe('121.459991');
+    expect(out[0].lat).toBe('31.200038');
+    expect(r.stderr).toMatch(/1 customer\(s\) outside the study area/);
+    expect(r.stderr).toMatch(/only 2 of k = 3 sites add demand/);
+    expect(r.stderr).toMatch(/10 \(40 %\) → 25 \(100 %\)/);
+  });
+
+  it('finds the same optimum with the exact solver and reports it proven', async () => {
+    const r = await cli([...withCandidates, '--k', '2', '--solver', 'exact']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(rows(r.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
+    expect(r.stderr).toMatch(/exact solver optimal, gap 0 %/);
+  });
+
+  it('counts our existing sites of the chosen type only, with the type\'s default radius', async () => {
+    const r = await cli([...withCandidates, '--k', '2', '--type', 'atm']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(rows(r.stdout).map(pick)).toEqual([['1', 'K_A', 10, 13, 52], ['2', 'K_B', 7, 20, 80]]);
+    const wide = await cli([...withCandidates, '--k', '1', '--type', 'atm', '--radius', '1500']);
+    expect(rows(wide.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 15, 60]]);
+  });
+
+  it('names generated candidates by their H3 cell and writes JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-sites-'));
+    try {
+      const file = join(dir, 'out.json');
+      const r = await cli([...base, '--k', '2', '--out', file]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+      const out = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | string>[];
+      expect(out.map((x) => [x.rank, x.marginal_demand, x.covered_demand, x.coverage_pct])).toEqual([[1, 7, 17, 68], [2, 5, 22, 88]]);
+      for (const x of out) {
+        expect(isValidCell(String(x.site_id))).toBe(true);
+        // the candidate is the centre of the cell it is named after
+        expect(latLngToCell(Number(x.lat), Number(x.lon), 8)).toBe(x.site_id);
+      }
+      expect(r.stderr).toMatch(/H3 cell-centre candidates/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('maximises our Huff-captured demand with --objective huff, as the core computes it', async () => {
+    const r = await cli([...withCandidates, '--k', '2', '--objective', 'huff']);
+    expect(r.code, r.stderr).toBe(0);
+    const cand = rows(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
+    // demand points are the exact cell centres (the fixture's coordinates are rounded to 1e-6°)
+    const centres = CLUSTERS.map((c) => cellToLatLng(latLngToCell(c.lat, c.lon, 8)));
+    const ref = solveHuffGreedy(
+      {
+        demand: { lon: centres.map((c) => c[1]), lat: centres.map((c) => c[0]), weight: CLUSTERS.map((c) => c.n) },
+        sites: { lon: [121.45587, 121.472], lat: [31.252169, 31.204], owner: ['own', 'ICBC'] },
+        candidates: { lon: cand.map((c) => Number(c.lon)), lat: cand.map((c) => Number(c.lat)) },
+      },
+      { k: 2 },
+    );
+    const out = rows(r.stdout);
+    expect(out.map((x) => x.site_id)).toEqual(ref.sites.map((s) => cand[s.candidate].site_id));
+    out.forEach((x, i) => {
+      expect(Number(x.marginal_demand)).toBeCloseTo(ref.sites[i].marginalDemand, 9);
+      expect(Number(x.covered_demand)).toBeCloseTo(ref.sites[i].coveredDemand, 9);
+      expect(Number(x.coverage_pct)).toBeCloseTo(ref.sites[i].coveragePct, 9);
+    });
+    expect(r.stderr).toMatch(/our Huff-captured demand/);
+  });
+
+  it('spreads population over the study cells with --demand population', async () => {
+    const r = await cli([...withCandidates, '--indicators', join(FIX, 'indicators.csv'), '--demand', 'population', '--k', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    // reference: every cell of the square gets 1200 (latest period) / number of cells
+    const fc = JSON.parse(readFileSync(join(FIX, 'areas.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
+    const grid = buildStudyGrid(fc.features.map((f) => ({ geometry: f.geometry as Polygon })), 8);
+    const centres = cellCentres(grid);
+    const n = grid.h3.length;
+    const cand = rows(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
+    const problem = buildCoverageProblem({
+      demand: { ...centres, weight: new Float64Array(n).fill(1200 / n) },
+      existing: { lon: [121.45587], lat: [31.252169] },
+      candidates: { lon: cand.map((c) => Number(c.lon)), lat: cand.map((c) => Number(c.lat)) },
+      radiusM: 1500,
+    });
+    const ref = solveMclpGreedy(problem, { k: 2 });
+    const out = rows(r.stdout);
+    expect(out.map((x) => x.site_id)).toEqual(ref.sites.map((s) => cand[s.candidate].site_id));
+    out.forEach((x, i) => {
+      expect(Number(x.covered_demand)).toBeCloseTo(ref.sites[i].coveredDemand, 9);
+      expect(Number(x.coverage_pct)).toBeCloseTo((100 * ref.sites[i].coveredDemand) / 1200, 9);
+    });
+    expect(r.stderr).toMatch(/total 1200 residents/);
+  });
+
+  it('exits 2 on usage errors and 1 on data errors', async () => {
+    expect((await cli([...base, '--type', 'bus'])).code).toBe(2);
+    expect((await cli([...base, '--k', '-1'])).code).toBe(2);
+    expect((await cli([...base, '--radius', '0'])).code).toBe(2);
+    expect((await cli([...base, '--objective', 'huff', '--solver', 'exact'])).code).toBe(2);
+    const noPop = await cli([...base, '--demand', 'population']);
+    expect(noPop.code).toBe(2);
+    expect(noPop.stderr).toMatch(/--indicators/);
+    const missing = await cli(['--areas', join(FIX, 'areas.geojson'), '--customers', join(FIX, 'customers.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--sites/);
+    // indicators without a population column: a data error naming the file
+    const dir = mkdtempSync(join(tmpdir(), 'bp-sites-'));
+    try {
+      const ind = join(dir, 'income.csv');
+      writeFileSync(ind, 'area_id,period,income\nS1,2024Q1,5\n');
+      const noCol = await cli([...base, '--indicators', ind, '--demand', 'population']);
+      expect(noCol.code).toBe(1);
+      expect(noCol.stderr).toMatch(/income\.csv: no "population" column/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

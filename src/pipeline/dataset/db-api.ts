@@ -1,0 +1,307 @@
+/**
+ * The DB worker's contract (DbApi): DuckDB behind one lazy init promise, long calls with
+ * progress and cancellation, results as Arrow IPC bytes that cross as transferables.
+ * A plain class over a `Connector`, so Node tests call it directly on duckdb-wasm or native
+ * DuckDB; workers/db.worker.ts exposes it with comlink in the browser.
+ */
+import { DataType, tableFromIPC } from 'apache-arrow';
+import type { Connector, SqlParam } from '../../db/connector.ts';
+import { TaskRegistry, type ProgressFn } from '../tasks.ts';
+import { INPUT_KINDS, LoadError, loadInputs, readRejects } from '../../data/index.ts';
+import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, RejectRow } from '../../data/index.ts';
+
+/** How many rejected rows a load returns for the on-screen report (all are downloadable). */
+export const REJECT_PREVIEW = 200;
+
+export interface DatasetMeta {
+  name?: LocalizedText;
+  credits?: LocalizedText;
+  units?: Record<string, string>;
+  labels?: Record<string, Record<string, string>>;
+  /** Start a new dataset (the demo) rather than replacing only the kinds loaded. */
+  replaceAll?: boolean;
+}
+
+export type LoadOutcome =
+  | { ok: true; summary: DatasetSummary; files: FileReport[]; rejects: RejectRow[]; warnings: string[] }
+  | { ok: false; problems: FileProblem[]; rejects: RejectRow[]; files: FileReport[] };
+
+export type LocalizedText = { 'zh-CN'?: string; en?: string } | string;
+
+export interface DemoManifest {
+  name: LocalizedText;
+  files: Partial<Record<InputKind, string>>;
+  crs?: 'wgs84' | 'gcj02' | 'bd09';
+  credits?: LocalizedText;
+  units?: Record<string, string>;
+  labels?: Record<string, Record<string, string>>;
+}
+
+export interface DatasetSummary {
+  name: LocalizedText;
+  credits?: LocalizedText;
+  units: Record<string, string>;
+  labels: Record<string, Record<string, string>>;
+  counts: { areas: number; indicators: number; customers: number; sites: number; rejects: number; outside: number };
+  /** Numeric indicator columns, in file order. */
+  indicatorColumns: string[];
+  /** Distinct periods sorted by time. */
+  periods: string[];
+  /** Stable fingerprint of the loaded data (permalinks compare it). */
+  fingerprint: string;
+}
+
+/** Reads a same-origin file (the demo city); injected so Node tests read from disk. */
+export type FetchBytes = (path: string) => Promise<Uint8Array>;
+
+/** Where user and demo files are registered: the only directory DuckDB may read once locked. */
+export const UPLOAD_DIR = 'upload/';
+
+export class DbApi {
+  private readonly tasks = new TaskRegistry();
+  private ready: Promise<Connector> | null = null;
+  private locked = false;
+  private summary: DatasetSummary | null = null;
+  private areas: AreaFeatureCollection | null = null;
+  private readonly fileReports = new Map<InputKind, FileReport>();
+
+  constructor(
+    private readonly openConnector: () => Promise<Connector>,
+    private readonly fetchBytes: FetchBytes,
+  ) {}
+
+  /** One init promise: concurrent callers share it, so DuckDB is opened exactly once. */
+  init(): Promise<Connector> {
+    // Connectors apply the engine settings (no extension autoloading) themselves.
+    this.ready ??= this.openConnector();
+    return this.ready;
+  }
+
+  async version(): Promise<string> {
+    const conn = await this.init();
+    const [row] = await conn.query<{ v: string }>('SELECT version() AS v');
+    return row.v;
+  }
+
+  /**
+   * After the first load nothing outside `upload/` may be read and the configuration cannot
+   * be changed back: a crafted file name or query cannot reach the network or the disk.
+   */
+  private async lockDown(conn: Connector): Promise<void> {
+    if (this.locked) return;
+    // Directories are ours (a constant, and the native connector's mkdtemp path), not data.
+    // Natively, SQL names files relative to `file_search_path`; DuckDB checks both spellings.
+    const dirs = [...new Set([UPLOAD_DIR, conn.fileRoot + UPLOAD_DIR])].map((d) => `'${d.replaceAll("'", "''")}'`).join(', ');
+    await conn.exec(`SET allowed_directories = [${dirs}]; SET enable_external_access = false; SET lock_configuration = true;`);
+    this.locked = true;
+  }
+
+  cancel(taskId: number): boolean {
+    const known = this.tasks.cancel(taskId);
+    if (known) void this.ready?.then((c) => c.interrupt());
+    return known;
+  }
+
+  /** Load the demo city shipped under `baseUrl` (its manifest.json names the files). */
+  async loadDemo(baseUrl: string, taskId: number, onProgress?: ProgressFn): Promise<LoadOutcome> {
+    return this.tasks.run(taskId, async (signal) => {
+      onProgress?.({ step: 'load.fetch', fraction: 0 });
+      const manifest = JSON.parse(new TextDecoder().decode(await this.fetchBytes(baseUrl + 'manifest.json'))) as DemoManifest;
+      const files = Object.entries(manifest.files).filter(([, n]) => !!n) as Array<[InputKind, string]>;
+      const inputs: LoadInput[] = [];
+      for (const [kind, name] of files) {
+        signal.throwIfAborted();
+        const bytes = await this.fetchBytes(baseUrl + name);
+        // Some static servers send `.gz` files with Content-Encoding: gzip, so fetch hands
+        // us the inflated bytes: trust the gzip magic number, not the file name.
+        const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
+        inputs.push({ kind, fileName: !gz && name.endsWith('.gz') ? name.slice(0, -3) : name, bytes, crs: manifest.crs });
+      }
+      return this.load(inputs, { name: manifest.name, credits: manifest.credits, units: manifest.units ?? {}, labels: manifest.labels ?? {}, replaceAll: true }, signal, onProgress);
+    });
+  }
+
+  /**
+   * Load user files. Kinds not among `inputs` keep their current tables (e.g. customers alone
+   * are assigned to the areas already loaded). A failed or cancelled load changes nothing.
+   */
+  async loadFiles(inputs: LoadInput[], meta: DatasetMeta, taskId: number, onProgress?: ProgressFn): Promise<LoadOutcome> {
+    return this.tasks.run(taskId, (signal) => this.load(inputs, meta, signal, onProgress));
+  }
+
+  private async load(inputs: LoadInput[], meta: DatasetMeta, signal: AbortSignal, onProgress?: ProgressFn): Promise<LoadOutcome> {
+    const conn = await this.init();
+    let report: LoadReport;
+    try {
+      report = await loadInputs(conn, inputs, { areas: meta.replaceAll ? null : this.areas }, {
+        signal,
+        onProgress: (p) => onProgress?.({ step: `load.${p.step}`, fraction: p.fraction }),
+      });
+    } catch (e) {
+      if (e instanceof LoadError) {
+        // Custom error fields do not survive postMessage: return them as data.
+        return { ok: false, problems: e.problems, rejects: e.rejects.slice(0, REJECT_PREVIEW), files: e.files };
+      }
+      throw e;
+    }
+    await this.lockDown(conn);
+    if (meta.replaceAll) await this.dropKindsNotLoaded(conn, inputs.map((i) => i.kind));
+    if (meta.replaceAll) this.fileReports.clear();
+    for (const f of report.files) this.fileReports.set(f.kind, f);
+    this.areas = meta.replaceAll ? report.areas : (report.areas ?? this.areas);
+    const kept = meta.replaceAll ? null : this.summary;
+    this.summary = {
+      name: meta.name ?? kept?.name ?? '',
+      credits: meta.credits ?? kept?.credits,
+      units: { ...(kept?.units ?? {}), ...(meta.units ?? {}) },
+      labels: { ...(kept?.labels ?? {}), ...(meta.labels ?? {}) },
+      ...(await this.describe(conn)),
+    };
+    onProgress?.({ step: 'load.done', fraction: 1 });
+    return { ok: true, summary: this.summary, files: [...this.fileReports.values()], rejects: await readRejects(conn, undefined, REJECT_PREVIEW), warnings: report.warnings };
+  }
+
+  /**
+   * A new dataset keeps nothing of the previous one: tables (and rejects) of the kinds this load
+   * did not bring are dropped, in one transaction (e.g. the demo's candidates after user files,
+   * or the demo's customers when the user starts a dataset of their own areas and sites).
+   */
+  private async dropKindsNotLoaded(conn: Connector, loaded: readonly InputKind[]): Promise<void> {
+    const others = INPUT_KINDS.filter((k) => !loaded.includes(k));
+    if (others.length === 0) return;
+    const list = others.map((k) => `'${k}'`).join(', '); // our enum, never data
+    try {
+      await conn.exec(`BEGIN TRANSACTION; ${others.map((k) => `DROP TABLE IF EXISTS ${k}`).join('; ')}; DELETE FROM rejects WHERE kind IN (${list}); COMMIT`);
+    } catch (e) {
+      await conn.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Every rejected row of the current dataset, for the downloadable report. */
+  async rejects(limit?: number): Promise<RejectRow[]> {
+    const conn = await this.init();
+    return readRejects(conn, undefined, limit);
+  }
+
+  private async describe(conn: Connector): Promise<Omit<DatasetSummary, 'name' | 'credits' | 'units' | 'labels'>> {
+    const tables = new Set((await conn.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main'`)).map((r) => r.t));
+    const count = async (table: string) => {
+      if (!tables.has(table)) return 0;
+      const [r] = await conn.query<{ n: bigint | number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+      return Number(r.n);
+    };
+    const cols = tables.has('indicators')
+      ? await conn.query<{ column_name: string }>(
+          `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'indicators' AND data_type IN ('DOUBLE','BIGINT','INTEGER','FLOAT','DECIMAL','HUGEINT') AND column_name NOT IN ('period_index') ORDER BY column_index`,
+        )
+      : [];
+    const periods = tables.has('indicators') ? await conn.query<{ period: string }>('SELECT DISTINCT period, period_index FROM indicators ORDER BY period_index') : [];
+    const files = [...this.fileReports.values()];
+    const counts = {
+      areas: this.areas?.features.length ?? 0,
+      indicators: await count('indicators'),
+      customers: await count('customers'),
+      sites: await count('sites'),
+      rejects: await count('rejects'),
+      outside: files.reduce((s, f) => s + (f.outsideStudyArea ?? 0), 0),
+    };
+    return {
+      counts,
+      indicatorColumns: cols.map((c) => c.column_name),
+      periods: periods.map((p) => p.period),
+      fingerprint: fingerprint(files.map((f) => `${f.kind}:${f.file}:${f.rowsRead}:${f.rowsKept}`).sort().join('|') + `|${counts.areas}`),
+    };
+  }
+
+  getSummary(): DatasetSummary | null {
+    return this.summary;
+  }
+
+  /** The loaded areas as GeoJSON (geometry never enters DuckDB: no spatial extension offline). */
+  getAreas(): GeoJSON.FeatureCollection | null {
+    return this.areas;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Generic access for the workflows. SQL comes from src/sql builders (trusted code, values
+  // bound as parameters), never from data; results cross as Arrow bytes or typed arrays.
+
+  /** Small results (summaries, lists) as plain rows. */
+  async query<T = Record<string, unknown>>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    const conn = await this.init();
+    return conn.query<T>(sql, params);
+  }
+
+  /** A result as Arrow IPC stream bytes (transferred, never copied as JSON). */
+  async queryArrow(sql: string, params: readonly SqlParam[] = [], taskId?: number): Promise<Uint8Array> {
+    const conn = await this.init();
+    if (taskId === undefined) return conn.queryArrow(sql, params);
+    return this.tasks.run(taskId, () => conn.queryArrow(sql, params));
+  }
+
+  /**
+   * Numeric result columns as Float64Arrays (NaN for NULL), ready for the analysis worker.
+   * BIGINT/UBIGINT columns come back as BigUint64Array or BigInt64Array instead.
+   */
+  async columns(sql: string, params: readonly SqlParam[] = []): Promise<Record<string, Float64Array | BigInt64Array | BigUint64Array>> {
+    const bytes = await this.queryArrow(sql, params);
+    const table = tableFromIPC(bytes);
+    const out: Record<string, Float64Array | BigInt64Array | BigUint64Array> = {};
+    for (const field of table.schema.fields) {
+      const vec = table.getChild(field.name)!;
+      const n = table.numRows;
+      if (DataType.isInt(field.type) && field.type.bitWidth === 64) {
+        const arr = field.type.isSigned ? new BigInt64Array(n) : new BigUint64Array(n);
+        for (let i = 0; i < n; i++) arr[i] = (vec.get(i) ?? 0n) as never;
+        out[field.name] = arr;
+      } else {
+        const arr = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = vec.get(i);
+          arr[i] = v === null || v === undefined ? NaN : Number(v);
+        }
+        out[field.name] = arr;
+      }
+    }
+    return out;
+  }
+
+  /** Create or replace a derived table (prefix `derived_`) from Arrow IPC bytes, e.g. customers' H3 cells. */
+  async putDerived(table: string, ipc: Uint8Array): Promise<void> {
+    if (!/^derived_[a-z0-9_]+$/.test(table)) throw new Error(`Derived table names look like derived_name: ${table}`);
+    const conn = await this.init();
+    await conn.exec(`DROP TABLE IF EXISTS ${table}`);
+    await conn.insertArrowIPC(table, ipc);
+  }
+
+  /** Indicator rows (area_id, period, period_index, numeric columns) as Arrow IPC bytes. */
+  async indicatorsArrow(): Promise<Uint8Array> {
+    const conn = await this.init();
+    if (!(await this.hasTable(conn, 'indicators'))) return conn.queryArrow('SELECT NULL::VARCHAR AS area_id, NULL::VARCHAR AS period, NULL::INTEGER AS period_index WHERE false');
+    return conn.queryArrow('SELECT * FROM indicators ORDER BY period_index, area_id');
+  }
+
+  private async hasTable(conn: Connector, table: string): Promise<boolean> {
+    return (await conn.query(`SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, [table])).length > 0;
+  }
+
+  /** Sites (site_id, lon, lat, type, owner, name, attractiveness) as Arrow IPC bytes. */
+  async sitesArrow(): Promise<Uint8Array> {
+    const conn = await this.init();
+    if (!(await this.hasTable(conn, 'sites'))) {
+      return conn.queryArrow('SELECT NULL::VARCHAR AS site_id, NULL::DOUBLE AS lon, NULL::DOUBLE AS lat, NULL::VARCHAR AS type, NULL::VARCHAR AS owner, NULL::VARCHAR AS name, NULL::DOUBLE AS attractiveness WHERE false');
+    }
+    return conn.queryArrow('SELECT site_id, lon, lat, type, owner, name, attractiveness FROM sites ORDER BY site_id');
+  }
+}
+
+/** FNV-1a 32-bit of the dataset's shape: enough to tell datasets apart in a permalink. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

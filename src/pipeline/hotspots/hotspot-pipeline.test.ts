@@ -1,0 +1,95 @@
+/**
+ * The whole hotspot pipeline as the browser runs it — DbApi on duckdb-wasm, the analysis
+ * worker's HotspotEngine — called directly, against the core functions on the same data.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Polygon } from 'geojson';
+import { DbApi } from '../dataset/db-api.ts';
+import { HotspotEngine } from './hotspot-engine.ts';
+import { createNodeWasmConnector } from '../../db/node-wasm.ts';
+import { assignCells, buildStudyGrid, gridNeighbours, locateCells } from '../../core/grid.ts';
+import { aggregateByCell, customerMask } from '../../core/demand.ts';
+import { giStar } from '../../core/getis-ord.ts';
+import { mulberry32 } from '../../core/rng.ts';
+import { HotspotPipeline, silentTaskId } from './hotspot-pipeline.ts';
+
+const box = (w: number, s: number, e: number, n: number): Polygon => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+const AREAS = [box(121.42, 31.21, 121.47, 31.25), box(121.47, 31.21, 121.52, 31.25)];
+const SEGMENTS = ['young', 'family', 'senior'];
+
+const N = 3000;
+const rng = mulberry32(5);
+const rows = Array.from({ length: N }, (_, i) => {
+  const young = rng() < 0.4;
+  const [lon, lat] = young && rng() < 0.7 ? [121.43 + rng() * 0.01, 31.22 + rng() * 0.01] : [121.42 + rng() * 0.1, 31.21 + rng() * 0.04];
+  return { id: `c${i}`, lon, lat, segment: young ? 'young' : SEGMENTS[1 + Math.floor(rng() * 2)], balance: Math.round(rng() * 1e6) / 100 };
+});
+
+describe('HotspotPipeline on duckdb-wasm', () => {
+  let db: DbApi;
+  let engine: HotspotEngine;
+  let pipe: HotspotPipeline;
+  const grid = buildStudyGrid(AREAS.map((geometry) => ({ geometry })), 8);
+  const nb = gridNeighbours(grid, 1);
+  const index = locateCells(grid, assignCells(rows.map((r) => r.lon), rows.map((r) => r.lat), 8)).index;
+
+  beforeAll(async () => {
+    db = new DbApi(() => createNodeWasmConnector(), async () => new Uint8Array());
+    // inserted in reverse so the table's row order differs from the array order
+    const values = [...rows].reverse().map((r) => `('${r.id}', ${r.lon}, ${r.lat}, '${r.segment}', ${r.balance})`).join(',');
+    await db.query(`CREATE TABLE customers AS SELECT * FROM (VALUES ${values}) t(customer_id, lon, lat, segment, balance)`);
+    engine = new HotspotEngine();
+    engine.setAreas('k', AREAS);
+    pipe = new HotspotPipeline(db, {
+      hotspotsHasCustomers: (k) => engine.hasCustomers(k),
+      hotspotsSetCustomers: (k, ipc) => engine.setCustomers(k, ipc),
+      hotspotsAssign: (res) => engine.assign(res),
+      hotspotsCompute: (req) => engine.compute(req),
+    }, 'k');
+  }, 60_000);
+  afterAll(async () => {
+    engine?.dispose();
+    await (await db?.init())?.close();
+  });
+
+  const request = { resolution: 8, rings: 1, statistic: 'gi' as const, measure: 'count' as const, fdr: false, permutations: 0, seed: 1 };
+
+  it('assigns once per resolution, even for concurrent callers', async () => {
+    expect(await pipe.customersAvailable()).toBe(true);
+    const [a, b] = await Promise.all([pipe.ensureAssigned(8, silentTaskId()), pipe.ensureAssigned(8, silentTaskId())]);
+    expect(a).toBe(b);
+    expect(a.rows).toBe(N);
+    expect(a.join).toBe('positional');
+    expect(pipe.isAssigned(8)).toBe(true);
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM derived_h3_r8');
+    expect(n).toBe(N);
+  });
+
+  it('gives the core\'s counts and Gi* for every study cell', async () => {
+    const r = await pipe.compute(request, { value: { kind: 'count' } }, silentTaskId());
+    const counts = aggregateByCell(index, grid.h3.length);
+    expect(r.values).toEqual(counts.values);
+    expect(r.customersOutside).toBe(counts.outside);
+    expect(r.z).toEqual(giStar(counts.values, nb).z);
+  });
+
+  it('applies filters and sums in DuckDB', async () => {
+    const r = await pipe.compute({ ...request, measure: 'sum' }, { value: { kind: 'sum', column: 'balance' }, filter: { segments: ['young'] } }, silentTaskId());
+    const mask = customerMask(N, { segment: { values: rows.map((c) => c.segment), allowed: ['young'] } });
+    const ref = aggregateByCell(index, grid.h3.length, { mask, value: rows.map((c) => c.balance) });
+    for (let i = 0; i < grid.h3.length; i++) expect(r.values[i]).toBeCloseTo(ref.values[i], 6);
+  });
+
+  it('returns every cell as 0 and ns, with a reason, when the filter matches nobody', async () => {
+    const r = await pipe.compute(request, { value: { kind: 'count' }, filter: { segments: ['nobody'] } }, silentTaskId());
+    expect(r.values.length).toBe(grid.h3.length);
+    expect([...r.values].every((v) => v === 0)).toBe(true);
+    expect(r.notes.map((n) => n.code)).toContain('zero_variance');
+  });
+
+  it('knows when there are no customer coordinates', async () => {
+    await db.query('CREATE TABLE other AS SELECT 1 AS id');
+    const p = new HotspotPipeline(db, pipe['analysis'], 'k2', { tables: { customersTable: 'other' } });
+    expect(await p.customersAvailable()).toBe(false);
+  });
+});

@@ -1,0 +1,406 @@
+/**
+ * The Sites workflow's state in the analysis worker (issue 6): the dataset's network,
+ * candidates and population, customers per study cell, the last recommendation and the
+ * scenario the user edits from it (drags, dropped sites), and the closure simulator.
+ * AnalysisApi delegates its `sites*` methods here; Node tests use the class directly.
+ *
+ * The study grid is the hotspot engine's (same areas, same cells): `gridOf` reads it. The
+ * customers' cells come from the hotspot pipeline's assignment (DuckDB per-cell counts).
+ *
+ * Why the live what-if stays here rather than on the UI thread: the Huff model and the
+ * coverage index are built from the run's demand (11k cells on the demo city, 90k at
+ * resolution 9), which lives here; a move costs ~0.1–1 ms (sites-whatif.ts), a round trip
+ * ~1 ms, far under the 50 ms budget, and the UI thread only draws.
+ */
+import type { SiteProgress, SiteWarning } from '../../core/coverage.ts';
+import { simulateClosure } from '../../core/closure.ts';
+import { nearestSiteDistanceM, totalsByStudyCell } from '../../core/demand.ts';
+import { studyGridFromCells } from '../../core/grid.ts';
+import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
+import { rationalise } from '../../core/rationalisation.ts';
+import {
+  buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type NetworkSites, type PointSet, type SiteType, type StudyCells,
+} from './sites-model.ts';
+import type { SitesRunOutput, SitesRunRequest } from './sites-pipeline.ts';
+import { evaluateScenario, initialScenario, type NewSite, type Scenario, type ScenarioEval } from './sites-scenario.ts';
+import type { SiteRow, SolveOutcome } from './sites-solve.ts';
+import { WhatIfDrag, type DragTarget, type DragUpdate } from './sites-whatif.ts';
+import type { PipelineRunner } from './sites-runner.ts';
+import type { GridView } from '../hotspots/hotspot-engine.ts';
+
+/** The study grid as the hotspot engine gives it. */
+export type GridLike = GridView;
+
+export interface SitesInputs {
+  network: NetworkSites;
+  candidatesFile: PointSet | null;
+  /** Population per area (areas file order), NaN where missing; null without a population column. */
+  areaPopulation: Float64Array | null;
+}
+
+export interface RunRequest extends SitesRunRequest {
+  resolution: number;
+}
+
+export interface ScenarioView {
+  /** Increments with every change of the scenario. */
+  version: number;
+  added: NewSite[];
+  ownLon: Float64Array;
+  ownLat: Float64Array;
+  ownOpen: Uint8Array;
+  eval: ScenarioEval;
+}
+
+export interface RunView {
+  runId: number;
+  request: RunRequest;
+  siteType: SiteType;
+  radiusM: number;
+  demand: { count: number; h3: string[]; lon: Float64Array; lat: Float64Array; weight: Float64Array; totalWeight: number; totalCustomers: number; totalPopulation: number };
+  candidates: { count: number; generated: boolean; zoneExcluded: number; unknownIds: string[] };
+  /** Our existing sites of the type (ids as in the sites file). */
+  own: { id: string[] };
+  /** The objective's own numbers (the CLI's), the bounds and gaps. */
+  outcome: Omit<SolveOutcome, 'constraints' | 'rows'> & { rows: SiteRow[] };
+  robustnessPct: Float64Array;
+  ownShareBeforePct: number;
+  warnings: SiteWarning[];
+  timings: SitesRunOutput['timings'] & { evaluateMs: number };
+  scenario: ScenarioView;
+}
+
+export interface ClosureRequest {
+  resolution: number;
+  siteType: SiteType;
+  measure: DemandMeasure;
+  blendCustomerShare?: number;
+  radiusM?: number;
+  /** Ids of our sites to close. */
+  close: string[];
+  /** Access standard: metres (default 1600) and the largest acceptable share beyond it, percent (default 5). */
+  accessDistanceM?: number;
+  maxSharePct?: number;
+  huff?: HuffParams;
+}
+
+export interface ClosureView {
+  closedIds: string[];
+  /** The Huff parameters the leakage was computed with (defaults filled in). */
+  huff: Required<HuffParams>;
+  totalDemand: number;
+  ownCapturedBefore: number;
+  ownCapturedAfter: number;
+  closedSitesCaptured: number;
+  recapturedByOwn: number;
+  leakedToCompetitors: number;
+  leakageByCompetitor: { owner: string; demand: number }[];
+  becomesUnreached: number;
+  distance: { affectedPoints: number; affectedDemand: number; meanIncreaseM: number; maxIncreaseM: number; meanBeforeM: number; meanAfterM: number };
+  access: {
+    distanceM: number;
+    limitPct: number;
+    population: { beforePct: number; afterPct: number; breached: boolean; overLimit: boolean } | null;
+    customers: { beforePct: number; afterPct: number; breached: boolean; overLimit: boolean } | null;
+  };
+  /** Demand points for the map: h3, and 0 within the access distance, 1 beyond before and after, 2 newly beyond. */
+  map: { h3: string[]; status: Uint8Array };
+  warnings: SiteWarning[];
+}
+
+export interface RationaliseRow {
+  id: string;
+  coveredDemand: number;
+  uniqueDemand: number;
+  overlapPct: number;
+  huffCaptured: number;
+  lossIfClosed: number;
+  leakedToCompetitors: number;
+}
+
+interface Cells {
+  cells: StudyCells;
+  grid: ReturnType<typeof studyGridFromCells>;
+}
+
+interface RunState {
+  view: RunView;
+  out: SitesRunOutput;
+  initial: Scenario;
+  scenario: Scenario;
+  version: number;
+  nextDropped: number;
+}
+
+export class SitesEngine {
+  private key = '';
+  private inputs: SitesInputs | null = null;
+  private readonly cells = new Map<number, Cells>();
+  private readonly customers = new Map<number, Float64Array>();
+  private state: RunState | null = null;
+  private drag: WhatIfDrag | null = null;
+  private runSeq = 0;
+
+  constructor(private readonly opts: { gridOf: (resolution: number) => GridLike; runner: PipelineRunner }) {}
+
+  /** The dataset's network, candidates file and population; everything cached is dropped when `key` changes. */
+  setInputs(key: string, inputs: SitesInputs): void {
+    if (key !== this.key) {
+      this.cells.clear();
+      this.customers.clear();
+      this.state = null;
+      this.drag = null;
+    }
+    this.key = key;
+    this.inputs = inputs;
+  }
+
+  hasCustomerCells(key: string, resolution: number): boolean {
+    return key === this.key && this.customers.has(resolution);
+  }
+
+  private studyCells(resolution: number): Cells {
+    let c = this.cells.get(resolution);
+    if (!c) {
+      const g = this.opts.gridOf(resolution);
+      c = {
+        cells: { h3: g.h3, lon: g.lon, lat: g.lat, areaIndex: g.areaIndex, areaCount: g.areaCellCount.length },
+        grid: studyGridFromCells(g.h3, resolution, g.areaIndex),
+      };
+      this.cells.set(resolution, c);
+    }
+    return c;
+  }
+
+  /** Customers per cell (DuckDB GROUP BY over the hotspot pipeline's assignment) → per study cell. */
+  setCustomerTotals(key: string, resolution: number, cells: BigUint64Array, counts: Float64Array): { customers: number; outsideCustomers: number } {
+    if (key !== this.key) throw new Error('internal: customer totals for another dataset');
+    const t = totalsByStudyCell(this.studyCells(resolution).grid, cells, counts);
+    this.customers.set(resolution, t.values);
+    let n = 0;
+    for (const v of t.values) n += v;
+    return { customers: n, outsideCustomers: t.outsideTotal };
+  }
+
+  private requireInputs(): SitesInputs {
+    if (!this.inputs) throw new Error('internal: sites inputs not set (call sitesSetInputs first)');
+    return this.inputs;
+  }
+
+  async run(req: RunRequest, signal: AbortSignal, onProgress: (p: SiteProgress) => void): Promise<RunView> {
+    const inputs = this.requireInputs();
+    const { cells } = this.studyCells(req.resolution);
+    const customers = this.customers.get(req.resolution) ?? null;
+    if (req.demand.measure !== 'population' && !customers) throw new SitesInputError('no_customers', 'demand from customers needs the customers file');
+    const runId = ++this.runSeq;
+    const out = await this.opts.runner(
+      { cells, customers, areaPopulation: inputs.areaPopulation, network: inputs.network, candidatesFile: inputs.candidatesFile },
+      req, signal, onProgress,
+    );
+    signal.throwIfAborted();
+    if (runId !== this.runSeq) throw new DOMException('Cancelled', 'AbortError'); // a newer run started
+    const t0 = performance.now();
+    const added: NewSite[] = out.outcome.rows.map((r, q) => ({
+      id: r.id, lon: r.lon, lat: r.lat, origin: 'recommended', candidate: r.candidate, pinned: r.pinned, robustnessPct: out.robustnessPct[q],
+    }));
+    const initial = initialScenario(out.data, added);
+    const scenario = cloneScenario(initial);
+    const ev = evaluateScenario(out.data, scenario, req.huff);
+    const d = out.data;
+    const { constraints: _c, ...outcome } = out.outcome;
+    const view: RunView = {
+      runId,
+      request: req,
+      siteType: d.siteType,
+      radiusM: d.radiusM,
+      demand: {
+        count: d.demand.lon.length,
+        h3: Array.from(d.demand.cell, (i) => cells.h3[i]),
+        lon: d.demand.lon, lat: d.demand.lat, weight: d.demand.weight,
+        totalWeight: d.demand.totalWeight, totalCustomers: d.demand.totalCustomers, totalPopulation: d.demand.totalPopulation,
+      },
+      candidates: {
+        count: d.candidates.id.length,
+        generated: d.candidates.source.some((s) => s === 'generated'),
+        zoneExcluded: out.outcome.zoneExcluded,
+        unknownIds: out.outcome.unknownIds,
+      },
+      own: { id: d.ownSites.map((j) => d.network.id[j]) },
+      outcome,
+      robustnessPct: out.robustnessPct,
+      ownShareBeforePct: out.ownShareBeforePct,
+      warnings: [...d.demand.warnings, ...out.outcome.warnings],
+      timings: { ...out.timings, evaluateMs: 0 },
+      scenario: null as unknown as ScenarioView,
+    };
+    this.state = { view, out, initial, scenario, version: 0, nextDropped: 1 };
+    this.drag = null;
+    view.scenario = this.scenarioView(ev);
+    view.timings.evaluateMs = performance.now() - t0;
+    return view;
+  }
+
+  private requireRun(): RunState {
+    if (!this.state) throw new Error('internal: no recommendation to edit (run one first)');
+    return this.state;
+  }
+
+  private scenarioView(ev?: ScenarioEval): ScenarioView {
+    const s = this.requireRun();
+    const e = ev ?? evaluateScenario(s.out.data, s.scenario, s.view.request.huff);
+    return {
+      version: ++s.version,
+      added: s.scenario.added.map((a) => ({ ...a })),
+      ownLon: s.scenario.ownLon.slice(),
+      ownLat: s.scenario.ownLat.slice(),
+      ownOpen: s.scenario.ownOpen.slice(),
+      eval: e,
+    };
+  }
+
+  /** Start dragging a site of the current scenario; returns the numbers at its current position. */
+  dragStart(target: DragTarget): { update: DragUpdate; otherCoverCount: Uint16Array; setupMs: number } {
+    const s = this.requireRun();
+    const t0 = performance.now();
+    this.drag = new WhatIfDrag(s.out.data, s.scenario, target, s.view.request.huff);
+    const [lon, lat] = target.kind === 'added'
+      ? [s.scenario.added[target.index].lon, s.scenario.added[target.index].lat]
+      : [s.scenario.ownLon[target.index], s.scenario.ownLat[target.index]];
+    const setupMs = performance.now() - t0;
+    return { update: this.drag.move(lon, lat), otherCoverCount: this.drag.otherCoverCount(), setupMs };
+  }
+
+  dragMove(lon: number, lat: number): DragUpdate {
+    if (!this.drag) throw new Error('internal: no drag in progress');
+    return this.drag.move(lon, lat);
+  }
+
+  /** Drop the dragged site at (lon, lat) and re-evaluate the scenario. */
+  dragEnd(lon: number, lat: number): ScenarioView {
+    const s = this.requireRun();
+    const d = this.drag;
+    this.drag = null;
+    if (!d) throw new Error('internal: no drag in progress');
+    if (d.target.kind === 'added') {
+      const a = s.scenario.added[d.target.index];
+      const moved = a.lon !== lon || a.lat !== lat;
+      if (moved) {
+        s.scenario.added[d.target.index] = {
+          ...a, lon, lat,
+          id: a.origin === 'recommended' && a.candidate >= 0 ? `${a.id}-moved` : a.id,
+          candidate: -1, robustnessPct: NaN,
+        };
+      }
+    } else {
+      s.scenario.ownLon[d.target.index] = lon;
+      s.scenario.ownLat[d.target.index] = lat;
+    }
+    return this.scenarioView();
+  }
+
+  dragCancel(): void {
+    this.drag = null;
+  }
+
+  /** A new site of ours at (lon, lat), appended after the ranked ones. */
+  dropSite(lon: number, lat: number): ScenarioView {
+    const s = this.requireRun();
+    s.scenario.added.push({ id: `new-${s.nextDropped++}`, lon, lat, origin: 'dropped', candidate: -1, pinned: false, robustnessPct: NaN });
+    return this.scenarioView();
+  }
+
+  removeAdded(index: number): ScenarioView {
+    const s = this.requireRun();
+    if (!(index >= 0 && index < s.scenario.added.length)) throw new RangeError(`no new site ${index}`);
+    s.scenario.added.splice(index, 1);
+    return this.scenarioView();
+  }
+
+  /** Back to the recommendation as solved. */
+  resetScenario(): ScenarioView {
+    const s = this.requireRun();
+    s.scenario = cloneScenario(s.initial);
+    return this.scenarioView();
+  }
+
+  private closureDemand(req: { resolution: number; measure: DemandMeasure; blendCustomerShare?: number }) {
+    const inputs = this.requireInputs();
+    const { cells } = this.studyCells(req.resolution);
+    const customers = this.customers.get(req.resolution) ?? null;
+    const demand = buildDemand(
+      { cells, customers, areaPopulation: inputs.areaPopulation },
+      { measure: req.measure, blendCustomerShare: req.blendCustomerShare, keepAllPeople: true },
+    );
+    return { inputs, cells, demand };
+  }
+
+  /** Close some of our sites: Huff leakage, distance change and the access check. */
+  closure(req: ClosureRequest): ClosureView {
+    const { inputs, cells, demand } = this.closureDemand(req);
+    const net = inputs.network;
+    const { all, own } = sitesOfType(net, req.siteType);
+    const pos = new Map(all.map((j, p) => [net.id[j], p]));
+    const close: number[] = [];
+    for (const id of req.close) {
+      const p = pos.get(id);
+      if (p === undefined || net.owner[all[p]] !== 'own') throw new SitesInputError('not_own_site', `${id} is not one of our ${req.siteType} sites`, { id });
+      close.push(p);
+    }
+    const accessDistanceM = req.accessDistanceM ?? 1600;
+    const sites = huffSitesOf(net, all);
+    const r = simulateClosure({
+      demand, sites, close, huff: req.huff,
+      access: {
+        population: demand.totalPopulation > 0 ? demand.population : undefined,
+        customers: demand.totalCustomers > 0 ? demand.customers : undefined,
+        distanceM: accessDistanceM,
+        maxShareBeyond: (req.maxSharePct ?? 5) / 100,
+      },
+    });
+    // Per point status for the map: nearest open own site before and after.
+    const closed = new Set(close.map((p) => all[p]));
+    const ownLon = own.map((j) => net.lon[j]), ownLat = own.map((j) => net.lat[j]);
+    const openOwn = own.filter((j) => !closed.has(j));
+    const before = nearestSiteDistanceM(demand.lon, demand.lat, ownLon, ownLat);
+    const after = nearestSiteDistanceM(demand.lon, demand.lat, openOwn.map((j) => net.lon[j]), openOwn.map((j) => net.lat[j]));
+    const status = new Uint8Array(demand.lon.length);
+    for (let i = 0; i < status.length; i++) status[i] = after[i] > accessDistanceM ? (before[i] > accessDistanceM ? 1 : 2) : 0;
+    return {
+      closedIds: req.close.slice(),
+      huff: { ...HUFF_DEFAULTS, ...req.huff },
+      totalDemand: demand.totalWeight,
+      ownCapturedBefore: r.ownCapturedBefore,
+      ownCapturedAfter: r.ownCapturedAfter,
+      closedSitesCaptured: r.closedSitesCaptured,
+      recapturedByOwn: r.recapturedByOwn,
+      leakedToCompetitors: r.leakedToCompetitors,
+      leakageByCompetitor: r.leakageByCompetitor,
+      becomesUnreached: r.becomesUnreached,
+      distance: r.distance,
+      access: { distanceM: accessDistanceM, limitPct: r.access.limitPct, population: r.access.population, customers: r.access.customers },
+      map: { h3: Array.from(demand.cell, (i) => cells.h3[i]), status },
+      warnings: r.warnings,
+    };
+  }
+
+  /** Per own site of the type: demand only it covers, and the Huff demand lost if it closed. */
+  rationalise(req: Omit<ClosureRequest, 'close'>): RationaliseRow[] {
+    const { inputs, demand } = this.closureDemand(req);
+    const net = inputs.network;
+    const { all } = sitesOfType(net, req.siteType);
+    const rows = rationalise({ demand, sites: huffSitesOf(net, all), radiusM: req.radiusM ?? DEFAULT_RADIUS_M[req.siteType], huff: req.huff });
+    return rows.map((r) => ({
+      id: net.id[all[r.site]],
+      coveredDemand: r.coveredDemand,
+      uniqueDemand: r.uniqueDemand,
+      overlapPct: r.overlapPct,
+      huffCaptured: r.huffCapturedDemand,
+      lossIfClosed: r.lossIfClosed,
+      leakedToCompetitors: r.leakedToCompetitors,
+    }));
+  }
+}
+
+function cloneScenario(s: Scenario): Scenario {
+  return { ownLon: s.ownLon.slice(), ownLat: s.ownLat.slice(), ownOpen: s.ownOpen.slice(), added: s.added.map((a) => ({ ...a })) };
+}

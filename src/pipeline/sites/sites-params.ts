@@ -1,0 +1,122 @@
+/**
+ * The Sites tab's shareable parameters (permalinks, snapshots) and their validation: a link
+ * can be edited by anyone, so every field is checked and whatever does not fit is dropped.
+ * Pure, so it is tested in Node; sites-share.ts applies the result to the tab's state.
+ */
+import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
+import { DEMAND_MEASURES, OBJECTIVES, type DemandMeasure, type ExclusionZone, type SiteObjective, type SiteSolver, type SiteType } from './sites-model.ts';
+
+export interface SitesShared {
+  mode: 'recommend' | 'closure';
+  siteType: SiteType;
+  k: number;
+  radiusM: number;
+  objective: SiteObjective;
+  solver: SiteSolver;
+  timeLimitS: number;
+  targetPct: number;
+  measure: DemandMeasure;
+  blendPct: number;
+  resolution: number;
+  minSpacingM: number;
+  replicates: number;
+  zones: ExclusionZone[];
+  pinned: string[];
+  excluded: string[];
+  extraCandidates: { id: string; lon: number; lat: number }[];
+  closeIds: string[];
+  accessDistanceM: number;
+  maxSharePct: number;
+  colouring: 'coverage' | 'huff' | 'demand';
+  /** Huff model parameters (DESIGN.md: α, β, cut-off and floor in metres). */
+  huff: Partial<HuffInputs>;
+  /** A recommendation was on screen: run it again when the link opens. */
+  ran: boolean;
+}
+
+/** The Huff parameters as the advanced controls hold them. */
+export type HuffInputs = Required<HuffParams>;
+export type HuffField = keyof HuffInputs;
+export const HUFF_FIELDS: readonly HuffField[] = ['alpha', 'beta', 'cutoffM', 'minDistanceM'];
+
+/**
+ * Accepted ranges. α 0 ignores attractiveness and β 0 ignores distance within the cut-off,
+ * both legitimate; beyond 5 the model is all-or-nothing (the nearest or the most attractive
+ * site takes everything) and no calibration in the literature goes there. The cut-off is
+ * capped at 20 km: every site–demand pair within it is kept in memory (the demo city at
+ * 20 km is already ~10× the pairs of 5 km). The floor must stay below the cut-off.
+ */
+export const HUFF_RANGES: Readonly<Record<HuffField, readonly [number, number]>> = {
+  alpha: [0, 5], beta: [0, 5], cutoffM: [200, 20_000], minDistanceM: [1, 2_000],
+};
+
+export const defaultHuff = (): HuffInputs => ({ ...HUFF_DEFAULTS });
+
+/** Fields of `h` that are not usable, in HUFF_FIELDS order; a floor not below the cut-off counts against the floor. */
+export function huffIssues(h: Readonly<Record<HuffField, unknown>>): HuffField[] {
+  const bad = HUFF_FIELDS.filter((f) => num(h[f], ...HUFF_RANGES[f]) === undefined);
+  if (!bad.includes('minDistanceM') && !bad.includes('cutoffM') && (h.minDistanceM as number) >= (h.cutoffM as number)) bad.push('minDistanceM');
+  return bad;
+}
+
+/** `h` with every unusable field back at its default (what a link may set, see applyShared). */
+export function usableHuff(h: Readonly<Record<HuffField, unknown>>): HuffInputs {
+  const out = { ...h } as HuffInputs;
+  for (const f of huffIssues(h)) out[f] = HUFF_DEFAULTS[f];
+  // A default floor (100 m) is below every accepted cut-off (≥ 200 m).
+  return out;
+}
+
+const num = (v: unknown, lo: number, hi: number): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined);
+const strings = (v: unknown, max = 500): string[] | undefined => (Array.isArray(v) && v.length <= max && v.every((x) => typeof x === 'string' && x.length <= 100) ? (v as string[]) : undefined);
+const point = (x: unknown): x is { lon: number; lat: number } =>
+  !!x && typeof x === 'object' && num((x as { lon: unknown }).lon, -180, 180) !== undefined && num((x as { lat: unknown }).lat, -90, 90) !== undefined;
+
+const RANGES: Record<string, [number, number]> = {
+  k: [0, 1000], radiusM: [1, 100_000], timeLimitS: [1, 3600], targetPct: [0, 100], blendPct: [0, 100], resolution: [0, 15],
+  minSpacingM: [0, 100_000], replicates: [0, 1000], accessDistanceM: [1, 100_000], maxSharePct: [0, 100],
+};
+
+/** The fields of an untrusted value that are valid; the rest is left out. */
+export function parseShared(v: unknown): Partial<SitesShared> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  const o = v as Record<string, unknown>;
+  const out: Partial<SitesShared> = {};
+  if (o.siteType === 'branch' || o.siteType === 'atm') out.siteType = o.siteType;
+  if (o.mode === 'recommend' || o.mode === 'closure') out.mode = o.mode;
+  if ((OBJECTIVES as readonly unknown[]).includes(o.objective)) out.objective = o.objective as SiteObjective;
+  if (o.solver === 'greedy' || o.solver === 'exact') out.solver = o.solver;
+  if ((DEMAND_MEASURES as readonly unknown[]).includes(o.measure)) out.measure = o.measure as DemandMeasure;
+  if (o.colouring === 'coverage' || o.colouring === 'huff' || o.colouring === 'demand') out.colouring = o.colouring;
+  for (const [key, [lo, hi]] of Object.entries(RANGES)) {
+    const x = num(o[key], lo, hi);
+    if (x !== undefined) (out as Record<string, number>)[key] = x;
+  }
+  if (Array.isArray(o.zones) && o.zones.length <= 100) {
+    out.zones = o.zones
+      .filter((z): z is ExclusionZone => point(z) && num((z as ExclusionZone).radiusM, 1, 100_000) !== undefined)
+      .map((z) => ({ lon: z.lon, lat: z.lat, radiusM: z.radiusM }));
+  }
+  const pinned = strings(o.pinned);
+  if (pinned) out.pinned = pinned;
+  const excluded = strings(o.excluded);
+  if (excluded) out.excluded = excluded;
+  const closeIds = strings(o.closeIds);
+  if (closeIds) out.closeIds = closeIds;
+  if (Array.isArray(o.extraCandidates) && o.extraCandidates.length <= 500) {
+    out.extraCandidates = o.extraCandidates
+      .filter((x): x is { id: string; lon: number; lat: number } => point(x) && typeof (x as unknown as { id: unknown }).id === 'string' && (x as unknown as { id: string }).id.length <= 100)
+      .map((x) => ({ id: x.id, lon: x.lon, lat: x.lat }));
+  }
+  if (o.huff && typeof o.huff === 'object' && !Array.isArray(o.huff)) {
+    const h = o.huff as Record<string, unknown>;
+    const huff: Partial<HuffInputs> = {};
+    for (const f of HUFF_FIELDS) {
+      const x = num(h[f], ...HUFF_RANGES[f]);
+      if (x !== undefined) huff[f] = x;
+    }
+    out.huff = huff;
+  }
+  if (o.ran === true) out.ran = true;
+  return out;
+}

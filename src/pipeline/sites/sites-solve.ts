@@ -1,0 +1,300 @@
+/**
+ * Solving a prepared site-selection problem (sites-model.ts) with the objective the user
+ * chose, and the bootstrap robustness of the answer. Shared by the analysis worker and the
+ * CLI `sites`:
+ *
+ * - coverage: MCLP, greedy + swaps (core/mclp.ts) or exact MILP with HiGHS (core/mclp-exact.ts);
+ * - huff: Huff captured demand, lazy greedy (core/huff-selection.ts);
+ * - pmedian: demand-weighted distance to the nearest own site (core/p-median.ts);
+ * - lscp: fewest sites covering a target share (core/lscp.ts), greedy or exact.
+ *
+ * Rows come in DESIGN.md's rank order with the objective's own numbers: rank 1 the largest
+ * marginal gain, each later rank the largest gain given existing sites and the ranks before.
+ * The exact solvers are injected (`ExactSolver`): the browser runs HiGHS in a worker it can
+ * terminate, the CLI in-process.
+ */
+import type { CoverageProblem, SiteProgress, SiteWarning } from '../../core/coverage.ts';
+import { HuffModel, type HuffParams } from '../../core/huff.ts';
+import { solveHuffGreedy } from '../../core/huff-selection.ts';
+import { solveLscpGreedy, type LscpExactResult, type LscpResult } from '../../core/lscp.ts';
+import { solveMclpGreedy, type MclpResult } from '../../core/mclp.ts';
+import type { MclpExactResult } from '../../core/mclp-exact.ts';
+import { solvePMedian } from '../../core/p-median.ts';
+import { bootstrapSites } from '../../core/site-bootstrap.ts';
+import { rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
+import { mulberry32, type Rng } from '../../core/rng.ts';
+import { constraintsFor, huffSitesOf, pointsOf, SitesInputError, type CandidateSource, type ConstraintRequest, type SiteObjective, type SiteSolver, type SitesData } from './sites-model.ts';
+
+export interface SolveRequest extends ConstraintRequest {
+  objective: SiteObjective;
+  solver: SiteSolver;
+  /** New sites, pinned ones included (not used by lscp). */
+  k: number;
+  /** lscp: percent of total demand that existing ∪ new sites must cover; default 90. */
+  targetPct?: number;
+  /** Exact solver wall-clock limit, seconds; default 30. */
+  timeLimitS?: number;
+  huff?: HuffParams;
+}
+
+/** One recommended site with the objective's numbers (the CLI's columns). */
+export interface SiteRow {
+  rank: number;
+  /** Index into SitesData.candidates. */
+  candidate: number;
+  id: string;
+  lon: number;
+  lat: number;
+  source: CandidateSource;
+  pinned: boolean;
+  /**
+   * coverage, lscp: demand first covered by this site given existing sites and lower ranks;
+   * huff: our captured demand it adds; pmedian: reduction of Σ demand·distance (capped), demand·m.
+   */
+  marginal: number;
+  /** coverage, lscp: covered demand incl. existing; huff: our captured demand; pmedian: mean distance to the nearest own site, m. */
+  cumulative: number;
+  /** 100 · cumulative / total demand (NaN for pmedian). */
+  cumulativePct: number;
+}
+
+export interface ExactInfo {
+  status: string;
+  /** Relative gap (bound − objective) / objective; 0 when proven optimal. */
+  gap: number;
+  bound: number;
+  timeS: number;
+}
+
+export interface SolveOutcome {
+  objective: SiteObjective;
+  solver: SiteSolver;
+  rows: SiteRow[];
+  totalDemand: number;
+  exact: ExactInfo | null;
+  /** Greedy coverage: proven upper bound on covered demand (Lagrangian), NaN when not computed. */
+  upperBound: number;
+  lscp: { feasible: boolean; targetDemand: number; maxCoverableDemand: number } | null;
+  pmedian: { meanDistanceBeforeM: number; meanDistanceAfterM: number } | null;
+  huff: { ownCapturedBefore: number; ownCapturedAfter: number } | null;
+  warnings: SiteWarning[];
+  /** Pinned / excluded ids that name no candidate. */
+  unknownIds: string[];
+  /** Candidates inside exclusion zones. */
+  zoneExcluded: number;
+  constraints: SelectionConstraints;
+}
+
+export interface ExactOptions extends SelectionConstraints {
+  k: number;
+  targetShare?: number;
+  timeLimitS: number;
+}
+
+/** Runs HiGHS on an MCLP or LSCP; the browser's runs in a worker so cancel can stop it. */
+export type ExactSolver = (
+  kind: 'mclp' | 'lscp',
+  problem: CoverageProblem,
+  options: ExactOptions,
+  hooks: { signal?: AbortSignal; onProgress?: (p: SiteProgress & { gap?: number }) => void },
+) => Promise<MclpExactResult | LscpExactResult>;
+
+export interface SolveHooks {
+  exact?: ExactSolver;
+  signal?: AbortSignal;
+  onProgress?: (p: SiteProgress) => void;
+}
+
+export async function solveSites(data: SitesData, req: SolveRequest, hooks: SolveHooks = {}): Promise<SolveOutcome> {
+  const k = req.k;
+  if (req.objective !== 'lscp' && (!Number.isInteger(k) || k < 0)) throw new SitesInputError('bad_k', `k must be a whole number ≥ 0, got ${k}`, { k });
+  const c = constraintsFor(data.candidates, req);
+  const constraints: SelectionConstraints = { pinned: c.pinned, excluded: c.excluded, allowed: c.allowed, minSpacingM: c.minSpacingM };
+  if ((c.pinned?.length ?? 0) > k && req.objective !== 'lscp') {
+    throw new SitesInputError('too_many_pins', `${c.pinned!.length} sites are pinned but k is ${k}; raise k or unpin sites`, { pinned: c.pinned!.length, k });
+  }
+  const { problem, candidates } = data;
+  const row = (j: number, rank: number, marginal: number, cumulative: number, cumulativePct: number, pinned: boolean): SiteRow => ({
+    rank, candidate: j, id: candidates.id[j], lon: candidates.lon[j], lat: candidates.lat[j], source: candidates.source[j], pinned, marginal, cumulative, cumulativePct,
+  });
+  const base = {
+    objective: req.objective, solver: req.solver, totalDemand: problem.totalDemand, exact: null, upperBound: NaN,
+    lscp: null, pmedian: null, huff: null, unknownIds: c.unknownIds, zoneExcluded: c.zoneExcluded, constraints,
+  };
+  const timeLimitS = req.timeLimitS ?? 30;
+  const exactOf = (r: MclpExactResult | LscpExactResult): ExactInfo => ({ status: r.status, gap: r.gap, bound: r.bound, timeS: r.timeS });
+
+  if (req.objective === 'coverage') {
+    let r: MclpResult | MclpExactResult;
+    let exact: ExactInfo | null = null;
+    if (req.solver === 'exact') {
+      r = (await exactOf0(hooks)('mclp', problem, { ...constraints, k, timeLimitS }, { signal: hooks.signal, onProgress: hooks.onProgress })) as MclpExactResult;
+      exact = exactOf(r as MclpExactResult);
+    } else {
+      r = solveMclpGreedy(problem, { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress });
+    }
+    return {
+      ...base, exact, upperBound: r.upperBound, warnings: r.warnings,
+      rows: r.sites.map((s) => row(s.candidate, s.rank, s.marginalDemand, s.coveredDemand, s.coveragePct, s.pinned)),
+    };
+  }
+
+  if (req.objective === 'lscp') {
+    const targetShare = (req.targetPct ?? 90) / 100;
+    if (!(targetShare >= 0 && targetShare <= 1)) throw new SitesInputError('bad_target', `the target share must be between 0 and 100 %, got ${req.targetPct}`, { target: req.targetPct ?? NaN });
+    const r: LscpResult | LscpExactResult = req.solver === 'exact'
+      ? ((await exactOf0(hooks)('lscp', problem, { ...constraints, k: 0, targetShare, timeLimitS }, { signal: hooks.signal, onProgress: hooks.onProgress })) as LscpExactResult)
+      : solveLscpGreedy(problem, { ...constraints, targetShare, signal: hooks.signal, onProgress: hooks.onProgress });
+    return {
+      ...base,
+      exact: 'status' in r ? exactOf(r as LscpExactResult) : null,
+      lscp: { feasible: r.feasible, targetDemand: r.targetDemand, maxCoverableDemand: r.maxCoverableDemand },
+      warnings: r.warnings,
+      rows: r.sites.map((s) => row(s.candidate, s.rank, s.marginalDemand, s.coveredDemand, s.coveragePct, s.pinned)),
+    };
+  }
+
+  // Huff and p-median have no MILP here: their heuristics answer, and the outcome says so.
+  const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
+  if (req.objective === 'huff') {
+    const r = solveHuffGreedy(
+      { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff },
+      { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
+    );
+    return {
+      ...base, solver: 'greedy', warnings: [...noExact, ...r.warnings],
+      huff: { ownCapturedBefore: r.ownCapturedBefore, ownCapturedAfter: r.ownCapturedAfter },
+      rows: r.sites.map((s) => row(s.candidate, s.rank, s.marginalDemand, s.coveredDemand, s.coveragePct, s.pinned)),
+    };
+  }
+
+  const r = solvePMedian(
+    { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates },
+    { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
+  );
+  return {
+    ...base, solver: 'greedy', warnings: [...noExact, ...r.warnings],
+    pmedian: { meanDistanceBeforeM: r.meanDistanceBeforeM, meanDistanceAfterM: r.meanDistanceAfterM },
+    rows: r.sites.map((s) => row(s.candidate, s.rank, s.reductionWeightedM, s.meanDistanceM, NaN, s.pinned)),
+  };
+}
+
+function exactOf0(hooks: SolveHooks): ExactSolver {
+  if (!hooks.exact) throw new Error('internal: the exact solver was asked for but none is available here');
+  return hooks.exact;
+}
+
+/** Coverage (existing ∪ ranks 1..r) after each row, in row order: the table's cumulative coverage %. */
+export function cumulativeCoverage(problem: CoverageProblem, candidates: readonly number[]): { marginal: Float64Array; covered: Float64Array } {
+  const { offsets, demand } = problem.candidates;
+  const covered = problem.existingCovered.slice();
+  let t = problem.existingCoveredDemand;
+  const marginal = new Float64Array(candidates.length);
+  const cum = new Float64Array(candidates.length);
+  candidates.forEach((j, r) => {
+    let g = 0;
+    for (let p = offsets[j]; p < offsets[j + 1]; p++) {
+      const i = demand[p];
+      if (!covered[i]) { covered[i] = 1; g += problem.weight[i]; }
+    }
+    t += g;
+    marginal[r] = g;
+    cum[r] = t;
+  });
+  return { marginal, covered: cum };
+}
+
+export interface BootstrapRequest {
+  /** Replicates; default 50. */
+  replicates?: number;
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: SiteProgress) => void;
+  /** Lets the caller's event loop run between replicate batches (cancel messages arrive there). */
+  yieldNow?: () => Promise<void>;
+}
+
+/**
+ * How often each recommended site is chosen again when the demand is resampled (percent,
+ * aligned with `outcome.rows`). Coverage and LSCP use core/site-bootstrap.ts (the MCLP
+ * re-solved with the same number of sites and constraints); Huff and p-median re-solve
+ * their own objective on resampled weights.
+ *
+ * Draws per replicate: the number of customers when there are customers (the sample behind
+ * the demand estimate; exactly the customer bootstrap for the customers measure), else the
+ * total weight capped at 100,000 — population potential is not a sample, so its bootstrap
+ * only says how sharply the optimum stands out from its neighbours.
+ */
+export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome, req: SolveRequest, opts: BootstrapRequest = {}): Promise<Float64Array> {
+  const B = opts.replicates ?? 50;
+  const rows = outcome.rows;
+  if (rows.length === 0 || B < 1) return new Float64Array(rows.length);
+  const total = data.demand.totalWeight;
+  const draws = Math.max(1, Math.round(data.demand.totalCustomers > 0 ? data.demand.totalCustomers : Math.min(total, 100_000)));
+  const counts = new Float64Array(data.candidates.id.length);
+  const chunk = 5;
+  const k = rows.length;
+  const cons = outcome.constraints;
+  for (let b0 = 0; b0 < B; b0 += chunk) {
+    await opts.yieldNow?.();
+    opts.signal?.throwIfAborted();
+    opts.onProgress?.({ stage: 'bootstrap', done: b0, total: B });
+    const m = Math.min(chunk, B - b0);
+    const seed = (opts.seed ?? 1) * 7919 + b0;
+    if (req.objective === 'coverage' || req.objective === 'lscp') {
+      // The baseline is only used for its site list; pass ours so nothing is solved twice.
+      const baseline = { sites: rankSites(data.problem, rows.map((r) => r.candidate)) } as MclpResult;
+      const r = bootstrapSites(data.problem, {
+        ...cons, k, replicates: m, seed, draws, baseline, signal: opts.signal,
+      });
+      for (let j = 0; j < counts.length; j++) counts[j] += r.frequency[j] * m;
+    } else {
+      const rng = mulberry32(seed);
+      const sampler = weightSampler(data.demand.weight, rng);
+      for (let b = 0; b < m; b++) {
+        const w = sampler(draws, total);
+        const chosen = req.objective === 'huff'
+          ? solveHuffGreedy(
+            { demand: { lon: data.demand.lon, lat: data.demand.lat, weight: w }, sites: huffSitesOf(data.network, data.typeSites), candidates: data.candidates, huff: req.huff },
+            { ...cons, k, signal: opts.signal },
+          ).sites.map((s) => s.candidate)
+          : solvePMedian(
+            { demand: { lon: data.demand.lon, lat: data.demand.lat, weight: w }, existing: pointsOf(data.network, data.ownSites), candidates: data.candidates },
+            { ...cons, k, restarts: 2, signal: opts.signal },
+          ).sites.map((s) => s.candidate);
+        for (const j of chosen) counts[j]++;
+      }
+    }
+  }
+  opts.onProgress?.({ stage: 'bootstrap', done: B, total: B });
+  return Float64Array.from(rows, (r) => (100 * counts[r.candidate]) / B);
+}
+
+/** Multinomial resampling of weights (cumulative sums, binary search), rescaled to the original total. */
+function weightSampler(weight: Float64Array, rng: Rng): (draws: number, total: number) => Float64Array {
+  const n = weight.length;
+  const cum = new Float64Array(n);
+  let s = 0;
+  for (let i = 0; i < n; i++) { s += weight[i]; cum[i] = s; }
+  return (draws, total) => {
+    const w = new Float64Array(n);
+    if (s <= 0) return w;
+    const scale = total / draws;
+    for (let d = 0; d < draws; d++) {
+      const x = rng() * s;
+      let lo = 0, hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cum[mid] <= x) lo = mid + 1;
+        else hi = mid;
+      }
+      w[lo] += scale;
+    }
+    return w;
+  };
+}
+
+/** Our Huff share of total demand (percent) for the network of the type as it is. */
+export function ownHuffSharePct(data: SitesData, huff?: HuffParams): number {
+  return new HuffModel(data.demand, huffSitesOf(data.network, data.typeSites), huff).evaluate().owners[0].sharePct;
+}

@@ -1,0 +1,24 @@
+/** The UI's handles on its two workers, created once and shared. */
+import * as Comlink from 'comlink';
+import type { BrowserDbApi } from '../../../workers/db.worker.ts';
+import type { AnalysisApi } from '../../../workers/analysis-api.ts';
+
+export type DbRemote = Comlink.Remote<BrowserDbApi>;
+export type AnalysisRemote = Comlink.Remote<AnalysisApi>;
+
+let db: DbRemote | null = null;
+let analysis: AnalysisRemote | null = null;
+
+export function dbWorker(): DbRemote {
+  db ??= Comlink.wrap<BrowserDbApi>(new Worker(new URL('../../../workers/db.worker.ts', import.meta.url), { type: 'module', name: 'db' }));
+  return db;
+}
+
+export function analysisWorker(): AnalysisRemote {
+  analysis ??= Comlink.wrap<AnalysisApi>(
+    new Worker(new URL('../../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
+  );
+  return analysis;
+}
+
+export { Comlink };

@@ -1,0 +1,188 @@
+/**
+ * deck.gl layers of the Hotspots tab, built from plain arrays so tests can check them as
+ * data: H3 cells coloured by class (optionally extruded by value), the density heatmap,
+ * parent cells of the stability view, areas coloured by type, and the selection outlines.
+ * Hexagons sit beneath MapLibre's district outlines and labels (`beforeId`), like the base
+ * choropleth.
+ *
+ * Each cell layer also has its privacy-safe form for exports (`safeCellLayer`,
+ * `safeDensityLayer`): no cell under k customers is drawn (see src/share/safe-cells.ts).
+ */
+import { cellToLatLng } from 'h3-js';
+import { H3HexagonLayer } from '@deck.gl/geo-layers';
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
+import { GeoJsonLayer } from '@deck.gl/layers';
+import type { Layer, PickingInfo } from '@deck.gl/core';
+import { AREA_OUTLINE_LAYER } from '../map/layers.ts';
+import type { Rgb } from '../map/palette.ts';
+import { FILL_ALPHA, NS_ALPHA, withAlpha, type Rgba } from './hotspot-palette.ts';
+import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../../pipeline/share/safe-cells.ts';
+import type { SafeVariant } from '../share/layer-privacy.ts';
+
+/**
+ * MapboxOverlay's interleaved `beforeId` (draw beneath the district outlines and labels);
+ * not in every layer's prop types, so spread in.
+ */
+const BENEATH_OUTLINES = { beforeId: AREA_OUTLINE_LAYER } as object;
+
+/** Colour per cell from class codes: `palette[code]`, the `nsCode` class faint. */
+export function cellColors(codes: Uint8Array, palette: readonly Rgb[], nsCode: number): Rgba[] {
+  const byCode = palette.map((c, k) => withAlpha(c, k === nsCode ? NS_ALPHA : FILL_ALPHA));
+  return Array.from(codes, (c) => byCode[c] ?? byCode[nsCode]);
+}
+
+/** Elevation per cell in metres: value / max × `maxM` (0 for non-positive values). */
+export function elevations(values: Float64Array, maxM = 3000): Float64Array {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  return Float64Array.from(values, (v) => (max > 0 && v > 0 ? (v / max) * maxM : 0));
+}
+
+export interface CellLayerInput {
+  id: string;
+  h3: readonly string[];
+  colors: readonly Rgba[];
+  /** Metres per cell; omit for flat cells. */
+  elevation?: Float64Array | null;
+  onHover?: (info: PickingInfo) => void;
+  onClick?: (info: PickingInfo) => void;
+}
+
+/** One hexagon per study cell; `data` is the cell indices so accessors read the arrays. */
+export function cellLayer(input: CellLayerInput): Layer {
+  const data = Array.from({ length: input.h3.length }, (_, i) => i);
+  const extruded = !!input.elevation;
+  return new H3HexagonLayer<number>({
+    id: input.id,
+    data,
+    ...BENEATH_OUTLINES,
+    getHexagon: (i) => input.h3[i],
+    getFillColor: (i) => input.colors[i],
+    // exact cell outlines: neighbours share their edges, so no hairline seams between them
+    // (the instanced hexagon of 'auto' mode leaves gaps at high zoom)
+    highPrecision: true,
+    extruded,
+    getElevation: (i) => input.elevation?.[i] ?? 0,
+    elevationScale: 1,
+    stroked: false,
+    filled: true,
+    pickable: true,
+    autoHighlight: true,
+    highlightColor: [0, 0, 0, 60],
+    onHover: input.onHover,
+    onClick: input.onClick,
+    updateTriggers: { getFillColor: [input.colors], getElevation: [input.elevation], getHexagon: [input.h3] },
+  });
+}
+
+/** Thick dark outline of one cell (the clicked one). */
+export function selectedCellLayer(h3: string): Layer {
+  return new H3HexagonLayer<string>({
+    id: 'hotspots-selected-cell',
+    data: [h3],
+    getHexagon: (c) => c,
+    filled: false,
+    stroked: true,
+    extruded: false,
+    getLineColor: [20, 20, 20, 255],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2.5,
+  });
+}
+
+/** Outline of the selected area. */
+export function selectedAreaLayer(feature: GeoJSON.Feature): Layer {
+  return new GeoJsonLayer({
+    id: 'hotspots-selected-area',
+    data: { type: 'FeatureCollection', features: [feature] },
+    filled: false,
+    stroked: true,
+    getLineColor: [20, 20, 20, 220],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2,
+  });
+}
+
+/** Density of the measure: a heatmap of cell centres weighted by value (not a significance test). */
+export function densityLayer(lon: Float64Array, lat: Float64Array, values: Float64Array): Layer {
+  const data: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] > 0) data.push(i);
+  return new HeatmapLayer<number>({
+    id: 'hotspots-heatmap',
+    data,
+    ...BENEATH_OUTLINES,
+    getPosition: (i) => [lon[i], lat[i]],
+    getWeight: (i) => values[i],
+    radiusPixels: 35,
+    intensity: 1,
+    threshold: 0.05,
+    aggregation: 'SUM',
+    updateTriggers: { getWeight: [values], getPosition: [lon] },
+  });
+}
+
+/** Areas filled by type (label per area; −1 = no type). */
+export function typeLayer(areas: GeoJSON.FeatureCollection, labels: Int32Array, palette: readonly Rgb[], onHover?: (info: PickingInfo) => void): Layer {
+  const index = new Map(areas.features.map((f, i) => [f, i]));
+  return new GeoJsonLayer({
+    id: 'hotspots-types',
+    data: areas,
+    beforeId: AREA_OUTLINE_LAYER,
+    filled: true,
+    stroked: false,
+    pickable: true,
+    getFillColor: (f) => {
+      const l = labels[index.get(f as GeoJSON.Feature) ?? -1] ?? -1;
+      return l >= 0 ? withAlpha(palette[l % palette.length], 190) : [200, 200, 200, 80];
+    },
+    onHover,
+    updateTriggers: { getFillColor: [labels] },
+  });
+}
+
+// ----- safe export forms (k rule) ------------------------------------------------------
+
+const MERGED_COLOR: Rgba = withAlpha(MERGED_CELL_RGB, MERGED_CELL_ALPHA);
+
+/**
+ * The safe-export form of a cell layer, by `safeCells`: cells whose H3 family has no member
+ * under k customers keep their colour (and height); a family with a small member is drawn as
+ * its parent, grey and flat — the merged group has no class of its own, and a height would
+ * let a viewer subtract the big siblings; what stays under k at resolution 5 is not drawn.
+ * `customers` are the customers behind each cell (those that passed the filters).
+ */
+export function safeCellLayer(input: CellLayerInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
+  const s = safeCellSplit(input.h3, customers, k);
+  const h3 = safeCellIds(input.h3, s);
+  const colors = [...s.kept.map((i) => input.colors[i]), ...s.parents.map(() => MERGED_COLOR)];
+  const el = input.elevation;
+  const elevation = el ? Float64Array.from(h3, (_, j) => (j < s.kept.length ? el[s.kept[j]] : 0)) : null;
+  return { layer: cellLayer({ id: input.id, h3, colors, elevation }), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
+}
+
+/**
+ * The safe-export form of the heatmap. The heatmap is already built from H3 cell totals at
+ * their centres, not from customer points, so once cells under k are merged it is an
+ * aggregate like the class map: kept cells weigh at their centre, and for an additive
+ * measure (counts, sums) a merged family weighs its summed value at its parent's centre.
+ * A ratio (penetration) cannot be summed: merged families are then left out.
+ */
+export function safeDensityLayer(
+  h3: readonly string[], lon: Float64Array, lat: Float64Array, values: Float64Array, customers: ArrayLike<number>, k: number, additive: boolean,
+): SafeVariant<Layer> {
+  const s = safeCellSplit(h3, customers, k, additive ? values : undefined);
+  const parents = additive ? s.parents : [];
+  const n = s.kept.length + parents.length;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const v = new Float64Array(n);
+  s.kept.forEach((i, j) => ((x[j] = lon[i]), (y[j] = lat[i]), (v[j] = values[i])));
+  parents.forEach((p, q) => {
+    const [plat, plon] = cellToLatLng(p.h3);
+    const j = s.kept.length + q;
+    x[j] = plon;
+    y[j] = plat;
+    v[j] = Number(p.value) || 0;
+  });
+  return { layer: densityLayer(x, y, v), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
+}

@@ -1,0 +1,323 @@
+/**
+ * The import workflow's state (Svelte 5 runes): files waiting to be loaded with their choices
+ * (kind, sheet, CRS, column mapping), the report of the last load, and the dataset kept in the
+ * browser. Loads go through load-dataset.svelte.ts (status-bar task with progress and cancel);
+ * a failed or cancelled load leaves the dataset on screen as it was.
+ */
+import * as Comlink from 'comlink';
+import type { LoadOutcome, LocalizedText } from '../../pipeline/dataset/db-api.ts';
+import type { Crs, InputKind, LoadInput } from '../../data/types.ts';
+import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from '../../data/import-detect.ts';
+import type { Inspection } from '../../data/import-inspect.ts';
+import type { ImportInspectorApi } from '../../../workers/import-inspect.worker.ts';
+import { app } from '../app/app-state.svelte.ts';
+import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
+import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
+
+export interface PendingFile {
+  id: number;
+  /** The dropped or picked file; read again at each Load (its bytes are transferred to the DB worker). */
+  file: File;
+  info: Inspection | null;
+  inspecting: boolean;
+  kind: InputKind;
+  /** The kind was recognised from the columns (otherwise it is a guess the user should check). */
+  recognised: boolean;
+  sheet?: string;
+  crs: Crs;
+  mapping: Record<string, string>;
+  mappingOpen: boolean;
+}
+
+export interface ImportReport {
+  outcome: LoadOutcome;
+  source: 'import' | 'restore';
+  /** Names of the files this load brought. */
+  loaded: string[];
+}
+
+/** The default name of a dataset the user loaded, in both languages. */
+const DEFAULT_NAME: LocalizedText = { en: 'Your data', 'zh-CN': '您的数据' };
+
+let inspector: { remote: Comlink.Remote<ImportInspectorApi>; failed: Promise<never> } | null = null;
+
+/**
+ * Inspect a file in the inspector worker. A worker that cannot start (or dies) rejects the call
+ * instead of leaving it pending forever (comlink alone would never settle it).
+ */
+function inspectInWorker(file: File): Promise<Inspection> {
+  if (!inspector) {
+    const worker = new Worker(new URL('../../../workers/import-inspect.worker.ts', import.meta.url), { type: 'module', name: 'import-inspect' });
+    const failed = new Promise<never>((_, reject) =>
+      worker.addEventListener('error', (e) => {
+        inspector = null;
+        reject(new Error(e.message || 'the import inspector worker failed'));
+      }),
+    );
+    failed.catch(() => undefined);
+    inspector = { remote: Comlink.wrap<ImportInspectorApi>(worker), failed };
+  }
+  return Promise.race([inspector.remote.inspect(file, file.name), inspector.failed]);
+}
+
+let nextId = 1;
+
+class ImportSession {
+  files = $state<PendingFile[]>([]);
+  /** Dataset name typed by the user ('' = default). */
+  name = $state('');
+  /** Start a new dataset with only these files (offered when they include areas). */
+  replaceAll = $state(true);
+  report = $state.raw<ImportReport | null>(null);
+  /** A load is being prepared or runs (files being read, the worker busy). */
+  loading = $state(false);
+  cancelled = $state(false);
+  /** A load that failed for another reason than the data (unreadable file, worker error). */
+  loadError = $state<string | null>(null);
+  /** What the browser keeps (mirror of the IndexedDB record without the bytes), null = nothing. */
+  stored = $state.raw<{ savedAt: number; files: string[]; base: 'demo' | 'none' } | null>(null);
+  storeError = $state<string | null>(null);
+  /** A saved dataset that could not be restored at startup (kept until the user decides). */
+  restoreFailed = $state(false);
+  restoring = $state(false);
+
+  /** The record describing the dataset on screen (kept in memory even if writing it failed). */
+  private current: StoredDataset | null = null;
+
+  readonly hasAreas = $derived(this.files.some((f) => f.kind === 'areas'));
+
+  readonly problems: PendingProblem[] = $derived(
+    pendingProblems(
+      this.files.map((f) => ({
+        id: f.id,
+        name: f.file.name,
+        kind: f.kind,
+        mapping: f.mapping,
+        headersKnown: (this.headersOf(f)?.length ?? 0) > 0,
+        hasFeatureIds: f.info?.hasFeatureIds,
+        inspecting: f.inspecting,
+        unsupported: f.info?.problem === 'xls',
+      })),
+    ),
+  );
+
+  /** Columns of the file as the loader will see them (of the chosen sheet for a workbook). */
+  headersOf(f: PendingFile): string[] | null {
+    if (!f.info) return null;
+    if (f.info.sheets && f.sheet !== undefined) return f.info.sheets.find((s) => s.name === f.sheet)?.headers ?? [];
+    return f.info.headers;
+  }
+
+  sampleOf(f: PendingFile): string[] {
+    if (!f.info) return [];
+    if (f.info.sheets && f.sheet !== undefined) return f.info.sheets.find((s) => s.name === f.sheet)?.sample ?? [];
+    return f.info.sample;
+  }
+
+  /** Add dropped or picked files; each is inspected in the background. */
+  addFiles(list: Iterable<File>): void {
+    this.report = null;
+    this.cancelled = false;
+    for (const file of list) {
+      const id = nextId++;
+      this.files.push({
+        id, file, info: null, inspecting: true, kind: 'customers', recognised: false,
+        crs: crsFromName(file.name), mapping: {}, mappingOpen: false,
+      });
+      void this.inspect(id, file);
+    }
+  }
+
+  private async inspect(id: number, file: File): Promise<void> {
+    let info: Inspection;
+    try {
+      info = await inspectInWorker(file);
+    } catch (e) {
+      // Not fatal: the loader reads the file itself and reports any problem with file and line.
+      info = { format: null, name: file.name, gzip: false, headers: [], sample: [], rows: null, rowsEstimated: false, problem: 'failed', detail: String(e) };
+    }
+    const f = this.files.find((x) => x.id === id);
+    if (!f) return; // removed meanwhile
+    f.info = info;
+    f.inspecting = false;
+    f.sheet = info.sheets?.[0]?.name;
+    this.choose(f);
+  }
+
+  /** (Re)guess kind and mapping from the current headers; `kind` keeps a user's choice. */
+  private choose(f: PendingFile, kind?: InputKind): void {
+    const c = initialChoice(f.info?.format ?? null, this.headersOf(f) ?? [], f.file.name, { kind, hasFeatureIds: f.info?.hasFeatureIds });
+    f.kind = c.kind;
+    f.recognised = c.recognised;
+    f.mapping = c.mapping;
+    f.mappingOpen = c.mappingOpen;
+  }
+
+  setKind(id: number, kind: InputKind): void {
+    const f = this.files.find((x) => x.id === id);
+    if (f) this.choose(f, kind);
+  }
+
+  setSheet(id: number, sheet: string): void {
+    const f = this.files.find((x) => x.id === id);
+    if (!f) return;
+    f.sheet = sheet;
+    this.choose(f);
+  }
+
+  setMapping(id: number, column: string, source: string): void {
+    const f = this.files.find((x) => x.id === id);
+    if (f) f.mapping = setMappingColumn(f.mapping, column, source);
+  }
+
+  remove(id: number): void {
+    this.files = this.files.filter((f) => f.id !== id);
+  }
+
+  clearPending(): void {
+    this.files = [];
+  }
+
+  /** Load the pending files. On success they become (part of) the dataset and are saved. */
+  async load(): Promise<LoadOutcome | null> {
+    if (this.loading || this.problems.length) return null;
+    this.loading = true;
+    this.cancelled = false;
+    this.loadError = null;
+    this.report = null;
+    const replaceAll = this.hasAreas && this.replaceAll;
+    const name: LocalizedText = this.name.trim() || DEFAULT_NAME;
+    const ids = new Set(this.files.map((f) => f.id));
+    const pending = this.files.map((f) => ({
+      kind: f.kind, fileName: f.file.name, crs: takesCrs(f.kind) ? f.crs : 'wgs84',
+      mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
+    }) satisfies StoredInput);
+    try {
+      const inputs = await toLoadInputs(pending);
+      const outcome = await loadFiles(Comlink.transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { name, replaceAll });
+      if (!outcome) {
+        this.cancelled = true;
+        return null;
+      }
+      this.report = { outcome, source: 'import', loaded: pending.map((p) => p.fileName) };
+      if (outcome.ok) {
+        // Files added while this load ran stay listed for the next one.
+        this.files = this.files.filter((f) => !ids.has(f.id));
+        this.name = '';
+        await this.save(mergeStored(this.current, pending, { replaceAll, name, now: Date.now() }));
+      }
+      return outcome;
+    } catch (e) {
+      // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
+      // nothing was committed, the files stay listed.
+      this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      return null;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async save(rec: StoredDataset): Promise<void> {
+    this.current = rec;
+    this.storeError = null;
+    try {
+      requestPersistentStorage();
+      await writeStoredDataset(rec);
+      this.stored = { savedAt: rec.savedAt, files: rec.inputs.map((i) => i.fileName), base: rec.base };
+      this.restoreFailed = false;
+    } catch (e) {
+      this.stored = null;
+      this.storeError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
+  }
+
+  /**
+   * Startup: the dataset saved in this browser if there is one, else the demo city. A saved
+   * dataset that cannot be restored is kept (the user may clear it) and the demo is shown.
+   */
+  async start(): Promise<void> {
+    let rec: StoredDataset | null = null;
+    try {
+      rec = await readStoredDataset();
+    } catch (e) {
+      this.storeError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
+    if (!rec) {
+      await loadDemo().catch(() => null);
+      return;
+    }
+    await this.restore(rec);
+  }
+
+  /** Rebuild a saved dataset: the demo first when the files were loaded on top of it. */
+  async restore(rec?: StoredDataset): Promise<void> {
+    rec ??= (await readStoredDataset().catch(() => null)) ?? undefined;
+    if (!rec) return;
+    this.restoring = true;
+    this.restoreFailed = false;
+    this.stored = { savedAt: rec.savedAt, files: rec.inputs.map((i) => i.fileName), base: rec.base };
+    try {
+      if (rec.base === 'demo') {
+        const demo = await loadDemo().catch(() => null);
+        if (!demo?.ok) return void (this.restoreFailed = true);
+      }
+      const inputs = await toLoadInputs(rec.inputs).catch(() => null);
+      const outcome = inputs ? await loadFiles(inputs, { name: rec.name, replaceAll: rec.base === 'none' }).catch(() => null) : null;
+      if (outcome) this.report = { outcome, source: 'restore', loaded: rec.inputs.map((i) => i.fileName) };
+      if (outcome?.ok) {
+        this.current = rec;
+        return;
+      }
+      this.restoreFailed = true;
+      // Nothing on screen (a dataset of the user's own, not on top of the demo): show the demo.
+      if (!app.dataset) await loadDemo().catch(() => null);
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /** Back to the demo city; the saved dataset is forgotten once the demo is on screen. */
+  async loadDemo(): Promise<void> {
+    const outcome = await loadDemo().catch(() => null);
+    if (outcome?.ok) await this.forget();
+  }
+
+  /** "Clear data": remove the saved dataset from the browser and go back to the demo city. */
+  async clearData(): Promise<void> {
+    await this.forget();
+    this.files = [];
+    await loadDemo().catch(() => null);
+  }
+
+  private async forget(): Promise<void> {
+    let error: string | null = null;
+    try {
+      await clearStoredDataset();
+    } catch (e) {
+      error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
+    // One update after the store settled, so the panel never shows the failed restore gone
+    // while the kept dataset is still listed.
+    this.current = null;
+    this.report = null;
+    this.restoreFailed = false;
+    this.storeError = error;
+    if (!error) this.stored = null;
+  }
+}
+
+async function toLoadInputs(inputs: readonly StoredInput[]): Promise<LoadInput[]> {
+  return Promise.all(
+    inputs.map(async (i) => ({
+      kind: i.kind,
+      fileName: i.fileName,
+      bytes: new Uint8Array(await i.blob.arrayBuffer()),
+      crs: i.crs,
+      mapping: i.mapping,
+      ...(i.sheet !== undefined ? { sheet: i.sheet } : {}),
+    })),
+  );
+}
+
+export const importSession = new ImportSession();
+

@@ -1,0 +1,121 @@
+/**
+ * The user's loaded dataset, kept in the browser's IndexedDB (database `branch-planner-dataset`,
+ * store `dataset`, one record under key `current`) so a reload restores it without asking for
+ * the files again. What is stored is what the loader needs to rebuild it: each input file's bytes
+ * (as a Blob, which IndexedDB keeps outside the JS heap) and its options (kind, CRS, mapping,
+ * sheet), plus whether the demo city lies underneath (files loaded on top of the demo keep the
+ * demo's other kinds). Nothing leaves the machine. The record is validated when read: the store
+ * may hold one written by another version of the app.
+ */
+import { INPUT_KINDS, type Crs, type InputKind } from '../../data/types.ts';
+import type { LocalizedText } from '../../pipeline/dataset/db-api.ts';
+
+export interface StoredInput {
+  kind: InputKind;
+  fileName: string;
+  crs: Crs;
+  mapping: Record<string, string>;
+  sheet?: string;
+  blob: Blob;
+}
+
+export interface StoredDataset {
+  version: 1;
+  /** 'demo': the inputs were loaded on top of the demo city, which is loaded first on restore. */
+  base: 'demo' | 'none';
+  /** When the dataset was last changed (ms since epoch). */
+  savedAt: number;
+  name?: LocalizedText;
+  /** One per kind; a later load of a kind replaces the earlier file. */
+  inputs: StoredInput[];
+}
+
+const DB_NAME = 'branch-planner-dataset';
+const STORE = 'dataset';
+const KEY = 'current';
+
+let dbPromise: Promise<IDBDatabase> | null = null;
+
+function openDb(): Promise<IDBDatabase> {
+  dbPromise ??= new Promise((resolve, reject) => {
+    if (typeof indexedDB === 'undefined') return reject(new Error('IndexedDB is not available in this browser'));
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => {
+      dbPromise = null;
+      reject(req.error ?? new Error('IndexedDB is not available'));
+    };
+  });
+  return dbPromise;
+}
+
+async function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await openDb();
+  return new Promise<T>((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    const req = op(tx.objectStore(STORE));
+    let result: T;
+    req.onsuccess = () => (result = req.result);
+    // Resolve on commit, not on the request: a write is only durable once the transaction is.
+    tx.oncomplete = () => resolve(result);
+    tx.onerror = () => reject(tx.error ?? req.error);
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+/** The stored dataset, or null when there is none (or it is unreadable). */
+export async function readStoredDataset(): Promise<StoredDataset | null> {
+  const rec = await run('readonly', (s) => s.get(KEY) as IDBRequest<unknown>);
+  return validStored(rec) ? rec : null;
+}
+
+export async function writeStoredDataset(rec: StoredDataset): Promise<void> {
+  await run('readwrite', (s) => s.put(rec, KEY));
+}
+
+export async function clearStoredDataset(): Promise<void> {
+  await run('readwrite', (s) => s.delete(KEY));
+}
+
+/**
+ * The record after a successful load of `inputs`: a new dataset replaces everything; otherwise
+ * the loaded kinds replace the stored files of the same kinds and the rest are kept, so the
+ * record always describes the dataset on screen.
+ */
+export function mergeStored(
+  prev: StoredDataset | null,
+  inputs: readonly StoredInput[],
+  opts: { replaceAll: boolean; name?: LocalizedText; now: number },
+): StoredDataset {
+  if (opts.replaceAll || !prev) {
+    return { version: 1, base: opts.replaceAll ? 'none' : 'demo', savedAt: opts.now, name: opts.name, inputs: [...inputs] };
+  }
+  const kinds = new Set(inputs.map((i) => i.kind));
+  return {
+    version: 1,
+    base: prev.base,
+    savedAt: opts.now,
+    name: opts.name ?? prev.name,
+    inputs: [...prev.inputs.filter((i) => !kinds.has(i.kind)), ...inputs],
+  };
+}
+
+export function validStored(rec: unknown): rec is StoredDataset {
+  if (!rec || typeof rec !== 'object') return false;
+  const r = rec as Partial<StoredDataset>;
+  if (r.version !== 1 || (r.base !== 'demo' && r.base !== 'none') || !Array.isArray(r.inputs) || r.inputs.length === 0) return false;
+  return r.inputs.every(
+    (i) =>
+      i && INPUT_KINDS.includes(i.kind) && typeof i.fileName === 'string' && ['wgs84', 'gcj02', 'bd09'].includes(i.crs) &&
+      i.mapping !== null && typeof i.mapping === 'object' && (i.sheet === undefined || typeof i.sheet === 'string') &&
+      typeof Blob !== 'undefined' && i.blob instanceof Blob,
+  );
+}
+
+/** Ask the browser not to evict our data under storage pressure (best effort, may be refused). */
+export function requestPersistentStorage(): void {
+  void navigator.storage?.persist?.().catch(() => false);
+}

@@ -1,0 +1,100 @@
+/**
+ * deck.gl layers of the base view, built from plain data so tests can check them as data.
+ * The choropleth sits below MapLibre's district outlines and labels (`beforeId`).
+ */
+import { GeoJsonLayer, IconLayer } from '@deck.gl/layers';
+import type { Layer, PickingInfo } from '@deck.gl/core';
+import { classOf } from '../../core/classify.ts';
+import { NO_DATA, type Rgb } from './palette.ts';
+import { siteSymbol, type IconAtlas, type SiteSymbol } from './site-icons.ts';
+import type { Sites } from '../../pipeline/dataset/dataset.ts';
+
+export const AREA_OUTLINE_LAYER = 'area-outline';
+
+/**
+ * Props of point symbols that must stay readable over everything: no depth test (deck.gl 9
+ * / luma.gl 9 spelling; deck's default is 'less-equal'), so extruded hexagons standing in
+ * front of a site on a pitched map do not hide it, and flat cells at the same height do not
+ * z-fight with it. The layer order then decides: symbols go last.
+ */
+export const ALWAYS_ON_TOP = { parameters: { depthCompare: 'always' } } as const;
+
+export interface ChoroplethInput {
+  areas: GeoJSON.FeatureCollection;
+  values: Float64Array;
+  breaks: number[];
+  colors: Rgb[];
+  selectedIndex: number;
+  onHover?: (info: PickingInfo) => void;
+  onClick?: (info: PickingInfo) => void;
+}
+
+/** Fill colour per area index; −1 class (missing value) is grey. */
+export function choroplethColors(values: Float64Array, breaks: number[], colors: Rgb[]): Rgb[] {
+  return Array.from(values, (v) => {
+    const c = classOf(v, breaks);
+    return c < 0 ? NO_DATA : colors[Math.min(c, colors.length - 1)];
+  });
+}
+
+export function choroplethLayer(input: ChoroplethInput): Layer {
+  const fills = choroplethColors(input.values, input.breaks, input.colors);
+  const index = new Map(input.areas.features.map((f, i) => [f, i]));
+  return new GeoJsonLayer({
+    id: 'choropleth',
+    data: input.areas,
+    beforeId: AREA_OUTLINE_LAYER,
+    pickable: true,
+    stroked: true,
+    filled: true,
+    // No value for an area (e.g. a dataset with areas but no indicators yet): the no-data grey.
+    getFillColor: (f) => [...(fills[index.get(f as GeoJSON.Feature) ?? 0] ?? NO_DATA), 190] as [number, number, number, number],
+    getLineColor: (f) => (index.get(f as GeoJSON.Feature) === input.selectedIndex ? [20, 20, 20, 255] : [0, 0, 0, 0]),
+    getLineWidth: (f) => (index.get(f as GeoJSON.Feature) === input.selectedIndex ? 3 : 0),
+    lineWidthUnits: 'pixels',
+    updateTriggers: { getFillColor: [fills], getLineColor: [input.selectedIndex], getLineWidth: [input.selectedIndex] },
+    onHover: input.onHover,
+    onClick: input.onClick,
+  });
+}
+
+export interface SiteDatum {
+  index: number;
+  symbol: SiteSymbol;
+}
+
+/** Indices of sites per symbol, in file order. */
+export function siteData(sites: Sites, visible: Record<SiteSymbol, boolean>): SiteDatum[] {
+  const out: SiteDatum[] = [];
+  for (let i = 0; i < sites.id.length; i++) {
+    const symbol = siteSymbol(sites.type[i], sites.owner[i]);
+    if (visible[symbol]) out.push({ index: i, symbol });
+  }
+  return out;
+}
+
+const SIZE: Record<SiteSymbol, number> = { ownBranch: 16, ownAtm: 9, competitor: 13 };
+
+export function sitesLayer(
+  sites: Sites,
+  visible: Record<SiteSymbol, boolean>,
+  atlas: IconAtlas,
+  onHover?: (info: PickingInfo) => void,
+): Layer {
+  // Competitors first so our own network draws on top.
+  const data = siteData(sites, visible).sort((a, b) => Number(b.symbol === 'competitor') - Number(a.symbol === 'competitor'));
+  return new IconLayer<SiteDatum>({
+    id: 'sites',
+    data,
+    pickable: true,
+    iconAtlas: atlas.url,
+    iconMapping: atlas.mapping,
+    getIcon: (d) => d.symbol,
+    getPosition: (d) => [sites.lon[d.index], sites.lat[d.index]],
+    getSize: (d) => SIZE[d.symbol],
+    sizeUnits: 'pixels',
+    billboard: true,
+    ...ALWAYS_ON_TOP,
+    onHover,
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The Sites tab in the share workflow: its parameters in permalinks and snapshots (a state
+ * slice; a link that had a recommendation on screen runs it again when opened) and a PDF
+ * report section (parameters, map, ranked sites, totals, the closure being simulated).
+ * Registered at app start (SitesPanel's module script), so a link can be restored before
+ * the tab was ever opened.
+ *
+ * The slice carries parameters only: site ids of ours and candidates (or H3 cells), circles
+ * of the exclusion zones — no customer rows. In safe mode the report shows demand counts
+ * below k as "< k", like every other aggregate that leaves the app.
+ */
+import { app } from '../app/app-state.svelte.ts';
+import { sites } from './sites.svelte.ts';
+import { parseShared, usableHuff, type HuffInputs, type SitesShared } from '../../pipeline/sites/sites-params.ts';
+import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
+import { startSitesView } from './sites-view.svelte.ts';
+import { openDataset, recommend } from './sites-run.svelte.ts';
+import { registerStateSlice } from '../share/state-slices.ts';
+import { registerReport, type ReportContext, type ReportSection } from '../share/report-sections.ts';
+import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
+
+let registered = false;
+
+export function sharedState(): SitesShared {
+  return {
+    mode: sites.mode, siteType: sites.siteType, k: sites.k, radiusM: sites.radiusM, objective: sites.objective, solver: sites.solver,
+    timeLimitS: sites.timeLimitS, targetPct: sites.targetPct, measure: sites.measure, blendPct: sites.blendPct, resolution: sites.resolution,
+    minSpacingM: sites.minSpacingM, replicates: sites.replicates,
+    zones: sites.zones.map((z) => ({ lon: z.lon, lat: z.lat, radiusM: z.radiusM })),
+    pinned: [...sites.pinned], excluded: [...sites.excluded],
+    extraCandidates: sites.extraCandidates.map((x) => ({ id: x.id, lon: x.lon, lat: x.lat })),
+    closeIds: [...sites.closeIds], accessDistanceM: sites.accessDistanceM, maxSharePct: sites.maxSharePct,
+    colouring: sites.colouring, huff: { ...sites.huff }, ran: sites.run !== null,
+  };
+}
+
+/** Apply an untrusted value from a link (see parseShared). Returns whether to run the recommendation again. */
+export function applyShared(v: unknown): boolean {
+  const p = parseShared(v);
+  if (p.siteType) sites.setSiteType(p.siteType);
+  const { siteType: _t, ran, huff, ...rest } = p;
+  Object.assign(sites, rest);
+  // Each field was checked alone; together the floor must also stay below the cut-off.
+  if (huff) sites.huff = usableHuff({ ...sites.huff, ...huff });
+  return ran === true;
+}
+
+/** The Huff parameters a run used, as one line of the report. */
+export function huffLine(h: HuffParams | undefined): string {
+  const p: HuffInputs = { ...HUFF_DEFAULTS, ...h };
+  return t('sites.report.huff', { alpha: formatNumber(p.alpha, 2), beta: formatNumber(p.beta, 2), cutoff: formatNumber(p.cutoffM, 0), floor: formatNumber(p.minDistanceM, 0) });
+}
+
+function reportSections(ctx: ReportContext): ReportSection[] {
+  const run = sites.run;
+  const sc = sites.scenario;
+  const out: ReportSection[] = [];
+  // Demand counts are sums of customers: in safe mode, small ones are not shown.
+  const count = (x: number) => (ctx.safe && sites.measure !== 'population' && x > 0 && x < ctx.k ? `< ${ctx.k}` : formatNumber(x, 0));
+  const pct = (x: number, d = 2) => (Number.isFinite(x) ? `${formatNumber(x, d)} %` : '—');
+  if (run && sc) {
+    const r = run.request;
+    out.push(
+      { kind: 'heading', text: t('sites.report.title') },
+      {
+        kind: 'paragraph',
+        text: t('sites.report.method', {
+          type: t(run.siteType === 'atm' ? 'site.atm' : 'site.branch'), objective: t(`sites.objective.${r.objective}` as MessageKey),
+          k: r.k, radius: formatNumber(run.radiusM, 0), demand: t(`sites.measure.${r.demand.measure}` as MessageKey), res: r.resolution,
+          candidates: formatNumber(run.candidates.count), solver: t(run.outcome.solver === 'exact' ? 'sites.solver.exact' : 'sites.solver.greedy'),
+        }),
+      },
+      { kind: 'table', rows: [[t('sites.report.huffModel'), huffLine(r.huff)]] },
+      { kind: 'map', caption: t('sites.legend.coverage') },
+      {
+        kind: 'table',
+        columns: ['#', t('sites.col.site'), t('sites.col.marginal'), t('sites.col.cumulative'), t('sites.col.huff'), t('sites.col.cannibal'), t('sites.col.competitor'), t('sites.col.robust')],
+        rows: sc.eval.rows.map((x, i) => [
+          String(i + 1), x.id + (x.moved ? ` (${t('sites.moved')})` : x.origin === 'dropped' ? ` (${t('sites.dropped')})` : ''),
+          count(x.marginalDemand), pct(x.coveragePct), count(x.huffCaptured), count(x.cannibalised),
+          Number.isFinite(x.nearestCompetitorM) ? `${formatNumber(x.nearestCompetitorM / 1000, 1)} km` : '—', pct(x.robustnessPct, 0),
+        ]),
+      },
+      {
+        kind: 'table',
+        rows: [
+          [t('sites.total.coverage'), `${pct((100 * sc.eval.totals.existingCoveredDemand) / sc.eval.totals.totalDemand)} → ${pct(sc.eval.totals.coveragePct)}`],
+          [t('sites.total.share'), `${pct(run.ownShareBeforePct)} → ${pct(sc.eval.totals.ownSharePct)}`],
+        ],
+      },
+    );
+  }
+  const cl = sites.closure;
+  if (cl) {
+    out.push(
+      { kind: 'heading', level: 2, text: t('sites.closure.closing', { n: cl.closedIds.length }) + `: ${cl.closedIds.join(', ')}` },
+      {
+        kind: 'table',
+        rows: [
+          [t('sites.report.huffModel'), huffLine(cl.huff)],
+          [t('sites.closure.leakage'), count(cl.leakedToCompetitors)],
+          [t('sites.closure.recaptured'), count(cl.recapturedByOwn)],
+          [t('sites.closure.distance'), `${formatNumber(cl.distance.meanBeforeM, 0)} m → ${formatNumber(cl.distance.meanAfterM, 0)} m`],
+          ...(['population', 'customers'] as const).flatMap((w) => {
+            const a = cl.access[w];
+            return a ? [[`${t(`sites.access.${w}`)} > ${formatNumber(cl.access.distanceM, 0)} m`, `${pct(a.beforePct)} → ${pct(a.afterPct)}${a.breached ? ` — ${t('sites.access.breached')}` : ''}`]] : [];
+          }),
+        ],
+      },
+    );
+  }
+  return out;
+}
+
+export function registerSitesShare(): void {
+  if (registered) return;
+  registered = true;
+  registerStateSlice('sites', {
+    get: () => (app.dataset ? sharedState() : undefined),
+    set: (v) => {
+      startSitesView();
+      const rerun = applyShared(v);
+      const ds = app.dataset;
+      if (ds && rerun) void openDataset(ds).then(() => (app.dataset === ds ? recommend(ds) : undefined));
+    },
+  });
+  registerReport({
+    id: 'sites',
+    label: () => t('sites.report.label'),
+    title: () => t('sites.report.title'),
+    available: () => sites.run !== null || sites.closure !== null,
+    build: (ctx) => reportSections(ctx),
+  });
+}
+

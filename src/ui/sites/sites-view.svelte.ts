@@ -1,0 +1,414 @@
+/**
+ * The Sites tab's long-lived effects (started once, kept across tab switches): a new
+ * dataset resets the tab, closure mode re-simulates when its choices change, and the map
+ * shows the workflow — deck.gl layers and legend through `publishWhileShown`, and the pointer:
+ *
+ * - drag: a mousedown on a new site or one of our sites of the type starts a what-if drag.
+ *   Picking is done in screen space (map.project, 12 px) rather than by deck.gl, because
+ *   the network symbol layer draws on top and would take the pick, and because MapboxOverlay
+ *   only forwards drag events while MapLibre is panning. `preventDefault()` on MapLibre's
+ *   mousedown stops its drag-pan for that gesture; mousemove/mouseup then drive the drag.
+ * - click: place an exclusion zone or drop a new site (the panel's tools), or in closure
+ *   mode toggle one of our sites.
+ *
+ * For end-to-end tests the current state is readable as plain data at `window.__bpSites`.
+ */
+import { untrack } from 'svelte';
+import type { Layer, PickingInfo } from '@deck.gl/core';
+import type maplibregl from 'maplibre-gl';
+import { app } from '../app/app-state.svelte.ts';
+import { publishWhileShown, type LegendSpec, type WorkflowView } from '../map/workflow-map.svelte.ts';
+import { getMap } from '../map/map-instance.ts';
+import { formatNumber, t } from '../../i18n/i18n.svelte.ts';
+import { sites, type DragRef } from './sites.svelte.ts';
+import { endDrag, moveDrag, prefetchCustomers, refreshClosure, startDrag, dropSite, toggleClose } from './sites-run.svelte.ts';
+import {
+  ACCESS_COLORS, EXISTING, OWN_RING, SHARE_BREAKS, UNCOVERED, accessColors, cellsLayer, closedLayer, coverageColors, demandColors, dragCoverageColors,
+  markersLayers, movesLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
+} from './sites-layers.ts';
+import { sequential } from '../map/palette.ts';
+import { HUFF_FIELDS } from '../../pipeline/sites/sites-params.ts';
+import { leaveOutWhenSafe, markLayer, type SafeVariant } from '../share/layer-privacy.ts';
+import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../../pipeline/share/safe-cells.ts';
+
+let started = false;
+let colorVersion = 0;
+let lastDataset: unknown = null;
+
+export function startSitesView(): void {
+  if (started) return;
+  started = true;
+  $effect.root(() => {
+    $effect(() => {
+      const ds = app.dataset;
+      if (!ds) return;
+      untrack(() => {
+        // Another dataset: forget results and edits. Not on the first one, whose parameters
+        // may have just come from a link.
+        if (lastDataset !== null && lastDataset !== ds) sites.reset();
+        lastDataset = ds;
+      });
+    });
+
+    $effect(() => {
+      const ds = app.dataset;
+      if (!ds || sites.mode !== 'closure' || app.tab !== 'sites') return;
+      // Leakage and the rationalisation table are Huff numbers: the parameters count too
+      // (refreshClosure refuses unusable ones and says so).
+      void [sites.closeIds.join('\n'), sites.siteType, sites.measure, sites.accessDistanceM, sites.maxSharePct, sites.resolution, sites.radiusM, sites.blendPct];
+      void HUFF_FIELDS.map((f) => sites.huff[f]);
+      untrack(() => void refreshClosure(ds));
+    });
+
+    // The workers learn the dataset when the tab is first shown (not at app start: the Sites
+    // context also points the shared study-grid engine at its areas).
+    $effect(() => {
+      const ds = app.dataset;
+      if (!ds || app.tab !== 'sites') return;
+      void sites.resolution;
+      untrack(() => void prefetchCustomers(ds));
+    });
+
+    $effect(() => publishWhileShown('sites', buildView));
+
+    $effect(() => {
+      if (app.tab !== 'sites') return;
+      return attachMap();
+    });
+
+    $effect(() => {
+      if (typeof window === 'undefined') return;
+      (window as unknown as { __bpSites?: unknown }).__bpSites = snapshot();
+    });
+  });
+}
+
+// ----- map layers -------------------------------------------------------------------
+//
+// Every layer is marked for exports where it is built (src/share/layer-privacy.ts). Rings,
+// markers, moves, closed sites and exclusion zones are the bank's own network and plans:
+// aggregate. Demand cells describe customers per H3 cell: drawn under the k rule when safe.
+
+/**
+ * Demand cells marked for exports. `customers` per cell under the k rule (safeCells: small
+ * families merged into a grey parent, the rest hidden); null = not built from customers
+ * (population), drawn as it is; 'unknown' = built from customers whose counts per cell this
+ * view does not have (blend weights, closure access): left out of a safe export, fail closed.
+ */
+function markedCells(input: CellsInput, customers: ArrayLike<number> | null | 'unknown'): Layer {
+  const layer = cellsLayer(input);
+  if (customers === null) return markLayer(layer, 'aggregate');
+  if (customers === 'unknown') return markLayer(layer, 'aggregate', { safeVariant: leaveOutWhenSafe<Layer> });
+  return markLayer(layer, 'aggregate', { safeVariant: (k) => safeDemandCells(input, customers, k) });
+}
+
+function safeDemandCells(input: CellsInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
+  const s = safeCellSplit(input.h3, customers, k);
+  const h3 = safeCellIds(input.h3, s);
+  const colors = new Uint8Array(h3.length * 4);
+  s.kept.forEach((i, j) => colors.set(input.colors.subarray(4 * i, 4 * i + 4), 4 * j));
+  for (let j = s.kept.length; j < h3.length; j++) colors.set([...MERGED_CELL_RGB, MERGED_CELL_ALPHA], 4 * j);
+  return { layer: cellsLayer({ id: input.id, h3, colors, version: ++colorVersion }), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
+}
+
+const network = <L extends Layer>(layer: L): L => markLayer(layer, 'aggregate');
+
+function ownSitesOfType(): { id: string; lon: number; lat: number }[] {
+  const s = app.dataset?.sites;
+  if (!s) return [];
+  const out: { id: string; lon: number; lat: number }[] = [];
+  for (let i = 0; i < s.id.length; i++) if (s.owner[i] === 'own' && s.type[i].toLowerCase() === sites.siteType) out.push({ id: s.id[i], lon: s.lon[i], lat: s.lat[i] });
+  return out;
+}
+
+/** The tab's layers and legend (exported for tests). */
+export function buildView(): WorkflowView | null {
+  if (!app.dataset) return null;
+  return sites.mode === 'closure' ? closureView() : recommendView();
+}
+
+function recommendView(): WorkflowView {
+  const run = sites.run;
+  const sc = sites.scenario;
+  const zones = sites.zones.length ? [network(zonesLayer(snapshotOf(sites.zones)))] : [];
+  if (!run || !sc) return { layers: zones, legend: null, keepChoropleth: true };
+  const drag = sites.dragging;
+  const dragAdded = drag?.ref.kind === 'added' ? drag.ref.index : -1;
+  const dragOwn = drag?.ref.kind === 'own' ? drag.ref.index : -1;
+  const R = run.radiusM;
+
+  let colors: Uint8Array;
+  let legend: LegendSpec;
+  const note = `${t(run.siteType === 'atm' ? 'site.atm' : 'site.branch')} · R = ${formatNumber(R, 0)} m · H3 r${run.request.resolution}`;
+  if (sites.colouring === 'huff') {
+    colors = shareColors(sc.eval.ownProbability);
+    const pal = sequential(5);
+    legend = {
+      title: t('sites.legend.huff'), note,
+      items: pal.map((color, k) => ({ color, label: `${k === 0 ? 0 : SHARE_BREAKS[k - 1] * 100} – ${k === 4 ? 100 : SHARE_BREAKS[k] * 100} %` })),
+    };
+  } else if (sites.colouring === 'demand') {
+    const d = demandColors(run.demand.weight);
+    colors = d.colors;
+    const pal = sequential(5, 'ylorrd');
+    legend = {
+      title: t('sites.legend.demand', { measure: t(`sites.measure.${run.request.demand.measure}`) }), note,
+      items: pal.map((color, k) => ({ color, label: k === 0 ? `≤ ${formatNumber(d.breaks[0])}` : k === 4 ? `> ${formatNumber(d.breaks[3])}` : `${formatNumber(d.breaks[k - 1])} – ${formatNumber(d.breaks[k])}` })),
+    };
+  } else {
+    colors = drag && sites.otherCover && sites.otherCover.length === sc.eval.coverBy.length
+      ? dragCoverageColors({
+        coverBy: sc.eval.coverBy, otherCover: sites.otherCover, lon: run.demand.lon, lat: run.demand.lat, radiusM: R,
+        lonNow: drag.lon, latNow: drag.lat, draggedColor: dragAdded >= 0 ? newSiteColor(dragAdded) : EXISTING, draggedRank: dragAdded,
+      })
+      : coverageColors(sc.eval.coverBy);
+    legend = {
+      title: t('sites.legend.coverage'), note,
+      items: [
+        { color: newSiteColor(0), label: t('sites.legend.newlyCovered') },
+        { color: EXISTING, label: t('sites.legend.existingCovered') },
+        { color: UNCOVERED, label: t('sites.legend.uncovered') },
+      ],
+    };
+  }
+  colorVersion++;
+  // With customers as the measure the demand weight is the customers per cell.
+  const m = run.request.demand.measure;
+  const customers = m === 'population' ? null : m === 'customers' ? run.demand.weight : 'unknown';
+  const layers: Layer[] = [markedCells({ id: 'sites-cells', h3: run.demand.h3, colors, version: colorVersion, onHover: onCellHover }, customers)];
+  layers.push(...zones);
+
+  const ownRings: RingDatum[] = [];
+  const moves: { from: [number, number]; to: [number, number] }[] = [];
+  const ds = app.dataset!;
+  const idIndex = new Map(ds.sites.id.map((id, i) => [id, i]));
+  run.own.id.forEach((id, q) => {
+    if (!sc.ownOpen[q]) return;
+    const lon = q === dragOwn ? drag!.lon : sc.ownLon[q];
+    const lat = q === dragOwn ? drag!.lat : sc.ownLat[q];
+    ownRings.push({ lon, lat, color: OWN_RING });
+    const i = idIndex.get(id);
+    if (i !== undefined && (ds.sites.lon[i] !== lon || ds.sites.lat[i] !== lat)) moves.push({ from: [ds.sites.lon[i], ds.sites.lat[i]], to: [lon, lat] });
+  });
+  layers.push(network(ringsLayer('sites-rings-own', ownRings, R, 1, 110)));
+  const markers: MarkerDatum[] = sc.added.map((a, r) => ({
+    lon: r === dragAdded ? drag!.lon : a.lon,
+    lat: r === dragAdded ? drag!.lat : a.lat,
+    color: newSiteColor(r),
+    label: String(r + 1),
+  }));
+  layers.push(network(ringsLayer('sites-rings-new', markers, R, 2.5)));
+  if (moves.length) layers.push(network(movesLayer('sites-moves', moves)));
+  const ownMoved: MarkerDatum[] = moves.map((m) => ({ lon: m.to[0], lat: m.to[1], color: OWN_RING, label: '' }));
+  if (ownMoved.length) layers.push(...markersLayers('sites-own-moved', ownMoved, 7).map(network));
+  layers.push(...markersLayers('sites-new', markers).map(network));
+  return { layers, legend };
+}
+
+function closureView(): WorkflowView {
+  const cl = sites.closure;
+  const closedIds = new Set(sites.closeIds);
+  const closed = ownSitesOfType().filter((s) => closedIds.has(s.id));
+  const layers: Layer[] = [];
+  let legend: LegendSpec | null = null;
+  if (cl) {
+    colorVersion++;
+    // The closure's demand points: with customers in the measure a cell here says customers
+    // live there, and this view has no counts per cell to apply k. With population alone the
+    // points are the populated study cells (population is spread over every cell of an area).
+    layers.push(markedCells({ id: 'sites-access', h3: cl.map.h3, colors: accessColors(cl.map.status), version: colorVersion }, sites.measure === 'population' ? null : 'unknown'));
+    legend = {
+      title: t('sites.legend.access', { distance: formatNumber(cl.access.distanceM, 0) }),
+      items: [
+        { color: ACCESS_COLORS[0], label: t('sites.legend.access.within') },
+        { color: ACCESS_COLORS[1], label: t('sites.legend.access.beyond') },
+        { color: ACCESS_COLORS[2], label: t('sites.legend.access.newly') },
+      ],
+    };
+  }
+  if (closed.length) layers.push(network(closedLayer(closed)));
+  return { layers, legend, keepChoropleth: !cl };
+}
+
+function snapshotOf<T>(v: T): T {
+  return $state.snapshot(v) as T;
+}
+
+function onCellHover(info: PickingInfo): void {
+  const i = info.object as number | undefined;
+  const run = sites.run;
+  const sc = sites.scenario;
+  if (i === undefined || i === null || !run || !sc) return void (app.hover = null);
+  const c = sc.eval.coverBy[i];
+  const cover = c === -2 ? t('sites.legend.uncovered') : c === -1 ? t('sites.legend.existingCovered') : t('sites.hover.newSite', { rank: c + 1 });
+  app.hover = {
+    x: info.x, y: info.y,
+    lines: [
+      `H3 ${run.demand.h3[i]}`,
+      `${t('sites.hover.demand')}: ${formatNumber(run.demand.weight[i])}`,
+      cover,
+      `${t('sites.hover.share')}: ${formatNumber(100 * sc.eval.ownProbability[i], 1)} %`,
+    ],
+  };
+}
+
+// ----- pointer ------------------------------------------------------------------------
+
+const PICK_PX = 12;
+
+function pickDraggable(m: maplibregl.Map, x: number, y: number): DragRef | null {
+  const sc = sites.scenario;
+  if (!sc || sites.mode !== 'recommend') return null;
+  let best: DragRef | null = null;
+  let bestD = PICK_PX;
+  // New sites first: their markers draw above our own sites' rings.
+  sc.added.forEach((a, r) => {
+    const p = m.project([a.lon, a.lat]);
+    const d = Math.hypot(p.x - x, p.y - y);
+    if (d < bestD) { bestD = d; best = { kind: 'added', index: r }; }
+  });
+  if (best) return best;
+  for (let q = 0; q < sc.ownLon.length; q++) {
+    if (!sc.ownOpen[q]) continue;
+    const p = m.project([sc.ownLon[q], sc.ownLat[q]]);
+    const d = Math.hypot(p.x - x, p.y - y);
+    if (d < bestD) { bestD = d; best = { kind: 'own', index: q }; }
+  }
+  return best;
+}
+
+function pickOwnSite(m: maplibregl.Map, x: number, y: number): string | null {
+  let best: string | null = null;
+  let bestD = PICK_PX;
+  for (const s of ownSitesOfType()) {
+    const p = m.project([s.lon, s.lat]);
+    const d = Math.hypot(p.x - x, p.y - y);
+    if (d < bestD) { bestD = d; best = s.id; }
+  }
+  return best;
+}
+
+/** Listens on the map while the Sites tab is shown; returns the cleanup. */
+function attachMap(): () => void {
+  let m: maplibregl.Map | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let dragging = false;
+  let last: { lng: number; lat: number } | null = null;
+
+  const onDown = (e: maplibregl.MapMouseEvent) => {
+    if (sites.tool || e.originalEvent.button !== 0) return;
+    const ref = pickDraggable(e.target, e.point.x, e.point.y);
+    if (!ref) return;
+    e.preventDefault();
+    dragging = true;
+    const sc = sites.scenario!;
+    const [lon, lat] = ref.kind === 'added' ? [sc.added[ref.index].lon, sc.added[ref.index].lat] : [sc.ownLon[ref.index], sc.ownLat[ref.index]];
+    last = { lng: lon, lat };
+    app.hover = null;
+    startDrag(ref, lon, lat);
+    e.target.getCanvas().style.cursor = 'grabbing';
+    window.addEventListener('mousemove', onWindowMove);
+    window.addEventListener('mouseup', onUp, { once: true });
+  };
+  const onMove = (e: maplibregl.MapMouseEvent) => {
+    if (dragging) return;
+    const canvas = e.target.getCanvas();
+    if (sites.tool) canvas.style.cursor = 'crosshair';
+    else if (sites.mode === 'recommend') canvas.style.cursor = pickDraggable(e.target, e.point.x, e.point.y) ? 'grab' : '';
+    else canvas.style.cursor = pickOwnSite(e.target, e.point.x, e.point.y) ? 'pointer' : '';
+  };
+  // While we drag, MapLibre treats our mousedown as an active gesture and fires no map
+  // mousemove events: follow the pointer on the window and unproject it ourselves.
+  const onWindowMove = (e: MouseEvent) => {
+    if (!dragging || !m) return;
+    const r = m.getCanvas().getBoundingClientRect();
+    const ll = m.unproject([e.clientX - r.left, e.clientY - r.top]);
+    last = { lng: ll.lng, lat: ll.lat };
+    moveDrag(ll.lng, ll.lat);
+  };
+  const onUp = () => {
+    window.removeEventListener('mousemove', onWindowMove);
+    if (!dragging) return;
+    dragging = false;
+    if (m) m.getCanvas().style.cursor = '';
+    if (last) void endDrag(last.lng, last.lat);
+  };
+  const onClick = (e: maplibregl.MapMouseEvent) => {
+    if (sites.tool === 'zone') {
+      sites.zones.push({ lon: e.lngLat.lng, lat: e.lngLat.lat, radiusM: sites.zoneRadiusM });
+      sites.tool = null;
+    } else if (sites.tool === 'drop') {
+      sites.tool = null;
+      void dropSite(e.lngLat.lng, e.lngLat.lat);
+    } else if (sites.mode === 'closure') {
+      const id = pickOwnSite(e.target, e.point.x, e.point.y);
+      if (id) toggleClose(id);
+    }
+  };
+
+  const attach = (map: maplibregl.Map) => {
+    m = map;
+    map.on('mousedown', onDown);
+    map.on('mousemove', onMove);
+    map.on('click', onClick);
+  };
+  const now = getMap();
+  if (now) attach(now);
+  else {
+    timer = setInterval(() => {
+      const g = getMap();
+      if (g) {
+        clearInterval(timer!);
+        timer = null;
+        attach(g);
+      }
+    }, 200);
+  }
+  return () => {
+    if (timer) clearInterval(timer);
+    window.removeEventListener('mouseup', onUp);
+    window.removeEventListener('mousemove', onWindowMove);
+    if (m) {
+      m.off('mousedown', onDown);
+      m.off('mousemove', onMove);
+      m.off('click', onClick);
+      m.getCanvas().style.cursor = '';
+    }
+  };
+}
+
+// ----- test handle --------------------------------------------------------------------
+
+function snapshot() {
+  const run = sites.run;
+  const sc = sites.scenario;
+  const cl = sites.closure;
+  return {
+    mode: sites.mode,
+    busy: sites.busy,
+    error: sites.error,
+    run: run && {
+      runId: run.runId,
+      objective: run.outcome.objective,
+      solver: run.outcome.solver,
+      siteType: run.siteType,
+      radiusM: run.radiusM,
+      demandPoints: run.demand.count,
+      candidates: run.candidates.count,
+      exact: run.outcome.exact,
+      timings: run.timings,
+    },
+    scenario: sc && {
+      version: sc.version,
+      added: sc.added.map((a) => ({ id: a.id, lon: a.lon, lat: a.lat, origin: a.origin })),
+      own: run ? run.own.id.map((id, q) => ({ id, lon: sc.ownLon[q], lat: sc.ownLat[q], open: sc.ownOpen[q] === 1 })) : [],
+      rows: sc.eval.rows.map((r) => ({ ...r })),
+      totals: sc.eval.totals,
+    },
+    live: sites.live,
+    dragging: sites.dragging,
+    dragStats: sites.dragStats,
+    dragSetupMs: sites.dragSetupMs,
+    closure: cl && { closedIds: cl.closedIds, access: cl.access, leakedToCompetitors: cl.leakedToCompetitors, distance: cl.distance },
+  };
+}

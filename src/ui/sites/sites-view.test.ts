@@ -1,0 +1,105 @@
+/**
+ * The Sites tab's layers for exports, as data: every layer it can publish is marked (a new
+ * unmarked layer fails here instead of vanishing from safe pictures), and demand cells built
+ * from customers never show a cell under k customers in a safe export.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { cellToChildren, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import type { Layer } from '@deck.gl/core';
+import { app } from '../app/app-state.svelte.ts';
+import { sites } from './sites.svelte.ts';
+import { buildView } from './sites-view.svelte.ts';
+import type { Dataset } from '../../pipeline/dataset/dataset.ts';
+import { layersForExport, privacyOf } from '../share/layer-privacy.ts';
+import type { ClosureView, RunView, ScenarioView } from '../../pipeline/sites/sites-engine.ts';
+
+const dense = cellToChildren(latLngToCell(31.2397, 121.4998, 7), 8);
+const sparse = cellToChildren(latLngToCell(31.15, 121.7, 7), 8);
+const h3 = [...dense, ...sparse];
+const customers = Float64Array.from(h3, (_, i) => (i < dense.length ? 50 : 3));
+const K = 10;
+
+function fixture(measure: 'customers' | 'population' | 'blend'): void {
+  app.dataset = {
+    areas: { type: 'FeatureCollection', features: [] }, areaIds: [], areaIndex: new Map(), periods: [], indicators: {},
+    sites: { id: ['B1', 'B2'], lon: Float64Array.of(121.5, 121.6), lat: Float64Array.of(31.2, 31.2), type: ['branch', 'branch'], owner: ['own', 'own'], name: ['', ''] },
+    summary: {} as Dataset['summary'],
+  } as Dataset;
+  const n = h3.length;
+  const scenario = {
+    version: 1, added: [{ id: 'N1', lon: 121.55, lat: 31.22, origin: 'candidate' }],
+    // B2 moved: draws a move arrow and a marker
+    ownLon: Float64Array.of(121.5, 121.61), ownLat: Float64Array.of(31.2, 31.21), ownOpen: Uint8Array.of(1, 1),
+    eval: { coverBy: new Int32Array(n).fill(-2), ownProbability: new Float64Array(n) },
+  } as unknown as ScenarioView;
+  sites.run = {
+    runId: 1, siteType: 'branch', radiusM: 1500, request: { resolution: 8, demand: { measure } }, own: { id: ['B1', 'B2'] },
+    demand: { count: n, h3, lon: new Float64Array(n), lat: new Float64Array(n), weight: customers, totalWeight: 0, totalCustomers: 0, totalPopulation: 0 },
+    scenario,
+  } as unknown as RunView;
+  sites.scenario = scenario;
+  sites.zones = [{ lon: 121.5, lat: 31.2, radiusM: 500 }];
+  sites.closeIds = ['B1'];
+  sites.measure = measure;
+  sites.closure = { map: { h3, status: new Uint8Array(n) }, access: { distanceM: 1600 } } as unknown as ClosureView;
+}
+
+function drawnCells(layer: Layer): string[] {
+  const p = layer.props as unknown as { data: unknown[]; getHexagon(d: unknown): string };
+  return p.data.map((d) => p.getHexagon(d));
+}
+
+afterEach(() => {
+  sites.reset();
+  sites.zones = [];
+  sites.mode = 'recommend';
+  app.dataset = null;
+});
+
+describe('Sites layers for exports', () => {
+  it('marks every layer of both modes', () => {
+    const seen = new Set<string>();
+    for (const mode of ['recommend', 'closure'] as const) {
+      for (const colouring of ['coverage', 'huff', 'demand'] as const) {
+        fixture('customers');
+        sites.mode = mode;
+        sites.colouring = colouring;
+        for (const layer of buildView()!.layers) {
+          seen.add(layer.id);
+          expect(privacyOf(layer), `${mode}: ${layer.id}`).not.toBe('unmarked');
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual([
+      'sites-access', 'sites-cells', 'sites-closed', 'sites-moves', 'sites-new-disc', 'sites-new-label', 'sites-own-moved-disc', 'sites-own-moved-label',
+      'sites-rings-new', 'sites-rings-own', 'sites-zones',
+    ]);
+  });
+
+  it('draws no demand cell under k customers in a safe export; population cells as they are; unknown counts fail closed', () => {
+    fixture('customers');
+    let safe = layersForExport(buildView()!.layers, { safe: true, k: K });
+    const drawn = drawnCells(safe.layers.find((l) => l.id === 'sites-cells')!);
+    for (const c of drawn) expect(getResolution(c) === 8 ? customers[h3.indexOf(c)] : 3 * sparse.length).toBeGreaterThanOrEqual(K);
+    for (const c of dense) expect(drawn).toContain(c);
+    expect(drawn).toContain(cellToParent(sparse[0], 7));
+    expect(safe.suppressed).toEqual([{ id: 'sites-cells', merged: sparse.length, hiddenCount: 0 }]);
+    // every network layer still drawn
+    expect(safe.left).toEqual([]);
+
+    fixture('population');
+    safe = layersForExport(buildView()!.layers, { safe: true, k: K });
+    expect(drawnCells(safe.layers.find((l) => l.id === 'sites-cells')!)).toEqual(h3);
+
+    fixture('blend');
+    safe = layersForExport(buildView()!.layers, { safe: true, k: K });
+    expect(safe.layers.some((l) => l.id === 'sites-cells')).toBe(false);
+    expect(safe.left).toEqual([{ id: 'sites-cells', reason: 'suppressed' }]);
+
+    fixture('customers');
+    sites.mode = 'closure';
+    safe = layersForExport(buildView()!.layers, { safe: true, k: K });
+    expect(safe.left).toEqual([{ id: 'sites-access', reason: 'suppressed' }]);
+    expect(safe.layers.map((l) => l.id)).toEqual(['sites-closed']);
+  });
+});
