@@ -3,9 +3,23 @@
  * repeated options for lists (`--filter a=1 --filter b=2`). Options are declared per command
  * (CommandSpec.options), so a typo is a usage error, not a silently ignored option.
  */
-import { UsageError, type OptionSpec } from './types.ts';
 
 type Value = string | number | boolean | string[];
+
+export type OptionType = 'string' | 'number' | 'boolean' | 'list';
+
+export interface OptionSpec {
+  type: OptionType;
+  /** One line for --help; say the unit and the default ("metres; default 1500"). */
+  description: string;
+  /** Shown in --help as the value placeholder, e.g. FILE, N, COL=VALUE. */
+  placeholder?: string;
+}
+
+/** Wrong invocation: unknown option, missing value, bad number, missing input file. Exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
 
 export class CliArgs {
   constructor(

@@ -13,9 +13,9 @@ import {
   POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
   type LoadReport, type RejectRow,
 } from '../data/types.ts';
-import type { CliArgs } from './args.ts';
+import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
 import { formatCsv } from './output.ts';
-import { DataError, UsageError, type CliContext, type OptionSpec } from './types.ts';
+import { DataError, type CliContext } from './types.ts';
 
 export const INPUT_OPTIONS: Record<string, OptionSpec> = {
   areas: { type: 'string', placeholder: 'FILE', description: 'area boundaries, GeoJSON FeatureCollection with area_id' },

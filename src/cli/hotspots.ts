@@ -13,12 +13,14 @@ import { DbApi } from '../pipeline/dataset/db-api.ts';
 import { HotspotEngine } from '../pipeline/hotspots/hotspot-engine.ts';
 import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
 import { HotspotPipeline, silentTaskId } from '../pipeline/hotspots/hotspot-pipeline.ts';
-import { isNumericType, tableColumnsSql, type HotspotFilter, type HotspotValue } from '../sql/hotspots.ts';
+import type { HotspotFilter, HotspotValue } from '../sql/hotspots.ts';
+import { isNumericType } from '../sql/columns.ts';
+import { tableColumns } from '../data/table-columns.ts';
 import { GI_CLASSES } from '../core/getis-ord.ts';
-import type { CliArgs } from './args.ts';
+import { UsageError, type CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadForCli } from './common.ts';
 import { outputFormat, writeTable, type Row } from './output.ts';
-import { DataError, UsageError, type CliContext, type CommandSpec } from './types.ts';
+import { DataError, type CliContext, type CommandSpec } from './types.ts';
 
 export const spec: CommandSpec = {
   name: 'hotspots',
@@ -61,8 +63,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   const engine = new HotspotEngine({ spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
   try {
     const features = data.areas?.features ?? [];
-    const t = tableColumnsSql('customers');
-    const columns = await data.conn.query<{ name: string; type: string }>(t.sql, t.params);
+    const columns = await tableColumns(data.conn, 'customers');
     const known = new Map(columns.map((c) => [c.name, c.type]));
     const file = args.string('customers') ?? 'customers';
     for (const e of equals) {

@@ -3,9 +3,9 @@
  * Separate from src/cli/cli.ts so tests can run it in-process with their own context.
  */
 import { LoadError } from '../data/errors.ts';
-import { parseArgs, usage } from './args.ts';
+import { parseArgs, usage, UsageError } from './args.ts';
 import { COMMANDS } from './commands.ts';
-import { DataError, UsageError, type CliContext } from './types.ts';
+import { DataError, type CliContext } from './types.ts';
 
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
   const [command, ...rest] = argv;

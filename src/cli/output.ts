@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { UsageError, type CliContext } from './types.ts';
+import { type CliContext } from './types.ts';
+import { UsageError } from './args.ts';
 
 export type Row = Record<string, unknown>;
 

@@ -10,14 +10,16 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Connector } from '../db/connector.ts';
 import { indicatorTableFromRows, type IndicatorTable } from '../core/indicator-table.ts';
-import { addPortfolioColumns, portfolioRowsFromQuery } from '../core/portfolio.ts';
+import { addPortfolioColumns } from '../core/portfolio.ts';
 import { parseRiskConfig, type RiskConfig } from '../core/risk-config.ts';
 import { computeRiskIndex, riskRows } from '../core/risk-index.ts';
-import { portfolioSql } from '../sql/portfolio.ts';
-import type { CliArgs } from './args.ts';
+import { tableColumns } from '../data/table-columns.ts';
+import { isNumericType } from '../sql/columns.ts';
+import { fetchPortfolio } from '../pipeline/risk/portfolio.ts';
+import { UsageError, type CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadForCli } from './common.ts';
 import { outputFormat, writeTable } from './output.ts';
-import { DataError, UsageError, type CliContext, type CommandSpec } from './types.ts';
+import { DataError, type CliContext, type CommandSpec } from './types.ts';
 
 export const spec: CommandSpec = {
   name: 'risk',
@@ -50,20 +52,10 @@ function readConfigJson(args: CliArgs, ctx: CliContext): { file: string; json: u
   }
 }
 
-async function columnsOf(conn: Connector, table: string): Promise<{ name: string; type: string }[]> {
-  const rows = await conn.query<{ column_name: string; data_type: string }>(
-    'SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $1 ORDER BY column_index',
-    [table],
-  );
-  return rows.map((r) => ({ name: r.column_name, type: r.data_type }));
-}
-
-const NUMERIC = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER)$/;
-
 /** The loaded indicators as the core's table, areas in the areas file's order. */
 async function loadIndicatorTable(conn: Connector, areaIds: string[]): Promise<IndicatorTable> {
-  const cols = await columnsOf(conn, 'indicators');
-  const numeric = cols.filter((c) => NUMERIC.test(c.type) && !['area_id', 'period', 'period_index'].includes(c.name)).map((c) => c.name);
+  const cols = await tableColumns(conn, 'indicators');
+  const numeric = cols.filter((c) => isNumericType(c.type) && !['area_id', 'period', 'period_index'].includes(c.name)).map((c) => c.name);
   const periods = (await conn.query<{ period: string }>('SELECT DISTINCT period, period_index FROM indicators ORDER BY period_index')).map((r) => String(r.period));
   const rows = await conn.query('SELECT * FROM indicators ORDER BY period_index, area_id');
   return indicatorTableFromRows(rows, { areaIds, periods, columns: numeric });
@@ -71,11 +63,9 @@ async function loadIndicatorTable(conn: Connector, areaIds: string[]): Promise<I
 
 /** Portfolio columns from the customers table, when customers were loaded with areas. */
 async function withPortfolio(conn: Connector, table: IndicatorTable): Promise<IndicatorTable> {
-  const customerColumns = (await columnsOf(conn, 'customers')).map((c) => c.name);
-  if (!customerColumns.includes('area_id')) return table;
-  const indicatorColumns = (await columnsOf(conn, 'indicators')).map((c) => c.name);
-  const { sql, params } = portfolioSql({ customerColumns, indicatorColumns });
-  return addPortfolioColumns(table, portfolioRowsFromQuery(await conn.query(sql, params)));
+  const pf = await fetchPortfolio(conn);
+  if (pf.status === 'error') throw new DataError(`portfolio indicators could not be computed from the customers: ${pf.message}`);
+  return pf.status === 'ok' ? addPortfolioColumns(table, pf.rows) : table;
 }
 
 export async function run(args: CliArgs, ctx: CliContext): Promise<number> {

@@ -25,12 +25,14 @@ import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
 import { SitesEngine } from '../pipeline/sites/sites-engine.ts';
 import { localRunner } from '../pipeline/sites/sites-runner.ts';
 import { HotspotPipeline, silentTaskId } from '../pipeline/hotspots/hotspot-pipeline.ts';
-import { DEFAULT_RADIUS_M, SitesInputError, type NetworkSites, type PointSet, type SiteObjective, type SiteSolver, type SiteType } from '../pipeline/sites/sites-model.ts';
-import { candidatesSql, columnNamesSql, latestPeriodSql, networkSql, populationSql } from '../sql/sites.ts';
-import type { CliArgs } from './args.ts';
+import { DEFAULT_RADIUS_M, SitesInputError, type SiteObjective, type SiteSolver, type SiteType } from '../pipeline/sites/sites-model.ts';
+import { latestPeriodSql, populationSql } from '../sql/sites.ts';
+import { readCandidates, readNetwork } from '../pipeline/sites/sites-inputs.ts';
+import { tableColumns } from '../data/table-columns.ts';
+import { UsageError, type CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadForCli } from './common.ts';
 import { outputFormat, writeTable, type Row } from './output.ts';
-import { DataError, UsageError, type CliContext, type CommandSpec } from './types.ts';
+import { DataError, type CliContext, type CommandSpec } from './types.ts';
 
 export const spec: CommandSpec = {
   name: 'sites',
@@ -78,20 +80,8 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     const engine = new SitesEngine({ gridOf: (r) => grids.grid(r), runner: localRunner });
     const conn = data.conn;
 
-    const net = await conn.query<{ site_id: string; lon: number; lat: number; type: string; owner: string; attractiveness: number }>(networkSql());
-    const network: NetworkSites = {
-      id: net.map((r) => String(r.site_id)),
-      lon: Float64Array.from(net, (r) => Number(r.lon)),
-      lat: Float64Array.from(net, (r) => Number(r.lat)),
-      type: net.map((r) => String(r.type)),
-      owner: net.map((r) => String(r.owner)),
-      attractiveness: Float64Array.from(net, (r) => Number(r.attractiveness)),
-    };
-    let candidatesFile: PointSet | null = null;
-    if (args.has('candidates')) {
-      const c = await conn.query<{ site_id: string; lon: number; lat: number }>(candidatesSql());
-      candidatesFile = { id: c.map((r) => String(r.site_id)), lon: Float64Array.from(c, (r) => Number(r.lon)), lat: Float64Array.from(c, (r) => Number(r.lat)) };
-    }
+    const network = await readNetwork(conn);
+    const candidatesFile = await readCandidates(conn);
     const areaPopulation = measure === 'population' ? await populationByArea(args, data.conn, features.map((f) => String(f.properties.area_id))) : null;
     engine.setInputs('cli', { network, candidatesFile, areaPopulation });
 
@@ -164,8 +154,7 @@ function warningText(code: string, p: Record<string, number | string>): string {
 /** Population per area (areas file order) at the latest period that has any. */
 async function populationByArea(args: CliArgs, conn: Connector, areaIds: string[]): Promise<Float64Array> {
   const file = args.string('indicators') ?? 'indicators';
-  const cols = columnNamesSql('indicators');
-  const names = (await conn.query<{ name: string }>(cols.sql, cols.params)).map((r) => r.name);
+  const names = (await tableColumns(conn, 'indicators')).map((c) => c.name);
   if (!names.includes('population')) throw new DataError(`${file}: no "population" column; --demand population spreads each area's population over its H3 cells (columns: ${names.filter((n) => !n.startsWith('__bp')).join(', ')})`);
   const [latest] = await conn.query<{ period: string }>(latestPeriodSql());
   if (!latest) throw new DataError(`${file}: the population column has no values`);

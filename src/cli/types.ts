@@ -10,7 +10,7 @@
  * CSV or JSON by the --out extension, stdout by default) and returns 0. Messages go to
  * `ctx.stderr`, never to stdout, which carries only the result.
  */
-import type { CliArgs } from './args.ts';
+import type { CliArgs, OptionSpec } from './args.ts';
 
 export interface CliContext {
   /** Result output (CSV/JSON when no --out). */
@@ -19,16 +19,6 @@ export interface CliContext {
   stderr: (text: string) => void;
   /** Relative paths in options resolve against this directory. */
   cwd: string;
-}
-
-export type OptionType = 'string' | 'number' | 'boolean' | 'list';
-
-export interface OptionSpec {
-  type: OptionType;
-  /** One line for --help; say the unit and the default ("metres; default 1500"). */
-  description: string;
-  /** Shown in --help as the value placeholder, e.g. FILE, N, COL=VALUE. */
-  placeholder?: string;
 }
 
 export interface CommandSpec {
@@ -40,11 +30,6 @@ export interface CommandSpec {
 export interface CommandModule {
   spec: CommandSpec;
   run(args: CliArgs, ctx: CliContext): Promise<number>;
-}
-
-/** Wrong invocation: unknown option, missing value, bad number, missing input file. Exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 /** The data could not be used (message names file, line, reason). Exit 1. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAlertRules, evaluateAlerts, type AlertRule } from './early-warning.ts';
+import { defaultAlertRules, evaluateAlerts } from './early-warning.ts';
+import type { AlertRule } from './alert-rules.ts';
 import { indicatorTableFromRows, type IndicatorTable } from './indicator-table.ts';
 import type { RiskConfig } from './risk-config.ts';
 import { computeRiskSeries } from './risk-index.ts';

@@ -18,7 +18,7 @@
  * `defaultAlertRules`).
  */
 import { checkIndicatorRef, checkUnknownKeys, isPlainObject, IssueList, type ConfigIssue } from './config-issues.ts';
-import { parseAlertRules, type AlertRule } from './early-warning.ts';
+import { parseAlertRules, type AlertRule } from './alert-rules.ts';
 import { NORMALIZATIONS, type Normalization } from './normalize.ts';
 
 export { NORMALIZATIONS, type Normalization };

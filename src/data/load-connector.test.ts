@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Float64, Int32, Table, Utf8, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { connectorFactories } from '../db/connector-factories.ts';
-import { quoteIdent, type Connector } from '../db/connector.ts';
+import { type Connector } from '../db/connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 
 const HOSTILE = ["'); DROP TABLE t; --", '<img src=x onerror=alert(1)>', 'a"b', '$1', '\\N', '中文', ''];
 

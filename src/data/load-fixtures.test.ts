@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectorFactories } from '../db/connector-factories.ts';
 import type { Connector } from '../db/connector.ts';
-import { quoteIdent } from '../db/connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadError } from './errors.ts';
 import type { InputKind, LoadInput, LoadReport } from './types.ts';

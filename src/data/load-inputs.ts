@@ -6,7 +6,9 @@
  * one transaction. A failed or cancelled load therefore leaves the previous data as it was. All
  * inputs are checked before giving up so one run reports every file-level problem.
  */
-import { quoteIdent, type Connector } from '../db/connector.ts';
+import type { Connector } from '../db/connector.ts';
+import { tableColumns } from './table-columns.ts';
+import { quoteIdent } from '../sql/ident.ts';
 import {
   LIST_STAGING_SQL, REJECTS_COLUMNS_DDL, REJECTS_TABLE, STAGED_REJECTS, buildCommitSql, dropTableSql, dropViewSql, stagingName,
 } from '../sql/load-tables.ts';
@@ -163,10 +165,7 @@ async function dropStaging(conn: Connector): Promise<void> {
 }
 
 async function reassignCustomers(conn: Connector, lookup: AreaLookup, checkAbort: () => void): Promise<void> {
-  const cols = await conn.query<{ column_name: string }>(
-    `SELECT column_name FROM duckdb_columns() WHERE table_name = 'customers' AND database_name = current_database() AND schema_name = 'main' ORDER BY column_index`,
-  );
-  const names = cols.map((c) => c.column_name).filter((c) => c !== 'area_id');
+  const names = (await tableColumns(conn, 'customers')).map((c) => c.name).filter((c) => c !== 'area_id');
   const ok = stagingName('customers', 'ok');
   await conn.exec(`CREATE TABLE ${quoteIdent(ok)} AS SELECT (rowid + 1)::INTEGER AS __bp_line, ${names.map(quoteIdent).join(', ')} FROM customers`);
   await finishPoints(

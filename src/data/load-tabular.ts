@@ -4,7 +4,8 @@
  * coordinates → rejects with their raw text. Rejects go to the shared staging rejects table.
  */
 import { Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { quoteIdent, type Connector } from '../db/connector.ts';
+import { type Connector } from '../db/connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
 import { STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
@@ -73,7 +74,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   checkAbort();
   const keys = KEYS[kind];
   const dupK = check.checks.length + 1;
-  const checks: CheckSpec[] = [
+  const checks: CheckSpec<RejectCode>[] = [
     ...check.checks,
     { k: dupK, column: keys.join(','), code: 'duplicate_id', reason: `duplicate ${keys.join(' + ')}` },
   ];
@@ -188,7 +189,7 @@ async function markRowRejects(
   chk: string,
   scratch: string,
   rows: NonNullable<RawSource['rowRejects']>,
-  checks: CheckSpec[],
+  checks: CheckSpec<RejectCode>[],
 ): Promise<void> {
   if (rows.length === 0) return;
   const kByReason = new Map<string, number>();
@@ -206,7 +207,7 @@ async function markRowRejects(
   await conn.exec(`UPDATE ${quoteIdent(chk)} SET __bp_k = m.k FROM ${quoteIdent(scratch)} AS m WHERE ${quoteIdent(chk)}.__bp_line = m.line; ${dropTableSql(scratch)}`);
 }
 
-async function insertChecks(conn: Connector, table: string, checks: CheckSpec[]): Promise<void> {
+async function insertChecks(conn: Connector, table: string, checks: CheckSpec<RejectCode>[]): Promise<void> {
   const t = new Table({
     k: makeVector({ type: new Int32(), data: Int32Array.from(checks, (c) => c.k) }),
     col: vectorFromArray(checks.map((c) => c.column), new Utf8()),

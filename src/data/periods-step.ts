@@ -5,7 +5,8 @@
  * period is one value; `period_index` is the 0-based position in the file's sorted periods.
  */
 import { Bool, Int32, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { quoteIdent, type Connector } from '../db/connector.ts';
+import { type Connector } from '../db/connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 import { checkPeriods, parsePeriod, type ParsedPeriod, type PeriodFormat } from '../core/periods.ts';
 import { FileProblemError } from './errors.ts';
 

@@ -5,7 +5,8 @@
  * row's line, which is unique within a file.
  */
 import { Float64, Int32, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray, makeVector } from 'apache-arrow';
-import { quoteIdent, type Connector } from '../db/connector.ts';
+import { type Connector } from '../db/connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 import { assignPointsToAreas, type AreaIndex } from '../core/point-in-area.ts';
 import { convertPointsToWgs84 } from './crs.ts';
 import type { Crs } from './types.ts';

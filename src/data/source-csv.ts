@@ -5,7 +5,7 @@
  * files), and rows are matched to physical lines with the record scan (see csv-scan.ts).
  */
 import type { Connector } from '../db/connector.ts';
-import { quoteIdent } from '../db/connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 import { detectDelimiter, recordAt, recordBytes, recordOnLine, scanCsvRecords, splitRecord } from './csv-scan.ts';
 import { toUtf8, EncodingError } from './decode.ts';
 import { FileProblemError } from './errors.ts';

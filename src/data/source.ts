@@ -3,7 +3,8 @@
  * columns `c0, c1, …` (one per source column, source names kept in JS), the physical line of
  * each raw row, and the rows the reader itself could not use.
  */
-import { quoteIdent, type Connector } from '../db/connector.ts';
+import { type Connector } from '../db/connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 import type { RejectCode, RejectRow } from './types.ts';
 import { Int32, Table, makeData, Field, Schema, RecordBatch, Struct, tableToIPC } from 'apache-arrow';
 

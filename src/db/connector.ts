@@ -4,7 +4,9 @@
  * (@duckdb/node-api, the CLI). Everything that loads or aggregates data is written
  * against this interface so the same SQL and the same tests run on both engines.
  */
-export type SqlParam = string | number | boolean | bigint | null;
+import type { SqlParam } from '../sql/ident.ts';
+
+export type { SqlParam };
 
 export interface Connector {
   /** Engine name for messages and test titles: 'duckdb-wasm' or 'duckdb-native'. */
@@ -49,9 +51,4 @@ export interface Connector {
    */
   interrupt(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Quote an SQL identifier: identifiers come from users' files and are never trusted. */
-export function quoteIdent(name: string): string {
-  return '"' + name.replaceAll('"', '""') + '"';
 }

@@ -12,7 +12,7 @@ import {
   DuckDBDataChunk, DuckDBTypeId, JSDuckDBValueConverter, BOOLEAN, DOUBLE, INTEGER, BIGINT, UBIGINT, VARCHAR,
   type DuckDBConnection, type DuckDBType, type DuckDBMaterializedResult, type DuckDBValue,
 } from '@duckdb/node-api';
-import { quoteIdent } from './connector.ts';
+import { quoteIdent } from '../sql/ident.ts';
 
 /** node-api keeps a fixed-width vector's data in `items`, a typed array view we can copy. */
 interface ItemsVector {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { tableToIPC } from 'apache-arrow';
-import type { Connector, SqlParam } from './connector.ts';
+import type { Connector } from './connector.ts';
+import type { SqlParam } from '../sql/ident.ts';
 import { appendArrowIPC, resultToArrow } from './native-arrow.ts';
 import { assertFileName, ENGINE_SETTINGS_SQL } from './engine-settings.ts';
 

@@ -15,7 +15,8 @@
  */
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import { tableFromIPC } from 'apache-arrow';
-import type { Connector, SqlParam } from './connector.ts';
+import type { Connector } from './connector.ts';
+import type { SqlParam } from '../sql/ident.ts';
 import { arrowRowsToObjects } from './arrow-rows.ts';
 import { assertFileName, ENGINE_SETTINGS_SQL } from './engine-settings.ts';
 

@@ -15,7 +15,7 @@
  * same text runs on duckdb-wasm and native DuckDB. Every measure is cast to DOUBLE, so no
  * HUGEINT (sum of BIGINT) reaches JS.
  */
-import { quoteIdent as q, type SqlParam } from '../db/connector.ts';
+import { quoteIdent as q, type SqlParam } from './ident.ts';
 
 /** What is totalled per cell: the number of customers, or the sum of a numeric column. */
 export type HotspotValue = { kind: 'count' } | { kind: 'sum'; column: string };
@@ -134,19 +134,6 @@ export function distinctValuesSql(column: string, opts: Pick<HotspotSqlTables, '
 WHERE ${q(column)} IS NOT NULL GROUP BY 1 ORDER BY n DESC, value LIMIT $1`,
     params: [opts.limit ?? 100],
   };
-}
-
-/** Column names and DuckDB types of a table, in table order. Result columns: name, type. */
-export function tableColumnsSql(table: string): { sql: string; params: SqlParam[] } {
-  return {
-    sql: `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = $1 ORDER BY column_index`,
-    params: [table],
-  };
-}
-
-/** DuckDB types that count as numeric for `--value COLUMN` and the sum measures. */
-export function isNumericType(type: string): boolean {
-  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/i.test(type);
 }
 
 /**

@@ -3,7 +3,7 @@
  * non-empty value parses as a finite number. Leading zeros (`00123`) mark codes, which stay text
  * so `--filter code=00123` still matches. Pure SQL building; column aliases are positional.
  */
-import { quoteIdent } from '../db/connector.ts';
+import { quoteIdent } from './ident.ts';
 
 export function buildProfileSql(raw: string, srcIndices: readonly number[]): string {
   const parts = srcIndices.flatMap((src, j) => {

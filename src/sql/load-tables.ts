@@ -3,8 +3,7 @@
  * Every table a load builds lives under a `__bp_` staging name until the final transaction, so a
  * failed or cancelled load leaves the previous tables untouched.
  */
-import { quoteIdent } from '../db/connector.ts';
-import type { InputKind } from '../data/types.ts';
+import { quoteIdent } from './ident.ts';
 
 export const REJECTS_TABLE = 'rejects';
 export const STAGING_PREFIX = '__bp_';
@@ -14,7 +13,7 @@ export const STAGED_REJECTS = '__bp_stg_rejects';
 export const REJECTS_COLUMNS_DDL =
   'file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR, raw VARCHAR, kind VARCHAR, code VARCHAR';
 
-export function stagingName(kind: InputKind, step: string): string {
+export function stagingName(kind: string, step: string): string {
   return `${STAGING_PREFIX}${step}_${kind}`;
 }
 
@@ -41,7 +40,7 @@ export function dropViewSql(view: string): string {
  * One transaction: replace each loaded kind's table by its final staging table, and replace the
  * rejects of the loaded kinds. `kinds` come from our fixed enum, never from data.
  */
-export function buildCommitSql(swaps: readonly { kind: InputKind; staged: string }[], rejectKinds: readonly InputKind[]): string {
+export function buildCommitSql(swaps: readonly { kind: string; staged: string }[], rejectKinds: readonly string[]): string {
   const stmts = ['BEGIN TRANSACTION', createRejectsSql(REJECTS_TABLE)];
   for (const { kind, staged } of swaps) {
     stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(kind)}`);

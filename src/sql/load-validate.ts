@@ -8,8 +8,7 @@
  * failed check (NULL = row is usable). Check numbers map to column/code/reason in a small table
  * the caller inserts as data (`CheckSpec`), so no text from files is ever spliced into SQL.
  */
-import { quoteIdent } from '../db/connector.ts';
-import type { RejectCode } from '../data/types.ts';
+import { quoteIdent } from './ident.ts';
 
 export type Rule =
   | 'id' // required text, part of the row's unique key
@@ -40,11 +39,14 @@ export interface PlannedColumn {
   typed?: boolean;
 }
 
-export interface CheckSpec {
+/** The reject codes the checks below emit (a subset of the loader's reject codes). */
+export type CheckCode = 'empty_required' | 'unknown_area' | 'coord_empty' | 'not_a_number' | 'out_of_range' | 'zero_zero' | 'bad_value' | 'bad_period';
+
+export interface CheckSpec<Code extends string = CheckCode> {
   k: number;
   /** Null for whole-row problems. */
   column: string | null;
-  code: RejectCode;
+  code: Code;
   reason: string;
 }
 
@@ -76,7 +78,7 @@ export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
 export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: CheckSpec[] } {
   const checks: CheckSpec[] = [];
   const whens: string[] = [];
-  const add = (cond: string, column: string, code: RejectCode, reason: string) => {
+  const add = (cond: string, column: string, code: CheckCode, reason: string) => {
     const k = checks.length + 1;
     checks.push({ k, column, code, reason });
     whens.push(`WHEN ${cond} THEN ${k}`);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { computePortfolio, PORTFOLIO_COLUMNS, portfolioRowsFromQuery, type CustomerLike } from '../core/portfolio.ts';
 import { mulberry32 } from '../core/rng.ts';
-import type { SqlParam } from '../db/connector.ts';
+import type { SqlParam } from './ident.ts';
 import { portfolioSql } from './portfolio.ts';
 
 interface MiniDb {

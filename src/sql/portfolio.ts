@@ -9,8 +9,8 @@
  * the metrics needing a missing one come out empty (NULL). Every metric is DOUBLE, so no
  * BIGINT/HUGEINT reaches JS.
  */
-import { quoteIdent as q } from '../db/connector.ts';
-import type { SqlParam } from '../db/connector.ts';
+import { quoteIdent as q } from './ident.ts';
+import type { SqlParam } from './ident.ts';
 
 export interface PortfolioSqlOptions {
   /** Columns present in the customers table (e.g. from DESCRIBE). */

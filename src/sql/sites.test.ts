@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorFactories } from '../db/connector-factories.ts';
 import type { Connector } from '../db/connector.ts';
-import { candidatesSql, columnNamesSql, latestPeriodSql, networkSql, populationSql, tableExistsSql } from './sites.ts';
+import { candidatesSql, latestPeriodSql, networkSql, populationSql } from './sites.ts';
 
 describe('sites SQL text', () => {
   it('binds values and quotes identifiers', () => {
@@ -47,14 +47,5 @@ describe.each(connectorFactories)('sites SQL on $name', ({ create }) => {
     const { sql, params } = populationSql(p.period);
     const rows = await conn.query<{ area_id: string; population: number | null }>(sql, params);
     expect(Object.fromEntries(rows.map((r) => [r.area_id, r.population]))).toEqual({ A: 110, B: null });
-  });
-
-  it('tells whether a table exists and lists its columns', async () => {
-    const t = tableExistsSql('candidates');
-    expect(await conn.query(t.sql, t.params)).toHaveLength(1);
-    const none = tableExistsSql('nope');
-    expect(await conn.query(none.sql, none.params)).toHaveLength(0);
-    const c = columnNamesSql('candidates');
-    expect((await conn.query<{ name: string }>(c.sql, c.params)).map((r) => r.name)).toEqual(['site_id', 'lon', 'lat', 'cost']);
   });
 });

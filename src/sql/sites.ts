@@ -4,7 +4,7 @@
  * parameters; the same text runs on duckdb-wasm (the app) and native DuckDB (the CLI).
  * Customers per H3 cell come from the hotspot SQL (cellTotalsSql over the assignment).
  */
-import { quoteIdent as q, type SqlParam } from '../db/connector.ts';
+import { quoteIdent as q, type SqlParam } from './ident.ts';
 
 /**
  * Every site: site_id, lon, lat, type (lower case), owner, attractiveness (DOUBLE; 1 where
@@ -37,14 +37,4 @@ export function populationSql(period: string, column = 'population', table = 'in
 /** The latest period (by period_index) where `column` has a value; no row when none. */
 export function latestPeriodSql(column = 'population', table = 'indicators'): string {
   return `SELECT CAST(${q('period')} AS VARCHAR) AS period FROM ${q(table)} WHERE ${q(column)} IS NOT NULL ORDER BY ${q('period_index')} DESC LIMIT 1`;
-}
-
-/** Whether a table exists in the main schema: one row when it does. */
-export function tableExistsSql(table: string): { sql: string; params: SqlParam[] } {
-  return { sql: `SELECT 1 AS present FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, params: [table] };
-}
-
-/** Column names of a table: name. */
-export function columnNamesSql(table: string): { sql: string; params: SqlParam[] } {
-  return { sql: `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = $1 ORDER BY column_index`, params: [table] };
 }

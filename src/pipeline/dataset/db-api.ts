@@ -5,10 +5,13 @@
  * DuckDB; workers/db.worker.ts exposes it with comlink in the browser.
  */
 import { DataType, tableFromIPC } from 'apache-arrow';
-import type { Connector, SqlParam } from '../../db/connector.ts';
+import type { Connector } from '../../db/connector.ts';
+import type { SqlParam } from '../../sql/ident.ts';
 import { TaskRegistry, type ProgressFn } from '../tasks.ts';
 import { INPUT_KINDS, LoadError, loadInputs, readRejects } from '../../data/index.ts';
 import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, RejectRow } from '../../data/index.ts';
+import { tableColumns } from '../../data/table-columns.ts';
+import { isNumericType } from '../../sql/columns.ts';
 
 /** How many rejected rows a load returns for the on-screen report (all are downloadable). */
 export const REJECT_PREVIEW = 200;
@@ -191,11 +194,7 @@ export class DbApi {
       const [r] = await conn.query<{ n: bigint | number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
       return Number(r.n);
     };
-    const cols = tables.has('indicators')
-      ? await conn.query<{ column_name: string }>(
-          `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'indicators' AND data_type IN ('DOUBLE','BIGINT','INTEGER','FLOAT','DECIMAL','HUGEINT') AND column_name NOT IN ('period_index') ORDER BY column_index`,
-        )
-      : [];
+    const cols = tables.has('indicators') ? (await tableColumns(conn, 'indicators')).filter((c) => isNumericType(c.type) && c.name !== 'period_index') : [];
     const periods = tables.has('indicators') ? await conn.query<{ period: string }>('SELECT DISTINCT period, period_index FROM indicators ORDER BY period_index') : [];
     const files = [...this.fileReports.values()];
     const counts = {
@@ -208,7 +207,7 @@ export class DbApi {
     };
     return {
       counts,
-      indicatorColumns: cols.map((c) => c.column_name),
+      indicatorColumns: cols.map((c) => c.name),
       periods: periods.map((p) => p.period),
       fingerprint: fingerprint(files.map((f) => `${f.kind}:${f.file}:${f.rowsRead}:${f.rowsKept}`).sort().join('|') + `|${counts.areas}`),
     };

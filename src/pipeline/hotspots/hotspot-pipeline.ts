@@ -11,14 +11,19 @@
  *
  * No Svelte here; the UI state lives in hotspots.svelte.ts.
  */
-import type { SqlParam } from '../../db/connector.ts';
+import type { SqlParam } from '../../sql/ident.ts';
 import {
-  alignmentSql, cellTotalsSql, cellsTableName, customerCoordsSql, tableColumnsSql, type CellJoin, type HotspotFilter, type HotspotSqlTables,
+  alignmentSql, cellProfileSql, cellTotalsSql, cellsTableName, customerCoordsSql, distinctValuesSql, type CellJoin, type HotspotFilter, type HotspotSqlTables,
   type HotspotValue,
 } from '../../sql/hotspots.ts';
 import type { AssignResult, ComputeRequest, ComputeResult } from './hotspot-engine.ts';
 import type { CellTotals } from './hotspot-stats.ts';
 import type { Progress } from '../tasks.ts';
+import { tableColumns, type TableColumn } from '../../data/table-columns.ts';
+import { isNumericType } from '../../sql/columns.ts';
+
+/** The measure and filter vocabulary of the per-cell SQL, as callers of the pipeline name it. */
+export type { HotspotFilter, HotspotValue };
 
 type Cols = Record<string, Float64Array | BigInt64Array | BigUint64Array>;
 type MaybePromise<T> = T | Promise<T>;
@@ -82,12 +87,32 @@ export class HotspotPipeline {
   /** Whether the customers table exists with lon and lat (a dataset may have no customers). */
   customersAvailable(): Promise<boolean> {
     this.hasCustomers ??= (async () => {
-      const t = tableColumnsSql(this.options.tables?.customersTable ?? 'customers');
-      const cols = (await this.db.query(t.sql, t.params)) as { name: string }[];
+      const cols = await tableColumns(this.db, this.options.tables?.customersTable ?? 'customers');
       const names = new Set(cols.map((c) => c.name));
       return names.has('lon') && names.has('lat');
     })();
     return this.hasCustomers;
+  }
+
+  /** The customers table's columns, each marked numeric or not (for measures and filters). */
+  async customerColumns(): Promise<Array<TableColumn & { numeric: boolean }>> {
+    const cols = await tableColumns(this.db, this.options.tables?.customersTable ?? 'customers');
+    return cols.map((c) => ({ ...c, numeric: isNumericType(c.type) }));
+  }
+
+  /** The most frequent values of a customers column, most frequent first. */
+  async distinctValues(column: string, limit: number): Promise<{ value: string; n: number }[]> {
+    const { sql, params } = distinctValuesSql(column, { customersTable: this.options.tables?.customersTable, limit });
+    return ((await this.db.query(sql, params)) as { value: unknown; n: unknown }[]).map((r) => ({ value: String(r.value), n: Number(r.n) }));
+  }
+
+  /**
+   * Per-cell profile of all customers at `resolution` (assignment must be done): columns cell,
+   * customers, sum_<i>/n_<i> per numeric column, seg_<i> per segment value.
+   */
+  cellProfile(resolution: number, numericColumns: readonly string[], segmentValues: readonly string[]): Promise<Cols> {
+    const { sql, params } = cellProfileSql(resolution, [...numericColumns], [...segmentValues], this.options.tables, this.cellJoin(resolution));
+    return this.db.columns(sql, params);
   }
 
   private loadCoords(): Promise<{ rows: number; invalid: number }> {

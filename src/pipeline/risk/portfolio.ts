@@ -2,25 +2,15 @@
  * Portfolio indicators (pf_…) for the Risk tab: `portfolioSql` run in the DB worker over the
  * loaded customers, turned into rows the core adds to the indicator table.
  */
-import type { SqlParam } from '../../db/connector.ts';
 import { portfolioRowsFromQuery, type PortfolioRow } from '../../core/portfolio.ts';
+import { tableColumns, type QueryPort } from '../../data/table-columns.ts';
 import { portfolioSql } from '../../sql/portfolio.ts';
-
-/** The part of the DB worker this needs (DbApi.query through comlink, or DbApi in tests). */
-export interface QueryPort {
-  query(sql: string, params?: readonly SqlParam[]): Promise<unknown[]>;
-}
 
 export type PortfolioOutcome =
   | { status: 'ok'; rows: PortfolioRow[]; customers: number }
   /** No customers loaded, or customers not yet assigned to areas (no area_id column). */
   | { status: 'no_customers' | 'no_area_id' }
   | { status: 'error'; message: string };
-
-async function tableColumns(db: QueryPort, table: string): Promise<string[]> {
-  const rows = (await db.query('SELECT column_name FROM duckdb_columns() WHERE table_name = $1 ORDER BY column_index', [table])) as { column_name: string }[];
-  return rows.map((r) => r.column_name);
-}
 
 /** Never rejects: a failure becomes `{status: 'error'}` and the index works without pf_ columns. */
 export async function fetchPortfolio(db: QueryPort): Promise<PortfolioOutcome> {
@@ -32,12 +22,12 @@ export async function fetchPortfolio(db: QueryPort): Promise<PortfolioOutcome> {
 }
 
 async function fetchPortfolioRows(db: QueryPort): Promise<PortfolioOutcome> {
-  const customerColumns = await tableColumns(db, 'customers');
+  const customerColumns = (await tableColumns(db, 'customers')).map((c) => c.name);
   if (!customerColumns.includes('customer_id')) return { status: 'no_customers' };
   if (!customerColumns.includes('area_id')) return { status: 'no_area_id' };
   const [{ n }] = (await db.query('SELECT count(*)::INTEGER AS n FROM customers WHERE area_id IS NOT NULL')) as { n: number }[];
   if (!(Number(n) > 0)) return { status: 'no_customers' };
-  const indicatorColumns = await tableColumns(db, 'indicators');
+  const indicatorColumns = (await tableColumns(db, 'indicators')).map((c) => c.name);
   const { sql, params } = portfolioSql({ customerColumns, indicatorColumns });
   const rows = portfolioRowsFromQuery((await db.query(sql, params)) as Record<string, unknown>[]);
   return { status: 'ok', rows, customers: Number(n) };

@@ -47,6 +47,8 @@ export interface DecodedHash {
 export const MAX_FIELD_CHARS = 200;
 /** Longest JSON text of one slice: slices carry parameters, never data. */
 export const MAX_SLICE_CHARS = 4000;
+/** Names of state slices and layer toggles: what a link may name. */
+export const SLICE_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 

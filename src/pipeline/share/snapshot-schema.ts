@@ -5,8 +5,7 @@
  * HTML. A file may hold good and bad snapshots: the good ones are kept, each bad one is
  * reported with its position and reason.
  */
-import { MAX_FIELD_CHARS, MAX_SLICE_CHARS, type ShareState } from './permalink.ts';
-import { SLICE_NAME_RE } from '../../ui/share/state-slices.ts';
+import { MAX_FIELD_CHARS, MAX_SLICE_CHARS, SLICE_NAME_RE, type ShareState } from './permalink.ts';
 
 export const SNAPSHOT_FORMAT = 'branch-planner-snapshots';
 export const SNAPSHOT_VERSION = 1;

@@ -20,7 +20,6 @@ import { demandRiskQuadrants } from '../../pipeline/hotspots/hotspot-quadrants.t
 import { customerVariables, profileMatrix, type AreaCustomerSums, type ProfileVariable } from '../../pipeline/hotspots/hotspot-typology.ts';
 import { risk } from '../risk/risk-state.svelte.ts';
 import { defaultIndicators, tableFromDataset } from '../risk/risk-model.ts';
-import { cellProfileSql, distinctValuesSql, isNumericType, tableColumnsSql } from '../../sql/hotspots.ts';
 import { computeRiskIndex } from '../../core/risk-index.ts';
 import { DEFAULT_TIERS } from '../../core/risk-config.ts';
 import type { ComputeRequest, GridView } from '../../pipeline/hotspots/hotspot-engine.ts';
@@ -65,18 +64,12 @@ function gridFor(c: Context, resolution: number): Promise<GridView> {
 /** What the customers table offers (columns, segment values), for the controls. */
 export async function loadCustomerOptions(ds: Dataset): Promise<void> {
   const c = context(ds);
-  const db = dbWorker();
   let options: CustomerOptions = { available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false };
   if (ds.summary.counts.customers > 0 && (await c.pipeline.customersAvailable())) {
-    const t = tableColumnsSql('customers');
-    const cols = (await db.query(t.sql, t.params)) as { name: string; type: string }[];
+    const cols = await c.pipeline.customerColumns();
     const names = new Set(cols.map((x) => x.name));
-    const numericColumns = cols.filter((x) => isNumericType(x.type) && !['lon', 'lat'].includes(x.name)).map((x) => x.name);
-    let segments: { value: string; n: number }[] = [];
-    if (names.has('segment')) {
-      const d = distinctValuesSql('segment', { limit: 50 });
-      segments = ((await db.query(d.sql, d.params)) as { value: string; n: number }[]).map((r) => ({ value: String(r.value), n: Number(r.n) }));
-    }
+    const numericColumns = cols.filter((x) => x.numeric && !['lon', 'lat'].includes(x.name)).map((x) => x.name);
+    const segments = names.has('segment') ? await c.pipeline.distinctValues('segment', 50) : [];
     options = { available: true, rows: ds.summary.counts.customers, numericColumns, segments, hasAge: names.has('age'), hasDigital: names.has('digital_active') };
   }
   if (app.dataset !== ds) return;
@@ -236,8 +229,7 @@ async function areaCustomerSums(c: Context): Promise<AreaCustomerSums | null> {
   if (!hotspots.options.available || !(await assigned(c, 8))) return null;
   const numeric = PROFILE_NUMERIC.filter((x) => hotspots.options.numericColumns.includes(x));
   const segs = hotspots.options.segments.slice(0, MAX_SEGMENTS).map((s) => s.value);
-  const { sql, params } = cellProfileSql(8, numeric, segs, {}, c.pipeline.cellJoin(8));
-  const cols = await dbWorker().columns(sql, params);
+  const cols = await c.pipeline.cellProfile(8, numeric, segs);
   const names = ['customers', ...numeric.flatMap((_, i) => [`sum_${i}`, `n_${i}`]), ...segs.map((_, i) => `seg_${i}`)];
   const cells = cols.cell instanceof BigUint64Array ? cols.cell : BigUint64Array.from(cols.cell as ArrayLike<bigint>);
   const rolled = await analysisWorker().hotspotsRollup(8, cells, names.map((n) => cols[n] as Float64Array));

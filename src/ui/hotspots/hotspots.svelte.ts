@@ -5,7 +5,7 @@
  * in hotspot-view.svelte.ts.
  */
 import { DEFAULT_AGE_BANDS } from '../../core/demand.ts';
-import type { HotspotFilter, HotspotValue } from '../../sql/hotspots.ts';
+import type { HotspotFilter, HotspotValue } from '../../pipeline/hotspots/hotspot-pipeline.ts';
 import type { ComputeResult, GridView, StabilityResult, TypologyResult } from '../../pipeline/hotspots/hotspot-engine.ts';
 import type { HotspotMeasure, HotspotStatistic } from '../../pipeline/hotspots/hotspot-stats.ts';
 import type { QuadrantResult } from '../../pipeline/hotspots/hotspot-quadrants.ts';

@@ -9,7 +9,7 @@ import type { LoadOutcome, LocalizedText } from '../../pipeline/dataset/db-api.t
 import type { Crs, InputKind, LoadInput } from '../../data/types.ts';
 import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from '../../data/import-detect.ts';
 import type { Inspection } from '../../data/import-inspect.ts';
-import type { ImportInspectorApi } from '../../../workers/import-inspect.worker.ts';
+import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';

@@ -20,7 +20,8 @@ import { DEFAULT_TIERS, emptyPolicy, parseRiskConfig, type IndicatorSpec, type P
 import { isPlainObject } from '../../core/config-issues.ts';
 import type { Normalization } from '../../core/normalize.ts';
 import { riskChange, scoreRisk, type PreparedRisk, type RiskChange, type RiskResult, type ScoreParams } from '../../core/risk-index.ts';
-import { defaultAlertRules, evaluateAlerts, type Alert, type AlertRule } from '../../core/early-warning.ts';
+import { defaultAlertRules, evaluateAlerts, type Alert } from '../../core/early-warning.ts';
+import type { AlertRule } from '../../core/alert-rules.ts';
 import type { UncertaintyResult } from '../../core/risk-uncertainty.ts';
 import type { PcaWeights } from '../../core/weights.ts';
 import type { IndicatorTable } from '../../core/indicator-table.ts';

@@ -13,6 +13,7 @@
  * what does not fit. A slice marked `privacy: 'individual'` (e.g. a selected customer id) is
  * left out of links and exported files while safe sharing is on.
  */
+import { SLICE_NAME_RE } from '../../pipeline/share/permalink.ts';
 
 export type SlicePrivacy = 'aggregate' | 'individual';
 
@@ -24,7 +25,6 @@ export interface StateSlice {
 
 const slices = new Map<string, StateSlice>();
 
-export const SLICE_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Register (or replace) a slice. Returns a function that unregisters it. */
 export function registerStateSlice(name: string, slice: StateSlice): () => void;

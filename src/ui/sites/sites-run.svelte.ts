@@ -15,9 +15,9 @@ import { isAbort, runTask } from '../app/tasks.svelte.ts';
 import { HotspotPipeline, silentTaskId } from '../../pipeline/hotspots/hotspot-pipeline.ts';
 import { getMap } from '../map/map-instance.ts';
 import { sites, type DragRef, type SavedScenario } from './sites.svelte.ts';
-import { SitesInputError, type NetworkSites, type PointSet } from '../../pipeline/sites/sites-model.ts';
+import { SitesInputError } from '../../pipeline/sites/sites-model.ts';
+import { readCandidates, readNetwork } from '../../pipeline/sites/sites-inputs.ts';
 import { huffIssues } from '../../pipeline/sites/sites-params.ts';
-import { candidatesSql, networkSql, tableExistsSql } from '../../sql/sites.ts';
 import type { Progress } from '../../pipeline/tasks.ts';
 import type { RunRequest, ScenarioView } from '../../pipeline/sites/sites-engine.ts';
 import { t, type MessageKey } from '../../i18n/i18n.svelte.ts';
@@ -56,21 +56,8 @@ function context(ds: Dataset): Context {
   void analysis.hotspotsSetAreas(key, ds.areas.features.map((f) => f.geometry));
   const c: Context = { ds, key, pipeline: new HotspotPipeline(db, analysis, key, { transfer }), ready: Promise.resolve() };
   c.ready = (async () => {
-    const rows = (await db.query(networkSql())) as { site_id: string; lon: number; lat: number; type: string; owner: string; attractiveness: number }[];
-    const network: NetworkSites = {
-      id: rows.map((r) => String(r.site_id)),
-      lon: Float64Array.from(rows, (r) => Number(r.lon)),
-      lat: Float64Array.from(rows, (r) => Number(r.lat)),
-      type: rows.map((r) => String(r.type)),
-      owner: rows.map((r) => String(r.owner)),
-      attractiveness: Float64Array.from(rows, (r) => Number(r.attractiveness)),
-    };
-    let candidatesFile: PointSet | null = null;
-    const ex = tableExistsSql('candidates');
-    if ((await db.query(ex.sql, ex.params)).length > 0) {
-      const cr = (await db.query(candidatesSql())) as { site_id: string; lon: number; lat: number }[];
-      if (cr.length > 0) candidatesFile = { id: cr.map((r) => String(r.site_id)), lon: Float64Array.from(cr, (r) => Number(r.lon)), lat: Float64Array.from(cr, (r) => Number(r.lat)) };
-    }
+    const network = await readNetwork(db);
+    const candidatesFile = await readCandidates(db);
     const areaPopulation = latestPopulation(ds);
     await analysis.sitesSetInputs(key, { network, candidatesFile, areaPopulation });
     if (app.dataset !== ds) return;
