@@ -8,7 +8,7 @@ export default defineConfig({
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm', 'highs'] },
   test: {
-    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'demo/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'demo/**/*.test.ts', 'test/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     // DuckDB's Node builds write an extension cache under $HOME/.duckdb: keep it out of the real home.
