@@ -1,5 +1,5 @@
 /**
- * Demand measures per study cell (DESIGN.md § Demand hotspots and § Coverage, issue 5):
+ * Demand measures per study cell (DESIGN.md § Demand hotspots and § Coverage):
  * customer count, sum of a numeric column, customer filters as a boolean mask, population
  * potential, penetration and under-served demand.
  *

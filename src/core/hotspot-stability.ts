@@ -1,5 +1,5 @@
 /**
- * Hotspot stability across H3 resolutions (issue 5: "which hotspots persist across the
+ * Hotspot stability across H3 resolutions ("which hotspots persist across the
  * three resolutions"). A hotspot that only exists at one cell size is often an artefact of
  * where the grid happens to cut (the modifiable areal unit problem); one that persists from
  * res 9 (≈0.1 km²) to res 7 (≈5 km²) is a robust concentration of demand.

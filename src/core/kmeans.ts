@@ -1,5 +1,5 @@
 /**
- * k-means for area / cell typology (issue 5: types such as "young and digital" or "ageing"
+ * k-means for area / cell typology (types such as "young and digital" or "ageing"
  * matched to branch formats).
  *
  * - Profiles are standardised first (z-score per column, population sd), so a column in

@@ -1,5 +1,5 @@
 /**
- * SQL of the demand hotspots (issue 5, DESIGN.md § Demand hotspots): customer coordinates
+ * SQL of the demand hotspots (DESIGN.md § Demand hotspots): customer coordinates
  * for the H3 assignment, and per-cell totals of the customers that pass the filters.
  *
  * H3 cells are computed in JS (h3-js: DuckDB's h3 extension cannot be downloaded offline)

@@ -1,5 +1,5 @@
 /**
- * SQL of the Sites workflow (issue 6): the network with attractiveness, the candidates file,
+ * SQL of the Sites workflow: the network with attractiveness, the candidates file,
  * population per area at a period. Pure text building; identifiers quoted, values bound as
  * parameters; the same text runs on duckdb-wasm (the app) and native DuckDB (the CLI).
  * Customers per H3 cell come from the hotspot SQL (cellTotalsSql over the assignment).
