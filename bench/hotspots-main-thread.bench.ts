@@ -12,7 +12,8 @@
  *
  *   npx vite build && BENCH_BEFORE_DIR=/work/h1-before npm run bench -- hotspots-main-thread
  *
- * Prints `name<TAB>value<TAB>unit<TAB>target`. BENCH_ROUNDS (default 1) repeats the pair.
+ * Prints `name<TAB>value<TAB>unit<TAB>target`. BENCH_ROUNDS (default 1) repeats the pair;
+ * BENCH_PROFILE=1 also samples the main thread's JS over the span and prints where it went.
  */
 import { existsSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -25,6 +26,7 @@ const PORT = Number(process.env.E2E_PORT);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const HERE = resolve('.');
 const BEFORE = process.env.BENCH_BEFORE_DIR ? resolve(process.env.BENCH_BEFORE_DIR) : null;
+const PROFILE = process.env.BENCH_PROFILE === '1';
 
 function line(name: string, value: number, unit: string, target = ''): void {
   console.log(`${name}\t${Number.isInteger(value) ? value : value.toFixed(1)}\t${unit}\t${target}`);
@@ -90,6 +92,25 @@ interface Measure {
   longTasks: number;
   longestTaskMs: number;
   cells: number;
+  /** Self time by function (ms), largest first, when profiling. */
+  profile: [string, number][];
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function selfTimes(p: CpuProfile): [string, number][] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const total = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+    total.set(name, (total.get(name) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000);
+  });
+  return [...total].sort((a, b) => b[1] - a[1]).slice(0, 15);
 }
 
 async function measure(dir: string): Promise<Measure> {
@@ -116,6 +137,11 @@ async function measure(dir: string): Promise<Measure> {
       const get = (name: string) => (m.find((x) => x.name === name)?.value ?? NaN) * 1000;
       return { task: get('TaskDuration'), script: get('ScriptDuration') };
     };
+    if (PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     const m0 = await metrics();
     const t0 = performance.now();
     await page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
@@ -132,10 +158,11 @@ async function measure(dir: string): Promise<Measure> {
     await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
     const wallMs = performance.now() - t0;
     const m1 = await metrics();
+    const profile = PROFILE ? selfTimes((await cdp.send('Profiler.stop')).profile as unknown as CpuProfile) : [];
     const long = await page.evaluate(() => (window as unknown as { __benchLong: number[] }).__benchLong);
     const cells = await page.evaluate(() => (window as unknown as { __bpHotspots: { cells: string[] } }).__bpHotspots.cells.length);
     if (s.errors.length) console.error(`# ${dir}: page errors: ${s.errors.join(' | ')}`);
-    return { wallMs, taskMs: m1.task - m0.task, scriptMs: m1.script - m0.script, longTasks: long.length, longestTaskMs: Math.max(0, ...long), cells };
+    return { wallMs, taskMs: m1.task - m0.task, scriptMs: m1.script - m0.script, longTasks: long.length, longestTaskMs: Math.max(0, ...long), cells, profile };
   } finally {
     await browser.close();
     await stop(server);
@@ -147,6 +174,7 @@ function report(label: string, m: Measure): void {
   line(`hotspots_main_thread.${label}.script_ms`, m.scriptMs, 'ms', 'main-thread ScriptDuration');
   line(`hotspots_main_thread.${label}.long_tasks`, m.longTasks, 'tasks', `> 50 ms; longest ${m.longestTaskMs.toFixed(0)} ms`);
   line(`hotspots_main_thread.${label}.wall_ms`, m.wallMs, 'ms', `${m.cells} study cells`);
+  for (const [name, ms] of m.profile) console.log(`# ${label} self ${ms.toFixed(0).padStart(6)} ms  ${name}`);
 }
 
 for (let round = 0; round < ROUNDS; round++) {
