@@ -3,8 +3,9 @@
  * customers assigned and aggregated at resolution 8 ≤ 1.5 s in the worker"): customers'
  * coordinates out of DuckDB, H3 assignment on two threads (HotspotEngine + one helper
  * worker, as in the browser), the derived cell table back into DuckDB, the per-cell GROUP BY
- * and Gi*. Then what a filter change costs (re-aggregate + Gi*). Same classes the browser
- * runs (DbApi, HotspotEngine, HotspotPipeline); only the worker boundary is a function call.
+ * and Gi*. Then what a filter change costs (re-aggregate + Gi*). The same entry the analysis
+ * worker and the CLI run (HotspotWorkflow), here over the duckdb-wasm Connector directly
+ * instead of the channel to the DB worker.
  *
  * Customers: the demo city's 200,000, five times with a ±150 m jitter (1M, realistic
  * clustering over the 16 districts, ~13k res-8 study cells). Prints
@@ -14,11 +15,10 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { makeVector, Table, tableToIPC, vectorFromArray, Utf8 } from 'apache-arrow';
 import type { Geometry } from 'geojson';
-import { DbApi } from '../src/pipeline/dataset/db-api.ts';
-import { HotspotEngine } from '../src/pipeline/hotspots/hotspot-engine.ts';
 import { spawnNodeAssignWorker } from '../src/cli/hotspot-assign-node.ts';
 import { createNodeWasmConnector } from '../src/db/node-wasm.ts';
-import { HotspotPipeline, silentTaskId } from '../src/pipeline/hotspots/hotspot-pipeline.ts';
+import { HotspotWorkflow } from '../src/pipeline/hotspots/hotspot-workflow.ts';
+import { connectorDbPort, queryColumns } from '../src/pipeline/hotspots/hotspot-db-port.ts';
 import { alignmentSql, cellTotalsSql, cellsTableName, customerCoordsSql, type CellJoin } from '../src/sql/hotspots.ts';
 import { assignCells } from '../src/core/grid.ts';
 import { mulberry32 } from '../src/core/rng.ts';
@@ -57,27 +57,22 @@ const ipc = tableToIPC(new Table({
   balance: makeVector(balance), digital_active: makeVector(digital),
 }), 'stream');
 
-const db = new DbApi(() => createNodeWasmConnector(), async () => new Uint8Array());
-const conn = await db.init();
+const conn = await createNodeWasmConnector();
 await conn.insertArrowIPC('customers', ipc);
+const db = connectorDbPort(conn);
 const areas = JSON.parse(readFileSync(new URL('../public/demo/areas.geojson', import.meta.url), 'utf8')) as GeoJSON.FeatureCollection;
-const engine = new HotspotEngine({ spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
-engine.setAreas('bench', areas.features.map((f) => f.geometry as Geometry));
-engine.grid(8); // the study grid is built once per resolution, before any customer work
+const geometries = areas.features.map((f) => f.geometry as Geometry);
+const workflow = new HotspotWorkflow(db, { spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
+const engine = workflow.engine;
+workflow.open('bench', geometries).grid(8); // the study grid is built once per resolution, before any customer work
 
-const port = {
-  hotspotsHasCustomers: (k: string) => engine.hasCustomers(k),
-  hotspotsSetCustomers: (k: string, bytes: Uint8Array) => engine.setCustomers(k, bytes),
-  hotspotsAssign: (res: number) => engine.assign(res),
-  hotspotsCompute: (req: Parameters<HotspotEngine['compute']>[0]) => engine.compute(req),
-};
 const req = { resolution: 8, rings: 1, statistic: 'gi' as const, measure: 'count' as const, fdr: false, permutations: 0, seed: 1 };
 
 // warm-up: worker start (tsx in the helper), wasm JIT, Gi* neighbours of res 8
 {
-  const warm = new HotspotPipeline(db, port, 'warm');
-  await warm.ensureAssigned(8, silentTaskId());
-  await warm.compute(req, { value: { kind: 'count' } }, silentTaskId());
+  const warm = workflow.open('warm', geometries);
+  await warm.ensureAssigned(8);
+  await warm.compute(req, { value: { kind: 'count' } });
 }
 
 const total: number[] = [];
@@ -88,11 +83,15 @@ let cells = 0;
 let outside = 0;
 for (let k = 0; k < RUNS; k++) {
   gc();
-  const pipe = new HotspotPipeline(db, port, `run${k}`);
+  // A new dataset name: coordinates, assignment and derived table from scratch. Opening it
+  // also rebuilds the study grid and neighbours (built once per dataset in the app, before
+  // any customer work): a Gi* without customers builds them outside the timing.
+  const pipe = workflow.open(`run${k}`, geometries);
+  await pipe.compute(req, null);
   const t0 = performance.now();
-  const a = await pipe.ensureAssigned(8, silentTaskId());
+  const a = await pipe.ensureAssigned(8);
   const t1 = performance.now();
-  const r = await pipe.compute(req, { value: { kind: 'count' } }, silentTaskId());
+  const r = await pipe.compute(req, { value: { kind: 'count' } });
   const t2 = performance.now();
   total.push(t2 - t0);
   assign.push(a.assignMs);
@@ -100,12 +99,14 @@ for (let k = 0; k < RUNS; k++) {
   cells = r.values.length;
   outside = a.outside;
   const t3 = performance.now();
-  await pipe.compute(req, { value: { kind: 'count' }, filter: { segments: ['young'], age: { minYears: 18, maxYears: 30 }, digitalActive: 1 } }, silentTaskId());
+  await pipe.compute(req, { value: { kind: 'count' }, filter: { segments: ['young'], age: { minYears: 18, maxYears: 30 }, digitalActive: 1 } });
   filter.push(performance.now() - t3);
 }
 // the same steps one by one, for the breakdown
 const steps: Record<string, number[]> = { coords: [], assign: [], derived: [], totals: [], rowid: [], gi: [] };
 for (let k = 0; k < RUNS; k++) {
+  const pipe = workflow.open(`steps${k}`, geometries);
+  await pipe.compute(req, null); // grid and neighbours, as above
   gc();
   let t = performance.now();
   engine.setCustomers(`steps${k}`, await db.queryArrow(customerCoordsSql()));
@@ -115,17 +116,17 @@ for (let k = 0; k < RUNS; k++) {
   steps.assign.push(performance.now() - t);
   t = performance.now();
   await db.putDerived(cellsTableName(8), a.ipc);
-  const [check] = await db.query<{ misaligned: number }>(alignmentSql(8));
+  const [check] = (await db.query(alignmentSql(8))) as { misaligned: number }[];
   const join: CellJoin = check.misaligned === 0 ? 'positional' : 'rowid';
   steps.derived.push(performance.now() - t);
   for (const j of ['positional', 'rowid'] as CellJoin[]) {
     t = performance.now();
     const q = cellTotalsSql(8, { kind: 'count' }, undefined, {}, j);
-    await db.columns(q.sql, q.params);
+    await queryColumns(db, q.sql, q.params);
     (j === 'positional' ? steps.totals : steps.rowid).push(performance.now() - t);
   }
   if (join !== 'positional') throw new Error('the derived table is not aligned with the customers');
-  const totals = await new HotspotPipeline(db, port, 'x').totals(8, { kind: 'count' });
+  const totals = await pipe.totals(8, { kind: 'count' });
   t = performance.now();
   await engine.compute({ ...req, totals });
   steps.gi.push(performance.now() - t);
@@ -145,5 +146,5 @@ line('hotspots.step_group_by_ms', median(steps.totals), 'ms', `POSITIONAL JOIN, 
 line('hotspots.step_gi_ms', median(steps.gi), 'ms', 'scatter onto the grid + Gi*');
 line('hotspots.filter_change_1m_res8_ms', median(filter), 'ms', 'young, 18-29, digital: re-aggregate + Gi*');
 
-engine.dispose();
+workflow.dispose();
 await conn.close();

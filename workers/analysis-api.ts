@@ -11,18 +11,21 @@ import { riskUncertainty, type UncertaintyResult } from '../src/core/risk-uncert
 import type { ProgressFn } from '../src/pipeline/tasks.ts';
 // --- end risk imports ---
 
-// --- hotspots (issue 5) imports ---
+// --- hotspots imports ---
 import * as Comlink from 'comlink';
 import type { Geometry } from 'geojson';
-import { HotspotEngine, resultBuffers, type AssignResult, type ComputeRequest, type ComputeResult, type GridView, type StabilityResult, type TypologyResult } from '../src/pipeline/hotspots/hotspot-engine.ts';
-import type { ProgressFn as HotspotProgressFn } from '../src/pipeline/tasks.ts';
+import { resultBuffers, type ComputeRequest, type ComputeResult, type GridView, type StabilityResult, type TypologyResult } from '../src/pipeline/hotspots/hotspot-engine.ts';
+import type { HotspotDbPort } from '../src/pipeline/hotspots/hotspot-db-port.ts';
+import type { Aggregate, AssignInfo } from '../src/pipeline/hotspots/hotspot-pipeline.ts';
+import { HotspotWorkflow } from '../src/pipeline/hotspots/hotspot-workflow.ts';
+import type { TableColumn } from '../src/data/table-columns.ts';
 // --- end hotspots imports ---
 
-// --- sites (issue 6) imports ---
+// --- sites imports ---
 import type { DragTarget, DragUpdate } from '../src/pipeline/sites/sites-whatif.ts';
-import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView, type SitesInputs } from '../src/pipeline/sites/sites-engine.ts';
+import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView } from '../src/pipeline/sites/sites-engine.ts';
 import { localRunner, workerRunner } from '../src/pipeline/sites/sites-runner.ts';
-import type { ProgressFn as SitesProgressFn } from '../src/pipeline/tasks.ts';
+import { readCandidates, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
 // --- end sites imports ---
 
 export class AnalysisApi {
@@ -64,52 +67,97 @@ export class AnalysisApi {
   }
   // ----- end risk ---------------------------------------------------------------------
 
-  // ----- hotspots (issue 5) -----------------------------------------------------------
-  // State and logic live in workers/hotspot-engine.ts; these methods add task ids (cancel),
-  // progress callbacks and transfers. Assignment uses one helper worker besides this one.
-  private hotspotEngine: HotspotEngine | null = null;
+  // ----- the DB worker ----------------------------------------------------------------
+  // The pipelines read DuckDB straight from the DB worker over a MessageChannel the UI sets
+  // up at start: customer coordinates, the assigned cells and the per-cell totals move
+  // between the two workers and never through the UI thread, which gets only results.
+  private db: HotspotDbPort | null = null;
 
-  private get hotspots(): HotspotEngine {
-    this.hotspotEngine ??= new HotspotEngine({
+  /** This worker's end of the channel to the DB worker (transferred by the UI at start). */
+  connectDb(port: MessagePort): void {
+    this.useDb(Comlink.wrap<HotspotDbPort>(port));
+  }
+
+  /** The DuckDB the pipelines read: the DB worker's remote, or in Node a DbApi or Connector port. */
+  useDb(db: HotspotDbPort): void {
+    this.db = db;
+  }
+
+  private requireDb(): HotspotDbPort {
+    if (!this.db) throw new Error('internal: the analysis worker is not connected to the DB worker (connectDb)');
+    return this.db;
+  }
+
+  // Forwards, so the workflows can be built before the DB is connected (e.g. for the grid).
+  private readonly dbPort: HotspotDbPort = {
+    query: (sql, params) => this.requireDb().query(sql, params),
+    queryArrow: (sql, params) => this.requireDb().queryArrow(sql, params),
+    putDerived: (table, ipc) => this.requireDb().putDerived(table, ipc),
+  };
+
+  // ----- hotspots ---------------------------------------------------------------------
+  // The whole pipeline runs here (src/pipeline/hotspots/hotspot-workflow.ts); these methods
+  // add task ids (cancel), progress callbacks and transfers. Every dataset call names the
+  // dataset's key: a call for a dataset no longer open ends with an AbortError. Assignment
+  // uses helper workers besides this one.
+  private hotspotWorkflow: HotspotWorkflow | null = null;
+
+  private get hotspots(): HotspotWorkflow {
+    this.hotspotWorkflow ??= new HotspotWorkflow(this.dbPort, {
       spawnAssignWorker:
         typeof Worker === 'undefined'
           ? undefined
           : () => new Worker(new URL('./hotspot-assign.worker.ts', import.meta.url), { type: 'module', name: 'hotspot-assign' }),
       assignHelpers: typeof navigator === 'undefined' ? 1 : Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1)),
+      transfer: (value, buffers) => Comlink.transfer(value, buffers),
     });
-    return this.hotspotEngine;
+    return this.hotspotWorkflow;
   }
 
-  /** The study areas' geometries (file order); `key` identifies the dataset. */
-  hotspotsSetAreas(key: string, geometries: Geometry[]): void {
-    this.hotspots.setAreas(key, geometries);
+  /** Open a loaded dataset: `key` names it in every later call, `geometries` are its areas (file order). */
+  hotspotsOpen(key: string, geometries: Geometry[]): void {
+    this.hotspots.open(key, geometries);
   }
 
-  hotspotsGrid(resolution: number): GridView {
-    const g = this.hotspots.grid(resolution);
+  hotspotsGrid(key: string, resolution: number): GridView {
+    const g = this.hotspots.dataset(key).grid(resolution);
     return Comlink.transfer(g, [g.areaIndex.buffer, g.lon.buffer, g.lat.buffer, g.areaCellCount.buffer] as ArrayBuffer[]);
   }
 
-  hotspotsHasCustomers(key: string): boolean {
-    return this.hotspots.hasCustomers(key);
+  /** Whether the customers table has coordinates (a dataset may have no customers). */
+  hotspotsCustomersAvailable(key: string): Promise<boolean> {
+    return this.hotspots.dataset(key).customersAvailable();
   }
 
-  /** Customers' `rid, lon, lat` as Arrow IPC (decoded and kept here for every resolution). */
-  hotspotsSetCustomers(key: string, ipc: Uint8Array): { rows: number; invalid: number } {
-    return this.hotspots.setCustomers(key, ipc);
+  /** The customers table's columns, marked numeric or not (for measures and filters). */
+  hotspotsCustomerColumns(key: string): Promise<Array<TableColumn & { numeric: boolean }>> {
+    return this.hotspots.dataset(key).customerColumns();
   }
 
-  /** Customers → cells at `resolution`; returns the derived table as Arrow IPC. */
-  hotspotsAssign(resolution: number, taskId: number, onProgress?: HotspotProgressFn): Promise<AssignResult> {
+  /** The most frequent values of a customers column, most frequent first. */
+  hotspotsDistinctValues(key: string, column: string, limit: number): Promise<{ value: string; n: number }[]> {
+    return this.hotspots.dataset(key).distinctValues(column, limit);
+  }
+
+  /** Whether the assignment at `resolution` has started (then it needs no visible task). */
+  hotspotsIsAssigned(key: string, resolution: number): boolean {
+    return this.hotspots.dataset(key).isAssigned(resolution);
+  }
+
+  /** Customers → cells at `resolution`, stored in DuckDB as `derived_h3_r<res>`; once per resolution. */
+  hotspotsAssign(key: string, resolution: number, taskId: number, onProgress?: ProgressFn): Promise<AssignInfo> {
+    return this.tasks.run(taskId, (signal) =>
+      this.hotspots.dataset(key).ensureAssigned(resolution, { signal, onProgress: (done, total) => onProgress?.({ step: 'hotspots.step.assign', fraction: done / total }) }),
+    );
+  }
+
+  /** The statistic for every study cell; `aggregate` (DuckDB totals) when the measure needs customers. */
+  hotspotsCompute(key: string, req: Omit<ComputeRequest, 'totals'>, aggregate: Aggregate | null, taskId: number, onProgress?: ProgressFn): Promise<ComputeResult> {
     return this.tasks.run(taskId, async (signal) => {
-      const r = await this.hotspots.assign(resolution, signal, (done, total) => onProgress?.({ step: 'hotspots.step.assign', fraction: done / total }));
-      return Comlink.transfer(r, [r.ipc.buffer as ArrayBuffer]);
-    });
-  }
-
-  hotspotsCompute(req: ComputeRequest, taskId: number, onProgress?: HotspotProgressFn): Promise<ComputeResult> {
-    return this.tasks.run(taskId, async (signal) => {
-      const r = await this.hotspots.compute(req, signal, (done, total) => onProgress?.({ step: 'hotspots.step.permutations', fraction: done / total }));
+      const r = await this.hotspots.dataset(key).compute(req, aggregate, {
+        signal,
+        onProgress: (done, total) => onProgress?.({ step: 'hotspots.step.permutations', fraction: done / total }),
+      });
       return Comlink.transfer(r, resultBuffers(r));
     });
   }
@@ -118,8 +166,13 @@ export class AnalysisApi {
     return this.hotspots.stability(inputs, minLevel);
   }
 
-  hotspotsRollup(resolution: number, cells: BigUint64Array, columns: Float64Array[]): Float64Array[] {
-    return this.hotspots.rollupToAreas(resolution, cells, columns);
+  /**
+   * Per-area sums of the customer profile at `resolution` (assignment must be done): customers,
+   * sum_<i> and n_<i> per numeric column, seg_<i> per segment value, in that order.
+   */
+  async hotspotsAreaProfile(key: string, resolution: number, numericColumns: string[], segmentValues: string[]): Promise<Float64Array[]> {
+    const cols = await this.hotspots.dataset(key).areaProfile(resolution, numericColumns, segmentValues);
+    return Comlink.transfer(cols, cols.map((c) => c.buffer as ArrayBuffer));
   }
 
   hotspotsTypology(profiles: Float64Array, dims: number, k: number, seed: number): TypologyResult {
@@ -127,16 +180,18 @@ export class AnalysisApi {
   }
   // ----- end hotspots -----------------------------------------------------------------
 
-  // ----- sites (issue 6) --------------------------------------------------------------
-  // State and logic live in workers/sites-engine.ts. A recommendation runs in its own
-  // worker (sites-runner.ts: the solvers are synchronous, cancel terminates it); what-if
+  // ----- sites ------------------------------------------------------------------------
+  // State and logic live in src/pipeline/sites/sites-engine.ts. A recommendation runs in its
+  // own worker (sites-runner.ts: the solvers are synchronous, cancel terminates it); what-if
   // drags, closures and re-evaluations run here (≤ ~1 ms per drag move on the demo city).
+  // Customers per cell come from the hotspot workflow here, over the channel to DuckDB.
   private sitesEngine: SitesEngine | null = null;
 
   private get sites(): SitesEngine {
     this.sitesEngine ??= new SitesEngine({
       // the hotspot engine's study grid: same areas, same cells, built once
       gridOf: (resolution) => this.hotspots.grid(resolution),
+      customerCounts: (key, resolution, hooks) => this.hotspots.customerCounts(key, resolution, hooks),
       runner:
         typeof Worker === 'undefined'
           ? localRunner
@@ -145,21 +200,29 @@ export class AnalysisApi {
     return this.sitesEngine;
   }
 
-  /** The dataset's sites, candidates file and population per area; `key` identifies the dataset. */
-  sitesSetInputs(key: string, inputs: SitesInputs): void {
-    this.sites.setInputs(key, inputs);
+  /**
+   * Open dataset `key` (opened with `hotspotsOpen` first) for siting: its sites and candidates
+   * file are read from DuckDB here; population per area comes with the call (NaN where missing).
+   */
+  async sitesOpen(key: string, areaPopulation: Float64Array | null): Promise<{ candidatesFile: boolean }> {
+    const network = await readNetwork(this.dbPort);
+    const candidatesFile = await readCandidates(this.dbPort);
+    this.sites.setInputs(key, { network, candidatesFile, areaPopulation });
+    return { candidatesFile: candidatesFile !== null };
   }
 
   sitesHasCustomerCells(key: string, resolution: number): boolean {
     return this.sites.hasCustomerCells(key, resolution);
   }
 
-  /** Customers per H3 cell (DuckDB totals over the hotspot assignment) at `resolution`. */
-  sitesSetCustomerTotals(key: string, resolution: number, cells: BigUint64Array, counts: Float64Array): { customers: number; outsideCustomers: number } {
-    return this.sites.setCustomerTotals(key, resolution, cells, counts);
+  /** Customers per H3 cell at `resolution` (assignment and DuckDB totals the first time). */
+  sitesEnsureCustomers(key: string, resolution: number, taskId: number, onProgress?: ProgressFn): Promise<{ customers: number; outsideCustomers: number }> {
+    return this.tasks.run(taskId, (signal) =>
+      this.sites.ensureCustomers(key, resolution, { signal, onProgress: (done, total) => onProgress?.({ step: 'hotspots.step.assign', fraction: done / total }) }),
+    );
   }
 
-  sitesRun(req: RunRequest, taskId: number, onProgress?: SitesProgressFn): Promise<RunView> {
+  sitesRun(req: RunRequest, taskId: number, onProgress?: ProgressFn): Promise<RunView> {
     return this.tasks.run(taskId, (signal) =>
       this.sites.run(req, signal, (p) => onProgress?.({ step: `sites.stage.${p.stage}`, fraction: p.total > 0 ? Math.min(1, p.done / p.total) : null })),
     );

@@ -14,6 +14,14 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
 
 class BrowserDbApi extends DbApi {
   /**
+   * Serve this API on the DB worker's end of the channel to the analysis worker (transferred
+   * by the UI at start): the pipelines there read and write DuckDB without the UI thread.
+   */
+  connectAnalysis(port: MessagePort): void {
+    Comlink.expose(this, port);
+  }
+
+  /**
    * The end-to-end test's proof that it sees every request this worker makes: one request
    * to an address that can never resolve. Nothing is sent but the request line; the app
    * itself never calls this.

@@ -9,10 +9,9 @@
  * come from p_fdr, else p_sim, else z (hotspot-stats.ts).
  */
 import type { Geometry } from 'geojson';
-import { DbApi } from '../pipeline/dataset/db-api.ts';
-import { HotspotEngine } from '../pipeline/hotspots/hotspot-engine.ts';
 import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
-import { HotspotPipeline, silentTaskId } from '../pipeline/hotspots/hotspot-pipeline.ts';
+import { HotspotWorkflow } from '../pipeline/hotspots/hotspot-workflow.ts';
+import { connectorDbPort } from '../pipeline/hotspots/hotspot-db-port.ts';
 import type { HotspotFilter, HotspotValue } from '../sql/hotspots.ts';
 import { isNumericType } from '../sql/columns.ts';
 import { tableColumns } from '../data/table-columns.ts';
@@ -60,7 +59,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   const equals = parseFilters(args.list('filter'));
 
   const data = await loadForCli(args, ctx, ['areas', 'customers']);
-  const engine = new HotspotEngine({ spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
+  const workflow = new HotspotWorkflow(connectorDbPort(data.conn), { spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
   try {
     const features = data.areas?.features ?? [];
     const columns = await tableColumns(data.conn, 'customers');
@@ -78,22 +77,14 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     }
     const filter: HotspotFilter = { equals };
 
-    engine.setAreas('cli', features.map((f) => f.geometry as Geometry));
-    const db = new DbApi(async () => data.conn, async () => new Uint8Array());
-    const pipeline = new HotspotPipeline(db, {
-      hotspotsHasCustomers: (k) => engine.hasCustomers(k),
-      hotspotsSetCustomers: (k, ipc) => engine.setCustomers(k, ipc),
-      hotspotsAssign: (res) => engine.assign(res),
-      hotspotsCompute: (req) => engine.compute(req),
-    }, 'cli');
-    await pipeline.ensureAssigned(resolution, silentTaskId());
-    const r = await pipeline.compute(
+    const dataset = workflow.open('cli', features.map((f) => f.geometry as Geometry));
+    await dataset.ensureAssigned(resolution);
+    const r = await dataset.compute(
       { resolution, rings, statistic: 'gi', measure: value.kind === 'sum' ? 'sum' : 'count', fdr, permutations, seed },
       { value, filter },
-      silentTaskId(),
     );
 
-    const grid = engine.grid(resolution);
+    const grid = dataset.grid(resolution);
     const areaIds = features.map((f) => String(f.properties.area_id));
     const rows: Row[] = grid.h3.map((h3, i) => ({
       h3,
@@ -117,7 +108,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     if (rows.length === 0) ctx.stderr('warning: no study cells: no area contains an H3 cell centre at this resolution (try a finer --resolution)\n');
     return 0;
   } finally {
-    engine.dispose();
+    workflow.dispose();
     await data.close();
   }
 }

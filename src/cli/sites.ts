@@ -1,7 +1,7 @@
 /**
  * `sites`: where the next k branches or ATMs should go (DESIGN.md "Coverage and site
- * selection"), with the app's pipeline: the hotspot engine's study grid and customer
- * assignment, DuckDB per-cell counts, and the Sites tab's engine (src/lib/sites-*.ts).
+ * selection"), with the app's pipeline: the hotspot workflow's study grid and customer
+ * assignment, DuckDB per-cell counts, and the Sites tab's engine (src/pipeline/sites/).
  *
  * Output columns: rank, site_id, lon, lat, marginal_demand, covered_demand, coverage_pct.
  * Rank 1 is the site with the largest marginal gain, each later rank the largest gain given
@@ -19,12 +19,11 @@
  */
 import type { Geometry } from 'geojson';
 import type { Connector } from '../db/connector.ts';
-import { DbApi } from '../pipeline/dataset/db-api.ts';
-import { HotspotEngine } from '../pipeline/hotspots/hotspot-engine.ts';
 import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
 import { SitesEngine } from '../pipeline/sites/sites-engine.ts';
 import { localRunner } from '../pipeline/sites/sites-runner.ts';
-import { HotspotPipeline, silentTaskId } from '../pipeline/hotspots/hotspot-pipeline.ts';
+import { HotspotWorkflow } from '../pipeline/hotspots/hotspot-workflow.ts';
+import { connectorDbPort } from '../pipeline/hotspots/hotspot-db-port.ts';
 import { DEFAULT_RADIUS_M, SitesInputError, type SiteObjective, type SiteSolver, type SiteType } from '../pipeline/sites/sites-model.ts';
 import { latestPeriodSql, populationSql } from '../sql/sites.ts';
 import { readCandidates, readNetwork } from '../pipeline/sites/sites-inputs.ts';
@@ -73,11 +72,15 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   if (measure === 'population' && !args.has('indicators')) throw new UsageError('sites: --demand population needs --indicators FILE with a population column');
 
   const data = await loadForCli(args, ctx, measure === 'customers' ? ['areas', 'sites', 'customers'] : ['areas', 'sites', 'indicators']);
-  const grids = new HotspotEngine({ spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
+  const hotspots = new HotspotWorkflow(connectorDbPort(data.conn), { spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
   try {
     const features = data.areas?.features ?? [];
-    grids.setAreas('cli', features.map((f) => f.geometry as Geometry));
-    const engine = new SitesEngine({ gridOf: (r) => grids.grid(r), runner: localRunner });
+    hotspots.open('cli', features.map((f) => f.geometry as Geometry));
+    const engine = new SitesEngine({
+      gridOf: (r) => hotspots.grid(r),
+      customerCounts: (key, r, hooks) => hotspots.customerCounts(key, r, hooks),
+      runner: localRunner,
+    });
     const conn = data.conn;
 
     const network = await readNetwork(conn);
@@ -86,18 +89,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     engine.setInputs('cli', { network, candidatesFile, areaPopulation });
 
     let outside = 0;
-    if (measure === 'customers') {
-      const db = new DbApi(async () => conn, async () => new Uint8Array());
-      const pipeline = new HotspotPipeline(db, {
-        hotspotsHasCustomers: (key) => grids.hasCustomers(key),
-        hotspotsSetCustomers: (key, ipc) => grids.setCustomers(key, ipc),
-        hotspotsAssign: (res) => grids.assign(res),
-        hotspotsCompute: (req) => grids.compute(req),
-      }, 'cli');
-      await pipeline.ensureAssigned(resolution, silentTaskId());
-      const totals = await pipeline.totals(resolution, { kind: 'count' });
-      outside = engine.setCustomerTotals('cli', resolution, totals.cells, totals.customers).outsideCustomers;
-    }
+    if (measure === 'customers') outside = (await engine.ensureCustomers('cli', resolution)).outsideCustomers;
 
     let view;
     try {
@@ -134,7 +126,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     for (const w of view.warnings) ctx.stderr(`warning: ${warningText(w.code, w.params ?? {})}\n`);
     return 0;
   } finally {
-    grids.dispose();
+    hotspots.dispose();
     await data.close();
   }
 }

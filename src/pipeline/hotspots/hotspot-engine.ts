@@ -1,13 +1,12 @@
 /**
- * The hotspot workflow's state in the analysis worker (issue 5): study grids and neighbour
- * lists per resolution, the customers' coordinates, the assignment of customers to cells,
- * and the statistics. AnalysisApi delegates its `hotspots*` methods here; Node tests and the
- * benchmark use the class directly.
+ * The hotspot workflow's state (DESIGN.md § Demand hotspots): study grids and neighbour lists
+ * per resolution, the customers' coordinates, the assignment of customers to cells, and the
+ * statistics. HotspotWorkflow owns one and runs the pipeline's DuckDB steps around it.
  *
- * Data flow (the UI thread only relays transferable buffers):
- *   DB worker `customerCoordsSql` → Arrow IPC → `setCustomers` (decoded once per dataset)
- *   → `assign(res)` (all cores, AssignPool) → Arrow IPC (rid BIGINT, cell UBIGINT) → DB
- *   worker `putDerived('derived_h3_r<res>')` → `cellTotalsSql` per filter change → `compute`.
+ * Data flow (in the browser all of it between the DB and analysis workers):
+ *   DuckDB `customerCoordsSql` → Arrow IPC → `setCustomers` (decoded once per dataset)
+ *   → `assign(res)` (all cores, AssignPool) → Arrow IPC (rid BIGINT, cell UBIGINT) → DuckDB
+ *   `putDerived('derived_h3_r<res>')` → `cellTotalsSql` per filter change → `compute`.
  */
 import { makeVector, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';

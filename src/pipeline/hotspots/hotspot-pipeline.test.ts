@@ -1,17 +1,17 @@
 /**
- * The whole hotspot pipeline as the browser runs it — DbApi on duckdb-wasm, the analysis
- * worker's HotspotEngine — called directly, against the core functions on the same data.
+ * The whole hotspot pipeline as the analysis worker runs it — HotspotWorkflow over DbApi on
+ * duckdb-wasm, called directly — against the core functions on the same data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { DbApi } from '../dataset/db-api.ts';
-import { HotspotEngine } from './hotspot-engine.ts';
+import { HotspotWorkflow } from './hotspot-workflow.ts';
 import { createNodeWasmConnector } from '../../db/node-wasm.ts';
 import { assignCells, buildStudyGrid, gridNeighbours, locateCells } from '../../core/grid.ts';
 import { aggregateByCell, customerMask } from '../../core/demand.ts';
 import { giStar } from '../../core/getis-ord.ts';
 import { mulberry32 } from '../../core/rng.ts';
-import { HotspotPipeline, silentTaskId } from './hotspot-pipeline.ts';
+import type { HotspotPipeline } from './hotspot-pipeline.ts';
 
 const box = (w: number, s: number, e: number, n: number): Polygon => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
 const AREAS = [box(121.42, 31.21, 121.47, 31.25), box(121.47, 31.21, 121.52, 31.25)];
@@ -25,9 +25,9 @@ const rows = Array.from({ length: N }, (_, i) => {
   return { id: `c${i}`, lon, lat, segment: young ? 'young' : SEGMENTS[1 + Math.floor(rng() * 2)], balance: Math.round(rng() * 1e6) / 100 };
 });
 
-describe('HotspotPipeline on duckdb-wasm', () => {
+describe('HotspotWorkflow on duckdb-wasm', () => {
   let db: DbApi;
-  let engine: HotspotEngine;
+  let workflow: HotspotWorkflow;
   let pipe: HotspotPipeline;
   const grid = buildStudyGrid(AREAS.map((geometry) => ({ geometry })), 8);
   const nb = gridNeighbours(grid, 1);
@@ -38,17 +38,11 @@ describe('HotspotPipeline on duckdb-wasm', () => {
     // inserted in reverse so the table's row order differs from the array order
     const values = [...rows].reverse().map((r) => `('${r.id}', ${r.lon}, ${r.lat}, '${r.segment}', ${r.balance})`).join(',');
     await db.query(`CREATE TABLE customers AS SELECT * FROM (VALUES ${values}) t(customer_id, lon, lat, segment, balance)`);
-    engine = new HotspotEngine();
-    engine.setAreas('k', AREAS);
-    pipe = new HotspotPipeline(db, {
-      hotspotsHasCustomers: (k) => engine.hasCustomers(k),
-      hotspotsSetCustomers: (k, ipc) => engine.setCustomers(k, ipc),
-      hotspotsAssign: (res) => engine.assign(res),
-      hotspotsCompute: (req) => engine.compute(req),
-    }, 'k');
+    workflow = new HotspotWorkflow(db);
+    pipe = workflow.open('k', AREAS);
   }, 60_000);
   afterAll(async () => {
-    engine?.dispose();
+    workflow?.dispose();
     await (await db?.init())?.close();
   });
 
@@ -56,7 +50,7 @@ describe('HotspotPipeline on duckdb-wasm', () => {
 
   it('assigns once per resolution, even for concurrent callers', async () => {
     expect(await pipe.customersAvailable()).toBe(true);
-    const [a, b] = await Promise.all([pipe.ensureAssigned(8, silentTaskId()), pipe.ensureAssigned(8, silentTaskId())]);
+    const [a, b] = await Promise.all([pipe.ensureAssigned(8), pipe.ensureAssigned(8)]);
     expect(a).toBe(b);
     expect(a.rows).toBe(N);
     expect(a.join).toBe('positional');
@@ -66,7 +60,7 @@ describe('HotspotPipeline on duckdb-wasm', () => {
   });
 
   it('gives the core\'s counts and Gi* for every study cell', async () => {
-    const r = await pipe.compute(request, { value: { kind: 'count' } }, silentTaskId());
+    const r = await pipe.compute(request, { value: { kind: 'count' } });
     const counts = aggregateByCell(index, grid.h3.length);
     expect(r.values).toEqual(counts.values);
     expect(r.customersOutside).toBe(counts.outside);
@@ -74,22 +68,46 @@ describe('HotspotPipeline on duckdb-wasm', () => {
   });
 
   it('applies filters and sums in DuckDB', async () => {
-    const r = await pipe.compute({ ...request, measure: 'sum' }, { value: { kind: 'sum', column: 'balance' }, filter: { segments: ['young'] } }, silentTaskId());
+    const r = await pipe.compute({ ...request, measure: 'sum' }, { value: { kind: 'sum', column: 'balance' }, filter: { segments: ['young'] } });
     const mask = customerMask(N, { segment: { values: rows.map((c) => c.segment), allowed: ['young'] } });
     const ref = aggregateByCell(index, grid.h3.length, { mask, value: rows.map((c) => c.balance) });
     for (let i = 0; i < grid.h3.length; i++) expect(r.values[i]).toBeCloseTo(ref.values[i], 6);
   });
 
   it('returns every cell as 0 and ns, with a reason, when the filter matches nobody', async () => {
-    const r = await pipe.compute(request, { value: { kind: 'count' }, filter: { segments: ['nobody'] } }, silentTaskId());
+    const r = await pipe.compute(request, { value: { kind: 'count' }, filter: { segments: ['nobody'] } });
     expect(r.values.length).toBe(grid.h3.length);
     expect([...r.values].every((v) => v === 0)).toBe(true);
     expect(r.notes.map((n) => n.code)).toContain('zero_variance');
   });
 
+  it('sums the customer profile per area', async () => {
+    const [customers, sum, n, young] = await pipe.areaProfile(8, ['balance'], ['young']);
+    const located = rows.filter((_, i) => index[i] >= 0);
+    const area = (r: (typeof rows)[number]) => grid.areaIndex[index[rows.indexOf(r)]];
+    for (let a = 0; a < AREAS.length; a++) {
+      const inA = located.filter((r) => area(r) === a);
+      expect(customers[a]).toBe(inA.length);
+      expect(n[a]).toBe(inA.length);
+      expect(sum[a]).toBeCloseTo(inA.reduce((s, r) => s + r.balance, 0), 4);
+      expect(young[a]).toBe(inA.filter((r) => r.segment === 'young').length);
+    }
+  });
+
   it('knows when there are no customer coordinates', async () => {
     await db.query('CREATE TABLE other AS SELECT 1 AS id');
-    const p = new HotspotPipeline(db, pipe['analysis'], 'k2', { tables: { customersTable: 'other' } });
-    expect(await p.customersAvailable()).toBe(false);
+    const other = new HotspotWorkflow(db, { tables: { customersTable: 'other' } });
+    expect(await other.open('k2', AREAS).customersAvailable()).toBe(false);
+    other.dispose();
+  });
+
+  it('ends calls for a dataset that is no longer open as cancelled', async () => {
+    const w = new HotspotWorkflow(db);
+    const first = w.open('a', AREAS);
+    expect(w.open('a', AREAS)).toBe(first);
+    w.open('b', AREAS);
+    expect(() => w.dataset('a')).toThrow(/Cancelled/);
+    await expect(first.ensureAssigned(8)).rejects.toThrow(/Cancelled/);
+    w.dispose();
   });
 });

@@ -1,53 +1,48 @@
 /**
- * The hotspot pipeline across the two workers (issue 5), written against two small ports so
- * the browser (comlink remotes), the benchmark and Node tests (DbApi and HotspotEngine
- * called directly) run the same steps:
+ * The hotspot pipeline of one loaded dataset, written once against a DB port and run next to
+ * the HotspotEngine: in the analysis worker (DuckDB reached over the workers' MessageChannel),
+ * in the CLI (native DuckDB) and in benchmarks and tests. Steps:
  *
- *   1. customers' `rid, lon, lat` from DuckDB → analysis worker (once per dataset);
- *   2. assignment to H3 cells at a resolution (analysis worker, all cores) → derived table
- *      `derived_h3_r<res>` in DuckDB (once per resolution);
- *   3. per filter change: per-cell totals in DuckDB (bound parameters) → Gi* / Local Moran in
- *      the analysis worker.
+ *   1. customers' `rid, lon, lat` out of DuckDB → the engine (once per dataset);
+ *   2. assignment to H3 cells at a resolution (all cores) → derived table `derived_h3_r<res>`
+ *      in DuckDB (once per resolution, shared by concurrent callers);
+ *   3. per filter change: per-cell totals in DuckDB (bound parameters) → Gi* / Local Moran.
  *
- * No Svelte here; the UI state lives in hotspots.svelte.ts.
+ * HotspotWorkflow (hotspot-workflow.ts) owns the engine and hands out one pipeline per dataset.
  */
 import type { SqlParam } from '../../sql/ident.ts';
 import {
   alignmentSql, cellProfileSql, cellTotalsSql, cellsTableName, customerCoordsSql, distinctValuesSql, type CellJoin, type HotspotFilter, type HotspotSqlTables,
   type HotspotValue,
 } from '../../sql/hotspots.ts';
-import type { AssignResult, ComputeRequest, ComputeResult } from './hotspot-engine.ts';
+import type { ComputeRequest, ComputeResult, GridView, HotspotEngine } from './hotspot-engine.ts';
 import type { CellTotals } from './hotspot-stats.ts';
-import type { Progress } from '../tasks.ts';
 import { tableColumns, type TableColumn } from '../../data/table-columns.ts';
 import { isNumericType } from '../../sql/columns.ts';
+import { queryColumns, type Columns, type HotspotDbPort } from './hotspot-db-port.ts';
 
 /** The measure and filter vocabulary of the per-cell SQL, as callers of the pipeline name it. */
 export type { HotspotFilter, HotspotValue };
 
-type Cols = Record<string, Float64Array | BigInt64Array | BigUint64Array>;
-type MaybePromise<T> = T | Promise<T>;
-
-/** What the pipeline needs from the DB worker (DbApi, or its comlink remote). */
-export interface HotspotDbPort {
-  query(sql: string, params?: SqlParam[]): Promise<unknown[]>;
-  queryArrow(sql: string, params?: SqlParam[]): Promise<Uint8Array>;
-  columns(sql: string, params?: SqlParam[]): Promise<Cols>;
-  putDerived(table: string, ipc: Uint8Array): Promise<void>;
-}
-
-/** What the pipeline needs from the analysis worker (AnalysisApi, or its comlink remote). */
-export interface HotspotAnalysisPort {
-  hotspotsHasCustomers(key: string): MaybePromise<boolean>;
-  hotspotsSetCustomers(key: string, ipc: Uint8Array): MaybePromise<{ rows: number; invalid: number }>;
-  hotspotsAssign(resolution: number, taskId: number, onProgress?: (p: Progress) => void): Promise<AssignResult>;
-  hotspotsCompute(req: ComputeRequest, taskId: number, onProgress?: (p: Progress) => void): Promise<ComputeResult>;
-}
-
 export interface PipelineOptions {
-  /** Marks buffers for transfer across postMessage (Comlink.transfer in the browser). */
+  /**
+   * Marks buffers for transfer when the DB port is a remote (Comlink.transfer in the worker):
+   * the assigned cells go to DuckDB without a copy.
+   */
   transfer?: <T>(value: T, buffers: ArrayBuffer[]) => T;
   tables?: HotspotSqlTables;
+}
+
+/** Cancellation and progress of a long step; progress is (done, total) of the step's own unit. */
+export interface StepHooks {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What the statistic is computed over: DuckDB totals of the customers that pass `filter`. */
+export interface Aggregate {
+  value: HotspotValue;
+  filter?: HotspotFilter;
 }
 
 export interface AssignInfo {
@@ -55,7 +50,7 @@ export interface AssignInfo {
   rows: number;
   outside: number;
   invalid: number;
-  /** Assignment time in the analysis worker, ms. */
+  /** Assignment time in the engine, ms. */
   assignMs: number;
   /** How the totals join the cells back to the customers (positional when verified aligned). */
   join: CellJoin;
@@ -73,22 +68,41 @@ export class HotspotPipeline {
   private readonly joins = new Map<number, CellJoin>();
   private hasCustomers: Promise<boolean> | null = null;
   private readonly transfer: <T>(value: T, buffers: ArrayBuffer[]) => T;
+  private closed = false;
 
   constructor(
     private readonly db: HotspotDbPort,
-    private readonly analysis: HotspotAnalysisPort,
-    /** Identifies the loaded dataset: caches in the workers are keyed by it. */
+    private readonly engine: HotspotEngine,
+    /** Identifies the loaded dataset: the engine's customer cache is keyed by it. */
     readonly key: string,
     private readonly options: PipelineOptions = {},
   ) {
     this.transfer = options.transfer ?? ((v) => v);
   }
 
+  /** Another dataset was opened: the engine's areas and customers are no longer this one's. */
+  close(): void {
+    this.closed = true;
+  }
+
+  private live(): void {
+    if (this.closed) throw new DOMException('Cancelled: another dataset was opened', 'AbortError');
+  }
+
+  private get customersTable(): string {
+    return this.options.tables?.customersTable ?? 'customers';
+  }
+
+  /** The study grid at `resolution` (copies: safe to transfer). */
+  grid(resolution: number): GridView {
+    this.live();
+    return this.engine.grid(resolution);
+  }
+
   /** Whether the customers table exists with lon and lat (a dataset may have no customers). */
   customersAvailable(): Promise<boolean> {
     this.hasCustomers ??= (async () => {
-      const cols = await tableColumns(this.db, this.options.tables?.customersTable ?? 'customers');
-      const names = new Set(cols.map((c) => c.name));
+      const names = new Set((await tableColumns(this.db, this.customersTable)).map((c) => c.name));
       return names.has('lon') && names.has('lat');
     })();
     return this.hasCustomers;
@@ -96,7 +110,7 @@ export class HotspotPipeline {
 
   /** The customers table's columns, each marked numeric or not (for measures and filters). */
   async customerColumns(): Promise<Array<TableColumn & { numeric: boolean }>> {
-    const cols = await tableColumns(this.db, this.options.tables?.customersTable ?? 'customers');
+    const cols = await tableColumns(this.db, this.customersTable);
     return cols.map((c) => ({ ...c, numeric: isNumericType(c.type) }));
   }
 
@@ -110,16 +124,28 @@ export class HotspotPipeline {
    * Per-cell profile of all customers at `resolution` (assignment must be done): columns cell,
    * customers, sum_<i>/n_<i> per numeric column, seg_<i> per segment value.
    */
-  cellProfile(resolution: number, numericColumns: readonly string[], segmentValues: readonly string[]): Promise<Cols> {
+  cellProfile(resolution: number, numericColumns: readonly string[], segmentValues: readonly string[]): Promise<Columns> {
     const { sql, params } = cellProfileSql(resolution, [...numericColumns], [...segmentValues], this.options.tables, this.cellJoin(resolution));
-    return this.db.columns(sql, params);
+    return queryColumns(this.db, sql, params);
+  }
+
+  /**
+   * The cell profile summed per area (areas file order): one column each for customers,
+   * sum_<i> and n_<i> per numeric column, seg_<i> per segment value, in that order.
+   */
+  async areaProfile(resolution: number, numericColumns: readonly string[], segmentValues: readonly string[]): Promise<Float64Array[]> {
+    const cols = await this.cellProfile(resolution, numericColumns, segmentValues);
+    this.live();
+    const names = ['customers', ...numericColumns.flatMap((_, i) => [`sum_${i}`, `n_${i}`]), ...segmentValues.map((_, i) => `seg_${i}`)];
+    return this.engine.rollupToAreas(resolution, asCells(cols.cell), names.map((n) => cols[n] as Float64Array));
   }
 
   private loadCoords(): Promise<{ rows: number; invalid: number }> {
     this.coords ??= (async () => {
-      if (await this.analysis.hotspotsHasCustomers(this.key)) return { rows: -1, invalid: 0 };
+      if (this.engine.hasCustomers(this.key)) return { rows: -1, invalid: 0 };
       const ipc = await this.db.queryArrow(customerCoordsSql(this.options.tables));
-      return this.analysis.hotspotsSetCustomers(this.key, this.transfer(ipc, [ipc.buffer as ArrayBuffer]));
+      this.live();
+      return this.engine.setCustomers(this.key, ipc);
     })().catch((e) => {
       this.coords = null;
       throw e;
@@ -128,13 +154,16 @@ export class HotspotPipeline {
   }
 
   /** Customers assigned at `resolution` and stored in DuckDB; shared by concurrent callers. */
-  ensureAssigned(resolution: number, taskId: number, onProgress?: (p: Progress) => void): Promise<AssignInfo> {
+  ensureAssigned(resolution: number, hooks: StepHooks = {}): Promise<AssignInfo> {
     let p = this.assigned.get(resolution);
     if (!p) {
       p = (async () => {
         const t0 = performance.now();
+        this.live();
         await this.loadCoords();
-        const r = await this.analysis.hotspotsAssign(resolution, taskId, onProgress);
+        this.live();
+        const r = await this.engine.assign(resolution, hooks.signal, hooks.onProgress);
+        this.live();
         await this.db.putDerived(cellsTableName(resolution), this.transfer(r.ipc, [r.ipc.buffer as ArrayBuffer]));
         const [check] = (await this.db.query(alignmentSql(resolution, this.options.tables))) as { rows: number; misaligned: number }[];
         const join: CellJoin = check && Number(check.misaligned) === 0 && Number(check.rows) === r.rows ? 'positional' : 'rowid';
@@ -158,28 +187,28 @@ export class HotspotPipeline {
 
   /** Per-cell totals of the customers that pass `filter` (DuckDB; assignment must be done). */
   async totals(resolution: number, value: HotspotValue, filter?: HotspotFilter): Promise<CellTotals> {
-    const { sql, params } = cellTotalsSql(resolution, value, filter, this.options.tables, this.cellJoin(resolution));
-    const c = await this.db.columns(sql, params);
-    const cells = c.cell instanceof BigUint64Array ? c.cell : BigUint64Array.from(c.cell as ArrayLike<bigint>);
-    return { cells, customers: c.customers as Float64Array, value: c.value as Float64Array, missing: c.missing as Float64Array };
+    const { sql, params }: { sql: string; params: SqlParam[] } = cellTotalsSql(resolution, value, filter, this.options.tables, this.cellJoin(resolution));
+    const c = await queryColumns(this.db, sql, params);
+    return { cells: asCells(c.cell), customers: c.customers as Float64Array, value: c.value as Float64Array, missing: c.missing as Float64Array };
   }
 
-  /** Totals (when the measure needs customers) then the statistic. */
-  async compute(
-    req: Omit<ComputeRequest, 'totals'>,
-    aggregate: { value: HotspotValue; filter?: HotspotFilter } | null,
-    taskId: number,
-    onProgress?: (p: Progress) => void,
-  ): Promise<ComputeResult> {
-    let totals: CellTotals | undefined;
-    let buffers: ArrayBuffer[] = [];
-    if (aggregate) {
-      totals = await this.totals(req.resolution, aggregate.value, aggregate.filter);
-      buffers = [totals.cells.buffer, totals.customers.buffer, totals.value.buffer, totals.missing.buffer] as ArrayBuffer[];
-    }
-    // transfers are registered on the top-level argument (comlink does not look inside)
-    return this.analysis.hotspotsCompute(this.transfer({ ...req, totals }, buffers), taskId, onProgress);
+  /** Customers per H3 cell at `resolution` (assigned first when needed), e.g. the sites' demand. */
+  async customerCounts(resolution: number, hooks: StepHooks = {}): Promise<{ cells: BigUint64Array; counts: Float64Array }> {
+    await this.ensureAssigned(resolution, hooks);
+    const t = await this.totals(resolution, { kind: 'count' });
+    return { cells: t.cells, counts: t.customers };
   }
+
+  /** Totals (when `aggregate` is given: the measure needs customers) then the statistic. */
+  async compute(req: Omit<ComputeRequest, 'totals'>, aggregate: Aggregate | null, hooks: StepHooks = {}): Promise<ComputeResult> {
+    const totals = aggregate ? await this.totals(req.resolution, aggregate.value, aggregate.filter) : undefined;
+    this.live();
+    return this.engine.compute({ ...req, totals }, hooks.signal, hooks.onProgress);
+  }
+}
+
+function asCells(c: Columns[string] | undefined): BigUint64Array {
+  return c instanceof BigUint64Array ? c : BigUint64Array.from((c ?? []) as ArrayLike<bigint>);
 }
 
 /** Whether a measure is built from customers (needs the assignment and DuckDB totals). */

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Geometry } from 'geojson';
 import { assignCells } from '../../core/grid.ts';
 import { HotspotEngine } from '../hotspots/hotspot-engine.ts';
-import { SitesEngine, type RunRequest } from './sites-engine.ts';
+import { SitesEngine, type CustomerCountsFn, type RunRequest } from './sites-engine.ts';
 import { localRunner, workerRunner, type SolveWorkerMessage } from './sites-runner.ts';
 import type { NetworkSites } from './sites-model.ts';
 import type { PipelineSource, SitesRunRequest } from './sites-pipeline.ts';
@@ -21,11 +21,20 @@ const csv = (name: string) => {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 };
 
-function engine(): SitesEngine {
+/** Customers per cell, as DuckDB would total them over the assignment. */
+function customerTotals(): { cells: BigUint64Array; counts: Float64Array } {
+  const cust = csv('customers.csv');
+  const cells = assignCells(cust.map((r) => +r.lon), cust.map((r) => +r.lat), 8);
+  const totals = new Map<bigint, number>();
+  for (const cell of cells) totals.set(cell, (totals.get(cell) ?? 0) + 1);
+  return { cells: BigUint64Array.from(totals.keys()), counts: Float64Array.from(totals.values()) };
+}
+
+function engine(customerCounts?: CustomerCountsFn): SitesEngine {
   const fc = JSON.parse(readFileSync(join(FIX, 'areas.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
   const grids = new HotspotEngine();
   grids.setAreas('k', fc.features.map((f) => f.geometry as Geometry));
-  const e = new SitesEngine({ gridOf: (r) => grids.grid(r), runner: localRunner });
+  const e = new SitesEngine({ gridOf: (r) => grids.grid(r), runner: localRunner, customerCounts });
   const s = csv('sites.csv');
   const network: NetworkSites = {
     id: s.map((r) => r.site_id), lon: Float64Array.from(s, (r) => +r.lon), lat: Float64Array.from(s, (r) => +r.lat),
@@ -37,13 +46,9 @@ function engine(): SitesEngine {
     candidatesFile: { id: c.map((r) => r.site_id), lon: Float64Array.from(c, (r) => +r.lon), lat: Float64Array.from(c, (r) => +r.lat) },
     areaPopulation: Float64Array.from([1200]),
   });
-  // customers per cell, as DuckDB would total them over the assignment
-  const cust = csv('customers.csv');
-  const cells = assignCells(cust.map((r) => +r.lon), cust.map((r) => +r.lat), 8);
-  const totals = new Map<bigint, number>();
-  for (const cell of cells) totals.set(cell, (totals.get(cell) ?? 0) + 1);
-  const r = e.setCustomerTotals('k', 8, BigUint64Array.from(totals.keys()), Float64Array.from(totals.values()));
-  expect(r).toEqual({ customers: 25, outsideCustomers: 1 });
+  if (customerCounts) return e;
+  const { cells, counts } = customerTotals();
+  expect(e.setCustomerTotals('k', 8, cells, counts)).toEqual({ customers: 25, outsideCustomers: 1 });
   return e;
 }
 
@@ -127,6 +132,20 @@ describe('SitesEngine', () => {
     expect(() => e.closure({ ...base, close: ['XB1'] })).toThrow(/not one of our branch sites/);
     const rat = e.rationalise(base);
     expect(rat.map((r) => [r.id, r.coveredDemand, r.uniqueDemand])).toEqual([['OB1', 10, 10]]);
+  });
+
+  it('takes customers per cell from its source once per dataset and resolution', async () => {
+    const asked: string[] = [];
+    const e = engine(async (key, resolution) => {
+      asked.push(`${key}@${resolution}`);
+      return customerTotals();
+    });
+    expect(e.hasCustomerCells('k', 8)).toBe(false);
+    expect(await e.ensureCustomers('k', 8)).toEqual({ customers: 25, outsideCustomers: 1 });
+    expect(await e.ensureCustomers('k', 8)).toEqual({ customers: 25, outsideCustomers: 1 });
+    expect(asked).toEqual(['k@8']);
+    const v = await e.run(REQ, signal(), () => {});
+    expect(v.outcome.rows.map((r) => r.id)).toEqual(['K_BC', 'K_D']);
   });
 
   it('forgets everything for another dataset', async () => {

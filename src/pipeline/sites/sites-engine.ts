@@ -5,7 +5,9 @@
  * AnalysisApi delegates its `sites*` methods here; Node tests use the class directly.
  *
  * The study grid is the hotspot engine's (same areas, same cells): `gridOf` reads it. The
- * customers' cells come from the hotspot pipeline's assignment (DuckDB per-cell counts).
+ * customers' cells come from the hotspot pipeline's assignment (DuckDB per-cell counts):
+ * `customerCounts` fetches them where the pipeline runs (the analysis worker, the CLI), so
+ * the totals never cross another thread.
  *
  * Why the live what-if stays here rather than on the UI thread: the Huff model and the
  * coverage index are built from the run's demand (11k cells on the demo city, 90k at
@@ -30,6 +32,20 @@ import type { GridView } from '../hotspots/hotspot-engine.ts';
 
 /** The study grid as the hotspot engine gives it. */
 export type GridLike = GridView;
+
+/** Customers per H3 cell of dataset `key` (HotspotWorkflow.customerCounts). */
+export type CustomerCountsFn = (
+  key: string,
+  resolution: number,
+  hooks: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+) => Promise<{ cells: BigUint64Array; counts: Float64Array }>;
+
+export interface SitesEngineOptions {
+  gridOf: (resolution: number) => GridLike;
+  runner: PipelineRunner;
+  /** Where customers per cell come from; without it they are given with `setCustomerTotals`. */
+  customerCounts?: CustomerCountsFn;
+}
 
 export interface SitesInputs {
   network: NetworkSites;
@@ -137,17 +153,19 @@ export class SitesEngine {
   private inputs: SitesInputs | null = null;
   private readonly cells = new Map<number, Cells>();
   private readonly customers = new Map<number, Float64Array>();
+  private readonly customersOutside = new Map<number, number>();
   private state: RunState | null = null;
   private drag: WhatIfDrag | null = null;
   private runSeq = 0;
 
-  constructor(private readonly opts: { gridOf: (resolution: number) => GridLike; runner: PipelineRunner }) {}
+  constructor(private readonly opts: SitesEngineOptions) {}
 
   /** The dataset's network, candidates file and population; everything cached is dropped when `key` changes. */
   setInputs(key: string, inputs: SitesInputs): void {
     if (key !== this.key) {
       this.cells.clear();
       this.customers.clear();
+      this.customersOutside.clear();
       this.state = null;
       this.drag = null;
     }
@@ -177,9 +195,22 @@ export class SitesEngine {
     if (key !== this.key) throw new Error('internal: customer totals for another dataset');
     const t = totalsByStudyCell(this.studyCells(resolution).grid, cells, counts);
     this.customers.set(resolution, t.values);
-    let n = 0;
-    for (const v of t.values) n += v;
-    return { customers: n, outsideCustomers: t.outsideTotal };
+    this.customersOutside.set(resolution, t.outsideTotal);
+    return { customers: sum(t.values), outsideCustomers: t.outsideTotal };
+  }
+
+  /** Customers per study cell at `resolution` from `customerCounts`, fetched the first time. */
+  async ensureCustomers(
+    key: string,
+    resolution: number,
+    hooks: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<{ customers: number; outsideCustomers: number }> {
+    const have = key === this.key ? this.customers.get(resolution) : undefined;
+    if (have) return { customers: sum(have), outsideCustomers: this.customersOutside.get(resolution) ?? 0 };
+    if (!this.opts.customerCounts) throw new Error('internal: no source of customer counts (pass customerCounts)');
+    const t = await this.opts.customerCounts(key, resolution, hooks);
+    hooks.signal?.throwIfAborted();
+    return this.setCustomerTotals(key, resolution, t.cells, t.counts);
   }
 
   private requireInputs(): SitesInputs {
@@ -399,6 +430,12 @@ export class SitesEngine {
       leakedToCompetitors: r.leakedToCompetitors,
     }));
   }
+}
+
+function sum(xs: Float64Array): number {
+  let n = 0;
+  for (const v of xs) n += v;
+  return n;
 }
 
 function cloneScenario(s: Scenario): Scenario {

@@ -1,7 +1,9 @@
 /**
- * The Hotspots tab's work: one context per loaded dataset (pipeline, study grids), and the
- * runs that fill `hotspots` — the statistic for the current controls, the stability view,
- * the area typology and the demand × risk quadrants.
+ * The Hotspots tab's work: one context per loaded dataset (its name in the analysis worker,
+ * study grids), and the runs that fill `hotspots` — the statistic for the current controls,
+ * the stability view, the area typology and the demand × risk quadrants. The pipeline runs in
+ * the analysis worker, which reads DuckDB itself: this thread sends parameters and gets
+ * results.
  *
  * A filter change re-aggregates in DuckDB (~10 ms for the demo's 200k customers, ~40 ms for
  * 1M) and recomputes Gi* (~1–5 ms), so the map follows the controls without a progress bar;
@@ -12,9 +14,9 @@
 import { app } from '../app/app-state.svelte.ts';
 import type { Dataset } from '../../pipeline/dataset/dataset.ts';
 import { indicatorSlice } from '../../pipeline/dataset/dataset.ts';
-import { Comlink, analysisWorker, dbWorker } from '../app/workers.ts';
+import { analysisDataset, analysisWorker } from '../app/workers.ts';
 import { isAbort, runTask } from '../app/tasks.svelte.ts';
-import { HotspotPipeline, measureNeedsCustomers, silentTaskId } from '../../pipeline/hotspots/hotspot-pipeline.ts';
+import { measureNeedsCustomers, silentTaskId, type Aggregate } from '../../pipeline/hotspots/hotspot-pipeline.ts';
 import { hotspots, type CustomerOptions, type RiskSource } from './hotspots.svelte.ts';
 import { demandRiskQuadrants } from '../../pipeline/hotspots/hotspot-quadrants.ts';
 import { customerVariables, profileMatrix, type AreaCustomerSums, type ProfileVariable } from '../../pipeline/hotspots/hotspot-typology.ts';
@@ -24,16 +26,14 @@ import { computeRiskIndex } from '../../core/risk-index.ts';
 import { DEFAULT_TIERS } from '../../core/risk-config.ts';
 import type { ComputeRequest, GridView } from '../../pipeline/hotspots/hotspot-engine.ts';
 
-const transfer = <T,>(v: T, buffers: ArrayBuffer[]): T => Comlink.transfer(v, buffers);
-
 interface Context {
   ds: Dataset;
-  pipeline: HotspotPipeline;
+  /** The dataset's name in the analysis worker. */
+  key: string;
   grids: Map<number, Promise<GridView>>;
 }
 
 let ctx: Context | null = null;
-let loads = 0;
 let runSeq = 0;
 let runningTask: number | null = null;
 let readyFor: Dataset | null = null;
@@ -42,19 +42,16 @@ let readyFor: Dataset | null = null;
 export const isReady = (ds: Dataset): boolean => readyFor === ds;
 
 function context(ds: Dataset): Context {
-  if (ctx?.ds === ds) return ctx;
-  // a new key per loaded dataset: the workers' caches never mix two loads
-  const key = `${ds.summary.fingerprint}#${++loads}`;
-  const analysis = analysisWorker();
-  void analysis.hotspotsSetAreas(key, ds.areas.features.map((f) => f.geometry));
-  ctx = { ds, pipeline: new HotspotPipeline(dbWorker(), analysis, key, { transfer }), grids: new Map() };
+  // every call: the Sites tab may have opened another dataset in the worker meanwhile
+  const key = analysisDataset(ds);
+  if (ctx?.ds !== ds) ctx = { ds, key, grids: new Map() };
   return ctx;
 }
 
 function gridFor(c: Context, resolution: number): Promise<GridView> {
   let g = c.grids.get(resolution);
   if (!g) {
-    g = analysisWorker().hotspotsGrid(resolution);
+    g = analysisWorker().hotspotsGrid(c.key, resolution);
     c.grids.set(resolution, g);
     g.catch(() => c.grids.delete(resolution));
   }
@@ -64,12 +61,13 @@ function gridFor(c: Context, resolution: number): Promise<GridView> {
 /** What the customers table offers (columns, segment values), for the controls. */
 export async function loadCustomerOptions(ds: Dataset): Promise<void> {
   const c = context(ds);
+  const analysis = analysisWorker();
   let options: CustomerOptions = { available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false };
-  if (ds.summary.counts.customers > 0 && (await c.pipeline.customersAvailable())) {
-    const cols = await c.pipeline.customerColumns();
+  if (ds.summary.counts.customers > 0 && (await analysis.hotspotsCustomersAvailable(c.key))) {
+    const cols = await analysis.hotspotsCustomerColumns(c.key);
     const names = new Set(cols.map((x) => x.name));
     const numericColumns = cols.filter((x) => x.numeric && !['lon', 'lat'].includes(x.name)).map((x) => x.name);
-    const segments = names.has('segment') ? await c.pipeline.distinctValues('segment', 50) : [];
+    const segments = names.has('segment') ? await analysis.hotspotsDistinctValues(c.key, 'segment', 50) : [];
     options = { available: true, rows: ds.summary.counts.customers, numericColumns, segments, hasAge: names.has('age'), hasDigital: names.has('digital_active') };
   }
   if (app.dataset !== ds) return;
@@ -82,11 +80,12 @@ export async function loadCustomerOptions(ds: Dataset): Promise<void> {
 /** The assignment at `resolution`, as a visible task the first time. Null when cancelled. */
 async function assigned(c: Context, resolution: number): Promise<boolean> {
   if (!hotspots.options.available) return true;
-  if (c.pipeline.isAssigned(resolution)) {
-    await c.pipeline.ensureAssigned(resolution, silentTaskId());
+  const analysis = analysisWorker();
+  if (await analysis.hotspotsIsAssigned(c.key, resolution)) {
+    await analysis.hotspotsAssign(c.key, resolution, silentTaskId());
     return true;
   }
-  const r = await runTask('hotspots.task.assign', (id, onProgress) => c.pipeline.ensureAssigned(resolution, id, onProgress), (id) => analysisWorker().cancel(id));
+  const r = await runTask('hotspots.task.assign', (id, onProgress) => analysis.hotspotsAssign(c.key, resolution, id, onProgress), (id) => analysis.cancel(id));
   return r !== null;
 }
 
@@ -119,7 +118,7 @@ function request(ds: Dataset, resolution: number, overrides: Partial<ComputeRequ
   };
 }
 
-function aggregate(measure: ComputeRequest['measure']) {
+function aggregate(measure: ComputeRequest['measure']): Aggregate | null {
   return measureNeedsCustomers(measure) && hotspots.options.available ? { value: hotspots.value, filter: hotspots.filter } : null;
 }
 
@@ -145,9 +144,9 @@ export async function refresh(ds: Dataset): Promise<void> {
       req.permutations > 0
         ? await runTask('hotspots.task.permutations', (id, onProgress) => {
             runningTask = id;
-            return c.pipeline.compute(req, agg, id, onProgress);
+            return analysisWorker().hotspotsCompute(c.key, req, agg, id, onProgress);
           }, (id) => analysisWorker().cancel(id))
-        : await c.pipeline.compute(req, agg, silentTaskId());
+        : await analysisWorker().hotspotsCompute(c.key, req, agg, silentTaskId());
     if (!result || seq !== runSeq || app.dataset !== ds) return;
     if (hotspots.grid !== grid) hotspots.selected = -1;
     hotspots.grid = grid;
@@ -181,7 +180,7 @@ export async function computeStability(ds: Dataset): Promise<void> {
       const grid = await gridFor(c, res);
       if (!(await assigned(c, res))) return;
       const req = request(ds, res, { statistic: 'gi', permutations: 0 });
-      const r = await c.pipeline.compute(req, aggregate(req.measure), silentTaskId());
+      const r = await analysisWorker().hotspotsCompute(c.key, req, aggregate(req.measure), silentTaskId());
       inputs.push({ resolution: res, classCode: r.classCode });
       if (res === 7) grid.h3.forEach((h, i) => perCell.set(h, r.customers[i] ?? 0));
     }
@@ -229,10 +228,8 @@ async function areaCustomerSums(c: Context): Promise<AreaCustomerSums | null> {
   if (!hotspots.options.available || !(await assigned(c, 8))) return null;
   const numeric = PROFILE_NUMERIC.filter((x) => hotspots.options.numericColumns.includes(x));
   const segs = hotspots.options.segments.slice(0, MAX_SEGMENTS).map((s) => s.value);
-  const cols = await c.pipeline.cellProfile(8, numeric, segs);
-  const names = ['customers', ...numeric.flatMap((_, i) => [`sum_${i}`, `n_${i}`]), ...segs.map((_, i) => `seg_${i}`)];
-  const cells = cols.cell instanceof BigUint64Array ? cols.cell : BigUint64Array.from(cols.cell as ArrayLike<bigint>);
-  const rolled = await analysisWorker().hotspotsRollup(8, cells, names.map((n) => cols[n] as Float64Array));
+  // customers, sum_i and n_i per numeric column, seg_i per segment, summed per area in the worker
+  const rolled = await analysisWorker().hotspotsAreaProfile(c.key, 8, numeric, segs);
   const sums: AreaCustomerSums['sums'] = {};
   numeric.forEach((col, i) => (sums[col] = [rolled[1 + 2 * i], rolled[2 + 2 * i]]));
   const segments: AreaCustomerSums['segments'] = {};

@@ -1,39 +1,35 @@
 /**
- * The Sites tab's work across the two workers: one context per loaded dataset (the network,
- * candidates and population handed to the analysis worker once), customers per cell through
- * the hotspot pipeline (assignment to H3 cells, DuckDB per-cell counts), the recommendation
- * as a visible task with progress and cancel, the scenario edits (drag, drop, remove,
- * reset), and closure mode.
+ * The Sites tab's work in the analysis worker: one context per loaded dataset (the worker
+ * reads the network and candidates from DuckDB itself; population comes from here),
+ * customers per cell through the hotspot pipeline there (assignment to H3 cells, DuckDB
+ * per-cell counts, never through this thread), the recommendation as a visible task with
+ * progress and cancel, the scenario edits (drag, drop, remove, reset), and closure mode.
  *
  * Live drag: at most one worker request in flight; the newest pointer position waits and
  * replaces older ones, so the numbers never lag behind a queue of stale positions.
  */
 import { app } from '../app/app-state.svelte.ts';
 import type { Dataset } from '../../pipeline/dataset/dataset.ts';
-import { Comlink, analysisWorker, dbWorker } from '../app/workers.ts';
+import { Comlink, analysisDataset, analysisWorker } from '../app/workers.ts';
 import { isAbort, runTask } from '../app/tasks.svelte.ts';
-import { HotspotPipeline, silentTaskId } from '../../pipeline/hotspots/hotspot-pipeline.ts';
+import { silentTaskId } from '../../pipeline/hotspots/hotspot-pipeline.ts';
 import { getMap } from '../map/map-instance.ts';
 import { sites, type DragRef, type SavedScenario } from './sites.svelte.ts';
 import { SitesInputError } from '../../pipeline/sites/sites-model.ts';
-import { readCandidates, readNetwork } from '../../pipeline/sites/sites-inputs.ts';
 import { huffIssues } from '../../pipeline/sites/sites-params.ts';
 import type { Progress } from '../../pipeline/tasks.ts';
 import type { RunRequest, ScenarioView } from '../../pipeline/sites/sites-engine.ts';
 import { t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
-const transfer = <T,>(v: T, buffers: ArrayBuffer[]): T => Comlink.transfer(v, buffers);
-
 interface Context {
   ds: Dataset;
+  /** The dataset's name in the analysis worker (shared with the Hotspots tab). */
   key: string;
-  pipeline: HotspotPipeline;
   /** Network, candidates and population are in the analysis worker. */
   ready: Promise<void>;
 }
 
 let ctx: Context | null = null;
-let loads = 0;
 
 /** The latest period with any population value, per area (NaN where missing). */
 export function latestPopulation(ds: Dataset): Float64Array | null {
@@ -48,22 +44,18 @@ export function latestPopulation(ds: Dataset): Float64Array | null {
 }
 
 function context(ds: Dataset): Context {
+  // every call: the Hotspots tab may have opened another dataset in the worker meanwhile
+  const key = analysisDataset(ds);
   if (ctx?.ds === ds) return ctx;
-  const key = `sites:${ds.summary.fingerprint}#${++loads}`;
   const analysis = analysisWorker();
-  const db = dbWorker();
-  // The hotspot engine owns the study grid (same areas): give it this dataset's areas.
-  void analysis.hotspotsSetAreas(key, ds.areas.features.map((f) => f.geometry));
-  const c: Context = { ds, key, pipeline: new HotspotPipeline(db, analysis, key, { transfer }), ready: Promise.resolve() };
+  const c: Context = { ds, key, ready: Promise.resolve() };
   c.ready = (async () => {
-    const network = await readNetwork(db);
-    const candidatesFile = await readCandidates(db);
     const areaPopulation = latestPopulation(ds);
-    await analysis.sitesSetInputs(key, { network, candidatesFile, areaPopulation });
+    const opened = await analysis.sitesOpen(key, areaPopulation);
     if (app.dataset !== ds) return;
-    sites.hasCandidatesFile = candidatesFile !== null;
+    sites.hasCandidatesFile = opened.candidatesFile;
     sites.hasPopulation = areaPopulation !== null;
-    sites.hasCustomers = ds.summary.counts.customers > 0 && (await c.pipeline.customersAvailable());
+    sites.hasCustomers = ds.summary.counts.customers > 0 && (await analysis.hotspotsCustomersAvailable(key));
     if (!sites.hasCustomers && sites.measure !== 'population') sites.measure = 'population';
   })();
   ctx = c;
@@ -78,11 +70,7 @@ export function openDataset(ds: Dataset): Promise<void> {
 /** Customers per cell at `resolution` in the analysis worker (assignment the first time). */
 async function ensureCustomers(c: Context, resolution: number, taskId: number, onProgress?: (p: Progress) => void): Promise<void> {
   if (!sites.hasCustomers) return;
-  const analysis = analysisWorker();
-  if (await analysis.sitesHasCustomerCells(c.key, resolution)) return;
-  await c.pipeline.ensureAssigned(resolution, taskId, onProgress);
-  const totals = await c.pipeline.totals(resolution, { kind: 'count' });
-  await analysis.sitesSetCustomerTotals(c.key, resolution, transfer(totals.cells, [totals.cells.buffer as ArrayBuffer]), transfer(totals.customers, [totals.customers.buffer as ArrayBuffer]));
+  await analysisWorker().sitesEnsureCustomers(c.key, resolution, taskId, onProgress);
 }
 
 function errorText(e: unknown): string {
