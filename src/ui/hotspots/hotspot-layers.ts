@@ -6,7 +6,7 @@
  * choropleth.
  *
  * Each cell layer also has its privacy-safe form for exports (`safeCellLayer`,
- * `safeDensityLayer`): no cell under k customers is drawn (see src/share/safe-cells.ts).
+ * `safeDensityLayer`): no cell under k customers is drawn (see src/pipeline/share/safe-cells.ts).
  */
 import { cellToLatLng } from 'h3-js';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';

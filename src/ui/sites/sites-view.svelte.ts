@@ -1,5 +1,5 @@
 /**
- * The Sites tab's long-lived effects (started once, kept across tab switches): a new
+ * The Sites tab's long-lived effects (started with the app, kept across tab switches): a new
  * dataset resets the tab, closure mode re-simulates when its choices change, and the map
  * shows the workflow — deck.gl layers and legend through `publishWhileShown`, and the pointer:
  *
@@ -31,61 +31,60 @@ import { HUFF_FIELDS } from '../../pipeline/sites/sites-params.ts';
 import { leaveOutWhenSafe, markLayer, type SafeVariant } from '../share/layer-privacy.ts';
 import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../../pipeline/share/safe-cells.ts';
 
-let started = false;
 let colorVersion = 0;
 let lastDataset: unknown = null;
 
-export function startSitesView(): void {
-  if (started) return;
-  started = true;
-  $effect.root(() => {
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds) return;
-      untrack(() => {
-        // Another dataset: forget results and edits. Not on the first one, whose parameters
-        // may have just come from a link.
-        if (lastDataset !== null && lastDataset !== ds) sites.reset();
-        lastDataset = ds;
-      });
+/**
+ * The tab's effects. Call inside an effect root that outlives the panel: the app starts them
+ * once, at load (src/ui/app/start-features.svelte.ts).
+ */
+export function sitesView(): void {
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds) return;
+    untrack(() => {
+      // Another dataset: forget results and edits. Not on the first one, whose parameters
+      // may have just come from a link.
+      if (lastDataset !== null && lastDataset !== ds) sites.reset();
+      lastDataset = ds;
     });
+  });
 
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds || sites.mode !== 'closure' || app.tab !== 'sites') return;
-      // Leakage and the rationalisation table are Huff numbers: the parameters count too
-      // (refreshClosure refuses unusable ones and says so).
-      void [sites.closeIds.join('\n'), sites.siteType, sites.measure, sites.accessDistanceM, sites.maxSharePct, sites.resolution, sites.radiusM, sites.blendPct];
-      void HUFF_FIELDS.map((f) => sites.huff[f]);
-      untrack(() => void refreshClosure(ds));
-    });
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds || sites.mode !== 'closure' || app.tab !== 'sites') return;
+    // Leakage and the rationalisation table are Huff numbers: the parameters count too
+    // (refreshClosure refuses unusable ones and says so).
+    void [sites.closeIds.join('\n'), sites.siteType, sites.measure, sites.accessDistanceM, sites.maxSharePct, sites.resolution, sites.radiusM, sites.blendPct];
+    void HUFF_FIELDS.map((f) => sites.huff[f]);
+    untrack(() => void refreshClosure(ds));
+  });
 
-    // The workers learn the dataset when the tab is first shown (not at app start: the Sites
-    // context also points the shared study-grid engine at its areas).
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds || app.tab !== 'sites') return;
-      void sites.resolution;
-      untrack(() => void prefetchCustomers(ds));
-    });
+  // The workers learn the dataset when the tab is first shown (not at app start: the Sites
+  // context also points the shared study-grid engine at its areas).
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds || app.tab !== 'sites') return;
+    void sites.resolution;
+    untrack(() => void prefetchCustomers(ds));
+  });
 
-    $effect(() => publishWhileShown('sites', buildView));
+  $effect(() => publishWhileShown('sites', buildView));
 
-    $effect(() => {
-      if (app.tab !== 'sites') return;
-      return attachMap();
-    });
+  $effect(() => {
+    if (app.tab !== 'sites') return;
+    return attachMap();
+  });
 
-    $effect(() => {
-      if (typeof window === 'undefined') return;
-      (window as unknown as { __bpSites?: unknown }).__bpSites = snapshot();
-    });
+  $effect(() => {
+    if (typeof window === 'undefined') return;
+    (window as unknown as { __bpSites?: unknown }).__bpSites = snapshot();
   });
 }
 
 // ----- map layers -------------------------------------------------------------------
 //
-// Every layer is marked for exports where it is built (src/share/layer-privacy.ts). Rings,
+// Every layer is marked for exports where it is built (src/ui/share/layer-privacy.ts). Rings,
 // markers, moves, closed sites and exclusion zones are the bank's own network and plans:
 // aggregate. Demand cells describe customers per H3 cell: drawn under the k rule when safe.
 
