@@ -1,24 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { canvasStats, launch, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import { canvasStats, demoApp, mapToPage } from './harness.ts';
 
 describe('walking skeleton on the demo city', () => {
-  let browser: Browser;
-  let s: Session;
-
-  before(async () => {
-    await startServer();
-    browser = await launch();
-    // `?canary` makes the DB worker send one request to an address outside the origin.
-    s = await openApp(browser, { path: '/?canary' });
-    await waitForDemo(s.page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    stopServer();
-  });
+  // `?canary` makes the DB worker send one request to an address outside the origin.
+  const { session: s } = demoApp({ path: '/?canary' });
 
   it('draws a map that is not blank', async () => {
     const st = await canvasStats(s.page);
@@ -29,12 +15,7 @@ describe('walking skeleton on the demo city', () => {
   });
 
   it('selects a district on the first click after load and lists its indicators', async () => {
-    const pt = await s.page.evaluate(() => {
-      const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
-      const p = m.project([121.55, 31.6]); // Chongming island
-      const r = m.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    });
+    const pt = await mapToPage(s.page, [121.55, 31.6]); // Chongming island
     await s.page.mouse.click(pt.x, pt.y);
     const name = s.page.getByTestId('area-name');
     await name.waitFor({ timeout: 10_000 });
@@ -97,12 +78,7 @@ describe('walking skeleton on the demo city', () => {
   });
 
   it('shows a text tooltip when hovering a district', async () => {
-    const pt = await s.page.evaluate(() => {
-      const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
-      const p = m.project([121.7, 31.15]); // inside Pudong
-      const r = m.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    });
+    const pt = await mapToPage(s.page, [121.7, 31.15]); // inside Pudong
     await s.page.mouse.move(pt.x, pt.y);
     await s.page.mouse.move(pt.x + 2, pt.y + 2);
     const tip = s.page.getByTestId('tooltip');

@@ -3,8 +3,10 @@
  * Chromium driven by playwright-core. Every request is recorded; any request that leaves
  * the app's origin is aborted and remembered, so tests can prove the app stays local.
  */
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const PORT = Number(process.env.E2E_PORT ?? 4319);
@@ -65,11 +67,19 @@ export interface Session {
   errors: string[];
 }
 
-export async function openApp(browser: Browser, opts: { path?: string; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Session> {
+export interface OpenOptions {
+  path?: string;
+  locale?: string;
+  viewport?: { width: number; height: number };
+}
+
+export async function openApp(browser: Browser, opts: OpenOptions = {}): Promise<Session> {
   const context = await browser.newContext({
     locale: opts.locale ?? 'en-US',
     viewport: opts.viewport ?? { width: 1280, height: 800 },
   });
+  // tsx compiles the tests with esbuild's keepNames: functions passed to page.evaluate call __name.
+  await context.addInitScript('globalThis.__name = (f) => f');
   const external: string[] = [];
   const errors: string[] = [];
   await context.route('**/*', (route) => {
@@ -87,6 +97,50 @@ export async function openApp(browser: Browser, opts: { path?: string; locale?: 
   return { context, page, external, errors };
 }
 
+export interface DemoApp {
+  /** The page the file's tests share, filled in before the first test runs. */
+  readonly session: Session;
+  /**
+   * Another page of the same browser (a link opened afresh), closed when `body` ends. It
+   * waits for the demo city to be drawn first unless `waitForDemo` is false.
+   */
+  another<T>(opts: OpenOptions & { waitForDemo?: boolean }, body: (s: Session) => Promise<T>): Promise<T>;
+}
+
+/**
+ * One test file's app on the demo city. Call it inside `describe`: before the tests the
+ * server and the browser start, the app opens, the demo city is drawn and `ready` runs
+ * (open a tab, listen for dialogs...); after them the browser and the server stop.
+ */
+export function demoApp(opts: OpenOptions & { ready?: (s: Session) => Promise<void> | void } = {}): DemoApp {
+  let browser: Browser | undefined;
+  const session = {} as Session;
+  before(async () => {
+    await startServer();
+    browser = await launch();
+    Object.assign(session, await openApp(browser, opts));
+    await waitForDemo(session.page);
+    await opts.ready?.(session);
+  });
+  after(async () => {
+    await browser?.close();
+    stopServer();
+  });
+  return {
+    session,
+    async another(o, body) {
+      if (!browser) throw new Error('demoApp: the browser is not started yet');
+      const s = await openApp(browser, o);
+      try {
+        if (o.waitForDemo !== false) await waitForDemo(s.page);
+        return await body(s);
+      } finally {
+        await s.context.close();
+      }
+    },
+  };
+}
+
 /** Wait until the demo city is loaded and drawn (dataset name shown, map idle). */
 export async function waitForDemo(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-counts"]') !== null, null, { timeout: 90_000 });
@@ -99,6 +153,24 @@ export async function waitForDemo(page: Page): Promise<void> {
     { timeout: 30_000 },
   );
   await page.waitForTimeout(500);
+}
+
+/** Page coordinates (CSS px, for mouse events) of a lon/lat on the map. */
+export async function mapToPage(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
+  return page.evaluate((ll) => {
+    const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
+    const p = m.project(ll);
+    const r = m.getContainer().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, lonLat);
+}
+
+/** Screenshots for people to look at (not compared), in `dir` (test-results/ is git-ignored). */
+export function screenshotsIn(dir: string): (page: Page, name: string) => Promise<void> {
+  return async (page, name) => {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, name) });
+  };
 }
 
 /** Pixel statistics of the map canvas: distinct colours and the share of non-background pixels. */

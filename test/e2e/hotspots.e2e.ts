@@ -1,16 +1,16 @@
 /**
- * Hotspots tab on the demo city (issue 5): hot cells over the centres, the segment filter
+ * Hotspots tab on the demo city: hot cells over the centres, the segment filter
  * and the resolution change the layer, tooltip and cell details, the other views draw.
  * The shown result is read as data from `window.__bpHotspots`; the map is checked by pixels.
  *
  *     npx vite build && E2E_PORT=4393 node --import tsx --test test/e2e/hotspots.e2e.ts
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { latLngToCell } from 'h3-js';
-import type { Browser, Page } from 'playwright-core';
-import { launch, mapPixelsAround, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { demoApp, mapPixelsAround, mapToPage } from './harness.ts';
 
 interface Snapshot {
   spec: string;
@@ -67,16 +67,6 @@ function classAt(s: Snapshot, [lon, lat]: [number, number]): string {
   return s.classes[i];
 }
 
-/** Screen position of a coordinate in the map container (page coordinates). */
-async function toScreen(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
-  return page.evaluate((ll) => {
-    const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
-    const p = m.project(ll);
-    const r = m.getContainer().getBoundingClientRect();
-    return { x: r.left + p.x, y: r.top + p.y };
-  }, lonLat);
-}
-
 /** Mean RGB of the map canvas in a ±2 px box around a coordinate. */
 async function pixelAt(page: Page, lonLat: [number, number]): Promise<[number, number, number]> {
   const data = await mapPixelsAround(page, lonLat, 2);
@@ -98,21 +88,11 @@ async function zoomTo(page: Page, lonLat: [number, number], zoom: number): Promi
 }
 
 describe('Hotspots on the demo city', () => {
-  let browser: Browser;
-  let s: Session;
-
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await startServer();
-    browser = await launch();
-    s = await openApp(browser);
-    await waitForDemo(s.page);
-    await s.page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    stopServer();
+  const { session: s } = demoApp({
+    async ready({ page }) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
+    },
   });
 
   it('shows Gi* hot cells over the centres at resolution 8', async () => {
@@ -138,7 +118,7 @@ describe('Hotspots on the demo city', () => {
   });
 
   it('shows value, z and p on hover and the cell with its area on click', async () => {
-    const pt = await toScreen(s.page, LUJIAZUI);
+    const pt = await mapToPage(s.page, LUJIAZUI);
     await s.page.mouse.move(pt.x, pt.y);
     await s.page.mouse.move(pt.x + 1, pt.y + 1);
     const tip = s.page.getByTestId('tooltip');

@@ -1,19 +1,19 @@
 /**
- * The browser import end to end (issue 3): files through the file picker and by drag & drop,
+ * The browser import end to end: files through the file picker and by drag & drop,
  * kind detection, column mapping, sheets, CRS, load with progress and cancel, the rejects report
  * (text only, CSV download), every bad fixture against bad/expected.json, and the dataset kept in
  * IndexedDB (restored on reload, cleared on request).
  *
  *   npx vite build && E2E_PORT=4394 node --import tsx --test test/e2e/import.e2e.ts
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
-import type { Browser, Page } from 'playwright-core';
-import { launch, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { demoApp, waitForDemo } from './harness.ts';
 import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES, badCases, type BadCase } from '../fixtures/index.ts';
 
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/import-e2e';
@@ -101,26 +101,16 @@ const AREAS_AB = JSON.stringify({
 });
 
 describe('import in the browser', () => {
-  let browser: Browser;
-  let s: Session;
   let page: Page;
   const dialogs: string[] = [];
-
-  before(async () => {
-    await startServer();
-    browser = await launch();
-    s = await openApp(browser);
-    page = s.page;
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await waitForDemo(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    stopServer();
+  const { session: s } = demoApp({
+    ready(session) {
+      page = session.page;
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+    },
   });
 
   it('starts on the demo city with nothing kept in the browser', async () => {

@@ -5,12 +5,12 @@
  * trends the demo data makes worse, the area profile with its Monte Carlo rank band, the
  * change map, and the config file round trip (save, load, errors).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launch, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { demoApp, mapToPage, screenshotsIn } from './harness.ts';
 
 type Rgb = [number, number, number];
 const JINSHAN = '310116', BAOSHAN = '310113', CHONGMING = '310151', YANGPU = '310110';
@@ -125,35 +125,18 @@ async function sliderLatency(page: Page, testid: string, value: number): Promise
   );
 }
 
-/** Screenshots for people to look at (not compared): test-results/ is git-ignored. */
-const SHOTS = process.env.E2E_SHOTS ?? join('test-results', 'risk');
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, name) });
-};
+const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'risk'));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe('risk workflow on the demo city', () => {
-  let browser: Browser;
-  let s: Session;
-
-  before(async () => {
-    await startServer();
-    browser = await launch();
-    s = await openApp(browser);
-    await waitForDemo(s.page);
-    // tsx compiles this file with esbuild's keepNames: functions passed to page.evaluate call __name.
-    await s.page.evaluate('globalThis.__name = (f) => f');
-    await s.page.getByTestId('tab-risk').click();
-    await s.page.waitForSelector('[data-testid="risk-ranking"] tbody tr', { timeout: 30_000 });
-    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="risk-ranking"] tbody tr').length === 16, null, { timeout: 10_000 });
-    await s.page.waitForTimeout(500);
-  });
-
-  after(async () => {
-    await browser?.close();
-    stopServer();
+  const { session: s, another } = demoApp({
+    async ready({ page }) {
+      await page.getByTestId('tab-risk').click();
+      await page.waitForSelector('[data-testid="risk-ranking"] tbody tr', { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="risk-ranking"] tbody tr').length === 16, null, { timeout: 10_000 });
+      await page.waitForTimeout(500);
+    },
   });
 
   it('maps the risk index in YlOrRd and ranks the deteriorating districts first', async () => {
@@ -216,12 +199,7 @@ describe('risk workflow on the demo city', () => {
   });
 
   it('opens the area profile from the map: drivers, small multiples, Monte Carlo rank band, alerts', async () => {
-    const pt = await s.page.evaluate(() => {
-      const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
-      const p = m.project([121.62, 31.6]); // Chongming island, away from its label and sites
-      const r = m.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    });
+    const pt = await mapToPage(s.page, [121.62, 31.6]); // Chongming island, away from its label and sites
     // Hover first, as a user does: the tooltip says deck.gl has picked the district.
     await s.page.mouse.move(pt.x, pt.y);
     await s.page.waitForFunction(() => /Chongming/.test(document.querySelector('[data-testid="tooltip"]')?.textContent ?? ''), null, { timeout: 5_000 });
@@ -309,16 +287,14 @@ describe('risk workflow on the demo city', () => {
     // The address bar follows the view (debounced): wait until it carries both changes.
     await s.page.waitForFunction(() => /s\.risk=.*zscore.*"mode":"tier"/.test(decodeURIComponent(location.hash)), null, { timeout: 10_000 });
     const url = new URL(s.page.url());
-    const s2 = await openApp(browser, { path: '/' + url.hash });
-    try {
+    // The link opens on the Risk tab: its ranking, not the Data tab's counts, says it is loaded.
+    await another({ path: '/' + url.hash, waitForDemo: false }, async (s2) => {
       await s2.page.waitForSelector('[data-testid="risk-ranking"] tbody tr', { timeout: 90_000 });
       await s2.page.waitForFunction(() => /Risk tier/.test(document.querySelector('[data-testid="legend"]')?.textContent ?? ''), null, { timeout: 10_000 });
       assert.equal(await s2.page.getByTestId('risk-normalization').inputValue(), 'zscore');
       assert.deepEqual(await ranking(s2.page), await ranking(s.page));
       assert.deepEqual(s2.errors, []);
-    } finally {
-      await s2.context.close();
-    }
+    });
     await s.page.getByTestId('risk-normalization').selectOption('minmax');
     await s.page.getByTestId('risk-mode-index').click();
   });

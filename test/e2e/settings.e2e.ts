@@ -1,31 +1,20 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launch, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import { demoApp, waitForDemo } from './harness.ts';
 
 const USER_STYLE = 'https://tiles.example.com/bank-style.json';
 
 describe('basemap setting', () => {
-  let browser: Browser;
-  let s: Session;
-
-  before(async () => {
-    await startServer();
-    browser = await launch();
-    s = await openApp(browser);
+  const { session: s } = demoApp({
     // The user's own style server, played by the test: the only outside address the app may use.
-    await s.page.route(USER_STYLE, (route) =>
-      route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({ version: 8, name: 'bank-style', sources: {}, layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#223344' } }] }),
-      }),
-    );
-    await waitForDemo(s.page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    stopServer();
+    async ready({ page }) {
+      await page.route(USER_STYLE, (route) =>
+        route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({ version: 8, name: 'bank-style', sources: {}, layers: [{ id: 'bg', type: 'background', paint: { 'background-color': '#223344' } }] }),
+        }),
+      );
+    },
   });
 
   const styleName = () => s.page.evaluate(() => (window as unknown as { __bpMap: { getStyle(): { name?: string } } }).__bpMap.getStyle().name);

@@ -1,16 +1,16 @@
 /**
- * Share workflow end to end (issue 7) on the demo city in headless Chromium: PNG export,
+ * Share workflow end to end on the demo city in headless Chromium: PNG export,
  * PDF area report, permalink restore (same and different dataset), snapshots surviving a
  * reload, presentation mode, and the safe aggregate export — checked against customer
  * cells counted here in Node from the demo's own customers file.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { latLngToCell } from 'h3-js';
-import type { Browser, Download, Page } from 'playwright-core';
-import { launch, openApp, ORIGIN, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import type { Download, Page } from 'playwright-core';
+import { demoApp, mapToPage, ORIGIN, waitForDemo, type Session } from './harness.ts';
 
 interface ViewState {
   camera: { center: [number, number]; zoom: number; bearing: number; pitch: number };
@@ -75,22 +75,19 @@ function parseCsv(text: string): Array<Record<string, string>> {
 }
 
 describe('share: pictures, reports, links, snapshots, presentation, safe export', () => {
-  let browser: Browser;
-  let s: Session;
-
-  before(async () => {
-    mkdirSync('test-results', { recursive: true });
-    await startServer();
-    browser = await launch();
-    s = await openApp(browser, { viewport: { width: 1280, height: 800 } });
-    await waitForDemo(s.page);
-    await shareReady(s.page);
+  const { session: s, another } = demoApp({
+    viewport: { width: 1280, height: 800 },
+    async ready({ page }) {
+      mkdirSync('test-results', { recursive: true });
+      await shareReady(page);
+    },
   });
-
-  after(async () => {
-    await browser?.close();
-    stopServer();
-  });
+  /** A link opened in a fresh page, once its state is restored; the page closes after `body`. */
+  const openLink = (path: string, body: (fresh: Session) => Promise<void>) =>
+    another({ path }, async (fresh) => {
+      await shareReady(fresh.page);
+      await body(fresh);
+    });
 
   it('exports a PNG of the requested size whose map is drawn and which carries the legend', async () => {
     const page = s.page;
@@ -169,12 +166,7 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
   it('generates an area PDF report with its pages and text', async () => {
     const page = s.page;
     await openTab(page, 'data');
-    const pt = await page.evaluate(() => {
-      const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } }).__bpMap;
-      const p = m.project([121.7, 31.15]); // Pudong
-      const r = m.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    });
+    const pt = await mapToPage(page, [121.7, 31.15]); // Pudong
     // A click right after other interactions is sometimes not picked by deck.gl (seen in
     // app.e2e too, which hovers first): hover, then click, and retry a couple of times.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -226,10 +218,7 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     assert.ok(link.length < 4000, `a link of parameters, not data (${link.length} characters)`);
     const there = await capture(page);
 
-    const fresh = await openApp(browser, { path: '/' + hash });
-    try {
-      await waitForDemo(fresh.page);
-      await shareReady(fresh.page);
+    await openLink('/' + hash, async (fresh) => {
       const back = await capture(fresh.page);
       assert.equal(closeCamera(back.camera, there.camera), null);
       assert.equal(back.indicator, 'unemployment_rate');
@@ -237,14 +226,9 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
       assert.equal(back.fingerprint, there.fingerprint);
       assert.equal(await fresh.page.getByTestId('share-notice').count(), 0, 'no notice with the same dataset');
       assert.deepEqual(fresh.errors, []);
-    } finally {
-      await fresh.context.close();
-    }
+    });
 
-    const other = await openApp(browser, { path: '/' + hash.replace(/fp=[^&]+/, 'fp=1%3A2%3A3%3A4').replace('per=2024Q2', 'per=1999Q1') });
-    try {
-      await waitForDemo(other.page);
-      await shareReady(other.page);
+    await openLink('/' + hash.replace(/fp=[^&]+/, 'fp=1%3A2%3A3%3A4').replace('per=2024Q2', 'per=1999Q1'), async (other) => {
       const notice = other.page.getByTestId('share-notice');
       await notice.waitFor({ timeout: 10_000 });
       const text = await notice.innerText();
@@ -253,9 +237,7 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
       const back = await capture(other.page);
       assert.equal(closeCamera(back.camera, there.camera), null, 'the view is still restored');
       assert.equal(back.indicator, 'unemployment_rate');
-    } finally {
-      await other.context.close();
-    }
+    });
   });
 
   it('saves snapshots and finds them again after a reload', async () => {
@@ -392,33 +374,23 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
       return q !== null && JSON.parse(q).resolution === 9 && JSON.parse(q).segment === 'young';
     }, null, { timeout: 10_000 });
     const hash = await page.evaluate(() => location.hash);
-    const fresh = await openApp(browser, { path: '/' + hash });
-    try {
-      await waitForDemo(fresh.page);
-      await shareReady(fresh.page);
+    await openLink('/' + hash, async (fresh) => {
       const snap = await hotspotsResult(fresh.page, { resolution: 9, includes: '"young"' }, 120_000);
       assert.equal(snap.resolution, 9);
       await fresh.page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
       assert.equal(await fresh.page.getByTestId('hotspots-segment').inputValue({ timeout: 10_000 }), 'young');
       assert.equal(await fresh.page.getByTestId('share-notice').count(), 0, 'no problem reported');
       assert.deepEqual(fresh.errors, []);
-    } finally {
-      await fresh.context.close();
-    }
+    });
     // A link with an impossible resolution restores the rest and says what it ignored.
     const bad = hash.replace(/s\.hotspots=[^&]+/, 's.hotspots=' + encodeURIComponent(JSON.stringify({ resolution: 12, segment: 'young' })));
-    const other = await openApp(browser, { path: '/' + bad });
-    try {
-      await waitForDemo(other.page);
-      await shareReady(other.page);
+    await openLink('/' + bad, async (other) => {
       const notice = other.page.getByTestId('share-notice');
       await notice.waitFor({ timeout: 10_000 });
       assert.match(await notice.innerText(), /hotspots: ignored resolution 12/);
       const snap = await hotspotsResult(other.page, { resolution: 8, includes: '"young"' }, 120_000);
       assert.equal(snap.resolution, 8);
-    } finally {
-      await other.context.close();
-    }
+    });
   });
 
   it('raised no page errors and made no request outside its origin', () => {

@@ -5,19 +5,13 @@
  * scenarios A/B, and closure mode where closing a branch moves the access check and trips
  * its flag when the limit sits between the before and after shares.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launch, mapPixelsNear, openApp, startServer, stopServer, waitForDemo, type Session } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { demoApp, mapPixelsNear, mapToPage, screenshotsIn } from './harness.ts';
 
-/** Screenshots for people to look at (not compared): test-results/ is git-ignored. */
-const SHOTS = process.env.E2E_SHOTS ?? join('test-results', 'sites');
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, name) });
-};
+const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites'));
 
 interface Row { id: string; marginalDemand: number; coveragePct: number; huffCaptured: number; cannibalised: number; robustnessPct: number; moved: boolean; origin: string; nearestCompetitorM: number }
 interface Snap {
@@ -38,35 +32,15 @@ interface Snap {
 
 const snap = (page: Page) => page.evaluate(() => (window as unknown as { __bpSites: unknown }).__bpSites) as Promise<Snap>;
 
-/** Page coordinates of a lon/lat on the map. */
-async function toPage(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {
-  return page.evaluate(([lon, lat]) => {
-    const m = (window as unknown as { __bpMap: { project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } }).__bpMap;
-    const p = m.project([lon, lat]);
-    const r = m.getCanvas().getBoundingClientRect();
-    return { x: r.left + p.x, y: r.top + p.y };
-  }, [lon, lat] as [number, number]);
-}
-
 describe('sites workflow on the demo city', () => {
-  let browser: Browser;
-  let s: Session;
   let page: Page;
-
-  before(async () => {
-    await startServer();
-    browser = await launch();
-    s = await openApp(browser, { viewport: { width: 1400, height: 900 } });
-    page = s.page;
-    await waitForDemo(page);
-    await page.evaluate('globalThis.__name = (f) => f');
-    await page.getByTestId('tab-sites').click();
-    await page.waitForSelector('[data-testid="sites-run"]', { timeout: 10_000 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    stopServer();
+  const { session: s, another } = demoApp({
+    viewport: { width: 1400, height: 900 },
+    async ready(session) {
+      page = session.page;
+      await page.getByTestId('tab-sites').click();
+      await page.waitForSelector('[data-testid="sites-run"]', { timeout: 10_000 });
+    },
   });
 
   it('recommends five branches in rank order with the ranked list and the map layers', async () => {
@@ -110,7 +84,7 @@ describe('sites workflow on the demo city', () => {
     await page.waitForTimeout(500);
     const v0 = await snap(page);
     const site = v0.scenario!.added[0];
-    const start = await toPage(page, site.lon, site.lat);
+    const start = await mapToPage(page, [site.lon, site.lat]);
     const before = v0.scenario!.totals;
     await page.mouse.move(start.x, start.y);
     // frame intervals while dragging (software WebGL in headless Chromium)
@@ -178,7 +152,7 @@ describe('sites workflow on the demo city', () => {
     await page.getByTestId('sites-drop-tool').click();
     // an uncovered spot: a little east of the last new site
     const last = v0.scenario!.added[n0 - 1];
-    const p = await toPage(page, last.lon + 0.03, last.lat - 0.02);
+    const p = await mapToPage(page, [last.lon + 0.03, last.lat - 0.02]);
     await page.mouse.click(p.x, p.y);
     await page.waitForFunction((n) => (window as unknown as { __bpSites: Snap }).__bpSites.scenario!.added.length === n + 1, n0, { timeout: 10_000 });
     const v1 = await snap(page);
@@ -199,7 +173,7 @@ describe('sites workflow on the demo city', () => {
     await page.getByTestId('sites-params-toggle').click();
     await page.getByLabel('Exclusion zone radius in metres').fill('1200');
     await page.getByTestId('sites-zone-tool').click();
-    const p = await toPage(page, zoneAt.lon, zoneAt.lat);
+    const p = await mapToPage(page, [zoneAt.lon, zoneAt.lat]);
     await page.mouse.click(p.x, p.y);
     await page.waitForSelector('[data-testid="sites-zones"] li', { timeout: 5_000 });
     assert.match((await page.getByTestId('sites-constraints').textContent()) ?? '', new RegExp(excludedId));
@@ -296,9 +270,7 @@ describe('sites workflow on the demo city', () => {
   it('reopens from a permalink: the parameters come back and the recommendation runs again', async () => {
     const slice = { siteType: 'atm', k: 3, objective: 'coverage', solver: 'greedy', measure: 'customers', replicates: 0, zones: [{ lon: 121.47, lat: 31.23, radiusM: 600 }], ran: true };
     const hash = new URLSearchParams({ bp: '1', tab: 'sites', 's.sites': JSON.stringify(slice) }).toString();
-    const other = await openApp(browser, { path: `/#${hash}`, viewport: { width: 1400, height: 900 } });
-    try {
-      await waitForDemo(other.page);
+    await another({ path: `/#${hash}`, viewport: { width: 1400, height: 900 } }, async (other) => {
       await other.page.waitForFunction(() => (window as unknown as { __bpSites?: Snap }).__bpSites?.scenario?.rows.length === 3, null, { timeout: 120_000 });
       const v = await other.page.evaluate(() => (window as unknown as { __bpSites: Snap }).__bpSites);
       assert.equal(v.run!.siteType, 'atm');
@@ -307,9 +279,7 @@ describe('sites workflow on the demo city', () => {
       assert.match((await other.page.getByTestId('sites-zones').textContent()) ?? '', /600 m/);
       assert.equal(await other.page.getByTestId('sites-k').inputValue(), '3');
       assert.deepEqual(other.errors, []);
-    } finally {
-      await other.context.close();
-    }
+    });
   });
 
   it('changes β under the Huff model (advanced), re-runs, and the Huff share in the ranked list moves', async () => {

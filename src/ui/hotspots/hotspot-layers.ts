@@ -6,24 +6,18 @@
  * choropleth.
  *
  * Each cell layer also has its privacy-safe form for exports (`safeCellLayer`,
- * `safeDensityLayer`): no cell under k customers is drawn (see src/share/safe-cells.ts).
+ * `safeDensityLayer`): no cell under k customers is drawn (see src/pipeline/share/safe-cells.ts).
  */
 import { cellToLatLng } from 'h3-js';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { AREA_OUTLINE_LAYER } from '../map/layers.ts';
+import { AREA_OUTLINE_LAYER, BENEATH_OUTLINES, h3CellsLayer } from '../map/layers.ts';
 import type { Rgb } from '../map/palette.ts';
 import { FILL_ALPHA, NS_ALPHA, withAlpha, type Rgba } from './hotspot-palette.ts';
 import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../../pipeline/share/safe-cells.ts';
 import type { SafeVariant } from '../share/layer-privacy.ts';
-
-/**
- * MapboxOverlay's interleaved `beforeId` (draw beneath the district outlines and labels);
- * not in every layer's prop types, so spread in.
- */
-const BENEATH_OUTLINES = { beforeId: AREA_OUTLINE_LAYER } as object;
 
 /** Colour per cell from class codes: `palette[code]`, the `nsCode` class faint. */
 export function cellColors(codes: Uint8Array, palette: readonly Rgb[], nsCode: number): Rgba[] {
@@ -48,30 +42,20 @@ export interface CellLayerInput {
   onClick?: (info: PickingInfo) => void;
 }
 
-/** One hexagon per study cell; `data` is the cell indices so accessors read the arrays. */
+/** One hexagon per study cell. */
 export function cellLayer(input: CellLayerInput): Layer {
-  const data = Array.from({ length: input.h3.length }, (_, i) => i);
-  const extruded = !!input.elevation;
-  return new H3HexagonLayer<number>({
+  return h3CellsLayer(input.h3, {
     id: input.id,
-    data,
-    ...BENEATH_OUTLINES,
-    getHexagon: (i) => input.h3[i],
     getFillColor: (i) => input.colors[i],
-    // exact cell outlines: neighbours share their edges, so no hairline seams between them
-    // (the instanced hexagon of 'auto' mode leaves gaps at high zoom)
-    highPrecision: true,
-    extruded,
+    extruded: !!input.elevation,
     getElevation: (i) => input.elevation?.[i] ?? 0,
     elevationScale: 1,
-    stroked: false,
-    filled: true,
     pickable: true,
     autoHighlight: true,
     highlightColor: [0, 0, 0, 60],
     onHover: input.onHover,
     onClick: input.onClick,
-    updateTriggers: { getFillColor: [input.colors], getElevation: [input.elevation], getHexagon: [input.h3] },
+    updateTriggers: { getFillColor: [input.colors], getElevation: [input.elevation] },
   });
 }
 

@@ -1,16 +1,14 @@
 /**
  * The Hotspots tab in the share workflow: its parameters in permalinks and snapshots (a
- * state slice). Registered at app start (HotspotsPanel's module script), so a link restores
- * the controls before the tab was ever opened; the view's effects then compute the result
- * for them. Parameters only: statistic, measure, filters, grid, inference, display.
+ * state slice). Registered at app start (src/ui/app/start-features.svelte.ts), so a link
+ * restores the controls before the tab was ever opened; the view's effects, started there
+ * too, then compute the result for them. Parameters only: statistic, measure, filters,
+ * grid, inference, display.
  */
 import { app } from '../app/app-state.svelte.ts';
 import { hotspots } from './hotspots.svelte.ts';
 import { parseHotspotsShared, SHARED_FIELDS, type HotspotsShared } from '../../pipeline/hotspots/hotspot-params.ts';
-import { startHotspotsView } from './hotspot-view.svelte.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
-
-let registered = false;
 
 export function sharedState(): HotspotsShared {
   const out = {} as Record<string, unknown>;
@@ -29,13 +27,8 @@ export function applyShared(v: unknown): void {
 }
 
 export function registerHotspotsShare(): void {
-  if (registered) return;
-  registered = true;
   registerStateSlice('hotspots', {
     get: () => (app.dataset ? sharedState() : undefined),
-    set: (v) => {
-      startHotspotsView();
-      applyShared(v);
-    },
+    set: applyShared,
   });
 }

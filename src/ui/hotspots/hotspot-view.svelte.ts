@@ -1,5 +1,5 @@
 /**
- * The Hotspots tab's long-lived effects (started once, kept across tab switches): options
+ * The Hotspots tab's long-lived effects (started with the app, kept across tab switches): options
  * for a new dataset, a new result whenever the controls change, the stability, typology and
  * quadrant views when shown, and the map view — deck.gl layers, legend, text tooltip.
  *
@@ -21,67 +21,65 @@ import { GI_CLASSES, GI_NS } from '../../core/getis-ord.ts';
 import { MORAN_QUADRANTS } from '../../core/local-moran.ts';
 import { areaName } from '../app/labels.svelte.ts';
 
-let started = false;
-
-export function startHotspotsView(): void {
-  if (started) return;
-  started = true;
-  $effect.root(() => {
-    // a new dataset: forget results, learn what the customers offer
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds) return;
-      untrack(() => {
-        hotspots.resetResults();
-        void loadCustomerOptions(ds).catch((e: unknown) => (hotspots.error = e instanceof Error ? e.message : String(e)));
-      });
+/**
+ * The tab's effects. Call inside an effect root that outlives the panel: the app starts them
+ * once, at load (src/ui/app/start-features.svelte.ts).
+ */
+export function hotspotsView(): void {
+  // a new dataset: forget results, learn what the customers offer
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds) return;
+    untrack(() => {
+      hotspots.resetResults();
+      void loadCustomerOptions(ds).catch((e: unknown) => (hotspots.error = e instanceof Error ? e.message : String(e)));
     });
+  });
 
-    // the controls (or the options of a new dataset) changed: a new result, skipped when
-    // the shown one is for the same spec. Only while the result can be seen (its tab, or the
-    // Share tab that may show it): the app does not place 200k customers on a grid at start
-    // for a user who never opens Hotspots.
-    $effect(() => {
-      const ds = app.dataset;
-      const key = hotspots.specKey;
-      void hotspots.options;
-      if (app.tab !== 'hotspots' && app.tab !== 'share') return;
-      if (!ds || !isReady(ds) || (hotspots.result && key === untrack(shownSpec))) return;
-      untrack(() => void refresh(ds));
-    });
+  // the controls (or the options of a new dataset) changed: a new result, skipped when
+  // the shown one is for the same spec. Only while the result can be seen (its tab, or the
+  // Share tab that may show it): the app does not place 200k customers on a grid at start
+  // for a user who never opens Hotspots.
+  $effect(() => {
+    const ds = app.dataset;
+    const key = hotspots.specKey;
+    void hotspots.options;
+    if (app.tab !== 'hotspots' && app.tab !== 'share') return;
+    if (!ds || !isReady(ds) || (hotspots.result && key === untrack(shownSpec))) return;
+    untrack(() => void refresh(ds));
+  });
 
-    $effect(() => {
-      const ds = app.dataset;
-      if (ds && hotspots.display === 'stability' && hotspots.result) {
-        void hotspots.specKey;
-        untrack(() => void computeStability(ds));
-      }
-    });
+  $effect(() => {
+    const ds = app.dataset;
+    if (ds && hotspots.display === 'stability' && hotspots.result) {
+      void hotspots.specKey;
+      untrack(() => void computeStability(ds));
+    }
+  });
 
-    $effect(() => {
-      const ds = app.dataset;
-      if (ds && hotspots.display === 'typology' && hotspots.options) {
-        void [hotspots.typologyK, hotspots.typologyOff, app.period];
-        untrack(() => void computeTypology(ds));
-      }
-    });
+  $effect(() => {
+    const ds = app.dataset;
+    if (ds && hotspots.display === 'typology' && hotspots.options) {
+      void [hotspots.typologyK, hotspots.typologyOff, app.period];
+      untrack(() => void computeTypology(ds));
+    }
+  });
 
-    $effect(() => {
-      const ds = app.dataset;
-      if (ds && hotspots.display === 'quadrants') {
-        void [hotspots.result, hotspots.grid, app.period];
-        computeQuadrants(ds);
-      }
-    });
+  $effect(() => {
+    const ds = app.dataset;
+    if (ds && hotspots.display === 'quadrants') {
+      void [hotspots.result, hotspots.grid, app.period];
+      computeQuadrants(ds);
+    }
+  });
 
-    $effect(() => publishWhileShown('hotspots', buildView));
+  $effect(() => publishWhileShown('hotspots', buildView));
 
-    $effect(() => {
-      const g = hotspots.grid;
-      const r = hotspots.result;
-      if (typeof window === 'undefined') return;
-      (window as unknown as { __bpHotspots?: unknown }).__bpHotspots = g && r ? snapshot() : null;
-    });
+  $effect(() => {
+    const g = hotspots.grid;
+    const r = hotspots.result;
+    if (typeof window === 'undefined') return;
+    (window as unknown as { __bpHotspots?: unknown }).__bpHotspots = g && r ? snapshot() : null;
   });
 }
 

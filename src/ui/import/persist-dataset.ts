@@ -9,6 +9,7 @@
  */
 import { INPUT_KINDS, type Crs, type InputKind } from '../../data/types.ts';
 import type { LocalizedText } from '../../pipeline/dataset/db-api.ts';
+import { idbStore } from '../app/idb-store.ts';
 
 export interface StoredInput {
   kind: InputKind;
@@ -30,41 +31,9 @@ export interface StoredDataset {
   inputs: StoredInput[];
 }
 
-const DB_NAME = 'branch-planner-dataset';
-const STORE = 'dataset';
 const KEY = 'current';
 
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function openDb(): Promise<IDBDatabase> {
-  dbPromise ??= new Promise((resolve, reject) => {
-    if (typeof indexedDB === 'undefined') return reject(new Error('IndexedDB is not available in this browser'));
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => {
-      dbPromise = null;
-      reject(req.error ?? new Error('IndexedDB is not available'));
-    };
-  });
-  return dbPromise;
-}
-
-async function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await openDb();
-  return new Promise<T>((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const req = op(tx.objectStore(STORE));
-    let result: T;
-    req.onsuccess = () => (result = req.result);
-    // Resolve on commit, not on the request: a write is only durable once the transaction is.
-    tx.oncomplete = () => resolve(result);
-    tx.onerror = () => reject(tx.error ?? req.error);
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
+const run = idbStore('branch-planner-dataset', 'dataset');
 
 /** The stored dataset, or null when there is none (or it is unreadable). */
 export async function readStoredDataset(): Promise<StoredDataset | null> {

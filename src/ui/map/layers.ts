@@ -3,6 +3,7 @@
  * The choropleth sits below MapLibre's district outlines and labels (`beforeId`).
  */
 import { GeoJsonLayer, IconLayer } from '@deck.gl/layers';
+import { H3HexagonLayer, type H3HexagonLayerProps } from '@deck.gl/geo-layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { classOf } from '../../core/classify.ts';
 import { NO_DATA, type Rgb } from './palette.ts';
@@ -10,6 +11,12 @@ import { siteSymbol, type IconAtlas, type SiteSymbol } from './site-icons.ts';
 import type { Sites } from '../../pipeline/dataset/dataset.ts';
 
 export const AREA_OUTLINE_LAYER = 'area-outline';
+
+/**
+ * MapboxOverlay's interleaved `beforeId` (draw beneath the district outlines and labels);
+ * not in every layer's prop types, so spread in.
+ */
+export const BENEATH_OUTLINES = { beforeId: AREA_OUTLINE_LAYER } as object;
 
 /**
  * Props of point symbols that must stay readable over everything: no depth test (deck.gl 9
@@ -96,5 +103,33 @@ export function sitesLayer(
     billboard: true,
     ...ALWAYS_ON_TOP,
     onHover,
+  });
+}
+
+// One index array per cell list: a new `data` array would make deck.gl re-tessellate every
+// hexagon, where a colour change only needs the colour attribute (every drag frame).
+const indexArrays = new WeakMap<readonly string[], number[]>();
+function indicesFor(h3: readonly string[]): number[] {
+  let a = indexArrays.get(h3);
+  if (!a) indexArrays.set(h3, (a = Array.from({ length: h3.length }, (_, i) => i)));
+  return a;
+}
+
+/**
+ * Filled H3 cells beneath the district outlines, like the choropleth. `data` is the cell
+ * indices, so the accessors in `props` (fill colour, elevation...) read the caller's arrays.
+ */
+export function h3CellsLayer(h3: readonly string[], props: Omit<H3HexagonLayerProps<number>, 'data' | 'getHexagon'> & { id: string }): Layer {
+  return new H3HexagonLayer<number>({
+    data: indicesFor(h3),
+    ...BENEATH_OUTLINES,
+    getHexagon: (i) => h3[i],
+    // exact cell outlines: neighbours share their edges, so no hairline seams between them
+    // (the instanced hexagon of 'auto' mode leaves gaps at high zoom)
+    highPrecision: true,
+    stroked: false,
+    filled: true,
+    ...props,
+    updateTriggers: { ...props.updateTriggers, getHexagon: [h3] },
   });
 }

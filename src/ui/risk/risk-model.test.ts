@@ -1,6 +1,6 @@
 /**
- * The Risk tab's plain helpers (src/lib/risk-model.ts), its portfolio fetch on both DuckDB
- * engines (src/lib/risk-portfolio.ts) and the analysis worker's risk methods
+ * The Risk tab's plain helpers (risk-model.ts), its portfolio fetch on both DuckDB
+ * engines (src/pipeline/risk/portfolio.ts) and the analysis worker's risk methods
  * (workers/analysis-api.ts), called directly as the worker would run them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,20 +2,17 @@
  * The Risk tab in the share workflow: its parameters in permalinks and snapshots (a state
  * slice), a PDF report (method, map, ranking, alerts, credit policy per tier, the selected
  * area's drivers) and the index per area as an aggregate CSV next to exported pictures.
- * Registered once, when the app loads the Risk panel module, so a link can be restored
- * before the tab was ever opened.
+ * Registered at app start (src/ui/app/start-features.svelte.ts), with the view's effects, so
+ * a link can be restored before the tab was ever opened.
  */
 import { app } from '../app/app-state.svelte.ts';
 import { risk } from './risk-state.svelte.ts';
 import { alertText, areaLabel, indicatorLabel, normalizationLabel, signedNumber } from './risk-labels.svelte.ts';
 import { weightShares } from './risk-model.ts';
-import { startRiskView } from './risk-view.svelte.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
 import { registerReport, type ReportSection } from '../share/report-sections.ts';
 import { registerAggregateTable } from '../share/aggregates.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
-
-let registered = false;
 
 const fmt1 = (x: number) => (Number.isFinite(x) ? formatNumber(x, 1) : '—');
 const signed = (x: number) => signedNumber(x, 1);
@@ -85,17 +82,11 @@ function reportSections(): ReportSection[] {
 }
 
 export function registerRiskShare(): void {
-  if (registered) return;
-  registered = true;
   registerStateSlice('risk', {
     // A dataset without indicators has no risk view to share (an empty config would not
     // validate when the link is opened).
     get: () => (app.dataset && risk.initializedFor === app.dataset && risk.config.indicators.length > 0 ? risk.shared() : undefined),
-    set: (v) => {
-      // A link can name the risk state before the tab was ever opened.
-      startRiskView();
-      risk.applyShared(v);
-    },
+    set: (v) => risk.applyShared(v),
   });
   registerReport({
     id: 'risk',

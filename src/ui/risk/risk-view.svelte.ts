@@ -1,6 +1,6 @@
 /**
- * The Risk tab's long-lived effects, started once and kept alive across tab switches and a
- * collapsed panel: defaults for a new dataset, portfolio indicators from the DB worker,
+ * The Risk tab's long-lived effects, started with the app and kept alive across tab switches
+ * and a collapsed panel: defaults for a new dataset, portfolio indicators from the DB worker,
  * prepared scores from the analysis worker, and the map view (choropleth of the index, the
  * tier or the change between two periods, with its legend and tooltip).
  */
@@ -20,52 +20,51 @@ import { markLayer } from '../share/layer-privacy.ts';
 import { NO_DATA, sequential, type Rgb } from '../map/palette.ts';
 import { formatNumber, t } from '../../i18n/i18n.svelte.ts';
 
-let started = false;
 /** Last error from the worker while preparing scores (shown in the panel). */
 export const prepareStatus = $state({ error: '' });
 
-export function startRiskView(): void {
-  if (started) return;
-  started = true;
-  $effect.root(() => {
-    $effect(() => {
-      const ds = app.dataset;
-      if (ds && risk.initializedFor !== ds) untrack(() => risk.resetFor(ds));
-    });
-
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds || risk.portfolioFor === ds) return;
-      risk.portfolioFor = ds;
-      risk.portfolio = null;
-      void fetchPortfolio(dbWorker()).then((o) => {
-        if (app.dataset === ds) risk.portfolio = o;
-      });
-    });
-
-    $effect(() => {
-      const table = risk.table;
-      const columnsKey = risk.columnsKey;
-      if (!table || columnsKey === '') return;
-      const columns = columnsKey.split('\u0000');
-      let stale = false;
-      analysisWorker()
-        .riskPrepareSeries(table, columns)
-        .then((series) => {
-          if (stale) return;
-          prepareStatus.error = '';
-          risk.prepared = { table, columnsKey, series };
-        })
-        .catch((e: unknown) => {
-          if (!stale) prepareStatus.error = e instanceof Error ? e.message : String(e);
-        });
-      return () => {
-        stale = true;
-      };
-    });
-
-    $effect(() => publishWhileShown('risk', buildView));
+/**
+ * The tab's effects. Call inside an effect root that outlives the panel: the app starts them
+ * once, at load (src/ui/app/start-features.svelte.ts).
+ */
+export function riskView(): void {
+  $effect(() => {
+    const ds = app.dataset;
+    if (ds && risk.initializedFor !== ds) untrack(() => risk.resetFor(ds));
   });
+
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds || risk.portfolioFor === ds) return;
+    risk.portfolioFor = ds;
+    risk.portfolio = null;
+    void fetchPortfolio(dbWorker()).then((o) => {
+      if (app.dataset === ds) risk.portfolio = o;
+    });
+  });
+
+  $effect(() => {
+    const table = risk.table;
+    const columnsKey = risk.columnsKey;
+    if (!table || columnsKey === '') return;
+    const columns = columnsKey.split('\u0000');
+    let stale = false;
+    analysisWorker()
+      .riskPrepareSeries(table, columns)
+      .then((series) => {
+        if (stale) return;
+        prepareStatus.error = '';
+        risk.prepared = { table, columnsKey, series };
+      })
+      .catch((e: unknown) => {
+        if (!stale) prepareStatus.error = e instanceof Error ? e.message : String(e);
+      });
+    return () => {
+      stale = true;
+    };
+  });
+
+  $effect(() => publishWhileShown('risk', buildView));
 }
 
 function onHover(info: PickingInfo): void {

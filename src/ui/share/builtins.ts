@@ -96,11 +96,7 @@ export async function customerCells(): Promise<CountCell[]> {
   return cells;
 }
 
-let registered = false;
-
 export function registerShareBuiltins(): void {
-  if (registered) return;
-  registered = true;
   registerReport({
     id: 'area',
     label: () => t('share.report.area'),

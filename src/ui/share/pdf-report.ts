@@ -1,6 +1,6 @@
 /**
  * PDF reports with jsPDF (A4 portrait, mm), built from plain sections (see
- * src/share/report-sections.ts).
+ * src/ui/share/report-sections.ts).
  *
  * Chinese text: jsPDF's standard fonts only cover WinAnsi, and it embeds TrueType (glyf)
  * fonts only — the Noto CJK fonts on our machines are CFF/OTF collections, and the app may

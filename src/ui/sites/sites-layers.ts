@@ -5,14 +5,11 @@
  * sites with their rank; moved sites; exclusion zones; closed sites in closure mode.
  * Cells sit beneath MapLibre's district outlines and labels, like the base choropleth.
  */
-import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { LineLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { haversineM } from '../../core/haversine.ts';
-import { ALWAYS_ON_TOP, AREA_OUTLINE_LAYER } from '../map/layers.ts';
+import { ALWAYS_ON_TOP, h3CellsLayer } from '../map/layers.ts';
 import { sequential, type Rgb } from '../map/palette.ts';
-
-const BENEATH_OUTLINES = { beforeId: AREA_OUTLINE_LAYER } as object;
 
 /** New sites by rank (ColorBrewer Dark2 + Paired darks): saturated, apart from the pale cell classes. */
 export const NEW_SITE_COLORS: readonly Rgb[] = [
@@ -113,31 +110,15 @@ export interface CellsInput {
   onHover?: (info: PickingInfo) => void;
 }
 
-// One index array per cell list: a new `data` array would make deck.gl re-tessellate every
-// hexagon, where a colour change only needs the colour attribute (every drag frame).
-const indexArrays = new WeakMap<readonly string[], number[]>();
-function indicesFor(h3: readonly string[]): number[] {
-  let a = indexArrays.get(h3);
-  if (!a) indexArrays.set(h3, (a = Array.from({ length: h3.length }, (_, i) => i)));
-  return a;
-}
-
 export function cellsLayer(input: CellsInput): Layer {
-  const data = indicesFor(input.h3);
   const c = input.colors;
-  return new H3HexagonLayer<number>({
+  return h3CellsLayer(input.h3, {
     id: input.id,
-    data,
-    ...BENEATH_OUTLINES,
-    getHexagon: (i) => input.h3[i],
     getFillColor: (i) => [c[4 * i], c[4 * i + 1], c[4 * i + 2], c[4 * i + 3]],
-    highPrecision: true,
     extruded: false,
-    stroked: false,
-    filled: true,
     pickable: !!input.onHover,
     onHover: input.onHover,
-    updateTriggers: { getFillColor: [input.version], getHexagon: [input.h3] },
+    updateTriggers: { getFillColor: [input.version] },
   });
 }
 

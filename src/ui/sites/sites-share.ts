@@ -2,8 +2,8 @@
  * The Sites tab in the share workflow: its parameters in permalinks and snapshots (a state
  * slice; a link that had a recommendation on screen runs it again when opened) and a PDF
  * report section (parameters, map, ranked sites, totals, the closure being simulated).
- * Registered at app start (SitesPanel's module script), so a link can be restored before
- * the tab was ever opened.
+ * Registered at app start (src/ui/app/start-features.svelte.ts), with the view's effects, so
+ * a link can be restored before the tab was ever opened.
  *
  * The slice carries parameters only: site ids of ours and candidates (or H3 cells), circles
  * of the exclusion zones — no customer rows. In safe mode the report shows demand counts
@@ -13,13 +13,10 @@ import { app } from '../app/app-state.svelte.ts';
 import { sites } from './sites.svelte.ts';
 import { parseShared, usableHuff, type HuffInputs, type SitesShared } from '../../pipeline/sites/sites-params.ts';
 import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
-import { startSitesView } from './sites-view.svelte.ts';
 import { openDataset, recommend } from './sites-run.svelte.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
 import { registerReport, type ReportContext, type ReportSection } from '../share/report-sections.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
-
-let registered = false;
 
 export function sharedState(): SitesShared {
   return {
@@ -113,12 +110,9 @@ function reportSections(ctx: ReportContext): ReportSection[] {
 }
 
 export function registerSitesShare(): void {
-  if (registered) return;
-  registered = true;
   registerStateSlice('sites', {
     get: () => (app.dataset ? sharedState() : undefined),
     set: (v) => {
-      startSitesView();
       const rerun = applyShared(v);
       const ds = app.dataset;
       if (ds && rerun) void openDataset(ds).then(() => (app.dataset === ds ? recommend(ds) : undefined));

@@ -1,27 +1,19 @@
 /**
- * The Sites tab's long-lived effects (started once, kept across tab switches): a new
+ * The Sites tab's long-lived effects (started with the app, kept across tab switches): a new
  * dataset resets the tab, closure mode re-simulates when its choices change, and the map
- * shows the workflow — deck.gl layers and legend through `publishWhileShown`, and the pointer:
- *
- * - drag: a mousedown on a new site or one of our sites of the type starts a what-if drag.
- *   Picking is done in screen space (map.project, 12 px) rather than by deck.gl, because
- *   the network symbol layer draws on top and would take the pick, and because MapboxOverlay
- *   only forwards drag events while MapLibre is panning. `preventDefault()` on MapLibre's
- *   mousedown stops its drag-pan for that gesture; mousemove/mouseup then drive the drag.
- * - click: place an exclusion zone or drop a new site (the panel's tools), or in closure
- *   mode toggle one of our sites.
+ * shows the workflow — deck.gl layers and legend through `publishWhileShown`, and the
+ * pointer (sites-pointer.ts) while the tab is shown.
  *
  * For end-to-end tests the current state is readable as plain data at `window.__bpSites`.
  */
 import { untrack } from 'svelte';
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import type maplibregl from 'maplibre-gl';
 import { app } from '../app/app-state.svelte.ts';
 import { publishWhileShown, type LegendSpec, type WorkflowView } from '../map/workflow-map.svelte.ts';
-import { getMap } from '../map/map-instance.ts';
 import { formatNumber, t } from '../../i18n/i18n.svelte.ts';
-import { sites, type DragRef } from './sites.svelte.ts';
-import { endDrag, moveDrag, prefetchCustomers, refreshClosure, startDrag, dropSite, toggleClose } from './sites-run.svelte.ts';
+import { sites } from './sites.svelte.ts';
+import { prefetchCustomers, refreshClosure } from './sites-run.svelte.ts';
+import { attachSitesPointer, ownSitesOfType } from './sites-pointer.ts';
 import {
   ACCESS_COLORS, EXISTING, OWN_RING, SHARE_BREAKS, UNCOVERED, accessColors, cellsLayer, closedLayer, coverageColors, demandColors, dragCoverageColors,
   markersLayers, movesLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
@@ -31,61 +23,60 @@ import { HUFF_FIELDS } from '../../pipeline/sites/sites-params.ts';
 import { leaveOutWhenSafe, markLayer, type SafeVariant } from '../share/layer-privacy.ts';
 import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../../pipeline/share/safe-cells.ts';
 
-let started = false;
 let colorVersion = 0;
 let lastDataset: unknown = null;
 
-export function startSitesView(): void {
-  if (started) return;
-  started = true;
-  $effect.root(() => {
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds) return;
-      untrack(() => {
-        // Another dataset: forget results and edits. Not on the first one, whose parameters
-        // may have just come from a link.
-        if (lastDataset !== null && lastDataset !== ds) sites.reset();
-        lastDataset = ds;
-      });
+/**
+ * The tab's effects. Call inside an effect root that outlives the panel: the app starts them
+ * once, at load (src/ui/app/start-features.svelte.ts).
+ */
+export function sitesView(): void {
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds) return;
+    untrack(() => {
+      // Another dataset: forget results and edits. Not on the first one, whose parameters
+      // may have just come from a link.
+      if (lastDataset !== null && lastDataset !== ds) sites.reset();
+      lastDataset = ds;
     });
+  });
 
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds || sites.mode !== 'closure' || app.tab !== 'sites') return;
-      // Leakage and the rationalisation table are Huff numbers: the parameters count too
-      // (refreshClosure refuses unusable ones and says so).
-      void [sites.closeIds.join('\n'), sites.siteType, sites.measure, sites.accessDistanceM, sites.maxSharePct, sites.resolution, sites.radiusM, sites.blendPct];
-      void HUFF_FIELDS.map((f) => sites.huff[f]);
-      untrack(() => void refreshClosure(ds));
-    });
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds || sites.mode !== 'closure' || app.tab !== 'sites') return;
+    // Leakage and the rationalisation table are Huff numbers: the parameters count too
+    // (refreshClosure refuses unusable ones and says so).
+    void [sites.closeIds.join('\n'), sites.siteType, sites.measure, sites.accessDistanceM, sites.maxSharePct, sites.resolution, sites.radiusM, sites.blendPct];
+    void HUFF_FIELDS.map((f) => sites.huff[f]);
+    untrack(() => void refreshClosure(ds));
+  });
 
-    // The workers learn the dataset when the tab is first shown (not at app start: the Sites
-    // context also points the shared study-grid engine at its areas).
-    $effect(() => {
-      const ds = app.dataset;
-      if (!ds || app.tab !== 'sites') return;
-      void sites.resolution;
-      untrack(() => void prefetchCustomers(ds));
-    });
+  // The workers learn the dataset when the tab is first shown (not at app start: the Sites
+  // context also points the shared study-grid engine at its areas).
+  $effect(() => {
+    const ds = app.dataset;
+    if (!ds || app.tab !== 'sites') return;
+    void sites.resolution;
+    untrack(() => void prefetchCustomers(ds));
+  });
 
-    $effect(() => publishWhileShown('sites', buildView));
+  $effect(() => publishWhileShown('sites', buildView));
 
-    $effect(() => {
-      if (app.tab !== 'sites') return;
-      return attachMap();
-    });
+  $effect(() => {
+    if (app.tab !== 'sites') return;
+    return attachSitesPointer();
+  });
 
-    $effect(() => {
-      if (typeof window === 'undefined') return;
-      (window as unknown as { __bpSites?: unknown }).__bpSites = snapshot();
-    });
+  $effect(() => {
+    if (typeof window === 'undefined') return;
+    (window as unknown as { __bpSites?: unknown }).__bpSites = snapshot();
   });
 }
 
 // ----- map layers -------------------------------------------------------------------
 //
-// Every layer is marked for exports where it is built (src/share/layer-privacy.ts). Rings,
+// Every layer is marked for exports where it is built (src/ui/share/layer-privacy.ts). Rings,
 // markers, moves, closed sites and exclusion zones are the bank's own network and plans:
 // aggregate. Demand cells describe customers per H3 cell: drawn under the k rule when safe.
 
@@ -112,14 +103,6 @@ function safeDemandCells(input: CellsInput, customers: ArrayLike<number>, k: num
 }
 
 const network = <L extends Layer>(layer: L): L => markLayer(layer, 'aggregate');
-
-function ownSitesOfType(): { id: string; lon: number; lat: number }[] {
-  const s = app.dataset?.sites;
-  if (!s) return [];
-  const out: { id: string; lon: number; lat: number }[] = [];
-  for (let i = 0; i < s.id.length; i++) if (s.owner[i] === 'own' && s.type[i].toLowerCase() === sites.siteType) out.push({ id: s.id[i], lon: s.lon[i], lat: s.lat[i] });
-  return out;
-}
 
 /** The tab's layers and legend (exported for tests). */
 export function buildView(): WorkflowView | null {
@@ -249,131 +232,6 @@ function onCellHover(info: PickingInfo): void {
       cover,
       `${t('sites.hover.share')}: ${formatNumber(100 * sc.eval.ownProbability[i], 1)} %`,
     ],
-  };
-}
-
-// ----- pointer ------------------------------------------------------------------------
-
-const PICK_PX = 12;
-
-function pickDraggable(m: maplibregl.Map, x: number, y: number): DragRef | null {
-  const sc = sites.scenario;
-  if (!sc || sites.mode !== 'recommend') return null;
-  let best: DragRef | null = null;
-  let bestD = PICK_PX;
-  // New sites first: their markers draw above our own sites' rings.
-  sc.added.forEach((a, r) => {
-    const p = m.project([a.lon, a.lat]);
-    const d = Math.hypot(p.x - x, p.y - y);
-    if (d < bestD) { bestD = d; best = { kind: 'added', index: r }; }
-  });
-  if (best) return best;
-  for (let q = 0; q < sc.ownLon.length; q++) {
-    if (!sc.ownOpen[q]) continue;
-    const p = m.project([sc.ownLon[q], sc.ownLat[q]]);
-    const d = Math.hypot(p.x - x, p.y - y);
-    if (d < bestD) { bestD = d; best = { kind: 'own', index: q }; }
-  }
-  return best;
-}
-
-function pickOwnSite(m: maplibregl.Map, x: number, y: number): string | null {
-  let best: string | null = null;
-  let bestD = PICK_PX;
-  for (const s of ownSitesOfType()) {
-    const p = m.project([s.lon, s.lat]);
-    const d = Math.hypot(p.x - x, p.y - y);
-    if (d < bestD) { bestD = d; best = s.id; }
-  }
-  return best;
-}
-
-/** Listens on the map while the Sites tab is shown; returns the cleanup. */
-function attachMap(): () => void {
-  let m: maplibregl.Map | null = null;
-  let timer: ReturnType<typeof setInterval> | null = null;
-  let dragging = false;
-  let last: { lng: number; lat: number } | null = null;
-
-  const onDown = (e: maplibregl.MapMouseEvent) => {
-    if (sites.tool || e.originalEvent.button !== 0) return;
-    const ref = pickDraggable(e.target, e.point.x, e.point.y);
-    if (!ref) return;
-    e.preventDefault();
-    dragging = true;
-    const sc = sites.scenario!;
-    const [lon, lat] = ref.kind === 'added' ? [sc.added[ref.index].lon, sc.added[ref.index].lat] : [sc.ownLon[ref.index], sc.ownLat[ref.index]];
-    last = { lng: lon, lat };
-    app.hover = null;
-    startDrag(ref, lon, lat);
-    e.target.getCanvas().style.cursor = 'grabbing';
-    window.addEventListener('mousemove', onWindowMove);
-    window.addEventListener('mouseup', onUp, { once: true });
-  };
-  const onMove = (e: maplibregl.MapMouseEvent) => {
-    if (dragging) return;
-    const canvas = e.target.getCanvas();
-    if (sites.tool) canvas.style.cursor = 'crosshair';
-    else if (sites.mode === 'recommend') canvas.style.cursor = pickDraggable(e.target, e.point.x, e.point.y) ? 'grab' : '';
-    else canvas.style.cursor = pickOwnSite(e.target, e.point.x, e.point.y) ? 'pointer' : '';
-  };
-  // While we drag, MapLibre treats our mousedown as an active gesture and fires no map
-  // mousemove events: follow the pointer on the window and unproject it ourselves.
-  const onWindowMove = (e: MouseEvent) => {
-    if (!dragging || !m) return;
-    const r = m.getCanvas().getBoundingClientRect();
-    const ll = m.unproject([e.clientX - r.left, e.clientY - r.top]);
-    last = { lng: ll.lng, lat: ll.lat };
-    moveDrag(ll.lng, ll.lat);
-  };
-  const onUp = () => {
-    window.removeEventListener('mousemove', onWindowMove);
-    if (!dragging) return;
-    dragging = false;
-    if (m) m.getCanvas().style.cursor = '';
-    if (last) void endDrag(last.lng, last.lat);
-  };
-  const onClick = (e: maplibregl.MapMouseEvent) => {
-    if (sites.tool === 'zone') {
-      sites.zones.push({ lon: e.lngLat.lng, lat: e.lngLat.lat, radiusM: sites.zoneRadiusM });
-      sites.tool = null;
-    } else if (sites.tool === 'drop') {
-      sites.tool = null;
-      void dropSite(e.lngLat.lng, e.lngLat.lat);
-    } else if (sites.mode === 'closure') {
-      const id = pickOwnSite(e.target, e.point.x, e.point.y);
-      if (id) toggleClose(id);
-    }
-  };
-
-  const attach = (map: maplibregl.Map) => {
-    m = map;
-    map.on('mousedown', onDown);
-    map.on('mousemove', onMove);
-    map.on('click', onClick);
-  };
-  const now = getMap();
-  if (now) attach(now);
-  else {
-    timer = setInterval(() => {
-      const g = getMap();
-      if (g) {
-        clearInterval(timer!);
-        timer = null;
-        attach(g);
-      }
-    }, 200);
-  }
-  return () => {
-    if (timer) clearInterval(timer);
-    window.removeEventListener('mouseup', onUp);
-    window.removeEventListener('mousemove', onWindowMove);
-    if (m) {
-      m.off('mousedown', onDown);
-      m.off('mousemove', onMove);
-      m.off('click', onClick);
-      m.getCanvas().style.cursor = '';
-    }
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The Sites tab's state (issue 6): the controls, the last recommendation and the scenario
+ * The Sites tab's state: the controls, the last recommendation and the scenario
  * edited from it, the live drag, saved scenarios A/B, and closure mode. Plain rune state;
  * the work is in sites-run.svelte.ts, the map in sites-view.svelte.ts.
  */
