@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, quoteCsvField, toCsv } from './csv-write.ts';
+import { csvCell, quoteCsvField, toCsv, type CsvValue } from './csv-write.ts';
 
 describe('csvCell', () => {
   it('quotes commas, quotes, CR and LF (RFC 4180) and leaves plain text alone', () => {
@@ -57,7 +57,8 @@ describe('toCsv', () => {
   });
 
   it('picks the columns in order and leaves missing ones empty; no rows gives the header alone', () => {
-    expect(toCsv(['b', 'c'], [{ a: 1, b: 2 }], { bom: false })).toBe('b,c\n2,\n');
+    const rows: Array<Record<string, CsvValue>> = [{ a: 1, b: 2 }];
+    expect(toCsv(['b', 'c'], rows, { bom: false })).toBe('b,c\n2,\n');
     expect(toCsv(['x', 'y'], [], { bom: false })).toBe('x,y\n');
   });
 });
