@@ -3,10 +3,10 @@
  * report (browser download and the CLI's `--rejects`) and the CLI's `--out` tables.
  *
  * - RFC 4180 quoting: a field holding a comma, quote, CR or LF is quoted, quotes doubled.
- * - LF line endings, a header line, `.` decimals (String(number)); UTF-8.
+ * - LF line endings, a header line (guarded and quoted like any text), `.` decimals; UTF-8.
  * - A UTF-8 BOM leads unless `bom: false`: browser downloads are opened by people, mostly in
  *   Excel, which reads Chinese names as the local code page without it; the CLI writes none
- *   (its output is read by programs, and stays byte-identical to what scripts expect).
+ *   (its files feed scripts, where a BOM would stick to the first column's name).
  * - Formula guard (OWASP "CSV Injection"): text that a spreadsheet would evaluate as a formula,
  *   i.e. starting with = + - @, tab or CR, gets a leading apostrophe, because names, ids and
  *   rejected rows come from users' files. Only text is guarded: a number is written as a
