@@ -9,12 +9,12 @@ import type { Connector } from '../db/connector.ts';
 import { NativeConnector } from '../db/native-connector.ts';
 import { loadInputs, readRejects } from '../data/load-inputs.ts';
 import { LoadError, formatProblem } from '../data/errors.ts';
+import { rejectsCsv } from '../data/import-rejects.ts';
 import {
   POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
   type LoadReport, type RejectRow,
 } from '../data/types.ts';
 import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
-import { formatCsv } from './output.ts';
 import { DataError, type CliContext } from './types.ts';
 
 export const INPUT_OPTIONS: Record<string, OptionSpec> = {
@@ -120,7 +120,7 @@ interface ReportJson {
 function writeSideFiles(args: CliArgs, ctx: CliContext, rejects: readonly RejectRow[], report: ReportJson): void {
   const rejectsPath = args.string('rejects');
   if (rejectsPath !== undefined) {
-    writeFileSync(resolve(ctx.cwd, rejectsPath), formatCsv(['file', 'line', 'column', 'reason', 'raw'], rejects as unknown as Record<string, unknown>[]));
+    writeFileSync(resolve(ctx.cwd, rejectsPath), rejectsCsv(rejects, { bom: false }));
   }
   const reportPath = args.string('report');
   if (reportPath !== undefined) {

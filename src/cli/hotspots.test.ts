@@ -4,11 +4,9 @@
  * functions applied to the same CSV; filters (bound as parameters), the empty-filter S = 0
  * case, permutations + FDR, JSON output and the exit codes for usage (2) and data (1) errors.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { latLngToCell } from 'h3-js';
 import type { Polygon } from 'geojson';
 import { assignCells, buildStudyGrid, gridNeighbours, locateCells } from '../core/grid.ts';
@@ -17,35 +15,15 @@ import { giStar, GI_CLASSES } from '../core/getis-ord.ts';
 import { mulberry32 } from '../core/rng.ts';
 import { GOOD_FIXTURES } from '../../test/fixtures/index.ts';
 import { parseFilters } from './hotspots.ts';
+import { cliCommand, csvRecords, useTempDir } from './cli-test-helpers.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/cli.ts', 'hotspots', ...args], { cwd: ROOT, env: { ...process.env, HOME: join(ROOT, '.duckdb-home') }, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** Our outputs have no quoted fields, so a split is enough. */
-function rows(csv: string): Record<string, string>[] {
-  const [head, ...lines] = csv.trim().split('\n');
-  const cols = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
-}
+const cli = cliCommand('hotspots');
+const tempDir = useTempDir('hotspots-cli-');
 
 interface Customer { lon: number; lat: number; segment: string; balance: number }
 
 function readCustomers(path: string): Customer[] {
-  const [head, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  return lines.map((l) => {
-    const v = Object.fromEntries(l.split(',').map((x, i) => [cols[i], x]));
-    return { lon: Number(v.lon), lat: Number(v.lat), segment: v.segment, balance: Number(v.balance) };
-  });
+  return csvRecords(readFileSync(path, 'utf8')).map((v) => ({ lon: Number(v.lon), lat: Number(v.lat), segment: v.segment, balance: Number(v.balance) }));
 }
 
 /** The core's answer on the same inputs: values and Gi* per study cell, ascending cell order. */
@@ -77,7 +55,7 @@ let areas: string;
 let customers: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hotspots-cli-'));
+  dir = tempDir();
   areas = join(dir, 'areas.geojson');
   customers = join(dir, 'customers.csv');
   writeFileSync(areas, JSON.stringify({
@@ -97,7 +75,6 @@ beforeAll(() => {
   }
   writeFileSync(customers, lines.join('\n') + '\n');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseFilters', () => {
   it('splits at the first =', () => {
@@ -114,7 +91,7 @@ describe('cli hotspots', () => {
     const r = await cli(['--areas', GOOD_FIXTURES.areas, '--customers', GOOD_FIXTURES.customers]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('h3,area_id,value,gi_z,p_value,class');
-    const out = rows(r.stdout);
+    const out = csvRecords(r.stdout);
     const ref = reference(GOOD_FIXTURES.areas, readCustomers(GOOD_FIXTURES.customers));
     expectMatches(out, ref);
     expect(out.filter((x) => x.value === '0').length).toBeGreaterThan(out.length / 2);
@@ -128,7 +105,7 @@ describe('cli hotspots', () => {
     for (const [args, sum] of [[[], false], [['--value', 'balance'], true]] as const) {
       const r = await cli(['--areas', areas, '--customers', customers, ...args]);
       expect(r.code, r.stderr).toBe(0);
-      const out = rows(r.stdout);
+      const out = csvRecords(r.stdout);
       expectMatches(out, reference(areas, cs, { sum }));
       expect(out.find((x) => x.h3 === hot)?.class).toBe('hot99');
     }
@@ -137,7 +114,7 @@ describe('cli hotspots', () => {
   it('filters with bound parameters, text comparison', async () => {
     const r = await cli(['--areas', areas, '--customers', customers, '--filter', 'segment=young']);
     expect(r.code, r.stderr).toBe(0);
-    expectMatches(rows(r.stdout), reference(areas, readCustomers(customers), { segment: 'young' }));
+    expectMatches(csvRecords(r.stdout), reference(areas, readCustomers(customers), { segment: 'young' }));
     expect(r.stderr).toMatch(/after 1 filter/);
   });
 
@@ -145,7 +122,7 @@ describe('cli hotspots', () => {
     for (const f of ['segment=nobody', "segment=x' OR '1'='1"]) {
       const r = await cli(['--areas', areas, '--customers', customers, '--filter', f, '--fdr']);
       expect(r.code, r.stderr).toBe(0);
-      const out = rows(r.stdout);
+      const out = csvRecords(r.stdout);
       expect(out.length).toBeGreaterThan(10);
       for (const x of out) expect([x.value, x.gi_z, x.p_value, x.class, x.p_fdr]).toEqual(['0', '', '', 'ns', '']);
       expect(r.stderr).toMatch(/same value 0 \(did the filters match no customer\?\)/);
@@ -158,7 +135,7 @@ describe('cli hotspots', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout.split('\n')[0]).toBe('h3,area_id,value,gi_z,p_value,class,p_fdr,p_sim');
     expect(a.stdout).toBe(b.stdout);
-    const out = rows(a.stdout);
+    const out = csvRecords(a.stdout);
     for (const x of out) {
       expect(Number(x.p_sim)).toBeGreaterThanOrEqual(0.01);
       expect(Number(x.p_fdr)).toBeGreaterThanOrEqual(Number(x.p_sim));

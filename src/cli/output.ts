@@ -1,32 +1,16 @@
 /**
  * Result tables for the CLI (DESIGN.md): CSV (UTF-8, header, comma, `.` decimals) or JSON, chosen
- * by the `--out` extension; stdout (CSV) when there is no --out. Text is written as is — CSV
- * quoting protects structure, nothing is interpreted.
+ * by the `--out` extension; stdout (CSV) when there is no --out. CSV comes from the app's one
+ * export encoder (src/data/csv-write.ts), without a BOM: quoted, and text that a spreadsheet
+ * would run as a formula neutralised, as in the browser's downloads.
  */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { toCsv } from '../data/csv-write.ts';
 import { type CliContext } from './types.ts';
 import { UsageError } from './args.ts';
 
 export type Row = Record<string, unknown>;
-
-/** One CSV field: quoted when it holds a comma, quote, CR or LF. Null/undefined → empty. */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s: string;
-  if (typeof v === 'number') s = Number.isFinite(v) ? String(v) : '';
-  else if (typeof v === 'bigint') s = v.toString();
-  else if (v instanceof Date) s = v.toISOString();
-  else if (typeof v === 'object') s = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
-  else s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function formatCsv(columns: readonly string[], rows: readonly Row[]): string {
-  const out = [columns.map(csvField).join(',')];
-  for (const r of rows) out.push(columns.map((c) => csvField(r[c])).join(','));
-  return out.join('\n') + '\n';
-}
 
 export function formatJson(columns: readonly string[], rows: readonly Row[]): string {
   const picked = rows.map((r) => Object.fromEntries(columns.map((c) => [c, jsonValue(r[c])])));
@@ -52,7 +36,7 @@ export function outputFormat(outPath: string | undefined): 'csv' | 'json' {
 /** Write a result table to `outPath` (relative to ctx.cwd) or, without one, as CSV to stdout. */
 export function writeTable(ctx: CliContext, outPath: string | undefined, columns: readonly string[], rows: readonly Row[]): void {
   const format = outputFormat(outPath);
-  const text = format === 'json' ? formatJson(columns, rows) : formatCsv(columns, rows);
+  const text = format === 'json' ? formatJson(columns, rows) : toCsv(columns, rows, { bom: false });
   if (outPath === undefined) ctx.stdout(text);
   else writeFileSync(resolve(ctx.cwd, outPath), text);
 }

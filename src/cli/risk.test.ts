@@ -29,31 +29,14 @@
  *   A4 = 100·(5/3 + .5)/3 = 72.2222, A6 = 50  →  ranks A4 1, A3 2, A6 3, A2 4, A1 5
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GOOD_FIXTURES } from '../../test/fixtures/index.ts';
+import { ROOT, cliCommand, csvRecords, useTempDir } from './cli-test-helpers.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const FIX = join(ROOT, 'test/fixtures/risk');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/cli.ts', 'risk', ...args], { cwd: ROOT, env: { ...process.env, HOME: join(ROOT, '.duckdb-home') }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** Our CSV has no quoted fields here (flags use ';'), so a split is enough. */
-function rows(csv: string): Record<string, string>[] {
-  const [head, ...lines] = csv.trim().split('\n');
-  const cols = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
-}
+const cli = cliCommand('risk');
+const tempDir = useTempDir('risk-cli-');
 
 const base = ['--areas', join(FIX, 'areas.geojson'), '--indicators', join(FIX, 'indicators.csv')];
 
@@ -62,7 +45,7 @@ describe('cli risk', () => {
     const r = await cli([...base, '--config', join(FIX, 'config-minmax.json')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('area_id,risk_index,tier,rank,flags,s_unemployment_rate,s_d_house_price_index_2,s_npl_rate');
-    const out = rows(r.stdout);
+    const out = csvRecords(r.stdout);
     expect(out.map((x) => x.area_id)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']); // the areas file's order
     const idx = Object.fromEntries(out.map((x) => [x.area_id, x.risk_index === '' ? NaN : Number(x.risk_index)]));
     expect(idx.A1).toBeCloseTo(12.5, 10);
@@ -85,63 +68,51 @@ describe('cli risk', () => {
   });
 
   it('uses the latest period when the config names none, and the config’s normalisation (rank), as JSON with --out', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'risk-cli-'));
-    try {
-      const r = await cli([...base, '--config', join(FIX, 'config-rank.json'), '--out', join(dir, 'out.json')]);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toBe('');
-      const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Record<string, unknown>[];
-      expect(Object.keys(out[0])).toEqual(['area_id', 'risk_index', 'tier', 'rank', 'flags', 's_unemployment_rate', 's_d_house_price_index_2', 's_npl_rate']);
-      const by = Object.fromEntries(out.map((x) => [x.area_id as string, x]));
-      expect(by.A2.risk_index as number).toBeCloseTo(47.9166666667, 8);
-      expect(by.A3.risk_index as number).toBeCloseTo(60.4166666667, 8);
-      expect(by.A4.risk_index as number).toBeCloseTo(72.2222222222, 8);
-      expect(by.A3.s_unemployment_rate as number).toBeCloseTo(5 / 6, 12); // tie of A3 and A4: average rank
-      expect(out.map((x) => x.rank)).toEqual([5, 4, 2, 1, null, 3]);
-      expect(by.A5).toMatchObject({ risk_index: null, tier: null, rank: null, s_unemployment_rate: null });
-      expect(r.stderr).toMatch(/at 2024Q3 \(rank/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir();
+    const r = await cli([...base, '--config', join(FIX, 'config-rank.json'), '--out', join(dir, 'out.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Record<string, unknown>[];
+    expect(Object.keys(out[0])).toEqual(['area_id', 'risk_index', 'tier', 'rank', 'flags', 's_unemployment_rate', 's_d_house_price_index_2', 's_npl_rate']);
+    const by = Object.fromEntries(out.map((x) => [x.area_id as string, x]));
+    expect(by.A2.risk_index as number).toBeCloseTo(47.9166666667, 8);
+    expect(by.A3.risk_index as number).toBeCloseTo(60.4166666667, 8);
+    expect(by.A4.risk_index as number).toBeCloseTo(72.2222222222, 8);
+    expect(by.A3.s_unemployment_rate as number).toBeCloseTo(5 / 6, 12); // tie of A3 and A4: average rank
+    expect(out.map((x) => x.rank)).toEqual([5, 4, 2, 1, null, 3]);
+    expect(by.A5).toMatchObject({ risk_index: null, tier: null, rank: null, s_unemployment_rate: null });
+    expect(r.stderr).toMatch(/at 2024Q3 \(rank/);
   });
 
   it('computes portfolio indicators from --customers for pf_ columns', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'risk-cli-'));
-    try {
-      const cfg = join(dir, 'pf.json');
-      writeFileSync(cfg, JSON.stringify({ indicators: [{ column: 'pf_npl_rate', weight: 1 }, { column: 'unemployment_rate', weight: 1 }] }));
-      const args = ['--areas', GOOD_FIXTURES.areas, '--indicators', GOOD_FIXTURES.indicators, '--config', cfg];
-      const r = await cli([...args, '--customers', GOOD_FIXTURES.customers]);
-      expect(r.code, r.stderr).toBe(0);
-      const out = rows(r.stdout);
-      expect(Object.keys(out[0])).toContain('s_pf_npl_rate');
-      expect(out.every((x) => x.s_pf_npl_rate !== '' && x.risk_index !== '')).toBe(true);
-      // without customers the column does not exist: a data error that says what to add
-      const bad = await cli(args);
-      expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/pf\.json: indicators\[0\]: unknown indicator column 'pf_npl_rate'/);
-      expect(bad.stderr).toMatch(/add --customers FILE/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir();
+    const cfg = join(dir, 'pf.json');
+    writeFileSync(cfg, JSON.stringify({ indicators: [{ column: 'pf_npl_rate', weight: 1 }, { column: 'unemployment_rate', weight: 1 }] }));
+    const args = ['--areas', GOOD_FIXTURES.areas, '--indicators', GOOD_FIXTURES.indicators, '--config', cfg];
+    const r = await cli([...args, '--customers', GOOD_FIXTURES.customers]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = csvRecords(r.stdout);
+    expect(Object.keys(out[0])).toContain('s_pf_npl_rate');
+    expect(out.every((x) => x.s_pf_npl_rate !== '' && x.risk_index !== '')).toBe(true);
+    // without customers the column does not exist: a data error that says what to add
+    const bad = await cli(args);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/pf\.json: indicators\[0\]: unknown indicator column 'pf_npl_rate'/);
+    expect(bad.stderr).toMatch(/add --customers FILE/);
   });
 
   it('exits 1 naming the file for a config that is not valid JSON or not a valid config', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'risk-cli-'));
-    try {
-      writeFileSync(join(dir, 'broken.json'), '{ "indicators": [ ');
-      const a = await cli([...base, '--config', join(dir, 'broken.json')]);
-      expect(a.code).toBe(1);
-      expect(a.stderr).toMatch(/broken\.json: not valid JSON/);
-      writeFileSync(join(dir, 'typo.json'), JSON.stringify({ indicators: [{ column: 'unemployment_rat', weight: -1 }], tiers: [50, 25] }));
-      const b = await cli([...base, '--config', join(dir, 'typo.json')]);
-      expect(b.code).toBe(1);
-      expect(b.stderr).toMatch(/typo\.json: indicators\[0\]: unknown indicator column 'unemployment_rat' \(did you mean 'unemployment_rate'\?\)/);
-      expect(b.stderr).toMatch(/typo\.json: "tiers" cut points must be strictly increasing/);
-      expect(b.stdout).toBe('');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.json'), '{ "indicators": [ ');
+    const a = await cli([...base, '--config', join(dir, 'broken.json')]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/broken\.json: not valid JSON/);
+    writeFileSync(join(dir, 'typo.json'), JSON.stringify({ indicators: [{ column: 'unemployment_rat', weight: -1 }], tiers: [50, 25] }));
+    const b = await cli([...base, '--config', join(dir, 'typo.json')]);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/typo\.json: indicators\[0\]: unknown indicator column 'unemployment_rat' \(did you mean 'unemployment_rate'\?\)/);
+    expect(b.stderr).toMatch(/typo\.json: "tiers" cut points must be strictly increasing/);
+    expect(b.stdout).toBe('');
   });
 
   it('exits 2 on usage errors: no --config, a missing file, a bad --out extension, an unknown option', async () => {

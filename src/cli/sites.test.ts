@@ -19,35 +19,19 @@
  * Huff and population demand are checked against the core functions on the same inputs.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Polygon } from 'geojson';
 import { cellToLatLng, isValidCell, latLngToCell } from 'h3-js';
 import { buildStudyGrid, cellCentres } from '../core/grid.ts';
 import { buildCoverageProblem } from '../core/coverage.ts';
 import { solveMclpGreedy } from '../core/mclp.ts';
 import { solveHuffGreedy } from '../core/huff-selection.ts';
+import { ROOT, cliCommand, csvRecords, useTempDir } from './cli-test-helpers.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const FIX = join(ROOT, 'test/fixtures/sites');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/cli.ts', 'sites', ...args], { cwd: ROOT, env: { ...process.env, HOME: join(ROOT, '.duckdb-home') }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function rows(csv: string): Record<string, string>[] {
-  const [head, ...lines] = csv.trim().split('\n');
-  const cols = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
-}
+const cli = cliCommand('sites');
+const tempDir = useTempDir('bp-sites-');
 
 const base = ['--areas', join(FIX, 'areas.geojson'), '--customers', join(FIX, 'customers.csv'), '--sites', join(FIX, 'sites.csv')];
 const withCandidates = [...base, '--candidates', join(FIX, 'candidates.csv')];
@@ -65,7 +49,7 @@ describe('cli sites', () => {
     const r = await cli([...withCandidates, '--k', '3']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('rank,site_id,lon,lat,marginal_demand,covered_demand,coverage_pct');
-    const out = rows(r.stdout);
+    const out = csvRecords(r.stdout);
     expect(out.map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
     expect(out[0].lon).toBe('121.459991');
     expect(out[0].lat).toBe('31.200038');
@@ -77,42 +61,38 @@ describe('cli sites', () => {
   it('finds the same optimum with the exact solver and reports it proven', async () => {
     const r = await cli([...withCandidates, '--k', '2', '--solver', 'exact']);
     expect(r.code, r.stderr).toBe(0);
-    expect(rows(r.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
+    expect(csvRecords(r.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
     expect(r.stderr).toMatch(/exact solver optimal, gap 0 %/);
   });
 
   it('counts our existing sites of the chosen type only, with the type\'s default radius', async () => {
     const r = await cli([...withCandidates, '--k', '2', '--type', 'atm']);
     expect(r.code, r.stderr).toBe(0);
-    expect(rows(r.stdout).map(pick)).toEqual([['1', 'K_A', 10, 13, 52], ['2', 'K_B', 7, 20, 80]]);
+    expect(csvRecords(r.stdout).map(pick)).toEqual([['1', 'K_A', 10, 13, 52], ['2', 'K_B', 7, 20, 80]]);
     const wide = await cli([...withCandidates, '--k', '1', '--type', 'atm', '--radius', '1500']);
-    expect(rows(wide.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 15, 60]]);
+    expect(csvRecords(wide.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 15, 60]]);
   });
 
   it('names generated candidates by their H3 cell and writes JSON', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-sites-'));
-    try {
-      const file = join(dir, 'out.json');
-      const r = await cli([...base, '--k', '2', '--out', file]);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toBe('');
-      const out = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | string>[];
-      expect(out.map((x) => [x.rank, x.marginal_demand, x.covered_demand, x.coverage_pct])).toEqual([[1, 7, 17, 68], [2, 5, 22, 88]]);
-      for (const x of out) {
-        expect(isValidCell(String(x.site_id))).toBe(true);
-        // the candidate is the centre of the cell it is named after
-        expect(latLngToCell(Number(x.lat), Number(x.lon), 8)).toBe(x.site_id);
-      }
-      expect(r.stderr).toMatch(/H3 cell-centre candidates/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const dir = tempDir();
+    const file = join(dir, 'out.json');
+    const r = await cli([...base, '--k', '2', '--out', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const out = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | string>[];
+    expect(out.map((x) => [x.rank, x.marginal_demand, x.covered_demand, x.coverage_pct])).toEqual([[1, 7, 17, 68], [2, 5, 22, 88]]);
+    for (const x of out) {
+      expect(isValidCell(String(x.site_id))).toBe(true);
+      // the candidate is the centre of the cell it is named after
+      expect(latLngToCell(Number(x.lat), Number(x.lon), 8)).toBe(x.site_id);
     }
+    expect(r.stderr).toMatch(/H3 cell-centre candidates/);
   });
 
   it('maximises our Huff-captured demand with --objective huff, as the core computes it', async () => {
     const r = await cli([...withCandidates, '--k', '2', '--objective', 'huff']);
     expect(r.code, r.stderr).toBe(0);
-    const cand = rows(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
+    const cand = csvRecords(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
     // demand points are the exact cell centres (the fixture's coordinates are rounded to 1e-6°)
     const centres = CLUSTERS.map((c) => cellToLatLng(latLngToCell(c.lat, c.lon, 8)));
     const ref = solveHuffGreedy(
@@ -123,7 +103,7 @@ describe('cli sites', () => {
       },
       { k: 2 },
     );
-    const out = rows(r.stdout);
+    const out = csvRecords(r.stdout);
     expect(out.map((x) => x.site_id)).toEqual(ref.sites.map((s) => cand[s.candidate].site_id));
     out.forEach((x, i) => {
       expect(Number(x.marginal_demand)).toBeCloseTo(ref.sites[i].marginalDemand, 9);
@@ -141,7 +121,7 @@ describe('cli sites', () => {
     const grid = buildStudyGrid(fc.features.map((f) => ({ geometry: f.geometry as Polygon })), 8);
     const centres = cellCentres(grid);
     const n = grid.h3.length;
-    const cand = rows(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
+    const cand = csvRecords(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
     const problem = buildCoverageProblem({
       demand: { ...centres, weight: new Float64Array(n).fill(1200 / n) },
       existing: { lon: [121.45587], lat: [31.252169] },
@@ -149,7 +129,7 @@ describe('cli sites', () => {
       radiusM: 1500,
     });
     const ref = solveMclpGreedy(problem, { k: 2 });
-    const out = rows(r.stdout);
+    const out = csvRecords(r.stdout);
     expect(out.map((x) => x.site_id)).toEqual(ref.sites.map((s) => cand[s.candidate].site_id));
     out.forEach((x, i) => {
       expect(Number(x.covered_demand)).toBeCloseTo(ref.sites[i].coveredDemand, 9);
@@ -170,15 +150,11 @@ describe('cli sites', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--sites/);
     // indicators without a population column: a data error naming the file
-    const dir = mkdtempSync(join(tmpdir(), 'bp-sites-'));
-    try {
-      const ind = join(dir, 'income.csv');
-      writeFileSync(ind, 'area_id,period,income\nS1,2024Q1,5\n');
-      const noCol = await cli([...base, '--indicators', ind, '--demand', 'population']);
-      expect(noCol.code).toBe(1);
-      expect(noCol.stderr).toMatch(/income\.csv: no "population" column/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir();
+    const ind = join(dir, 'income.csv');
+    writeFileSync(ind, 'area_id,period,income\nS1,2024Q1,5\n');
+    const noCol = await cli([...base, '--indicators', ind, '--demand', 'population']);
+    expect(noCol.code).toBe(1);
+    expect(noCol.stderr).toMatch(/income\.csv: no "population" column/);
   });
 });

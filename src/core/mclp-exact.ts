@@ -14,8 +14,8 @@
  */
 import type { CoverageProblem } from './coverage.ts';
 import { CoverageModel, groupDemand, runMip, type DemandGroups, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
-import { solveMclpGreedy, type MclpOptions, type MclpResult } from './mclp.ts';
-import { prepareSelection, rankAddingSites } from './site-selection.ts';
+import { mclpAnswer, solveMclpGreedy, type MclpOptions, type MclpResult } from './mclp.ts';
+import { prepareSelection } from './site-selection.ts';
 
 export interface MclpExactOptions extends Omit<MclpOptions, 'localSearch'> {
   /** Drop candidates dominated by another's coverage (default true; ignored with spacing). */
@@ -93,18 +93,13 @@ export function solveMclpExact(highs: Highs, problem: CoverageProblem, options: 
   const gap = outcome.status === 'optimal' ? 0 : outcome.objective > 0 ? Math.max(0, bound - outcome.objective) / outcome.objective : NaN;
 
   const chosen = m.chosen(outcome.colValue);
-  // The MILP is indifferent to sites that add nothing.
-  const sites = rankAddingSites(problem, chosen, prep.pinned);
-  const coveredDemand = sites.length ? sites[sites.length - 1].coveredDemand : problem.existingCoveredDemand;
+  // The MILP is indifferent to sites that add nothing: the answer leaves them out.
+  const answer = mclpAnswer(problem, chosen, prep.pinned);
   const warnings = [...prep.warnings];
   if (outcome.status !== 'optimal') warnings.push({ code: 'exact_not_optimal', params: { status: outcome.status, gap } });
   if (outcome.colValue && chosen.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: chosen.length, k } });
   return {
-    sites,
-    totalDemand: problem.totalDemand,
-    existingCoveredDemand: problem.existingCoveredDemand,
-    coveredDemand,
-    coveragePct: problem.totalDemand > 0 ? (100 * coveredDemand) / problem.totalDemand : NaN,
+    ...answer,
     greedyCoveredDemand,
     upperBound: outcome.status === 'optimal' ? outcome.objective : bound,
     swaps: 0,

@@ -129,11 +129,29 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
       }
     }
   }
-  const warnings = [...prep.warnings];
   // Sites that add nothing given the others (only possible when no candidate adds anything) are dropped.
-  const sites = rankAddingSites(problem, best.chosen, prep.pinned);
-  if (sites.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: sites.length, k } });
+  const answer = mclpAnswer(problem, best.chosen, prep.pinned);
+  const warnings = [...prep.warnings];
+  if (answer.sites.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: answer.sites.length, k } });
   if (problem.totalDemand === 0) warnings.push({ code: 'no_demand' });
+  return {
+    ...answer,
+    greedyCoveredDemand: first.greedyCovered,
+    upperBound: Number.isNaN(upperBound) ? NaN : Math.max(upperBound, answer.coveredDemand),
+    swaps: best.swaps,
+    warnings,
+  };
+}
+
+/** What every MCLP solver reports for a chosen set, whatever found it. */
+export type MclpAnswer = Pick<MclpResult, 'sites' | 'totalDemand' | 'existingCoveredDemand' | 'coveredDemand' | 'coveragePct'>;
+
+/**
+ * The chosen sites in rank order without those that add no demand (pinned ones stay), and the
+ * coverage they reach with the existing sites: the shared part of the greedy and exact results.
+ */
+export function mclpAnswer(problem: CoverageProblem, chosen: ArrayLike<number>, pinned: ArrayLike<number>): MclpAnswer {
+  const sites = rankAddingSites(problem, chosen, pinned);
   const coveredDemand = sites.length ? sites[sites.length - 1].coveredDemand : problem.existingCoveredDemand;
   return {
     sites,
@@ -141,10 +159,6 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
     existingCoveredDemand: problem.existingCoveredDemand,
     coveredDemand,
     coveragePct: problem.totalDemand > 0 ? (100 * coveredDemand) / problem.totalDemand : NaN,
-    greedyCoveredDemand: first.greedyCovered,
-    upperBound: Number.isNaN(upperBound) ? NaN : Math.max(upperBound, coveredDemand),
-    swaps: best.swaps,
-    warnings,
   };
 }
 

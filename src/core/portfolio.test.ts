@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { indicatorTableFromRows } from './indicator-table.ts';
 import { addPortfolioColumns, computePortfolio, PORTFOLIO_COLUMNS, type PortfolioRow } from './portfolio.ts';
 import { computeRiskIndex } from './risk-index.ts';
+import { PORTFOLIO_CUSTOMERS, PORTFOLIO_POPULATION } from '../../test/fixtures/portfolio.ts';
 
-/**
- * X: c1 loan 1000 default 1 balance 100 digital 1; c2 loan 0 default 0 balance 300 digital 0;
- *    c3 loan 500 default 0 balance — digital 1.  Y: c4 loan 0 default 1 balance 50.
- * c5 has no area (outside the study area). Population X 2000, Y 400; Z has no customers.
- */
-const customers = [
-  { area_id: 'X', loan_balance: 1000, default_flag: 1, balance: 100, digital_active: 1 },
-  { area_id: 'X', loan_balance: 0, default_flag: 0, balance: 300, digital_active: 0 },
-  { area_id: 'X', loan_balance: 500, default_flag: 0, balance: null, digital_active: 1 },
-  { area_id: 'Y', loan_balance: 0, default_flag: 1, balance: 50, digital_active: null },
-  { area_id: null, loan_balance: 900, default_flag: 1, balance: 1, digital_active: 1 },
-];
-const population = new Map([['X', 2000], ['Y', 400], ['Z', 1000]]);
+/** The hand-computed case: see test/fixtures/portfolio.ts. */
+const customers = PORTFOLIO_CUSTOMERS;
+const population = PORTFOLIO_POPULATION;
 
 describe('computePortfolio', () => {
   it('hand-computed per area', () => {

@@ -3,10 +3,9 @@
  * fuzz test against DuckDB itself on both engines (every generated row is rejected on purpose,
  * so the reported line of each row can be compared with the line it was written on).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectDelimiter, recordAt, recordBytes, scanCsvRecords, splitRecord } from './csv-scan.ts';
-import { connectorFactories } from '../db/connector-factories.ts';
-import type { Connector } from '../db/connector.ts';
+import { describeOnEachEngine } from '../db/connector-factories.ts';
 import { loadInputs, readRejects } from './load-inputs.ts';
 import { mulberry32 } from '../core/rng.ts';
 
@@ -93,18 +92,10 @@ function fuzzCsv(seed: number, rows: number, crlf: boolean): { csv: string; line
   return { csv: parts.join(''), lines, ragged };
 }
 
-describe.each(connectorFactories)('physical lines agree with DuckDB on $name', ({ create }) => {
-  let conn: Connector;
-  beforeAll(async () => {
-    conn = await create();
-  });
-  afterAll(async () => {
-    await conn?.close();
-  });
-
+describeOnEachEngine('physical lines agree with DuckDB on $name', (conn) => {
   it.each([1, 2, 3, 4, 5, 6])('seed %i', async (seed) => {
     const { csv, lines, ragged } = fuzzCsv(seed, 150, seed % 2 === 0);
-    const err = await loadInputs(conn, [{ kind: 'customers', fileName: 'fuzz.csv', bytes: enc(csv) }]).catch((e) => e);
+    const err = await loadInputs(conn(), [{ kind: 'customers', fileName: 'fuzz.csv', bytes: enc(csv) }]).catch((e) => e);
     // Every row is unusable, so the load fails — with every row rejected at its own line.
     expect(err?.name).toBe('LoadError');
     const rejects = err.rejects as Awaited<ReturnType<typeof readRejects>>;

@@ -16,7 +16,7 @@ describe('rejects report helpers', () => {
     expect(countsByCode([])).toEqual([]);
   });
 
-  it('writes file,line,column,reason,raw with RFC 4180 quoting and raw text unaltered', () => {
+  it('writes file,line,column,reason,raw with RFC 4180 quoting and raw text unaltered but for a formula guard', () => {
     const rows: RejectRow[] = [
       { kind: 'customers', file: 'h.csv', line: 4, column: 'lon', reason: 'lon is not a number', code: 'not_a_number', raw: 'c3,not-a-number,31.3,"<b>bold</b>","${jndi:x}"' },
       { kind: 'areas', file: 'a.geojson', line: null, column: 'features[1].geometry', reason: 'features[1]: ring not closed', code: 'bad_geometry', raw: '{"area_id":"B"}' },
@@ -26,8 +26,15 @@ describe('rejects report helpers', () => {
     expect(csv.startsWith('\uFEFFfile,line,column,reason,raw\n')).toBe(true);
     expect(csv).toContain('h.csv,4,lon,lon is not a number,"c3,not-a-number,31.3,""<b>bold</b>"",""${jndi:x}"""\n');
     expect(csv).toContain('a.geojson,,features[1].geometry,features[1]: ring not closed,"{""area_id"":""B""}"\n');
-    expect(csv).toContain(`h.csv,9,,"row has 5 fields, the header has 4","=1+1,a\nb,'); DROP TABLE x; --"\n`);
+    expect(csv).toContain(`h.csv,9,,"row has 5 fields, the header has 4","'=1+1,a\nb,'); DROP TABLE x; --"\n`);
     expect(rejectsCsv([], { bom: false })).toBe('file,line,column,reason,raw\n');
+  });
+
+  it('guards every text field a spreadsheet would evaluate: file, column, reason and raw', () => {
+    const row: RejectRow = {
+      kind: 'sites', file: '=cmd.csv', line: 2, column: '@col', reason: '-bad', code: 'not_a_number', raw: '+1,x',
+    };
+    expect(rejectsCsv([row], { bom: false })).toBe(`file,line,column,reason,raw\n'=cmd.csv,2,'@col,'-bad,"'+1,x"\n`);
   });
 
   it('names the download after the file', () => {

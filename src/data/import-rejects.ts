@@ -3,6 +3,7 @@
  * CSV `file,line,column,reason,raw` (the CLI's `--rejects` columns). Pure.
  */
 import type { FileReport, RejectCode, RejectRow } from './types.ts';
+import { toCsv } from './csv-write.ts';
 
 export const REJECTS_CSV_COLUMNS = ['file', 'line', 'column', 'reason', 'raw'] as const;
 
@@ -15,22 +16,14 @@ export function countsByCode(files: readonly FileReport[]): Array<{ code: Reject
   return [...total].map(([code, n]) => ({ code, n })).sort((a, b) => b.n - a.n || a.code.localeCompare(b.code));
 }
 
-/** One CSV field, RFC 4180: quoted when it holds a comma, quote, CR or LF. */
-function field(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 /**
- * The rejects as CSV. `raw` is the row's text unaltered (DESIGN.md), so a hostile row is written
- * as the user's own file had it, quoted, never "fixed". A UTF-8 BOM leads so spreadsheet programs
- * read Chinese text as UTF-8 (a browser download is opened by people, mostly in Excel).
+ * The rejects as CSV, written by the one export encoder (csv-write.ts): quoted, formula-guarded,
+ * LF. `raw` is the row's text as the user's own file had it, never "fixed", except that text a
+ * spreadsheet would run as a formula gets the encoder's neutralising apostrophe. A UTF-8 BOM
+ * leads unless `bom: false` (the browser download has it for Excel; the CLI's --rejects not).
  */
 export function rejectsCsv(rows: readonly RejectRow[], opts: { bom?: boolean } = {}): string {
-  const lines = [REJECTS_CSV_COLUMNS.join(',')];
-  for (const r of rows) lines.push([field(r.file), field(r.line), field(r.column), field(r.reason), field(r.raw)].join(','));
-  return (opts.bom === false ? '' : '\uFEFF') + lines.join('\n') + '\n';
+  return toCsv(REJECTS_CSV_COLUMNS, rows, opts);
 }
 
 /** `customers_rejects.csv`-style download name from the files of the load. */

@@ -3,12 +3,11 @@
  * previous tables intact; CRS conversion; gzip; areas given separately; re-assignment of
  * customers when boundaries change; rejects replaced per kind; progress.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import gcoord from 'gcoord';
-import { connectorFactories } from '../db/connector-factories.ts';
-import type { Connector } from '../db/connector.ts';
+import { describeOnEachEngine } from '../db/connector-factories.ts';
 import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadCancelled, LoadError } from './errors.ts';
 import type { InputKind, LoadInput, LoadProgress } from './types.ts';
@@ -33,24 +32,17 @@ function bigCustomers(rows: number): string {
   return out.join('\n') + '\n';
 }
 
-describe.each(connectorFactories)('loader on $name', ({ create }) => {
-  let conn: Connector;
+describeOnEachEngine('loader on $name', (conn) => {
   const snapshot = async () => ({
-    customers: await conn.query('SELECT customer_id, area_id FROM customers ORDER BY customer_id'),
-    indicators: await conn.query('SELECT count(*)::INTEGER AS n FROM indicators'),
-    rejects: await conn.query('SELECT count(*)::INTEGER AS n FROM rejects'),
-  });
-  beforeAll(async () => {
-    conn = await create();
-  });
-  afterAll(async () => {
-    await conn?.close();
+    customers: await conn().query('SELECT customer_id, area_id FROM customers ORDER BY customer_id'),
+    indicators: await conn().query('SELECT count(*)::INTEGER AS n FROM indicators'),
+    rejects: await conn().query('SELECT count(*)::INTEGER AS n FROM rejects'),
   });
 
   it('a failed load changes nothing and reports every problem', async () => {
-    await loadInputs(conn, good());
+    await loadInputs(conn(), good());
     const before = await snapshot();
-    const err = await loadInputs(conn, [
+    const err = await loadInputs(conn(), [
       file('customers', `${BAD_FIXTURES_DIR}/duplicate_ids.csv`),
       file('indicators', `${BAD_FIXTURES_DIR}/mixed_periods.csv`),
       file('sites', `${BAD_FIXTURES_DIR}/header_only.csv`),
@@ -61,14 +53,14 @@ describe.each(connectorFactories)('loader on $name', ({ create }) => {
     const dupRejects = (err as LoadError).rejects.filter((r) => r.file === 'duplicate_ids.csv');
     expect(dupRejects.map((r) => r.line)).toEqual([4, 6]);
     expect(await snapshot()).toEqual(before);
-    expect(await conn.query("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__bp_')")).toEqual([]);
+    expect(await conn().query("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__bp_')")).toEqual([]);
   });
 
   it('a cancelled load changes nothing (abort between steps)', async () => {
-    await loadInputs(conn, good());
+    await loadInputs(conn(), good());
     const before = await snapshot();
     const ac = new AbortController();
-    const err = await loadInputs(conn, [text('customers', 'big.csv', bigCustomers(20_000))], {}, {
+    const err = await loadInputs(conn(), [text('customers', 'big.csv', bigCustomers(20_000))], {}, {
       signal: ac.signal,
       onProgress: (p) => p.step === 'validate' && ac.abort(),
     }).catch((e: unknown) => e);
@@ -82,7 +74,7 @@ describe.each(connectorFactories)('loader on $name', ({ create }) => {
     const ac = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const started = Date.now();
-    const outcome = await loadInputs(conn, [text('customers', 'bigger.csv', bigCustomers(400_000))], {}, {
+    const outcome = await loadInputs(conn(), [text('customers', 'bigger.csv', bigCustomers(400_000))], {}, {
       signal: ac.signal,
       onProgress: (p) => {
         if (p.step === 'read' && !timer) timer = setTimeout(() => ac.abort(), 40);
@@ -92,18 +84,18 @@ describe.each(connectorFactories)('loader on $name', ({ create }) => {
     expect(outcome).toBeInstanceOf(LoadCancelled);
     expect(await snapshot()).toEqual(before);
     // The connection is usable afterwards.
-    expect(await conn.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    expect(await conn().query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 
   it('an aborted signal before the start loads nothing', async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(loadInputs(conn, good(), {}, { signal: ac.signal })).rejects.toBeInstanceOf(LoadCancelled);
+    await expect(loadInputs(conn(), good(), {}, { signal: ac.signal })).rejects.toBeInstanceOf(LoadCancelled);
   });
 
   it('progress is monotonic and ends at 1', async () => {
     const seen: LoadProgress[] = [];
-    await loadInputs(conn, good(), {}, { onProgress: (p) => seen.push(p) });
+    await loadInputs(conn(), good(), {}, { onProgress: (p) => seen.push(p) });
     const fractions = seen.map((p) => p.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(seen.at(-1)).toMatchObject({ step: 'done', fraction: 1 });
@@ -123,13 +115,13 @@ describe.each(connectorFactories)('loader on $name', ({ create }) => {
       const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
       for (const poly of polys) for (const ring of poly) for (const p of ring) [p[0], p[1]] = toGcj(p[0], p[1]);
     }
-    const report = await loadInputs(conn, [
+    const report = await loadInputs(conn(), [
       text('areas', 'areas-gcj.geojson', JSON.stringify(areas), { crs: 'gcj02' }),
       text('customers', 'customers-gcj.csv', gcj, { crs: 'gcj02' }),
     ]);
     expect(report.files.find((f) => f.kind === 'customers')?.outsideStudyArea).toBe(GOOD_COUNTS.customersOutside);
     expect(report.files.every((f) => f.crs === 'gcj02')).toBe(true);
-    const got = await conn.query<{ customer_id: string; lon: number; lat: number }>('SELECT customer_id, lon, lat FROM customers ORDER BY customer_id');
+    const got = await conn().query<{ customer_id: string; lon: number; lat: number }>('SELECT customer_id, lon, lat FROM customers ORDER BY customer_id');
     const expected = new Map(wgs.slice(1).map((l) => l.split(',')).map((f) => [f[0], [Number(f[1]), Number(f[2])]]));
     for (const r of got) {
       const [lon, lat] = expected.get(r.customer_id)!;
@@ -140,44 +132,44 @@ describe.each(connectorFactories)('loader on $name', ({ create }) => {
 
   it('reads gzip-compressed CSV', async () => {
     const gz = new Uint8Array(gzipSync(readFileSync(GOOD_FIXTURES.customers)));
-    const report = await loadInputs(conn, [{ kind: 'customers', fileName: 'customers.csv.gz', bytes: gz }]);
+    const report = await loadInputs(conn(), [{ kind: 'customers', fileName: 'customers.csv.gz', bytes: gz }]);
     expect(report.files[0].rowsKept).toBe(GOOD_COUNTS.customers);
   });
 
   it('uses areas from an earlier load, and re-assigns customers when areas change', async () => {
-    const first = await loadInputs(conn, [file('areas', GOOD_FIXTURES.areas)]);
-    const alone = await loadInputs(conn, [file('customers', GOOD_FIXTURES.customers)]);
+    const first = await loadInputs(conn(), [file('areas', GOOD_FIXTURES.areas)]);
+    const alone = await loadInputs(conn(), [file('customers', GOOD_FIXTURES.customers)]);
     expect(alone.files[0].outsideStudyArea).toBeUndefined();
     expect(alone.warnings.join()).toContain('not assigned to areas');
-    expect(await conn.query('SELECT count(area_id)::INTEGER AS n FROM customers')).toEqual([{ n: 0 }]);
-    const withAreas = await loadInputs(conn, [file('customers', GOOD_FIXTURES.customers)], { areas: first.areas });
+    expect(await conn().query('SELECT count(area_id)::INTEGER AS n FROM customers')).toEqual([{ n: 0 }]);
+    const withAreas = await loadInputs(conn(), [file('customers', GOOD_FIXTURES.customers)], { areas: first.areas });
     expect(withAreas.files[0].outsideStudyArea).toBe(GOOD_COUNTS.customersOutside);
     // New boundaries: only 310101 → everyone else is now outside; customers were not reloaded.
     const one = JSON.parse(readFileSync(GOOD_FIXTURES.areas, 'utf8'));
     one.features = one.features.slice(0, 1);
-    const r = await loadInputs(conn, [text('areas', 'one.geojson', JSON.stringify(one))]);
+    const r = await loadInputs(conn(), [text('areas', 'one.geojson', JSON.stringify(one))]);
     expect(r.tables).toContain('customers');
-    expect(await conn.query('SELECT area_id, count(*)::INTEGER AS n FROM customers GROUP BY 1 ORDER BY 1 NULLS LAST')).toEqual([
+    expect(await conn().query('SELECT area_id, count(*)::INTEGER AS n FROM customers GROUP BY 1 ORDER BY 1 NULLS LAST')).toEqual([
       { area_id: '310101', n: 18 },
       { area_id: null, n: GOOD_COUNTS.customers - 18 },
     ]);
   });
 
   it('replaces rejects per kind: other kinds keep theirs', async () => {
-    await loadInputs(conn, [file('customers', `${BAD_FIXTURES_DIR}/duplicate_ids.csv`)]);
-    await loadInputs(conn, [file('sites', `${BAD_FIXTURES_DIR}/sites_bad_values.csv`)]);
-    const kinds = async () => (await readRejects(conn)).map((r) => r.kind);
+    await loadInputs(conn(), [file('customers', `${BAD_FIXTURES_DIR}/duplicate_ids.csv`)]);
+    await loadInputs(conn(), [file('sites', `${BAD_FIXTURES_DIR}/sites_bad_values.csv`)]);
+    const kinds = async () => (await readRejects(conn())).map((r) => r.kind);
     expect(await kinds()).toEqual(['customers', 'customers', 'sites', 'sites', 'sites', 'sites']);
-    await loadInputs(conn, [file('customers', GOOD_FIXTURES.customers)]);
+    await loadInputs(conn(), [file('customers', GOOD_FIXTURES.customers)]);
     expect(await kinds()).toEqual(['sites', 'sites', 'sites', 'sites']);
   });
 
   it('column mapping: explicit choices override guesses; a bad mapping is a clear error', async () => {
     const csv = 'id,x,y,lng,lat\nc1,1,2,121.4,31.2\n';
-    const r = await loadInputs(conn, [text('customers', 'm.csv', csv, { mapping: { lon: 'lng', lat: 'lat' } })]);
+    const r = await loadInputs(conn(), [text('customers', 'm.csv', csv, { mapping: { lon: 'lng', lat: 'lat' } })]);
     expect(r.files[0].mapping).toMatchObject({ customer_id: 'id', lon: 'lng', lat: 'lat' });
-    expect(await conn.query('SELECT customer_id, lon, lat, x, y FROM customers')).toEqual([{ customer_id: 'c1', lon: 121.4, lat: 31.2, x: 1, y: 2 }]);
-    const err = await loadInputs(conn, [text('customers', 'm.csv', csv, { mapping: { lon: 'nope' } })]).catch((e: unknown) => e);
+    expect(await conn().query('SELECT customer_id, lon, lat, x, y FROM customers')).toEqual([{ customer_id: 'c1', lon: 121.4, lat: 31.2, x: 1, y: 2 }]);
+    const err = await loadInputs(conn(), [text('customers', 'm.csv', csv, { mapping: { lon: 'nope' } })]).catch((e: unknown) => e);
     expect((err as LoadError).message).toMatch(/m\.csv: column mapping lon → "nope"/);
   });
 });

@@ -2,11 +2,10 @@
  * Every bad fixture through the loader on both engines, against bad/expected.json; and the good
  * dataset end to end (counts, area assignment, schemas).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectorFactories } from '../db/connector-factories.ts';
-import type { Connector } from '../db/connector.ts';
+import { describeOnEachEngine } from '../db/connector-factories.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadError } from './errors.ts';
@@ -21,19 +20,11 @@ const input = (kind: InputKind, path: string): LoadInput => ({
   bytes: new Uint8Array(readFileSync(path)),
 });
 
-describe.each(connectorFactories)('bad fixtures on $name', ({ create }) => {
-  let conn: Connector;
-  beforeAll(async () => {
-    conn = await create();
-  });
-  afterAll(async () => {
-    await conn?.close();
-  });
-
+describeOnEachEngine('bad fixtures on $name', (conn) => {
   it.each(EXPECTED.map((c) => [c.file, c] as const))('%s', async (_name, c) => {
     const inp = input(c.kind, join(BAD_FIXTURES_DIR, c.file));
     if (c.error) {
-      const err = await loadInputs(conn, [inp]).then(
+      const err = await loadInputs(conn(), [inp]).then(
         () => null,
         (e: unknown) => e,
       );
@@ -46,13 +37,13 @@ describe.each(connectorFactories)('bad fixtures on $name', ({ create }) => {
       expect((err as LoadError).message).toContain(c.file);
       return;
     }
-    const report: LoadReport = await loadInputs(conn, [inp]);
+    const report: LoadReport = await loadInputs(conn(), [inp]);
     const file = report.files[0];
     expect(file.rowsRead).toBe(c.read);
     expect(file.rowsKept).toBe(c.kept);
     expect(file.rowsRejected).toBe(c.rejects!.length);
     expect(file.rowsKept + file.rowsRejected).toBe(file.rowsRead);
-    const rejects = (await readRejects(conn)).filter((r) => r.kind === c.kind);
+    const rejects = (await readRejects(conn())).filter((r) => r.kind === c.kind);
     expect(rejects.map((r) => ({ line: r.line, column: r.column, code: r.code }))).toEqual(
       c.rejects!.map((r) => ({ line: r.line, column: r.column, code: r.code })),
     );
@@ -66,13 +57,13 @@ describe.each(connectorFactories)('bad fixtures on $name', ({ create }) => {
     for (const [k, v] of Object.entries(c.mapping ?? {})) expect(file.mapping[k]).toBe(v);
     const table = c.kind;
     for (const [column, values] of Object.entries(c.values ?? {})) {
-      const rows = await conn.query<Record<string, unknown>>(`SELECT ${quoteIdent(column)} AS v FROM ${quoteIdent(table)}`);
+      const rows = await conn().query<Record<string, unknown>>(`SELECT ${quoteIdent(column)} AS v FROM ${quoteIdent(table)}`);
       expect(rows.map((r) => r.v), column).toEqual(values);
     }
   });
 
   it('loads the good dataset: counts, areas, schemas', async () => {
-    const report = await loadInputs(conn, [
+    const report = await loadInputs(conn(), [
       input('areas', GOOD_FIXTURES.areas),
       input('indicators', GOOD_FIXTURES.indicators),
       input('customers', GOOD_FIXTURES.customers),
@@ -84,18 +75,18 @@ describe.each(connectorFactories)('bad fixtures on $name', ({ create }) => {
     const byKind = Object.fromEntries(report.files.map((f) => [f.kind, f]));
     expect(byKind.customers.rowsKept).toBe(GOOD_COUNTS.customers);
     expect(byKind.customers.outsideStudyArea).toBe(GOOD_COUNTS.customersOutside);
-    const perArea = await conn.query<{ area_id: string | null; n: number }>(
+    const perArea = await conn().query<{ area_id: string | null; n: number }>(
       'SELECT area_id, count(*)::INTEGER AS n FROM customers GROUP BY 1 ORDER BY 1 NULLS LAST',
     );
     expect(perArea).toEqual([
       ...Object.entries(GOOD_COUNTS.customersPerArea).map(([area_id, n]) => ({ area_id, n })),
       { area_id: null, n: GOOD_COUNTS.customersOutside },
     ]);
-    const periods = await conn.query<{ period: string; period_index: number }>('SELECT DISTINCT period, period_index FROM indicators ORDER BY 2');
+    const periods = await conn().query<{ period: string; period_index: number }>('SELECT DISTINCT period, period_index FROM indicators ORDER BY 2');
     expect(periods.map((p) => p.period)).toEqual(GOOD_COUNTS.periods);
     expect(periods.map((p) => p.period_index)).toEqual([0, 1, 2, 3]);
     const schema = async (t: string) =>
-      (await conn.query<{ c: string; t: string }>(`SELECT column_name AS c, data_type AS t FROM duckdb_columns() WHERE table_name = $1 ORDER BY column_index`, [t]))
+      (await conn().query<{ c: string; t: string }>(`SELECT column_name AS c, data_type AS t FROM duckdb_columns() WHERE table_name = $1 ORDER BY column_index`, [t]))
         .map((r) => `${r.c} ${r.t}`);
     expect(await schema('customers')).toEqual([
       'customer_id VARCHAR', 'lon DOUBLE', 'lat DOUBLE', 'area_id VARCHAR', 'segment VARCHAR', 'age DOUBLE', 'balance DOUBLE',
@@ -113,11 +104,11 @@ describe.each(connectorFactories)('bad fixtures on $name', ({ create }) => {
     expect(await schema('rejects')).toEqual([
       'file VARCHAR', 'line INTEGER', 'column VARCHAR', 'reason VARCHAR', 'raw VARCHAR', 'kind VARCHAR', 'code VARCHAR',
     ]);
-    const [own] = await conn.query<{ b: number; a: number }>(
+    const [own] = await conn().query<{ b: number; a: number }>(
       "SELECT count(*) FILTER (WHERE type = 'branch')::INTEGER AS b, count(*) FILTER (WHERE type = 'atm')::INTEGER AS a FROM sites WHERE owner = 'own'",
     );
     expect(own).toEqual({ b: GOOD_COUNTS.ownBranches, a: GOOD_COUNTS.ownAtms });
-    const staging = await conn.query(`SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__bp_')`);
+    const staging = await conn().query(`SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__bp_')`);
     expect(staging, 'no staging tables left behind').toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { type Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import type { RejectCode, RejectRow } from './types.ts';
+import { quoteCsvField } from './csv-write.ts';
 import { Int32, Table, makeData, Field, Schema, RecordBatch, Struct, tableToIPC } from 'apache-arrow';
 
 export interface RawSource {
@@ -81,12 +82,11 @@ export function dedupeHeaders(raw: readonly string[]): string[] {
   });
 }
 
-/** Render values as one CSV line (for Excel/Parquet rows in the rejects report). */
+/**
+ * An Excel/Parquet row's text as one CSV line: the `raw` of its reject, as a CSV file would have
+ * had it. Quoting only: this is the row's text, not an export, so no formula guard here (the
+ * rejects export adds it to the whole field).
+ */
 export function toCsvLine(values: readonly (string | null)[]): string {
-  return values
-    .map((v) => {
-      const s = v ?? '';
-      return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-    })
-    .join(',');
+  return values.map((v) => quoteCsvField(v ?? '')).join(',');
 }

@@ -1,7 +1,6 @@
 /** Table and column questions on both engines, and the one rule for numeric types. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectorFactories } from '../db/connector-factories.ts';
-import type { Connector } from '../db/connector.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeOnEachEngine } from '../db/connector-factories.ts';
 import { isNumericType, tableColumnsSql, tableExistsSql } from './columns.ts';
 
 describe('isNumericType', () => {
@@ -13,29 +12,26 @@ describe('isNumericType', () => {
   });
 });
 
-describe.each(connectorFactories)('table questions on $name', ({ create }) => {
-  let conn: Connector;
+describeOnEachEngine('table questions on $name', (conn) => {
   beforeAll(async () => {
-    conn = await create();
-    await conn.exec(`CREATE TABLE customers (customer_id VARCHAR, lon DOUBLE, balance DECIMAL(18,2), "odd ""col""" UBIGINT)`);
+    await conn().exec(`CREATE TABLE customers (customer_id VARCHAR, lon DOUBLE, balance DECIMAL(18,2), "odd ""col""" UBIGINT)`);
   });
-  afterAll(() => conn.close());
 
   it('lists a table’s columns and types in order, quoted names intact', async () => {
     const t = tableColumnsSql('customers');
-    const cols = await conn.query<{ name: string; type: string }>(t.sql, t.params);
+    const cols = await conn().query<{ name: string; type: string }>(t.sql, t.params);
     expect(cols).toEqual([
       { name: 'customer_id', type: 'VARCHAR' }, { name: 'lon', type: 'DOUBLE' },
       { name: 'balance', type: 'DECIMAL(18,2)' }, { name: 'odd "col"', type: 'UBIGINT' },
     ]);
     const none = tableColumnsSql('nope');
-    expect(await conn.query(none.sql, none.params)).toEqual([]);
+    expect(await conn().query(none.sql, none.params)).toEqual([]);
   });
 
   it('tells whether a table exists', async () => {
     const t = tableExistsSql('customers');
-    expect(await conn.query(t.sql, t.params)).toHaveLength(1);
+    expect(await conn().query(t.sql, t.params)).toHaveLength(1);
     const none = tableExistsSql("customers'; DROP TABLE customers; --");
-    expect(await conn.query(none.sql, none.params)).toHaveLength(0);
+    expect(await conn().query(none.sql, none.params)).toHaveLength(0);
   });
 });

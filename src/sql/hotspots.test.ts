@@ -2,9 +2,9 @@
  * The hotspot SQL on both engines (native DuckDB and duckdb-wasm), against the plain reducers
  * of src/core/demand.ts: same customers, same filters, same per-cell totals.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeVector, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { connectorFactories } from '../db/connector-factories.ts';
+import { describeOnEachEngine } from '../db/connector-factories.ts';
 import type { Connector } from '../db/connector.ts';
 import { aggregateByCell, customerMask } from '../core/demand.ts';
 import { mulberry32 } from '../core/rng.ts';
@@ -100,15 +100,7 @@ describe('hotspot SQL text', () => {
   });
 });
 
-describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
-  let conn: Connector;
-  beforeAll(async () => {
-    conn = await create();
-  });
-  afterAll(async () => {
-    await conn?.close();
-  });
-
+describeOnEachEngine('hotspot SQL on $name', (conn) => {
   const HAND: Customer[] = [
     { segment: 'young', age: 25, balance: 100, digital_active: 1, cell: 0 },
     { segment: 'young', age: 29, balance: null, digital_active: 1, cell: 0 },
@@ -119,51 +111,51 @@ describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
   ];
 
   it('is accepted by EXPLAIN, with every option', async () => {
-    await load(conn, HAND);
+    await load(conn(), HAND);
     const { sql, params } = cellTotalsSql(8, { kind: 'sum', column: 'balance' }, {
       segments: ['young', 'family'], age: { minYears: 18 }, digitalActive: 0, equals: [{ column: 'odd "col"', value: 'x' }],
     });
-    await conn.query(`EXPLAIN ${sql}`, params);
+    await conn().query(`EXPLAIN ${sql}`, params);
     const p = cellProfileSql(8, ['age', 'balance'], ['young', "it's"]);
-    await conn.query(`EXPLAIN ${p.sql}`, p.params);
+    await conn().query(`EXPLAIN ${p.sql}`, p.params);
     const d = distinctValuesSql('segment');
-    await conn.query(`EXPLAIN ${d.sql}`, d.params);
+    await conn().query(`EXPLAIN ${d.sql}`, d.params);
   });
 
   it('counts and sums per cell as computed by hand', async () => {
-    await load(conn, HAND);
-    expect(await totals(conn, { kind: 'count' })).toEqual(new Map([
+    await load(conn(), HAND);
+    expect(await totals(conn(), { kind: 'count' })).toEqual(new Map([
       [CELLS[0], { customers: 3, value: 3, missing: 0 }],
       [CELLS[1], { customers: 1, value: 1, missing: 0 }],
       [CELLS[2], { customers: 2, value: 2, missing: 0 }],
     ]));
-    expect(await totals(conn, { kind: 'sum', column: 'balance' })).toEqual(new Map([
+    expect(await totals(conn(), { kind: 'sum', column: 'balance' })).toEqual(new Map([
       [CELLS[0], { customers: 3, value: 5100, missing: 1 }],
       [CELLS[1], { customers: 1, value: 50, missing: 0 }],
       [CELLS[2], { customers: 2, value: 907.5, missing: 0 }],
     ]));
     // young, 18 ≤ age < 30, digital: the first two customers, one of them without a balance
-    expect(await totals(conn, { kind: 'sum', column: 'balance' }, { segments: ['young'], age: { minYears: 18, maxYears: 30 }, digitalActive: 1 }))
+    expect(await totals(conn(), { kind: 'sum', column: 'balance' }, { segments: ['young'], age: { minYears: 18, maxYears: 30 }, digitalActive: 1 }))
       .toEqual(new Map([[CELLS[0], { customers: 2, value: 100, missing: 1 }]]));
   });
 
   it('returns no row when a filter matches nobody (every cell 0: S = 0)', async () => {
-    await load(conn, HAND);
-    expect((await totals(conn, { kind: 'count' }, { segments: [] })).size).toBe(0);
-    expect((await totals(conn, { kind: 'count' }, { segments: ['nobody'] })).size).toBe(0);
-    expect((await totals(conn, { kind: 'count' }, { equals: [{ column: 'segment', value: "x' OR '1'='1" }] })).size).toBe(0);
+    await load(conn(), HAND);
+    expect((await totals(conn(), { kind: 'count' }, { segments: [] })).size).toBe(0);
+    expect((await totals(conn(), { kind: 'count' }, { segments: ['nobody'] })).size).toBe(0);
+    expect((await totals(conn(), { kind: 'count' }, { equals: [{ column: 'segment', value: "x' OR '1'='1" }] })).size).toBe(0);
   });
 
   it('compares --filter columns as text, numbers included', async () => {
-    await load(conn, HAND);
-    const got = await totals(conn, { kind: 'count' }, { equals: [{ column: 'digital_active', value: '1' }, { column: 'odd "col"', value: "it's" }] });
+    await load(conn(), HAND);
+    const got = await totals(conn(), { kind: 'count' }, { equals: [{ column: 'digital_active', value: '1' }, { column: 'odd "col"', value: "it's" }] });
     // digital_active = 1 and an even index ("it's"): customer 0 only (1 and 5 are odd)
     expect(got).toEqual(new Map([[CELLS[0], { customers: 1, value: 1, missing: 0 }]]));
   });
 
   it('handles an empty customers table', async () => {
-    await load(conn, []);
-    expect((await totals(conn, { kind: 'sum', column: 'balance' })).size).toBe(0);
+    await load(conn(), []);
+    expect((await totals(conn(), { kind: 'sum', column: 'balance' })).size).toBe(0);
   });
 
   it('agrees with the core reducers on 2,000 random customers and filters', async () => {
@@ -177,7 +169,7 @@ describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
       digital_active: pick(0.03, () => (rng() < 0.6 ? 1 : 0)),
       cell: Math.floor(rng() * CELLS.length),
     }));
-    await load(conn, cs);
+    await load(conn(), cs);
     const filters: (HotspotFilter | undefined)[] = [
       undefined,
       { segments: ['young', "o'neil"] },
@@ -185,11 +177,11 @@ describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
       { age: { minYears: 30, maxYears: 45 } },
       { age: { minYears: 60 }, digitalActive: 1 },
     ];
-    const [check] = await conn.query<{ rows: number; misaligned: number }>(alignmentSql(8));
+    const [check] = await conn().query<{ rows: number; misaligned: number }>(alignmentSql(8));
     expect(check).toEqual({ rows: 2000, misaligned: 0 });
     for (const f of filters) {
       for (const [v, join] of [[{ kind: 'count' }, 'rowid'], [{ kind: 'sum', column: 'balance' }, 'rowid'], [{ kind: 'count' }, 'positional'], [{ kind: 'sum', column: 'balance' }, 'positional']] as [HotspotValue, CellJoin][]) {
-        const got = await totals(conn, v, f, join);
+        const got = await totals(conn(), v, f, join);
         const want = reference(cs, v, f);
         expect([...got.keys()].sort(), JSON.stringify(f)).toEqual([...want.keys()].sort());
         for (const [cell, w] of want) {
@@ -203,25 +195,25 @@ describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
   });
 
   it('detects a derived table out of step with the customers; the rowid join stays exact', async () => {
-    await load(conn, HAND, 8, true);
-    const [check] = await conn.query<{ rows: number; misaligned: number }>(alignmentSql(8));
+    await load(conn(), HAND, 8, true);
+    const [check] = await conn().query<{ rows: number; misaligned: number }>(alignmentSql(8));
     expect(check.rows).toBe(6);
     expect(check.misaligned).toBeGreaterThan(0);
-    expect(await totals(conn, { kind: 'count' }, undefined, 'rowid')).toEqual(new Map([
+    expect(await totals(conn(), { kind: 'count' }, undefined, 'rowid')).toEqual(new Map([
       [CELLS[0], { customers: 3, value: 3, missing: 0 }],
       [CELLS[1], { customers: 1, value: 1, missing: 0 }],
       [CELLS[2], { customers: 2, value: 2, missing: 0 }],
     ]));
     // a table of another length is misaligned too
-    await conn.exec(`INSERT INTO ${cellsTableName(8)} VALUES (99, 1)`);
-    const [longer] = await conn.query<{ rows: number; misaligned: number }>(alignmentSql(8));
+    await conn().exec(`INSERT INTO ${cellsTableName(8)} VALUES (99, 1)`);
+    const [longer] = await conn().query<{ rows: number; misaligned: number }>(alignmentSql(8));
     expect(longer.misaligned).toBeGreaterThan(0);
   });
 
   it('profiles cells: counts, sums and segment counts', async () => {
-    await load(conn, HAND);
+    await load(conn(), HAND);
     const { sql, params } = cellProfileSql(8, ['age', 'balance'], ['young', 'family'], {}, 'positional');
-    const rows = await conn.query<Record<string, number | bigint>>(sql + ' ORDER BY cell', params);
+    const rows = await conn().query<Record<string, number | bigint>>(sql + ' ORDER BY cell', params);
     expect(rows.map((r) => BigInt(r.cell))).toEqual([CELLS[0], CELLS[1], CELLS[2]].sort((a, b) => (a < b ? -1 : 1)));
     const byCell = new Map(rows.map((r) => [BigInt(r.cell), r]));
     expect(byCell.get(CELLS[0])).toMatchObject({ customers: 3, sum_0: 124, n_0: 3, sum_1: 5100, n_1: 2, seg_0: 2, seg_1: 0 });
@@ -229,9 +221,9 @@ describe.each(connectorFactories)('hotspot SQL on $name', ({ create }) => {
   });
 
   it('lists distinct values', async () => {
-    await load(conn, HAND);
+    await load(conn(), HAND);
     const d = distinctValuesSql('segment');
-    expect(await conn.query(d.sql, d.params)).toEqual([
+    expect(await conn().query(d.sql, d.params)).toEqual([
       { value: 'young', n: 3 }, { value: 'family', n: 1 }, { value: 'senior', n: 1 },
     ]);
   });

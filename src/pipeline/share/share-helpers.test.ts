@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellToChildren, latLngToCell } from 'h3-js';
 import { scaleBar, metresPerPixel } from './scale-bar.ts';
-import { toCsv } from '../../data/csv-write.ts';
 import { formatDateTime, parameterText, provenanceLines } from './provenance.ts';
 import { isWinAnsiText, registerReport, registeredReports } from '../../ui/share/report-sections.ts';
 import { layersForExport, leaveOutWhenSafe, markLayer, privacyOf } from '../../ui/share/layer-privacy.ts';
@@ -24,13 +23,6 @@ describe('scale bar', () => {
     expect(s.widthPx).toBeGreaterThan(60);
     expect(s.widthPx).toBeLessThanOrEqual(120);
     expect(scaleBar(31.23, 16, 120).label).toBe('100 m');
-  });
-});
-
-describe('csv', () => {
-  it('quotes, neutralises formulas and starts with a BOM', () => {
-    const text = toCsv(['a', 'b'], [{ a: '=HYPERLINK("x")', b: 1.5 }, { a: '宝山, "north"', b: null }, { a: '-3', b: -3 }]);
-    expect(text).toBe('\uFEFFa,b\r\n"\'=HYPERLINK(""x"")",1.5\r\n"宝山, ""north""",\r\n\'-3,-3\r\n');
   });
 });
 
