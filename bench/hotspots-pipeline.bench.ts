@@ -1,5 +1,5 @@
 /**
- * Demand hotspots, the app's pipeline end to end on duckdb-wasm under Node (issue 5: "1M
+ * Demand hotspots, the app's pipeline end to end on duckdb-wasm under Node (target: "1M
  * customers assigned and aggregated at resolution 8 ≤ 1.5 s in the worker"): customers'
  * coordinates out of DuckDB, H3 assignment on two threads (HotspotEngine + one helper
  * worker, as in the browser), the derived cell table back into DuckDB, the per-cell GROUP BY

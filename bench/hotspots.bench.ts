@@ -1,5 +1,5 @@
 /**
- * Demand hotspots (issue 5): the JS side of "1M customers assigned and aggregated at
+ * Demand hotspots: the JS side of "1M customers assigned and aggregated at
  * resolution 8" (h3-js latLngToCell → UBIGINT, study-cell lookup, count per cell; the
  * DuckDB GROUP BY alternative is measured with the db worker), Gi* for 50k cells and 999
  * conditional permutations for 10k cells. Prints `name<TAB>value<TAB>unit<TAB>target`.

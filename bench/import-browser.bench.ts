@@ -1,5 +1,5 @@
 /**
- * Import throughput in the browser (issue 3): a 1M-row customers CSV through the real UI path in
+ * Import throughput in the browser: a 1M-row customers CSV through the real UI path in
  * headless Chromium — file picker, inspection (header, delimiter, row estimate), Load (bytes read
  * and transferred to the DB worker, validated by the loader on duckdb-wasm, customers assigned to
  * the demo's 16 districts, dataset rebuilt), then a reload that restores it from IndexedDB.

@@ -1,5 +1,5 @@
 /**
- * Import throughput (issue 3): a 1M-row customers CSV (48 MB class, Shanghai's bounding box)
+ * Import throughput: a 1M-row customers CSV (48 MB class, Shanghai's bounding box)
  * through `loadInputs` — the whole validated load, not just `read_csv` — on native DuckDB (the
  * CLI) and on duckdb-wasm under Node (the browser's engine; Chromium measured ~1.4× faster than
  * Node for read_csv, DESIGN.md). With and without assigning customers to the 16 demo districts.

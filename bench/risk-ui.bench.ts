@@ -1,5 +1,5 @@
 /**
- * The Risk tab's slider path at 500 areas (issue 4: ≤ 50 ms from a slider change to the
+ * The Risk tab's slider path at 500 areas (target: ≤ 50 ms from a slider change to the
  * updated map).
  *
  * 1. Node: the work the UI thread does per slider move — score all 12 periods from the
@@ -86,7 +86,7 @@ const rules = defaultAlertRules(config, PERIODS.length);
 let w = 0;
 const colors = sequential(5, 'ylorrd');
 const tSlider = timeIt(100, () => {
-  // What src/lib/risk-state.svelte.ts does per move: score the current period, its
+  // What src/ui/risk/risk-state.svelte.ts does per move: score the current period, its
   // predecessor (alerts) and the comparison period; alerts at the current period; the change.
   w = (w + 1) % 20;
   const params = { ...config, indicators: config.indicators.map((s, k) => (k === 1 ? { ...s, weight: w / 2 } : s)) };

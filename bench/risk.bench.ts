@@ -1,5 +1,5 @@
 /**
- * Area risk index (issue 4), core side: 500 areas × 10 indicators × 8 quarters of seeded
+ * Area risk index, core side: 500 areas × 10 indicators × 8 quarters of seeded
  * synthetic data. The slider path is `scoreRisk` on prepared scores (target: the whole
  * slider → map round trip ≤ 50 ms, of which the core should take ~1 ms); the time series
  * the alerts need; the default alert rules; PCA weights; the 1,000-draw Monte Carlo

@@ -1,5 +1,5 @@
 /**
- * The Sites tab's interactive path (issue 6: ≤ 50 ms per what-if update for 10k demand
+ * The Sites tab's interactive path (target: ≤ 50 ms per what-if update for 10k demand
  * cells), on the demo city read from public/demo: 200k customers on H3 resolution-8 cells
  * (10,962 demand cells), 60 of our branches and 130 competitors'.
  *

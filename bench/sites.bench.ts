@@ -1,5 +1,5 @@
 /**
- * Branch and ATM siting (issue 6): MCLP greedy k = 10 on 20k candidates × 50k demand cells
+ * Branch and ATM siting: MCLP greedy k = 10 on 20k candidates × 50k demand cells
  * (coverage index build reported separately), greedy vs exact gap where HiGHS finishes,
  * exact MCLP on 2k candidates × 5k cells, and one live Huff drag update on 10k cells.
  * Demand cells are real H3 resolution-8 cell centres (h3-js) around Shanghai with clustered

@@ -2,7 +2,7 @@
  * Regenerates the Shanghai demo city in public/demo/ — byte-identically, from SEED.
  *
  *   npm run demo:data
- *   node --import tsx data/generate.ts --customers 1000000 --out /tmp/customers-1m.csv
+ *   node --import tsx demo/generate.ts --customers 1000000 --out /tmp/customers-1m.csv
  *
  * The second form writes only a plain (uncompressed) customers CSV of the requested size,
  * for benchmarks; nothing in public/demo is touched.
@@ -55,7 +55,7 @@ function main(): void {
   if (values.customers !== undefined || values.out !== undefined) {
     const count = Number(values.customers);
     if (!values.out || !Number.isInteger(count) || count <= 0) {
-      console.error('usage: node --import tsx data/generate.ts --customers <positive integer> --out <file.csv>');
+      console.error('usage: node --import tsx demo/generate.ts --customers <positive integer> --out <file.csv>');
       process.exit(2);
     }
     const fd = openSync(values.out, 'w');

@@ -4,14 +4,11 @@
  */
 import { classBreaks, type ClassMethod } from '../src/core/classify.ts';
 import { TaskRegistry } from '../src/pipeline/tasks.ts';
-// --- risk (issue 4) imports ---
 import type { IndicatorTable } from '../src/core/indicator-table.ts';
 import { prepareRiskAt, type PreparedRisk, type ScoreParams } from '../src/core/risk-index.ts';
 import { riskUncertainty, type UncertaintyResult } from '../src/core/risk-uncertainty.ts';
 import type { ProgressFn } from '../src/pipeline/tasks.ts';
-// --- end risk imports ---
 
-// --- hotspots imports ---
 import * as Comlink from 'comlink';
 import type { Geometry } from 'geojson';
 import { resultBuffers, type ComputeRequest, type ComputeResult, type GridView, type StabilityResult, type TypologyResult } from '../src/pipeline/hotspots/hotspot-engine.ts';
@@ -19,14 +16,11 @@ import type { HotspotDbPort } from '../src/pipeline/hotspots/hotspot-db-port.ts'
 import type { Aggregate, AssignInfo } from '../src/pipeline/hotspots/hotspot-pipeline.ts';
 import { HotspotWorkflow } from '../src/pipeline/hotspots/hotspot-workflow.ts';
 import type { TableColumn } from '../src/data/table-columns.ts';
-// --- end hotspots imports ---
 
-// --- sites imports ---
 import type { DragTarget, DragUpdate } from '../src/pipeline/sites/sites-whatif.ts';
 import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView } from '../src/pipeline/sites/sites-engine.ts';
 import { localRunner, workerRunner } from '../src/pipeline/sites/sites-runner.ts';
 import { readCandidates, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
-// --- end sites imports ---
 
 export class AnalysisApi {
   protected readonly tasks = new TaskRegistry();
@@ -36,7 +30,7 @@ export class AnalysisApi {
     return classBreaks(values, k, method);
   }
 
-  // ----- risk (issue 4) ---------------------------------------------------------------
+  // ----- risk -------------------------------------------------------------------------
   // Preparing (resolving d: indicators, normalising with all three methods) happens here,
   // once per indicator set: 12 periods × 500 areas × 10 indicators took 16–35 ms
   // (bench/risk-ui.bench.ts), over the one-frame budget. Scoring (weights, directions,

@@ -1,7 +1,7 @@
 /**
  * Helper worker of the hotspot assignment: assigns one slice of the customers to H3 cells
  * (`assignCells`) so the analysis worker and this one each do half of the ~1 µs-per-point
- * `latLngToCell` work (workers/hotspot-assign.ts). Plain messages, no comlink: one request,
+ * `latLngToCell` work (src/pipeline/hotspots/hotspot-assign.ts). Plain messages, no comlink: one request,
  * one transferable answer.
  */
 import { assignCells } from '../src/core/grid.ts';

@@ -6,7 +6,7 @@
  * row by its byte offset (`line_byte_position`). This scan records where each record starts
  * (byte offset) and on which line, so rejected rows are located by byte offset and kept rows
  * get their lines by position. The state machine follows DuckDB's parser (verified on both
- * engines, see test/unit/load-csv-scan.test.ts): a quote opens a quoted field only at the start
+ * engines, see csv-scan.test.ts): a quote opens a quoted field only at the start
  * of a field; `""` inside quotes is a literal quote; CRLF, LF and lone CR all end a record;
  * empty lines are not records (DuckDB skips them), whitespace-only lines are.
  */

@@ -4,14 +4,14 @@
  * A plain class over a `Connector`, so Node tests call it directly on duckdb-wasm or native
  * DuckDB; workers/db.worker.ts exposes it with comlink in the browser.
  */
-import { DataType, tableFromIPC } from 'apache-arrow';
 import type { Connector } from '../../db/connector.ts';
 import type { SqlParam } from '../../sql/ident.ts';
 import { TaskRegistry, type ProgressFn } from '../tasks.ts';
 import { INPUT_KINDS, LoadError, loadInputs, readRejects } from '../../data/index.ts';
 import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, RejectRow } from '../../data/index.ts';
 import { tableColumns } from '../../data/table-columns.ts';
-import { isNumericType } from '../../sql/columns.ts';
+import { isNumericType, tableExistsSql } from '../../sql/columns.ts';
+import { decodeColumns, replaceDerivedTable, type Columns } from '../../data/arrow-io.ts';
 
 /** How many rejected rows a load returns for the on-screen report (all are downloadable). */
 export const REJECT_PREVIEW = 200;
@@ -243,35 +243,13 @@ export class DbApi {
    * Numeric result columns as Float64Arrays (NaN for NULL), ready for the analysis worker.
    * BIGINT/UBIGINT columns come back as BigUint64Array or BigInt64Array instead.
    */
-  async columns(sql: string, params: readonly SqlParam[] = []): Promise<Record<string, Float64Array | BigInt64Array | BigUint64Array>> {
-    const bytes = await this.queryArrow(sql, params);
-    const table = tableFromIPC(bytes);
-    const out: Record<string, Float64Array | BigInt64Array | BigUint64Array> = {};
-    for (const field of table.schema.fields) {
-      const vec = table.getChild(field.name)!;
-      const n = table.numRows;
-      if (DataType.isInt(field.type) && field.type.bitWidth === 64) {
-        const arr = field.type.isSigned ? new BigInt64Array(n) : new BigUint64Array(n);
-        for (let i = 0; i < n; i++) arr[i] = (vec.get(i) ?? 0n) as never;
-        out[field.name] = arr;
-      } else {
-        const arr = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const v = vec.get(i);
-          arr[i] = v === null || v === undefined ? NaN : Number(v);
-        }
-        out[field.name] = arr;
-      }
-    }
-    return out;
+  async columns(sql: string, params: readonly SqlParam[] = []): Promise<Columns> {
+    return decodeColumns(await this.queryArrow(sql, params));
   }
 
   /** Create or replace a derived table (prefix `derived_`) from Arrow IPC bytes, e.g. customers' H3 cells. */
   async putDerived(table: string, ipc: Uint8Array): Promise<void> {
-    if (!/^derived_[a-z0-9_]+$/.test(table)) throw new Error(`Derived table names look like derived_name: ${table}`);
-    const conn = await this.init();
-    await conn.exec(`DROP TABLE IF EXISTS ${table}`);
-    await conn.insertArrowIPC(table, ipc);
+    await replaceDerivedTable(await this.init(), table, ipc);
   }
 
   /** Indicator rows (area_id, period, period_index, numeric columns) as Arrow IPC bytes. */
@@ -282,7 +260,8 @@ export class DbApi {
   }
 
   private async hasTable(conn: Connector, table: string): Promise<boolean> {
-    return (await conn.query(`SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $1`, [table])).length > 0;
+    const { sql, params } = tableExistsSql(table);
+    return (await conn.query(sql, params)).length > 0;
   }
 
   /** Sites (site_id, lon, lat, type, owner, name, attractiveness) as Arrow IPC bytes. */

@@ -1,5 +1,5 @@
 /**
- * Demand × risk quadrants (issue 5): each study cell is classed by its demand hotspot class
+ * Demand × risk quadrants: each study cell is classed by its demand hotspot class
  * and its area's risk tier.
  *
  * - Hot demand: Gi* hot95 or hot99 (p ≤ 0.05 by the chosen inference), or a Local Moran HH

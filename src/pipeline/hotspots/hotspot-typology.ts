@@ -1,5 +1,5 @@
 /**
- * Area typology (issue 5): profile variables per area, k-means types (src/core/kmeans.ts, run
+ * Area typology: profile variables per area, k-means types (src/core/kmeans.ts, run
  * in the analysis worker), a short description of each type by its most distinctive
  * variables, and a suggested branch format.
  *

@@ -1,5 +1,5 @@
 /**
- * The Sites workflow's state in the analysis worker (issue 6): the dataset's network,
+ * The Sites workflow's state in the analysis worker: the dataset's network,
  * candidates and population, customers per study cell, the last recommendation and the
  * scenario the user edits from it (drags, dropped sites), and the closure simulator.
  * AnalysisApi delegates its `sites*` methods here; Node tests use the class directly.
@@ -15,7 +15,7 @@
  * ~1 ms, far under the 50 ms budget, and the UI thread only draws.
  */
 import type { SiteProgress, SiteWarning } from '../../core/coverage.ts';
-import { simulateClosure } from '../../core/closure.ts';
+import { simulateClosure, type ClosureResult } from '../../core/closure.ts';
 import { nearestSiteDistanceM, totalsByStudyCell } from '../../core/demand.ts';
 import { studyGridFromCells } from '../../core/grid.ts';
 import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
@@ -100,18 +100,12 @@ export interface ClosureRequest {
   huff?: HuffParams;
 }
 
-export interface ClosureView {
+/** The core's closure numbers as the panel shows them, with distance, access and the map. */
+export interface ClosureView extends Omit<ClosureResult, 'closed' | 'siteCapturedBefore' | 'siteCapturedAfter' | 'huff'> {
   closedIds: string[];
   /** The Huff parameters the leakage was computed with (defaults filled in). */
   huff: Required<HuffParams>;
   totalDemand: number;
-  ownCapturedBefore: number;
-  ownCapturedAfter: number;
-  closedSitesCaptured: number;
-  recapturedByOwn: number;
-  leakedToCompetitors: number;
-  leakageByCompetitor: { owner: string; demand: number }[];
-  becomesUnreached: number;
   distance: { affectedPoints: number; affectedDemand: number; meanIncreaseM: number; maxIncreaseM: number; meanBeforeM: number; meanAfterM: number };
   access: {
     distanceM: number;

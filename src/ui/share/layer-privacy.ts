@@ -113,7 +113,7 @@ export function layersForExport<L extends LayerLike>(layers: readonly L[], opts:
   return { layers: out, left, substituted, suppressed };
 }
 
-// The base view's layers (src/map/layers.ts): district indicators are area aggregates, and
+// The base view's layers (src/ui/map/layers.ts): district indicators are area aggregates, and
 // bank sites are the bank's and competitors' public network, not customer data.
 declareLayerPrivacy('choropleth', 'aggregate');
 declareLayerPrivacy('sites', 'aggregate');
