@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { cspPlugin } from './deploy/csp-plugin.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  // The Content-Security-Policy header on every response, and the same policy in index.html.
+  plugins: [svelte(), cspPlugin()],
   // Workers are ES modules: they import comlink, h3-js and duckdb-wasm's async API.
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
