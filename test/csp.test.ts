@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createIsValidFunction } from 'apache-arrow/builder/valid';
 import { cspDirectives, cspHeader, cspMeta, headersFile, nginxConf, openEgressSources, parseConnectOrigins, parsePolicy } from '../deploy/csp.ts';
 import { isValidWithoutEval, rewriteArrowValid } from '../deploy/arrow-without-eval.ts';
+import { allowedOrigins, refusedOrigin } from '../src/ui/map/basemap-settings.svelte.ts';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 const exists = (path: string) => existsSync(new URL(`../${path}`, import.meta.url));
@@ -90,6 +91,23 @@ describe('BP_CONNECT_ORIGINS', () => {
   ])('refuses %s, naming it', (entry, why) => {
     expect(() => parseConnectOrigins(`https://ok.example ${entry}`)).toThrow(why);
     expect(() => parseConnectOrigins(entry)).toThrow(entry);
+  });
+});
+
+describe('the basemap settings know the allow-list', () => {
+  it('gets the validated allow-list the build was given', () => {
+    expect(allowedOrigins).toEqual(parseConnectOrigins(process.env.BP_CONNECT_ORIGINS));
+  });
+
+  it('names the origin of a style URL the browser would refuse, and only that', () => {
+    const allowed = ['https://tiles.bank.example'];
+    const self = 'https://planner.bank.example';
+    expect(refusedOrigin('https://tiles.bank.example/styles/light.json', allowed, self)).toBeNull();
+    expect(refusedOrigin('https://planner.bank.example/basemap/style.json', allowed, self)).toBeNull();
+    expect(refusedOrigin('https://tiles.other.example/style.json', allowed, self)).toBe('https://tiles.other.example');
+    expect(refusedOrigin('http://tiles.bank.example/style.json', allowed, self)).toBe('http://tiles.bank.example');
+    expect(refusedOrigin('https://tiles.bank.example:8443/style.json', allowed, self)).toBe('https://tiles.bank.example:8443');
+    expect(refusedOrigin('https://', allowed, self)).toBeNull();
   });
 });
 
