@@ -32,7 +32,10 @@ function recordViolations(where: string): void {
   const g = globalThis as unknown as { __bpViolations?: Violation[] };
   if (g.__bpViolations) return;
   const list: Violation[] = (g.__bpViolations = []);
-  addEventListener('securitypolicyviolation', (e) => list.push({ where, directive: e.effectiveDirective, blocked: e.blockedURI }));
+  addEventListener('securitypolicyviolation', (e) => {
+    const v = e as SecurityPolicyViolationEvent;
+    list.push({ where, directive: v.effectiveDirective, blocked: v.blockedURI });
+  });
 }
 
 /** Every outgoing API a worker has, each to its own `.invalid` host; answers how each ended. */
@@ -75,7 +78,8 @@ async function pageProbes(): Promise<Record<string, string>> {
   const settle = (p: Promise<unknown>) => Promise.race([p.then(() => 'reached', (e) => `refused: ${String(e)}`), new Promise<string>((r) => setTimeout(() => r('pending'), 3_000))]);
   out.fetch = await settle(fetch('https://page-fetch.invalid/x', { method: 'POST', body: 'rows', mode: 'no-cors' }));
   out.beacon = String(navigator.sendBeacon('https://page-beacon.invalid/x', 'rows'));
-  out.import = await settle(import(/* @vite-ignore */ 'https://page-import.invalid/x.js'));
+  const moduleUrl = 'https://page-import.invalid/x.js';
+  out.import = await settle(import(/* @vite-ignore */ moduleUrl));
   out.eventsource = await settle(
     new Promise((resolve, reject) => {
       try {
@@ -253,6 +257,23 @@ describe('closed egress', () => {
     assert.match(out.importScripts, /^refused/);
     assert.equal(out.violations.find((x) => x.blocked.includes('blob-fetch.invalid'))?.directive, 'connect-src');
     assert.ok(out.violations.some((x) => x.blocked.includes('blob-script.invalid') && /^script-src/.test(x.directive)), JSON.stringify(out.violations));
+  });
+
+  it('tells the user, in their language, when a basemap style server is not on the allow-list', async () => {
+    await page.getByTestId('settings-open').click();
+    const dialog = page.getByTestId('settings');
+    await dialog.getByLabel('Style URL', { exact: true }).check();
+    await dialog.getByRole('textbox').fill('https://tiles.elsewhere.invalid/style.json');
+    const notice = dialog.getByTestId('basemap-refused');
+    assert.match(await notice.innerText(), /Your browser will refuse https:\/\/tiles\.elsewhere\.invalid/);
+    assert.ok(await dialog.getByRole('button', { name: 'Apply' }).isDisabled(), 'Apply offered for a server the browser will refuse');
+    // The dialog's backdrop covers the switch; the language changes under it all the same.
+    await page.getByTestId('lang-switch').dispatchEvent('click');
+    assert.match(await notice.innerText(), /浏览器将拒绝连接 https:\/\/tiles\.elsewhere\.invalid/);
+    await page.getByTestId('lang-switch').dispatchEvent('click');
+    await dialog.getByRole('textbox').fill(ORIGIN + '/basemap/style.json');
+    assert.equal(await notice.count(), 0, 'the app’s own server is refused');
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
   // Last of the probes: a refused form submission leaves Playwright waiting for a navigation.
