@@ -21,8 +21,8 @@ export function cspPlugin(): Plugin {
   };
   return {
     name: 'branch-planner:csp',
-    config(_config, { mode }) {
-      const env = { ...loadEnv(mode, process.cwd(), 'BP_'), ...process.env };
+    config(config, { mode }) {
+      const env = { ...loadEnv(mode, config.envDir || config.root || process.cwd(), 'BP_'), ...process.env };
       origins = parseConnectOrigins(env[CONNECT_ORIGINS_ENV]);
       return { define: { 'import.meta.env.BP_CONNECT_ORIGINS': JSON.stringify(origins.join(' ')) } };
     },

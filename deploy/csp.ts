@@ -6,7 +6,8 @@
  *
  * Why each source is there:
  * - script-src 'wasm-unsafe-eval': duckdb-wasm, parquet-wasm, highs and h3-js compile
- *   WebAssembly; nothing needs JavaScript eval.
+ *   WebAssembly. Nothing evaluates JavaScript from text: apache-arrow's one `new Function`
+ *   is rewritten at build time (deploy/arrow-without-eval.ts).
  * - worker-src blob:: MapLibre starts its tile workers from a blob: URL.
  * - style-src 'unsafe-inline': Svelte and MapLibre set inline styles on elements.
  * - img-src / connect-src data: blob:: deck.gl icon atlases and MapLibre images are
