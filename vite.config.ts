@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { cspPlugin } from './deploy/csp-plugin.ts';
+import { arrowWithoutEval } from './deploy/arrow-without-eval.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  // The Content-Security-Policy header on every response, and the same policy in index.html;
+  // Arrow's builders made to work without 'unsafe-eval', here and in the worker bundles.
+  plugins: [svelte(), cspPlugin(), arrowWithoutEval()],
   // Workers are ES modules: they import comlink, h3-js and duckdb-wasm's async API.
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [arrowWithoutEval()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm', 'highs'] },
   test: {

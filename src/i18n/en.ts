@@ -56,6 +56,8 @@ export const en = {
   'unit.persons': 'persons',
   'error.generic': 'Something went wrong: {message}',
   'placeholder.later': 'This workflow needs data: load the demo city or your own files in Data.',
+  'settings.basemap.notAllowed': 'Your browser will refuse {origin}: this installation lets the app reach only its own server and {allowed}. Ask your administrator to add it to the allow-list (BP_CONNECT_ORIGINS).',
+  'settings.basemap.noneAllowed': 'Your browser will refuse {origin}: this installation lets the app reach no server but its own. Ask your administrator to add it to the allow-list (BP_CONNECT_ORIGINS).',
 } as const;
 
 export type MessageKey = keyof typeof en;

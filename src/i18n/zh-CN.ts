@@ -58,4 +58,6 @@ export const zhCN: Record<MessageKey, string> = {
   'unit.persons': '人',
   'error.generic': '出错了：{message}',
   'placeholder.later': '此功能需要数据：请在“数据”中加载演示城市或您自己的文件。',
+  'settings.basemap.notAllowed': '浏览器将拒绝连接 {origin}：本安装只允许应用访问自身服务器及 {allowed}。请联系管理员将其加入白名单（BP_CONNECT_ORIGINS）。',
+  'settings.basemap.noneAllowed': '浏览器将拒绝连接 {origin}：本安装不允许应用访问自身以外的任何服务器。请联系管理员将其加入白名单（BP_CONNECT_ORIGINS）。',
 };

@@ -9,6 +9,25 @@ export type BasemapChoice =
 
 const KEY = 'bp.basemap';
 
+/**
+ * The servers besides its own that this deployment's Content-Security-Policy lets the app
+ * reach (BP_CONNECT_ORIGINS when it was built); the browser refuses every other.
+ */
+export const allowedOrigins: readonly string[] = String(import.meta.env.BP_CONNECT_ORIGINS ?? '')
+  .split(' ')
+  .filter(Boolean);
+
+/** The origin of a style URL the policy would refuse; null when allowed or not yet a URL. */
+export function refusedOrigin(url: string, allowed: readonly string[] = allowedOrigins, self: string = location.origin): string | null {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return null;
+  }
+  return origin === self || allowed.includes(origin) ? null : origin;
+}
+
 function load(): BasemapChoice {
   try {
     const v = JSON.parse(localStorage.getItem(KEY) ?? 'null') as BasemapChoice | null;
