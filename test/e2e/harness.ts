@@ -37,8 +37,12 @@ export async function startServer(): Promise<void> {
   server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Another checkout's server on the same port would answer too: our own must be alive.
+  let exited: number | null = null;
+  server.once('exit', (code) => (exited = code ?? -1));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
+    if (exited !== null) throw new Error(`vite preview exited (${exited}): is port ${PORT} taken? Set E2E_PORT.`);
     try {
       const r = await fetch(ORIGIN + '/');
       if (r.ok) return;
