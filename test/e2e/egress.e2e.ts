@@ -210,7 +210,7 @@ describe('closed egress', () => {
 
   it("refused the app's own DB-worker canary by the policy", async () => {
     const db = workerLike(/db\.worker/)!;
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     let v: Violation[] = [];
     while (Date.now() < deadline) {
       v = await db.evaluate(() => (globalThis as unknown as { __bpViolations: Violation[] }).__bpViolations);
