@@ -89,7 +89,20 @@ describe('walking skeleton on the demo city', () => {
     assert.equal(await tip.locator('img, script').count(), 0);
   });
 
+  it('serves the favicon it links, so the browser asks for no missing icon', async () => {
+    const icon = await s.page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href;
+      if (!href) return null;
+      const r = await fetch(href);
+      return { status: r.status, type: r.headers.get('content-type') ?? '' };
+    });
+    assert.ok(icon, 'index.html links no icon');
+    assert.equal(icon.status, 200);
+    assert.match(icon.type, /image\/svg\+xml/);
+  });
+
   it('switches language and the visible text changes', async () => {
+
     const before = await s.page.getByTestId('tab-data').innerText();
     assert.equal(before, 'Data');
     await s.page.getByTestId('lang-switch').click();
