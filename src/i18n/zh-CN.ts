@@ -4,7 +4,7 @@ import type { MessageKey } from './en.ts';
 export const zhCN: Record<MessageKey, string> = {
   'app.title': '网点规划',
   'app.tagline': '网点与 ATM 布局规划',
-  'lang.label': '语言',
+  'lang.label': '切换到 English',
   'lang.switch': 'English',
   'panel.toggle': '展开/收起侧栏',
   'tab.data': '数据',

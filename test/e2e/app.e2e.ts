@@ -102,6 +102,8 @@ describe('walking skeleton on the demo city', () => {
   });
 
   it('switches language and the visible text changes', async () => {
+    // The button is named by what it does, in the language currently shown.
+    assert.equal(await s.page.getByTestId('lang-switch').getAttribute('aria-label'), 'Switch to 中文');
 
     const before = await s.page.getByTestId('tab-data').innerText();
     assert.equal(before, 'Data');
@@ -109,6 +111,7 @@ describe('walking skeleton on the demo city', () => {
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-data"]')?.textContent === '数据', null, { timeout: 5_000 });
     assert.equal(await s.page.getByTestId('app-title').innerText(), '网点规划');
     assert.equal(await s.page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    assert.equal(await s.page.getByTestId('lang-switch').getAttribute('aria-label'), '切换到 English');
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-data"]')?.textContent === 'Data', null, { timeout: 5_000 });
   });
