@@ -195,6 +195,12 @@ describe('risk workflow on the demo city', () => {
     assert.match(await critical.first().innerText(), /Risk index jumped \+[0-9.]+ points/);
     const ids = await alerts.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-area-id')));
     for (const id of [BAOSHAN, JINSHAN, CHONGMING]) assert.ok(ids.includes(id), `no alert for ${id}`);
+    // One jump is one alert, at its highest severity: never both levels of the index-jump rule.
+    const more = s.page.getByRole('button', { name: /^Show \d+ more$/ });
+    if (await more.count()) await more.first().click();
+    const jumps = await alerts.locator('li[data-rule^="index_jump"]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-area-id')));
+    assert.ok(jumps.includes(YANGPU), 'no index jump alert for Yangpu');
+    assert.deepEqual(jumps.filter((id, i) => jumps.indexOf(id) !== i), [], 'an area has two index jump alerts in one period');
     assert.match(await alerts.locator(`li[data-area-id="${JINSHAN}"]`).first().innerText(), /Non-performing loan ratio worsened by \+[0-9.]+%/);
   });
 
