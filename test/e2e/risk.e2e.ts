@@ -279,9 +279,18 @@ describe('risk workflow on the demo city', () => {
     await s.page.getByTestId('risk-preset-design').click();
   });
 
+  it('explains the ranking’s Δ column: index points since the comparison period, not rank', async () => {
+    const from = await s.page.getByTestId('risk-compare-from').inputValue();
+    const help = (await s.page.getByTestId('risk-ranking-delta').getAttribute('title')) ?? '';
+    assert.match(help, /minus risk index in (\S+) .*index points/);
+    assert.ok(help.includes(`in ${from} (`), `Δ help names the comparison period ${from}: ${help}`);
+    assert.equal(await s.page.getByTestId('risk-ranking-delta-note').innerText(), help);
+  });
+
   it('speaks Chinese when switched', async () => {
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => /风险指数跳升/.test(document.querySelector('[data-testid="risk-alerts"]')?.textContent ?? ''), null, { timeout: 5_000 });
+    assert.match(await s.page.getByTestId('risk-ranking-delta-note').innerText(), /^Δ = \S+ 的风险指数减去 \S+（“对比期”）的风险指数，单位为指数点/);
     assert.match(await s.page.getByTestId('legend').innerText(), /风险指数（0–100）/);
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-risk"]')?.textContent === 'Risk', null, { timeout: 5_000 });
