@@ -54,6 +54,11 @@ export const en = {
   'legend.title': '{indicator} ({unit})',
   'legend.noUnit': '{indicator}',
   'unit.persons': 'persons',
+  'unit.cnyPerYear': 'CNY/yr',
+  'unit.cny': 'CNY',
+  'unit.firms': 'firms',
+  'unit.years': 'years',
+  'unit.fractionOfAge': 'share of people aged {ages}',
   'error.generic': 'Something went wrong: {message}',
   'placeholder.later': 'This workflow needs data: load the demo city or your own files in Data.',
 } as const;

@@ -56,6 +56,11 @@ export const zhCN: Record<MessageKey, string> = {
   'legend.title': '{indicator}（{unit}）',
   'legend.noUnit': '{indicator}',
   'unit.persons': '人',
+  'unit.cnyPerYear': '元/年',
+  'unit.cny': '元',
+  'unit.firms': '家',
+  'unit.years': '岁',
+  'unit.fractionOfAge': '{ages} 岁人口占比',
   'error.generic': '出错了：{message}',
   'placeholder.later': '此功能需要数据：请在“数据”中加载演示城市或您自己的文件。',
 };
