@@ -114,6 +114,31 @@ describe('evaluateAlerts', () => {
     ], ['2024Q2', '2024Q4']);
     expect(a.map((x) => `${x.rule_id}:${x.area_id}@${x.period}`)).toEqual(['crit:A@2024Q4', 'info:A@2024Q2', 'info:A@2024Q4']);
   });
+  it('lists one jump once, at the highest severity of the rules it passes', () => {
+    // A's index rises 41.67 → 50 (+8.33) at Q4: it passes a 5-point and an 8-point rule.
+    const jump = (id: string, points: number, severity: AlertRule['severity']): AlertRule => ({ id, kind: 'index_jump', points, severity });
+    const a = run([jump('j5', 5, 'warning'), jump('j8', 8, 'critical'), { id: 't', kind: 'tier_up', min_steps: 1, severity: 'warning' }]);
+    // The tier rise (2 → 3) is another event and stays.
+    expect(a.map((x) => `${x.rule_id}:${x.severity}:${x.area_id}@${x.period}`)).toEqual(['j8:critical:A@2024Q4', 't:warning:A@2024Q4']);
+    expect(a[0].params).toMatchObject({ points: 8 });
+    // The more severe rule wins even when it is the less strict one ...
+    expect(run([jump('j5', 5, 'critical'), jump('j8', 8, 'warning')]).map((x) => `${x.rule_id}:${x.severity}`)).toEqual(['j5:critical']);
+    // ... and among equals the stricter level names the alert.
+    expect(run([jump('j8', 8, 'warning'), jump('j5', 5, 'warning')]).map((x) => x.rule_id)).toEqual(['j8']);
+    // The same event in two periods is two alerts. Q2: u 5, 7, 5 → A 0; h 100, 98, 101 → down:
+    // A 1 − 2/3 → A 16.67, so A jumps +25 at Q3 and +8.33 at Q4; B stays at 100 → 100.
+    expect(who(run([jump('j5', 5, 'warning'), jump('j8', 8, 'critical')], ['2024Q3', '2024Q4']))).toEqual(['A@2024Q3', 'A@2024Q4']);
+  });
+  it('keeps crossings of one indicator in different directions, and of different indicators, apart', () => {
+    // A: u 6 → 9 crosses 7 and 8 upwards (one event, the 8 level); B: u 7 → 7.5 crosses 7.2 upwards.
+    const up = (id: string, threshold: number): AlertRule => ({ id, kind: 'threshold', column: 'u', threshold, crossing: 'above', severity: 'warning' });
+    expect(run([up('u7', 7), up('u8', 8), up('u72', 7.2)]).map((x) => `${x.rule_id}:${x.area_id}`)).toEqual(['u8:A', 'u72:B']);
+    const a = run([
+      up('u8', 8),
+      { id: 'd', kind: 'deterioration', column: 'u', periods: 1, amount: 2, mode: 'absolute', worse: 'up', severity: 'warning' },
+    ]);
+    expect(a.map((x) => x.rule_id)).toEqual(['u8', 'd']);
+  });
   it('uses config.alerts, else the default rule set', () => {
     const defaults = defaultAlertRules(config, 4);
     expect(defaults.map((r) => r.id)).toEqual(['index_jump_10', 'index_jump_20', 'tier_up', 'deteriorate_u', 'deteriorate_h']);

@@ -74,8 +74,9 @@ const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info
 
 /**
  * Evaluate `rules` (default `config.alerts`, else `defaultAlertRules(config)`) at the chosen
- * periods. Alerts are sorted by severity (critical first), then period, then area order,
- * then rule order.
+ * periods. An area gets one alert per event and period, from the most severe rule that
+ * fired (see `eventKey`). Alerts are sorted by severity (critical first), then period, then
+ * area order, then rule order.
  */
 export function evaluateAlerts(table: IndicatorTable, config: RiskConfig, rules?: readonly AlertRule[], opts: EvaluateOptions = {}): Alert[] {
   const ruleList = rules ?? config.alerts ?? defaultAlertRules(config, table.periods.length);
@@ -144,6 +145,45 @@ export function evaluateAlerts(table: IndicatorTable, config: RiskConfig, rules?
       }
     }
   });
-  alerts.sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity] || x._p - y._p || x._i - y._i || x._r - y._r);
-  return alerts.map(({ _p, _i, _r, ...a }) => a);
+  const kept = strongestPerEvent(alerts, ruleList);
+  kept.sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity] || x._p - y._p || x._i - y._i || x._r - y._r);
+  return kept.map(({ _p, _i, _r, ...a }) => a);
+}
+
+/**
+ * Rules that watch the same thing (the same kind on the same indicator, crossing direction,
+ * mode and window) are levels of one alarm: an index jump of 25 points passes both the
+ * 10-point warning and the 20-point critical rule, but it is one event. Which rules
+ * fired stays visible in the severity; counting it twice would inflate the alert counts.
+ */
+function eventKey(rule: AlertRule): string {
+  switch (rule.kind) {
+    case 'threshold': return `threshold\u0000${rule.column}\u0000${rule.crossing}`;
+    case 'deterioration': return `deterioration\u0000${rule.column}\u0000${rule.mode}\u0000${rule.periods}`;
+    default: return rule.kind;
+  }
+}
+
+/** How demanding a rule is among rules of one event: a stricter level wins a severity tie. */
+function strictness(rule: AlertRule): number {
+  switch (rule.kind) {
+    case 'threshold': return rule.crossing === 'above' ? rule.threshold : -rule.threshold;
+    case 'deterioration': return rule.amount;
+    case 'index_jump': return rule.points;
+    case 'tier_up': return rule.min_steps;
+  }
+}
+
+/** One alert per area, event and period: the one of highest severity, then the strictest rule. */
+function strongestPerEvent<A extends Alert & { _p: number; _i: number; _r: number }>(alerts: A[], rules: readonly AlertRule[]): A[] {
+  const best = new Map<string, A>();
+  for (const a of alerts) {
+    const key = `${a._i}\u0000${a._p}\u0000${eventKey(rules[a._r])}`;
+    const b = best.get(key);
+    const better = !b
+      || SEVERITY_ORDER[a.severity] < SEVERITY_ORDER[b.severity]
+      || (a.severity === b.severity && strictness(rules[a._r]) > strictness(rules[b._r]));
+    if (better) best.set(key, a);
+  }
+  return [...best.values()];
 }

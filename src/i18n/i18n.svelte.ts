@@ -9,6 +9,9 @@ import { riskMessages } from './risk.ts';
 import { hotspotsMessages } from './hotspots.ts';
 import { sitesMessages } from './sites.ts';
 import { shareMessages } from './share.ts';
+import { format } from './format.ts';
+
+export { format };
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -42,11 +45,6 @@ export function setLocale(locale: Locale): void {
   document.documentElement.lang = locale;
 }
 
-/** Fill `{name}` placeholders; values are plain text and are rendered as text by Svelte. */
-export function format(template: string, params?: Record<string, string | number>): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
-}
 
 /** Translate a key in the current locale. Reading `i18n.locale` makes callers reactive. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {

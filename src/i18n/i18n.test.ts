@@ -17,8 +17,18 @@ describe('message bundles', () => {
         const zh = (b['zh-CN'] as Record<string, string>)[k];
         expect(v.trim(), k).not.toBe('');
         expect(zh.trim(), k).not.toBe('');
-        const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+        // `{n}` and the English-only plural form `{n|one|other}` name the same parameter.
+        const ph = (s: string) => [...new Set([...s.matchAll(/\{(\w+)(?:\|[^|{}]*\|[^|{}]*)?\}/g)].map((m) => m[1]))].sort();
         expect(ph(zh), k).toEqual(ph(v));
+      }
+    }
+  });
+  it('agree English nouns with the counts before them ("1 area", not "1 areas")', () => {
+    for (const b of bundles) {
+      for (const [k, v] of Object.entries(b.en) as Array<[string, string]>) {
+        // A count placeholder followed by a plural noun must use `{n|one|other}`.
+        expect(v, k).not.toMatch(/\{(?!(?:res|k|segment)\})\w+\} (?:new |study |demand |earlier )?(?:areas|customers|sites|rows|files|features|cells|candidates|periods|pages|snapshots|problems|variables|permutations|points)\b/);
+        expect(v, k).not.toMatch(/\w\(s\)/);
       }
     }
   });

@@ -67,9 +67,9 @@ export const sitesMessages = defineMessages(
     'sites.stage.exact': 'Exact solver (HiGHS)',
     'sites.stage.bootstrap': 'Bootstrap robustness',
 
-    'sites.summary.points': '{points} demand cells, {candidates} candidates.',
-    'sites.summary.zoneExcluded': ' {n} candidates lie in exclusion zones.',
-    'sites.summary.coverage': 'Coverage with the {n} new sites: {after}.',
+    'sites.summary.points': '{points} demand {points|cell|cells}, {candidates} {candidates|candidate|candidates}.',
+    'sites.summary.zoneExcluded': ' {n} {n|candidate lies|candidates lie} in exclusion zones.',
+    'sites.summary.coverage': 'Coverage with the {n} new {n|site|sites}: {after}.',
     'sites.summary.lscpMet': 'target met',
     'sites.summary.lscpMissed': 'target out of reach (at most {max} coverable)',
     'sites.summary.exact': 'Exact: {status}, gap {gap}, {time} s.',
@@ -83,13 +83,13 @@ export const sitesMessages = defineMessages(
     'sites.status.infeasible': 'infeasible',
     'sites.status.error': 'solver error',
 
-    'sites.warning.fewer_sites_than_k': 'Only {chosen} of {k} sites add demand; the others would cover nothing new.',
+    'sites.warning.fewer_sites_than_k': 'Only {chosen} of {k} {k|site|sites} add demand; the others would cover nothing new.',
     'sites.warning.pinned_in_exclusion_zone': 'A pinned site lies in an exclusion zone; it was kept.',
     'sites.warning.pinned_too_close': 'Two pinned sites are closer than the minimum spacing ({minSpacingM} m).',
     'sites.warning.exact_not_optimal': 'The exact solver stopped before proving optimality ({status}); gap {gap}.',
     'sites.warning.target_unreachable': 'The target cannot be reached: at most {maxCoverableDemand} of the {targetDemand} demand is coverable.',
     'sites.warning.exact_not_available': 'This objective has no exact solver here; the heuristic answered.',
-    'sites.warning.population_missing': '{areas} areas have no population value; their cells count as 0.',
+    'sites.warning.population_missing': '{areas} {areas|area has|areas have} no population value; {areas|its|their} cells count as 0.',
     'sites.warning.no_demand': 'There is no demand to cover with this measure.',
     'sites.warning.no_own_site_left': 'No site of ours of this type would be left.',
     'sites.warning.no_cells': 'The areas produce no H3 cells at this resolution.',
@@ -100,7 +100,7 @@ export const sitesMessages = defineMessages(
     'sites.error.no_population': 'Population potential needs an indicators file with a population column.',
     'sites.error.bad_radius': 'The coverage radius must be more than 0 m (got {radius}).',
     'sites.error.bad_k': 'The number of new sites must be a whole number ≥ 0 (got {k}).',
-    'sites.error.too_many_pins': '{pinned} sites are pinned but k is {k}: raise k or unpin sites.',
+    'sites.error.too_many_pins': '{pinned} {pinned|site is|sites are} pinned but k is {k}: raise k or unpin sites.',
     'sites.error.bad_target': 'The target must be between 0 and 100 % (got {target}).',
     'sites.error.not_own_site': '{id} is not one of our sites of this type.',
 
@@ -197,7 +197,7 @@ export const sitesMessages = defineMessages(
 
     'sites.report.label': 'Site recommendation',
     'sites.report.title': 'Where to open new sites',
-    'sites.report.method': '{type}: {objective}, k = {k}, radius {radius} m, demand = {demand} on H3 resolution-{res} cells, {candidates} candidates, {solver}.',
+    'sites.report.method': '{type}: {objective}, k = {k}, radius {radius} m, demand = {demand} on H3 resolution-{res} cells, {candidates} {candidates|candidate|candidates}, {solver}.',
   },
   {
     'sites.mode': '模式',

@@ -89,13 +89,29 @@ describe('walking skeleton on the demo city', () => {
     assert.equal(await tip.locator('img, script').count(), 0);
   });
 
+  it('serves the favicon it links, so the browser asks for no missing icon', async () => {
+    const icon = await s.page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.href;
+      if (!href) return null;
+      const r = await fetch(href);
+      return { status: r.status, type: r.headers.get('content-type') ?? '' };
+    });
+    assert.ok(icon, 'index.html links no icon');
+    assert.equal(icon.status, 200);
+    assert.match(icon.type, /image\/svg\+xml/);
+  });
+
   it('switches language and the visible text changes', async () => {
+    // The button is named by what it does, in the language currently shown.
+    assert.equal(await s.page.getByTestId('lang-switch').getAttribute('aria-label'), 'Switch to 中文');
+
     const before = await s.page.getByTestId('tab-data').innerText();
     assert.equal(before, 'Data');
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-data"]')?.textContent === '数据', null, { timeout: 5_000 });
     assert.equal(await s.page.getByTestId('app-title').innerText(), '网点规划');
     assert.equal(await s.page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    assert.equal(await s.page.getByTestId('lang-switch').getAttribute('aria-label'), '切换到 English');
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-data"]')?.textContent === 'Data', null, { timeout: 5_000 });
   });

@@ -280,6 +280,10 @@ describe('import in the browser', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="import-panel"] h2')?.textContent === '您的数据', null, { timeout: 5_000 });
     const reasons = await page.getByTestId('import-reasons').innerText();
     for (const r of ['不是数字', '坐标为空', '坐标为 (0, 0)', '超出范围', '字段数不对']) assert.ok(reasons.includes(r), r);
+    // Each rejected row's detail is Chinese too, with its column and counts; the CSV keeps English.
+    const rejects = await page.getByTestId('import-rejects').innerText();
+    for (const r of ['lon 不是数字', '该行有 4 个字段，表头有 5 个']) assert.ok(rejects.includes(r), `${r} in ${rejects}`);
+    assert.doesNotMatch(rejects, /is not a number|the header has|is empty|is outside/);
     assert.match(await page.getByTestId('import-download').innerText(), /下载全部拒绝行/);
     await page.screenshot({ path: join(SHOTS, '21-report-zh.png') });
     await page.getByTestId('lang-switch').click();

@@ -195,6 +195,12 @@ describe('risk workflow on the demo city', () => {
     assert.match(await critical.first().innerText(), /Risk index jumped \+[0-9.]+ points/);
     const ids = await alerts.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-area-id')));
     for (const id of [BAOSHAN, JINSHAN, CHONGMING]) assert.ok(ids.includes(id), `no alert for ${id}`);
+    // One jump is one alert, at its highest severity: never both levels of the index-jump rule.
+    const more = s.page.getByRole('button', { name: /^Show \d+ more$/ });
+    if (await more.count()) await more.first().click();
+    const jumps = await alerts.locator('li[data-rule^="index_jump"]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-area-id')));
+    assert.ok(jumps.includes(YANGPU), 'no index jump alert for Yangpu');
+    assert.deepEqual(jumps.filter((id, i) => jumps.indexOf(id) !== i), [], 'an area has two index jump alerts in one period');
     assert.match(await alerts.locator(`li[data-area-id="${JINSHAN}"]`).first().innerText(), /Non-performing loan ratio worsened by \+[0-9.]+%/);
   });
 
@@ -273,9 +279,18 @@ describe('risk workflow on the demo city', () => {
     await s.page.getByTestId('risk-preset-design').click();
   });
 
+  it('explains the ranking’s Δ column: index points since the comparison period, not rank', async () => {
+    const from = await s.page.getByTestId('risk-compare-from').inputValue();
+    const help = (await s.page.getByTestId('risk-ranking-delta').getAttribute('title')) ?? '';
+    assert.match(help, /minus risk index in (\S+) .*index points/);
+    assert.ok(help.includes(`in ${from} (`), `Δ help names the comparison period ${from}: ${help}`);
+    assert.equal(await s.page.getByTestId('risk-ranking-delta-note').innerText(), help);
+  });
+
   it('speaks Chinese when switched', async () => {
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => /风险指数跳升/.test(document.querySelector('[data-testid="risk-alerts"]')?.textContent ?? ''), null, { timeout: 5_000 });
+    assert.match(await s.page.getByTestId('risk-ranking-delta-note').innerText(), /^Δ = \S+ 的风险指数减去 \S+（“对比期”）的风险指数，单位为指数点/);
     assert.match(await s.page.getByTestId('legend').innerText(), /风险指数（0–100）/);
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-risk"]')?.textContent === 'Risk', null, { timeout: 5_000 });

@@ -336,6 +336,10 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     assert.equal(await page.getByTestId('share-safe').isChecked(), true, 'safe sharing is on by default');
     const leftText = (await page.getByTestId('share-left').count()) ? await page.getByTestId('share-left').innerText() : '';
     assert.doesNotMatch(leftText, /hotspots-cells/, 'hotspot class cells are not left out');
+    // Merged cells are reported under the layer's title, never its internal id.
+    const suppressed = await page.getByTestId('share-suppressed').innerText({ timeout: 10_000 });
+    assert.match(suppressed, /^Demand hotspots \(Gi\* cells\): /);
+    assert.doesNotMatch(suppressed, /\b[a-z]+-cells\b/);
     await page.getByTestId('share-size').selectOption('1280x720');
     await page.getByTestId('share-ratio').selectOption('1');
     const t0 = Date.now();
@@ -343,7 +347,7 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     console.log(`# safe PNG of Hotspots 1280×720@1×: ${Date.now() - t0} ms click→download, ${(bytes.length / 1024).toFixed(0)} KB`);
     assert.match(dl.suggestedFilename(), /^branch-planner-hotspots-/);
     const result = await page.getByTestId('share-result').innerText({ timeout: 10_000 });
-    assert.doesNotMatch(result, /hotspots-cells \(/, 'the PNG result does not list the class cells as left out');
+    assert.doesNotMatch(result, /(hotspots-cells|Demand hotspots \(Gi\* cells\)) \(/, 'the PNG result does not list the class cells as left out');
     writeFileSync('test-results/share-hotspots-safe.png', bytes);
 
     // Dark-red hot cells (hot99/hot95 over the basemap) around the centre, where 陆家嘴 is.

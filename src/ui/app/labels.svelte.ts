@@ -1,5 +1,6 @@
 /** Human names and units of data columns, from the dataset's manifest when it has them. */
-import { i18n } from '../../i18n/i18n.svelte.ts';
+import { i18n, t } from '../../i18n/i18n.svelte.ts';
+import { unitMessage } from './unit-labels.ts';
 import { app } from './app-state.svelte.ts';
 
 export function columnLabel(column: string): string {
@@ -8,7 +9,9 @@ export function columnLabel(column: string): string {
 }
 
 export function columnUnit(column: string): string {
-  return app.dataset?.summary.units[column] ?? '';
+  const unit = app.dataset?.summary.units[column] ?? '';
+  const m = unit ? unitMessage(unit) : null;
+  return m ? t(m.key, m.params) : unit;
 }
 
 /** The area's display name in the current language. */

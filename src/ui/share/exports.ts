@@ -22,6 +22,7 @@ import { captureState, shareLive, shareSettings, viewTab } from './share-state.s
 import { canvasToBlob, composePicture, type Picture } from './picture.ts';
 import { buildReportPdf } from './pdf-report.ts';
 import { lastRenderPhases, renderMapCanvas } from './map-render.ts';
+import { layerTitleKey } from './layer-titles.ts';
 
 /** Save a Blob under `filename` through a temporary object URL. */
 export function saveBlob(blob: Blob, filename: string): void {
@@ -97,7 +98,7 @@ export function exportLayers(): ExportLayers<Layer> {
 
 /** One sentence per layer whose cells under k were merged or hidden in this export. */
 export function suppressedText(s: ExportLayers<unknown>['suppressed']): string[] {
-  return s.map((x) => t('share.suppressed', { layer: x.id, merged: x.merged, hidden: x.hiddenCount, k: shareSettings.k }));
+  return s.map((x) => t('share.suppressed', { layer: t(layerTitleKey(x.id)), merged: x.merged, hidden: x.hiddenCount, k: shareSettings.k }));
 }
 
 /**

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadWarningMessage, rejectReasonMessage, type LoadMessage } from './load-messages.ts';
+import { importMessages } from '../../i18n/import.ts';
+import { format } from '../../i18n/format.ts';
+
+const zh = (m: LoadMessage | null) => (m ? format(importMessages['zh-CN'][m.key as keyof typeof importMessages.en], m.params) : null);
+const en = (m: LoadMessage | null) => (m ? format(importMessages.en[m.key as keyof typeof importMessages.en], m.params) : null);
+
+describe('reject reasons in the UI language', () => {
+  it('reads the loader’s English sentences back into messages with their parameters', () => {
+    expect(zh(rejectReasonMessage('lat is outside [-90, 90]'))).toBe('lat 超出 [-90, 90]');
+    expect(zh(rejectReasonMessage('customer_id is empty'))).toBe('customer_id 为空');
+    expect(zh(rejectReasonMessage('duplicate site_id (first on line 12)'))).toBe('site_id 已在第 12 行出现');
+    expect(zh(rejectReasonMessage('duplicate area_id + period'))).toBe('area_id + period 重复');
+    expect(zh(rejectReasonMessage('duplicate area_id (first at features[3])'))).toBe('area_id 已被要素 3 使用');
+    expect(zh(rejectReasonMessage('row has 1 field, the header has 5'))).toBe('该行有 1 个字段，表头有 5 个');
+    expect(zh(rejectReasonMessage('features[7]: ring is not closed'))).toBe('要素 7 的几何无效');
+    expect(zh(rejectReasonMessage('type must be branch or atm'))).toBe('type 必须为 branch（网点）或 atm');
+    expect(zh(rejectReasonMessage('period is not a period like 2024Q3, 2024-09 or 2024'))).toBe('期间格式应为 2024Q3、2024-09 或 2024');
+  });
+  it('keeps the English sentence under en (singular counts too)', () => {
+    expect(en(rejectReasonMessage('row has 1 field, the header has 5'))).toBe('row has 1 field, the header has 5');
+    expect(en(rejectReasonMessage('lon is not a number'))).toBe('lon is not a number');
+  });
+  it('returns null for a sentence it does not know, so no English reaches a zh-CN screen', () => {
+    expect(rejectReasonMessage('something new happened')).toBeNull();
+  });
+});
+
+describe('load warnings in the UI language', () => {
+  it('translates the GBK warning and names the delimiter by its character', () => {
+    const gbk = 'customers.csv is not UTF-8: it was read as GBK (GB18030) and converted to UTF-8; check that Chinese text looks right';
+    expect(zh(loadWarningMessage(gbk))).toBe('customers.csv 不是 UTF-8 编码：已按 GBK（GB18030）读取并转换为 UTF-8，请检查中文是否显示正确');
+    expect(en(loadWarningMessage(gbk))).toBe(gbk);
+    expect(zh(loadWarningMessage('sites.csv uses semicolon (;) as delimiter, not comma; read it that way'))).toBe('sites.csv 使用 “;” 作为分隔符而非逗号，已按此读取');
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The loader writes each reject reason and warning in English: the CLI prints them and the
+ * rejects CSV keeps them. On screen they are shown in the UI language, so the known sentence
+ * shapes are read back into a message key and its parameters (column names, counts, lines).
+ * A sentence of an unknown shape yields null: the caller shows the reject code's name instead
+ * of English prose under zh-CN.
+ */
+import type { MessageKey } from '../../i18n/i18n.svelte.ts';
+
+export interface LoadMessage {
+  key: MessageKey;
+  params: Record<string, string | number>;
+}
+
+type Pattern = [RegExp, MessageKey, ...string[]];
+
+const REASONS: Pattern[] = [
+  [/^features\[(\d+)\] is not a GeoJSON Feature$/, 'import.reason.notFeature', 'feature'],
+  [/^features\[(\d+)\] has no area_id$/, 'import.reason.noAreaId', 'feature'],
+  [/^features\[(\d+)\]: /, 'import.reason.badGeometry', 'feature'],
+  [/^duplicate area_id \(first at features\[(\d+)\]\)$/, 'import.reason.duplicateFeature', 'first'],
+  [/^duplicate (.+) \(first on line (\d+)\)$/, 'import.reason.duplicateLine', 'column', 'line'],
+  [/^duplicate (.+)$/, 'import.reason.duplicate', 'column'],
+  [/^period is not a period like /, 'import.reason.badPeriod'],
+  [/^row has (\d+) fields?, the header has (\d+)$/, 'import.reason.ragged', 'fields', 'header'],
+  [/^row has values in (\d+) columns, the header has (\d+)$/, 'import.reason.extraValues', 'fields', 'header'],
+  [/^a quoted field is not closed properly/, 'import.reason.badQuoting'],
+  [/^row is longer than the maximum line size \((.+)\)$/, 'import.reason.tooLong', 'size'],
+  [/^row could not be read \((.+)\)$/, 'import.reason.unreadable', 'error'],
+  [/^coordinates are exactly \(0, 0\)$/, 'import.reason.zeroZero'],
+  [/^(.+) is empty$/, 'import.reason.empty', 'column'],
+  [/^(.+) is not an area_id of the areas file$/, 'import.reason.unknownArea', 'column'],
+  [/^(.+) is not a number$/, 'import.reason.notNumber', 'column'],
+  [/^(.+) is outside \[(-?[\d.]+), (-?[\d.]+)\]$/, 'import.reason.outside', 'column', 'min', 'max'],
+  [/^(.+) must be 0 or 1$/, 'import.reason.zeroOne', 'column'],
+  [/^(.+) must be greater than 0$/, 'import.reason.positive', 'column'],
+  [/^(.+) must not be negative$/, 'import.reason.nonNegative', 'column'],
+  [/^(.+) must be branch or atm$/, 'import.reason.branchAtm', 'column'],
+];
+
+const WARNINGS: Pattern[] = [
+  [/^(.+) is not UTF-8: it was read as GBK \(GB18030\) and converted to UTF-8/, 'import.warning.gbk', 'file'],
+  [/^(.+) uses (semicolon|tab|pipe)\b.* as delimiter, not comma/, 'import.warning.delimiter', 'file', 'delimiter'],
+  [/^(.+): Parquet has no line numbers/, 'import.warning.parquetLines', 'file'],
+  [/^(.+): no area_id property; the features' "id" is used as area_id$/, 'import.warning.featureId', 'file'],
+  [/^(.+): no areas loaded, so customers were not assigned to areas/, 'import.warning.noAreas', 'file'],
+  [/^(.+): no valid periods$/, 'import.warning.noPeriods', 'file'],
+  [/^(.+): column "(.+)" has no numbers; kept as text/, 'import.warning.textColumn', 'file', 'column'],
+];
+
+function match(text: string, patterns: Pattern[]): LoadMessage | null {
+  for (const [re, key, ...names] of patterns) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const params: Record<string, string | number> = {};
+    names.forEach((n, i) => (params[n] = m[i + 1]));
+    return { key, params };
+  }
+  return null;
+}
+
+/** A reject's English reason as a message, or null when its shape is unknown. */
+export function rejectReasonMessage(reason: string): LoadMessage | null {
+  return match(reason, REASONS);
+}
+
+/** A load warning as a message, or null when its shape is unknown. */
+export function loadWarningMessage(warning: string): LoadMessage | null {
+  const m = match(warning, WARNINGS);
+  // The delimiter's English name becomes the character itself, which needs no translation.
+  if (m && typeof m.params.delimiter === 'string') m.params.delimiter = DELIMITERS[m.params.delimiter] ?? m.params.delimiter;
+  return m;
+}
+
+const DELIMITERS: Record<string, string> = { semicolon: '“;”', tab: 'Tab', pipe: '“|”' };
