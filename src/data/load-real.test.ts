@@ -44,4 +44,17 @@ describeOnEachEngine('real exports on $name', (conn) => {
       }
     });
   }
+
+  it('a CSV with title and blank lines above the header and totals at the end keeps physical lines', async () => {
+    const text = [
+      '2025年三季度 客户清单,,', '', '制表：零售部,,', 'customer_id,lon,lat', 'c1,121.4,31.2', 'c2,x,31.2',
+      '小计,,', 'c3,121.5,31.3', '合计,"1,000",', 'Total,121.4,31.2', '',
+    ].join('\n');
+    const report = await loadInputs(conn(), [{ kind: 'customers', fileName: 't.csv', bytes: new TextEncoder().encode(text) }]);
+    expect(report.files[0]).toMatchObject({ rowsRead: 6, rowsKept: 2 });
+    expect(report.warnings.join('\n')).toContain('header is on line 4');
+    const rejects = await readRejects(conn());
+    expect(rejects.map((r) => [r.line, r.code])).toEqual([[6, 'not_a_number'], [7, 'totals_row'], [9, 'totals_row'], [10, 'totals_row']]);
+    expect(rejects[2].raw).toBe('合计,"1,000",');
+  });
 });

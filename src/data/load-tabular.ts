@@ -68,7 +68,9 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     fin: stagingName(kind, 'fin'),
   };
   await insertLines(conn, t.lines, source.lines);
-  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, areaRef: ctx.areaRef ?? undefined });
+  // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
+  const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true);
+  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources, areaRef: ctx.areaRef ?? undefined });
   await conn.exec(check.sql);
   await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
   checkAbort();

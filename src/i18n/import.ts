@@ -129,6 +129,7 @@ export const importMessages = defineMessages(
     'import.code.unknown_area': 'Unknown area',
     'import.code.bad_geometry': 'Invalid geometry',
     'import.code.extra_values': 'Values beyond the header',
+    'import.code.totals_row': 'Totals row',
   },
   {
     'import.title': '您的数据',
@@ -257,5 +258,6 @@ export const importMessages = defineMessages(
     'import.code.unknown_area': '未知区域',
     'import.code.bad_geometry': '几何无效',
     'import.code.extra_values': '超出表头的值',
+    'import.code.totals_row': '合计行',
   },
 );

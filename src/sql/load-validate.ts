@@ -40,7 +40,7 @@ export interface PlannedColumn {
 }
 
 /** The reject codes the checks below emit (a subset of the loader's reject codes). */
-export type CheckCode = 'empty_required' | 'unknown_area' | 'coord_empty' | 'not_a_number' | 'out_of_range' | 'zero_zero' | 'bad_value' | 'bad_period';
+export type CheckCode = 'totals_row' | 'empty_required' | 'unknown_area' | 'coord_empty' | 'not_a_number' | 'out_of_range' | 'zero_zero' | 'bad_value' | 'bad_period';
 
 export interface CheckSpec<Code extends string = CheckCode> {
   k: number;
@@ -55,9 +55,22 @@ export interface CheckSqlInput {
   lines: string;
   out: string;
   columns: readonly PlannedColumn[];
+  /**
+   * Raw columns (text, not typed) whose value marks a totals row (合计, Total …): the file's first
+   * two columns. Such a row is rejected as that, before any other check.
+   */
+  totalsSources?: readonly number[];
   /** Table with an `area_id` column, for `known_area`. */
   areaRef?: string;
 }
+
+/**
+ * A cell that marks a totals row (RE2 and JS syntax, case-insensitive): 合计, 总计, 小计, Total,
+ * alone or followed by a colon, a space and more text.
+ */
+export const TOTALS_PATTERN = '^(合计|总计|小计|总合计|total|subtotal|grand total)([\\s:：].*)?$';
+
+export const TOTALS_REASON = 'totals row (合计, 总计, 小计 or Total in the first cells), not data';
 
 /** SQL type of a rule's output column. */
 export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
@@ -78,12 +91,17 @@ export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
 export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: CheckSpec[] } {
   const checks: CheckSpec[] = [];
   const whens: string[] = [];
-  const add = (cond: string, column: string, code: CheckCode, reason: string) => {
+  const add = (cond: string, column: string | null, code: CheckCode, reason: string) => {
     const k = checks.length + 1;
     checks.push({ k, column, code, reason });
     whens.push(`WHEN ${cond} THEN ${k}`);
   };
   const cols = input.columns;
+  const totals = input.totalsSources ?? [];
+  if (totals.length) {
+    const cond = totals.map((_, m) => `regexp_matches(h${m}, '${TOTALS_PATTERN}', 'i')`).join(' OR ');
+    add(cond, null, 'totals_row', TOTALS_REASON);
+  }
   // t<j>: the value as trimmed text (NULL when empty); n<j>: as a number. A typed raw column
   // needs no text: its n<j> is the column itself.
   const texts = cols.map((c, j) => {
@@ -164,7 +182,7 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
   });
   const kExpr = whens.length ? `CASE ${whens.join(' ')} END` : 'NULL';
   const sql = `CREATE TABLE ${quoteIdent(input.out)} AS
-WITH t AS (SELECT l.__bp_line, ${texts.join(', ')} FROM ${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(input.lines)} l),
+WITH t AS (SELECT l.__bp_line, ${[...texts, ...totals.map((src, m) => `nullif(trim(CAST(r.c${src} AS VARCHAR)), '') AS h${m}`)].join(', ')} FROM ${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(input.lines)} l),
 n AS (SELECT *${nums.length ? ', ' + nums.join(', ') : ''} FROM t)
 SELECT __bp_line, (${kExpr})::INTEGER AS __bp_k${outputs.length ? ', ' + outputs.join(', ') : ''} FROM n`;
   return { sql, checks };
