@@ -56,14 +56,31 @@ export async function readCsvSource(
   if (scan.count < h + 2) throw new FileProblemError('has a header line but no data rows');
   const { types, labels, coordinates } = typing(headers);
 
+  // read_csv takes `1_21.5` for 121.5 (digit separators): where a digit-underscore-digit occurs
+  // at all, numbers are read as text and parsed strictly by the validation SQL instead.
+  if (hasDigitUnderscore(bytes)) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   await conn.registerFile(names.file, bytes);
   try {
-    const columns = headers.map((_, i) => `'c${i}': '${types[i]}'`).join(', ');
-    // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
-    await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
-      delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', header = true, skip = ${scan.lines[h] - 1},
-      auto_detect = false, columns = {${columns}}, store_rejects = true,
-      rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
+    const read = async () => {
+      const columns = headers.map((_, i) => `'c${i}': '${types[i]}'`).join(', ');
+      // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
+      await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
+        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', header = true, skip = ${scan.lines[h] - 1},
+        auto_detect = false, columns = {${columns}}, store_rejects = true,
+        rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
+    };
+    await read();
+    // Numbers as exports write them (`311,033.07`, `3.5%`, `--`) fail read_csv's DOUBLE: read
+    // those columns again as text, for the validation SQL to parse. Clean files read once.
+    const failed = await conn.query<{ col: string }>(
+      `SELECT DISTINCT column_name AS col FROM ${quoteIdent(names.rejects)} WHERE error_type::VARCHAR = 'CAST' AND column_name IS NOT NULL`,
+    );
+    const retype = failed.map((f) => (/^c\d+$/.test(f.col) ? Number(f.col.slice(1)) : -1)).filter((i) => types[i] === 'DOUBLE');
+    if (retype.length) {
+      for (const i of retype) types[i] = 'VARCHAR';
+      await conn.exec(`DROP TABLE ${quoteIdent(names.raw)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
+      await read();
+    }
   } finally {
     await conn.dropFile(names.file);
   }
@@ -151,6 +168,15 @@ function firstDelimitedLine(bytes: Uint8Array): string {
     pos = nl + 1;
   }
   return first ?? '';
+}
+
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+
+function hasDigitUnderscore(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0x5f); i !== -1; i = bytes.indexOf(0x5f, i + 1)) {
+    if (isDigit(bytes[i - 1]) && isDigit(bytes[i + 1])) return true;
+  }
+  return false;
 }
 
 function isBlank(bytes: Uint8Array): boolean {
