@@ -10,6 +10,7 @@ import { NativeConnector } from '../db/native-connector.ts';
 import { loadInputs, readRejects } from '../data/load-inputs.ts';
 import { LoadError, formatProblem } from '../data/errors.ts';
 import { rejectsCsv } from '../data/import-rejects.ts';
+import { CONTRACT } from '../data/column-guess.ts';
 import {
   POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
   type LoadReport, type RejectRow,
@@ -25,6 +26,10 @@ export const INPUT_OPTIONS: Record<string, OptionSpec> = {
   candidates: { type: 'string', placeholder: 'FILE', description: 'candidate sites (CSV, .xlsx, Parquet)' },
   crs: { type: 'string', placeholder: 'wgs84|gcj02|bd09', description: 'CRS of the point files; converted to WGS84 (default wgs84)' },
   sheet: { type: 'string', placeholder: 'NAME', description: 'Excel sheet to read from .xlsx inputs (default: the first)' },
+  map: {
+    type: 'list', placeholder: 'KIND:COLUMN=HEADER',
+    description: 'read contract COLUMN of the KIND file from its column HEADER, instead of the guess (repeatable; empty HEADER: do not use one)',
+  },
   rejects: { type: 'string', placeholder: 'FILE', description: 'write rejected rows as CSV file,line,column,reason,raw' },
   report: { type: 'string', placeholder: 'FILE.json', description: 'write counts (rows read, rejected, outside the study area) and warnings' },
 };
@@ -52,6 +57,7 @@ export type CliLoadOutcome =
 export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): LoadInput[] {
   const crs = args.choice('crs', CRS, 'wgs84');
   const sheet = args.string('sheet');
+  const maps = parseMaps(args);
   const inputs: LoadInput[] = [];
   for (const kind of FILE_KINDS) {
     const path = args.string(kind);
@@ -67,10 +73,36 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
       bytes: new Uint8Array(readFileSync(full)),
       ...(POINT_KINDS.includes(kind) ? { crs } : {}),
       ...(sheet !== undefined ? { sheet } : {}),
+      ...(maps.has(kind) ? { mapping: maps.get(kind) } : {}),
     });
+  }
+  for (const kind of maps.keys()) {
+    if (!inputs.some((i) => i.kind === kind)) throw new UsageError(`${args.command}: --map ${kind}:… is given but there is no --${kind} file`);
   }
   if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates)`);
   return inputs;
+}
+
+/**
+ * `--map KIND:COLUMN=HEADER` options as a mapping per kind. COLUMN must be a contract column of
+ * KIND; HEADER is taken as written (it may hold `:` or `=`), empty meaning "not mapped".
+ */
+function parseMaps(args: CliArgs): Map<InputKind, Record<string, string>> {
+  const maps = new Map<InputKind, Record<string, string>>();
+  for (const m of args.list('map')) {
+    const match = /^([a-z]+):([A-Za-z_]+)=(.*)$/s.exec(m);
+    const bad = (why: string) => new UsageError(`${args.command}: --map ${m}: ${why} (expected KIND:COLUMN=HEADER, e.g. customers:balance=存款余额)`);
+    if (!match) throw bad('not of the form KIND:COLUMN=HEADER');
+    const [, kind, column, header] = match;
+    if (!FILE_KINDS.includes(kind as InputKind)) throw bad(`unknown kind "${kind}" (kinds: ${FILE_KINDS.join(', ')})`);
+    const contract = [...CONTRACT[kind as InputKind].required, ...CONTRACT[kind as InputKind].optional];
+    if (!contract.includes(column)) throw bad(`${kind} has no column "${column}" (columns: ${contract.join(', ')})`);
+    const mapping = maps.get(kind as InputKind) ?? {};
+    if (column in mapping) throw bad(`${kind}:${column} is mapped twice`);
+    mapping[column] = header.trim();
+    maps.set(kind as InputKind, mapping);
+  }
+  return maps;
 }
 
 /**

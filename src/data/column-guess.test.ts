@@ -72,3 +72,18 @@ describe('resolveMapping / planExtras', () => {
     expect(r.warnings[0]).toContain('"label" has no numbers');
   });
 });
+
+describe('Chinese exports', () => {
+  it('guesses the headers of a bank site list, a customer list and district indicators', () => {
+    expect(guessMapping(['网点编号', '网点名称', '网点类型', '所属机构', '经度', '纬度'], 'sites')).toEqual({
+      site_id: '网点编号', name: '网点名称', type: '网点类型', owner: '所属机构', lon: '经度', lat: '纬度',
+    });
+    expect(guessMapping(['客户编号', '经度(GCJ-02)', '纬度(GCJ-02)', '年龄', '存款余额（元）', '贷款余额'], 'customers')).toEqual({
+      customer_id: '客户编号', lon: '经度(GCJ-02)', lat: '纬度(GCJ-02)', age: '年龄', balance: '存款余额（元）', loan_balance: '贷款余额',
+    });
+    // A district name is the area key when there is no code; with a code it is the name.
+    expect(guessMapping(['区县', '时间', '常住人口'], 'indicators')).toEqual({ area_id: '区县', period: '时间' });
+    expect(guessMapping(['地区', '季度'], 'indicators')).toEqual({ area_id: '地区', period: '季度' });
+    expect(guessMapping(['区划代码', '区县', '期间'], 'indicators')).toEqual({ area_id: '区划代码', name: '区县', period: '期间' });
+  });
+});

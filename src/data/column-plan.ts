@@ -11,8 +11,8 @@ import type { InputKind } from './types.ts';
 
 const RULES: Record<Exclude<InputKind, 'areas'>, Record<string, Rule>> = {
   customers: {
-    customer_id: 'id', lon: 'lon', lat: 'lat', segment: 'text', age: 'number', balance: 'number',
-    loan_balance: 'number', default_flag: 'flag01', digital_active: 'flag01',
+    customer_id: 'id', lon: 'lon', lat: 'lat', segment: 'text', age: 'age', balance: 'amount',
+    loan_balance: 'amount', default_flag: 'soft_flag01', digital_active: 'soft_flag01',
   },
   sites: { site_id: 'id', lon: 'lon', lat: 'lat', type: 'site_type', owner: 'owner', name: 'text', attractiveness: 'positive_default1' },
   candidates: { site_id: 'id', lon: 'lon', lat: 'lat', cost: 'nonneg' },

@@ -68,8 +68,20 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     fin: stagingName(kind, 'fin'),
   };
   await insertLines(conn, t.lines, source.lines);
-  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, areaRef: ctx.areaRef ?? undefined });
+  // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
+  const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true);
+  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources, areaRef: ctx.areaRef ?? undefined });
   await conn.exec(check.sql);
+  if (check.soft.length) {
+    const [counts] = await conn.query<Record<string, number>>(
+      `SELECT ${check.soft.map((c, i) => `count(*) FILTER (WHERE ${quoteIdent(c.column)})::INTEGER AS u${i}`).join(', ')}
+       FROM ${quoteIdent(t.chk)} WHERE __bp_k IS NULL`,
+    );
+    check.soft.forEach((c, i) => {
+      const n = Number(counts[`u${i}`]);
+      if (n > 0) warnings.push(`${input.fileName}: ${c.label}: ${n} value${n === 1 ? '' : 's'} could not be read as a number and ${n === 1 ? 'was' : 'were'} left empty (rows kept)`);
+    });
+  }
   await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
   checkAbort();
   const keys = KEYS[kind];

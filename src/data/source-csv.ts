@@ -9,6 +9,8 @@ import { quoteIdent } from '../sql/ident.ts';
 import { detectDelimiter, recordAt, recordBytes, recordOnLine, scanCsvRecords, splitRecord } from './csv-scan.ts';
 import { toUtf8, EncodingError } from './decode.ts';
 import { FileProblemError } from './errors.ts';
+import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
+import { TOTALS_REASON } from '../sql/load-validate.ts';
 import { dedupeHeaders, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectCode, RejectRow } from './types.ts';
 
@@ -40,25 +42,45 @@ export async function readCsvSource(
   }
   if (isBlank(bytes)) throw new FileProblemError('is empty: expected a header line and data rows');
 
-  // Quotes and delimiters are ASCII, so detect on the first line before the full scan.
-  const firstNl = bytes.indexOf(0x0a);
-  const headGuess = utf8.decode(bytes.subarray(0, firstNl === -1 ? bytes.length : firstNl)).replace(/\r$/, '');
-  const delimiter = detectDelimiter(headGuess);
+  // Quotes and delimiters are ASCII, so detect on the first lines before the full scan.
+  const delimiter = detectDelimiter(firstDelimitedLine(bytes));
   if (delimiter !== ',') warnings.push(`${fileName} uses ${DELIM_NAME[delimiter]} as delimiter, not comma; read it that way`);
   const scan = scanCsvRecords(bytes, delimiter.charCodeAt(0));
-  const headerText = utf8.decode(recordBytes(bytes, scan, 0));
-  const headers = dedupeHeaders(splitRecord(headerText, delimiter));
-  if (scan.count < 2) throw new FileProblemError('has a header line but no data rows');
+  // Title or note rows may sit above the header (Excel exports): records before it are not data.
+  const firstRecords = Array.from({ length: Math.min(scan.count, HEADER_SEARCH_ROWS) }, (_, i) =>
+    splitRecord(utf8.decode(recordBytes(bytes, scan, i)), delimiter),
+  );
+  const h = findHeaderRow(firstRecords, kind);
+  const headers = dedupeHeaders(firstRecords[h]);
+  if (h > 0) warnings.push(`${fileName}: the header is on line ${scan.lines[h]}; the line(s) above it were skipped as a title`);
+  if (scan.count < h + 2) throw new FileProblemError('has a header line but no data rows');
   const { types, labels, coordinates } = typing(headers);
 
+  // read_csv takes `1_21.5` for 121.5 (digit separators): where a digit-underscore-digit occurs
+  // at all, numbers are read as text and parsed strictly by the validation SQL instead.
+  if (hasDigitUnderscore(bytes)) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   await conn.registerFile(names.file, bytes);
   try {
-    const columns = headers.map((_, i) => `'c${i}': '${types[i]}'`).join(', ');
-    // skip: blank lines before the header, which DuckDB would otherwise take as the header.
-    await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
-      delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', header = true, skip = ${scan.lines[0] - 1},
-      auto_detect = false, columns = {${columns}}, store_rejects = true,
-      rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
+    const read = async () => {
+      const columns = headers.map((_, i) => `'c${i}': '${types[i]}'`).join(', ');
+      // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
+      await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
+        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', header = true, skip = ${scan.lines[h] - 1},
+        auto_detect = false, columns = {${columns}}, store_rejects = true,
+        rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
+    };
+    await read();
+    // Numbers as exports write them (`311,033.07`, `3.5%`, `--`) fail read_csv's DOUBLE: read
+    // those columns again as text, for the validation SQL to parse. Clean files read once.
+    const failed = await conn.query<{ col: string }>(
+      `SELECT DISTINCT column_name AS col FROM ${quoteIdent(names.rejects)} WHERE error_type::VARCHAR = 'CAST' AND column_name IS NOT NULL`,
+    );
+    const retype = failed.map((f) => (/^c\d+$/.test(f.col) ? Number(f.col.slice(1)) : -1)).filter((i) => types[i] === 'DOUBLE');
+    if (retype.length) {
+      for (const i of retype) types[i] = 'VARCHAR';
+      await conn.exec(`DROP TABLE ${quoteIdent(names.raw)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
+      await read();
+    }
   } finally {
     await conn.dropFile(names.file);
   }
@@ -79,10 +101,14 @@ export async function readCsvSource(
   const readerRejects: RejectRow[] = [];
   for (const r of dbRejects) {
     const rec = recordAt(scan, skipLineEnd(bytes, r.pos));
-    if (rec <= 0 || rejected.has(rec)) continue;
+    if (rec <= h || rejected.has(rec)) continue;
     rejected.add(rec);
     const raw = utf8.decode(recordBytes(bytes, scan, rec));
     const fields = splitRecord(raw, delimiter);
+    if (isTotalsRow(fields)) {
+      readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: null, reason: TOTALS_REASON, code: 'totals_row', raw });
+      continue;
+    }
     // A wrong field count wins over any other error (DuckDB may report a bad number first on a
     // row that also has one extra, empty trailing field, which it would otherwise accept).
     if (r.et === 'CAST' && fields.length === headers.length && r.col !== null && /^c\d+$/.test(r.col)) {
@@ -103,10 +129,10 @@ export async function readCsvSource(
   }
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
 
-  const lines = new Int32Array(scan.count - 1 - rejected.size);
+  const lines = new Int32Array(scan.count - 1 - h - rejected.size);
   const rowRejects: { line: number; code: RejectCode; reason: string }[] = [];
   const delimByte = delimiter.charCodeAt(0);
-  for (let rec = 1, j = 0; rec < scan.count; rec++) {
+  for (let rec = h + 1, j = 0; rec < scan.count; rec++) {
     if (rejected.has(rec)) continue;
     lines[j++] = scan.lines[rec];
     // DuckDB tolerates one extra empty field at the end of a row (`a,b,` or `a,b,""`); count the
@@ -125,9 +151,32 @@ export async function readCsvSource(
     );
   }
   return {
-    format: 'csv', headers, typed: types.map((t) => t === 'DOUBLE'), lines, rowsRead: scan.count - 1,
+    format: 'csv', headers, typed: types.map((t) => t === 'DOUBLE'), lines, rowsRead: scan.count - 1 - h,
     readerRejects, rowRejects, rawText, warnings, encoding: decoded.encoding,
   };
+}
+
+/** The first of the first lines that holds a delimiter candidate (a title line may hold none). */
+function firstDelimitedLine(bytes: Uint8Array): string {
+  let first: string | null = null;
+  for (let pos = 0, n = 0; pos < bytes.length && n < HEADER_SEARCH_ROWS; n++) {
+    const nl = bytes.indexOf(0x0a, pos);
+    const line = utf8.decode(bytes.subarray(pos, nl === -1 ? bytes.length : nl)).replace(/\r$/, '');
+    first ??= line;
+    if (/[,;\t|]/.test(line)) return line;
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  return first ?? '';
+}
+
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+
+function hasDigitUnderscore(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0x5f); i !== -1; i = bytes.indexOf(0x5f, i + 1)) {
+    if (isDigit(bytes[i - 1]) && isDigit(bytes[i + 1])) return true;
+  }
+  return false;
 }
 
 function isBlank(bytes: Uint8Array): boolean {

@@ -1,12 +1,14 @@
 /**
- * Excel (.xlsx) → raw table, through exceljs (banks live in Excel). The first non-empty row is
- * the header; "line" is the Excel row number, so a user finds a rejected row where Excel shows
+ * Excel (.xlsx) → raw table, through exceljs (banks live in Excel). The header is the first row
+ * that looks like one (see header-row.ts); "line" is the Excel row number, so a user finds a rejected row where Excel shows
  * it. Cells are read as the text a user sees (formula results, rich text, dates as ISO dates)
  * and typed by the same validation SQL as CSV.
  */
 import { Table, Utf8, vectorFromArray, tableToIPC, type Vector } from 'apache-arrow';
 import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
+import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
+import { TOTALS_REASON } from '../sql/load-validate.ts';
 import { dedupeHeaders, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectRow } from './types.ts';
 
@@ -44,15 +46,20 @@ export async function readXlsxSource(
     if (values.length) rows.push({ line: rowNumber, values });
   });
   if (rows.length === 0) throw new FileProblemError(`is empty: sheet "${ws.name}" has no header row and no data`);
-  if (rows.length === 1) throw new FileProblemError(`has a header row but no data rows (sheet "${ws.name}")`);
-  const headers = dedupeHeaders(rows[0].values);
+  // A title (often merged across the columns) or notes may sit above the header.
+  const h = findHeaderRow(rows.slice(0, HEADER_SEARCH_ROWS).map((r) => r.values), kind);
+  const warnings = h > 0 ? [`${fileName}: the header is on row ${rows[h].line}; the row(s) above it were skipped as a title`] : [];
+  if (rows.length === h + 1) throw new FileProblemError(`has a header row but no data rows (sheet "${ws.name}")`);
+  const headers = dedupeHeaders(rows[h].values);
   const width = headers.length;
   const readerRejects: RejectRow[] = [];
   const kept: { line: number; values: string[] }[] = [];
   const rawByLine = new Map<number, string[]>();
-  for (const r of rows.slice(1)) {
+  for (const r of rows.slice(h + 1)) {
     rawByLine.set(r.line, r.values);
-    if (r.values.length > width) {
+    if (isTotalsRow(r.values) && r.values.length > width) {
+      readerRejects.push({ kind, file: fileName, line: r.line, column: null, code: 'totals_row', reason: TOTALS_REASON, raw: toCsvLine(r.values) });
+    } else if (r.values.length > width) {
       readerRejects.push({
         kind, file: fileName, line: r.line, column: null, code: 'extra_values',
         reason: `row has values in ${r.values.length} columns, the header has ${width}`,
@@ -69,13 +76,13 @@ export async function readXlsxSource(
     format: 'xlsx',
     headers,
     lines: Int32Array.from(kept, (r) => r.line),
-    rowsRead: rows.length - 1,
+    rowsRead: rows.length - 1 - h,
     readerRejects,
     rawText: (line) => {
       const v = rawByLine.get(line);
       return v ? toCsvLine(v) : null;
     },
-    warnings: [],
+    warnings,
   };
 }
 

@@ -80,7 +80,8 @@ export type RejectCode =
   | 'bad_period'
   | 'unknown_area'
   | 'bad_geometry'
-  | 'extra_values';
+  | 'extra_values'
+  | 'totals_row';
 
 export interface RejectRow {
   kind: InputKind;

@@ -157,6 +157,7 @@ export const importMessages = defineMessages(
     'import.warning.noAreas': '{file}: no areas loaded, so customers were not assigned to areas (area_id is empty)',
     'import.warning.noPeriods': '{file}: no valid periods',
     'import.warning.textColumn': '{file}: column "{column}" has no numbers; kept as text, not usable as an indicator',
+    'import.code.totals_row': 'Totals row',
   },
   {
     'import.title': '您的数据',
@@ -313,5 +314,6 @@ export const importMessages = defineMessages(
     'import.warning.noAreas': '{file}：未加载区域，客户未分配到区域（area_id 为空）',
     'import.warning.noPeriods': '{file}：没有有效的期间',
     'import.warning.textColumn': '{file}：列 "{column}" 没有数字，按文本保留，不能用作指标',
+    'import.code.totals_row': '合计行',
   },
 );

@@ -1,16 +1,18 @@
 /**
  * Profile raw columns to decide the SQL type of extra (non-contract) columns: numeric when every
- * non-empty value parses as a finite number. Leading zeros (`00123`) mark codes, which stay text
+ * non-empty value (missing markers are empty) parses as a finite number, as the loader reads them. Leading zeros (`00123`) mark codes, which stay text
  * so `--filter code=00123` still matches. Pure SQL building; column aliases are positional.
  */
 import { quoteIdent } from './ident.ts';
+import { parseNumberSql, withoutMissingSql } from './load-validate.ts';
 
 export function buildProfileSql(raw: string, srcIndices: readonly number[]): string {
   const parts = srcIndices.flatMap((src, j) => {
-    const t = `nullif(trim(CAST(c${src} AS VARCHAR)), '')`;
+    const t = withoutMissingSql(`nullif(trim(CAST(c${src} AS VARCHAR)), '')`);
+    const n = parseNumberSql(t);
     return [
       `count(${t})::INTEGER AS n${j}`,
-      `count(*) FILTER (WHERE ${t} IS NOT NULL AND (TRY_CAST(${t} AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST(${t} AS DOUBLE))))::INTEGER AS bad${j}`,
+      `count(*) FILTER (WHERE ${t} IS NOT NULL AND (${n} IS NULL OR NOT isfinite(${n})))::INTEGER AS bad${j}`,
       `count(*) FILTER (WHERE regexp_matches(${t}, '^[+-]?0[0-9]'))::INTEGER AS lz${j}`,
     ];
   });

@@ -18,6 +18,10 @@ export type Rule =
   | 'lon'
   | 'lat'
   | 'number' // optional number; present but not numeric → reject
+  | 'soft_number' // optional number; unreadable → empty, counted (`softColumns`)
+  | 'age' // soft_number within [0, 120]
+  | 'amount' // soft_number ≥ 0 (balances)
+  | 'soft_flag01' // 0/1; unreadable → empty, counted; another number → reject
   | 'flag01'
   | 'positive_default1' // attractiveness: > 0, empty → 1
   | 'nonneg' // cost
@@ -40,7 +44,7 @@ export interface PlannedColumn {
 }
 
 /** The reject codes the checks below emit (a subset of the loader's reject codes). */
-export type CheckCode = 'empty_required' | 'unknown_area' | 'coord_empty' | 'not_a_number' | 'out_of_range' | 'zero_zero' | 'bad_value' | 'bad_period';
+export type CheckCode = 'totals_row' | 'empty_required' | 'unknown_area' | 'coord_empty' | 'not_a_number' | 'out_of_range' | 'zero_zero' | 'bad_value' | 'bad_period';
 
 export interface CheckSpec<Code extends string = CheckCode> {
   k: number;
@@ -55,9 +59,47 @@ export interface CheckSqlInput {
   lines: string;
   out: string;
   columns: readonly PlannedColumn[];
+  /**
+   * Raw columns (text, not typed) whose value marks a totals row (合计, Total …): the file's first
+   * two columns. Such a row is rejected as that, before any other check.
+   */
+  totalsSources?: readonly number[];
   /** Table with an `area_id` column, for `known_area`. */
   areaRef?: string;
 }
+
+/**
+ * A cell that marks a totals row (RE2 and JS syntax, case-insensitive): 合计, 总计, 小计, Total,
+ * alone or followed by a colon, a space and more text.
+ */
+export const TOTALS_PATTERN = '^(合计|总计|小计|总合计|total|subtotal|grand total)([\\s:：].*)?$';
+
+export const TOTALS_REASON = 'totals row (合计, 总计, 小计 or Total in the first cells), not data';
+
+/** Values that mean "no value" in exports (Excel, core banking): read as empty, never a reject. */
+export const MISSING_MARKERS = ['--', '—', '——', '-', 'N/A', '无'];
+
+/**
+ * Text → DOUBLE as people write numbers in exports: thousands separators (`12,345.67`), a
+ * trailing percent (`3.5%` → 3.5, the figure as written), full-width digits and signs. Anything
+ * else is NULL (not a number) — stricter than DuckDB's cast, which reads `1_21.5` as 121.5.
+ * `t` is trimmed text, NULL when empty.
+ */
+export function parseNumberSql(t: string): string {
+  const u = `translate(${t}, '０１２３４５６７８９，．－＋％', '0123456789,.-+%')`;
+  return `CASE WHEN regexp_full_match(${u}, '${NUMBER_PATTERN}')
+    THEN TRY_CAST(replace(rtrim(${u}, '%'), ',', '') AS DOUBLE) END`;
+}
+
+const NUMBER_PATTERN = '[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)?([.][0-9]*)?([eE][+-]?[0-9]+)?%?';
+
+/** `t` as text with the missing markers read as empty. */
+export function withoutMissingSql(t: string): string {
+  return `CASE WHEN ${t} IN (${MISSING_MARKERS.map((m) => `'${m}'`).join(', ')}) THEN NULL ELSE ${t} END`;
+}
+
+/** Rules whose unreadable values are emptied and counted instead of rejected. */
+export const SOFT_RULES: readonly Rule[] = ['soft_number', 'age', 'amount', 'soft_flag01'];
 
 /** SQL type of a rule's output column. */
 export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
@@ -65,35 +107,53 @@ export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
     case 'lon':
     case 'lat':
     case 'number':
+    case 'soft_number':
+    case 'age':
+    case 'amount':
     case 'positive_default1':
     case 'nonneg':
       return 'DOUBLE';
     case 'flag01':
+    case 'soft_flag01':
       return 'INTEGER';
     default:
       return 'VARCHAR';
   }
 }
 
-export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: CheckSpec[] } {
+/**
+ * The check table's SQL and checks; `soft` names its boolean columns marking unreadable values
+ * of soft columns (emptied, to be counted among kept rows).
+ */
+export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: CheckSpec[]; soft: { column: string; label: string }[] } {
   const checks: CheckSpec[] = [];
   const whens: string[] = [];
-  const add = (cond: string, column: string, code: CheckCode, reason: string) => {
+  const add = (cond: string, column: string | null, code: CheckCode, reason: string) => {
     const k = checks.length + 1;
     checks.push({ k, column, code, reason });
     whens.push(`WHEN ${cond} THEN ${k}`);
   };
   const cols = input.columns;
+  const totals = input.totalsSources ?? [];
+  if (totals.length) {
+    const cond = totals.map((_, m) => `regexp_matches(h${m}, '${TOTALS_PATTERN}', 'i')`).join(' OR ');
+    add(cond, null, 'totals_row', TOTALS_REASON);
+  }
   // t<j>: the value as trimmed text (NULL when empty); n<j>: as a number. A typed raw column
   // needs no text: its n<j> is the column itself.
   const texts = cols.map((c, j) => {
     if (c.src === null) return `NULL::VARCHAR AS t${j}`;
     if (c.typed) return `r.c${c.src} AS n${j}`;
-    return `nullif(trim(CAST(r.c${c.src} AS VARCHAR)), '') AS t${j}`;
+    const t = `nullif(trim(CAST(r.c${c.src} AS VARCHAR)), '')`;
+    return `${ruleType(c.rule) === 'VARCHAR' ? t : withoutMissingSql(t)} AS t${j}`;
   });
   const nums = cols
-    .map((c, j) => (ruleType(c.rule) === 'VARCHAR' || c.typed ? null : `TRY_CAST(t${j} AS DOUBLE) AS n${j}`))
+    .map((c, j) => (ruleType(c.rule) === 'VARCHAR' || c.typed ? null : `${parseNumberSql(`t${j}`)} AS n${j}`))
     .filter(Boolean);
+  // Soft columns read from text: whether the value was there but unreadable (emptied, counted).
+  const soft = cols.flatMap((c, j) => (SOFT_RULES.includes(c.rule) && !c.typed && c.src !== null ? [j] : []));
+  const unreadable = (j: number) => `(t${j} IS NOT NULL AND (n${j} IS NULL OR NOT isfinite(n${j})))`;
+  const softN = (j: number) => `CASE WHEN ${unreadable(j)} THEN NULL ELSE n${j} END`;
   const lonIdx = cols.findIndex((c) => c.rule === 'lon');
   const latIdx = cols.findIndex((c) => c.rule === 'lat');
   const outputs: string[] = [];
@@ -135,6 +195,21 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
         add(notNumber, label, 'not_a_number', `${label} is not a number`);
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
+      case 'soft_number':
+        outputs.push(`${c.typed ? n : softN(j)} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'age':
+        add(`${n} < 0 OR ${n} > 120`, label, 'out_of_range', `${label} must be between 0 and 120`);
+        outputs.push(`${c.typed ? n : softN(j)} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'amount':
+        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        outputs.push(`${c.typed ? n : softN(j)} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'soft_flag01':
+        add(`${n} NOT IN (0, 1)`, label, 'bad_value', `${label} must be 0 or 1`);
+        outputs.push(`(${c.typed ? n : softN(j)})::INTEGER AS ${quoteIdent(c.out)}`);
+        break;
       case 'flag01':
         add(notNumber, label, 'not_a_number', `${label} is not a number`);
         add(`${n} NOT IN (0, 1)`, label, 'bad_value', `${label} must be 0 or 1`);
@@ -164,10 +239,10 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
   });
   const kExpr = whens.length ? `CASE ${whens.join(' ')} END` : 'NULL';
   const sql = `CREATE TABLE ${quoteIdent(input.out)} AS
-WITH t AS (SELECT l.__bp_line, ${texts.join(', ')} FROM ${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(input.lines)} l),
+WITH t AS (SELECT l.__bp_line, ${[...texts, ...totals.map((src, m) => `nullif(trim(CAST(r.c${src} AS VARCHAR)), '') AS h${m}`)].join(', ')} FROM ${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(input.lines)} l),
 n AS (SELECT *${nums.length ? ', ' + nums.join(', ') : ''} FROM t)
-SELECT __bp_line, (${kExpr})::INTEGER AS __bp_k${outputs.length ? ', ' + outputs.join(', ') : ''} FROM n`;
-  return { sql, checks };
+SELECT __bp_line, (${kExpr})::INTEGER AS __bp_k${outputs.length ? ', ' + outputs.join(', ') : ''}${soft.map((j) => `, ${unreadable(j)} AS __bp_u${j}`).join('')} FROM n`;
+  return { sql, checks, soft: soft.map((j) => ({ column: `__bp_u${j}`, label: cols[j].label })) };
 }
 
 /**
