@@ -22,7 +22,12 @@ const input = (kind: InputKind, file: string): LoadInput => ({
 
 describeOnEachEngine('real exports on $name', (conn) => {
   for (const c of CASES) {
-    (c.todo ? it.skip : it)(c.file, async () => {
+    // A case the loader cannot read yet is a named todo (what it must learn), never a pass.
+    if (c.todo) {
+      it.todo(`${c.file}: ${c.todo}`);
+      continue;
+    }
+    it(c.file, async () => {
       const report = await loadInputs(conn(), [input('areas', 'areas.geojson'), input(c.kind, c.file)]);
       const file = report.files.find((f) => f.kind === c.kind)!;
       expect(file.rowsRead).toBe(c.read);
