@@ -34,6 +34,10 @@ let server: ChildProcess | null = null;
 
 export async function startServer(): Promise<void> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first.');
+  // Something already answering here is not this checkout's build (a leftover server, another
+  // checkout's run): testing it would prove nothing about ours.
+  const taken = await fetch(ORIGIN + '/').then(() => true, () => false);
+  if (taken) throw new Error(`${ORIGIN} already answers: stop that server or set E2E_PORT.`);
   server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
