@@ -16,9 +16,10 @@
  * BENCH_PROFILE=1 also samples the main thread's JS over the span and prints where it went.
  */
 import { existsSync } from 'node:fs';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import { line, ensureCustomersCsv } from './report.ts';
 
 const CSV = process.env.BENCH_CUSTOMERS_CSV ?? '/tmp/customers-1m.csv';
 process.env.E2E_PORT ??= '4397';
@@ -28,24 +29,13 @@ const HERE = resolve('.');
 const BEFORE = process.env.BENCH_BEFORE_DIR ? resolve(process.env.BENCH_BEFORE_DIR) : null;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 
-function line(name: string, value: number, unit: string, target = ''): void {
-  console.log(`${name}\t${Number.isInteger(value) ? value : value.toFixed(1)}\t${unit}\t${target}`);
-}
-
 for (const dir of [HERE, ...(BEFORE ? [BEFORE] : [])]) {
   if (!existsSync(`${dir}/dist/index.html`)) {
     console.log(`# hotspots-main-thread: skipped, ${dir}/dist is missing (run \`npx vite build\` there first)`);
     process.exit(0);
   }
 }
-if (!existsSync(CSV)) {
-  console.log(`# generating ${CSV}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'demo/generate.ts', '--customers', '1000000', '--out', CSV], { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(CSV)) {
-    console.error(`could not generate ${CSV}`);
-    process.exit(1);
-  }
-}
+ensureCustomersCsv(CSV);
 
 const { ORIGIN, launch, openApp, waitForDemo } = await import('../test/e2e/harness.ts');
 

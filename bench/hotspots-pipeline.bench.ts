@@ -22,14 +22,12 @@ import { connectorDbPort, queryColumns } from '../src/pipeline/hotspots/hotspot-
 import { alignmentSql, cellTotalsSql, cellsTableName, customerCoordsSql, type CellJoin } from '../src/sql/hotspots.ts';
 import { assignCells } from '../src/core/grid.ts';
 import { mulberry32 } from '../src/core/rng.ts';
+import { line } from './report.ts';
 
 const N = 1_000_000;
 const RUNS = 3;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-function line(name: string, value: number, unit: string, target: string): void {
-  console.log(`${name}\t${Number.isInteger(value) ? value : value.toFixed(1)}\t${unit}\t${target}`);
-}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ---- 1M customers from the demo's 200k ----

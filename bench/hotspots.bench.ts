@@ -9,16 +9,13 @@ import { buildStudyGrid, assignCells, locateCells, gridNeighbours, studyGridFrom
 import { aggregateByCell } from '../src/core/demand.ts';
 import { giStar, giStarPermutationP } from '../src/core/getis-ord.ts';
 import { mulberry32, randInt } from '../src/core/rng.ts';
+import { line } from './report.ts';
 
 // Shanghai's bounding box (WGS84), roughly the municipality including Chongming.
 const WEST = 120.85;
 const EAST = 122.2;
 const SOUTH = 30.67;
 const NORTH = 31.88;
-
-function line(name: string, value: number, unit: string, target: string): void {
-  console.log(`${name}\t${Number.isInteger(value) ? value : value.toFixed(1)}\t${unit}\t${target}`);
-}
 
 // bench/run.ts starts Node with --expose-gc: collect before each timing so garbage from the
 // previous step (1M h3 strings) is not billed to the next one

@@ -8,27 +8,16 @@
  *   npm run build && npm run bench -- import-browser
  */
 import { existsSync, statSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { line, ensureCustomersCsv } from './report.ts';
 
 const CSV = process.env.BENCH_CUSTOMERS_CSV ?? '/tmp/customers-1m.csv';
 process.env.E2E_PORT ??= '4396';
-
-function line(name: string, value: number, unit: string, target = ''): void {
-  console.log(`${name}\t${Number.isInteger(value) ? value : value.toFixed(1)}\t${unit}\t${target}`);
-}
 
 if (!existsSync('dist/index.html')) {
   console.log('# import-browser: skipped, dist/ is missing (run `npm run build` first)');
   process.exit(0);
 }
-if (!existsSync(CSV)) {
-  console.log(`# generating ${CSV}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'demo/generate.ts', '--customers', '1000000', '--out', CSV], { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(CSV)) {
-    console.error(`could not generate ${CSV}`);
-    process.exit(1);
-  }
-}
+ensureCustomersCsv(CSV);
 
 const { launch, openApp, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
 type Counts = { customers: number; areas: number; outside: number };

@@ -14,6 +14,7 @@ import type { Connector } from '../src/db/connector.ts';
 import { loadInputs } from '../src/data/load-inputs.ts';
 import type { LoadInput, LoadProgress } from '../src/data/types.ts';
 import { mulberry32 } from '../src/core/rng.ts';
+import { line } from './report.ts';
 
 const ROWS = 1_000_000;
 const CSV_PATH = `/tmp/bp-bench-customers-${ROWS}.csv`;
@@ -38,10 +39,6 @@ function makeCsv(): Uint8Array {
   const bytes = new TextEncoder().encode(parts.join(''));
   writeFileSync(CSV_PATH, bytes);
   return bytes;
-}
-
-function line(name: string, value: number, unit: string, target: string): void {
-  console.log(`${name}\t${Number.isInteger(value) ? value : value.toFixed(1)}\t${unit}\t${target}`);
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
