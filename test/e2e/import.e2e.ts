@@ -164,7 +164,8 @@ describe('import in the browser', () => {
   }
 
   it('maps Chinese headers the guesser cannot place, then loads', async () => {
-    const csv = '客户编号,X坐标,Y坐标,年龄\nK1,121.47,31.23,30\nK2,121.48,31.22,41\nK3,121.49,31.21,55\n';
+    // 坐标1/坐标2 name no axis: the guesser must leave them to the user (X坐标/Y坐标 it does place).
+    const csv = '客户编号,坐标1,坐标2,年龄\nK1,121.47,31.23,30\nK2,121.48,31.22,41\nK3,121.49,31.21,55\n';
     await addFiles(page, [upload('客户导出.csv', csv)]);
     const f = card(page, '客户导出.csv');
     assert.equal(await f.getByTestId('import-kind').inputValue(), 'customers');
@@ -175,8 +176,8 @@ describe('import in the browser', () => {
     assert.equal(await page.getByTestId('import-load').isDisabled(), true);
     assert.match(await page.getByTestId('import-pending-problems').innerText(), /客户导出\.csv: choose the column for lon, lat/);
     await page.screenshot({ path: join(SHOTS, '10-mapping.png'), fullPage: true });
-    await f.getByTestId('import-map-lon').selectOption('X坐标');
-    await f.getByTestId('import-map-lat').selectOption('Y坐标');
+    await f.getByTestId('import-map-lon').selectOption('坐标1');
+    await f.getByTestId('import-map-lat').selectOption('坐标2');
     assert.equal(await page.getByTestId('import-load').isDisabled(), false);
     assert.equal(await load(page), 'ok');
     assert.equal((await datasetCounts(page)).customers, 3);
