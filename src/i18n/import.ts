@@ -157,6 +157,8 @@ export const importMessages = defineMessages(
     'import.warning.noAreas': '{file}: no areas loaded, so customers were not assigned to areas (area_id is empty)',
     'import.warning.noPeriods': '{file}: no valid periods',
     'import.warning.textColumn': '{file}: column "{column}" has no numbers; kept as text, not usable as an indicator',
+    'import.warning.unreadNumbers': '{file}: {column}: {n} {n|value|values} could not be read as a number and were left empty (rows kept)',
+    'import.warning.headerLine': '{file}: the header is on line {line}; the lines above it were skipped as a title',
     'import.code.totals_row': 'Totals row',
   },
   {
@@ -314,6 +316,8 @@ export const importMessages = defineMessages(
     'import.warning.noAreas': '{file}：未加载区域，客户未分配到区域（area_id 为空）',
     'import.warning.noPeriods': '{file}：没有有效的期间',
     'import.warning.textColumn': '{file}：列 "{column}" 没有数字，按文本保留，不能用作指标',
+    'import.warning.unreadNumbers': '{file}：{column} 有 {n} 个值无法读作数字，已置空（行已保留）',
+    'import.warning.headerLine': '{file}：表头在第 {line} 行，其上各行作为标题跳过',
     'import.code.totals_row': '合计行',
   },
 );

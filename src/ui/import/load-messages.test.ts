@@ -34,4 +34,11 @@ describe('load warnings in the UI language', () => {
     expect(en(loadWarningMessage(gbk))).toBe(gbk);
     expect(zh(loadWarningMessage('sites.csv uses semicolon (;) as delimiter, not comma; read it that way'))).toBe('sites.csv 使用 “;” 作为分隔符而非逗号，已按此读取');
   });
+
+  it('translates the real-export warnings: numbers left empty, a header under a title', () => {
+    const unread = 'customers.csv: balance: 1 value could not be read as a number and was left empty (rows kept)';
+    expect(zh(loadWarningMessage(unread))).toBe('customers.csv：balance 有 1 个值无法读作数字，已置空（行已保留）');
+    expect(zh(loadWarningMessage('c.csv: age: 3 values could not be read as a number and were left empty (rows kept)'))).toBe('c.csv：age 有 3 个值无法读作数字，已置空（行已保留）');
+    expect(zh(loadWarningMessage('sites.xlsx: the header is on line 3; the line(s) above it were skipped as a title'))).toBe('sites.xlsx：表头在第 3 行，其上各行作为标题跳过');
+  });
 });

@@ -46,6 +46,8 @@ const WARNINGS: Pattern[] = [
   [/^(.+): no areas loaded, so customers were not assigned to areas/, 'import.warning.noAreas', 'file'],
   [/^(.+): no valid periods$/, 'import.warning.noPeriods', 'file'],
   [/^(.+): column "(.+)" has no numbers; kept as text/, 'import.warning.textColumn', 'file', 'column'],
+  [/^(.+): (.+): (\d+) values? could not be read as a number and (?:was|were) left empty/, 'import.warning.unreadNumbers', 'file', 'column', 'n'],
+  [/^(.+): the header is on line (\d+); the line\(s\) above it were skipped as a title$/, 'import.warning.headerLine', 'file', 'line'],
 ];
 
 function match(text: string, patterns: Pattern[]): LoadMessage | null {
