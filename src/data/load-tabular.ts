@@ -17,7 +17,9 @@ import { insertLines, type ColumnTyping, type RawSource, type SourceNames } from
 import { readCsvSource } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
 import { readXlsxSource } from './source-xlsx.ts';
-import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow } from './types.ts';
+import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow, ValueMapLine } from './types.ts';
+import { OWN_WORDS, applySiteValues } from './value-map.ts';
+import { applyAreaKeys } from './area-keys.ts';
 
 const KEYS: Record<TabularKind, string[]> = {
   customers: ['customer_id'],
@@ -70,7 +72,8 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   await insertLines(conn, t.lines, source.lines);
   // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
   const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true);
-  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources, areaRef: ctx.areaRef ?? undefined });
+  // Area keys are matched after the checks (by id or name, applyAreaKeys), not by the SQL check.
+  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources });
   await conn.exec(check.sql);
   if (check.soft.length) {
     const [counts] = await conn.query<Record<string, number>>(
@@ -80,6 +83,19 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     check.soft.forEach((c, i) => {
       const n = Number(counts[`u${i}`]);
       if (n > 0) warnings.push(`${input.fileName}: ${c.label}: ${n} value${n === 1 ? '' : 's'} could not be read as a number and ${n === 1 ? 'was' : 'were'} left empty (rows kept)`);
+    });
+  }
+  // Rates (DESIGN.md › Real exports): a percentage outside 0–100 is kept with a warning, since
+  // some rates (growth, change) can be negative; the warning says how many.
+  const rates = kind === 'indicators' ? extras.columns.filter((c) => c.rule === 'number' && isRateName(c.out)) : [];
+  if (rates.length) {
+    const [counts] = await conn.query<Record<string, number>>(
+      `SELECT ${rates.map((c, i) => `count(*) FILTER (WHERE ${quoteIdent(c.out)} < 0 OR ${quoteIdent(c.out)} > 100)::INTEGER AS r${i}`).join(', ')}
+       FROM ${quoteIdent(t.chk)} WHERE __bp_k IS NULL`,
+    );
+    rates.forEach((c, i) => {
+      const n = Number(counts[`r${i}`]);
+      if (n > 0) warnings.push(`${input.fileName}: ${c.label}: ${n} value${n === 1 ? '' : 's'} outside 0–100 % (kept; a rate is read as a percentage, 3.5 = 3.5 %)`);
     });
   }
   await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
@@ -94,7 +110,19 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   if (kind === 'indicators') {
     const badK = dupK + 1;
     checks.push({ k: badK, column: 'period', code: 'bad_period', reason: 'period is not a period like 2024Q3, 2024-09 or 2024' });
+    if (ctx.areaRef) {
+      const byName = await applyAreaKeys(conn, t.chk, ctx.areaRef, stagingName(kind, 'areakeys'), checks);
+      if (byName > 0) warnings.push(`${input.fileName}: ${byName} row${byName === 1 ? '' : 's'} matched to areas by name`);
+    }
     periods = await applyPeriods(conn, t.chk, stagingName(kind, 'periods'), badK);
+  }
+  let valueMap: ValueMapLine[] | undefined;
+  if (kind === 'sites') {
+    const applied = await applySiteValues(conn, t.chk, stagingName(kind, 'values'), checks, input.values);
+    valueMap = applied.lines;
+    if (applied.ownRows === 0) {
+      warnings.push(`${input.fileName}: no own sites: no owner reads as ours (${OWN_WORDS.join(', ')}), so every site is taken as a competitor's; map your bank's name to own in the value mapping`);
+    }
   }
   await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);
@@ -158,8 +186,14 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     mapping,
     extraColumns: extras.columns.map((c) => ({ name: c.out, type: c.rule === 'number' ? 'DOUBLE' : 'VARCHAR' })),
     crs,
+    ...(valueMap ? { valueMap } : {}),
     warnings: periods && periods.length === 0 ? [...warnings, `${input.fileName}: no valid periods`] : warnings,
   };
+}
+
+/** An indicator whose name says it is a rate or a share: unemployment_rate, 失业率, 占比, NPL ratio. */
+export function isRateName(name: string): boolean {
+  return /(^|[_\s-])(rate|ratio|pct|percent)($|[_\s-])|_rate$|率|占比|比例|比重/i.test(name);
 }
 
 /** CSV column types from the contract: numeric contract columns are read as DOUBLE. */

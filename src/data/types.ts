@@ -28,6 +28,25 @@ export interface LoadInput {
   mapping?: Partial<Record<string, string>>;
   /** Excel only: sheet name; default the first sheet. */
   sheet?: string;
+  /** Sites: the user's value mapping, before the built-in dictionary (src/data/value-map.ts). */
+  values?: ValueMapping;
+}
+
+/**
+ * Source value → contract value. `type`: → `branch` or `atm`; `owner`: → `own` or the
+ * competitor's name to use. Values not listed go through the built-in dictionary.
+ */
+export interface ValueMapping {
+  type?: Record<string, 'branch' | 'atm'>;
+  owner?: Record<string, string>;
+}
+
+/** One line of a value mapping as applied: "支行 → branch: 30 rows". */
+export interface ValueMapLine {
+  column: 'type' | 'owner';
+  from: string;
+  to: string;
+  rows: number;
 }
 
 /** Area boundaries as validated and converted to WGS84; `properties.area_id` is a string. */
@@ -118,6 +137,8 @@ export interface FileReport {
   /** Columns kept beyond the contract, with their SQL type. */
   extraColumns: { name: string; type: 'DOUBLE' | 'VARCHAR' }[];
   crs: Crs;
+  /** Sites: the values read as another value (支行 → branch), over the kept rows. */
+  valueMap?: ValueMapLine[];
   warnings: string[];
 }
 
