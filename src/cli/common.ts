@@ -13,8 +13,9 @@ import { rejectsCsv } from '../data/import-rejects.ts';
 import { CONTRACT } from '../data/column-guess.ts';
 import {
   POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
-  type LoadReport, type RejectRow,
+  type LoadReport, type RejectRow, type ValueMapping,
 } from '../data/types.ts';
+import { valueMapText } from '../data/value-map.ts';
 import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
 import { DataError, type CliContext } from './types.ts';
 
@@ -29,6 +30,10 @@ export const INPUT_OPTIONS: Record<string, OptionSpec> = {
   map: {
     type: 'list', placeholder: 'KIND:COLUMN=HEADER',
     description: 'read contract COLUMN of the KIND file from its column HEADER, instead of the guess (repeatable; empty HEADER: do not use one)',
+  },
+  value: {
+    type: 'list', placeholder: 'COLUMN:WORD=VALUE',
+    description: 'sites: read WORD in type as branch or atm, or in owner as own or a competitor name, before the built-in words (repeatable; e.g. type:柜台=branch, owner:总行=own)',
   },
   rejects: { type: 'string', placeholder: 'FILE', description: 'write rejected rows as CSV file,line,column,reason,raw' },
   report: { type: 'string', placeholder: 'FILE.json', description: 'write counts (rows read, rejected, outside the study area) and warnings' },
@@ -58,6 +63,7 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
   const crs = args.choice('crs', CRS, 'wgs84');
   const sheet = args.string('sheet');
   const maps = parseMaps(args);
+  const values = parseValues(args);
   const inputs: LoadInput[] = [];
   for (const kind of FILE_KINDS) {
     const path = args.string(kind);
@@ -74,8 +80,10 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
       ...(POINT_KINDS.includes(kind) ? { crs } : {}),
       ...(sheet !== undefined ? { sheet } : {}),
       ...(maps.has(kind) ? { mapping: maps.get(kind) } : {}),
+      ...(kind === 'sites' && values ? { values } : {}),
     });
   }
+  if (values && !inputs.some((i) => i.kind === 'sites')) throw new UsageError(`${args.command}: --value is given but there is no --sites file`);
   for (const kind of maps.keys()) {
     if (!inputs.some((i) => i.kind === kind)) throw new UsageError(`${args.command}: --map ${kind}:… is given but there is no --${kind} file`);
   }
@@ -103,6 +111,28 @@ function parseMaps(args: CliArgs): Map<InputKind, Record<string, string>> {
     maps.set(kind as InputKind, mapping);
   }
   return maps;
+}
+
+/** `--value COLUMN:WORD=VALUE` options as the sites' value mapping (undefined when none). */
+function parseValues(args: CliArgs): ValueMapping | undefined {
+  const list = args.list('value');
+  if (list.length === 0) return undefined;
+  const values: { type: Record<string, 'branch' | 'atm'>; owner: Record<string, string> } = { type: {}, owner: {} };
+  for (const v of list) {
+    const match = /^(type|owner):(.+)=(.*)$/s.exec(v);
+    const bad = (why: string) => new UsageError(`${args.command}: --value ${v}: ${why} (expected COLUMN:WORD=VALUE, e.g. type:柜台=branch or owner:总行=own)`);
+    if (!match) throw bad('not of the form type:WORD=branch|atm or owner:WORD=VALUE');
+    const [, column, word, to] = match;
+    const value = to.trim();
+    if (column === 'type') {
+      if (value !== 'branch' && value !== 'atm') throw bad('a type is read as branch or atm');
+      values.type[word.trim()] = value;
+    } else {
+      if (value === '') throw bad('give own or the competitor name to use');
+      values.owner[word.trim()] = value;
+    }
+  }
+  return values;
 }
 
 /**
@@ -172,6 +202,7 @@ function summarise(ctx: CliContext, files: readonly FileReport[], problems: read
     const codes = Object.entries(f.rejectsByCode).map(([c, n]) => `${n} ${c}`).join(', ');
     const outside = f.outsideStudyArea !== undefined ? `; ${f.outsideStudyArea} outside the study area` : '';
     ctx.stderr(`${f.file}: ${f.rowsRead} ${f.kind === 'areas' ? 'features' : 'rows'} read, ${f.rowsKept} kept, ${f.rowsRejected} rejected${codes ? ` (${codes})` : ''}${outside}\n`);
+    for (const l of f.valueMap ?? []) ctx.stderr(`${f.file}: ${l.column} ${valueMapText(l)}\n`);
   }
   for (const w of warnings) ctx.stderr(`warning: ${w}\n`);
   for (const p of problems) ctx.stderr(`error: ${formatProblem(p)}\n`);

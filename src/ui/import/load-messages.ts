@@ -51,7 +51,7 @@ const WARNINGS: Pattern[] = [
   [/^(.+): no valid periods$/, 'import.warning.noPeriods', 'file'],
   [/^(.+): column "(.+)" has no numbers; kept as text/, 'import.warning.textColumn', 'file', 'column'],
   [/^(.+): (.+): (\d+) values? could not be read as a number and (?:was|were) left empty/, 'import.warning.unreadNumbers', 'file', 'column', 'n'],
-  [/^(.+): the header is on line (\d+); the line\(s\) above it were skipped as a title$/, 'import.warning.headerLine', 'file', 'line'],
+  [/^(.+): the header is on (?:line|row) (\d+); the (?:line|row)\(s\) above it were skipped as a title$/, 'import.warning.headerLine', 'file', 'line'],
   [/^(.+): no own sites: no owner reads as ours \((.+?)\), so every site/, 'import.warning.noOwnSites', 'file', 'words'],
   [/^(.+): (\d+) rows? matched to areas by name$/, 'import.warning.areasByName', 'file', 'n'],
   [/^(.+): (.+): (\d+) values? outside 0–100 % \(kept/, 'import.warning.rateRange', 'file', 'column', 'n'],
