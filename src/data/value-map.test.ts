@@ -24,7 +24,7 @@ describe('site value dictionary (DESIGN.md › Real exports)', () => {
 
   it('lists exactly the words of DESIGN.md', () => {
     expect(TYPE_WORDS.branch).toEqual(['branch', '支行', '分行', '营业部', '二级支行', '分理处', '网点']);
-    expect(TYPE_WORDS.atm).toEqual(['atm', '自助银行', '离行式atm', '在行式atm', '存取款一体机', 'crs']);
+    expect(TYPE_WORDS.atm).toEqual(['ATM', '自助银行', '离行式ATM', '在行式ATM', '存取款一体机', 'CRS']);
     expect(OWN_WORDS).toEqual(['own', '本行', '我行', '本机构']);
   });
 

@@ -13,10 +13,10 @@ import type { RejectCode, ValueMapLine, ValueMapping } from './types.ts';
 
 export type SiteType = 'branch' | 'atm';
 
-/** Built-in words for `type` (compared after `valueKey`). */
+/** Built-in words for `type`, as shown to users (compared after `valueKey`: atm, ＡＴＭ and ATM are one). */
 export const TYPE_WORDS: Readonly<Record<SiteType, readonly string[]>> = {
   branch: ['branch', '支行', '分行', '营业部', '二级支行', '分理处', '网点'],
-  atm: ['atm', '自助银行', '离行式atm', '在行式atm', '存取款一体机', 'crs'],
+  atm: ['ATM', '自助银行', '离行式ATM', '在行式ATM', '存取款一体机', 'CRS'],
 };
 
 /** Built-in words for `owner` meaning our own bank; any other owner is a competitor's name. */

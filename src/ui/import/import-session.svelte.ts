@@ -27,6 +27,8 @@ export interface PendingFile {
   crs: Crs;
   mapping: Record<string, string>;
   mappingOpen: boolean;
+  /** Sites: the user's value mapping, before the built-in words (src/data/value-map.ts). */
+  values: { type: Record<string, 'branch' | 'atm'>; owner: Record<string, string> };
 }
 
 export interface ImportReport {
@@ -122,7 +124,7 @@ class ImportSession {
       const id = nextId++;
       this.files.push({
         id, file, info: null, inspecting: true, kind: 'customers', recognised: false,
-        crs: crsFromName(file.name), mapping: {}, mappingOpen: false,
+        crs: crsFromName(file.name), mapping: {}, mappingOpen: false, values: { type: {}, owner: {} },
       });
       void this.inspect(id, file);
     }
@@ -170,6 +172,20 @@ class ImportSession {
     if (f) f.mapping = setMappingColumn(f.mapping, column, source);
   }
 
+  /** Read `word` in the sites' `column` as `to` (branch/atm for type, own or a name for owner); null removes it. */
+  setValue(id: number, column: 'type' | 'owner', word: string, to: string | null): void {
+    const f = this.files.find((x) => x.id === id);
+    const w = word.trim();
+    if (!f || !w) return;
+    const next = { type: { ...f.values.type }, owner: { ...f.values.owner } };
+    if (to === null) delete next[column][w];
+    else if (column === 'type') {
+      if (to !== 'branch' && to !== 'atm') return;
+      next.type[w] = to;
+    } else if (to.trim()) next.owner[w] = to.trim();
+    f.values = next;
+  }
+
   remove(id: number): void {
     this.files = this.files.filter((f) => f.id !== id);
   }
@@ -191,6 +207,7 @@ class ImportSession {
     const pending = this.files.map((f) => ({
       kind: f.kind, fileName: f.file.name, crs: takesCrs(f.kind) ? f.crs : 'wgs84',
       mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
+      ...(f.kind === 'sites' ? { values: $state.snapshot(f.values) } : {}),
     }) satisfies StoredInput);
     try {
       const inputs = await toLoadInputs(pending);
@@ -315,6 +332,7 @@ async function toLoadInputs(inputs: readonly StoredInput[]): Promise<LoadInput[]
       crs: i.crs,
       mapping: i.mapping,
       ...(i.sheet !== undefined ? { sheet: i.sheet } : {}),
+      ...(i.values ? { values: i.values } : {}),
     })),
   );
 }

@@ -7,7 +7,7 @@
  * demo's other kinds). Nothing leaves the machine. The record is validated when read: the store
  * may hold one written by another version of the app.
  */
-import { INPUT_KINDS, type Crs, type InputKind } from '../../data/types.ts';
+import { INPUT_KINDS, type Crs, type InputKind, type ValueMapping } from '../../data/types.ts';
 import type { LocalizedText } from '../../pipeline/dataset/db-api.ts';
 import { idbStore } from '../app/idb-store.ts';
 
@@ -17,6 +17,8 @@ export interface StoredInput {
   crs: Crs;
   mapping: Record<string, string>;
   sheet?: string;
+  /** Sites: the user's value mapping (type/owner words). */
+  values?: ValueMapping;
   blob: Blob;
 }
 
