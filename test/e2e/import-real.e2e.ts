@@ -37,6 +37,11 @@ async function addFiles(page: Page, files: Upload[]): Promise<void> {
 const card = (page: Page, name: string) => page.locator(`[data-testid="import-file"][data-file="${name}"]`);
 
 async function load(page: Page): Promise<'ok' | 'failed' | 'cancelled'> {
+  if (await page.getByTestId('import-load').isDisabled()) {
+    await page.screenshot({ path: join(SHOTS, 'load-disabled.png'), fullPage: true });
+    const problems = await page.getByTestId('import-pending-problems').innerText().catch(() => '(none listed)');
+    throw new Error(`Load is disabled: ${problems}`);
+  }
   await page.getByTestId('import-load').click({ timeout: 10_000 });
   await page.waitForFunction(
     () => !document.querySelector('[data-testid="cancel"]') && (document.querySelector('[data-testid="import-report"]') || document.querySelector('[data-testid="import-cancelled"]')),
@@ -118,6 +123,30 @@ describe('real-shaped exports in the browser', () => {
     assert.match(await page.getByTestId('import-valuemap').innerText(), /type：支行 → branch：1 行/);
     await page.screenshot({ path: join(SHOTS, '03-no-own-zh.png'), fullPage: true });
     await page.getByTestId('lang-switch').click();
+  });
+
+  it('a partial dataset: Risk without indicators says which file it needs and offers to load it, no engine text', async () => {
+    await addFiles(page, [real('areas.geojson'), real('customers.csv')]);
+    assert.equal(await page.getByTestId('import-replace').isChecked(), true);
+    assert.equal(await load(page), 'ok');
+    await page.getByTestId('tab-risk').click();
+    const needs = page.getByTestId('needs-data');
+    await needs.waitFor({ timeout: 10_000 });
+    assert.equal(await needs.getAttribute('data-missing'), 'indicators');
+    const text = await needs.innerText();
+    assert.match(text, /Risk needs data that is not loaded yet/);
+    assert.match(text, /Area indicators/);
+    await page.waitForTimeout(1_000);
+    assert.doesNotMatch(await page.locator('body').innerText(), /Catalog Error|does not exist|Binder Error/);
+    await page.screenshot({ path: join(SHOTS, '04-risk-needs-indicators.png'), fullPage: true });
+    // Hotspots has what it needs (areas and customers): it runs, no notice.
+    await page.getByTestId('tab-hotspots').click();
+    await page.getByTestId('hotspots-panel').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('needs-data').count(), 0);
+    await page.getByTestId('tab-risk').click();
+    await page.getByTestId('needs-load').click();
+    await page.getByTestId('import-input').waitFor({ state: 'attached', timeout: 5_000 });
+    assert.equal(await page.getByTestId('tab-data').getAttribute('aria-selected'), 'true');
   });
 
   it('raised no page errors and made no request outside the origin', () => {
