@@ -43,6 +43,11 @@ export const importMessages = defineMessages(
     'import.crs.gcj02': 'GCJ-02 (AMap, Tencent)',
     'import.crs.bd09': 'BD-09 (Baidu)',
     'import.crs.note': 'GCJ-02 and BD-09 are converted to WGS84 on load.',
+    'import.crsAsk.title': 'This file looks Chinese (Chinese headers or points in China): which coordinate system are its coordinates in?',
+    'import.crsAsk.gcj02': 'GCJ-02 is the offset system Chinese law requires for maps in China, used by AMap (Gaode), Tencent and Google Maps China; it is 300–600 m off WGS84.',
+    'import.crsAsk.bd09': 'BD-09 is Baidu Maps’ own system: GCJ-02 with a further offset, what Baidu geocoding and Baidu map pickers give.',
+    'import.crsAsk.wgs84': 'WGS84 is GPS and international maps (OpenStreetMap, Google Earth).',
+    'import.crsAsk.remember': 'Your choice is remembered for files with this name.',
 
     'import.note.gbk': 'GBK text (common from Excel in Chinese): converted to UTF-8 on load.',
     'import.note.delimiter': 'Columns are separated by “{delimiter}”, not commas.',
@@ -227,6 +232,11 @@ export const importMessages = defineMessages(
     'import.crs.gcj02': 'GCJ-02（高德、腾讯）',
     'import.crs.bd09': 'BD-09（百度）',
     'import.crs.note': 'GCJ-02 与 BD-09 坐标在加载时转换为 WGS84。',
+    'import.crsAsk.title': '该文件看起来来自中国（中文表头或点位在中国境内）：其坐标属于哪个坐标系？',
+    'import.crsAsk.gcj02': 'GCJ-02（“火星坐标”）是国内地图依法采用的加偏坐标系，高德、腾讯及谷歌中国地图使用，与 WGS84 相差 300–600 米。',
+    'import.crsAsk.bd09': 'BD-09 是百度地图自有的坐标系，在 GCJ-02 基础上再次加偏，百度地理编码和百度拾取坐标工具给出的即是此坐标。',
+    'import.crsAsk.wgs84': 'WGS84 是 GPS 与国际地图（OpenStreetMap、Google Earth）使用的坐标系。',
+    'import.crsAsk.remember': '您的选择将按文件名记住。',
 
     'import.note.gbk': 'GBK 编码文本（中文 Excel 常见）：加载时转换为 UTF-8。',
     'import.note.delimiter': '列分隔符为“{delimiter}”，不是逗号。',

@@ -125,6 +125,39 @@ describe('real-shaped exports in the browser', () => {
     await page.getByTestId('lang-switch').click();
   });
 
+  it('asks for the CRS of a Chinese-looking file, explains GCJ-02 and BD-09, converts, and remembers the choice per file name', async () => {
+    const csv = '客户编号,经度,纬度\nG1,121.4737,31.2304\nG2,121.5,31.24\n';
+    await addFiles(page, [upload('客户坐标.csv', csv)]);
+    const f = card(page, '客户坐标.csv');
+    const ask = f.getByTestId('import-crs-ask');
+    await ask.waitFor({ timeout: 5_000 });
+    const text = await ask.innerText();
+    assert.match(text, /GCJ-02 is the offset system/);
+    assert.match(text, /BD-09 is Baidu Maps’ own system/);
+    await page.screenshot({ path: join(SHOTS, '05-crs-ask.png'), fullPage: true });
+    await f.getByTestId('import-crs-ask-gcj02').click();
+    assert.equal(await ask.count(), 0);
+    assert.equal(await f.getByTestId('import-crs').inputValue(), 'gcj02');
+    assert.equal(await load(page), 'ok');
+    const lon = await page.evaluate(async () => {
+      const c = (window as unknown as { __bpApp: { dataset: { summary: { counts: { customers: number } } } } }).__bpApp.dataset.summary.counts.customers;
+      return c;
+    });
+    assert.equal(lon, 2);
+    // The same file name again: the choice is remembered, no question.
+    await addFiles(page, [upload('客户坐标.csv', csv)]);
+    const again = card(page, '客户坐标.csv');
+    assert.equal(await again.getByTestId('import-crs').inputValue(), 'gcj02');
+    assert.equal(await again.getByTestId('import-crs-ask').count(), 0);
+    await again.getByTestId('import-remove').click();
+    // English headers with points in China ask too; points elsewhere do not.
+    await addFiles(page, [upload('pts.csv', 'customer_id,lon,lat\na,121.47,31.23\n'), upload('paris.csv', 'customer_id,lon,lat\na,2.35,48.85\n')]);
+    assert.equal(await card(page, 'pts.csv').getByTestId('import-crs-ask').count(), 1);
+    assert.equal(await card(page, 'paris.csv').getByTestId('import-crs-ask').count(), 0);
+    await card(page, 'pts.csv').getByTestId('import-remove').click();
+    await card(page, 'paris.csv').getByTestId('import-remove').click();
+  });
+
   it('a partial dataset: Risk without indicators says which file it needs and offers to load it, no engine text', async () => {
     await addFiles(page, [real('areas.geojson'), real('customers.csv')]);
     assert.equal(await page.getByTestId('import-replace').isChecked(), true);

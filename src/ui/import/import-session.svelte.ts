@@ -9,6 +9,7 @@ import type { LoadOutcome, LocalizedText } from '../../pipeline/dataset/db-api.t
 import type { Crs, InputKind, LoadInput } from '../../data/types.ts';
 import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from '../../data/import-detect.ts';
 import type { Inspection } from '../../data/import-inspect.ts';
+import { shouldAskCrs } from '../../data/crs-prompt.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
@@ -27,6 +28,8 @@ export interface PendingFile {
   crs: Crs;
   mapping: Record<string, string>;
   mappingOpen: boolean;
+  /** The file looks Chinese and its CRS was not chosen yet (nor remembered for its name): ask. */
+  crsAsk: boolean;
   /** Sites: the user's value mapping, before the built-in words (src/data/value-map.ts). */
   values: { type: Record<string, 'branch' | 'atm'>; owner: Record<string, string> };
 }
@@ -124,7 +127,7 @@ class ImportSession {
       const id = nextId++;
       this.files.push({
         id, file, info: null, inspecting: true, kind: 'customers', recognised: false,
-        crs: crsFromName(file.name), mapping: {}, mappingOpen: false, values: { type: {}, owner: {} },
+        crs: rememberedCrs(file.name) ?? crsFromName(file.name), crsAsk: false, mapping: {}, mappingOpen: false, values: { type: {}, owner: {} },
       });
       void this.inspect(id, file);
     }
@@ -153,6 +156,18 @@ class ImportSession {
     f.recognised = c.recognised;
     f.mapping = c.mapping;
     f.mappingOpen = c.mappingOpen;
+    // A remembered or name-given CRS is a choice already; otherwise a Chinese-looking file asks.
+    const named = rememberedCrs(f.file.name) !== null || crsFromName(f.file.name) !== 'wgs84';
+    f.crsAsk = takesCrs(f.kind) && !named && shouldAskCrs(this.headersOf(f) ?? [], this.sampleOf(f), f.mapping);
+  }
+
+  /** The user's CRS for a file: used now and remembered for files of this name. */
+  setCrs(id: number, crs: Crs): void {
+    const f = this.files.find((x) => x.id === id);
+    if (!f) return;
+    f.crs = crs;
+    f.crsAsk = false;
+    rememberCrs(f.file.name, crs);
   }
 
   setKind(id: number, kind: InputKind): void {
@@ -320,6 +335,25 @@ class ImportSession {
     this.restoreFailed = false;
     this.storeError = error;
     if (!error) this.stored = null;
+  }
+}
+
+const CRS_KEY = 'bp-crs:';
+
+function rememberedCrs(fileName: string): Crs | null {
+  try {
+    const v = localStorage.getItem(CRS_KEY + fileName);
+    return v === 'wgs84' || v === 'gcj02' || v === 'bd09' ? v : null;
+  } catch {
+    return null; // storage disabled: ask again next time
+  }
+}
+
+function rememberCrs(fileName: string, crs: Crs): void {
+  try {
+    localStorage.setItem(CRS_KEY + fileName, crs);
+  } catch {
+    // storage disabled or full: the choice holds for this file only
   }
 }
 
