@@ -139,11 +139,9 @@ describe('real-shaped exports in the browser', () => {
     assert.equal(await ask.count(), 0);
     assert.equal(await f.getByTestId('import-crs').inputValue(), 'gcj02');
     assert.equal(await load(page), 'ok');
-    const lon = await page.evaluate(async () => {
-      const c = (window as unknown as { __bpApp: { dataset: { summary: { counts: { customers: number } } } } }).__bpApp.dataset.summary.counts.customers;
-      return c;
-    });
-    assert.equal(lon, 2);
+    const loaded = await page.evaluate(() => (window as unknown as { __bpApp: { dataset: { summary: { counts: { customers: number } } } } }).__bpApp.dataset.summary.counts.customers);
+    assert.equal(loaded, 2);
+    assert.match(await page.locator('[data-testid="import-files"] tr[data-file="客户坐标.csv"]').innerText(), /2/);
     // The same file name again: the choice is remembered, no question.
     await addFiles(page, [upload('客户坐标.csv', csv)]);
     const again = card(page, '客户坐标.csv');
