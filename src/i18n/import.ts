@@ -159,6 +159,9 @@ export const importMessages = defineMessages(
     'import.warning.textColumn': '{file}: column "{column}" has no numbers; kept as text, not usable as an indicator',
     'import.warning.unreadNumbers': '{file}: {column}: {n} {n|value|values} could not be read as a number and were left empty (rows kept)',
     'import.warning.headerLine': '{file}: the header is on line {line}; the lines above it were skipped as a title',
+    'import.warning.columnCleaned': '{file}: column {index} was loaded as "{name}" (control or invisible characters removed)',
+    'import.warning.columnCut': '{file}: column {index} was loaded as "{name}" (longer than {max} characters, cut)',
+    'import.warning.columnReserved': '{file}: column {index} was loaded as "{name}" (the name is reserved by the database)',
     'import.code.totals_row': 'Totals row',
   },
   {
@@ -318,6 +321,9 @@ export const importMessages = defineMessages(
     'import.warning.textColumn': '{file}：列 "{column}" 没有数字，按文本保留，不能用作指标',
     'import.warning.unreadNumbers': '{file}：{column} 有 {n} 个值无法读作数字，已置空（行已保留）',
     'import.warning.headerLine': '{file}：表头在第 {line} 行，其上各行作为标题跳过',
+    'import.warning.columnCleaned': '{file}：第 {index} 列按 "{name}" 加载（已去除控制字符或不可见字符）',
+    'import.warning.columnCut': '{file}：第 {index} 列按 "{name}" 加载（列名超过 {max} 个字符，已截断）',
+    'import.warning.columnReserved': '{file}：第 {index} 列按 "{name}" 加载（该列名为数据库保留名）',
     'import.code.totals_row': '合计行',
   },
 );

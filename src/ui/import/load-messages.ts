@@ -48,6 +48,9 @@ const WARNINGS: Pattern[] = [
   [/^(.+): column "(.+)" has no numbers; kept as text/, 'import.warning.textColumn', 'file', 'column'],
   [/^(.+): (.+): (\d+) values? could not be read as a number and (?:was|were) left empty/, 'import.warning.unreadNumbers', 'file', 'column', 'n'],
   [/^(.+): the header is on line (\d+); the line\(s\) above it were skipped as a title$/, 'import.warning.headerLine', 'file', 'line'],
+  [/^(.+): column (\d+) was loaded as "(.*)" \(control or invisible characters removed\)$/s, 'import.warning.columnCleaned', 'file', 'index', 'name'],
+  [/^(.+): column (\d+) was loaded as "(.*)" \(longer than (\d+) characters, cut\)$/s, 'import.warning.columnCut', 'file', 'index', 'name', 'max'],
+  [/^(.+): column (\d+) was loaded as "(.*)" \(the name is reserved by the database\)$/s, 'import.warning.columnReserved', 'file', 'index', 'name'],
 ];
 
 function match(text: string, patterns: Pattern[]): LoadMessage | null {
