@@ -4,8 +4,9 @@
  * each raw row, and the rows the reader itself could not use.
  */
 import { type Connector } from '../db/connector.ts';
-import { quoteIdent } from '../sql/ident.ts';
+import { MAX_COLUMN_NAME, columnNames, quoteIdent, type RenameReason } from '../sql/ident.ts';
 import type { RejectCode, RejectRow } from './types.ts';
+import { FileProblemError } from './errors.ts';
 import { quoteCsvField } from './csv-write.ts';
 import { Int32, Table, makeData, Field, Schema, RecordBatch, Struct, tableToIPC } from 'apache-arrow';
 
@@ -68,17 +69,44 @@ export async function insertLines(conn: Connector, table: string, lines: Int32Ar
 }
 
 /**
- * Column names as they will be used downstream: trimmed, empty ones named `column_<n>`, and
- * case-insensitive duplicates suffixed `_2`, `_3` (DuckDB column names ignore case).
+ * Most columns one file may have. Real exports have tens; 2,000 leaves room for wide indicator
+ * tables while keeping a load's SQL (one expression per column, several per check) small enough
+ * to plan in about a second on either engine. Checked on the header, before any row is read.
+ */
+export const MAX_COLUMNS = 2000;
+
+/** Refuse a file whose header has more than MAX_COLUMNS cells (see there). */
+export function assertColumnLimit(count: number): void {
+  if (count > MAX_COLUMNS) {
+    throw new FileProblemError(
+      `has ${count.toLocaleString('en-US')} columns, more than the ${MAX_COLUMNS.toLocaleString('en-US')} a file may have; keep only the columns you need (e.g. save a copy with fewer columns) and load it again`,
+    );
+  }
+}
+
+/**
+ * Column names as they will be used downstream (`columnNames` in src/sql/ident.ts: trimmed,
+ * cleaned of control and bidi characters, cut to 128 characters, empty ones named `column_<n>`,
+ * reserved names such as `rowid` and case-insensitive duplicates suffixed `_2`, `_3`).
  */
 export function dedupeHeaders(raw: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return raw.map((h, i) => {
-    const base = h.trim() || `column_${i + 1}`;
-    let name = base;
-    for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${base}_${n}`;
-    seen.add(name.toLowerCase());
-    return name;
+  return columnNames(raw).names;
+}
+
+const RENAME_WHY: Partial<Record<RenameReason, string>> = {
+  cleaned: 'control or invisible characters removed',
+  too_long: `longer than ${MAX_COLUMN_NAME} characters, cut`,
+  reserved: 'the name is reserved by the database',
+};
+
+/**
+ * Warnings for header cells loaded under another name for a reason the user cannot guess
+ * (cleaned, cut, reserved); duplicates and empty cells keep their long-standing silent rename.
+ */
+export function headerRenameWarnings(fileName: string, raw: readonly string[]): string[] {
+  return columnNames(raw).renamed.flatMap((r) => {
+    const why = RENAME_WHY[r.why];
+    return why ? [`${fileName}: column ${r.index + 1} was loaded as "${r.to}" (${why})`] : [];
   });
 }
 

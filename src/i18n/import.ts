@@ -184,6 +184,9 @@ export const importMessages = defineMessages(
     'import.warning.noOwnSites': '{file}: no own sites: no owner reads as ours ({words}), so every site is taken as a competitor\'s; map your bank\'s name to own in the value mapping',
     'import.warning.areasByName': '{file}: {n} {n|row|rows} matched to areas by name',
     'import.warning.rateRange': '{file}: {column}: {n} {n|value|values} outside 0–100 % (kept; a rate is read as a percentage, 3.5 = 3.5 %)',
+    'import.warning.columnCleaned': '{file}: column {index} was loaded as "{name}" (control or invisible characters removed)',
+    'import.warning.columnCut': '{file}: column {index} was loaded as "{name}" (longer than {max} characters, cut)',
+    'import.warning.columnReserved': '{file}: column {index} was loaded as "{name}" (the name is reserved by the database)',
     'import.code.totals_row': 'Totals row',
   },
   {
@@ -368,6 +371,9 @@ export const importMessages = defineMessages(
     'import.warning.noOwnSites': '{file}：没有本行网点：所属机构中没有表示本行的值（{words}），所有网点都被视为竞争对手；请在值映射中把本行名称映射为 own',
     'import.warning.areasByName': '{file}：{n} 行按区域名称匹配到区域',
     'import.warning.rateRange': '{file}：{column} 有 {n} 个值超出 0–100 %（已保留；比率按百分数读取，3.5 即 3.5 %）',
+    'import.warning.columnCleaned': '{file}：第 {index} 列按 "{name}" 加载（已去除控制字符或不可见字符）',
+    'import.warning.columnCut': '{file}：第 {index} 列按 "{name}" 加载（列名超过 {max} 个字符，已截断）',
+    'import.warning.columnReserved': '{file}：第 {index} 列按 "{name}" 加载（该列名为数据库保留名）',
     'import.code.totals_row': '合计行',
   },
 );
