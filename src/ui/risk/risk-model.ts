@@ -1,11 +1,12 @@
 /**
  * Plain helpers of the Risk tab (no Svelte, no DOM, tested in Node): the indicator table as
- * the core sees it, presets, weight schemes on the slider scale, tiers text, the policy table,
+ * the core sees it, presets, weight schemes on the slider scale, tiers text, the policy table in the config,
  * colours and class breaks of the risk maps.
  */
 import type { Dataset } from '../../pipeline/dataset/dataset.ts';
 import { parseIndicatorRef, type IndicatorTable } from '../../core/indicator-table.ts';
 import type { IndicatorSpec, PolicyRow, RiskConfig } from '../../core/risk-config.ts';
+import { checkPolicy } from '../../core/credit-policy.ts';
 import { PORTFOLIO_DIRECTIONS, type PortfolioColumn } from '../../core/portfolio.ts';
 import type { Rgb } from '../map/palette.ts';
 
@@ -121,15 +122,12 @@ export function parseTiersText(text: string): number[] | null {
   return cuts;
 }
 
-/** One row per tier 1..tierCount, keeping the text of rows whose tier still exists. */
-export function resizePolicy(policy: readonly PolicyRow[], tierCount: number): PolicyRow[] {
-  const byTier = new Map(policy.map((r) => [r.tier, r]));
-  return Array.from({ length: tierCount }, (_, i) => ({ ...(byTier.get(i + 1) ?? { tier: i + 1, ltv_cap: '', approval_level: '', pricing_addon_bp: '', note: '' }) }));
-}
-
-/** A policy table worth saving: null when every text cell is empty. */
-export function policyOrUndefined(policy: readonly PolicyRow[]): PolicyRow[] | undefined {
-  return policy.some((r) => r.ltv_cap || r.approval_level || r.pricing_addon_bp || r.note) ? policy.map((r) => ({ ...r })) : undefined;
+/**
+ * The policy table as the config saves it: every row, when it has no errors (warnings do
+ * not stop it); undefined otherwise, so a saved file or link always loads again.
+ */
+export function policyForConfig(policy: readonly PolicyRow[]): PolicyRow[] | undefined {
+  return checkPolicy(policy).some((i) => i.severity === 'error') ? undefined : policy.map((r) => ({ ...r }));
 }
 
 /** The config the UI state describes, in the `--config` shape (period always explicit). */
@@ -147,7 +145,7 @@ export function buildConfig(s: {
     indicators: s.indicators.map((x) => ({ column: x.column, weight: x.weight, direction: x.direction })),
     tiers: [...s.tiers],
   };
-  const policy = policyOrUndefined(s.policy);
+  const policy = policyForConfig(s.policy);
   if (policy) c.policy = policy;
   if (s.alerts) c.alerts = s.alerts.map((r) => ({ ...r }));
   return c;
