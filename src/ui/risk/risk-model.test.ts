@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildConfig, CHANGE_COLORS, changeBreaks, defaultDirection, defaultIndicators, equalSliderWeights, finiteMedian, niceStep,
-  parseTiersText, policyForConfig, presetIndicators, refAvailable, tableFromDataset, tierBreaks, toSliderScale,
+  indexClasses, parseTiersText, policyForConfig, presetIndicators, refAvailable, tableFromDataset, tierBreaks, toSliderScale,
   WEIGHT_MAX, weightShares,
 } from './risk-model.ts';
 import { fetchPortfolio } from '../../pipeline/risk/portfolio.ts';
@@ -145,6 +145,19 @@ describe('map classes', () => {
     // an index exactly on a cut point is in the higher tier (DESIGN.md: cut points ≤ index)
     expect(classOf(tierOf(50, [25, 50, 75]), b)).toBe(2);
     expect(classOf(NaN, b)).toBe(-1);
+  });
+  it('index classes align with the tiers: every cut a boundary, each tier halved, upper half in the tier colour', () => {
+    const tierColors: [number, number, number][] = [[255, 255, 178], [254, 204, 92], [253, 141, 60], [227, 26, 28]];
+    const { breaks, colors } = indexClasses([25, 50, 75], tierColors);
+    [12.5, 25, 37.5, 50, 62.5, 75, 87.5].forEach((b, i) => expect(breaks[i]).toBeCloseTo(b, 6));
+    expect(colors).toHaveLength(8);
+    // no class straddles a tier: the class of an index, halved, is its tier − 1
+    for (const x of [0, 12.4, 24.9, 25, 49.99, 50, 74.9, 75, 99, 100]) expect(Math.floor(classOf(x, breaks) / 2)).toBe(tierOf(x, [25, 50, 75]) - 1);
+    expect(colors[7]).toEqual([227, 26, 28]); // tier 4, upper half: the tier map's colour
+    expect(colors[6]).toEqual([240, 129, 130]); // tier 4, lower half: 45 % towards white
+    expect(colors[1]).toEqual([255, 255, 178]);
+    // uneven cuts
+    indexClasses([30, 60], tierColors.slice(0, 3)).breaks.forEach((b, i) => expect(b).toBeCloseTo([15, 30, 45, 60, 80][i], 6));
   });
   it('change breaks are symmetric, centred on 0, from the 90th percentile of |change|', () => {
     expect(niceStep(2.88)).toBe(5);

@@ -153,8 +153,29 @@ export function buildConfig(s: {
 
 // ---- colours and classes of the risk maps ----
 
-/** Class breaks of the index map: fixed equal intervals, so colours move only when the index does. */
-export const INDEX_BREAKS: readonly number[] = [20, 40, 60, 80];
+/**
+ * Classes of the index map, aligned to the tiers: every tier cut is a class boundary and each
+ * tier is split at its midpoint, so no class straddles two tiers. Colours: the tier's own
+ * colour (as on the tier map) for its upper half, the same colour mixed 45 % with white for
+ * its lower half. Fixed by the cuts, so colours move only when the index does.
+ *
+ * @param cuts ascending tier cut points on the 0–100 index
+ * @param tierColors one colour per tier (cuts.length + 1)
+ */
+export function indexClasses(cuts: readonly number[], tierColors: readonly Rgb[]): { breaks: number[]; colors: Rgb[] } {
+  const bounds = [0, ...cuts, 100];
+  const breaks: number[] = [];
+  const colors: Rgb[] = [];
+  for (let k = 0; k < bounds.length - 1; k++) {
+    const c = tierColors[Math.min(k, tierColors.length - 1)];
+    breaks.push((bounds[k] + bounds[k + 1]) / 2);
+    // classOf puts v ≤ break in the lower class; a tier starts AT its cut (DESIGN.md), so the
+    // boundary sits just below the cut and an index of exactly 50 is coloured as tier 3.
+    if (k < cuts.length) breaks.push(cuts[k] - 1e-9);
+    colors.push(c.map((v) => Math.round(v + 0.45 * (255 - v))) as unknown as Rgb, c);
+  }
+  return { breaks, colors };
+}
 
 /** Tier map: values are tiers 1..T; breaks at the half steps put tier t in class t − 1. */
 export function tierBreaks(tierCount: number): number[] {
