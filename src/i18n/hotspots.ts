@@ -148,6 +148,7 @@ export const hotspotsMessages = defineMessages(
     'hotspots.typology.variables': 'Variables ({n})',
     'hotspots.typology.size': '{n} {n|area|areas}',
     'hotspots.typology.format': 'Suggested: {format}',
+    'hotspots.typology.because': ' ({because})',
 
     'hotspots.task.assign': 'Placing customers on the H3 grid',
     'hotspots.task.permutations': 'Running permutations',
@@ -300,6 +301,7 @@ export const hotspotsMessages = defineMessages(
     'hotspots.typology.variables': '变量（{n}）',
     'hotspots.typology.size': '{n} 个区域',
     'hotspots.typology.format': '建议：{format}',
+    'hotspots.typology.because': '（{because}）',
 
     'hotspots.task.assign': '正在将客户放入 H3 网格',
     'hotspots.task.permutations': '正在进行置换检验',
