@@ -9,6 +9,7 @@ import { app } from '../app/app-state.svelte.ts';
 import { risk } from './risk-state.svelte.ts';
 import { alertText, areaLabel, indicatorLabel, normalizationLabel, signedNumber } from './risk-labels.svelte.ts';
 import { weightShares } from './risk-model.ts';
+import { policyReportTable } from './policy-table.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
 import { registerReport, type ReportSection } from '../share/report-sections.ts';
 import { registerAggregateTable } from '../share/aggregates.ts';
@@ -16,10 +17,6 @@ import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
 const fmt1 = (x: number) => (Number.isFinite(x) ? formatNumber(x, 1) : '—');
 const signed = (x: number) => signedNumber(x, 1);
-
-function tierRange(i: number, cuts: readonly number[]): string {
-  return i === 0 ? `< ${cuts[0]}` : i === cuts.length ? `≥ ${cuts[i - 1]}` : `${cuts[i - 1]} – ${cuts[i]}`;
-}
 
 /** One sentence on how the index is built, for reports. */
 export function methodText(): string {
@@ -47,14 +44,7 @@ function reportSections(): ReportSection[] {
   ]);
   const counts = new Array(risk.tiers.length + 1).fill(0);
   for (const x of cur.tier) if (Number.isFinite(x)) counts[x - 1]++;
-  const policy = risk.policy.map((r, i) => [
-    t('risk.tierRange', { tier: r.tier, range: tierRange(i, risk.tiers) }),
-    r.ltv_cap || '—',
-    r.approval_level || '—',
-    r.pricing_addon_bp || '—',
-    r.note || '—',
-    String(counts[i] ?? 0),
-  ]);
+  const policy = policyReportTable(risk.policy, risk.tiers, counts);
   const alerts = risk.alerts.slice(0, 40).map((a) => [t(`risk.sev.${a.severity}` as MessageKey), areaLabel(a.area_id), alertText(a)]);
   const out: ReportSection[] = [
     { kind: 'heading', text: t('risk.report.title', { period: cur.period }) },
@@ -63,7 +53,7 @@ function reportSections(): ReportSection[] {
     { kind: 'heading', level: 2, text: t('risk.ranking') },
     { kind: 'table', columns: ['#', t('risk.col.area'), t('risk.col.index'), t('risk.col.tier'), ch ? `Δ ${ch.from}` : 'Δ'], rows: ranking },
     { kind: 'heading', level: 2, text: t('risk.policy') },
-    { kind: 'table', columns: [t('risk.col.tier'), t('risk.policy.ltv_cap'), t('risk.policy.approval_level'), t('risk.policy.pricing_addon_bp'), t('risk.policy.note'), t('risk.report.areas')], rows: policy },
+    { kind: 'table', columns: policy.columns, rows: policy.rows },
     { kind: 'heading', level: 2, text: t('risk.alerts', { period: cur.period }) },
     alerts.length ? { kind: 'table', columns: [t('risk.rules.severity'), t('risk.col.area'), t('risk.report.alert')], rows: alerts } : { kind: 'paragraph', text: t('risk.alerts.none') },
   ];
