@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { DbApi } from '../src/pipeline/dataset/db-api.ts';
 import type { SqlParam } from '../src/db/connector.ts';
-import { openBrowserDuckDB } from '../src/db/duckdb-browser.ts';
+import { browserDbStorage, openBrowserDuckDB, type BrowserDbStorage } from '../src/db/duckdb-browser.ts';
 
 /** Fixed, never-resolving canary address (RFC 2606 `.invalid`): see `probeNetwork`. */
 export const CANARY_URL = 'https://canary.invalid/branch-planner-db-worker';
@@ -35,6 +35,17 @@ class BrowserDbApi extends DbApi {
     }
   }
 
+  /** How the database is stored (OPFS file with spill, or memory): for the UI and tests. */
+  async storageInfo(): Promise<BrowserDbStorage | null> {
+    await this.init();
+    return browserDbStorage();
+  }
+
+  /** Liveness check: the UI pings the worker and restarts it when no answer comes. */
+  ping(): string {
+    return 'pong';
+  }
+
   override async queryArrow(sql: string, params: readonly SqlParam[] = [], taskId?: number): Promise<Uint8Array> {
     const bytes = await super.queryArrow(sql, params, taskId);
     return Comlink.transfer(bytes, [bytes.buffer]);
@@ -56,5 +67,8 @@ class BrowserDbApi extends DbApi {
   }
 }
 
-Comlink.expose(new BrowserDbApi(openBrowserDuckDB, fetchBytes));
+const api = new BrowserDbApi(() => openBrowserDuckDB(), fetchBytes);
+Comlink.expose(api);
+// Reachable from DevTools / CDP (the e2e tests and benchmarks query the worker's engine).
+(globalThis as { __bpDb?: BrowserDbApi }).__bpDb = api;
 export type { BrowserDbApi };
