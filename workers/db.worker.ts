@@ -12,6 +12,17 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** Taken at start and never released: the browser frees it when this worker ends. */
+const ALIVE: Promise<string> = new Promise((resolve, reject) => {
+  const name = `branch-planner-db-alive-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  if (!navigator.locks) return reject(new Error('Web Locks are missing'));
+  void navigator.locks.request(name, () => {
+    resolve(name);
+    return new Promise<never>(() => undefined);
+  });
+});
+ALIVE.catch(() => undefined);
+
 class BrowserDbApi extends DbApi {
   /**
    * Serve this API on the DB worker's end of the channel to the analysis worker (transferred
@@ -41,9 +52,12 @@ class BrowserDbApi extends DbApi {
     return browserDbStorage();
   }
 
-  /** Liveness check: the UI pings the worker and restarts it when no answer comes. */
-  ping(): string {
-    return 'pong';
+  /**
+   * The name of a Web Lock this worker holds until it ends: the UI requests it and is granted it
+   * when the worker dies (killed, closed, crashed), then restarts it and reloads the dataset.
+   */
+  aliveLock(): Promise<string> {
+    return ALIVE;
   }
 
   override async queryArrow(sql: string, params: readonly SqlParam[] = [], taskId?: number): Promise<Uint8Array> {

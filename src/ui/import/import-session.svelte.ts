@@ -11,7 +11,7 @@ import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappin
 import type { Inspection } from '../../data/import-inspect.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
-import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
+import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 export interface PendingFile {
@@ -193,6 +193,8 @@ class ImportSession {
       mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
     }) satisfies StoredInput);
     try {
+      // Too big for this browser: refused before a byte is read (the notice says what to do).
+      if (await refuseIfTooBig(this.files.map((f) => ({ fileName: f.file.name, kind: f.kind, bytes: f.file.size, rows: f.info?.rows })))) return null;
       const inputs = await toLoadInputs(pending);
       const outcome = await loadFiles(Comlink.transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { name, replaceAll });
       if (!outcome) {
@@ -208,6 +210,7 @@ class ImportSession {
       }
       return outcome;
     } catch (e) {
+      if (e instanceof CapacityRefused) return null; // the capacity notice says it in words
       // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
       // nothing was committed, the files stay listed.
       this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

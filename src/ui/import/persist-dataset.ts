@@ -43,10 +43,51 @@ export async function readStoredDataset(): Promise<StoredDataset | null> {
 
 export async function writeStoredDataset(rec: StoredDataset): Promise<void> {
   await run('readwrite', (s) => s.put(rec, KEY));
+  announce({ type: 'changed', tab: TAB_ID, savedAt: rec.savedAt, files: rec.inputs.map((i) => i.fileName) });
 }
 
 export async function clearStoredDataset(): Promise<void> {
   await run('readwrite', (s) => s.delete(KEY));
+  announce({ type: 'cleared', tab: TAB_ID, savedAt: Date.now(), files: [] });
+}
+
+/**
+ * Two tabs share one kept dataset: the last writer wins it. Every write and clear is announced
+ * on a BroadcastChannel (same origin only, never leaves the browser), so the other tabs can say
+ * the kept data changed under them and offer to load it, instead of silently reloading into it.
+ */
+export interface StoreChange {
+  type: 'changed' | 'cleared';
+  /** The announcing tab (a tab ignores its own announcements). */
+  tab: string;
+  savedAt: number;
+  files: string[];
+}
+
+const CHANNEL = 'branch-planner-dataset';
+const TAB_ID = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+let channel: BroadcastChannel | null = null;
+
+function openChannel(): BroadcastChannel | null {
+  if (typeof BroadcastChannel === 'undefined') return null;
+  return (channel ??= new BroadcastChannel(CHANNEL));
+}
+
+function announce(change: StoreChange): void {
+  openChannel()?.postMessage(change);
+}
+
+/** Call `fn` when another tab changes or clears the kept dataset; returns the unsubscribe. */
+export function onStoreChangedElsewhere(fn: (change: StoreChange) => void): () => void {
+  const ch = openChannel();
+  if (!ch) return () => undefined;
+  const listener = (e: MessageEvent) => {
+    const c = e.data as Partial<StoreChange> | null;
+    if (!c || (c.type !== 'changed' && c.type !== 'cleared') || c.tab === TAB_ID || !Array.isArray(c.files)) return;
+    fn({ type: c.type, tab: String(c.tab), savedAt: Number(c.savedAt), files: c.files.map(String) });
+  };
+  ch.addEventListener('message', listener);
+  return () => ch.removeEventListener('message', listener);
 }
 
 /**
