@@ -78,6 +78,7 @@ describe('the browser data store', () => {
       assert.equal(await notice.getAttribute('data-reason'), 'estimate');
       const en = await notice.innerText();
       assert.match(en, /too_big\.csv is too large for this browser/);
+      assert.match(en, /needs about \d+ MB of memory, and this browser can hold about 1 MB\./);
       assert.match(en, /current data is unchanged/);
       assert.match(en, /npm run cli -- aggregate --areas areas\.geojson --customers too_big\.csv --out cells\.parquet/);
       assert.doesNotMatch(en, /Out of Memory|Error/);
@@ -98,7 +99,30 @@ describe('the browser data store', () => {
     }
   });
 
-  it('a reload restores the kept dataset', async () => {
+  it('a reload restores the kept dataset, whose file is kept in OPFS (not in IndexedDB)', async () => {
+    const kept = await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const dir = await (await root.getDirectoryHandle('branch-planner')).getDirectoryHandle('kept');
+      const files: Array<{ name: string; size: number }> = [];
+      for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
+        files.push({ name, size: (await h.getFile()).size });
+      }
+      const rec = await new Promise<{ inputs: Array<{ fileName: string; opfsFile?: string; blob?: unknown }> }>((resolve, reject) => {
+        const req = indexedDB.open('branch-planner-dataset', 1);
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const get = req.result.transaction('dataset').objectStore('dataset').get('current');
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        };
+      });
+      return { files, inputs: rec.inputs.map((i) => ({ fileName: i.fileName, opfsFile: i.opfsFile ?? null, hasBlob: i.blob !== undefined })) };
+    });
+    assert.equal(kept.inputs.length, 1);
+    assert.equal(kept.inputs[0].fileName, 'kept_customers.csv');
+    assert.equal(kept.inputs[0].hasBlob, false);
+    assert.deepEqual(kept.files.map((f) => f.name), [kept.inputs[0].opfsFile]);
+    assert.equal(kept.files[0].size, Buffer.byteLength(customersCsv(2000, 'K')));
     const before = await countsOf(page);
     await page.reload({ timeout: 30_000 });
     await waitCustomers(page, 2000);
