@@ -5,7 +5,6 @@
  */
 import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { Connector } from '../db/connector.ts';
 import { NativeConnector } from '../db/native-connector.ts';
 import { loadInputs, readRejects } from '../data/load-inputs.ts';
 import { LoadError, formatProblem } from '../data/errors.ts';
@@ -13,7 +12,7 @@ import { rejectsCsv } from '../data/import-rejects.ts';
 import { CONTRACT } from '../data/column-guess.ts';
 import {
   POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
-  type LoadReport, type RejectRow,
+  type LoadOptions, type LoadReport, type RejectRow,
 } from '../data/types.ts';
 import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
 import { DataError, type CliContext } from './types.ts';
@@ -43,7 +42,7 @@ const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 's
 const CRS: readonly Crs[] = ['wgs84', 'gcj02', 'bd09'];
 
 export interface CliDataset {
-  conn: Connector;
+  conn: NativeConnector;
   report: LoadReport;
   areas: AreaFeatureCollection | null;
   close(): Promise<void>;
@@ -51,7 +50,7 @@ export interface CliDataset {
 
 export type CliLoadOutcome =
   | { ok: true; dataset: CliDataset }
-  | { ok: false; conn: Connector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
+  | { ok: false; conn: NativeConnector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
 
 /** Read the input files named by the options (usage error when one is missing or unreadable). */
 export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): LoadInput[] {
@@ -109,11 +108,16 @@ function parseMaps(args: CliArgs): Map<InputKind, Record<string, string>> {
  * Load the inputs on native DuckDB and write --rejects / --report. Never throws for data
  * problems: the outcome says what happened (the `validate` command reports both cases).
  */
-export async function loadFilesForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliLoadOutcome> {
+export async function loadFilesForCli(
+  args: CliArgs,
+  ctx: CliContext,
+  required: readonly InputKind[] = [],
+  options: LoadOptions = {},
+): Promise<CliLoadOutcome> {
   const inputs = readCliInputs(args, ctx, required);
   const conn = await NativeConnector.create();
   try {
-    const report = await loadInputs(conn, inputs);
+    const report = await loadInputs(conn, inputs, options);
     const rejects = await readRejects(conn);
     writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings });
     summarise(ctx, report.files, [], report.warnings);
@@ -135,8 +139,13 @@ export async function loadFilesForCli(args: CliArgs, ctx: CliContext, required: 
  * For analysis commands: load, or fail with DataError (exit 1) naming every file problem.
  * The caller must `close()` the dataset.
  */
-export async function loadForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliDataset> {
-  const outcome = await loadFilesForCli(args, ctx, required);
+export async function loadForCli(
+  args: CliArgs,
+  ctx: CliContext,
+  required: readonly InputKind[] = [],
+  options: LoadOptions = {},
+): Promise<CliDataset> {
+  const outcome = await loadFilesForCli(args, ctx, required, options);
   if (outcome.ok) return outcome.dataset;
   await outcome.conn.close();
   throw new DataError(outcome.problems.map(formatProblem).join('\n'));

@@ -74,7 +74,7 @@ export async function loadInputs(
           areaRef = res.table;
         } else {
           const ctx: TabularContext = {
-            conn, areaRef, areas: lookup, checkAbort, token,
+            conn, areaRef, areas: lookup, checkAbort, token, assignCustomerAreas: options.assignCustomerAreas ?? true,
             progress: (step, within) => progress(i, step, within, input),
           };
           const report = await loadTabular(ctx, input as LoadInput & { kind: Exclude<InputKind, 'areas'> }, bytes);

@@ -35,6 +35,8 @@ export interface TabularContext {
   progress: (step: LoadStep, within: number) => void;
   /** Unique per load, for registered file names. */
   token: string;
+  /** Whether customers get their area by point-in-polygon (LoadOptions.assignCustomerAreas). */
+  assignCustomerAreas?: boolean;
 }
 
 export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind: TabularKind }, bytes: Uint8Array): Promise<FileReport> {
@@ -119,14 +121,15 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     await conn.exec(dropTableSql(stagingName(kind, 'periods')));
   } else {
     if (crs !== 'wgs84') ctx.progress('coordinates', 0.75);
-    if (kind === 'customers' && ctx.areas) ctx.progress('assign-areas', 0.8);
+    const pointAreas = kind === 'customers' && ctx.assignCustomerAreas === false ? null : ctx.areas;
+    if (kind === 'customers' && pointAreas) ctx.progress('assign-areas', 0.8);
     outside = await finishPoints(
       conn,
       { ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids') },
       outNames,
       kind === 'customers' ? 'lat' : null,
       crs,
-      ctx.areas,
+      pointAreas,
       checkAbort,
     );
     if (kind === 'customers' && !ctx.areas) warnings.push(`${input.fileName}: no areas loaded, so customers were not assigned to areas (area_id is empty)`);

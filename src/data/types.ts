@@ -46,6 +46,13 @@ export interface LoadOptions {
    * get `area_id` NULL and `outsideStudyArea` is not computed.
    */
   areas?: AreaFeatureCollection | null;
+  /**
+   * Assign each customer to the area containing it (default true). The CLI's `hotspots` and
+   * `aggregate` turn it off: they place customers by H3 cell (DESIGN.md § Grid), and the
+   * point-in-polygon pass would hold every coordinate in the JS heap (100M rows ≈ 3 GB).
+   * Customers then get `area_id` NULL and no `outsideStudyArea` count.
+   */
+  assignCustomerAreas?: boolean;
 }
 
 export type LoadStep = 'read' | 'validate' | 'coordinates' | 'assign-areas' | 'commit' | 'done';
