@@ -3,7 +3,7 @@
  * runs the same loader as the browser (src/data) on native DuckDB, writes `--rejects` and
  * `--report`, and summarises rejects on stderr.
  */
-import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { NativeConnector } from '../db/native-connector.ts';
 import { loadInputs, readRejects } from '../data/load-inputs.ts';
@@ -65,11 +65,22 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
       continue;
     }
     const full = resolve(ctx.cwd, path);
-    if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    const glob = kind !== 'areas' && /[*?[]/.test(basename(path)) && /\.parquet$/i.test(path);
+    if (!glob && (!existsSync(full) || !statSync(full).isFile())) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    // Parquet is read by DuckDB from disk (any size, never through the JS heap); the rest as bytes.
+    const parquet = glob || (kind !== 'areas' && isParquetFile(full));
+    if (!parquet && statSync(full).size > MAX_BYTES_IN_MEMORY) {
+      throw new UsageError(
+        `${args.command}: --${kind} ${path} is ${(statSync(full).size / 2 ** 30).toFixed(1)} GB; CSV and Excel files are read into memory, ` +
+          `at most ${MAX_BYTES_IN_MEMORY / 2 ** 30} GB. Convert it to Parquet, which is read from disk at any size ` +
+          `(e.g. duckdb -c "COPY (FROM read_csv('${basename(path)}')) TO '${basename(path).replace(/\.[^.]*$/, '')}.parquet'"), or split it.`,
+      );
+    }
     inputs.push({
       kind,
       fileName: basename(path),
-      bytes: new Uint8Array(readFileSync(full)),
+      bytes: parquet ? new Uint8Array(0) : new Uint8Array(readFileSync(full)),
+      ...(parquet ? { path: full } : {}),
       ...(POINT_KINDS.includes(kind) ? { crs } : {}),
       ...(sheet !== undefined ? { sheet } : {}),
       ...(maps.has(kind) ? { mapping: maps.get(kind) } : {}),
@@ -80,6 +91,20 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
   }
   if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates)`);
   return inputs;
+}
+
+/** Node reads a file into one buffer only below 2 GiB. */
+const MAX_BYTES_IN_MEMORY = 1.5 * 2 ** 30;
+
+/** A Parquet file starts with the magic bytes PAR1. */
+function isParquetFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'PAR1';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

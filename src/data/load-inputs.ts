@@ -62,7 +62,7 @@ export async function loadInputs(
       const input = sorted[i];
       checkAbort();
       try {
-        const bytes = await gunzipIfNeeded(input.bytes);
+        const bytes = input.path !== undefined ? input.bytes : await gunzipIfNeeded(input.bytes);
         if (input.kind === 'areas') {
           progress(i, 'read', 0, input);
           const text = new TextDecoder().decode(toUtf8(bytes).bytes);

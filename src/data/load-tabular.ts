@@ -16,6 +16,7 @@ import { applyPeriods } from './periods-step.ts';
 import { insertLines, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import { readCsvSource } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
+import { readParquetPathSource } from './source-parquet-path.ts';
 import { readXlsxSource } from './source-xlsx.ts';
 import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow } from './types.ts';
 
@@ -181,6 +182,7 @@ function csvTyping(kind: TabularKind, headers: readonly string[], mapping: LoadI
 }
 
 async function readSource(conn: Connector, input: LoadInput, bytes: Uint8Array, names: SourceNames, typing: ColumnTyping): Promise<RawSource> {
+  if (input.path !== undefined) return readParquetPathSource(conn, input.fileName, input.path, names);
   if (isZip(bytes)) return readXlsxSource(conn, input.kind, input.fileName, bytes, input.sheet, names);
   if (isParquet(bytes)) return readParquetSource(conn, input.fileName, bytes, names);
   if (looksLikeJson(bytes)) {
@@ -258,7 +260,7 @@ async function fillRawText(conn: Connector, kind: TabularKind, source: RawSource
   if (rows.length === 0) return;
   const t = new Table({
     line: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => r.line) }),
-    raw: vectorFromArray(rows.map((r) => source.rawText(r.line)), new Utf8()),
+    raw: vectorFromArray(source.rawTexts ? await source.rawTexts(rows.map((r) => r.line)) : rows.map((r) => source.rawText(r.line)), new Utf8()),
   });
   await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
   await conn.query(

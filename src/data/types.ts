@@ -18,6 +18,12 @@ export interface LoadInput {
   fileName: string;
   /** The file's bytes (CSV, .xlsx, Parquet, or GeoJSON for areas). Not modified. */
   bytes: Uint8Array;
+  /**
+   * Native DuckDB only (the CLI): a Parquet file, or a glob of Parquet files, that DuckDB reads
+   * from disk itself, so a file of any size never passes through the JS heap; `bytes` is then
+   * empty. Rows are numbered across the matched files in file-name order.
+   */
+  path?: string;
   /** Default 'wgs84'. */
   crs?: Crs;
   /**
