@@ -112,6 +112,20 @@ describe('cli aggregate → hotspots --cells (demo city)', () => {
     expect(rb.map((x) => x.class)).toEqual(ra.map((x) => x.class));
   }, TIMEOUT);
 
+  it('sites --demand cells: the same plan as from the customers (both count customers per cell), said to be approximate', async () => {
+    const SITES = join(ROOT, 'public/demo/sites.csv');
+    const base = ['sites', '--areas', AREAS, '--sites', SITES, '--k', '3'];
+    const [a, b] = await Promise.all([runCli([...base, '--customers', CUSTOMERS]), runCli([...base, '--demand', 'cells', '--cells', cells])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(csvRecords(b.stdout)).toHaveLength(3);
+    expect(b.stderr).toMatch(/demand from the demand-cell table at resolution 8: approximate — each cell's customers count at its centre \(cell edge ≈ [\d.]+ m\)/);
+    const usage = await runCli([...base, '--demand', 'cells']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--demand cells and --cells FILE go together/);
+  }, TIMEOUT);
+
   it('refuses unusable tables with sentences naming the file', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'h3,resolution,count\n8830982001fffff,8,3\nnot-a-cell,8,2\n8930982001fffff,8,1\n');

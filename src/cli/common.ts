@@ -93,6 +93,15 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
   return inputs;
 }
 
+/**
+ * DuckDB's memory limit in the CLI: BP_MEMORY_LIMIT (e.g. `8GB`), else 3 GB, so a 100M-row load
+ * stays near 6 GB of RSS with the JS side; DuckDB spills to disk beyond it.
+ */
+function cliMemoryLimit(): string {
+  const v = process.env.BP_MEMORY_LIMIT?.trim();
+  return v && /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v) ? v : '3GB';
+}
+
 /** Node reads a file into one buffer only below 2 GiB. */
 const MAX_BYTES_IN_MEMORY = 1.5 * 2 ** 30;
 
@@ -140,7 +149,7 @@ export async function loadFilesForCli(
   options: LoadOptions = {},
 ): Promise<CliLoadOutcome> {
   const inputs = readCliInputs(args, ctx, required);
-  const conn = await NativeConnector.create();
+  const conn = await NativeConnector.create({ memoryLimit: cliMemoryLimit() });
   try {
     const report = await loadInputs(conn, inputs, options);
     const rejects = await readRejects(conn);
