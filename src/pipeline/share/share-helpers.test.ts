@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cellToChildren, latLngToCell } from 'h3-js';
 import { scaleBar, metresPerPixel } from './scale-bar.ts';
 import { formatDateTime, parameterText, provenanceLines } from './provenance.ts';
-import { isWinAnsiText, registerReport, registeredReports } from '../../ui/share/report-sections.ts';
+import { registerReport, registeredReports } from '../../ui/share/report-sections.ts';
 import { layersForExport, leaveOutWhenSafe, markLayer, privacyOf } from '../../ui/share/layer-privacy.ts';
 import { applySlices, captureSlices, individualSliceNames, registerStateSlice } from '../../ui/share/state-slices.ts';
 import { countCustomersByCell } from './customer-cells.ts';
@@ -47,11 +47,6 @@ describe('provenance', () => {
 });
 
 describe('report helpers', () => {
-  it('tells WinAnsi text from text that needs the browser to draw it', () => {
-    expect(isWinAnsiText('Pudong — 12.5 % · €3')).toBe(true);
-    expect(isWinAnsiText('浦东新区')).toBe(false);
-    expect(isWinAnsiText('Bao’shan ★')).toBe(false);
-  });
   it('registers and unregisters reports', () => {
     const off = registerReport({ id: 'x', label: () => 'X', title: () => 'X', available: () => true, build: () => [] });
     expect(registeredReports().map((r) => r.id)).toContain('x');

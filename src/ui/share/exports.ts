@@ -9,7 +9,7 @@ import { getResolution } from 'h3-js';
 import type { Layer } from '@deck.gl/core';
 import { app } from '../app/app-state.svelte.ts';
 import { getMap } from '../map/map-instance.ts';
-import { localized, t } from '../../i18n/i18n.svelte.ts';
+import { i18n, localized, t } from '../../i18n/i18n.svelte.ts';
 import { layersForExport, type ExportLayers } from './layer-privacy.ts';
 import { formatDate, formatDateTime, provenanceLines } from '../../pipeline/share/provenance.ts';
 import { registeredReports, type ReportContext } from './report-sections.ts';
@@ -21,6 +21,7 @@ import type { ShareState } from '../../pipeline/share/permalink.ts';
 import { captureState, shareLive, shareSettings, viewTab } from './share-state.svelte.ts';
 import { canvasToBlob, composePicture, type Picture } from './picture.ts';
 import { buildReportPdf } from './pdf-report.ts';
+import { loadCjkFonts } from './pdf-fonts.ts';
 import { lastRenderPhases, renderMapCanvas } from './map-render.ts';
 import { layerTitleKey } from './layer-titles.ts';
 
@@ -202,7 +203,7 @@ export async function exportReport(reportId: string): Promise<PdfResult> {
   const state = captureState({ safe: shareSettings.safe });
   const { left, suppressed } = exportLayers();
   const footer = provenanceFor(state, date);
-  const { blob, pages } = await buildReportPdf({
+  const { bytes, pages } = await buildReportPdf({
     title: def.title(),
     subtitle: defaultSubtitle(),
     dateText: formatDate(date),
@@ -211,15 +212,19 @@ export async function exportReport(reportId: string): Promise<PdfResult> {
     pageLabel: (n, total) => t('share.pdf.page', { n, total }),
     metadata: {
       subject: def.label(),
-      keywords: `branch-planner; report=${def.id}; fingerprint=${state.fingerprint}; safe=${shareSettings.safe ? `on; k=${shareSettings.k}` : 'off'}`,
+      keywords: [t('app.title'), def.label(), datasetName(), shareSettings.safe ? t('share.prov.safeOn', { k: shareSettings.k }) : t('share.prov.safeOff')].join('; '),
+      language: i18n.locale,
     },
     renderMap: async (aspect) => {
-      // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 2× ≈ 280 dpi.
+      // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 1.8× ≈ 250
+      // dpi, and JPEG at 0.85 keeps a report with two maps near 1 MB.
       const width = 1000;
-      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 2, frame: 'bare', fontPx: 15 });
-      return picture.canvas.toDataURL('image/jpeg', 0.9);
+      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.8, frame: 'bare', fontPx: 15 });
+      return picture.canvas.toDataURL('image/jpeg', 0.85);
     },
+    loadCjkFonts,
   });
+  const blob = new Blob([bytes as BlobPart], { type: 'application/pdf' });
   const filename = `branch-planner-${def.id}-report-${stamp(date)}.pdf`;
   saveBlob(blob, filename);
   return { filename, pages, ms: performance.now() - t0, left, suppressed };

@@ -58,12 +58,3 @@ export function registerReport(def: ReportDefinition): () => void {
 export function registeredReports(): ReportDefinition[] {
   return [...reports.values()];
 }
-
-/**
- * Whether jsPDF's standard fonts (WinAnsi encoding) can draw `text` as real text. Anything
- * else — Chinese above all — is drawn as an image of the browser's rendering.
- */
-export function isWinAnsiText(text: string): boolean {
-  // Latin-1 printable plus the few WinAnsi extras used in numbers and punctuation.
-  return /^[\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac\n]*$/.test(text);
-}
