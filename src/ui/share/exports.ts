@@ -9,9 +9,11 @@ import { getResolution } from 'h3-js';
 import type { Layer } from '@deck.gl/core';
 import { app } from '../app/app-state.svelte.ts';
 import { getMap } from '../map/map-instance.ts';
-import { i18n, localized, t } from '../../i18n/i18n.svelte.ts';
+import { i18n, localized, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 import { layersForExport, type ExportLayers } from './layer-privacy.ts';
 import { formatDate, formatDateTime, provenanceLines } from '../../pipeline/share/provenance.ts';
+import { describeSlice } from './state-slices.ts';
+import { areaName, columnLabel } from '../app/labels.svelte.ts';
 import { registeredReports, type ReportContext } from './report-sections.ts';
 import { registeredAggregateTables, cellRows, CELL_COLUMNS } from './aggregates.ts';
 import { MERGED_CELL_RGB, safeCells } from '../../pipeline/share/safe-cells.ts';
@@ -66,19 +68,33 @@ export function datasetName(): string {
   return app.dataset ? localized(app.dataset.summary.name) : t('dataset.none');
 }
 
+/** What the exported view shows, in words: the view, its indicator and classes, period, area, and the tab's own parameters. */
+export function parameterWords(state: ShareState): string[] {
+  const out = [t('share.prov.view', { tab: t(`tab.${state.tab}` as MessageKey) })];
+  if (state.tab === 'data' && state.indicator) {
+    out.push(t('share.prov.indicator', { indicator: columnLabel(state.indicator) }));
+    out.push(t('share.prov.classes', { n: state.classCount, method: t(state.classMethod === 'jenks' ? 'map.classes.jenks' : 'map.classes.quantile') }));
+  }
+  if (state.period) out.push(t('share.prov.period', { period: state.period }));
+  const ds = app.dataset;
+  const i = state.selectedAreaId && ds ? ds.areaIndex.get(state.selectedAreaId) : undefined;
+  if (ds && i !== undefined) out.push(t('share.prov.area', { area: areaName(ds.areas.features[i].properties) }));
+  return [...out, ...describeSlice(state.tab)];
+}
+
 export function provenanceFor(state: ShareState, date: Date): string[] {
   return provenanceLines({
-    state,
     datasetName: datasetName(),
-    safe: shareSettings.safe,
+    fingerprint: state.fingerprint,
+    parameters: parameterWords(state),
+    safeText: shareSettings.safe ? t('share.prov.safeOn', { k: shareSettings.k }) : t('share.prov.safeOff'),
     date,
     labels: {
       dataset: t('share.prov.dataset'),
       fingerprint: t('share.prov.fingerprint'),
       parameters: t('share.prov.parameters'),
-      safeOn: t('share.prov.safeOn', { k: shareSettings.k }),
-      safeOff: t('share.prov.safeOff'),
       created: t('share.prov.created'),
+      separator: t('share.prov.separator'),
     },
   });
 }

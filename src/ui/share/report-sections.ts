@@ -58,3 +58,29 @@ export function registerReport(def: ReportDefinition): () => void {
 export function registeredReports(): ReportDefinition[] {
   return [...reports.values()];
 }
+
+/**
+ * An area's history in the measure a tab's map shows (the Risk tab: its index and tier per
+ * period), for the area report's trend table. A tab without one falls back to the
+ * indicator of the base map.
+ */
+export interface AreaTrend {
+  /** What the rows are, e.g. "Risk index (0–100)". */
+  title: string;
+  columns: string[];
+  rows: string[][];
+}
+
+const trends = new Map<string, (areaId: string) => AreaTrend | null>();
+
+/** Register (or replace) the trend of the map a tab shows; returns a function that unregisters it. */
+export function registerAreaTrend(tab: string, trend: (areaId: string) => AreaTrend | null): () => void {
+  trends.set(tab, trend);
+  return () => {
+    if (trends.get(tab) === trend) trends.delete(tab);
+  };
+}
+
+export function areaTrendFor(tab: string): ((areaId: string) => AreaTrend | null) | undefined {
+  return trends.get(tab);
+}
