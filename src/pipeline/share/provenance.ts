@@ -14,8 +14,8 @@ export interface ProvenanceInput {
   /** The safe-sharing sentence (on with k, or off). */
   safeText: string;
   date: Date;
-  /** Labels in the user's language; `separator` joins the parameter phrases ("; " or "；"). */
-  labels: { dataset: string; fingerprint: string; parameters: string; created: string; separator: string };
+  /** Labels in the user's language; `separator` joins the parameter phrases ("; " or "；"), `colon` follows a label (": " or "："). */
+  labels: { dataset: string; fingerprint: string; parameters: string; created: string; separator: string; colon: string };
 }
 
 /** Local date and time as YYYY-MM-DD HH:MM (a board paper's date, not an ISO timestamp). */
@@ -41,8 +41,8 @@ export function provenanceLines(p: ProvenanceInput): string[] {
   const L = p.labels;
   const params = p.parameters.map(plainPhrase).filter(Boolean);
   return [
-    plainPhrase(`${L.dataset}: ${p.datasetName} · ${L.fingerprint} ${p.fingerprint || '—'}`),
-    ...(params.length ? [`${L.parameters}: ${params.join(L.separator)}`] : []),
-    plainPhrase(`${p.safeText} · ${L.created}: ${formatDateTime(p.date)}`),
+    plainPhrase(`${L.dataset}${L.colon}${p.datasetName} · ${L.fingerprint} ${p.fingerprint || '—'}`),
+    ...(params.length ? [`${L.parameters}${L.colon}${params.join(L.separator)}`] : []),
+    plainPhrase(`${p.safeText} · ${L.created}${L.colon}${formatDateTime(p.date)}`),
   ];
 }

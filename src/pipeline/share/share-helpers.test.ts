@@ -29,7 +29,7 @@ describe('provenance', () => {
   const input = {
     datasetName: 'Shanghai demo', fingerprint: '16:192:200000:390', safeText: 'Privacy-safe (k = 10)', date: new Date(2026, 2, 5, 9, 7),
     parameters: ['Risk view', 'period 2025Q4', '5 quantile classes', 'selected area Pudong', 'min–max scores; tiers at 25, 50, 75'],
-    labels: { dataset: 'Data', fingerprint: 'fingerprint', parameters: 'Parameters', created: 'Created', separator: '; ' },
+    labels: { dataset: 'Data', fingerprint: 'fingerprint', parameters: 'Parameters', created: 'Created', separator: '; ', colon: ': ' },
   };
   it('names data, parameters in words, safety and date', () => {
     expect(provenanceLines(input)).toEqual([

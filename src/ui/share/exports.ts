@@ -95,6 +95,7 @@ export function provenanceFor(state: ShareState, date: Date): string[] {
       parameters: t('share.prov.parameters'),
       created: t('share.prov.created'),
       separator: t('share.prov.separator'),
+      colon: t('share.prov.colon'),
     },
   });
 }

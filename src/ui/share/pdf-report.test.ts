@@ -12,6 +12,7 @@ import { inflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { buildReportPdf, type CjkFonts, type ReportRequest } from './pdf-report.ts';
 import { woffToSfnt } from './woff.ts';
+import fontkit from '@pdf-lib/fontkit';
 
 const require = createRequire(import.meta.url);
 const fontFile = (w: number) => require.resolve(`@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-${w}-normal.woff`);
@@ -116,6 +117,21 @@ describe('woffToSfnt', () => {
     let sum = 0;
     for (let p = 0; p < len; p += 4) sum = (sum + (len - p >= 4 ? v.getUint32(off + p) : ttf[off + p] << 24)) >>> 0;
     expect(sum).toBe(v.getUint32(12 + 16 * i + 4));
+  });
+  it('gives a font whose subsets keep every glyph (fontkit writes a short loca)', async () => {
+    const font = fontkit.create(Buffer.from(await woffToSfnt(readFileSync(fontFile(400)), inflate)));
+    const chars = [...'浦东新区口失Area report 风险等级 0123'];
+    const sub = font.createSubset();
+    const ids = chars.map((c) => sub.includeGlyph(font.glyphForCodePoint(c.codePointAt(0)!)));
+    const parts: Buffer[] = [];
+    const stream = sub.encodeStream();
+    stream.on('data', (d: Buffer) => parts.push(d));
+    await new Promise((r) => stream.on('end', r));
+    const small = fontkit.create(Buffer.concat(parts));
+    chars.forEach((c, i) => {
+      const want = font.glyphForCodePoint(c.codePointAt(0)!).path.commands.length;
+      expect(small.getGlyph(ids[i]).path.commands.length, `glyph of ${c}`).toBe(want);
+    });
   });
   it('refuses what is not WOFF 1.0', async () => {
     await expect(woffToSfnt(new Uint8Array(64))).rejects.toThrow(/not a WOFF/);

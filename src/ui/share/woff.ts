@@ -20,26 +20,67 @@ export const streamInflate: Inflate = async (data) => {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 };
 
-export async function woffToSfnt(woff: Uint8Array, inflate: Inflate = streamInflate): Promise<Uint8Array> {
-  const v = new DataView(woff.buffer, woff.byteOffset, woff.byteLength);
-  if (woff.byteLength < 44 || v.getUint32(0) !== WOFF_SIGNATURE) throw new Error('not a WOFF 1.0 font');
-  const flavor = v.getUint32(4);
-  const numTables = v.getUint16(12);
-  const tables: Array<{ tag: number; checksum: number; data: Uint8Array }> = [];
-  for (let i = 0; i < numTables; i++) {
-    const e = 44 + 20 * i;
-    const tag = v.getUint32(e);
-    const offset = v.getUint32(e + 4);
-    const compLength = v.getUint32(e + 8);
-    const origLength = v.getUint32(e + 12);
-    const checksum = v.getUint32(e + 16);
-    if (offset + compLength > woff.byteLength) throw new Error('WOFF table runs past the end of the file');
-    const raw = woff.subarray(offset, offset + compLength);
-    const data = compLength < origLength ? await inflate(raw) : raw;
-    if (data.byteLength !== origLength) throw new Error('WOFF table has the wrong length after decompression');
-    tables.push({ tag, checksum, data });
+interface Table {
+  tag: number;
+  checksum: number;
+  data: Uint8Array;
+}
+
+const tagOf = (s: string) => (s.charCodeAt(0) << 24) | (s.charCodeAt(1) << 16) | (s.charCodeAt(2) << 8) | s.charCodeAt(3);
+
+function checksum(data: Uint8Array): number {
+  let sum = 0;
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let p = 0; p < data.byteLength; p += 4) {
+    const word = data.byteLength - p >= 4 ? v.getUint32(p) : (data[p] << 24) | ((data[p + 1] ?? 0) << 16) | ((data[p + 2] ?? 0) << 8);
+    sum = (sum + word) >>> 0;
   }
-  // sfnt header and table directory, tables 4-byte aligned, in the WOFF's (sorted) order.
+  return sum;
+}
+
+/**
+ * Pad every glyph record to a multiple of 4 bytes (long `loca`). Google's Noto Sans SC packs
+ * glyphs at odd lengths, which the long `loca` format allows; fontkit's subsetter copies
+ * glyph records as they are and then writes a short `loca` (offsets / 2), so every glyph
+ * after an odd-length one is misplaced and draws as nothing (seen: most characters blank
+ * in the PDF while their text still extracted). Padded records keep every offset even.
+ */
+function padGlyphs(tables: Table[]): void {
+  const find = (tag: string) => tables.find((t) => t.tag === tagOf(tag));
+  const head = find('head');
+  const maxp = find('maxp');
+  const loca = find('loca');
+  const glyf = find('glyf');
+  if (!head || !maxp || !loca || !glyf) return; // CFF outlines: nothing to pad
+  const hv = new DataView(head.data.buffer, head.data.byteOffset, head.data.byteLength);
+  const long = hv.getInt16(50) === 1;
+  const n = new DataView(maxp.data.buffer, maxp.data.byteOffset).getUint16(4);
+  const lv = new DataView(loca.data.buffer, loca.data.byteOffset, loca.data.byteLength);
+  const offset = (i: number) => (long ? lv.getUint32(4 * i) : 2 * lv.getUint16(2 * i));
+  let size = 0;
+  for (let i = 0; i < n; i++) size += (offset(i + 1) - offset(i) + 3) & ~3;
+  const newGlyf = new Uint8Array(size);
+  const newLoca = new Uint8Array(4 * (n + 1));
+  const nl = new DataView(newLoca.buffer);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    nl.setUint32(4 * i, at);
+    const a = offset(i);
+    const b = offset(i + 1);
+    newGlyf.set(glyf.data.subarray(a, b), at);
+    at += (b - a + 3) & ~3;
+  }
+  nl.setUint32(4 * n, at);
+  const newHead = head.data.slice();
+  new DataView(newHead.buffer).setInt16(50, 1);
+  for (const [t, data] of [[glyf, newGlyf], [loca, newLoca], [head, newHead]] as const) {
+    t.data = data;
+    t.checksum = checksum(data);
+  }
+}
+
+function writeSfnt(flavor: number, tables: Table[]): Uint8Array {
+  const numTables = tables.length;
   const entrySelector = Math.floor(Math.log2(numTables));
   const searchRange = 16 * 2 ** entrySelector;
   let size = 12 + 16 * numTables;
@@ -62,4 +103,28 @@ export async function woffToSfnt(woff: Uint8Array, inflate: Inflate = streamInfl
     at += (t.data.byteLength + 3) & ~3;
   });
   return out;
+}
+
+/** WOFF → sfnt, with glyph records padded for subsetting (see padGlyphs). */
+export async function woffToSfnt(woff: Uint8Array, inflate: Inflate = streamInflate): Promise<Uint8Array> {
+  const v = new DataView(woff.buffer, woff.byteOffset, woff.byteLength);
+  if (woff.byteLength < 44 || v.getUint32(0) !== WOFF_SIGNATURE) throw new Error('not a WOFF 1.0 font');
+  const flavor = v.getUint32(4);
+  const numTables = v.getUint16(12);
+  const tables: Table[] = [];
+  for (let i = 0; i < numTables; i++) {
+    const e = 44 + 20 * i;
+    const tag = v.getUint32(e);
+    const offset = v.getUint32(e + 4);
+    const compLength = v.getUint32(e + 8);
+    const origLength = v.getUint32(e + 12);
+    const sum = v.getUint32(e + 16);
+    if (offset + compLength > woff.byteLength) throw new Error('WOFF table runs past the end of the file');
+    const raw = woff.subarray(offset, offset + compLength);
+    const data = compLength < origLength ? await inflate(raw) : raw;
+    if (data.byteLength !== origLength) throw new Error('WOFF table has the wrong length after decompression');
+    tables.push({ tag, checksum: sum, data });
+  }
+  padGlyphs(tables);
+  return writeSfnt(flavor, tables);
 }
