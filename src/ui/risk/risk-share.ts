@@ -11,7 +11,7 @@ import { alertText, areaLabel, indicatorLabel, normalizationLabel, signedNumber 
 import { weightShares } from './risk-model.ts';
 import { policyReportTable } from './policy-table.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
-import { registerReport, type ReportSection } from '../share/report-sections.ts';
+import { registerAreaTrend, registerReport, type ReportSection } from '../share/report-sections.ts';
 import { registerAggregateTable } from '../share/aggregates.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
@@ -71,12 +71,39 @@ function reportSections(): ReportSection[] {
   return out;
 }
 
+/** The area's index and tier over the last eight periods up to the one shown (area report). */
+function areaTrend(areaId: string) {
+  const series = risk.series;
+  const cur = risk.current;
+  if (!series?.length || !cur) return null;
+  const end = series.findIndex((r) => r.period === cur.period);
+  const shown = series.slice(Math.max(0, end - 7), end + 1);
+  const valueOf = (r: (typeof series)[number]) => {
+    const i = r.areaIds.indexOf(areaId);
+    return { index: i >= 0 ? r.riskIndex[i] : NaN, tier: i >= 0 ? r.tier[i] : NaN };
+  };
+  return {
+    title: t('risk.legend.index'),
+    columns: [t('share.report.col.period'), t('risk.col.index'), t('risk.col.tier'), t('share.report.col.changePoints')],
+    rows: shown.map((r, k) => {
+      const v = valueOf(r);
+      const before = k > 0 ? valueOf(shown[k - 1]).index : NaN;
+      return [r.period, fmt1(v.index), Number.isFinite(v.tier) ? String(v.tier) : '—', k > 0 ? signed(v.index - before) : '—'];
+    }),
+  };
+}
+
 export function registerRiskShare(): void {
+  registerAreaTrend('risk', areaTrend);
   registerStateSlice('risk', {
     // A dataset without indicators has no risk view to share (an empty config would not
     // validate when the link is opened).
     get: () => (app.dataset && risk.initializedFor === app.dataset && risk.config.indicators.length > 0 ? risk.shared() : undefined),
     set: (v) => risk.applyShared(v),
+    describe: () => {
+      const m = methodText();
+      return m ? [m.replace(/[.。]$/, '')] : [];
+    },
   });
   registerReport({
     id: 'risk',
