@@ -91,7 +91,8 @@ describe('Hotspots on the demo city', () => {
   const { session: s } = demoApp({
     async ready({ page }) {
       mkdirSync(SHOTS, { recursive: true });
-      await page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
+      // Generous: on a loaded machine the click's hash update (the permalink) can keep Playwright waiting.
+      await page.getByTestId('tab-hotspots').click({ timeout: 60_000 });
     },
   });
 
