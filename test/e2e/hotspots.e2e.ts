@@ -91,7 +91,8 @@ describe('Hotspots on the demo city', () => {
   const { session: s } = demoApp({
     async ready({ page }) {
       mkdirSync(SHOTS, { recursive: true });
-      await page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
+      // Generous: on a loaded machine the click's hash update (the permalink) can keep Playwright waiting.
+      await page.getByTestId('tab-hotspots').click({ timeout: 60_000 });
     },
   });
 
@@ -182,7 +183,7 @@ describe('Hotspots on the demo city', () => {
 
   it('draws the stability, demand × risk and area type views', async () => {
     await zoomTo(s.page, [121.47, 31.23], 9.5);
-    await s.page.getByTestId('hotspots-display-stability').click({ timeout: 10_000 });
+    await s.page.getByTestId('hotspots-display-stability').click({ timeout: 60_000 });
     await s.page.getByTestId('hotspots-stability').waitFor({ timeout: 180_000 });
     assert.match(await s.page.getByTestId('legend').innerText({ timeout: 10_000 }), /stability/i);
     await s.page.screenshot({ path: `${SHOTS}/hotspots-stability.png`, timeout: 30_000 });
