@@ -3,9 +3,8 @@
  * runs the same loader as the browser (src/data) on native DuckDB, writes `--rejects` and
  * `--report`, and summarises rejects on stderr.
  */
-import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { Connector } from '../db/connector.ts';
 import { NativeConnector } from '../db/native-connector.ts';
 import { loadInputs, readRejects } from '../data/load-inputs.ts';
 import { LoadError, formatProblem } from '../data/errors.ts';
@@ -13,7 +12,7 @@ import { rejectsCsv } from '../data/import-rejects.ts';
 import { CONTRACT } from '../data/column-guess.ts';
 import {
   POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
-  type LoadReport, type RejectRow, type ValueMapping,
+  type LoadOptions, type LoadReport, type RejectRow, type ValueMapping,
 } from '../data/types.ts';
 import { valueMapText } from '../data/value-map.ts';
 import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
@@ -48,7 +47,7 @@ const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 's
 const CRS: readonly Crs[] = ['wgs84', 'gcj02', 'bd09'];
 
 export interface CliDataset {
-  conn: Connector;
+  conn: NativeConnector;
   report: LoadReport;
   areas: AreaFeatureCollection | null;
   close(): Promise<void>;
@@ -56,7 +55,7 @@ export interface CliDataset {
 
 export type CliLoadOutcome =
   | { ok: true; dataset: CliDataset }
-  | { ok: false; conn: Connector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
+  | { ok: false; conn: NativeConnector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
 
 /** Read the input files named by the options (usage error when one is missing or unreadable). */
 export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): LoadInput[] {
@@ -72,11 +71,22 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
       continue;
     }
     const full = resolve(ctx.cwd, path);
-    if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    const glob = kind !== 'areas' && /[*?[]/.test(basename(path)) && /\.parquet$/i.test(path);
+    if (!glob && (!existsSync(full) || !statSync(full).isFile())) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    // Parquet is read by DuckDB from disk (any size, never through the JS heap); the rest as bytes.
+    const parquet = glob || (kind !== 'areas' && isParquetFile(full));
+    if (!parquet && statSync(full).size > MAX_BYTES_IN_MEMORY) {
+      throw new UsageError(
+        `${args.command}: --${kind} ${path} is ${(statSync(full).size / 2 ** 30).toFixed(1)} GB; CSV and Excel files are read into memory, ` +
+          `at most ${MAX_BYTES_IN_MEMORY / 2 ** 30} GB. Convert it to Parquet, which is read from disk at any size ` +
+          `(e.g. duckdb -c "COPY (FROM read_csv('${basename(path)}')) TO '${basename(path).replace(/\.[^.]*$/, '')}.parquet'"), or split it.`,
+      );
+    }
     inputs.push({
       kind,
       fileName: basename(path),
-      bytes: new Uint8Array(readFileSync(full)),
+      bytes: parquet ? new Uint8Array(0) : new Uint8Array(readFileSync(full)),
+      ...(parquet ? { path: full } : {}),
       ...(POINT_KINDS.includes(kind) ? { crs } : {}),
       ...(sheet !== undefined ? { sheet } : {}),
       ...(maps.has(kind) ? { mapping: maps.get(kind) } : {}),
@@ -89,6 +99,29 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
   }
   if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates)`);
   return inputs;
+}
+
+/**
+ * DuckDB's memory limit in the CLI: BP_MEMORY_LIMIT (e.g. `8GB`), else 3 GB, so a 100M-row load
+ * stays near 6 GB of RSS with the JS side; DuckDB spills to disk beyond it.
+ */
+function cliMemoryLimit(): string {
+  const v = process.env.BP_MEMORY_LIMIT?.trim();
+  return v && /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v) ? v : '3GB';
+}
+
+/** Node reads a file into one buffer only below 2 GiB. */
+const MAX_BYTES_IN_MEMORY = 1.5 * 2 ** 30;
+
+/** A Parquet file starts with the magic bytes PAR1. */
+function isParquetFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'PAR1';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -139,11 +172,16 @@ function parseValues(args: CliArgs): ValueMapping | undefined {
  * Load the inputs on native DuckDB and write --rejects / --report. Never throws for data
  * problems: the outcome says what happened (the `validate` command reports both cases).
  */
-export async function loadFilesForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliLoadOutcome> {
+export async function loadFilesForCli(
+  args: CliArgs,
+  ctx: CliContext,
+  required: readonly InputKind[] = [],
+  options: LoadOptions = {},
+): Promise<CliLoadOutcome> {
   const inputs = readCliInputs(args, ctx, required);
-  const conn = await NativeConnector.create();
+  const conn = await NativeConnector.create({ memoryLimit: cliMemoryLimit() });
   try {
-    const report = await loadInputs(conn, inputs);
+    const report = await loadInputs(conn, inputs, options);
     const rejects = await readRejects(conn);
     writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings });
     summarise(ctx, report.files, [], report.warnings);
@@ -165,8 +203,13 @@ export async function loadFilesForCli(args: CliArgs, ctx: CliContext, required: 
  * For analysis commands: load, or fail with DataError (exit 1) naming every file problem.
  * The caller must `close()` the dataset.
  */
-export async function loadForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliDataset> {
-  const outcome = await loadFilesForCli(args, ctx, required);
+export async function loadForCli(
+  args: CliArgs,
+  ctx: CliContext,
+  required: readonly InputKind[] = [],
+  options: LoadOptions = {},
+): Promise<CliDataset> {
+  const outcome = await loadFilesForCli(args, ctx, required, options);
   if (outcome.ok) return outcome.dataset;
   await outcome.conn.close();
   throw new DataError(outcome.problems.map(formatProblem).join('\n'));

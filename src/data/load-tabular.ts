@@ -16,6 +16,7 @@ import { applyPeriods } from './periods-step.ts';
 import { insertLines, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import { readCsvSource } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
+import { readParquetPathSource } from './source-parquet-path.ts';
 import { readXlsxSource } from './source-xlsx.ts';
 import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow, ValueMapLine } from './types.ts';
 import { OWN_WORDS, applySiteValues } from './value-map.ts';
@@ -37,6 +38,8 @@ export interface TabularContext {
   progress: (step: LoadStep, within: number) => void;
   /** Unique per load, for registered file names. */
   token: string;
+  /** Whether customers get their area by point-in-polygon (LoadOptions.assignCustomerAreas). */
+  assignCustomerAreas?: boolean;
 }
 
 export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind: TabularKind }, bytes: Uint8Array): Promise<FileReport> {
@@ -147,14 +150,15 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     await conn.exec(dropTableSql(stagingName(kind, 'periods')));
   } else {
     if (crs !== 'wgs84') ctx.progress('coordinates', 0.75);
-    if (kind === 'customers' && ctx.areas) ctx.progress('assign-areas', 0.8);
+    const pointAreas = kind === 'customers' && ctx.assignCustomerAreas === false ? null : ctx.areas;
+    if (kind === 'customers' && pointAreas) ctx.progress('assign-areas', 0.8);
     outside = await finishPoints(
       conn,
       { ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids') },
       outNames,
       kind === 'customers' ? 'lat' : null,
       crs,
-      ctx.areas,
+      pointAreas,
       checkAbort,
     );
     if (kind === 'customers' && !ctx.areas) warnings.push(`${input.fileName}: no areas loaded, so customers were not assigned to areas (area_id is empty)`);
@@ -212,6 +216,7 @@ function csvTyping(kind: TabularKind, headers: readonly string[], mapping: LoadI
 }
 
 async function readSource(conn: Connector, input: LoadInput, bytes: Uint8Array, names: SourceNames, typing: ColumnTyping): Promise<RawSource> {
+  if (input.path !== undefined) return readParquetPathSource(conn, input.fileName, input.path, names);
   if (isZip(bytes)) return readXlsxSource(conn, input.kind, input.fileName, bytes, input.sheet, names);
   if (isParquet(bytes)) return readParquetSource(conn, input.fileName, bytes, names);
   if (looksLikeJson(bytes)) {
@@ -289,7 +294,7 @@ async function fillRawText(conn: Connector, kind: TabularKind, source: RawSource
   if (rows.length === 0) return;
   const t = new Table({
     line: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => r.line) }),
-    raw: vectorFromArray(rows.map((r) => source.rawText(r.line)), new Utf8()),
+    raw: vectorFromArray(source.rawTexts ? await source.rawTexts(rows.map((r) => r.line)) : rows.map((r) => source.rawText(r.line)), new Utf8()),
   });
   await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
   await conn.query(

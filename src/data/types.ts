@@ -18,6 +18,12 @@ export interface LoadInput {
   fileName: string;
   /** The file's bytes (CSV, .xlsx, Parquet, or GeoJSON for areas). Not modified. */
   bytes: Uint8Array;
+  /**
+   * Native DuckDB only (the CLI): a Parquet file, or a glob of Parquet files, that DuckDB reads
+   * from disk itself, so a file of any size never passes through the JS heap; `bytes` is then
+   * empty. Rows are numbered across the matched files in file-name order.
+   */
+  path?: string;
   /** Default 'wgs84'. */
   crs?: Crs;
   /**
@@ -65,6 +71,13 @@ export interface LoadOptions {
    * get `area_id` NULL and `outsideStudyArea` is not computed.
    */
   areas?: AreaFeatureCollection | null;
+  /**
+   * Assign each customer to the area containing it (default true). The CLI's `hotspots` and
+   * `aggregate` turn it off: they place customers by H3 cell (DESIGN.md § Grid), and the
+   * point-in-polygon pass would hold every coordinate in the JS heap (100M rows ≈ 3 GB).
+   * Customers then get `area_id` NULL and no `outsideStudyArea` count.
+   */
+  assignCustomerAreas?: boolean;
 }
 
 export type LoadStep = 'read' | 'validate' | 'coordinates' | 'assign-areas' | 'commit' | 'done';

@@ -12,7 +12,7 @@ import type { Inspection } from '../../data/import-inspect.ts';
 import { shouldAskCrs } from '../../data/crs-prompt.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
-import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
+import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 export interface PendingFile {
@@ -225,6 +225,8 @@ class ImportSession {
       ...(f.kind === 'sites' ? { values: $state.snapshot(f.values) } : {}),
     }) satisfies StoredInput);
     try {
+      // Too big for this browser: refused before a byte is read (the notice says what to do).
+      if (await refuseIfTooBig(this.files.map((f) => ({ fileName: f.file.name, kind: f.kind, bytes: f.file.size, rows: f.info?.rows })))) return null;
       const inputs = await toLoadInputs(pending);
       const outcome = await loadFiles(Comlink.transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { name, replaceAll });
       if (!outcome) {
@@ -240,6 +242,7 @@ class ImportSession {
       }
       return outcome;
     } catch (e) {
+      if (e instanceof CapacityRefused) return null; // the capacity notice says it in words
       // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
       // nothing was committed, the files stay listed.
       this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

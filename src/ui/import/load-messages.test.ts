@@ -41,6 +41,12 @@ describe('load warnings in the UI language', () => {
     expect(zh(loadWarningMessage('sites.csv uses semicolon (;) as delimiter, not comma; read it that way'))).toBe('sites.csv 使用 “;” 作为分隔符而非逗号，已按此读取');
   });
 
+  it('translates the renamed-column warnings (reserved, cleaned, cut)', () => {
+    expect(zh(loadWarningMessage('c.csv: column 4 was loaded as "rowid_2" (the name is reserved by the database)'))).toBe('c.csv：第 4 列按 "rowid_2" 加载（该列名为数据库保留名）');
+    expect(zh(loadWarningMessage('c.csv: column 2 was loaded as "ab" (control or invisible characters removed)'))).toBe('c.csv：第 2 列按 "ab" 加载（已去除控制字符或不可见字符）');
+    expect(zh(loadWarningMessage('c.csv: column 9 was loaded as "xx" (longer than 128 characters, cut)'))).toBe('c.csv：第 9 列按 "xx" 加载（列名超过 128 个字符，已截断）');
+  });
+
   it('translates the real-export warnings: numbers left empty, a header under a title', () => {
     const unread = 'customers.csv: balance: 1 value could not be read as a number and was left empty (rows kept)';
     expect(zh(loadWarningMessage(unread))).toBe('customers.csv：balance 有 1 个值无法读作数字，已置空（行已保留）');

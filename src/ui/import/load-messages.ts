@@ -55,6 +55,9 @@ const WARNINGS: Pattern[] = [
   [/^(.+): no own sites: no owner reads as ours \((.+?)\), so every site/, 'import.warning.noOwnSites', 'file', 'words'],
   [/^(.+): (\d+) rows? matched to areas by name$/, 'import.warning.areasByName', 'file', 'n'],
   [/^(.+): (.+): (\d+) values? outside 0–100 % \(kept/, 'import.warning.rateRange', 'file', 'column', 'n'],
+  [/^(.+): column (\d+) was loaded as "(.*)" \(control or invisible characters removed\)$/s, 'import.warning.columnCleaned', 'file', 'index', 'name'],
+  [/^(.+): column (\d+) was loaded as "(.*)" \(longer than (\d+) characters, cut\)$/s, 'import.warning.columnCut', 'file', 'index', 'name', 'max'],
+  [/^(.+): column (\d+) was loaded as "(.*)" \(the name is reserved by the database\)$/s, 'import.warning.columnReserved', 'file', 'index', 'name'],
 ];
 
 function match(text: string, patterns: Pattern[]): LoadMessage | null {
