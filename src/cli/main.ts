@@ -37,7 +37,16 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       ctx.stderr(`error: ${e.message}\n`);
       return 1;
     }
-    ctx.stderr(`error: ${(e as Error)?.stack ?? String(e)}\n`);
+    // Not a data or usage problem we know: a sentence, never a stack trace or raw engine text
+    // (BP_DEBUG=1 shows the trace for a bug report).
+    const message = String((e as Error)?.message ?? e);
+    const why = /out of memory/i.test(message)
+      ? 'DuckDB ran out of memory; raise its limit with BP_MEMORY_LIMIT (e.g. BP_MEMORY_LIMIT=8GB) or free disk space for it to spill to'
+      : /no space left/i.test(message)
+        ? 'the disk is full (DuckDB spills to the temporary directory); free space and run it again'
+        : 'an unexpected internal problem stopped it; run it again with BP_DEBUG=1 and report the output';
+    ctx.stderr(`error: ${command}: ${why}\n`);
+    if (process.env.BP_DEBUG === '1') ctx.stderr(`${(e as Error)?.stack ?? message}\n`);
     return 1;
   }
 }

@@ -6,7 +6,7 @@
  * on the Parquet fixture itself; also split into a glob of several files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -112,6 +112,10 @@ describe('Parquet from disk (native DuckDB) = Parquet from bytes (parquet-wasm)'
     expect(rejects.map((r) => [r.line, r.column, r.code])).toEqual([[26, 'lon', 'not_a_number']]);
     expect(rejects[0].raw.split(',')[1]).toBe('x');
     expect((out.report as { warnings: string[] }).warnings.join('\n')).toMatch(/across the 3 files matched, in file-name order/);
+    const cut = join(dir, 'cut.parquet');
+    writeFileSync(cut, readFileSync(pq).subarray(0, 400)); // a copy that stopped early
+    const damaged = await load('customers', 'cut.parquet', { path: cut }, null);
+    expect(JSON.stringify(damaged.report)).toMatch(/cut\.parquet.*could not be read as Parquet: the file is damaged or not Parquet/);
     const none = await load('customers', 'nothing-*.parquet', { path: join(parts, 'nothing-*.parquet') }, null);
     expect(JSON.stringify(none.report)).toMatch(/matches no file/);
   }, 60_000);

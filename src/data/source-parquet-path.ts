@@ -41,7 +41,14 @@ export async function readParquetPathSource(conn: Connector, fileName: string, p
   if (rows > 2 ** 31 - 3) throw new FileProblemError(`has ${rows} rows; at most ${2 ** 31 - 3} rows can be numbered`);
   const headers = dedupeHeaders(schema.map((s) => s.column_name));
   const casts = (alias: string) => schema.map((s, j) => `${rawCast(`${alias}.${quoteIdent(s.column_name)}`, s.column_type)} AS c${j}`).join(', ');
-  await conn.query(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT ${casts('p')} FROM read_parquet($1) AS p`, [path]);
+  try {
+    await conn.query(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT ${casts('p')} FROM read_parquet($1) AS p`, [path]);
+  } catch (e) {
+    if (/out of memory/i.test(String((e as Error)?.message))) {
+      throw new FileProblemError('is too big for the memory DuckDB may use here; raise BP_MEMORY_LIMIT or free disk space for DuckDB to spill to');
+    }
+    throw new FileProblemError('could not be read to the end as Parquet: part of the file is damaged (was it copied completely?)');
+  }
   // first global row index of each file (files in the order DuckDB reads them: by name)
   const offsets = counts.map((_, k) => counts.slice(0, k).reduce((s, n) => s + n, 0));
 
