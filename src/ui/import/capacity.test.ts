@@ -4,22 +4,25 @@ import { DEFAULT_CAP_BYTES, MAX_FILE_BYTES, checkCapacity, estimateNeed, isOutOf
 const MB = 1024 * 1024;
 
 describe('capacity estimate', () => {
-  it('counts the text twice and 48 bytes a row with OPFS, 108 in memory (hand-computed)', () => {
-    // 300 MB of CSV, 10M rows: 2 × 300 MB + 10M × 48 B = 600 MB + 480 MB.
-    expect(estimateNeed([{ fileName: 'c.csv', kind: 'customers', bytes: 300e6, rows: 10e6 }], 'opfs')).toBe(600e6 + 480e6);
-    expect(estimateNeed([{ fileName: 'c.csv', kind: 'customers', bytes: 300e6, rows: 10e6 }], 'memory')).toBe(600e6 + 1080e6);
+  it('counts the app, the text three times and 48 bytes a row with OPFS, 168 in memory (hand-computed)', () => {
+    // 300 MB of CSV, 10M rows: 400 MB + 3 × 300 MB + 10M × 48 B.
+    expect(estimateNeed([{ fileName: 'c.csv', kind: 'customers', bytes: 300e6, rows: 10e6 }], 'opfs')).toBe(400e6 + 900e6 + 480e6);
+    expect(estimateNeed([{ fileName: 'c.csv', kind: 'customers', bytes: 300e6, rows: 10e6 }], 'memory')).toBe(400e6 + 900e6 + 1680e6);
   });
 
   it('estimates rows from the text when not counted, and expands compressed files', () => {
-    // 30 MB gzip → 150 MB text → 5M rows: 300 MB + 240 MB.
-    expect(estimateNeed([{ fileName: 'c.csv.gz', kind: 'customers', bytes: 30e6 }], 'opfs')).toBe(300e6 + 5e6 * 48);
+    // 30 MB gzip → 150 MB text → 5M rows: 400 MB + 450 MB + 240 MB.
+    expect(estimateNeed([{ fileName: 'c.csv.gz', kind: 'customers', bytes: 30e6 }], 'opfs')).toBe(400e6 + 450e6 + 5e6 * 48);
   });
 
-  it('lets a 12M-customer CSV (355 MB) through the default cap and refuses one past the cap', () => {
-    const twelve = [{ fileName: 'c12m.csv', kind: 'customers' as const, bytes: 355e6, rows: 12e6 }];
+  it('lets the measured 12M-customer CSV (703 MB) through the default cap, refuses 20M and anything past a set cap', () => {
+    const twelve = [{ fileName: 'c12m.csv', kind: 'customers' as const, bytes: 703e6, rows: 12e6 }];
     expect(checkCapacity(twelve, DEFAULT_CAP_BYTES, 'opfs')).toBeNull();
+    // In memory (no OPFS) the tables stay in the wasm heap too: 12M did not fit there.
+    expect(checkCapacity(twelve, DEFAULT_CAP_BYTES, 'memory')?.reason).toBe('estimate');
+    expect(checkCapacity([{ fileName: 'c20m.csv', kind: 'customers', bytes: 1172e6, rows: 20e6 }], DEFAULT_CAP_BYTES, 'opfs')?.file).toBe('c20m.csv');
     const r = checkCapacity(twelve, 512 * MB, 'opfs');
-    expect(r).toEqual({ file: 'c12m.csv', needBytes: 710e6 + 576e6, capBytes: 512 * MB, reason: 'estimate' });
+    expect(r).toEqual({ file: 'c12m.csv', needBytes: 400e6 + 2109e6 + 576e6, capBytes: 512 * MB, reason: 'estimate' });
   });
 
   it('names the largest file and refuses any single file over 2 GiB', () => {

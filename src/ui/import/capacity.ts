@@ -3,18 +3,21 @@
  * so a file that cannot fit is refused up front, in the user's language, with what to do
  * instead (the CLI's `aggregate`), and the dataset already loaded is never touched.
  *
- * The estimate counts what stays in the tab's memory while and after loading (measured in
- * headless Chromium on this machine, bench/scale-browser.bench.ts):
- * - the file's text twice: once in the DB worker (the loader scans it for encodings, line
- *   numbers and rejects' raw text) and once in DuckDB's wasm heap (the registered file);
+ * The estimate counts what the tab's renderer holds at its peak while loading, calibrated on
+ * this machine (bench/scale-browser.bench.ts, headless Chromium, OPFS database): a 12M-customer
+ * CSV of 703 MB loaded with the renderer at 3.2–3.8 GB; 1M (59 MB) at about 1.0 GB.
+ * - the app itself with the demo city and the map: about 400 MB;
+ * - the file's text three times: read by the page and handed to the DB worker, copied there
+ *   for DuckDB, and held in DuckDB's wasm heap as the registered file;
  * - per row, the working columns the analyses keep (coordinates, H3 cells, area index) in the
  *   analysis worker, about 48 bytes;
- * - when DuckDB runs in memory (no OPFS), its tables too (about 60 bytes a row); with an OPFS
+ * - when DuckDB runs in memory (no OPFS), its tables too (about 120 bytes a row); with an OPFS
  *   database they are evicted to disk under DuckDB's memory limit instead.
  * Compressed inputs are counted at their expanded size (gzip about 5×, Parquet about 3×,
- * .xlsx about 6×). The budget is 3 GiB: duckdb-wasm's heap ends at 4 GiB and the map, deck.gl
- * and the page need the rest of a renderer. Tests and support set a lower cap with the
- * `bp.memoryCapMB` localStorage key or a `?memoryCapMB=` URL parameter.
+ * .xlsx about 6×). The budget is 4 GiB, the most this machine's renderer was seen to hold
+ * while still working (12M rows loaded; 20M rows, about 1.2 GB of CSV, is refused up front).
+ * Tests and support set a lower cap with the `bp.memoryCapMB` localStorage key or a
+ * `?memoryCapMB=` URL parameter.
  */
 import type { InputKind } from '../../data/types.ts';
 
@@ -36,13 +39,15 @@ export interface Refusal {
   reason: 'estimate' | 'engine';
 }
 
-export const DEFAULT_CAP_BYTES = 3 * 1024 ** 3;
+export const DEFAULT_CAP_BYTES = 4 * 1024 ** 3;
 /** A single ArrayBuffer this large cannot be read and copied into a 4 GiB wasm heap. */
 export const MAX_FILE_BYTES = 2 * 1024 ** 3;
 /** Bytes of CSV text per customer row in the exports we see (≈ 30: id, lon, lat, a few fields). */
 const TEXT_BYTES_PER_ROW = 30;
+/** The page, map and demo city before any file. */
+const APP_BYTES = 400e6;
 const WORKING_BYTES_PER_ROW = 48;
-const TABLE_BYTES_PER_ROW = 60;
+const TABLE_BYTES_PER_ROW = 120;
 
 function expansion(name: string): number {
   const n = name.toLowerCase();
@@ -54,11 +59,11 @@ function expansion(name: string): number {
 
 /** Estimated peak bytes the tab needs to load and use `files`. */
 export function estimateNeed(files: readonly CapacityFile[], storage: 'opfs' | 'memory'): number {
-  let need = 0;
+  let need = APP_BYTES;
   for (const f of files) {
     const text = f.bytes * expansion(f.fileName);
     const rows = f.rows && f.rows > 0 ? f.rows : text / TEXT_BYTES_PER_ROW;
-    need += 2 * text + rows * (WORKING_BYTES_PER_ROW + (storage === 'memory' ? TABLE_BYTES_PER_ROW : 0));
+    need += 3 * text + rows * (WORKING_BYTES_PER_ROW + (storage === 'memory' ? TABLE_BYTES_PER_ROW : 0));
   }
   return Math.round(need);
 }
