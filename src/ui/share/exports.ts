@@ -179,6 +179,9 @@ export interface PngResult {
   suppressed: ExportLayers<Layer>['suppressed'];
 }
 
+/** Footer lines of the last PNG export (source, provenance), for tests through `window.__bpShare`. */
+export const lastFooter: { value: string[] | null } = { value: null };
+
 /** Timings of the last PNG export in ms (shown to tests through `window.__bpShare`). */
 export const lastPngTimings: { value: Record<string, number> | null } = { value: null };
 
@@ -187,6 +190,7 @@ export async function exportPng(): Promise<PngResult> {
   const { picture, left, suppressed, date } = await pictureOfView({
     width: shareSettings.width, height: shareSettings.height, pixelRatio: shareSettings.pixelRatio, frame: 'full',
   });
+  lastFooter.value = picture.footer;
   const t1 = performance.now();
   const blob = await canvasToBlob(picture.canvas);
   const filename = `branch-planner-${viewTab()}-${stamp(date)}.png`;
