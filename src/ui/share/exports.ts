@@ -283,6 +283,24 @@ export async function exportAggregateCsv(tableId: string): Promise<CsvResult> {
   return { filename, rows: rows.length, merged: safe.mergedInputs, hiddenCount: safe.hiddenCount };
 }
 
+/** Width in CSS px of the Share panel's preview of the PNG export. */
+export const PREVIEW_WIDTH = 480;
+
+/**
+ * The PNG export drawn small, for the Share panel: the same composition (title, legend,
+ * footer, safe layers) scaled down from the export's size, type scaled with it, so the
+ * preview is what the file will show.
+ */
+export async function previewOfExport(): Promise<string | null> {
+  if (!getMap()) return null;
+  const W = shareSettings.width;
+  const H = shareSettings.height;
+  const scale = PREVIEW_WIDTH / W;
+  const fontFull = Math.max(10, Math.min(W, H * 1.6) / 110);
+  const { picture } = await pictureOfView({ width: PREVIEW_WIDTH, height: Math.round(H * scale), pixelRatio: 1, frame: 'full', fontPx: fontFull * scale });
+  return picture.canvas.toDataURL('image/jpeg', 0.85);
+}
+
 /** A small picture of the view for the snapshot list (map only, export privacy rules). */
 export async function thumbnailOfView(width = 320, height = 180): Promise<string | null> {
   const map = getMap();
