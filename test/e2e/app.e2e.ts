@@ -33,7 +33,8 @@ describe('walking skeleton on the demo city', () => {
       { key: 'ownAtm', label: 'Our ATMs', rgb: [15, 157, 138] },
       { key: 'competitor', label: 'Competitor branches', rgb: [224, 112, 27] },
     ];
-    const panel = s.page.getByTestId('side-panel');
+    // The switches are on the map (reachable from every tab).
+    const panel = s.page.getByTestId('layer-control');
     for (const only of kinds) {
       for (const k of kinds) await panel.getByLabel(k.label).setChecked(k === only);
       await s.page.waitForTimeout(400);
