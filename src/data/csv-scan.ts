@@ -218,3 +218,45 @@ export function detectDelimiter(headerText: string): string {
   }
   return best;
 }
+
+/**
+ * Every record-ending CRLF or lone CR (outside quotes) as LF; `bytes` itself when it has no CR.
+ *
+ * Why: DuckDB's reader picks one line ending per file and refuses a mix ("The CSV Parser state
+ * machine reached an invalid state") or reads a quoted CRLF in the header as the file's ending
+ * (0 rows). Spreadsheets (Excel, LibreOffice, WPS) end a row at CRLF, LF or a lone CR, and so
+ * does this loader in the CLI and the browser alike: a row split by a lone CR becomes two
+ * records, each rejected for its field count. Line numbers do not change (the scan counts a
+ * lone CR as a line, as before). Quoted CR/CRLF stay: they are part of a value.
+ */
+export function normalizeLineEndings(bytes: Uint8Array, delimiter: number): Uint8Array {
+  if (bytes.indexOf(CR) === -1) return bytes;
+  const out = new Uint8Array(bytes.length);
+  let o = 0;
+  let state = FIELD_START;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b === CR || b === LF) && state !== QUOTED) {
+      if (b === CR && bytes[i + 1] === LF) i++;
+      out[o++] = LF;
+      state = FIELD_START;
+      continue;
+    }
+    out[o++] = b;
+    switch (state) {
+      case FIELD_START:
+        state = b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
+        break;
+      case UNQUOTED:
+        if (b === delimiter) state = FIELD_START;
+        break;
+      case QUOTED:
+        if (b === QUOTE) state = QUOTE_IN_QUOTED;
+        break;
+      case QUOTE_IN_QUOTED:
+        state = b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
+        break;
+    }
+  }
+  return out.subarray(0, o);
+}

@@ -6,12 +6,12 @@
  */
 import type { Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
-import { detectDelimiter, recordAt, recordBytes, recordOnLine, scanCsvRecords, splitRecord } from './csv-scan.ts';
+import { detectDelimiter, normalizeLineEndings, recordAt, recordBytes, recordOnLine, scanCsvRecords, splitRecord } from './csv-scan.ts';
 import { toUtf8, EncodingError } from './decode.ts';
 import { FileProblemError } from './errors.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
 import { TOTALS_REASON } from '../sql/load-validate.ts';
-import { dedupeHeaders, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
+import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectCode, RejectRow } from './types.ts';
 
 const utf8 = new TextDecoder();
@@ -35,15 +35,15 @@ export async function readCsvSource(
     if (e instanceof EncodingError) throw new FileProblemError(e.message);
     throw e;
   }
-  const bytes = decoded.bytes;
   const warnings: string[] = [];
   if (decoded.encoding === 'gbk') {
     warnings.push(`${fileName} is not UTF-8: it was read as GBK (GB18030) and converted to UTF-8; check that Chinese text looks right`);
   }
-  if (isBlank(bytes)) throw new FileProblemError('is empty: expected a header line and data rows');
+  if (isBlank(decoded.bytes)) throw new FileProblemError('is empty: expected a header line and data rows');
 
   // Quotes and delimiters are ASCII, so detect on the first lines before the full scan.
-  const delimiter = detectDelimiter(firstDelimitedLine(bytes));
+  const delimiter = detectDelimiter(firstDelimitedLine(decoded.bytes));
+  const bytes = normalizeLineEndings(decoded.bytes, delimiter.charCodeAt(0));
   if (delimiter !== ',') warnings.push(`${fileName} uses ${DELIM_NAME[delimiter]} as delimiter, not comma; read it that way`);
   const scan = scanCsvRecords(bytes, delimiter.charCodeAt(0));
   // Title or note rows may sit above the header (Excel exports): records before it are not data.
@@ -51,7 +51,9 @@ export async function readCsvSource(
     splitRecord(utf8.decode(recordBytes(bytes, scan, i)), delimiter),
   );
   const h = findHeaderRow(firstRecords, kind);
+  assertColumnLimit(firstRecords[h].length);
   const headers = dedupeHeaders(firstRecords[h]);
+  warnings.push(...headerRenameWarnings(fileName, firstRecords[h]));
   if (h > 0) warnings.push(`${fileName}: the header is on line ${scan.lines[h]}; the line(s) above it were skipped as a title`);
   if (scan.count < h + 2) throw new FileProblemError('has a header line but no data rows');
   const { types, labels, coordinates } = typing(headers);
@@ -65,7 +67,7 @@ export async function readCsvSource(
       const columns = headers.map((_, i) => `'c${i}': '${types[i]}'`).join(', ');
       // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
       await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
-        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', header = true, skip = ${scan.lines[h] - 1},
+        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', new_line = '\\n', header = true, skip = ${scan.lines[h] - 1},
         auto_detect = false, columns = {${columns}}, store_rejects = true,
         rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
     };

@@ -8,7 +8,7 @@
 import { Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
-import { dedupeHeaders, toCsvLine, type RawSource, type SourceNames } from './source.ts';
+import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 
 interface ParquetWasm {
   readParquet(bytes: Uint8Array): { intoIPCStream(): Uint8Array };
@@ -45,6 +45,7 @@ export async function readParquetSource(
   const fields = arrow.schema.fields;
   if (fields.length === 0) throw new FileProblemError('has no columns');
   if (arrow.numRows === 0) throw new FileProblemError('has columns but no rows');
+  assertColumnLimit(fields.length);
   const headers = dedupeHeaders(fields.map((f) => f.name));
   const vectors: Record<string, Vector> = {};
   fields.forEach((_, j) => {
@@ -64,7 +65,7 @@ export async function readParquetSource(
       if (i < 0 || i >= arrow.numRows) return null;
       return toCsvLine(fields.map((_, j) => valueText(arrow.getChildAt(j)!.get(i))));
     },
-    warnings: [`${fileName}: Parquet has no line numbers; "line" in rejects is row index + 2 (as in a CSV export with a header)`],
+    warnings: [...headerRenameWarnings(fileName, fields.map((f) => f.name)), `${fileName}: Parquet has no line numbers; "line" in rejects is row index + 2 (as in a CSV export with a header)`],
   };
 }
 

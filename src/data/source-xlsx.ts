@@ -9,7 +9,7 @@ import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
 import { TOTALS_REASON } from '../sql/load-validate.ts';
-import { dedupeHeaders, toCsvLine, type RawSource, type SourceNames } from './source.ts';
+import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectRow } from './types.ts';
 
 type CellValue = unknown;
@@ -50,7 +50,9 @@ export async function readXlsxSource(
   const h = findHeaderRow(rows.slice(0, HEADER_SEARCH_ROWS).map((r) => r.values), kind);
   const warnings = h > 0 ? [`${fileName}: the header is on row ${rows[h].line}; the row(s) above it were skipped as a title`] : [];
   if (rows.length === h + 1) throw new FileProblemError(`has a header row but no data rows (sheet "${ws.name}")`);
+  assertColumnLimit(rows[h].values.length);
   const headers = dedupeHeaders(rows[h].values);
+  warnings.push(...headerRenameWarnings(fileName, rows[h].values));
   const width = headers.length;
   const readerRejects: RejectRow[] = [];
   const kept: { line: number; values: string[] }[] = [];

@@ -4,8 +4,9 @@
  * each raw row, and the rows the reader itself could not use.
  */
 import { type Connector } from '../db/connector.ts';
-import { quoteIdent } from '../sql/ident.ts';
+import { MAX_COLUMN_NAME, columnNames, quoteIdent, type RenameReason } from '../sql/ident.ts';
 import type { RejectCode, RejectRow } from './types.ts';
+import { FileProblemError } from './errors.ts';
 import { quoteCsvField } from './csv-write.ts';
 import { Int32, Table, makeData, Field, Schema, RecordBatch, Struct, tableToIPC } from 'apache-arrow';
 
@@ -15,8 +16,11 @@ export interface RawSource {
   headers: string[];
   /** Raw columns already read as DOUBLE (by index); the others hold text or source types. */
   typed?: boolean[];
-  /** Line of each raw-table row, in table order (see RejectRow.line for what "line" means). */
-  lines: Int32Array;
+  /**
+   * Line of each raw-table row, in table order (see RejectRow.line for what "line" means); or,
+   * when rows are consecutive lines, the first line and the row count (no array per row).
+   */
+  lines: Int32Array | { first: number; count: number };
   /** Data rows in the file: raw rows + reader rejects. */
   rowsRead: number;
   readerRejects: RejectRow[];
@@ -27,6 +31,8 @@ export interface RawSource {
   rowRejects?: { line: number; code: RejectCode; reason: string }[];
   /** The row's text for the rejects report (null when the line is unknown). */
   rawText: (line: number) => string | null;
+  /** Instead of `rawText`, when the text must be read back from the file (many lines at once). */
+  rawTexts?: (lines: readonly number[]) => Promise<(string | null)[]>;
   warnings: string[];
   encoding?: 'utf-8' | 'gbk';
 }
@@ -52,7 +58,12 @@ export interface SourceNames {
 }
 
 /** Insert a one-column `(__bp_line INTEGER)` table, row order = `lines` order. */
-export async function insertLines(conn: Connector, table: string, lines: Int32Array): Promise<void> {
+export async function insertLines(conn: Connector, table: string, lines: Int32Array | { first: number; count: number }): Promise<void> {
+  if (!(lines instanceof Int32Array)) {
+    const first = Math.floor(lines.first);
+    const count = Math.max(0, Math.floor(lines.count));
+    return conn.exec(`CREATE TABLE ${quoteIdent(table)} AS SELECT (range + ${first})::INTEGER AS __bp_line FROM range(${count})`);
+  }
   if (lines.length === 0) return conn.exec(`CREATE TABLE ${quoteIdent(table)} (__bp_line INTEGER)`);
   // The common case — one record per line, nothing rejected by the reader — needs no data sent.
   let contiguous = true;
@@ -68,17 +79,44 @@ export async function insertLines(conn: Connector, table: string, lines: Int32Ar
 }
 
 /**
- * Column names as they will be used downstream: trimmed, empty ones named `column_<n>`, and
- * case-insensitive duplicates suffixed `_2`, `_3` (DuckDB column names ignore case).
+ * Most columns one file may have. Real exports have tens; 2,000 leaves room for wide indicator
+ * tables while keeping a load's SQL (one expression per column, several per check) small enough
+ * to plan in about a second on either engine. Checked on the header, before any row is read.
+ */
+export const MAX_COLUMNS = 2000;
+
+/** Refuse a file whose header has more than MAX_COLUMNS cells (see there). */
+export function assertColumnLimit(count: number): void {
+  if (count > MAX_COLUMNS) {
+    throw new FileProblemError(
+      `has ${count.toLocaleString('en-US')} columns, more than the ${MAX_COLUMNS.toLocaleString('en-US')} a file may have; keep only the columns you need (e.g. save a copy with fewer columns) and load it again`,
+    );
+  }
+}
+
+/**
+ * Column names as they will be used downstream (`columnNames` in src/sql/ident.ts: trimmed,
+ * cleaned of control and bidi characters, cut to 128 characters, empty ones named `column_<n>`,
+ * reserved names such as `rowid` and case-insensitive duplicates suffixed `_2`, `_3`).
  */
 export function dedupeHeaders(raw: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return raw.map((h, i) => {
-    const base = h.trim() || `column_${i + 1}`;
-    let name = base;
-    for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${base}_${n}`;
-    seen.add(name.toLowerCase());
-    return name;
+  return columnNames(raw).names;
+}
+
+const RENAME_WHY: Partial<Record<RenameReason, string>> = {
+  cleaned: 'control or invisible characters removed',
+  too_long: `longer than ${MAX_COLUMN_NAME} characters, cut`,
+  reserved: 'the name is reserved by the database',
+};
+
+/**
+ * Warnings for header cells loaded under another name for a reason the user cannot guess
+ * (cleaned, cut, reserved); duplicates and empty cells keep their long-standing silent rename.
+ */
+export function headerRenameWarnings(fileName: string, raw: readonly string[]): string[] {
+  return columnNames(raw).renamed.flatMap((r) => {
+    const why = RENAME_WHY[r.why];
+    return why ? [`${fileName}: column ${r.index + 1} was loaded as "${r.to}" (${why})`] : [];
   });
 }
 

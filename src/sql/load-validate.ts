@@ -151,8 +151,10 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
     .map((c, j) => (ruleType(c.rule) === 'VARCHAR' || c.typed ? null : `${parseNumberSql(`t${j}`)} AS n${j}`))
     .filter(Boolean);
   // Soft columns read from text: whether the value was there but unreadable (emptied, counted).
-  const soft = cols.flatMap((c, j) => (SOFT_RULES.includes(c.rule) && !c.typed && c.src !== null ? [j] : []));
-  const unreadable = (j: number) => `(t${j} IS NOT NULL AND (n${j} IS NULL OR NOT isfinite(n${j})))`;
+  // A typed column (read_csv's DOUBLE) holds inf/NaN for `Infinity`, `NaN`, `1e999`: unreadable too.
+  const soft = cols.flatMap((c, j) => (SOFT_RULES.includes(c.rule) && c.src !== null ? [j] : []));
+  const unreadable = (j: number) =>
+    cols[j].typed ? `(n${j} IS NOT NULL AND NOT isfinite(n${j}))` : `(t${j} IS NOT NULL AND (n${j} IS NULL OR NOT isfinite(n${j})))`;
   const softN = (j: number) => `CASE WHEN ${unreadable(j)} THEN NULL ELSE n${j} END`;
   const lonIdx = cols.findIndex((c) => c.rule === 'lon');
   const latIdx = cols.findIndex((c) => c.rule === 'lat');
@@ -196,19 +198,19 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'soft_number':
-        outputs.push(`${c.typed ? n : softN(j)} AS ${quoteIdent(c.out)}`);
+        outputs.push(`${softN(j)} AS ${quoteIdent(c.out)}`);
         break;
       case 'age':
         add(`${n} < 0 OR ${n} > 120`, label, 'out_of_range', `${label} must be between 0 and 120`);
-        outputs.push(`${c.typed ? n : softN(j)} AS ${quoteIdent(c.out)}`);
+        outputs.push(`${softN(j)} AS ${quoteIdent(c.out)}`);
         break;
       case 'amount':
         add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
-        outputs.push(`${c.typed ? n : softN(j)} AS ${quoteIdent(c.out)}`);
+        outputs.push(`${softN(j)} AS ${quoteIdent(c.out)}`);
         break;
       case 'soft_flag01':
         add(`${n} NOT IN (0, 1)`, label, 'bad_value', `${label} must be 0 or 1`);
-        outputs.push(`(${c.typed ? n : softN(j)})::INTEGER AS ${quoteIdent(c.out)}`);
+        outputs.push(`(${softN(j)})::INTEGER AS ${quoteIdent(c.out)}`);
         break;
       case 'flag01':
         add(notNumber, label, 'not_a_number', `${label} is not a number`);
@@ -226,14 +228,11 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'site_type':
-        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
-        add(`lower(${t}) NOT IN ('branch', 'atm')`, label, 'bad_value', `${label} must be branch or atm`);
-        outputs.push(`lower(${t}) AS ${quoteIdent(c.out)}`);
-        break;
       case 'owner':
+        // Kept as written: the value mapping (src/data/value-map.ts) reads 支行 as branch, 本行 as
+        // own …, and rejects a type that is no known word, naming it.
         add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
-        // `own` marks our sites whatever its case; competitors' names are kept as written.
-        outputs.push(`CASE WHEN lower(${t}) = 'own' THEN 'own' ELSE ${t} END AS ${quoteIdent(c.out)}`);
+        outputs.push(`${t} AS ${quoteIdent(c.out)}`);
         break;
     }
   });

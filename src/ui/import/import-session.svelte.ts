@@ -11,7 +11,7 @@ import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappin
 import type { Inspection } from '../../data/import-inspect.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
-import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
+import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 export interface PendingFile {
@@ -27,6 +27,8 @@ export interface PendingFile {
   crs: Crs;
   mapping: Record<string, string>;
   mappingOpen: boolean;
+  /** Sites: the user's value mapping, before the built-in words (src/data/value-map.ts). */
+  values: { type: Record<string, 'branch' | 'atm'>; owner: Record<string, string> };
 }
 
 export interface ImportReport {
@@ -122,7 +124,7 @@ class ImportSession {
       const id = nextId++;
       this.files.push({
         id, file, info: null, inspecting: true, kind: 'customers', recognised: false,
-        crs: crsFromName(file.name), mapping: {}, mappingOpen: false,
+        crs: crsFromName(file.name), mapping: {}, mappingOpen: false, values: { type: {}, owner: {} },
       });
       void this.inspect(id, file);
     }
@@ -170,6 +172,20 @@ class ImportSession {
     if (f) f.mapping = setMappingColumn(f.mapping, column, source);
   }
 
+  /** Read `word` in the sites' `column` as `to` (branch/atm for type, own or a name for owner); null removes it. */
+  setValue(id: number, column: 'type' | 'owner', word: string, to: string | null): void {
+    const f = this.files.find((x) => x.id === id);
+    const w = word.trim();
+    if (!f || !w) return;
+    const next = { type: { ...f.values.type }, owner: { ...f.values.owner } };
+    if (to === null) delete next[column][w];
+    else if (column === 'type') {
+      if (to !== 'branch' && to !== 'atm') return;
+      next.type[w] = to;
+    } else if (to.trim()) next.owner[w] = to.trim();
+    f.values = next;
+  }
+
   remove(id: number): void {
     this.files = this.files.filter((f) => f.id !== id);
   }
@@ -191,8 +207,11 @@ class ImportSession {
     const pending = this.files.map((f) => ({
       kind: f.kind, fileName: f.file.name, crs: takesCrs(f.kind) ? f.crs : 'wgs84',
       mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
+      ...(f.kind === 'sites' ? { values: $state.snapshot(f.values) } : {}),
     }) satisfies StoredInput);
     try {
+      // Too big for this browser: refused before a byte is read (the notice says what to do).
+      if (await refuseIfTooBig(this.files.map((f) => ({ fileName: f.file.name, kind: f.kind, bytes: f.file.size, rows: f.info?.rows })))) return null;
       const inputs = await toLoadInputs(pending);
       const outcome = await loadFiles(Comlink.transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { name, replaceAll });
       if (!outcome) {
@@ -208,6 +227,7 @@ class ImportSession {
       }
       return outcome;
     } catch (e) {
+      if (e instanceof CapacityRefused) return null; // the capacity notice says it in words
       // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
       // nothing was committed, the files stay listed.
       this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -315,6 +335,7 @@ async function toLoadInputs(inputs: readonly StoredInput[]): Promise<LoadInput[]
       crs: i.crs,
       mapping: i.mapping,
       ...(i.sheet !== undefined ? { sheet: i.sheet } : {}),
+      ...(i.values ? { values: i.values } : {}),
     })),
   );
 }
