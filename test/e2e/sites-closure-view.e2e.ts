@@ -28,8 +28,12 @@ describe('closure view', () => {
     }, id);
     const before = await page.evaluate(() => (window as unknown as { __bpMap: { getZoom(): number } }).__bpMap.getZoom());
     await box.check();
-    await page.waitForFunction(() => !(window as unknown as { __bpMap: { isMoving(): boolean } }).__bpMap.isMoving(), null, { timeout: 10_000 });
-    await page.waitForTimeout(1500);
+    // The move is animated (0.6 s; longer on a loaded machine): wait for it to land near the site.
+    await page.waitForFunction((site) => {
+      const m = (window as unknown as { __bpMap: { getZoom(): number; getCenter(): { lng: number; lat: number }; isMoving(): boolean } }).__bpMap;
+      const c = m.getCenter();
+      return !m.isMoving() && m.getZoom() >= 11 && Math.abs(c.lng - site.lon) < 0.01 && Math.abs(c.lat - site.lat) < 0.01;
+    }, site, { timeout: 30_000 }).catch(() => undefined);
     const view = await page.evaluate(() => {
       const m = (window as unknown as { __bpMap: { getZoom(): number; getCenter(): { lng: number; lat: number } } }).__bpMap;
       return { zoom: m.getZoom(), center: m.getCenter() };
