@@ -24,6 +24,8 @@ export const INPUT_OPTIONS: Record<string, OptionSpec> = {
   customers: { type: 'string', placeholder: 'FILE', description: 'customers with lon/lat (CSV, .xlsx, Parquet)' },
   sites: { type: 'string', placeholder: 'FILE', description: 'our and competitors\' sites (CSV, .xlsx, Parquet)' },
   candidates: { type: 'string', placeholder: 'FILE', description: 'candidate sites (CSV, .xlsx, Parquet)' },
+  'demand-points': { type: 'string', placeholder: 'FILE', description: 'demand points point_id, lon, lat, optional weight ≥ 0 (default 1), e.g. compounds with households' },
+  costs: { type: 'string', placeholder: 'FILE', description: 'travel costs demand_id, site_id, cost (same unit as --radius); a missing pair is unreachable' },
   crs: { type: 'string', placeholder: 'wgs84|gcj02|bd09', description: 'CRS of the point files; converted to WGS84 (default wgs84)' },
   sheet: { type: 'string', placeholder: 'NAME', description: 'Excel sheet to read from .xlsx inputs (default: the first)' },
   map: {
@@ -39,7 +41,9 @@ export const OUT_OPTION: Record<string, OptionSpec> = {
   out: { type: 'string', placeholder: 'FILE', description: 'result file, .csv or .json (default: CSV to stdout)' },
 };
 
-const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
+/** The option naming a kind's file: --demand-points for demand_points. */
+const optionOf = (kind: InputKind) => kind.replace('_', '-');
 const CRS: readonly Crs[] = ['wgs84', 'gcj02', 'bd09'];
 
 export interface CliDataset {
@@ -60,13 +64,13 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
   const maps = parseMaps(args);
   const inputs: LoadInput[] = [];
   for (const kind of FILE_KINDS) {
-    const path = args.string(kind);
+    const path = args.string(optionOf(kind));
     if (path === undefined) {
-      if (required.includes(kind)) throw new UsageError(`${args.command}: --${kind} FILE is required`);
+      if (required.includes(kind)) throw new UsageError(`${args.command}: --${optionOf(kind)} FILE is required`);
       continue;
     }
     const full = resolve(ctx.cwd, path);
-    if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`${args.command}: --${optionOf(kind)} ${path}: no such file`);
     inputs.push({
       kind,
       fileName: basename(path),
@@ -77,9 +81,9 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
     });
   }
   for (const kind of maps.keys()) {
-    if (!inputs.some((i) => i.kind === kind)) throw new UsageError(`${args.command}: --map ${kind}:… is given but there is no --${kind} file`);
+    if (!inputs.some((i) => i.kind === kind)) throw new UsageError(`${args.command}: --map ${kind}:… is given but there is no --${optionOf(kind)} file`);
   }
-  if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates)`);
+  if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates, --demand-points, --costs)`);
   return inputs;
 }
 

@@ -18,9 +18,25 @@ export function networkSql(table = 'sites'): string {
 FROM ${q(table)} ORDER BY site_id`;
 }
 
-/** Candidate sites: site_id, lon, lat, in file order (rowid). */
-export function candidatesSql(table = 'candidates'): string {
-  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat FROM ${q(table)} ORDER BY rowid`;
+/** Candidate sites: site_id, lon, lat (and name, VARCHAR, when the table has one), in file order (rowid). */
+export function candidatesSql(table = 'candidates', withName = false): string {
+  const name = withName ? `, CAST(${q('name')} AS VARCHAR) AS name` : '';
+  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat${name} FROM ${q(table)} ORDER BY rowid`;
+}
+
+/**
+ * Customers as demand points at their exact locations, in table order: lon, lat (DOUBLE)
+ * and weight (DOUBLE): 1 each, or the numeric value of `weightColumn` (NULL where missing
+ * or not a number; the caller counts and zeroes those).
+ */
+export function customerPointsSql(weightColumn?: string, table = 'customers'): string {
+  const w = weightColumn === undefined ? 'CAST(1 AS DOUBLE)' : `TRY_CAST(${q(weightColumn)} AS DOUBLE)`;
+  return `SELECT CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat, ${w} AS weight FROM ${q(table)} ORDER BY rowid`;
+}
+
+/** The demand-points file: point_id (VARCHAR), lon, lat, weight (DOUBLE, the loader defaults it to 1), in file order. */
+export function demandPointsSql(table = 'demand_points'): string {
+  return `SELECT CAST(${q('point_id')} AS VARCHAR) AS point_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat, CAST(${q('weight')} AS DOUBLE) AS weight FROM ${q(table)} ORDER BY rowid`;
 }
 
 /**

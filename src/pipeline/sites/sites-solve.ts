@@ -56,6 +56,12 @@ export interface SiteRow {
   cumulative: number;
   /** 100 · cumulative / total demand (NaN for pmedian). */
   cumulativePct: number;
+  /** The candidates file's name, '' when none (the caller names generated sites). */
+  name: string;
+  /** pmedian: Σ weight · distance to the nearest open own site with ranks 1..this (NaN otherwise). */
+  totalCost: number;
+  /** pmedian: totalCost / total weight (NaN otherwise). */
+  meanCost: number;
 }
 
 export interface ExactInfo {
@@ -116,6 +122,7 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
   const { problem, candidates } = data;
   const row = (j: number, rank: number, marginal: number, cumulative: number, cumulativePct: number, pinned: boolean): SiteRow => ({
     rank, candidate: j, id: candidates.id[j], lon: candidates.lon[j], lat: candidates.lat[j], source: candidates.source[j], pinned, marginal, cumulative, cumulativePct,
+    name: candidates.name?.[j] ?? '', totalCost: NaN, meanCost: NaN,
   });
   const base = {
     objective: req.objective, solver: req.solver, totalDemand: problem.totalDemand, exact: null, upperBound: NaN,
