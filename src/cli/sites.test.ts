@@ -214,4 +214,32 @@ describe('cli sites', () => {
     expect(readFileSync(join(dir, 'rej.csv'), 'utf8')).toMatch(/compounds\.csv,5,weight,/);
     expect(csvRecords(r.stdout).map((x) => [x.site_id, Number(x.marginal_demand), Number(x.covered_demand), Number(x.coverage_pct)])).toEqual([['Ka', 200, 200, (100 * 200) / 201]]);
   });
+
+  it('pmedian and lscp: brute-force and hand-checked answers, greedy and exact', async () => {
+    const cand = csvRecords(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
+    // Σ weight · distance to the nearest of our branch OB1 and the given candidates, at the customers
+    const cost = (open: number[]) => CLUSTERS.reduce((t, c) => t + c.n * Math.min(
+      haversineM(c.lon, c.lat, 121.45587, 31.252169),
+      ...open.map((j) => haversineM(c.lon, c.lat, Number(cand[j].lon), Number(cand[j].lat)))), 0);
+    let best = [-1, -1], bestCost = Infinity;
+    for (let a = 0; a < cand.length; a++) for (let b = a + 1; b < cand.length; b++) if (cost([a, b]) < bestCost) { bestCost = cost([a, b]); best = [a, b]; }
+    for (const solver of ['greedy', 'exact']) {
+      const r = await cli([...withCandidates, '--k', '2', '--objective', 'pmedian', '--solver', solver]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe('rank,site_id,name,lon,lat,marginal_demand,covered_demand,coverage_pct,total_cost,mean_cost');
+      const out = csvRecords(r.stdout);
+      expect(out.map((x) => x.site_id).sort()).toEqual(best.map((j) => cand[j].site_id).sort());
+      const first = cand.findIndex((c) => c.site_id === out[0].site_id);
+      expect(Number(out[0].total_cost)).toBeCloseTo(cost([first]), 3);
+      expect(Number(out[1].total_cost)).toBeCloseTo(bestCost, 3);
+      expect(Number(out[1].mean_cost)).toBeCloseTo(bestCost / 25, 6);
+      if (solver === 'exact') expect(r.stderr).toMatch(/exact solver optimal, gap 0 %/);
+    }
+    // LSCP: every reachable customer covered with the fewest sites (k ignored): K_BC then K_D
+    for (const solver of ['greedy', 'exact']) {
+      const l = await cli([...withCandidates, '--k', '1', '--objective', 'lscp', '--solver', solver]);
+      expect(l.code, l.stderr).toBe(0);
+      expect(csvRecords(l.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
+    }
+  }, 240_000);
 });

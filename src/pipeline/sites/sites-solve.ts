@@ -19,9 +19,11 @@ import { solveHuffGreedy } from '../../core/huff-selection.ts';
 import { solveLscpGreedy, type LscpExactResult, type LscpResult } from '../../core/lscp.ts';
 import { solveMclpGreedy, type MclpResult } from '../../core/mclp.ts';
 import type { MclpExactResult } from '../../core/mclp-exact.ts';
-import { solvePMedian } from '../../core/p-median.ts';
+import { solvePMedian, type PMedianInput, type PMedianResult } from '../../core/p-median.ts';
+import type { PMedianExactResult } from '../../core/p-median-exact.ts';
+import { nearestSiteDistanceM } from '../../core/demand.ts';
 import { bootstrapSites } from '../../core/site-bootstrap.ts';
-import { rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
+import { coveredDemandOf, rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
 import { mulberry32, type Rng } from '../../core/rng.ts';
 import { constraintsFor, huffSitesOf, pointsOf, SitesInputError, type CandidateSource, type ConstraintRequest, type SiteObjective, type SiteSolver, type SitesData } from './sites-model.ts';
 
@@ -30,7 +32,7 @@ export interface SolveRequest extends ConstraintRequest {
   solver: SiteSolver;
   /** New sites, pinned ones included (not used by lscp). */
   k: number;
-  /** lscp: percent of total demand that existing ∪ new sites must cover; default 90. */
+  /** lscp: percent of total demand that existing ∪ new sites must cover; default: all the demand any candidate or existing site reaches (DESIGN.md). */
   targetPct?: number;
   /** Exact solver wall-clock limit, seconds; default 30. */
   timeLimitS?: number;
@@ -95,15 +97,17 @@ export interface ExactOptions extends SelectionConstraints {
   k: number;
   targetShare?: number;
   timeLimitS: number;
+  /** kind 'pmedian': the demand, existing sites and candidates (the coverage problem is not used). */
+  pmedian?: PMedianInput;
 }
 
-/** Runs HiGHS on an MCLP or LSCP; the browser's runs in a worker so cancel can stop it. */
+/** Runs HiGHS on an MCLP, LSCP or p-median; the browser's runs in a worker so cancel can stop it. */
 export type ExactSolver = (
-  kind: 'mclp' | 'lscp',
+  kind: 'mclp' | 'lscp' | 'pmedian',
   problem: CoverageProblem,
   options: ExactOptions,
   hooks: { signal?: AbortSignal; onProgress?: (p: SiteProgress & { gap?: number }) => void },
-) => Promise<MclpExactResult | LscpExactResult>;
+) => Promise<MclpExactResult | LscpExactResult | PMedianExactResult>;
 
 export interface SolveHooks {
   exact?: ExactSolver;
@@ -129,7 +133,7 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     lscp: null, pmedian: null, huff: null, unknownIds: c.unknownIds, zoneExcluded: c.zoneExcluded, constraints,
   };
   const timeLimitS = req.timeLimitS ?? 30;
-  const exactOf = (r: MclpExactResult | LscpExactResult): ExactInfo => ({ status: r.status, gap: r.gap, bound: r.bound, timeS: r.timeS });
+  const exactOf = (r: MclpExactResult | LscpExactResult | PMedianExactResult): ExactInfo => ({ status: r.status, gap: r.gap, bound: r.bound, timeS: r.timeS });
 
   if (req.objective === 'coverage') {
     let r: MclpResult | MclpExactResult;
@@ -147,7 +151,10 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
   }
 
   if (req.objective === 'lscp') {
-    const targetShare = (req.targetPct ?? 90) / 100;
+    const all: number[] = [];
+    for (let j = 0; j < problem.candidates.numSites; j++) all.push(j);
+    const reachable = problem.totalDemand > 0 ? coveredDemandOf(problem, all) / problem.totalDemand : 1;
+    const targetShare = req.targetPct !== undefined ? req.targetPct / 100 : Math.min(1, reachable);
     if (!(targetShare >= 0 && targetShare <= 1)) throw new SitesInputError('bad_target', `the target share must be between 0 and 100 %, got ${req.targetPct}`, { target: req.targetPct ?? NaN });
     const r: LscpResult | LscpExactResult = req.solver === 'exact'
       ? ((await exactOf0(hooks)('lscp', problem, { ...constraints, k: 0, targetShare, timeLimitS }, { signal: hooks.signal, onProgress: hooks.onProgress })) as LscpExactResult)
@@ -161,9 +168,9 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     };
   }
 
-  // Huff and p-median have no MILP here: their heuristics answer, and the outcome says so.
-  const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
   if (req.objective === 'huff') {
+    // Huff has no MILP here: its lazy greedy answers, and the outcome says so.
+    const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
     const r = solveHuffGreedy(
       { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff },
       { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
@@ -175,15 +182,44 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     };
   }
 
-  const r = solvePMedian(
-    { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates },
-    { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
-  );
+  const input: PMedianInput = { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates };
+  let r: PMedianResult | PMedianExactResult;
+  let exact: ExactInfo | null = null;
+  if (req.solver === 'exact') {
+    r = (await exactOf0(hooks)('pmedian', problem, { ...constraints, k, timeLimitS, pmedian: input }, { signal: hooks.signal, onProgress: hooks.onProgress })) as PMedianExactResult;
+    exact = exactOf(r as PMedianExactResult);
+  } else {
+    r = solvePMedian(input, { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress });
+  }
+  // DESIGN.md columns for pmedian: the coverage numbers of the ranks, and the uncapped
+  // Σ weight · distance to the nearest open own site with ranks 1..this (total_cost, mean_cost).
+  const chosen = r.sites.map((s) => s.candidate);
+  const cov = cumulativeCoverage(problem, chosen);
+  const costs = pmedianCosts(data, chosen);
   return {
-    ...base, solver: 'greedy', warnings: [...noExact, ...r.warnings],
+    ...base, exact, warnings: r.warnings,
     pmedian: { meanDistanceBeforeM: r.meanDistanceBeforeM, meanDistanceAfterM: r.meanDistanceAfterM },
-    rows: r.sites.map((s) => row(s.candidate, s.rank, s.reductionWeightedM, s.meanDistanceM, NaN, s.pinned)),
+    rows: r.sites.map((s, q) => ({
+      ...row(s.candidate, s.rank, cov.marginal[q], cov.covered[q], problem.totalDemand > 0 ? (100 * cov.covered[q]) / problem.totalDemand : NaN, s.pinned),
+      totalCost: costs[q], meanCost: data.demand.totalWeight > 0 ? costs[q] / data.demand.totalWeight : NaN,
+    })),
   };
+}
+
+/** Σ weight · haversine distance to the nearest of our existing sites and chosen[0..r], per r (uncapped, metres). */
+export function pmedianCosts(data: SitesData, chosen: readonly number[]): Float64Array {
+  const out = new Float64Array(chosen.length);
+  const lon = Array.from(data.ownSites, (j) => data.network.lon[j]);
+  const lat = Array.from(data.ownSites, (j) => data.network.lat[j]);
+  chosen.forEach((j, q) => {
+    lon.push(data.candidates.lon[j]);
+    lat.push(data.candidates.lat[j]);
+    const d = nearestSiteDistanceM(data.demand.lon, data.demand.lat, lon, lat);
+    let t = 0;
+    for (let i = 0; i < d.length; i++) if (data.demand.weight[i] > 0) t += data.demand.weight[i] * d[i];
+    out[q] = t;
+  });
+  return out;
 }
 
 function exactOf0(hooks: SolveHooks): ExactSolver {
