@@ -242,4 +242,31 @@ describe('cli sites', () => {
       expect(csvRecords(l.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
     }
   }, 240_000);
+
+  it('uses a cost file instead of straight lines for coverage, pmedian and lscp (hand-checked)', async () => {
+    const dir = tempDir();
+    // Points 3 km apart: within R = 10 (minutes) by the costs only.
+    writeFileSync(join(dir, 'd.csv'), 'point_id,lon,lat,weight\nH1,121.40,31.2,10\nH2,121.43,31.2,20\nH3,121.46,31.2,5\n');
+    writeFileSync(join(dir, 'k.csv'), 'site_id,lon,lat\nKa,121.41,31.21\nKb,121.45,31.19\n');
+    writeFileSync(join(dir, 's.csv'), 'site_id,lon,lat,type,owner\nS1,121.39,31.22,branch,own\n');
+    writeFileSync(join(dir, 'c.csv'), 'demand_id,site_id,cost\nH1,Ka,5\nH1,Kb,20\nH2,Ka,12\nH2,Kb,4\nH3,Kb,9\nH1,S1,8\nH3,S1,30\nZZ,Ka,1\nH2,Kc,-1\n');
+    const args = ['--demand-points', join(dir, 'd.csv'), '--candidates', join(dir, 'k.csv'), '--sites', join(dir, 's.csv'), '--costs', join(dir, 'c.csv'), '--radius', '10', '--k', '1', '--rejects', join(dir, 'rej.csv')];
+    // S1 reaches H1 (8 ≤ 10): existing 10 of 35. Ka adds nothing new, Kb adds H2 + H3 = 25.
+    const r = await cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(csvRecords(r.stdout).map((x) => [x.site_id, Number(x.marginal_demand), Number(x.covered_demand), Number(x.coverage_pct)])).toEqual([['Kb', 25, 35, 100]]);
+    expect(readFileSync(join(dir, 'rej.csv'), 'utf8')).toMatch(/c\.csv,10,cost,/);
+    expect(r.stderr).toMatch(/5 cost pair\(s\) name a demand point and a candidate/);
+    // pmedian: unreachable pays 10 × the largest cost (300). Ka: 10·5 + 20·12 + 5·30 = 440; Kb: 10·8 + 20·4 + 5·9 = 205.
+    for (const solver of ['greedy', 'exact']) {
+      const p = await cli([...args, '--objective', 'pmedian', '--solver', solver]);
+      expect(p.code, p.stderr).toBe(0);
+      const out = csvRecords(p.stdout);
+      expect(out.map((x) => [x.site_id, Number(x.total_cost)])).toEqual([['Kb', 205]]);
+      expect(Number(out[0].mean_cost)).toBeCloseTo(205 / 35, 9);
+    }
+    const l = await cli([...args, '--objective', 'lscp']);
+    expect(csvRecords(l.stdout).map((x) => [x.site_id, Number(x.covered_demand)])).toEqual([['Kb', 35]]);
+    expect((await cli([...args, '--objective', 'huff'])).code).toBe(2);
+  }, 240_000);
 });

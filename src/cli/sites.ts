@@ -26,7 +26,7 @@ import { runSitesPipeline, type SitesRunOutput } from '../pipeline/sites/sites-p
 import { inProcessExact } from '../pipeline/sites/sites-exact.ts';
 import { DEFAULT_RADIUS_M, SitesInputError, type ExactPoints, type SiteObjective, type SiteSolver, type SiteType, type StudyCells } from '../pipeline/sites/sites-model.ts';
 import { latestPeriodSql, populationSql } from '../sql/sites.ts';
-import { readCandidates, readCustomerPoints, readDemandPoints, readNetwork } from '../pipeline/sites/sites-inputs.ts';
+import { readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../pipeline/sites/sites-inputs.ts';
 import { studyCellsOf } from '../pipeline/sites/sites-cells.ts';
 import { tableColumns } from '../data/table-columns.ts';
 import { UsageError, type CliArgs } from './args.ts';
@@ -83,6 +83,11 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   }
   if (weightCol !== undefined && !args.has('customers')) throw new UsageError('sites: --weight COLUMN weighs customers; it needs --customers FILE');
   if (args.has('customers') && args.has('demand-points')) throw new UsageError('sites: give either --customers or --demand-points as the demand, not both');
+  if (args.has('costs')) {
+    if (measure === 'population') throw new UsageError('sites: --costs needs demand at exact points (--customers or --demand-points), not --demand population');
+    if (!args.has('candidates')) throw new UsageError('sites: --costs needs --candidates FILE: the cost file names candidates by their site_id');
+    if (objective === 'huff') throw new UsageError('sites: --costs is used by coverage, pmedian and lscp; Huff with a cost file is not supported yet');
+  }
 
   const data = await loadForCli(args, ctx);
   try {
@@ -108,13 +113,17 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     }
     const network = await readNetwork(conn);
     const candidatesFile = await readCandidates(conn);
+    const costs = args.has('costs') && points && candidatesFile
+      ? await readCosts(conn, args.has('demand-points') ? 'demand_points' : 'customers', points.lon.length, candidatesFile.id.length, siteType, network.id.length > 0)
+      : null;
+    if (costs) ctx.stderr(`sites: ${costs.pairs} cost pair(s) name a demand point and a candidate; costs replace straight-line distances (unit of --radius)\n`);
     const areaPopulation = measure === 'population' ? await populationByArea(args, conn, features.map((f) => String(f.properties.area_id))) : null;
 
     let run: SitesRunOutput;
     try {
       run = await runSitesPipeline(
         { cells, customers: null, points, areaPopulation, network, candidatesFile },
-        { siteType, radiusM, demand: { measure }, candidateResolution: candRes, objective, solver, k, timeLimitS, replicates: 0 },
+        { siteType, radiusM, demand: { measure }, candidateResolution: candRes, costs, objective, solver, k, timeLimitS, replicates: 0 },
         { exact: inProcessExact(), ownShare: false },
       );
     } catch (e) {
@@ -142,11 +151,11 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     );
     const last = o.rows.at(-1);
     if (objective === 'pmedian' && o.pmedian) {
-      ctx.stderr(`sites: mean distance to our nearest site: ${fmt(o.pmedian.meanDistanceBeforeM)} → ${fmt(o.pmedian.meanDistanceAfterM)}\n`);
+      ctx.stderr(`sites: mean ${costs ? 'cost' : 'distance (m)'} to our nearest site: ${fmt(o.pmedian.meanDistanceBeforeM)} → ${fmt(o.pmedian.meanDistanceAfterM)}\n`);
     } else {
       const before = objective === 'huff' ? o.huff?.ownCapturedBefore ?? NaN : d.problem.existingCoveredDemand;
       ctx.stderr(
-        `sites: ${objective === 'huff' ? 'our Huff-captured demand' : `demand within ${fmt(radiusM)} m of our sites`}: ` +
+        `sites: ${objective === 'huff' ? 'our Huff-captured demand' : `demand within ${costs ? `cost ${fmt(radiusM)}` : `${fmt(radiusM)} m`} of our sites`}: ` +
           `${fmt(before)} (${fmt((100 * before) / total)} %) → ${fmt(last ? last.cumulative : before)} (${fmt(last ? last.cumulativePct : (100 * before) / total)} %)\n`,
       );
     }

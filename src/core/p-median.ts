@@ -25,6 +25,8 @@ export interface PMedianInput {
   candidates: Points;
   /** Candidate–demand pairs beyond this (metres) are ignored; default 10 000. */
   maxDistanceM?: number;
+  /** Distances from a cost file instead of haversine (core/cost-matrix.ts costDistances). */
+  costs?: { pairs: Pairs; dExist: Float64Array };
 }
 
 export interface PMedianOptions extends SelectionConstraints {
@@ -68,6 +70,7 @@ export function pmedianDistances(input: PMedianInput, signal?: AbortSignal): { p
   const capM = Math.min(input.maxDistanceM ?? 10_000, Math.PI * EARTH_RADIUS_M);
   if (!(capM > 0)) throw new RangeError(`maxDistanceM must be > 0 metres, got ${capM}`);
   const N = input.demand.lon.length;
+  if (input.costs) return { pairs: input.costs.pairs, dExist: input.costs.dExist, weight: Float64Array.from(input.demand.weight), capM };
   const demandIndex = new GridIndex(input.demand, Math.min(capM, 5000));
   const hits = new Hits(1024);
   const pairs = collectPairs(input.candidates, demandIndex, capM, hits, signal);
@@ -172,8 +175,17 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
 
   const warnings = [...prep.warnings];
   if (chosen.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: chosen.length, k } });
-  const before = meanNearest(input.demand, w, total, input.existing, null, hits);
-  const after = meanNearest(input.demand, w, total, input.existing, { lon: chosen.map((j) => input.candidates.lon[j]), lat: chosen.map((j) => input.candidates.lat[j]) }, hits);
+  // With a cost file the costs are the distances (capped where unreachable); else haversine, uncapped.
+  let before: number, after: number;
+  if (input.costs) {
+    let t = 0;
+    for (let i = 0; i < N; i++) t += w[i] * dExist[i];
+    before = total > 0 ? t / total : NaN;
+    after = total > 0 ? ranked.objective() / total : NaN;
+  } else {
+    before = meanNearest(input.demand, w, total, input.existing, null, hits);
+    after = meanNearest(input.demand, w, total, input.existing, { lon: chosen.map((j) => input.candidates.lon[j]), lat: chosen.map((j) => input.candidates.lat[j]) }, hits);
+  }
   return { sites, totalDemand: total, meanDistanceBeforeM: before, meanDistanceAfterM: after, swaps, warnings };
 }
 

@@ -54,3 +54,33 @@ export function populationSql(period: string, column = 'population', table = 'in
 export function latestPeriodSql(column = 'population', table = 'indicators'): string {
   return `SELECT CAST(${q('period')} AS VARCHAR) AS period FROM ${q(table)} WHERE ${q(column)} IS NOT NULL ORDER BY ${q('period_index')} DESC LIMIT 1`;
 }
+
+/** Demand ids with their index in the order the demand is read (customers / demand points, by rowid). */
+function demandIndexSql(demand: 'customers' | 'demand_points'): string {
+  const id = demand === 'customers' ? 'customer_id' : 'point_id';
+  return `SELECT CAST(${q(id)} AS VARCHAR) AS id, row_number() OVER (ORDER BY rowid) - 1 AS i FROM ${q(demand)}`;
+}
+
+/**
+ * The cost file's pairs to candidates as indices: i (demand index in read order), j
+ * (candidate index in file order), cost — all DOUBLE so they decode as plain columns.
+ * Pairs naming no demand point or no candidate drop out (they may name existing sites).
+ */
+export function candidateCostsSql(demand: 'customers' | 'demand_points'): string {
+  return `SELECT CAST(d.i AS DOUBLE) AS i, CAST(c.j AS DOUBLE) AS j, CAST(k.${q('cost')} AS DOUBLE) AS cost
+FROM ${q('costs')} AS k
+JOIN (${demandIndexSql(demand)}) AS d ON CAST(k.${q('demand_id')} AS VARCHAR) = d.id
+JOIN (SELECT CAST(${q('site_id')} AS VARCHAR) AS id, row_number() OVER (ORDER BY rowid) - 1 AS j FROM ${q('candidates')}) AS c ON CAST(k.${q('site_id')} AS VARCHAR) = c.id`;
+}
+
+/** Each demand point's lowest cost to one of our existing sites of `siteType`: i, cost (DOUBLE). */
+export function existingCostsSql(demand: 'customers' | 'demand_points', siteType: string): { sql: string; params: SqlParam[] } {
+  return {
+    sql: `SELECT CAST(d.i AS DOUBLE) AS i, CAST(min(k.${q('cost')}) AS DOUBLE) AS cost
+FROM ${q('costs')} AS k
+JOIN (${demandIndexSql(demand)}) AS d ON CAST(k.${q('demand_id')} AS VARCHAR) = d.id
+JOIN (SELECT CAST(${q('site_id')} AS VARCHAR) AS id FROM ${q('sites')} WHERE lower(CAST(${q('type')} AS VARCHAR)) = $1 AND CAST(${q('owner')} AS VARCHAR) = 'own') AS e ON CAST(k.${q('site_id')} AS VARCHAR) = e.id
+GROUP BY d.i`,
+    params: [siteType],
+  };
+}

@@ -5,7 +5,8 @@
 import { decodeColumns } from '../../data/arrow-io.ts';
 import { tableColumns, type QueryPort } from '../../data/table-columns.ts';
 import { tableExistsSql } from '../../sql/columns.ts';
-import { candidatesSql, customerPointsSql, demandPointsSql, networkSql } from '../../sql/sites.ts';
+import { candidateCostsSql, candidatesSql, customerPointsSql, demandPointsSql, existingCostsSql, networkSql } from '../../sql/sites.ts';
+import { buildCostTable, type CostTable } from '../../core/cost-matrix.ts';
 import type { SqlParam } from '../../sql/ident.ts';
 import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
 
@@ -70,4 +71,20 @@ export async function readCandidates(db: QueryPort): Promise<PointSet | null> {
     id: rows.map((r) => String(r.site_id)), lon: Float64Array.from(rows, (r) => Number(r.lon)), lat: Float64Array.from(rows, (r) => Number(r.lat)),
     ...(withName ? { name: rows.map((r) => (r.name == null ? '' : String(r.name))) } : {}),
   };
+}
+
+/**
+ * The cost file as a table over the demand (read order) and the candidates file: resolved to
+ * indices and filtered in DuckDB, so an 8M-row file reaches JS as three numeric columns.
+ */
+export async function readCosts(db: ArrowQueryPort, demand: 'customers' | 'demand_points', numDemand: number, numCandidates: number, siteType: string, hasSites: boolean): Promise<CostTable & { pairs: number }> {
+  const c = decodeColumns(await db.queryArrow(candidateCostsSql(demand)));
+  const ex = hasSites ? existingCostsSql(demand, siteType) : null;
+  const e = ex ? decodeColumns(await db.queryArrow(ex.sql, ex.params)) : { i: new Float64Array(0), cost: new Float64Array(0) };
+  const table = buildCostTable(
+    numDemand, numCandidates,
+    { demand: Int32Array.from(c.i as Float64Array), site: Int32Array.from(c.j as Float64Array), cost: c.cost as Float64Array },
+    { demand: Int32Array.from(e.i as Float64Array), cost: e.cost as Float64Array },
+  );
+  return { ...table, pairs: (c.i as Float64Array).length };
 }

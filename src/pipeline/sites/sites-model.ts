@@ -18,7 +18,8 @@
  */
 import { DEFAULT_RADIUS_M, type CoverageProblem, type Demand, type SiteWarning } from '../../core/coverage.ts';
 import { allowedOutsideCircles, candidateResolution, candidatesWhereDemand, cellAt, generateCandidates, h3ResolutionOf, pointCells, studyCellOfPoints, type PointCells } from '../../core/candidates.ts';
-import { buildPointCoverage, haversineReach, type PointCoverage, type ReachSource } from '../../core/point-coverage.ts';
+import { buildPointCoverage, haversineReach, type PointCoverage } from '../../core/point-coverage.ts';
+import { costReach, type CostTable } from '../../core/cost-matrix.ts';
 import { populationPotential } from '../../core/demand.ts';
 import { OWN, type HuffSites } from '../../core/huff.ts';
 import type { SelectionConstraints } from '../../core/site-selection.ts';
@@ -129,6 +130,8 @@ export interface DemandPoints extends Demand {
   /** Exact points: their H3 cells at `fineResolution` (aligned with the points kept). */
   fine: PointCells | null;
   fineResolution: number;
+  /** Index of each demand point in the given exact points (−1 for population cells); null for cell demand. */
+  source: Int32Array | null;
   /** Id per demand point (demand-points file rows; population cells get their H3 cell), or null. */
   id: string[] | null;
   /** Exact points left out because they lie outside the study area (their weight). */
@@ -197,6 +200,7 @@ export function buildDemand(src: DemandSource, opts: DemandOptions): DemandPoint
     population: Float64Array.from(keep, (i) => pop?.[i] ?? 0),
     measure: opts.measure,
     at: 'cells',
+    source: null,
     fine: null,
     fineResolution: NaN,
     id: null,
@@ -284,6 +288,7 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
     lon, lat, weight, cell, customers, population,
     measure: opts.measure,
     at: 'points',
+    source: Int32Array.from({ length: m }, (_, q) => (q < keep.length ? keep[q] : -1)),
     fine: { cells: fineCells, cellOf, weight: Float64Array.from(fw) },
     fineResolution: fineRes,
     id: pts.id ? [...keep.map((i) => pts.id![i]), ...popCells.map((c) => src.cells.h3[c])] : null,
@@ -423,6 +428,8 @@ export interface SitesData {
   /** H3 resolution of generated candidates (NaN when they come from a file or are cell centres). */
   candidateResolution: number;
   problem: CoverageProblem;
+  /** The cost table when costs replace haversine, else null. */
+  costs: CostTable | null;
   /** Each demand point's atom in `problem` (core/point-coverage.ts). */
   coverage: Omit<PointCoverage, 'problem'>;
 }
@@ -436,8 +443,8 @@ export interface PrepareRequest {
   extraCandidates?: PointSet;
   /** H3 resolution of candidates generated where demand is; default candidateResolution(R). */
   candidateResolution?: number;
-  /** Who covers whom, when not haversine (a cost file); built from the prepared demand and candidates. */
-  reach?: (demand: DemandPoints, existingIds: string[], candidates: Candidates) => ReachSource;
+  /** Travel costs over the exact points and the candidates file, replacing haversine (DESIGN.md `--costs`). */
+  costs?: CostTable | null;
 }
 
 export function prepareSitesData(
@@ -453,12 +460,15 @@ export function prepareSitesData(
   const existing = pointsOf(src.network, own);
   const where = demand.fine && !src.candidatesFile ? { fine: demand.fine, resolution: Math.min(candRes, demand.fineResolution) } : null;
   const candidates = buildCandidates({ cells: src.cells, existing, radiusM, file: src.candidatesFile, extra: req.extraCandidates, where });
-  const reach = req.reach ? req.reach(demand, own.map((j) => src.network.id[j]), candidates) : haversineReach(demand, existing, candidates, radiusM);
+  if (req.costs && (!demand.source || demand.source.some((i) => i < 0) || !src.candidatesFile)) {
+    throw new SitesInputError('costs_need_points', 'a cost file needs demand at exact points (customers or a demand-points file, not population) and a candidates file whose site_ids it names');
+  }
+  const reach = req.costs ? costReach(req.costs, radiusM, demand.source!) : haversineReach(demand, existing, candidates, radiusM);
   const { problem, ...coverage } = buildPointCoverage({
     demand, numCandidates: candidates.id.length, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM, reach, signal: hooks.signal, onProgress: hooks.onProgress,
   });
   return {
     siteType: req.siteType, radiusM, demand, network: src.network, typeSites: all, ownSites: own, candidates,
-    candidateResolution: where ? where.resolution : NaN, problem, coverage,
+    candidateResolution: where ? where.resolution : NaN, problem, coverage, costs: req.costs ?? null,
   };
 }

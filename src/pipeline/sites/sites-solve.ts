@@ -22,6 +22,7 @@ import type { MclpExactResult } from '../../core/mclp-exact.ts';
 import { solvePMedian, type PMedianInput, type PMedianResult } from '../../core/p-median.ts';
 import type { PMedianExactResult } from '../../core/p-median-exact.ts';
 import { nearestSiteDistanceM } from '../../core/demand.ts';
+import { costDistances, type CostTable } from '../../core/cost-matrix.ts';
 import { bootstrapSites } from '../../core/site-bootstrap.ts';
 import { coveredDemandOf, rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
 import { mulberry32, type Rng } from '../../core/rng.ts';
@@ -182,7 +183,7 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     };
   }
 
-  const input: PMedianInput = { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates };
+  const input: PMedianInput = { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates, costs: data.costs ? costDistances(data.costs, data.demand.source!, unreachableCost(data.costs)) : undefined };
   let r: PMedianResult | PMedianExactResult;
   let exact: ExactInfo | null = null;
   if (req.solver === 'exact') {
@@ -206,9 +207,35 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
   };
 }
 
-/** Σ weight · haversine distance to the nearest of our existing sites and chosen[0..r], per r (uncapped, metres). */
+/** The cost a point pays where no open site reaches it: 10 × the largest cost in the file (at least 1). */
+export function unreachableCost(t: CostTable): number {
+  let max = 0;
+  for (const c of t.cost) if (c > max) max = c;
+  for (const c of t.existingCost) if (c > max && Number.isFinite(c)) max = c;
+  return 10 * Math.max(max, 1);
+}
+
+/**
+ * Σ weight · distance to the nearest of our existing sites and chosen[0..r], per r: haversine
+ * metres (uncapped), or the cost file's costs (unreachable points at unreachableCost).
+ */
 export function pmedianCosts(data: SitesData, chosen: readonly number[]): Float64Array {
   const out = new Float64Array(chosen.length);
+  if (data.costs) {
+    const t = data.costs, src = data.demand.source!;
+    const cap = unreachableCost(t);
+    const best = Float64Array.from(src, (i) => Math.min(t.existingCost[i], cap));
+    chosen.forEach((j, q) => {
+      let total = 0;
+      for (let p = 0; p < best.length; p++) {
+        const i = src[p];
+        for (let r = t.offsets[i]; r < t.offsets[i + 1]; r++) if (t.site[r] === j && t.cost[r] < best[p]) best[p] = t.cost[r];
+        total += data.demand.weight[p] * best[p];
+      }
+      out[q] = total;
+    });
+    return out;
+  }
   const lon = Array.from(data.ownSites, (j) => data.network.lon[j]);
   const lat = Array.from(data.ownSites, (j) => data.network.lat[j]);
   chosen.forEach((j, q) => {
