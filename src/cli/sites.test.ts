@@ -181,7 +181,8 @@ describe('cli sites', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = csvRecords(r.stdout);
     // K0 covers 480 m (6), −300 m (4) and the one at 0 (1): 11; K1 covers 2000 m (3)
-    expect(out.map((x) => [x.site_id, x.name, Number(x.marginal_demand), Number(x.covered_demand)])).toEqual([['K0', 'At zero', 11, 11], ['K1', '', 3, 14]]);
+    // K1 has no name in the file: named from the position (no own ATM, no areas)
+    expect(out.map((x) => [x.site_id, x.name, Number(x.marginal_demand), Number(x.covered_demand)])).toEqual([['K0', 'At zero', 11, 11], ['K1', `31.2000, ${east(2000).toFixed(4)}`, 3, 14]]);
     // independent recount: every customer against the listed sites, haversine ≤ 500 m
     const recount = (w: (p: [number, number, number]) => number) => {
       const open: [number, number][] = [];

@@ -28,6 +28,7 @@ import { DEFAULT_RADIUS_M, SitesInputError, type ExactPoints, type SiteObjective
 import { latestPeriodSql, populationSql } from '../sql/sites.ts';
 import { readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../pipeline/sites/sites-inputs.ts';
 import { studyCellsOf } from '../pipeline/sites/sites-cells.ts';
+import { NAME_WORDS, siteName } from '../pipeline/sites/sites-names.ts';
 import { tableColumns } from '../data/table-columns.ts';
 import { UsageError, type CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadForCli } from './common.ts';
@@ -51,6 +52,7 @@ export const spec: CommandSpec = {
     objective: { type: 'string', placeholder: 'coverage|pmedian|lscp|huff', description: 'coverage: maximise covered demand (MCLP, default); pmedian: minimise Σ weight·distance to the nearest own site; lscp: fewest sites covering all reachable demand; huff: maximise our Huff-captured demand' },
     solver: { type: 'string', placeholder: 'greedy|exact', description: 'greedy + 1-swap local search (default), or the exact MILP with HiGHS, mip_rel_gap 0 (coverage, pmedian, lscp)' },
     'candidate-resolution': { type: 'number', placeholder: 'R', description: 'H3 resolution of generated candidates (default: the coarsest with mean edge ≤ radius/6, e.g. 10 for 500 m)' },
+    lang: { type: 'string', placeholder: 'en|zh-CN', description: 'language of the site names\' compass words, e.g. "NE" or "东北" (default en)' },
     'time-limit': { type: 'number', placeholder: 'S', description: 'exact solver wall-clock limit in seconds (default 300); the gap is reported when it stops it' },
     ...OUT_OPTION,
   },
@@ -75,6 +77,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   if (!(timeLimitS > 0)) throw new UsageError(`sites: --time-limit must be > 0 seconds, got ${timeLimitS}`);
   const candRes = args.has('candidate-resolution') ? args.integer('candidate-resolution', 10, 0, 15) : undefined;
   const weightCol = args.string('weight');
+  const lang = args.choice('lang', ['en', 'zh-CN'] as const, 'en');
   if (measure === 'population') {
     if (!args.has('indicators')) throw new UsageError('sites: --demand population needs --indicators FILE with a population column');
     if (!args.has('areas')) throw new UsageError('sites: --demand population needs --areas FILE (population is spread over the areas\' cells)');
@@ -133,8 +136,9 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     const o = run.outcome;
     const d = run.data;
     const pmedian = objective === 'pmedian';
+    const areaNames = features.map((f) => String(f.properties.name ?? f.properties.name_en ?? f.properties.area_id));
     const rows: Row[] = o.rows.map((r) => ({
-      rank: r.rank, site_id: r.id, name: r.name ?? '', lon: r.lon, lat: r.lat,
+      rank: r.rank, site_id: r.id, name: siteName(d, cells, areaNames, { lon: r.lon, lat: r.lat, name: r.name }, NAME_WORDS[lang]), lon: r.lon, lat: r.lat,
       marginal_demand: r.marginal, covered_demand: r.cumulative, coverage_pct: r.cumulativePct,
       ...(pmedian ? { total_cost: r.totalCost, mean_cost: r.meanCost } : {}),
     }));

@@ -11,8 +11,9 @@ import { quoteIdent as q, type SqlParam } from './ident.ts';
  * missing or not > 0, as DESIGN.md defaults it), ordered by site_id. The loader always
  * creates the attractiveness column (src/data/column-plan.ts).
  */
-export function networkSql(table = 'sites'): string {
-  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat,
+export function networkSql(table = 'sites', withName = false): string {
+  const name = withName ? `CAST(${q('name')} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, ${name} AS name, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat,
   lower(CAST(${q('type')} AS VARCHAR)) AS type, CAST(${q('owner')} AS VARCHAR) AS owner,
   CASE WHEN TRY_CAST(${q('attractiveness')} AS DOUBLE) > 0 THEN TRY_CAST(${q('attractiveness')} AS DOUBLE) ELSE 1.0 END AS attractiveness
 FROM ${q(table)} ORDER BY site_id`;

@@ -21,7 +21,7 @@ async function exists(db: QueryPort, table: string): Promise<boolean> {
 }
 
 /** An empty network (no sites file: no existing network, DESIGN.md `--sites` optional). */
-export const NO_NETWORK: NetworkSites = { id: [], lon: new Float64Array(0), lat: new Float64Array(0), type: [], owner: [], attractiveness: new Float64Array(0) };
+export const NO_NETWORK: NetworkSites = { id: [], name: [], lon: new Float64Array(0), lat: new Float64Array(0), type: [], owner: [], attractiveness: new Float64Array(0) };
 
 /**
  * Customers as exact demand points, weight 1 or `weightColumn`'s value. Missing or negative
@@ -50,9 +50,11 @@ export async function readDemandPoints(db: QueryPort): Promise<ExactPoints | nul
 /** Every site of the sites table (ours and competitors'), attractiveness defaulted to 1. */
 export async function readNetwork(db: QueryPort): Promise<NetworkSites> {
   if (!(await exists(db, 'sites'))) return NO_NETWORK;
-  const rows = (await db.query(networkSql())) as { site_id: string; lon: number; lat: number; type: string; owner: string; attractiveness: number }[];
+  const withName = (await tableColumns(db, 'sites')).some((c) => c.name === 'name');
+  const rows = (await db.query(networkSql('sites', withName))) as { site_id: string; name: string | null; lon: number; lat: number; type: string; owner: string; attractiveness: number }[];
   return {
     id: rows.map((r) => String(r.site_id)),
+    name: rows.map((r) => (r.name == null ? '' : String(r.name))),
     lon: Float64Array.from(rows, (r) => Number(r.lon)),
     lat: Float64Array.from(rows, (r) => Number(r.lat)),
     type: rows.map((r) => String(r.type)),

@@ -47,6 +47,8 @@ export class SitesInputError extends Error {
 /** The sites file as columns. */
 export interface NetworkSites {
   id: string[];
+  /** Human names ('' where none); optional for callers that have none. */
+  name?: string[];
   lon: Float64Array;
   lat: Float64Array;
   type: string[];
