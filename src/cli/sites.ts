@@ -181,6 +181,7 @@ function warningText(code: string, p: Record<string, number | string>): string {
     case 'exact_not_optimal': return `the exact solver stopped (${p.status}) before proving optimality; relative gap ${fmt(100 * Number(p.gap))} %`;
     case 'population_missing': return `${p.areas} area(s) have no population value at the latest period; their cells count 0`;
     case 'no_demand': return 'there is no demand to cover (every cell is 0)';
+    case 'exact_too_large': return `the p-median MILP would have ${p.pairs} candidate–point pairs (limit ${p.maxPairs}); the greedy + swap answer is given instead`;
     default: return `${code} ${JSON.stringify(p)}`;
   }
 }

@@ -24,10 +24,19 @@ export interface PMedianExactResult extends PMedianResult {
   timeS: number;
 }
 
-export function solvePMedianExact(highs: Highs, input: PMedianInput, options: PMedianOptions & { timeLimitS?: number; onProgress?: MipOptions['onProgress'] }): PMedianExactResult {
+export function solvePMedianExact(highs: Highs, input: PMedianInput, options: PMedianOptions & { timeLimitS?: number; onProgress?: MipOptions['onProgress']; maxPairs?: number }): PMedianExactResult {
   const k = options.k;
   const heuristic = solvePMedian(input, { ...options, onProgress: undefined });
   const { pairs, dExist, weight } = pmedianDistances(input, options.signal);
+  // One column and one row per candidate–point pair: past a few million the model does not fit
+  // a browser tab. Then the heuristic answers, and says so.
+  const maxPairs = options.maxPairs ?? 2_000_000;
+  if (pairs.demand.length > maxPairs) {
+    return {
+      ...heuristic, warnings: [...heuristic.warnings, { code: 'exact_too_large', params: { pairs: pairs.demand.length, maxPairs } }],
+      status: 'error', objective: NaN, bound: NaN, gap: NaN, timeS: 0,
+    };
+  }
   const N = weight.length;
   const C = input.candidates.lon.length;
   const excluded = new Set(options.excluded ?? []);
