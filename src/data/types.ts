@@ -4,10 +4,10 @@
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
-export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates';
-export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates' | 'demand_points' | 'costs';
+export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
 /** Kinds whose rows are points (they take a CRS and get coordinate checks). */
-export const POINT_KINDS: readonly InputKind[] = ['customers', 'sites', 'candidates'];
+export const POINT_KINDS: readonly InputKind[] = ['customers', 'sites', 'candidates', 'demand_points'];
 
 /** Coordinate reference system of a file: converted to WGS84 on load. */
 export type Crs = 'wgs84' | 'gcj02' | 'bd09';
