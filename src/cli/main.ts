@@ -3,6 +3,7 @@
  * Separate from src/cli/cli.ts so tests can run it in-process with their own context.
  */
 import { LoadError } from '../data/errors.ts';
+import { describeEngineError } from '../data/engine-errors.ts';
 import { parseArgs, usage, UsageError } from './args.ts';
 import { COMMANDS } from './commands.ts';
 import { DataError, type CliContext } from './types.ts';
@@ -37,7 +38,10 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       ctx.stderr(`error: ${e.message}\n`);
       return 1;
     }
-    ctx.stderr(`error: ${(e as Error)?.stack ?? String(e)}\n`);
+    // An engine or runtime failure outside loading: a sentence; its text only with BP_DEBUG=1.
+    const f = describeEngineError(e);
+    const detail = process.env.BP_DEBUG ? `\ndetails: ${(e as Error)?.stack ?? f.detail}` : '\n(set BP_DEBUG=1 to see the details)';
+    ctx.stderr(`error: ${command}: the input ${f.message}${detail}\n`);
     return 1;
   }
 }

@@ -139,4 +139,7 @@ export interface FileProblem {
   /** Line the problem was found on, when there is one. */
   line?: number;
   message: string;
+  /** For an engine failure: its dictionary key (`import.engine.<code>`) and the engine's text. */
+  code?: string;
+  detail?: string;
 }

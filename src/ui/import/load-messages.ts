@@ -69,6 +69,15 @@ export function rejectReasonMessage(reason: string): LoadMessage | null {
   return match(reason, REASONS);
 }
 
+const PROBLEMS: Pattern[] = [
+  [/^has ([\d,]+) columns, more than the ([\d,]+) a file may have/, 'import.problem.tooManyColumns', 'n', 'max'],
+];
+
+/** A file problem's English sentence as a message, or null when its shape is unknown. */
+export function loadProblemMessage(message: string): LoadMessage | null {
+  return match(message, PROBLEMS);
+}
+
 /** A load warning as a message, or null when its shape is unknown. */
 export function loadWarningMessage(warning: string): LoadMessage | null {
   const m = match(warning, WARNINGS);
