@@ -1,6 +1,6 @@
 /**
- * The long fuzz run of the loader (issue 15): `npm run fuzz -- [cases] [seed]` (default 10,000
- * cases, seed 1). Same generators and properties as src/data/loader-fuzz.test.ts, on native
+ * The long fuzz run of the loader (issue 15): `npm run fuzz -- [cases] [seed] [max seconds]`
+ * (default 10,000 cases, seed 1, no time limit; with a limit it stops early and says so). Same generators and properties as src/data/loader-fuzz.test.ts, on native
  * DuckDB: CSV (with the clean-load comparison), .xlsx, Parquet and GeoJSON areas in turn. Prints
  * the figures (cases per format, refused files, failures with their counterexample) and exits 1
  * when a property failed. A benchmark-like script: run it alone, not in `npm test`.
@@ -11,6 +11,7 @@ import { checkAgainstClean, checkAreas, checkLoad, genAreas, genFile, toCsv, toP
 
 const cases = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? 1);
+const maxSeconds = Number(process.argv[4] ?? Infinity);
 const conn = await NativeConnector.create({ threads: 1 });
 const counts = { csv: 0, xlsx: 0, parquet: 0, areas: 0, refused: 0, failures: 0 };
 const started = Date.now();
@@ -20,7 +21,10 @@ const failures: string[] = [];
 const ORDER = ['csv', 'csv', 'xlsx', 'parquet', 'areas'] as const;
 const files = fc.sample(genFile, { numRuns: cases, seed });
 const areas = fc.sample(genAreas, { numRuns: Math.ceil(cases / ORDER.length), seed });
+let run = 0;
 for (let i = 0; i < cases; i++) {
+  if ((Date.now() - started) / 1000 > maxSeconds) break;
+  run++;
   const kind = ORDER[i % ORDER.length];
   const f = files[i];
   try {
@@ -42,7 +46,7 @@ for (let i = 0; i < cases; i++) {
   if ((i + 1) % 250 === 0) console.error(`${i + 1}/${cases} cases, ${counts.failures} failures, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 await conn.close();
-console.log(`loader fuzz: ${cases} cases (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`loader fuzz: ${run} of ${cases} cases run (seed ${seed})${run < cases ? ', stopped by the time limit' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`  csv ${counts.csv}, xlsx ${counts.xlsx}, parquet ${counts.parquet}, areas ${counts.areas}; files refused as a whole (no usable rows): ${counts.refused}`);
 console.log(`  property failures: ${counts.failures}`);
 for (const f of failures) console.log('  ' + f);

@@ -29,7 +29,7 @@ export interface RawSource {
   /** The row's text for the rejects report (null when the line is unknown). */
   rawText: (line: number) => string | null;
   warnings: string[];
-  encoding?: 'utf-8' | 'gbk';
+  encoding?: 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
 }
 
 /**

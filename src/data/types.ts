@@ -105,7 +105,7 @@ export interface FileReport {
   file: string;
   format: 'csv' | 'xlsx' | 'parquet' | 'geojson';
   /** Source encoding of text files when it was not UTF-8 ('gbk'). */
-  encoding?: 'utf-8' | 'gbk';
+  encoding?: 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
   /** Data rows (CSV/Excel/Parquet) or features (GeoJSON) read; = kept + rejected. */
   rowsRead: number;
   rowsKept: number;

@@ -40,6 +40,7 @@ const REASONS: Pattern[] = [
 
 const WARNINGS: Pattern[] = [
   [/^(.+) is not UTF-8: it was read as GBK \(GB18030\) and converted to UTF-8/, 'import.warning.gbk', 'file'],
+  [/^(.+) is (UTF-16LE|UTF-16BE) text, not UTF-8: it was converted to UTF-8$/, 'import.warning.utf16', 'file', 'encoding'],
   [/^(.+) uses (semicolon|tab|pipe)\b.* as delimiter, not comma/, 'import.warning.delimiter', 'file', 'delimiter'],
   [/^(.+): Parquet has no line numbers/, 'import.warning.parquetLines', 'file'],
   [/^(.+): no area_id property; the features' "id" is used as area_id$/, 'import.warning.featureId', 'file'],
