@@ -20,7 +20,7 @@ import { indicatorTableFromRows } from '../src/core/indicator-table.ts';
 import type { RiskConfig } from '../src/core/risk-config.ts';
 import { prepareRiskSeries, riskChange, scoreRisk } from '../src/core/risk-index.ts';
 import { mulberry32, randNormal } from '../src/core/rng.ts';
-import { INDEX_BREAKS } from '../src/ui/risk/risk-model.ts';
+import { indexClasses } from '../src/ui/risk/risk-model.ts';
 import { launch, ORIGIN, startServer, stopServer } from '../test/e2e/harness.ts';
 
 const COLS = 25;
@@ -84,7 +84,7 @@ line('risk_ui.prepare_12_periods_500x10_ms', tPrep, 'ms', 'analysis worker, once
 const prepared = prepareRiskSeries(table, config);
 const rules = defaultAlertRules(config, PERIODS.length);
 let w = 0;
-const colors = sequential(5, 'ylorrd');
+const { breaks: indexBreaks, colors } = indexClasses(config.tiers, sequential(config.tiers.length + 1, 'ylorrd'));
 const tSlider = timeIt(100, () => {
   // What src/ui/risk/risk-state.svelte.ts does per move: score the current period, its
   // predecessor (alerts) and the comparison period; alerts at the current period; the change.
@@ -94,8 +94,8 @@ const tSlider = timeIt(100, () => {
   for (const p of [11, 10, 7]) series[p] = scoreRisk(prepared[p], params);
   evaluateAlerts(table, params, rules, { periods: [PERIODS[11]], series });
   riskChange(series[7], series[11]);
-  choroplethColors(series[11].riskIndex, [...INDEX_BREAKS], colors);
-  return choroplethLayer({ areas, values: series[11].riskIndex, breaks: [...INDEX_BREAKS], colors, selectedIndex: -1 });
+  choroplethColors(series[11].riskIndex, indexBreaks, colors);
+  return choroplethLayer({ areas, values: series[11].riskIndex, breaks: indexBreaks, colors, selectedIndex: -1 });
 });
 const tAll = timeIt(50, () => prepared.map((p) => scoreRisk(p, config)));
 line('risk_ui.score_all_12_periods_500x10_ms', tAll, 'ms', 'only when the area profile is open');

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { DbApi } from '../src/pipeline/dataset/db-api.ts';
 import type { SqlParam } from '../src/db/connector.ts';
-import { openBrowserDuckDB } from '../src/db/duckdb-browser.ts';
+import { browserDbStorage, openBrowserDuckDB, type BrowserDbStorage } from '../src/db/duckdb-browser.ts';
 
 /** Fixed, never-resolving canary address (RFC 2606 `.invalid`): see `probeNetwork`. */
 export const CANARY_URL = 'https://canary.invalid/branch-planner-db-worker';
@@ -11,6 +11,17 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }
+
+/** Taken at start and never released: the browser frees it when this worker ends. */
+const ALIVE: Promise<string> = new Promise((resolve, reject) => {
+  const name = `branch-planner-db-alive-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  if (!navigator.locks) return reject(new Error('Web Locks are missing'));
+  void navigator.locks.request(name, () => {
+    resolve(name);
+    return new Promise<never>(() => undefined);
+  });
+});
+ALIVE.catch(() => undefined);
 
 class BrowserDbApi extends DbApi {
   /**
@@ -35,6 +46,20 @@ class BrowserDbApi extends DbApi {
     }
   }
 
+  /** How the database is stored (OPFS file with spill, or memory): for the UI and tests. */
+  async storageInfo(): Promise<BrowserDbStorage | null> {
+    await this.init();
+    return browserDbStorage();
+  }
+
+  /**
+   * The name of a Web Lock this worker holds until it ends: the UI requests it and is granted it
+   * when the worker dies (killed, closed, crashed), then restarts it and reloads the dataset.
+   */
+  aliveLock(): Promise<string> {
+    return ALIVE;
+  }
+
   override async queryArrow(sql: string, params: readonly SqlParam[] = [], taskId?: number): Promise<Uint8Array> {
     const bytes = await super.queryArrow(sql, params, taskId);
     return Comlink.transfer(bytes, [bytes.buffer]);
@@ -56,5 +81,8 @@ class BrowserDbApi extends DbApi {
   }
 }
 
-Comlink.expose(new BrowserDbApi(openBrowserDuckDB, fetchBytes));
+const api = new BrowserDbApi(() => openBrowserDuckDB(), fetchBytes);
+Comlink.expose(api);
+// Reachable from DevTools / CDP (the e2e tests and benchmarks query the worker's engine).
+(globalThis as { __bpDb?: BrowserDbApi }).__bpDb = api;
 export type { BrowserDbApi };

@@ -10,4 +10,5 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   risk: () => import('./risk.ts'),
   hotspots: () => import('./hotspots.ts'),
   sites: () => import('./sites.ts'),
+  aggregate: () => import('./aggregate.ts'),
 };

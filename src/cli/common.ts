@@ -3,9 +3,8 @@
  * runs the same loader as the browser (src/data) on native DuckDB, writes `--rejects` and
  * `--report`, and summarises rejects on stderr.
  */
-import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { Connector } from '../db/connector.ts';
 import { NativeConnector } from '../db/native-connector.ts';
 import { loadInputs, readRejects } from '../data/load-inputs.ts';
 import { LoadError, formatProblem } from '../data/errors.ts';
@@ -13,8 +12,9 @@ import { rejectsCsv } from '../data/import-rejects.ts';
 import { CONTRACT } from '../data/column-guess.ts';
 import {
   POINT_KINDS, type AreaFeatureCollection, type Crs, type FileProblem, type FileReport, type InputKind, type LoadInput,
-  type LoadReport, type RejectRow,
+  type LoadOptions, type LoadReport, type RejectRow, type ValueMapping,
 } from '../data/types.ts';
+import { valueMapText } from '../data/value-map.ts';
 import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
 import { DataError, type CliContext } from './types.ts';
 
@@ -30,6 +30,10 @@ export const INPUT_OPTIONS: Record<string, OptionSpec> = {
     type: 'list', placeholder: 'KIND:COLUMN=HEADER',
     description: 'read contract COLUMN of the KIND file from its column HEADER, instead of the guess (repeatable; empty HEADER: do not use one)',
   },
+  value: {
+    type: 'list', placeholder: 'COLUMN:WORD=VALUE',
+    description: 'sites: read WORD in type as branch or atm, or in owner as own or a competitor name, before the built-in words (repeatable; e.g. type:柜台=branch, owner:总行=own)',
+  },
   rejects: { type: 'string', placeholder: 'FILE', description: 'write rejected rows as CSV file,line,column,reason,raw' },
   report: { type: 'string', placeholder: 'FILE.json', description: 'write counts (rows read, rejected, outside the study area) and warnings' },
 };
@@ -43,7 +47,7 @@ const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 's
 const CRS: readonly Crs[] = ['wgs84', 'gcj02', 'bd09'];
 
 export interface CliDataset {
-  conn: Connector;
+  conn: NativeConnector;
   report: LoadReport;
   areas: AreaFeatureCollection | null;
   close(): Promise<void>;
@@ -51,13 +55,14 @@ export interface CliDataset {
 
 export type CliLoadOutcome =
   | { ok: true; dataset: CliDataset }
-  | { ok: false; conn: Connector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
+  | { ok: false; conn: NativeConnector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
 
 /** Read the input files named by the options (usage error when one is missing or unreadable). */
 export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): LoadInput[] {
   const crs = args.choice('crs', CRS, 'wgs84');
   const sheet = args.string('sheet');
   const maps = parseMaps(args);
+  const values = parseValues(args);
   const inputs: LoadInput[] = [];
   for (const kind of FILE_KINDS) {
     const path = args.string(kind);
@@ -66,21 +71,57 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
       continue;
     }
     const full = resolve(ctx.cwd, path);
-    if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    const glob = kind !== 'areas' && /[*?[]/.test(basename(path)) && /\.parquet$/i.test(path);
+    if (!glob && (!existsSync(full) || !statSync(full).isFile())) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    // Parquet is read by DuckDB from disk (any size, never through the JS heap); the rest as bytes.
+    const parquet = glob || (kind !== 'areas' && isParquetFile(full));
+    if (!parquet && statSync(full).size > MAX_BYTES_IN_MEMORY) {
+      throw new UsageError(
+        `${args.command}: --${kind} ${path} is ${(statSync(full).size / 2 ** 30).toFixed(1)} GB; CSV and Excel files are read into memory, ` +
+          `at most ${MAX_BYTES_IN_MEMORY / 2 ** 30} GB. Convert it to Parquet, which is read from disk at any size ` +
+          `(e.g. duckdb -c "COPY (FROM read_csv('${basename(path)}')) TO '${basename(path).replace(/\.[^.]*$/, '')}.parquet'"), or split it.`,
+      );
+    }
     inputs.push({
       kind,
       fileName: basename(path),
-      bytes: new Uint8Array(readFileSync(full)),
+      bytes: parquet ? new Uint8Array(0) : new Uint8Array(readFileSync(full)),
+      ...(parquet ? { path: full } : {}),
       ...(POINT_KINDS.includes(kind) ? { crs } : {}),
       ...(sheet !== undefined ? { sheet } : {}),
       ...(maps.has(kind) ? { mapping: maps.get(kind) } : {}),
+      ...(kind === 'sites' && values ? { values } : {}),
     });
   }
+  if (values && !inputs.some((i) => i.kind === 'sites')) throw new UsageError(`${args.command}: --value is given but there is no --sites file`);
   for (const kind of maps.keys()) {
     if (!inputs.some((i) => i.kind === kind)) throw new UsageError(`${args.command}: --map ${kind}:… is given but there is no --${kind} file`);
   }
   if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates)`);
   return inputs;
+}
+
+/**
+ * DuckDB's memory limit in the CLI: BP_MEMORY_LIMIT (e.g. `8GB`), else 3 GB, so a 100M-row load
+ * stays near 6 GB of RSS with the JS side; DuckDB spills to disk beyond it.
+ */
+function cliMemoryLimit(): string {
+  const v = process.env.BP_MEMORY_LIMIT?.trim();
+  return v && /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v) ? v : '3GB';
+}
+
+/** Node reads a file into one buffer only below 2 GiB. */
+const MAX_BYTES_IN_MEMORY = 1.5 * 2 ** 30;
+
+/** A Parquet file starts with the magic bytes PAR1. */
+function isParquetFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'PAR1';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -105,15 +146,42 @@ function parseMaps(args: CliArgs): Map<InputKind, Record<string, string>> {
   return maps;
 }
 
+/** `--value COLUMN:WORD=VALUE` options as the sites' value mapping (undefined when none). */
+function parseValues(args: CliArgs): ValueMapping | undefined {
+  const list = args.list('value');
+  if (list.length === 0) return undefined;
+  const values: { type: Record<string, 'branch' | 'atm'>; owner: Record<string, string> } = { type: {}, owner: {} };
+  for (const v of list) {
+    const match = /^(type|owner):(.+)=(.*)$/s.exec(v);
+    const bad = (why: string) => new UsageError(`${args.command}: --value ${v}: ${why} (expected COLUMN:WORD=VALUE, e.g. type:柜台=branch or owner:总行=own)`);
+    if (!match) throw bad('not of the form type:WORD=branch|atm or owner:WORD=VALUE');
+    const [, column, word, to] = match;
+    const value = to.trim();
+    if (column === 'type') {
+      if (value !== 'branch' && value !== 'atm') throw bad('a type is read as branch or atm');
+      values.type[word.trim()] = value;
+    } else {
+      if (value === '') throw bad('give own or the competitor name to use');
+      values.owner[word.trim()] = value;
+    }
+  }
+  return values;
+}
+
 /**
  * Load the inputs on native DuckDB and write --rejects / --report. Never throws for data
  * problems: the outcome says what happened (the `validate` command reports both cases).
  */
-export async function loadFilesForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliLoadOutcome> {
+export async function loadFilesForCli(
+  args: CliArgs,
+  ctx: CliContext,
+  required: readonly InputKind[] = [],
+  options: LoadOptions = {},
+): Promise<CliLoadOutcome> {
   const inputs = readCliInputs(args, ctx, required);
-  const conn = await NativeConnector.create();
+  const conn = await NativeConnector.create({ memoryLimit: cliMemoryLimit() });
   try {
-    const report = await loadInputs(conn, inputs);
+    const report = await loadInputs(conn, inputs, options);
     const rejects = await readRejects(conn);
     writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings });
     summarise(ctx, report.files, [], report.warnings);
@@ -135,8 +203,13 @@ export async function loadFilesForCli(args: CliArgs, ctx: CliContext, required: 
  * For analysis commands: load, or fail with DataError (exit 1) naming every file problem.
  * The caller must `close()` the dataset.
  */
-export async function loadForCli(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<CliDataset> {
-  const outcome = await loadFilesForCli(args, ctx, required);
+export async function loadForCli(
+  args: CliArgs,
+  ctx: CliContext,
+  required: readonly InputKind[] = [],
+  options: LoadOptions = {},
+): Promise<CliDataset> {
+  const outcome = await loadFilesForCli(args, ctx, required, options);
   if (outcome.ok) return outcome.dataset;
   await outcome.conn.close();
   throw new DataError(outcome.problems.map(formatProblem).join('\n'));
@@ -172,6 +245,7 @@ function summarise(ctx: CliContext, files: readonly FileReport[], problems: read
     const codes = Object.entries(f.rejectsByCode).map(([c, n]) => `${n} ${c}`).join(', ');
     const outside = f.outsideStudyArea !== undefined ? `; ${f.outsideStudyArea} outside the study area` : '';
     ctx.stderr(`${f.file}: ${f.rowsRead} ${f.kind === 'areas' ? 'features' : 'rows'} read, ${f.rowsKept} kept, ${f.rowsRejected} rejected${codes ? ` (${codes})` : ''}${outside}\n`);
+    for (const l of f.valueMap ?? []) ctx.stderr(`${f.file}: ${l.column} ${valueMapText(l)}\n`);
   }
   for (const w of warnings) ctx.stderr(`warning: ${w}\n`);
   for (const p of problems) ctx.stderr(`error: ${formatProblem(p)}\n`);

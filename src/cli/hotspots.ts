@@ -8,16 +8,20 @@
  * With both `--fdr` and permutations, p_fdr adjusts p_sim (the p that classifies); classes
  * come from p_fdr, else p_sim, else z (hotspot-stats.ts).
  */
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Geometry } from 'geojson';
-import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
 import { HotspotWorkflow } from '../pipeline/hotspots/hotspot-workflow.ts';
 import { connectorDbPort } from '../pipeline/hotspots/hotspot-db-port.ts';
-import type { HotspotFilter, HotspotValue } from '../sql/hotspots.ts';
+import type { HotspotValue } from '../sql/hotspots.ts';
 import { isNumericType } from '../sql/columns.ts';
 import { tableColumns } from '../data/table-columns.ts';
 import { GI_CLASSES } from '../core/getis-ord.ts';
 import { UsageError, type CliArgs } from './args.ts';
-import { INPUT_OPTIONS, OUT_OPTION, loadForCli } from './common.ts';
+import { INPUT_OPTIONS, OUT_OPTION, loadForCli, type CliDataset } from './common.ts';
+import { aggregateCustomers, readDemandCells } from './demand-cells-io.ts';
+import { cellTotalsFromDemandCells } from '../pipeline/cells/demand-cells.ts';
+import type { CellTotals } from '../pipeline/hotspots/hotspot-stats.ts';
 import { outputFormat, writeTable, type Row } from './output.ts';
 import { DataError, type CliContext, type CommandSpec } from './types.ts';
 
@@ -26,6 +30,10 @@ export const spec: CommandSpec = {
   summary: 'Getis-Ord Gi* demand hotspots on H3 cells: h3, area_id, value, gi_z, p_value, class (+ p_fdr, p_sim) for every study cell.',
   options: {
     ...INPUT_OPTIONS,
+    cells: {
+      type: 'string', placeholder: 'FILE',
+      description: 'demand cells (.parquet or .csv: h3, resolution, count, sum_<col>, n_<col>, group columns) instead of --customers; `aggregate` or a warehouse writes them',
+    },
     resolution: { type: 'number', placeholder: 'R', description: 'H3 resolution of the study grid, 0–15 (default 8; 7, 8, 9 suit a city)' },
     value: { type: 'string', placeholder: 'count|COLUMN', description: 'cell value: the number of customers (default), or the sum of a numeric customers column' },
     filter: { type: 'list', placeholder: 'COL=VALUE', description: 'keep customers whose COL, read as text, equals VALUE (repeatable; all must hold)' },
@@ -57,32 +65,24 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   const valueArg = args.string('value', 'count');
   if (valueArg === '') throw new UsageError('hotspots: --value must be count or a column name');
   const equals = parseFilters(args.list('filter'));
+  const cellsPath = args.string('cells');
+  if (cellsPath !== undefined && args.string('customers') !== undefined) {
+    throw new UsageError('hotspots: give --customers or --cells, not both');
+  }
+  if (cellsPath !== undefined && args.string('areas') === undefined) throw new UsageError('hotspots: --areas FILE is required');
 
-  const data = await loadForCli(args, ctx, ['areas', 'customers']);
-  const workflow = new HotspotWorkflow(connectorDbPort(data.conn), { spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
+  // Customers are placed by their H3 cell (DESIGN.md § Grid), never by point-in-polygon here.
+  const data = await loadForCli(args, ctx, cellsPath === undefined ? ['areas', 'customers'] : ['areas'], { assignCustomerAreas: false });
+  const workflow = new HotspotWorkflow(connectorDbPort(data.conn));
   try {
     const features = data.areas?.features ?? [];
-    const columns = await tableColumns(data.conn, 'customers');
-    const known = new Map(columns.map((c) => [c.name, c.type]));
-    const file = args.string('customers') ?? 'customers';
-    for (const e of equals) {
-      if (!known.has(e.column)) throw new DataError(`${file}: no column "${e.column}" to filter on (columns: ${[...known.keys()].filter((c) => !c.startsWith('__bp')).join(', ')})`);
-    }
-    let value: HotspotValue = { kind: 'count' };
-    if (valueArg !== 'count') {
-      const type = known.get(valueArg);
-      if (type === undefined) throw new DataError(`${file}: no column "${valueArg}" for --value (use count or a numeric column)`);
-      if (!isNumericType(type)) throw new DataError(`${file}: column "${valueArg}" is ${type}, not numeric: --value needs numbers to sum`);
-      value = { kind: 'sum', column: valueArg };
-    }
-    const filter: HotspotFilter = { equals };
+    const value: HotspotValue = valueArg === 'count' ? { kind: 'count' } : { kind: 'sum', column: valueArg };
+    const totals = cellsPath === undefined
+      ? await totalsFromCustomers(data, args.string('customers') ?? 'customers', resolution, value, equals)
+      : await totalsFromCells(data, ctx, cellsPath, resolution, value, equals);
 
     const dataset = workflow.open('cli', features.map((f) => f.geometry as Geometry));
-    await dataset.ensureAssigned(resolution);
-    const r = await dataset.compute(
-      { resolution, rings, statistic: 'gi', measure: value.kind === 'sum' ? 'sum' : 'count', fdr, permutations, seed },
-      { value, filter },
-    );
+    const r = await workflow.engine.compute({ resolution, rings, statistic: 'gi', measure: value.kind === 'sum' ? 'sum' : 'count', fdr, permutations, seed, totals });
 
     const grid = dataset.grid(resolution);
     const areaIds = features.map((f) => String(f.properties.area_id));
@@ -111,4 +111,47 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     workflow.dispose();
     await data.close();
   }
+}
+
+/** Per-cell totals of the loaded customers, read from DuckDB in batches (memory grows with cells, not rows). */
+async function totalsFromCustomers(data: CliDataset, file: string, resolution: number, value: HotspotValue, equals: readonly { column: string; value: string }[]): Promise<CellTotals> {
+  const columns = await tableColumns(data.conn, 'customers');
+  const known = new Map(columns.map((c) => [c.name, c.type]));
+  for (const e of equals) {
+    if (!known.has(e.column)) throw new DataError(`${file}: no column "${e.column}" to filter on (columns: ${[...known.keys()].filter((c) => !c.startsWith('__bp')).join(', ')})`);
+  }
+  if (value.kind === 'sum') {
+    const type = known.get(value.column);
+    if (type === undefined) throw new DataError(`${file}: no column "${value.column}" for --value (use count or a numeric column)`);
+    if (!isNumericType(type)) throw new DataError(`${file}: column "${value.column}" is ${type}, not numeric: --value needs numbers to sum`);
+  }
+  const t = await aggregateCustomers(data.conn, {
+    resolutions: [resolution], groups: [], sums: value.kind === 'sum' ? [value.column] : [], filter: { equals },
+  });
+  return cellTotalsFromDemandCells(t.dc, { resolution, sum: value.kind === 'sum' ? 0 : null });
+}
+
+/** Per-cell totals from a demand-cell table (`aggregate`'s, or a warehouse's). */
+async function totalsFromCells(
+  data: CliDataset,
+  ctx: CliContext,
+  path: string,
+  resolution: number,
+  value: HotspotValue,
+  equals: readonly { column: string; value: string }[],
+): Promise<CellTotals> {
+  const full = resolve(ctx.cwd, path);
+  if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`hotspots: --cells ${path}: no such file`);
+  const groups = [...new Set(equals.map((e) => e.column))];
+  const sum = value.kind === 'sum' ? value.column : null;
+  const { table, problems, rows } = await readDemandCells(data.conn, full, basename(path), { resolution, groups, sum });
+  for (const p of problems.slice(0, 20)) ctx.stderr(`warning: ${p}\n`);
+  if (problems.length > 20) ctx.stderr(`warning: … and ${problems.length - 20} more row(s) left out\n`);
+  ctx.stderr(`${basename(path)}: ${rows} demand-cell rows read, ${table.dc.cells.length} used at resolution ${resolution}, ${problems.length} left out\n`);
+  const where = equals.map((e) => {
+    const g = groups.indexOf(e.column);
+    const code = table.dictionaries[g].indexOf(e.value) + 1;
+    return { group: g, codes: new Set(code > 0 ? [code] : []) };
+  });
+  return cellTotalsFromDemandCells(table.dc, { resolution, sum: sum === null ? null : 0, where });
 }

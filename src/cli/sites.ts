@@ -17,8 +17,15 @@
  *
  * Sites that would add nothing are not listed, so fewer than k rows can come out (stderr says so).
  */
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Geometry } from 'geojson';
+import { getHexagonEdgeLengthAvg, UNITS } from 'h3-js';
 import type { Connector } from '../db/connector.ts';
+import type { NativeConnector } from '../db/native-connector.ts';
+import type { InputKind } from '../data/types.ts';
+import { cellTotalsFromDemandCells } from '../pipeline/cells/demand-cells.ts';
+import { readDemandCells } from './demand-cells-io.ts';
 import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
 import { SitesEngine } from '../pipeline/sites/sites-engine.ts';
 import { localRunner } from '../pipeline/sites/sites-runner.ts';
@@ -44,7 +51,12 @@ export const spec: CommandSpec = {
     type: { type: 'string', placeholder: 'branch|atm', description: 'type of the new sites; our existing sites of this type count as coverage (default branch)' },
     k: { type: 'number', placeholder: 'N', description: 'number of new sites (default 5)' },
     radius: { type: 'number', placeholder: 'M', description: 'coverage radius in metres (default 1500 for branches, 500 for ATMs)' },
-    demand: { type: 'string', placeholder: 'MEASURE', description: 'demand per cell: customers (default), or population: population potential from --indicators (population spread evenly over an area\'s cells, latest period)' },
+    demand: {
+      type: 'string', placeholder: 'MEASURE',
+      description: 'demand per cell: customers (default), population: population potential from --indicators (population spread evenly over an area\'s cells, latest period), ' +
+        'or cells: customer counts of a demand-cell table (--cells FILE, as `aggregate` or a warehouse writes it; approximate: each cell\'s customers at its centre)',
+    },
+    cells: { type: 'string', placeholder: 'FILE', description: 'the demand-cell table for --demand cells (.parquet or .csv: h3, resolution, count)' },
     objective: { type: 'string', placeholder: 'coverage|huff', description: 'maximise covered demand (MCLP, default) or our Huff-captured demand (α 1, β 2, 5 km cut-off, 100 m floor)' },
     solver: { type: 'string', placeholder: 'greedy|exact', description: 'greedy + 1-swap local search (default), or the exact MILP with HiGHS, mip_rel_gap 0 (coverage only)' },
     'time-limit': { type: 'number', placeholder: 'S', description: 'exact solver wall-clock limit in seconds (default 300); the gap is reported when it stops it' },
@@ -63,7 +75,10 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   const k = args.integer('k', 5, 0, 100_000);
   const radiusM = args.number('radius', DEFAULT_RADIUS_M[siteType]);
   if (!(radiusM > 0)) throw new UsageError(`sites: --radius must be a distance in metres > 0, got ${radiusM}`);
-  const measure = args.choice('demand', ['customers', 'population'] as const, 'customers');
+  const measure = args.choice('demand', ['customers', 'population', 'cells'] as const, 'customers');
+  const cellsPath = args.string('cells');
+  if ((measure === 'cells') !== (cellsPath !== undefined)) throw new UsageError('sites: --demand cells and --cells FILE go together');
+  if (measure === 'cells' && args.has('customers')) throw new UsageError('sites: give --customers or --demand cells --cells FILE, not both');
   const objective = args.choice<SiteObjective>('objective', ['coverage', 'huff'], 'coverage');
   const solver = args.choice<SiteSolver>('solver', ['greedy', 'exact'], 'greedy');
   if (solver === 'exact' && objective !== 'coverage') throw new UsageError('sites: --solver exact is available for --objective coverage only (Huff is solved by lazy greedy)');
@@ -71,14 +86,17 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   if (!(timeLimitS > 0)) throw new UsageError(`sites: --time-limit must be > 0 seconds, got ${timeLimitS}`);
   if (measure === 'population' && !args.has('indicators')) throw new UsageError('sites: --demand population needs --indicators FILE with a population column');
 
-  const data = await loadForCli(args, ctx, measure === 'customers' ? ['areas', 'sites', 'customers'] : ['areas', 'sites', 'indicators']);
+  const required: InputKind[] = measure === 'customers' ? ['areas', 'sites', 'customers'] : measure === 'cells' ? ['areas', 'sites'] : ['areas', 'sites', 'indicators'];
+  const data = await loadForCli(args, ctx, required);
   const hotspots = new HotspotWorkflow(connectorDbPort(data.conn), { spawnAssignWorker: spawnNodeAssignWorker, assignHelpers: 1 });
   try {
     const features = data.areas?.features ?? [];
     hotspots.open('cli', features.map((f) => f.geometry as Geometry));
     const engine = new SitesEngine({
       gridOf: (r) => hotspots.grid(r),
-      customerCounts: (key, r, hooks) => hotspots.customerCounts(key, r, hooks),
+      customerCounts: cellsPath !== undefined
+        ? (_key, r) => countsFromCells(data.conn, ctx, cellsPath, r)
+        : (key, r, hooks) => hotspots.customerCounts(key, r, hooks),
       runner: localRunner,
     });
     const conn = data.conn;
@@ -89,12 +107,18 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     engine.setInputs('cli', { network, candidatesFile, areaPopulation });
 
     let outside = 0;
-    if (measure === 'customers') outside = (await engine.ensureCustomers('cli', resolution)).outsideCustomers;
+    if (measure !== 'population') outside = (await engine.ensureCustomers('cli', resolution)).outsideCustomers;
+    if (measure === 'cells') {
+      ctx.stderr(
+        `sites: demand from the demand-cell table at resolution ${resolution}: approximate — each cell's customers count at its centre ` +
+          `(cell edge ≈ ${fmt(getHexagonEdgeLengthAvg(resolution, UNITS.m))} m), not at their own locations\n`,
+      );
+    }
 
     let view;
     try {
       view = await engine.run(
-        { resolution, siteType, radiusM, demand: { measure }, objective, solver, k, timeLimitS, replicates: 0 },
+        { resolution, siteType, radiusM, demand: { measure: measure === 'cells' ? 'customers' : measure }, objective, solver, k, timeLimitS, replicates: 0 },
         new AbortController().signal,
         () => {},
       );
@@ -111,7 +135,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
 
     const d = view.demand;
     const total = o.totalDemand;
-    const unit = measure === 'customers' ? 'customers' : 'residents (population potential)';
+    const unit = measure === 'population' ? 'residents (population potential)' : 'customers';
     const before = objective === 'huff' ? o.huff?.ownCapturedBefore ?? NaN : view.scenario.eval.totals.existingCoveredDemand;
     const last = o.rows.at(-1);
     ctx.stderr(
@@ -144,6 +168,17 @@ function warningText(code: string, p: Record<string, number | string>): string {
 }
 
 /** Population per area (areas file order) at the latest period that has any. */
+/** Customers per cell at `resolution` from a demand-cell table (`--demand cells --cells F`). */
+async function countsFromCells(conn: NativeConnector, ctx: CliContext, path: string, resolution: number): Promise<{ cells: BigUint64Array; counts: Float64Array }> {
+  const full = resolve(ctx.cwd, path);
+  if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`sites: --cells ${path}: no such file`);
+  const { table, problems, rows } = await readDemandCells(conn, full, basename(path), { resolution, groups: [], sum: null });
+  for (const p of problems.slice(0, 20)) ctx.stderr(`warning: ${p}\n`);
+  ctx.stderr(`${basename(path)}: ${rows} demand-cell rows read, ${table.dc.cells.length} used at resolution ${resolution}, ${problems.length} left out\n`);
+  const t = cellTotalsFromDemandCells(table.dc, { resolution, sum: null });
+  return { cells: t.cells, counts: t.customers };
+}
+
 async function populationByArea(args: CliArgs, conn: Connector, areaIds: string[]): Promise<Float64Array> {
   const file = args.string('indicators') ?? 'indicators';
   const names = (await tableColumns(conn, 'indicators')).map((c) => c.name);

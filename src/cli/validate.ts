@@ -8,12 +8,18 @@ import { readRejects } from '../data/load-inputs.ts';
 import type { CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadFilesForCli } from './common.ts';
 import { writeTable, outputFormat, type Row } from './output.ts';
+import { writeNormalized } from './normalized.ts';
+import { basename, resolve } from 'node:path';
 import type { CliContext, CommandSpec } from './types.ts';
 
 export const spec: CommandSpec = {
   name: 'validate',
   summary: 'Check input files against the data contract; list rejected rows (file, line, column, reason).',
-  options: { ...INPUT_OPTIONS, ...OUT_OPTION },
+  options: {
+    ...INPUT_OPTIONS,
+    ...OUT_OPTION,
+    normalized: { type: 'string', placeholder: 'DIR', description: 'write the cleaned tables (customers.csv, sites.csv, indicators.csv, candidates.csv) with contract names, WGS84, kept rows, plain numbers' },
+  },
 };
 
 const COLUMNS = ['file', 'line', 'column', 'reason'];
@@ -24,6 +30,11 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   const outcome = await loadFilesForCli(args, ctx);
   try {
     if (outcome.ok) {
+      const dir = args.string('normalized');
+      if (dir !== undefined) {
+        const paths = await writeNormalized(outcome.dataset.conn, outcome.dataset.report, resolve(ctx.cwd, dir));
+        ctx.stderr(`validate: wrote ${paths.map((p) => basename(p)).join(', ')} to ${dir}\n`);
+      }
       const rejects = await readRejects(outcome.dataset.conn);
       writeTable(ctx, out, COLUMNS, rejects as unknown as Row[]);
       return rejects.length === 0 ? 0 : 1;

@@ -14,10 +14,30 @@ const QUARTER = /^(\d{4})\s*[Qq]([1-4])$/;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const YEAR = /^(\d{4})$/;
 
-/** Parse one period label; null when it is none of the three accepted formats. */
+/** Chinese and dashed forms of a quarter (2024年第3季度, 2024年3季度, 2024年三季度, 2024-Q3) and a month (2024年9月). */
+const QUARTER_ZH = /^(\d{4})\s*(?:年\s*第?\s*([1-4一二三四])\s*季度?|[-/]\s*[Qq]([1-4]))$/;
+const MONTH_ZH = /^(\d{4})\s*年\s*(0?[1-9]|1[0-2])\s*月份?$/;
+const YEAR_ZH = /^(\d{4})\s*年度?$/;
+const ZH_DIGIT: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
+
+/**
+ * Parse one period label; null when it is none of the accepted formats: `2024Q3`, `2024-09`,
+ * `2024`, and as exports write them (DESIGN.md › Real exports) 2024年第3季度, 2024年3季度,
+ * 2024年三季度, 2024-Q3 (quarters), 2024年9月 (months), 2024年 (years). Full-width
+ * digits are read as digits.
+ */
 export function parsePeriod(label: string): ParsedPeriod | null {
-  const s = label.trim();
-  let m = QUARTER.exec(s);
+  const s = label.normalize('NFKC').trim();
+  let m = QUARTER_ZH.exec(s);
+  if (m) {
+    const q = m[3] ? Number(m[3]) : (ZH_DIGIT[m[2]] ?? Number(m[2]));
+    return { format: 'quarter', ordinal: Number(m[1]) * 12 + (q - 1) * 3 };
+  }
+  m = MONTH_ZH.exec(s);
+  if (m) return { format: 'month', ordinal: Number(m[1]) * 12 + Number(m[2]) - 1 };
+  m = YEAR_ZH.exec(s);
+  if (m) return { format: 'year', ordinal: Number(m[1]) * 12 };
+  m = QUARTER.exec(s);
   if (m) return { format: 'quarter', ordinal: Number(m[1]) * 12 + (Number(m[2]) - 1) * 3 };
   m = MONTH.exec(s);
   if (m) return { format: 'month', ordinal: Number(m[1]) * 12 + Number(m[2]) - 1 };

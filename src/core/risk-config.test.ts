@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyPolicy, parseRiskConfig, serializeRiskConfig } from './risk-config.ts';
+import { parseRiskConfig, serializeRiskConfig } from './risk-config.ts';
+import { defaultPolicy } from './credit-policy.ts';
 
 const columns = ['unemployment_rate', 'house_price_index', 'income', 'population'];
 const periods = ['2024Q4', '2025Q1', '2025Q2', '2025Q3', '2025Q4'];
@@ -30,10 +31,38 @@ describe('parseRiskConfig', () => {
     expect(r.config).toEqual({ normalization: 'minmax', indicators: [{ column: 'income', weight: 1, direction: 'up' }], tiers: [25, 50, 75] });
   });
 
-  it('round-trips through serializeRiskConfig', () => {
-    const cfg = parseRiskConfig({ ...design, policy: [{ tier: 2, ltv_cap: '70%', pricing_addon_bp: 25 }] }, columns, periods).config!;
-    expect(parseRiskConfig(JSON.parse(serializeRiskConfig(cfg)), columns, periods).config).toEqual(cfg);
-    expect(cfg.policy).toEqual([{ tier: 2, ltv_cap: '70%', approval_level: '', pricing_addon_bp: '25', note: '' }]);
+  it('round-trips through serializeRiskConfig, policy table included', () => {
+    const policy = defaultPolicy(4).map((r) => (r.tier === 2 ? { ...r, notes: 'no new 经营贷, "A" only' } : r));
+    const cfg = parseRiskConfig({ ...design, policy }, columns, periods).config!;
+    expect(cfg.policy).toEqual(policy);
+    const text = serializeRiskConfig(cfg);
+    expect(parseRiskConfig(JSON.parse(text), columns, periods).config).toEqual(cfg);
+    expect(Object.keys(JSON.parse(text).policy[0])).toEqual(['tier', 'max_ltv_pct', 'spread_bp', 'approval_level', 'exposure_cap_cny', 'review_months', 'notes']);
+  });
+
+  it('reads the first policy format (text cells) into numbers', () => {
+    const row = { tier: 2, ltv_cap: '70%', pricing_addon_bp: '+25', approval_level: 'branch', exposure_cap_cny: 3e6, review_months: 12, note: 'legacy' };
+    expect(parseRiskConfig({ ...design, policy: [row] }, columns, periods).config?.policy).toEqual([
+      { tier: 2, max_ltv_pct: 70, spread_bp: 25, approval_level: 'branch', exposure_cap_cny: 3e6, review_months: 12, notes: 'legacy' },
+    ]);
+  });
+
+  it('rejects a policy row with missing, out-of-range or mistyped cells, naming tier and field', () => {
+    const [ok] = defaultPolicy(4);
+    const errs = errorsOf({ ...design, policy: [{ ...ok, max_ltv_pct: 120, spread_bp: '20', review_months: 2.5, approval_level: 'board', exposure_cap_cny: undefined }] });
+    expect(errs).toEqual([
+      'policy[0]: "spread_bp" must be a number; got "20"',
+      'policy: Tier 1, max LTV %: 120 is outside 0…100',
+      'policy: Tier 1, pricing spread (bp): required',
+      'policy: Tier 1, exposure cap (CNY): required',
+      'policy: Tier 1, review frequency (months): 2.5 must be a whole number',
+      "policy: Tier 1, approval level: 'board' is not one of sub_branch, branch, branch_committee, head_office",
+    ]);
+  });
+
+  it('accepts a policy whose riskier tier has laxer terms (a warning, not an error)', () => {
+    const p = defaultPolicy(4).map((r) => (r.tier === 4 ? { ...r, max_ltv_pct: 75 } : r));
+    expect(parseRiskConfig({ ...design, policy: p }, columns, periods).config?.policy?.[3].max_ltv_pct).toBe(75);
   });
 
   it('names an unknown column with a hint', () => {
@@ -87,9 +116,9 @@ describe('parseRiskConfig', () => {
   });
 
   it('validates the policy table against the number of tiers', () => {
-    expect(errorsOf({ indicators: [{ column: 'income' }], tiers: [50], policy: [{ tier: 3 }] })[0]).toMatch(/"tier" must be a whole number from 1 to 2/);
-    expect(errorsOf({ indicators: [{ column: 'income' }], policy: [{ tier: 1 }, { tier: 1 }] })[0]).toMatch(/tier 1 already has a policy row/);
-    expect(emptyPolicy([25, 50, 75]).map((r) => r.tier)).toEqual([1, 2, 3, 4]);
+    const [row] = defaultPolicy(2);
+    expect(errorsOf({ indicators: [{ column: 'income' }], tiers: [50], policy: [{ ...row, tier: 3 }] })[0]).toMatch(/"tier" must be a whole number from 1 to 2/);
+    expect(errorsOf({ indicators: [{ column: 'income' }], policy: [row, row] })[0]).toMatch(/tier 1 already has a policy row/);
   });
 
   it('validates alert rules and fills their defaults', () => {

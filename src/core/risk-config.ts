@@ -7,22 +7,25 @@
  *   "indicators": [ { "column": "unemployment_rate", "weight": 3, "direction": "up" },
  *                   { "column": "d:house_price_index:4", "weight": 2, "direction": "down" } ],
  *   "tiers": [25, 50, 75],
- *   "policy": [ { "tier": 4, "ltv_cap": "60%", "approval_level": "regional committee",
- *                 "pricing_addon_bp": "+50", "note": "" } ],
+ *   "policy": [ { "tier": 4, "max_ltv_pct": 50, "spread_bp": 100, "approval_level": "head_office",
+ *                 "exposure_cap_cny": 1000000, "review_months": 3, "notes": "" } ],
  *   "alerts": [ { "id": "jump", "kind": "index_jump", "points": 10, "severity": "warning" } ] }
  * ```
  *
  * Defaults where a key is absent: `period` the latest period of the indicators file,
  * `normalization` "minmax", `direction` "up", `weight` 1, `tiers` [25, 50, 75]. `policy`
- * and `alerts` stay absent (the UI then shows an empty policy table and uses
- * `defaultAlertRules`).
+ * and `alerts` stay absent (the UI then shows the default credit policy of credit-policy.ts,
+ * which it fills in for any tier the file leaves out, and uses `defaultAlertRules`).
+ * A policy row is checked by `checkPolicy`: its errors (required, ranges) reject the config,
+ * its warnings (a riskier tier with laxer terms) do not.
  */
 import { checkIndicatorRef, checkUnknownKeys, isPlainObject, IssueList, type ConfigIssue } from './config-issues.ts';
 import { parseAlertRules, type AlertRule } from './alert-rules.ts';
 import { NORMALIZATIONS, type Normalization } from './normalize.ts';
+import { checkPolicy, policyRowFromJson, policyRowToJson, POLICY_KEYS, type PolicyRow } from './credit-policy.ts';
 
 export { NORMALIZATIONS, type Normalization };
-export type { ConfigIssue };
+export type { ConfigIssue, PolicyRow };
 export type Direction = 'up' | 'down';
 
 export interface IndicatorSpec {
@@ -32,15 +35,6 @@ export interface IndicatorSpec {
   weight: number;
   /** `up`: a higher value is riskier; `down`: a lower value is riskier (score 1 − s). */
   direction: Direction;
-}
-
-/** Credit policy for one tier. Free text (e.g. "70%", "branch manager", "+25"), edited in the UI. */
-export interface PolicyRow {
-  tier: number;
-  ltv_cap: string;
-  approval_level: string;
-  pricing_addon_bp: string;
-  note: string;
 }
 
 export interface RiskConfig {
@@ -60,7 +54,6 @@ export type ParseResult<T> = { config: T; errors?: undefined; issues?: undefined
 
 const TOP_KEYS = ['period', 'normalization', 'indicators', 'tiers', 'policy', 'alerts'];
 const INDICATOR_KEYS = ['column', 'weight', 'direction'];
-const POLICY_TEXT_KEYS = ['ltv_cap', 'approval_level', 'pricing_addon_bp', 'note'] as const;
 
 /**
  * Validate a config read from JSON against the indicators file it will be used with.
@@ -179,7 +172,7 @@ function parseIndicatorSpec(
 
 function parsePolicy(raw: unknown, tierCount: number, out: IssueList): PolicyRow[] | undefined {
   if (!Array.isArray(raw)) {
-    out.add('risk.config.bad_policy', {}, '"policy" must be a list of rows like {"tier": 1, "ltv_cap": "80%", "approval_level": "branch", "pricing_addon_bp": "0", "note": ""}');
+    out.add('risk.config.bad_policy', {}, '"policy" must be a list of rows like {"tier": 1, "max_ltv_pct": 80, "spread_bp": 0, "approval_level": "sub_branch", "exposure_cap_cny": 5000000, "review_months": 12, "notes": ""}');
     return undefined;
   }
   const rows: PolicyRow[] = [];
@@ -187,32 +180,21 @@ function parsePolicy(raw: unknown, tierCount: number, out: IssueList): PolicyRow
   raw.forEach((r: unknown, i: number) => {
     const where = `policy[${i}]`;
     if (!isPlainObject(r)) {
-      out.add('risk.config.policy_not_object', { index: i }, `${where} must be an object with "tier" and text fields`);
+      out.add('risk.config.policy_not_object', { index: i }, `${where} must be an object with "tier" and the policy fields`);
       return;
     }
-    checkUnknownKeys(r, ['tier', ...POLICY_TEXT_KEYS], where, out);
+    checkUnknownKeys(r, POLICY_KEYS, where, out);
     if (typeof r.tier !== 'number' || !Number.isInteger(r.tier) || r.tier < 1 || r.tier > tierCount) {
       out.add('risk.config.bad_policy_tier', { where, value: String(r.tier), max: tierCount }, `${where}: "tier" must be a whole number from 1 to ${tierCount} (the config has ${tierCount} tiers); got ${JSON.stringify(r.tier)}`);
       return;
     }
     if (seen.has(r.tier)) out.add('risk.config.duplicate_policy_tier', { where, tier: r.tier }, `${where}: tier ${r.tier} already has a policy row`);
     seen.add(r.tier);
-    const row: PolicyRow = { tier: r.tier, ltv_cap: '', approval_level: '', pricing_addon_bp: '', note: '' };
-    for (const k of POLICY_TEXT_KEYS) {
-      const v = r[k];
-      if (v === undefined || v === null) continue;
-      // Numbers are accepted as a convenience (e.g. "pricing_addon_bp": 25) and kept as text.
-      if (typeof v === 'string' || typeof v === 'number') row[k] = String(v);
-      else out.add('risk.config.bad_policy_text', { where, key: k }, `${where}: "${k}" must be text`);
-    }
-    rows.push(row);
+    rows.push(policyRowFromJson(r, r.tier, where, out));
   });
+  // Errors reject the config; warnings (laxer terms in a riskier tier) are the UI's to show.
+  for (const issue of checkPolicy(rows)) if (issue.severity === 'error') out.add(issue.key, issue.params, `policy: ${issue.english}`);
   return rows.sort((a, b) => a.tier - b.tier);
-}
-
-/** One empty policy row per tier, for a new config in the UI. */
-export function emptyPolicy(tiers: readonly number[]): PolicyRow[] {
-  return Array.from({ length: tiers.length + 1 }, (_, i) => ({ tier: i + 1, ltv_cap: '', approval_level: '', pricing_addon_bp: '', note: '' }));
 }
 
 /** The config as JSON text in the `--config` format (keys in DESIGN.md order, 2-space indent). */
@@ -222,7 +204,7 @@ export function serializeRiskConfig(config: RiskConfig): string {
   o.normalization = config.normalization;
   o.indicators = config.indicators.map((s) => ({ column: s.column, weight: s.weight, direction: s.direction }));
   o.tiers = config.tiers;
-  if (config.policy) o.policy = config.policy;
+  if (config.policy) o.policy = config.policy.map(policyRowToJson);
   if (config.alerts) o.alerts = config.alerts;
   return JSON.stringify(o, null, 2) + '\n';
 }

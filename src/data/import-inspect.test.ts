@@ -4,12 +4,24 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { inspectFile } from './import-inspect.ts';
-import { BAD_FIXTURES_DIR, GOOD_FIXTURES } from '../../test/fixtures/index.ts';
+import { BAD_FIXTURES_DIR, GOOD_FIXTURES, REAL_FIXTURES_DIR } from '../../test/fixtures/index.ts';
 
 const blob = (bytes: Uint8Array | string) => new Blob([typeof bytes === 'string' ? bytes : (bytes as BlobPart)]);
 const bad = (name: string) => blob(readFileSync(join(BAD_FIXTURES_DIR, name)));
 
 describe('inspectFile', () => {
+  it('finds the header under a title, in Excel and CSV, as the loader does', async () => {
+    const x = await inspectFile(blob(readFileSync(join(REAL_FIXTURES_DIR, 'sites.xlsx'))), 'sites.xlsx');
+    expect(x.headers).toEqual(['网点编号', '网点名称', '网点类型', '所属机构', '经度', '纬度']);
+    expect(x.sample.slice(0, 3)).toEqual(['S001', '陆家嘴支行', '支行']);
+    expect(x.rows).toBe(9);
+    const csv = '2025年三季度 客户清单,,\n\n制表：零售部,,\ncustomer_id,lon,lat\nc1,121.4,31.2\nc2,121.5,31.3\n';
+    const c = await inspectFile(blob(new TextEncoder().encode(csv)), 't.csv');
+    expect(c.headers).toEqual(['customer_id', 'lon', 'lat']);
+    expect(c.sample).toEqual(['c1', '121.4', '31.2']);
+    expect(c.rows).toBe(2);
+  });
+
   it('reads a CSV header as the loader does, with a sample row and the exact row count', async () => {
     const r = await inspectFile(blob(readFileSync(GOOD_FIXTURES.customers)), 'customers.csv');
     expect(r).toMatchObject({ format: 'csv', encoding: 'utf-8', rows: 60, rowsEstimated: false, gzip: false });

@@ -12,6 +12,22 @@ import { dedupeHeaders } from './source.ts';
 import { cellText } from './source-xlsx.ts';
 import { FEATURE_ID } from './geojson.ts';
 import { sniffFormat, stripGz, type SourceFormat } from './import-detect.ts';
+import { HEADER_SEARCH_ROWS, findHeaderRow } from './header-row.ts';
+import { guessMapping } from './column-guess.ts';
+
+/**
+ * The header row before the kind is known: the earliest row any tabular kind would take as its
+ * header (the loader then finds it again for the chosen kind).
+ */
+function headerIndex(rows: readonly (readonly string[])[]): number {
+  if (rows.length === 0) return 0;
+  const kinds = ['customers', 'sites', 'indicators', 'candidates'] as const;
+  const found = kinds.map((k) => ({ i: findHeaderRow(rows, k), k }));
+  // A row naming two of a kind's columns beats a fallback (a title merged across the columns
+  // is "mostly text" too).
+  const named = found.filter(({ i, k }) => Object.keys(guessMapping(rows[i].map((v) => v.trim()), k)).length >= 2);
+  return Math.min(...(named.length ? named : found).map((f) => f.i));
+}
 
 export interface SheetInfo {
   name: string;
@@ -112,12 +128,17 @@ async function inspectCsv(blob: Blob, base: { name: string; gzip: boolean }): Pr
   const delimiter = detectDelimiter(new TextDecoder().decode(recordBytes(text, scanProbe, 0)).replace(/\r$/, ''));
   const scan = delimiter === ',' ? scanProbe : scanCsvRecords(text, delimiter.charCodeAt(0));
   const utf8 = new TextDecoder();
-  const headers = dedupeHeaders(splitRecord(utf8.decode(recordBytes(text, scan, 0)), delimiter));
-  const sample = scan.count > 1 ? splitRecord(utf8.decode(recordBytes(text, scan, 1)), delimiter) : [];
-  let rows = scan.count - 1;
-  if (!whole && scan.count > 1) {
+  const record = (i: number) => splitRecord(utf8.decode(recordBytes(text, scan, i)).replace(/\r$/, ''), delimiter);
+  // The header under a title or blank lines, found as the loader finds it (header-row.ts).
+  const head: string[][] = [];
+  for (let i = 0; i < Math.min(scan.count, HEADER_SEARCH_ROWS); i++) head.push(record(i));
+  const h = headerIndex(head);
+  const headers = dedupeHeaders(record(h));
+  const sample = scan.count > h + 1 ? record(h + 1) : [];
+  let rows = scan.count - 1 - h;
+  if (!whole && scan.count > h + 1) {
     // Estimate from the head's share of the file (records of a file vary little in length).
-    rows = Math.round(((scan.count - 1) * blob.size) / bytes.length);
+    rows = Math.round(((scan.count - 1 - h) * blob.size) / bytes.length);
   }
   return {
     ...base, format: 'csv', encoding: decoded.encoding, ...(delimiter !== ',' ? { delimiter } : {}),
@@ -135,22 +156,21 @@ async function inspectXlsx(blob: Blob, base: { name: string; gzip: boolean }): P
   }
   const sheets: SheetInfo[] = wb.worksheets.map((ws) => {
     // Same reading as the loader (source-xlsx.ts): non-empty rows, trailing empty cells dropped.
-    let header: string[] | null = null;
-    let sample: string[] = [];
-    let rows = 0;
+    // The first rows are kept to find the header under a title (header-row.ts); the rest counted.
+    const head: string[][] = [];
+    let count = 0;
     ws.eachRow({ includeEmpty: false }, (row) => {
       const cells = row.values as unknown[];
       const values: string[] = [];
       for (let c = 1; c < cells.length; c++) values.push(cellText(cells[c]));
       while (values.length && values[values.length - 1] === '') values.pop();
       if (!values.length) return;
-      if (header === null) header = values;
-      else {
-        if (rows === 0) sample = values;
-        rows++;
-      }
+      if (head.length <= HEADER_SEARCH_ROWS) head.push(values);
+      count++;
     });
-    return { name: ws.name, headers: dedupeHeaders(header ?? []), sample, rows };
+    if (count === 0) return { name: ws.name, headers: [], sample: [], rows: 0 };
+    const h = headerIndex(head.slice(0, HEADER_SEARCH_ROWS));
+    return { name: ws.name, headers: dedupeHeaders(head[h]), sample: head[h + 1] ?? [], rows: count - 1 - h };
   });
   const first = sheets[0];
   return {

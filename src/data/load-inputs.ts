@@ -62,7 +62,7 @@ export async function loadInputs(
       const input = sorted[i];
       checkAbort();
       try {
-        const bytes = await gunzipIfNeeded(input.bytes);
+        const bytes = input.path !== undefined ? input.bytes : await gunzipIfNeeded(input.bytes);
         if (input.kind === 'areas') {
           progress(i, 'read', 0, input);
           const text = new TextDecoder().decode(toUtf8(bytes).bytes);
@@ -74,7 +74,7 @@ export async function loadInputs(
           areaRef = res.table;
         } else {
           const ctx: TabularContext = {
-            conn, areaRef, areas: lookup, checkAbort, token,
+            conn, areaRef, areas: lookup, checkAbort, token, assignCustomerAreas: options.assignCustomerAreas ?? true,
             progress: (step, within) => progress(i, step, within, input),
           };
           const report = await loadTabular(ctx, input as LoadInput & { kind: Exclude<InputKind, 'areas'> }, bytes);

@@ -10,6 +10,7 @@ import { describeOnEachEngine } from '../db/connector-factories.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { loadInputs, readRejects } from './load-inputs.ts';
 import type { InputKind, LoadInput } from './types.ts';
+import { valueMapText } from './value-map.ts';
 import { REAL_FIXTURES_DIR, realCases } from '../../test/fixtures/index.ts';
 
 const CASES = realCases();
@@ -43,6 +44,8 @@ describeOnEachEngine('real exports on $name', (conn) => {
       });
       for (const w of c.warnings ?? []) expect(report.warnings.join('\n')).toContain(w);
       for (const [k, v] of Object.entries(c.mapping ?? {})) expect(file.mapping[k], k).toBe(v);
+      const mapped = (file.valueMap ?? []).map(valueMapText);
+      for (const line of c.valueMap ?? []) expect(mapped, 'value mapping lines').toContain(line);
       for (const [column, values] of Object.entries(c.values ?? {})) {
         const rows = await conn().query<Record<string, unknown>>(`SELECT ${quoteIdent(column)} AS v FROM ${quoteIdent(c.kind)}`);
         expect(rows.map((r) => r.v), column).toEqual(values);
@@ -58,8 +61,40 @@ describeOnEachEngine('real exports on $name', (conn) => {
     const report = await loadInputs(conn(), [{ kind: 'customers', fileName: 't.csv', bytes: new TextEncoder().encode(text) }]);
     expect(report.files[0]).toMatchObject({ rowsRead: 6, rowsKept: 2 });
     expect(report.warnings.join('\n')).toContain('header is on line 4');
-    const rejects = await readRejects(conn());
+    // Other kinds' rejects from earlier loads stay in the live table: this file's only.
+    const rejects = (await readRejects(conn())).filter((r) => r.file === 't.csv');
     expect(rejects.map((r) => [r.line, r.code])).toEqual([[6, 'not_a_number'], [7, 'totals_row'], [9, 'totals_row'], [10, 'totals_row']]);
     expect(rejects[2].raw).toBe('合计,"1,000",');
+  });
+
+  it('sites with no own owner load with a warning; the user value mapping makes a word own and a type a branch', async () => {
+    const text = ['网点编号,网点类型,所属机构,经度,纬度', 'A1,支行,工商银行,121.47,31.23', 'A2,柜台,总行,121.48,31.23', 'A3,ATM,建设银行,121.49,31.23'].join('\n');
+    const bytes = new TextEncoder().encode(text);
+    const plain = await loadInputs(conn(), [{ kind: 'sites', fileName: 's.csv', bytes }]);
+    expect(plain.files[0]).toMatchObject({ rowsKept: 2, rowsRejected: 1 });
+    expect(plain.warnings.join('\n')).toContain('s.csv: no own sites');
+    const rej = (await readRejects(conn())).filter((r) => r.file === 's.csv');
+    expect(rej.map((r) => [r.line, r.column, r.code])).toEqual([[3, 'type', 'bad_value']]);
+    expect(rej[0].reason).toContain('"柜台"');
+    const edited = await loadInputs(conn(), [{ kind: 'sites', fileName: 's.csv', bytes, values: { type: { 柜台: 'branch' }, owner: { 总行: 'own' } } }]);
+    expect(edited.files[0]).toMatchObject({ rowsKept: 3, rowsRejected: 0 });
+    expect(edited.warnings.join('\n')).not.toContain('no own sites');
+    expect((edited.files[0].valueMap ?? []).map(valueMapText)).toEqual(['支行 → branch: 1 row', '柜台 → branch: 1 row', 'ATM → atm: 1 row', '总行 → own: 1 row']);
+    const rows = await conn().query<{ type: string; owner: string }>('SELECT type, owner FROM sites ORDER BY site_id');
+    expect(rows.map((r) => [r.type, r.owner])).toEqual([['branch', '工商银行'], ['branch', 'own'], ['atm', '建设银行']]);
+  });
+
+  it('a rate outside 0–100 % is kept with a warning naming the column and the count', async () => {
+    const areas = input('areas', 'areas.geojson');
+    const text = ['区县,期间,失业率,人口增长率,population', '黄浦,2024年9月,3.5%,-1.2,10', '徐汇,2024年9月,135,2,-5'].join('\n');
+    const report = await loadInputs(conn(), [areas, { kind: 'indicators', fileName: 'r.csv', bytes: new TextEncoder().encode(text) }]);
+    expect(report.files.find((f) => f.kind === 'indicators')).toMatchObject({ rowsKept: 2, rowsRejected: 0 });
+    const w = report.warnings.join('\n');
+    expect(w).toContain('r.csv: 失业率: 1 value outside 0–100 %');
+    expect(w).toContain('r.csv: 人口增长率: 1 value outside 0–100 %');
+    expect(w).not.toContain('population: ');
+    expect(w).toContain('r.csv: 2 rows matched to areas by name');
+    const rows = await conn().query<{ area_id: string; period: string }>('SELECT area_id, period FROM indicators');
+    expect(rows.map((r) => [r.area_id, r.period])).toEqual([['310101', '2024-09'], ['310104', '2024-09']]);
   });
 });

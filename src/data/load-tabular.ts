@@ -16,8 +16,11 @@ import { applyPeriods } from './periods-step.ts';
 import { insertLines, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import { readCsvSource } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
+import { readParquetPathSource } from './source-parquet-path.ts';
 import { readXlsxSource } from './source-xlsx.ts';
-import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow } from './types.ts';
+import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow, ValueMapLine } from './types.ts';
+import { OWN_WORDS, applySiteValues } from './value-map.ts';
+import { applyAreaKeys } from './area-keys.ts';
 
 const KEYS: Record<TabularKind, string[]> = {
   customers: ['customer_id'],
@@ -35,6 +38,8 @@ export interface TabularContext {
   progress: (step: LoadStep, within: number) => void;
   /** Unique per load, for registered file names. */
   token: string;
+  /** Whether customers get their area by point-in-polygon (LoadOptions.assignCustomerAreas). */
+  assignCustomerAreas?: boolean;
 }
 
 export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind: TabularKind }, bytes: Uint8Array): Promise<FileReport> {
@@ -70,7 +75,8 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   await insertLines(conn, t.lines, source.lines);
   // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
   const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true);
-  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources, areaRef: ctx.areaRef ?? undefined });
+  // Area keys are matched after the checks (by id or name, applyAreaKeys), not by the SQL check.
+  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources });
   await conn.exec(check.sql);
   if (check.soft.length) {
     const [counts] = await conn.query<Record<string, number>>(
@@ -80,6 +86,19 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     check.soft.forEach((c, i) => {
       const n = Number(counts[`u${i}`]);
       if (n > 0) warnings.push(`${input.fileName}: ${c.label}: ${n} value${n === 1 ? '' : 's'} could not be read as a number and ${n === 1 ? 'was' : 'were'} left empty (rows kept)`);
+    });
+  }
+  // Rates (DESIGN.md › Real exports): a percentage outside 0–100 is kept with a warning, since
+  // some rates (growth, change) can be negative; the warning says how many.
+  const rates = kind === 'indicators' ? extras.columns.filter((c) => c.rule === 'number' && isRateName(c.out)) : [];
+  if (rates.length) {
+    const [counts] = await conn.query<Record<string, number>>(
+      `SELECT ${rates.map((c, i) => `count(*) FILTER (WHERE ${quoteIdent(c.out)} < 0 OR ${quoteIdent(c.out)} > 100)::INTEGER AS r${i}`).join(', ')}
+       FROM ${quoteIdent(t.chk)} WHERE __bp_k IS NULL`,
+    );
+    rates.forEach((c, i) => {
+      const n = Number(counts[`r${i}`]);
+      if (n > 0) warnings.push(`${input.fileName}: ${c.label}: ${n} value${n === 1 ? '' : 's'} outside 0–100 % (kept; a rate is read as a percentage, 3.5 = 3.5 %)`);
     });
   }
   await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
@@ -94,7 +113,19 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   if (kind === 'indicators') {
     const badK = dupK + 1;
     checks.push({ k: badK, column: 'period', code: 'bad_period', reason: 'period is not a period like 2024Q3, 2024-09 or 2024' });
+    if (ctx.areaRef) {
+      const byName = await applyAreaKeys(conn, t.chk, ctx.areaRef, stagingName(kind, 'areakeys'), checks);
+      if (byName > 0) warnings.push(`${input.fileName}: ${byName} row${byName === 1 ? '' : 's'} matched to areas by name`);
+    }
     periods = await applyPeriods(conn, t.chk, stagingName(kind, 'periods'), badK);
+  }
+  let valueMap: ValueMapLine[] | undefined;
+  if (kind === 'sites') {
+    const applied = await applySiteValues(conn, t.chk, stagingName(kind, 'values'), checks, input.values);
+    valueMap = applied.lines;
+    if (applied.ownRows === 0) {
+      warnings.push(`${input.fileName}: no own sites: no owner reads as ours (${OWN_WORDS.join(', ')}), so every site is taken as a competitor's; map your bank's name to own in the value mapping`);
+    }
   }
   await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);
@@ -119,14 +150,15 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     await conn.exec(dropTableSql(stagingName(kind, 'periods')));
   } else {
     if (crs !== 'wgs84') ctx.progress('coordinates', 0.75);
-    if (kind === 'customers' && ctx.areas) ctx.progress('assign-areas', 0.8);
+    const pointAreas = kind === 'customers' && ctx.assignCustomerAreas === false ? null : ctx.areas;
+    if (kind === 'customers' && pointAreas) ctx.progress('assign-areas', 0.8);
     outside = await finishPoints(
       conn,
       { ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids') },
       outNames,
       kind === 'customers' ? 'lat' : null,
       crs,
-      ctx.areas,
+      pointAreas,
       checkAbort,
     );
     if (kind === 'customers' && !ctx.areas) warnings.push(`${input.fileName}: no areas loaded, so customers were not assigned to areas (area_id is empty)`);
@@ -158,8 +190,14 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     mapping,
     extraColumns: extras.columns.map((c) => ({ name: c.out, type: c.rule === 'number' ? 'DOUBLE' : 'VARCHAR' })),
     crs,
+    ...(valueMap ? { valueMap } : {}),
     warnings: periods && periods.length === 0 ? [...warnings, `${input.fileName}: no valid periods`] : warnings,
   };
+}
+
+/** An indicator whose name says it is a rate or a share: unemployment_rate, 失业率, 占比, NPL ratio. */
+export function isRateName(name: string): boolean {
+  return /(^|[_\s-])(rate|ratio|pct|percent)($|[_\s-])|_rate$|率|占比|比例|比重/i.test(name);
 }
 
 /** CSV column types from the contract: numeric contract columns are read as DOUBLE. */
@@ -178,6 +216,7 @@ function csvTyping(kind: TabularKind, headers: readonly string[], mapping: LoadI
 }
 
 async function readSource(conn: Connector, input: LoadInput, bytes: Uint8Array, names: SourceNames, typing: ColumnTyping): Promise<RawSource> {
+  if (input.path !== undefined) return readParquetPathSource(conn, input.fileName, input.path, names);
   if (isZip(bytes)) return readXlsxSource(conn, input.kind, input.fileName, bytes, input.sheet, names);
   if (isParquet(bytes)) return readParquetSource(conn, input.fileName, bytes, names);
   if (looksLikeJson(bytes)) {
@@ -255,7 +294,7 @@ async function fillRawText(conn: Connector, kind: TabularKind, source: RawSource
   if (rows.length === 0) return;
   const t = new Table({
     line: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => r.line) }),
-    raw: vectorFromArray(rows.map((r) => source.rawText(r.line)), new Utf8()),
+    raw: vectorFromArray(source.rawTexts ? await source.rawTexts(rows.map((r) => r.line)) : rows.map((r) => source.rawText(r.line)), new Utf8()),
   });
   await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
   await conn.query(

@@ -16,8 +16,11 @@ export interface RawSource {
   headers: string[];
   /** Raw columns already read as DOUBLE (by index); the others hold text or source types. */
   typed?: boolean[];
-  /** Line of each raw-table row, in table order (see RejectRow.line for what "line" means). */
-  lines: Int32Array;
+  /**
+   * Line of each raw-table row, in table order (see RejectRow.line for what "line" means); or,
+   * when rows are consecutive lines, the first line and the row count (no array per row).
+   */
+  lines: Int32Array | { first: number; count: number };
   /** Data rows in the file: raw rows + reader rejects. */
   rowsRead: number;
   readerRejects: RejectRow[];
@@ -28,6 +31,8 @@ export interface RawSource {
   rowRejects?: { line: number; code: RejectCode; reason: string }[];
   /** The row's text for the rejects report (null when the line is unknown). */
   rawText: (line: number) => string | null;
+  /** Instead of `rawText`, when the text must be read back from the file (many lines at once). */
+  rawTexts?: (lines: readonly number[]) => Promise<(string | null)[]>;
   warnings: string[];
   encoding?: 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
 }
@@ -53,7 +58,12 @@ export interface SourceNames {
 }
 
 /** Insert a one-column `(__bp_line INTEGER)` table, row order = `lines` order. */
-export async function insertLines(conn: Connector, table: string, lines: Int32Array): Promise<void> {
+export async function insertLines(conn: Connector, table: string, lines: Int32Array | { first: number; count: number }): Promise<void> {
+  if (!(lines instanceof Int32Array)) {
+    const first = Math.floor(lines.first);
+    const count = Math.max(0, Math.floor(lines.count));
+    return conn.exec(`CREATE TABLE ${quoteIdent(table)} AS SELECT (range + ${first})::INTEGER AS __bp_line FROM range(${count})`);
+  }
   if (lines.length === 0) return conn.exec(`CREATE TABLE ${quoteIdent(table)} (__bp_line INTEGER)`);
   // The common case — one record per line, nothing rejected by the reader — needs no data sent.
   let contiguous = true;

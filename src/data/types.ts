@@ -18,6 +18,12 @@ export interface LoadInput {
   fileName: string;
   /** The file's bytes (CSV, .xlsx, Parquet, or GeoJSON for areas). Not modified. */
   bytes: Uint8Array;
+  /**
+   * Native DuckDB only (the CLI): a Parquet file, or a glob of Parquet files, that DuckDB reads
+   * from disk itself, so a file of any size never passes through the JS heap; `bytes` is then
+   * empty. Rows are numbered across the matched files in file-name order.
+   */
+  path?: string;
   /** Default 'wgs84'. */
   crs?: Crs;
   /**
@@ -28,6 +34,25 @@ export interface LoadInput {
   mapping?: Partial<Record<string, string>>;
   /** Excel only: sheet name; default the first sheet. */
   sheet?: string;
+  /** Sites: the user's value mapping, before the built-in dictionary (src/data/value-map.ts). */
+  values?: ValueMapping;
+}
+
+/**
+ * Source value → contract value. `type`: → `branch` or `atm`; `owner`: → `own` or the
+ * competitor's name to use. Values not listed go through the built-in dictionary.
+ */
+export interface ValueMapping {
+  type?: Record<string, 'branch' | 'atm'>;
+  owner?: Record<string, string>;
+}
+
+/** One line of a value mapping as applied: "支行 → branch: 30 rows". */
+export interface ValueMapLine {
+  column: 'type' | 'owner';
+  from: string;
+  to: string;
+  rows: number;
 }
 
 /** Area boundaries as validated and converted to WGS84; `properties.area_id` is a string. */
@@ -46,6 +71,13 @@ export interface LoadOptions {
    * get `area_id` NULL and `outsideStudyArea` is not computed.
    */
   areas?: AreaFeatureCollection | null;
+  /**
+   * Assign each customer to the area containing it (default true). The CLI's `hotspots` and
+   * `aggregate` turn it off: they place customers by H3 cell (DESIGN.md § Grid), and the
+   * point-in-polygon pass would hold every coordinate in the JS heap (100M rows ≈ 3 GB).
+   * Customers then get `area_id` NULL and no `outsideStudyArea` count.
+   */
+  assignCustomerAreas?: boolean;
 }
 
 export type LoadStep = 'read' | 'validate' | 'coordinates' | 'assign-areas' | 'commit' | 'done';
@@ -118,6 +150,8 @@ export interface FileReport {
   /** Columns kept beyond the contract, with their SQL type. */
   extraColumns: { name: string; type: 'DOUBLE' | 'VARCHAR' }[];
   crs: Crs;
+  /** Sites: the values read as another value (支行 → branch), over the kept rows. */
+  valueMap?: ValueMapLine[];
   warnings: string[];
 }
 

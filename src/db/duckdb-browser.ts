@@ -3,16 +3,144 @@
  * gave no gain on 2 cores; mvp hides SQL errors). Vite emits just the files imported here,
  * served from the app's own origin — nothing comes from a CDN. DuckDB runs in its own nested
  * worker, so this worker stays free to cancel a running query.
+ *
+ * Where the data lives: in a database file of this tab's own in the Origin Private File System
+ * (`opfs://branch-planner/work-<id>.duckdb`), not in wasm memory only. DuckDB's buffer manager
+ * then writes table blocks to that file and evicts them under its memory limit, so a dataset
+ * larger than the wasm heap (4 GiB at most) can be loaded; intermediates of big joins and sorts
+ * spill to a temporary directory beside it. Each tab (and each restart of a crashed worker)
+ * takes a file of its own — OPFS gives one writer per file — and holds a Web Lock named after
+ * it for as long as it lives; files whose lock nobody holds are left over from closed tabs and
+ * are deleted at the next start. The kept dataset itself is stored apart (persist-dataset.ts):
+ * this file is working space. Without OPFS (old browsers, some private modes) DuckDB runs in
+ * memory, as before, and `storageInfo()` says so.
  */
-import { AsyncDuckDB, VoidLogger } from '@duckdb/duckdb-wasm';
+import { AsyncDuckDB, DuckDBAccessMode, VoidLogger } from '@duckdb/duckdb-wasm';
 import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { WasmConnector } from './wasm-connector.ts';
 import type { Connector } from './connector.ts';
 
-export async function openBrowserDuckDB(): Promise<Connector> {
+/** How the current database is stored (for the capacity estimate, the UI and tests). */
+export interface BrowserDbStorage {
+  mode: 'opfs' | 'memory';
+  /** The database file, e.g. `opfs://branch-planner/work-….duckdb`; null in memory. */
+  path: string | null;
+  /** Where intermediates spill; null when they cannot. */
+  tempDirectory: string | null;
+  /** DuckDB's memory limit in bytes (what the buffer manager keeps in wasm memory). */
+  memoryLimitBytes: number;
+  /** Why OPFS is not used (shown to nobody; for tests and the benchmark). */
+  fallbackReason?: string;
+}
+
+/** The folder of OPFS this app writes to (working databases and the kept dataset's files). */
+export const OPFS_DIR = 'branch-planner';
+const LOCK_PREFIX = 'branch-planner-work-';
+
+/**
+ * DuckDB's memory limit in the browser. The wasm heap is capped at 4 GiB and never shrinks;
+ * the DB worker also holds the file being loaded in its JS heap. 2 GiB for the buffer manager
+ * leaves room for both within the renderer budget (DESIGN.md engineering facts).
+ */
+export const BROWSER_MEMORY_LIMIT = 2 * 1024 ** 3;
+
+export interface OpenOptions {
+  /** Use OPFS when available (default true); false forces an in-memory database. */
+  opfs?: boolean;
+}
+
+let storage: BrowserDbStorage | null = null;
+
+/** How the database opened by the last `openBrowserDuckDB` is stored. */
+export function browserDbStorage(): BrowserDbStorage | null {
+  return storage;
+}
+
+export async function openBrowserDuckDB(options: OpenOptions = {}): Promise<Connector> {
   const db = new AsyncDuckDB(new VoidLogger(), new Worker(ehWorkerUrl));
   await db.instantiate(ehWasmUrl);
-  await db.open({ query: { castBigIntToDouble: false } });
-  return WasmConnector.create(db, () => db.terminate());
+  const query = { castBigIntToDouble: false };
+  let fallbackReason: string | undefined;
+  if (options.opfs !== false) {
+    const work = await claimWorkFile().catch((e: unknown) => {
+      fallbackReason = `no OPFS: ${e instanceof Error ? e.message : String(e)}`;
+      return null;
+    });
+    if (work) {
+      try {
+        await db.open({ path: `opfs://${work.file}`, accessMode: DuckDBAccessMode.READ_WRITE, query, opfs: { fileHandling: 'auto' } });
+        const conn = await WasmConnector.create(db, async () => {
+          await db.terminate();
+          work.release();
+        });
+        // Directories are ours (constants and a random id), never data.
+        await conn.exec(
+          `SET memory_limit = '${BROWSER_MEMORY_LIMIT}B'; SET temp_directory = 'opfs://${work.temp}'; SET preserve_insertion_order = true;`,
+        );
+        storage = { mode: 'opfs', path: `opfs://${work.file}`, tempDirectory: `opfs://${work.temp}`, memoryLimitBytes: BROWSER_MEMORY_LIMIT };
+        return conn;
+      } catch (e) {
+        fallbackReason = `OPFS database could not be opened: ${e instanceof Error ? e.message : String(e)}`;
+        work.release();
+        await db.reset().catch(() => undefined);
+      }
+    }
+  } else {
+    fallbackReason = 'OPFS not requested';
+  }
+  await db.open({ query });
+  const conn = await WasmConnector.create(db, () => db.terminate());
+  await conn.exec(`SET memory_limit = '${BROWSER_MEMORY_LIMIT}B'`);
+  storage = { mode: 'memory', path: null, tempDirectory: null, memoryLimitBytes: BROWSER_MEMORY_LIMIT, fallbackReason };
+  return conn;
+}
+
+interface WorkFile {
+  /** OPFS path of the database, relative to the root. */
+  file: string;
+  temp: string;
+  release: () => void;
+}
+
+/**
+ * A fresh working database name for this worker, locked for its lifetime, after deleting the
+ * files of workers that are gone (their locks are free).
+ */
+async function claimWorkFile(): Promise<WorkFile> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.getDirectory) throw new Error('navigator.storage.getDirectory is missing');
+  if (!navigator.locks) throw new Error('Web Locks are missing');
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(OPFS_DIR, { create: true });
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const lockName = LOCK_PREFIX + id;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await new Promise<void>((granted, refused) => {
+    navigator.locks
+      .request(lockName, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          refused(new Error('work lock refused'));
+          return;
+        }
+        granted();
+        return held;
+      })
+      .catch(refused);
+  });
+  await removeStaleWorkFiles(dir).catch(() => undefined);
+  return { file: `${OPFS_DIR}/work-${id}.duckdb`, temp: `${OPFS_DIR}/tmp-${id}`, release };
+}
+
+/** Delete `work-<id>.duckdb(.wal)` and `tmp-<id>/` whose lock no live worker holds. */
+async function removeStaleWorkFiles(dir: FileSystemDirectoryHandle): Promise<void> {
+  const { held = [] } = await navigator.locks.query();
+  const live = new Set(held.map((l) => l.name).filter((n): n is string => !!n?.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
+  const stale: string[] = [];
+  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    const m = /^(?:work-(.+?)\.duckdb(?:\.wal)?|tmp-(.+))$/.exec(name);
+    const id = m?.[1] ?? m?.[2];
+    if (id && !live.has(id)) stale.push(name);
+  }
+  for (const name of stale) await dir.removeEntry(name, { recursive: true }).catch(() => undefined);
 }

@@ -18,6 +18,11 @@ import { assertFileName, ENGINE_SETTINGS_SQL } from './engine-settings.ts';
 export interface NativeConnectorOptions {
   /** DuckDB worker threads; default: DuckDB's own (all cores). */
   threads?: number;
+  /**
+   * DuckDB's memory_limit (e.g. '3GB'); default DuckDB's own (80 % of RAM). Past it, DuckDB
+   * spills to a directory inside the connector's private temporary directory.
+   */
+  memoryLimit?: string;
 }
 
 export class NativeConnector implements Connector {
@@ -40,9 +45,12 @@ export class NativeConnector implements Connector {
       autoinstall_known_extensions: 'false',
     };
     if (options.threads !== undefined) config.threads = String(options.threads);
+    const dir = mkdtempSync(join(tmpdir(), 'branch-planner-'));
+    // spill here rather than in `.tmp` under the working directory; removed on close
+    config.temp_directory = join(dir, 'spill');
+    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
     const instance = await DuckDBInstance.create(':memory:', config);
     const conn = await instance.connect();
-    const dir = mkdtempSync(join(tmpdir(), 'branch-planner-'));
     const c = new NativeConnector(instance, conn, dir);
     await c.exec(ENGINE_SETTINGS_SQL);
     // A string literal, not a parameter: SET takes no parameters. The path is ours (mkdtemp).

@@ -228,14 +228,11 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'site_type':
-        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
-        add(`lower(${t}) NOT IN ('branch', 'atm')`, label, 'bad_value', `${label} must be branch or atm`);
-        outputs.push(`lower(${t}) AS ${quoteIdent(c.out)}`);
-        break;
       case 'owner':
+        // Kept as written: the value mapping (src/data/value-map.ts) reads 支行 as branch, 本行 as
+        // own …, and rejects a type that is no known word, naming it.
         add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
-        // `own` marks our sites whatever its case; competitors' names are kept as written.
-        outputs.push(`CASE WHEN lower(${t}) = 'own' THEN 'own' ELSE ${t} END AS ${quoteIdent(c.out)}`);
+        outputs.push(`${t} AS ${quoteIdent(c.out)}`);
         break;
     }
   });

@@ -91,7 +91,8 @@ describe('Hotspots on the demo city', () => {
   const { session: s } = demoApp({
     async ready({ page }) {
       mkdirSync(SHOTS, { recursive: true });
-      await page.getByTestId('tab-hotspots').click({ timeout: 10_000 });
+      // Generous: on a loaded machine the click's hash update (the permalink) can keep Playwright waiting.
+      await page.getByTestId('tab-hotspots').click({ timeout: 60_000 });
     },
   });
 
@@ -182,7 +183,7 @@ describe('Hotspots on the demo city', () => {
 
   it('draws the stability, demand × risk and area type views', async () => {
     await zoomTo(s.page, [121.47, 31.23], 9.5);
-    await s.page.getByTestId('hotspots-display-stability').click({ timeout: 10_000 });
+    await s.page.getByTestId('hotspots-display-stability').click({ timeout: 60_000 });
     await s.page.getByTestId('hotspots-stability').waitFor({ timeout: 180_000 });
     assert.match(await s.page.getByTestId('legend').innerText({ timeout: 10_000 }), /stability/i);
     await s.page.screenshot({ path: `${SHOTS}/hotspots-stability.png`, timeout: 30_000 });
@@ -196,8 +197,87 @@ describe('Hotspots on the demo city', () => {
     await s.page.getByTestId('hotspots-display-typology').click({ timeout: 10_000 });
     await s.page.getByTestId('hotspots-silhouette').waitFor({ timeout: 60_000 });
     assert.match(await s.page.getByTestId('hotspots-silhouette').innerText(), /silhouette -?[0-9.]+ for k = 4/);
-    assert.equal(await s.page.locator('[data-testid^="hotspots-type-"]').count(), 4);
+    assert.equal(await s.page.locator('[data-testid^="hotspots-type-"]:not([data-testid$="-advice"])').count(), 4);
     await s.page.screenshot({ path: `${SHOTS}/hotspots-typology.png`, timeout: 30_000 });
+  });
+
+  it('splits demand × risk under a stated rule, with counts, and explains an empty quadrant', async () => {
+    const shown = await waitForResult(s.page, {});
+    await s.page.getByTestId('hotspots-display-quadrants').click({ timeout: 10_000 });
+    await s.page.getByTestId('hotspots-quadrants').waitFor({ timeout: 30_000 });
+    const counts = async () => {
+      const spans = s.page.getByTestId('hotspots-quad-counts').locator('[data-quadrant]');
+      const out: Record<string, number> = {};
+      for (const t of await spans.allInnerTexts()) out[t.split(':')[0].trim()] = Number(t.split(':')[1].replace(/[^0-9]/g, ''));
+      return out;
+    };
+    // Gi* significance × tier (default): the centre's hot spots are opportunities, Baoshan's and
+    // Yangpu's (tiers 3–4) caution; every study cell is in one quadrant.
+    assert.match(await s.page.getByTestId('hotspots-quad-rule-text').innerText(), /Gi\* hot spot at 95 % or more .* High risk: risk tier 3–4\./);
+    const sig = await counts();
+    assert.ok(sig.Opportunity > 0 && sig.Caution > 0, JSON.stringify(sig));
+    assert.equal(Object.values(sig).reduce((a, b) => a + b, 0), shown.cells.length);
+    assert.equal(await s.page.getByTestId('hotspots-quad-empty').count(), 0);
+
+    // Medians: relative to the city, all four quadrants filled; the thresholds are stated.
+    await s.page.getByTestId('hotspots-quad-rule-median').check();
+    await s.page.waitForFunction(() => /above the median of the cells with demand \([0-9.,]+\)/.test(document.querySelector('[data-testid="hotspots-quad-rule-text"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    const med = await counts();
+    assert.ok(Object.values(med).every((n) => n > 0), JSON.stringify(med));
+    assert.equal(Object.values(med).reduce((a, b) => a + b, 0), shown.cells.length);
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-quadrants-median.png`, timeout: 30_000 });
+    await s.page.getByTestId('hotspots-quad-rule-significance').check();
+
+    // Tiers cut at 95/97/99 on the Risk tab: no area is high risk, so caution and watch are
+    // empty — and the panel says why, naming the riskiest district.
+    await s.page.getByTestId('tab-risk').click();
+    await s.page.getByTestId('risk-tiers').fill('95, 97, 99');
+    await s.page.getByTestId('risk-tiers').dispatchEvent('change');
+    await s.page.getByTestId('tab-hotspots').click();
+    const empty = s.page.getByTestId('hotspots-quad-empty');
+    await empty.waitFor({ timeout: 30_000 });
+    const why = await empty.innerText();
+    assert.match(why, /Caution is empty: no area is high risk — the riskiest, (Jinshan|Chongming), has index 9[0-9] \(tier 1\)/);
+    assert.match(why, /High risk, no hot demand is empty/);
+    assert.equal((await counts()).Caution, 0);
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-quadrants-empty.png`, timeout: 30_000 });
+    await s.page.getByTestId('tab-risk').click();
+    await s.page.getByTestId('risk-tiers').fill('25, 50, 75');
+    await s.page.getByTestId('risk-tiers').dispatchEvent('change');
+    await s.page.getByTestId('tab-hotspots').click();
+    await s.page.getByTestId('hotspots-quadrants').waitFor({ timeout: 30_000 });
+  });
+
+  it('advises each area type from its profile: the high-risk type is held back, not given a branch', async () => {
+    await s.page.getByTestId('hotspots-display-typology').click({ timeout: 10_000 });
+    await s.page.getByTestId('hotspots-silhouette').waitFor({ timeout: 60_000 });
+    const cards = s.page.locator('[data-testid^="hotspots-type-"][data-testid$="-advice"]');
+    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid^="hotspots-type-"][data-testid$="-advice"]').length === 4, null, { timeout: 30_000 });
+    const advice = await cards.allInnerTexts();
+    const formats = advice.map((a) => a.replace(/^Suggested: /, '').replace(/\s*\(.*$/s, ''));
+    assert.ok(new Set(formats).size >= 3, `formats: ${formats.join(' | ')}`);
+    // The type holding Baoshan, Jinshan and Chongming (tiers 4) is held back, with the figure.
+    const types = await s.page.locator('[data-testid^="hotspots-type-"]:not([data-testid$="-advice"])').allInnerTexts();
+    const risky = types.findIndex((t) => /Baoshan/.test(t) && /Jinshan/.test(t));
+    assert.ok(risky >= 0, 'no type holds Baoshan and Jinshan');
+    assert.match(advice[risky], /no new outlet while risk is high.*\(\d+ % of its areas in high risk tiers\)/s);
+    // The central type (Huangpu, Jing'an) gets a full-service branch for its density and affluence.
+    const centre = types.findIndex((t) => /Huangpu/.test(t));
+    assert.match(advice[centre], /full-service branch \(.*Population density \+[0-9.]+ σ/);
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-typology-advice.png`, timeout: 30_000 });
+  });
+
+  it('shows the quadrant rule and the advice in Chinese', async () => {
+    await s.page.getByTestId('lang-switch').click();
+    await s.page.waitForFunction(() => /建议：/.test(document.querySelector('[data-testid="hotspots-typology"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    assert.match(await s.page.getByTestId('hotspots-typology').innerText(), /风险偏高时不新设网点/);
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-typology-zh.png`, timeout: 30_000 });
+    await s.page.getByTestId('hotspots-display-quadrants').click({ timeout: 10_000 });
+    await s.page.getByTestId('hotspots-quadrants').waitFor({ timeout: 30_000 });
+    assert.match(await s.page.getByTestId('hotspots-quad-rule-text').innerText(), /需求热点：Gi\* 置信度 95% 及以上的热点/);
+    await s.page.screenshot({ path: `${SHOTS}/hotspots-quadrants-zh.png`, timeout: 30_000 });
+    await s.page.getByTestId('lang-switch').click();
+    await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-hotspots"]')?.textContent === 'Hotspots', null, { timeout: 5_000 });
   });
 
   it('draws its layers again after a round trip through another tab', async () => {

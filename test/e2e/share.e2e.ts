@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { latLngToCell } from 'h3-js';
 import type { Download, Page } from 'playwright-core';
@@ -66,6 +67,21 @@ async function hotspotsResult(page: Page, want: { resolution: number; includes?:
     return !!r && !busy && r.resolution === w.resolution && (w.includes === undefined || r.spec.includes(w.includes)) && (w.excludes === undefined || !r.spec.includes(w.excludes));
   }, want, { timeout });
   return page.evaluate(() => (window as unknown as { __bpHotspots: { resolution: number; spec: string } }).__bpHotspots);
+}
+
+/**
+ * The text of a PDF as poppler's pdftotext reads it (an independent reader: what a search
+ * tool or a copy finds), its page count and pdffonts' table; page 1 rendered to PNG
+ * (pdftoppm) under test-results/ for people to look at.
+ */
+function pdfText(bytes: Buffer, name: string): { text: string; pages: number; fonts: string } {
+  const file = `test-results/${name}.pdf`;
+  writeFileSync(file, bytes);
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+  const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+  execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', file, `test-results/${name}`]);
+  return { text, pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]), fonts };
 }
 
 function parseCsv(text: string): Array<Record<string, string>> {
@@ -185,21 +201,51 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     const { dl, bytes } = await download(page, () => page.getByTestId('share-pdf-area').click());
     console.log(`# PDF area report: ${Date.now() - t0} ms, ${(bytes.length / 1024).toFixed(0)} KB`);
     assert.match(dl.suggestedFilename(), /^branch-planner-area-report-\d{8}-\d{4}\.pdf$/);
-    const text = bytes.toString('latin1');
-    assert.ok(text.startsWith('%PDF-'), 'PDF header');
-    assert.ok(text.trimEnd().endsWith('%%EOF'), 'PDF trailer');
-    const pages = (text.match(/\/Type \/Page(?!s)/g) ?? []).length;
+    const raw = bytes.toString('latin1');
+    assert.ok(raw.startsWith('%PDF-'), 'PDF header');
+    assert.ok(raw.trimEnd().endsWith('%%EOF'), 'PDF trailer');
+    assert.ok(bytes.length < 1.5 * 1024 * 1024, `area report is ${(bytes.length / 1024).toFixed(0)} KB (cap 1.5 MB)`);
+    const { text, pages } = pdfText(bytes, 'share-area-report-en');
     const result = await page.getByTestId('share-result').innerText();
-    const said = Number(/\((\d+) pages\)/.exec(result)?.[1]);
+    const said = Number(/\((\d+) pages?\)/.exec(result)?.[1]);
     assert.ok(pages >= 1 && pages <= 4, `${pages} pages`);
     assert.equal(pages, said, `the panel said ${said} pages`);
-    const strings = [...text.matchAll(/\(((?:[^()\\]|\\.)*)\) Tj/g)].map((m) => m[1]).join('\n');
-    assert.match(strings, /Area report: Pudong/);
-    assert.match(strings, /Resident population/);
-    assert.match(strings, /fingerprint: [0-9a-f:]{6,}/);
-    assert.match(strings, /Privacy-safe/);
-    assert.match(strings, new RegExp(`Page 1 of ${pages}`));
-    assert.match(text, /\/Keywords \(branch-planner; report=area; fingerprint=[^;]+; safe=on; k=10\)/);
+    assert.match(text, /Area report: Pudong/);
+    // The map's caption names what it shows: the Data view's legend title.
+    assert.match(text, /Map: Resident population \(persons\) \(Data view\), 2025Q4/);
+    assert.match(text, /Trend: Resident population/);
+    assert.match(text, /dataset fingerprint [0-9a-f:]{6,}/);
+    assert.match(text, /Parameters: Data view; map of Resident population; 5 classes by Quantiles; period 2025Q4; selected area Pudong/);
+    assert.match(text, /Privacy-safe/);
+    assert.match(text, new RegExp(`Page 1 of ${pages}`));
+    assert.doesNotMatch(text, /[{}…]/, 'no JSON, template or cut text in the report');
+  });
+
+  it('makes the area report of the Risk tier map in Chinese with searchable text', async () => {
+    const page = s.page;
+    await openTab(page, 'risk');
+    await page.getByTestId('risk-mode-tier').click({ timeout: 30_000 });
+    await page.getByTestId('lang-switch').click();
+    try {
+      await openTab(page, 'share');
+      const t0 = Date.now();
+      const { bytes } = await download(page, () => page.getByTestId('share-pdf-area').click());
+      console.log(`# PDF area report (zh-CN, risk tiers): ${Date.now() - t0} ms, ${(bytes.length / 1024).toFixed(0)} KB`);
+      assert.ok(bytes.length < 1.5 * 1024 * 1024, `area report is ${(bytes.length / 1024).toFixed(0)} KB (cap 1.5 MB)`);
+      const { text, fonts } = pdfText(bytes, 'share-area-report-zh');
+      assert.match(text, /区域报告：浦东新区/);
+      // The map is the Risk tab's tier map, captioned so, and the trend is the risk index's.
+      assert.match(text, /地图：风险等级（风险视图），/);
+      assert.doesNotMatch(text, /地图：常住人口/);
+      assert.match(text, /趋势：风险指数（0–100）/);
+      assert.match(text, /参数：风险视图；/);
+      assert.match(text, /第 1 页，共 \d+ 页/);
+      assert.doesNotMatch(text, /[{}…]/);
+      assert.match(fonts, /NotoSansSC\S*\s+CID TrueType\s+Identity-H\s+yes/, 'the CJK font is embedded');
+    } finally {
+      await page.getByTestId('lang-switch').click();
+      await openTab(page, 'data');
+    }
   });
 
   it('reopens a permalink in a fresh page with the same view, and says so when the dataset differs', async () => {

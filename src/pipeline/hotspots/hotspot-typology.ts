@@ -7,11 +7,9 @@
  * say about an area — customers per 1,000 residents, digital share, mean age, mean balance,
  * segment shares — and the population density when areas carry `area_km2`.
  *
- * The format suggestion is a transparent rule on the standardised type centre, not a model:
- * digital promotion where digital activity and young shares are high; full-service where
- * affluence (income, balances, affluent share), firms (SME share, firm counts) or elderly
- * shares are high (advice, cash, business services); ATM-only where customers per resident
- * and density are low; a light branch otherwise. The panel shows the variables behind it.
+ * The format advice (`adviseType`) is a transparent rule on the type's profile — its
+ * standardised centre (demand, digital share, age, affluence, business) and the share of its
+ * areas in high risk tiers — not a model; the panel shows the figures behind it.
  */
 
 export interface ProfileVariable {
@@ -66,38 +64,97 @@ export function distinctive(centre: ArrayLike<number>, ids: readonly string[], m
     .slice(0, max);
 }
 
-export const FORMATS = ['digital', 'full', 'atm', 'light'] as const;
+/**
+ * Formats a type can be advised, from the most to the least branch:
+ * - `full`: full-service branch (advice, lending, cash, business services);
+ * - `community`: community branch (社区支行): counters, cash, elderly-friendly service;
+ * - `light`: light branch (smart tellers, a few staff);
+ * - `digital`: no new branch; digital-first promotion with self-service kiosks;
+ * - `atm`: self-service (ATM / CRS) only;
+ * - `hold`: no new outlet while risk is high; serve from existing sites, tighter credit.
+ */
+export const FORMATS = ['full', 'community', 'light', 'digital', 'atm', 'hold'] as const;
 export type BranchFormat = (typeof FORMATS)[number];
 
-const DIGITAL = [/digital/i, /young/i];
-const AFFLUENT = [/income/i, /balance/i, /affluent/i];
-const BUSINESS = [/business/i, /firm/i, /sme/i];
-const ELDERLY = [/elderly/i, /senior/i, /mean_age/];
-const DENSITY = [/cust_per_1000/, /pop_density/];
+/** Profile dimensions the advice reads, each the mean centre z of the variables matching it. */
+export const DIMENSIONS = {
+  demand: [/^cust_per_1000$/, /^pop_density$/],
+  digital: [/digital/i, /young/i],
+  age: [/^mean_age$/, /elderly/i, /senior/i],
+  affluence: [/income/i, /balance/i, /affluent/i],
+  business: [/business/i, /firm/i, /sme/i],
+} as const;
+export type Dimension = keyof typeof DIMENSIONS;
 
-function score(centre: ArrayLike<number>, ids: readonly string[], patterns: readonly RegExp[]): { score: number; ids: string[] } {
-  let s = 0;
-  const used: string[] = [];
-  ids.forEach((id, d) => {
-    if (patterns.some((p) => p.test(id)) && Number.isFinite(centre[d])) {
-      s += centre[d];
-      used.push(id);
-    }
-  });
-  return { score: used.length ? s / used.length : 0, ids: used };
+/** z at or beyond which a dimension counts as high (or, negated, low): half a standard deviation. */
+export const Z_HIGH = 0.5;
+/** Share of a type's areas in high-risk tiers at or above which the type is high risk. */
+export const HIGH_RISK_SHARE = 0.5;
+
+export interface TypeProfile {
+  /** The type's centre, standardised (z per variable, parallel to `ids`). */
+  centre: ArrayLike<number>;
+  ids: readonly string[];
+  /** Share of the type's areas whose risk tier is high (upper half, as the quadrants); NaN without a risk index. */
+  highRiskShare: number;
 }
 
-/** Suggested branch format of a type and the variables that decided it. */
-export function suggestFormat(centre: ArrayLike<number>, ids: readonly string[]): { format: BranchFormat; because: string[] } {
-  const digital = score(centre, ids, DIGITAL);
-  const full = [score(centre, ids, AFFLUENT), score(centre, ids, BUSINESS), score(centre, ids, ELDERLY)].sort((a, b) => b.score - a.score)[0];
-  const sparse = score(centre, ids, DENSITY);
-  const candidates: { format: BranchFormat; score: number; ids: string[] }[] = [
-    { format: 'digital', ...digital },
-    { format: 'full', ...full },
-    { format: 'atm', score: -sparse.score, ids: sparse.ids },
-  ];
-  const best = candidates.sort((a, b) => b.score - a.score)[0];
-  if (best.score < 0.5) return { format: 'light', because: [] };
-  return { format: best.format, because: best.ids };
+export interface TypeAdvice {
+  format: BranchFormat;
+  /** The dimension that decided (`risk` for `hold`; none for the `light` fallback). */
+  reason: Dimension | 'risk' | null;
+  /** The variables behind it with their centre z, strongest first (empty for `risk` and `light`). */
+  because: { id: string; z: number }[];
+  /** Every dimension's mean z (NaN when the data has none of its variables). */
+  dims: Record<Dimension, number>;
+}
+
+function dimension(centre: ArrayLike<number>, ids: readonly string[], patterns: readonly RegExp[]): { z: number; vars: { id: string; z: number }[] } {
+  const vars: { id: string; z: number }[] = [];
+  ids.forEach((id, d) => {
+    if (patterns.some((p) => p.test(id)) && Number.isFinite(centre[d])) vars.push({ id, z: centre[d] });
+  });
+  const z = vars.length ? vars.reduce((s, v) => s + v.z, 0) / vars.length : NaN;
+  return { z, vars: vars.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)) };
+}
+
+/**
+ * Advice for one area type from its profile — a transparent rule, first match wins:
+ * 1. most of its areas in high-risk tiers (≥ 50 %) → `hold`, whatever the demand;
+ * 2. digital high (digital share / young shares z ≥ 0.5) and above the age dimension → `digital`
+ *    (a young, digital population is served through the app wherever it lives);
+ * 3. age high (mean age / elderly shares z ≥ 0.5) → `community` (older customers need counters
+ *    and cash even where demand is thin: the regulators' 适老化 push);
+ * 4. demand low (customers per 1,000 residents / density z ≤ −0.5) → `atm`;
+ * 5. demand, affluence or business high (z ≥ 0.5) → `full`;
+ * 6. otherwise → `light`.
+ * Dimensions the data lacks (NaN) never match.
+ */
+export function adviseType(p: TypeProfile): TypeAdvice {
+  const d = Object.fromEntries(Object.entries(DIMENSIONS).map(([k, pats]) => [k, dimension(p.centre, p.ids, pats)])) as Record<Dimension, ReturnType<typeof dimension>>;
+  const dims = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.z])) as Record<Dimension, number>;
+  const high = (k: Dimension) => d[k].z >= Z_HIGH;
+  const pick = (format: BranchFormat, ...ks: Dimension[]): TypeAdvice => ({
+    format, reason: ks[0], dims,
+    because: ks.flatMap((k) => d[k].vars.filter((v) => (format === 'atm' ? v.z <= -Z_HIGH : v.z >= Z_HIGH))),
+  });
+  if (p.highRiskShare >= HIGH_RISK_SHARE) return { format: 'hold', reason: 'risk', because: [], dims };
+  if (high('digital') && !(d.age.z > d.digital.z)) return pick('digital', 'digital');
+  if (high('age')) return pick('community', 'age');
+  if (d.demand.z <= -Z_HIGH) return pick('atm', 'demand');
+  const strong = (['demand', 'affluence', 'business'] as const).filter(high);
+  if (strong.length) return pick('full', ...[...strong].sort((a, b) => d[b].z - d[a].z));
+  return { format: 'light', reason: null, because: [], dims };
+}
+
+/** Per type (labels 0..k−1): the share of its areas with a high tier, NaN when none has a tier. */
+export function highRiskShares(labels: ArrayLike<number>, k: number, highRisk: (area: number) => boolean | null): number[] {
+  const n = new Array(k).fill(0), hi = new Array(k).fill(0);
+  for (let a = 0; a < labels.length; a++) {
+    const h = highRisk(a);
+    if (h === null) continue;
+    n[labels[a]]++;
+    if (h) hi[labels[a]]++;
+  }
+  return n.map((m, l) => (m > 0 ? hi[l] / m : NaN));
 }

@@ -1,18 +1,21 @@
 /**
- * The provenance footer every exported picture and report carries: which data (dataset
- * fingerprint), which parameters, when, and whether safe sharing was on. Plain text, so it
- * reads the same on a PNG, in a PDF and in a file's metadata.
+ * The provenance footer every exported picture and report carries: which data (name and
+ * fingerprint), which parameters — in words, in the user's language, as the workflows
+ * describe them — when, and whether safe sharing was on. Plain text, so it reads the same
+ * on a PNG, in a PDF and in a file's metadata; never JSON, never cut.
  */
-import type { ShareState } from './permalink.ts';
 
 export interface ProvenanceInput {
-  state: ShareState;
   /** Dataset name as shown to the user. */
   datasetName: string;
-  safe: boolean;
+  fingerprint: string;
+  /** Parameter phrases in the user's language, e.g. "Risk view", "period 2025Q4". */
+  parameters: string[];
+  /** The safe-sharing sentence (on with k, or off). */
+  safeText: string;
   date: Date;
-  /** Labels, already in the user's language (`safeOn` names k). */
-  labels: { dataset: string; fingerprint: string; parameters: string; safeOn: string; safeOff: string; created: string };
+  /** Labels in the user's language; `separator` joins the parameter phrases ("; " or "；"), `colon` follows a label (": " or "："). */
+  labels: { dataset: string; fingerprint: string; parameters: string; created: string; separator: string; colon: string };
 }
 
 /** Local date and time as YYYY-MM-DD HH:MM (a board paper's date, not an ISO timestamp). */
@@ -25,29 +28,21 @@ export function formatDate(d: Date): string {
   return formatDateTime(d).slice(0, 10);
 }
 
-/** Parameters as short `key=value` pairs; slices as compact JSON cut at `maxSliceChars`. */
-export function parameterText(state: ShareState, maxSliceChars = 120): string {
-  const parts = [
-    `view=${state.tab}`,
-    state.indicator && `indicator=${state.indicator}`,
-    state.period && `period=${state.period}`,
-    `classes=${state.classMethod}/${state.classCount}`,
-    state.selectedAreaId && `area=${state.selectedAreaId}`,
-  ].filter(Boolean) as string[];
-  for (const [name, v] of Object.entries(state.slices).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    let json = JSON.stringify(v);
-    if (json.length > maxSliceChars) json = json.slice(0, maxSliceChars - 1) + '…';
-    parts.push(`${name}=${json}`);
-  }
-  return parts.join(' · ');
+/**
+ * Text safe for a footer: braces (a sign of leaked JSON or an unfilled template) become
+ * parentheses, runs of white space one space.
+ */
+export function plainPhrase(s: string): string {
+  return s.replace(/\{/g, '(').replace(/\}/g, ')').replace(/\s+/g, ' ').trim();
 }
 
 /** Lines of the footer: dataset and fingerprint; parameters; safe-sharing note and date. */
 export function provenanceLines(p: ProvenanceInput): string[] {
   const L = p.labels;
+  const params = p.parameters.map(plainPhrase).filter(Boolean);
   return [
-    `${L.dataset}: ${p.datasetName} · ${L.fingerprint}: ${p.state.fingerprint || '—'}`,
-    `${L.parameters}: ${parameterText(p.state)}`,
-    `${p.safe ? L.safeOn : L.safeOff} · ${L.created}: ${formatDateTime(p.date)}`,
+    plainPhrase(`${L.dataset}${L.colon}${p.datasetName} · ${L.fingerprint} ${p.fingerprint || '—'}`),
+    ...(params.length ? [`${L.parameters}${L.colon}${params.join(L.separator)}`] : []),
+    plainPhrase(`${p.safeText} · ${L.created}${L.colon}${formatDateTime(p.date)}`),
   ];
 }

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cellToChildren, latLngToCell } from 'h3-js';
 import { scaleBar, metresPerPixel } from './scale-bar.ts';
-import { formatDateTime, parameterText, provenanceLines } from './provenance.ts';
-import { isWinAnsiText, registerReport, registeredReports } from '../../ui/share/report-sections.ts';
+import { formatDateTime, provenanceLines } from './provenance.ts';
+import { registerReport, registeredReports } from '../../ui/share/report-sections.ts';
 import { layersForExport, leaveOutWhenSafe, markLayer, privacyOf } from '../../ui/share/layer-privacy.ts';
 import { applySlices, captureSlices, individualSliceNames, registerStateSlice } from '../../ui/share/state-slices.ts';
 import { countCustomersByCell } from './customer-cells.ts';
 import { cellRows } from '../../ui/share/aggregates.ts';
 import { safeCells } from './safe-cells.ts';
-import type { ShareState } from './permalink.ts';
 
 describe('scale bar', () => {
   it('uses the Web Mercator ground resolution', () => {
@@ -27,31 +26,28 @@ describe('scale bar', () => {
 });
 
 describe('provenance', () => {
-  const state: ShareState = {
-    camera: { center: [121, 31], zoom: 9, bearing: 0, pitch: 0 }, tab: 'risk', indicator: 'npl_rate', period: '2025Q4',
-    classMethod: 'quantile', classCount: 5, layers: {}, selectedAreaId: '310113', fingerprint: '16:192:200000:390', slices: { risk: { tiers: [25, 50, 75] } },
+  const input = {
+    datasetName: 'Shanghai demo', fingerprint: '16:192:200000:390', safeText: 'Privacy-safe (k = 10)', date: new Date(2026, 2, 5, 9, 7),
+    parameters: ['Risk view', 'period 2025Q4', '5 quantile classes', 'selected area Pudong', 'min–max scores; tiers at 25, 50, 75'],
+    labels: { dataset: 'Data', fingerprint: 'fingerprint', parameters: 'Parameters', created: 'Created', separator: '; ', colon: ': ' },
   };
-  it('names data, parameters, safety and date', () => {
-    const lines = provenanceLines({
-      state, datasetName: 'Shanghai demo', safe: true, date: new Date(2026, 2, 5, 9, 7),
-      labels: { dataset: 'Data', fingerprint: 'fingerprint', parameters: 'Parameters', safeOn: 'Safe sharing on (k = 10)', safeOff: 'off', created: 'Created' },
-    });
-    expect(lines[0]).toBe('Data: Shanghai demo · fingerprint: 16:192:200000:390');
-    expect(lines[1]).toBe('Parameters: view=risk · indicator=npl_rate · period=2025Q4 · classes=quantile/5 · area=310113 · risk={"tiers":[25,50,75]}');
-    expect(lines[2]).toBe('Safe sharing on (k = 10) · Created: 2026-03-05 09:07');
+  it('names data, parameters in words, safety and date', () => {
+    expect(provenanceLines(input)).toEqual([
+      'Data: Shanghai demo · fingerprint 16:192:200000:390',
+      'Parameters: Risk view; period 2025Q4; 5 quantile classes; selected area Pudong; min–max scores; tiers at 25, 50, 75',
+      'Privacy-safe (k = 10) · Created: 2026-03-05 09:07',
+    ]);
   });
-  it('cuts long slices', () => {
-    expect(parameterText({ ...state, slices: { x: 'y'.repeat(500) } }, 20)).toMatch(/x="y+…$/);
+  it('never prints braces or cuts a phrase, and leaves out empty parameters', () => {
+    const lines = provenanceLines({ ...input, datasetName: 'odd {name}', parameters: ['a'.repeat(500), '', 'x {k} y'] });
+    expect(lines.join('\n')).not.toMatch(/[{}…]/);
+    expect(lines[1]).toBe(`Parameters: ${'a'.repeat(500)}; x (k) y`);
+    expect(provenanceLines({ ...input, parameters: [] })).toHaveLength(2);
     expect(formatDateTime(new Date(2026, 11, 31, 23, 59))).toBe('2026-12-31 23:59');
   });
 });
 
 describe('report helpers', () => {
-  it('tells WinAnsi text from text that needs the browser to draw it', () => {
-    expect(isWinAnsiText('Pudong — 12.5 % · €3')).toBe(true);
-    expect(isWinAnsiText('浦东新区')).toBe(false);
-    expect(isWinAnsiText('Bao’shan ★')).toBe(false);
-  });
   it('registers and unregisters reports', () => {
     const off = registerReport({ id: 'x', label: () => 'X', title: () => 'X', available: () => true, build: () => [] });
     expect(registeredReports().map((r) => r.id)).toContain('x');

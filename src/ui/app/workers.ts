@@ -11,26 +11,81 @@ import type { Dataset } from '../../pipeline/dataset/dataset.ts';
 export type DbRemote = Comlink.Remote<DbWorkerApi>;
 export type AnalysisRemote = Comlink.Remote<AnalysisApi>;
 
-let workers: { db: DbRemote; analysis: AnalysisRemote } | null = null;
+interface Started {
+  db: DbRemote;
+  analysis: AnalysisRemote;
+  dbWorker: Worker;
+  analysisWorker: Worker;
+}
 
-function start(): { db: DbRemote; analysis: AnalysisRemote } {
+let workers: Started | null = null;
+/** Called once each time the DB worker is found dead and both workers were started afresh. */
+let onRestart: (() => void) | null = null;
+
+function start(): Started {
   if (workers) return workers;
-  const db = Comlink.wrap<DbWorkerApi>(new Worker(new URL('../../../workers/db.worker.ts', import.meta.url), { type: 'module', name: 'db' }));
-  const analysis = Comlink.wrap<AnalysisApi>(new Worker(new URL('../../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }));
+  const dbW = new Worker(new URL('../../../workers/db.worker.ts', import.meta.url), { type: 'module', name: 'db' });
+  const analysisW = new Worker(new URL('../../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
+  const db = Comlink.wrap<DbWorkerApi>(dbW);
+  const analysis = Comlink.wrap<AnalysisApi>(analysisW);
   // Messages wait in a port until its worker listens, so neither side has to be ready first.
   const channel = new MessageChannel();
   void db.connectAnalysis(Comlink.transfer(channel.port1, [channel.port1]));
   void analysis.connectDb(Comlink.transfer(channel.port2, [channel.port2]));
-  workers = { db, analysis };
-  return workers;
+  const started: Started = { db, analysis, dbWorker: dbW, analysisWorker: analysisW };
+  workers = started;
+  watch(started);
+  return started;
 }
 
+/**
+ * Notice the DB worker's death (terminated, closed, crashed): it holds a Web Lock for its whole
+ * life (`aliveLock`), and the browser releases a worker's locks when it ends, so our request for
+ * that lock is granted exactly then — no polling, no false alarm while the worker is busy with a
+ * long load. Both workers are then replaced (the analysis worker's channel pointed at the dead
+ * one) and `onRestart` reloads the dataset.
+ */
+function watch(started: Started): void {
+  if (typeof navigator === 'undefined' || !navigator.locks) return;
+  void started.db
+    .aliveLock()
+    .then((name) =>
+      navigator.locks.request(name, () => {
+        if (workers !== started) return;
+        started.dbWorker.terminate();
+        started.analysisWorker.terminate();
+        workers = null;
+        open = null;
+        onRestart?.();
+      }),
+    )
+    .catch(() => undefined);
+}
+
+/** What to do after the DB worker was found dead and restarted (reload the dataset, tell the user). */
+export function onDbWorkerRestart(fn: () => void): void {
+  onRestart = fn;
+}
+
+/**
+ * A handle that always reaches the current worker, so modules may keep it in a constant and
+ * still talk to the replacement after a restart.
+ */
+function stable<T extends object>(pick: (w: Started) => T): T {
+  return new Proxy({} as T, {
+    get: (_t, prop) => Reflect.get(pick(start()), prop),
+  });
+}
+
+const dbHandle = stable((w) => w.db);
+const analysisHandle = stable((w) => w.analysis);
+
 export function dbWorker(): DbRemote {
-  return start().db;
+  return dbHandle;
 }
 
 export function analysisWorker(): AnalysisRemote {
-  return start().analysis;
+  return analysisHandle;
 }
 
 const keys = new WeakMap<Dataset, string>();

@@ -8,7 +8,7 @@ import { hotspots, type HotspotDisplay } from './hotspots.svelte.ts';
 import type { LegendSpec } from '../map/workflow-map.svelte.ts';
 import { GI_CLASS_COLORS, MORAN_COLORS, QUADRANT_COLORS, STABILITY_COLORS, TYPE_COLORS } from './hotspot-palette.ts';
 import { QUADRANTS } from '../../pipeline/hotspots/hotspot-quadrants.ts';
-import { distinctive, suggestFormat } from '../../pipeline/hotspots/hotspot-typology.ts';
+import { adviseType, distinctive } from '../../pipeline/hotspots/hotspot-typology.ts';
 import { areaName, columnLabel } from '../app/labels.svelte.ts';
 import { GI_CLASSES } from '../../core/getis-ord.ts';
 import { MORAN_QUADRANTS } from '../../core/local-moran.ts';
@@ -84,11 +84,19 @@ export function typeDescription(label: number): string {
   return top.map((v) => `${v.z > 0 ? '↑' : '↓'} ${variableLabel(v.id)}`).join(', ');
 }
 
-export function typeFormat(label: number): { format: string; because: string } {
+/**
+ * The advised format of a type and why, in words: the figures of the rule in
+ * src/pipeline/hotspots/hotspot-typology.ts (adviseType) that decided it.
+ */
+export function typeFormat(label: number, highRiskShare: number): { format: string; because: string } {
   const ty = hotspots.typology!;
   const dims = ty.variables.length;
-  const s = suggestFormat(ty.result.centres.subarray(label * dims, (label + 1) * dims), ty.variables);
-  return { format: t(`hotspots.format.${s.format}` as MessageKey), because: s.because.map(variableLabel).join(', ') };
+  const a = adviseType({ centre: ty.result.centres.subarray(label * dims, (label + 1) * dims), ids: ty.variables, highRiskShare });
+  const because =
+    a.reason === 'risk'
+      ? t('hotspots.advice.risk', { share: formatNumber(100 * highRiskShare, 0) })
+      : a.because.map((v) => `${variableLabel(v.id)} ${v.z > 0 ? '+' : '−'}${formatNumber(Math.abs(v.z), 1)} σ`).join(', ');
+  return { format: t(`hotspots.format.${a.format}` as MessageKey), because };
 }
 
 export function noteText(n: HotspotNote): string {

@@ -215,7 +215,7 @@ export function computeQuadrants(ds: Dataset): void {
   const rs = riskSource(ds);
   if (!res || !grid || !rs) return void (hotspots.quadrants = null);
   const result = demandRiskQuadrants({
-    statistic: res.statistic, classCode: res.classCode, values: res.values, cellArea: grid.areaIndex,
+    rule: hotspots.quadrantRule, statistic: res.statistic, classCode: res.classCode, values: res.values, cellArea: grid.areaIndex,
     riskIndex: rs.riskIndex, tier: rs.tier, tierCount: rs.tierCount,
   });
   hotspots.quadrants = { risk: rs, result };

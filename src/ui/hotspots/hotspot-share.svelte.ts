@@ -9,6 +9,27 @@ import { app } from '../app/app-state.svelte.ts';
 import { hotspots } from './hotspots.svelte.ts';
 import { parseHotspotsShared, SHARED_FIELDS, type HotspotsShared } from '../../pipeline/hotspots/hotspot-params.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
+import { t, type MessageKey } from '../../i18n/i18n.svelte.ts';
+import { columnLabel } from '../app/labels.svelte.ts';
+
+/** The parameters in words, for the provenance footer of exports. */
+export function describeHotspots(): string[] {
+  const h = sharedState();
+  const filters = [
+    h.segment,
+    h.ageBand && `${t('hotspots.filter.age')} ${h.ageBand}`,
+    h.digital && t(h.digital === '1' ? 'hotspots.filter.digital.yes' : 'hotspots.filter.digital.no'),
+  ].filter(Boolean);
+  return [
+    t(`hotspots.statistic.${h.statistic}` as MessageKey),
+    h.measure === 'sum' ? t('hotspots.measure.sumOf', { column: columnLabel(h.sumColumn) }) : t(`hotspots.measure.${h.measure}` as MessageKey),
+    `${t('hotspots.filters')}: ${filters.length ? filters.join(', ') : t('hotspots.filter.all')}`,
+    `${t('hotspots.resolution')} ${h.resolution}`,
+    `${t('hotspots.rings')} ${h.rings}`,
+    ...(h.fdr ? [t('hotspots.fdr')] : []),
+    ...(h.permutations > 0 ? [`${t('hotspots.permutations')} ${h.permutations}`] : []),
+  ];
+}
 
 export function sharedState(): HotspotsShared {
   const out = {} as Record<string, unknown>;
@@ -30,5 +51,6 @@ export function registerHotspotsShare(): void {
   registerStateSlice('hotspots', {
     get: () => (app.dataset ? sharedState() : undefined),
     set: applyShared,
+    describe: describeHotspots,
   });
 }

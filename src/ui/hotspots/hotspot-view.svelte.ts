@@ -68,7 +68,7 @@ export function hotspotsView(): void {
   $effect(() => {
     const ds = app.dataset;
     if (ds && hotspots.display === 'quadrants') {
-      void [hotspots.result, hotspots.grid, app.period];
+      void [hotspots.result, hotspots.grid, app.period, hotspots.quadrantRule];
       computeQuadrants(ds);
     }
   });

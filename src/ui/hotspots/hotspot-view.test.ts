@@ -53,7 +53,7 @@ function fixture(measure: ComputeResult['measure'] = 'count'): void {
     key: 'k', customers: Float64Array.of(1000, 3),
     result: { parentResolution: 7, parents, stability: Uint8Array.of(0, 5), hotCount: Uint8Array.of(3, 0), coldCount: Uint8Array.of(0, 0), counts: STABILITY_CLASSES.map(() => 0) },
   };
-  hotspots.quadrants = { risk: { source: 'default', period: '2025', riskIndex: Float64Array.of(10, 90), tier: Float64Array.of(1, 4), tierCount: 4 }, result: { quadrant: new Uint8Array(n), counts: [n, 0, 0, 0], rows: [] } };
+  hotspots.quadrants = { risk: { source: 'default', period: '2025', riskIndex: Float64Array.of(10, 90), tier: Float64Array.of(1, 4), tierCount: 4 }, result: { rule: 'significance', demandThreshold: NaN, riskThreshold: NaN, hotCells: n, areasWithIndex: 2, highRiskAreas: 1, quadrant: new Uint8Array(n), counts: [n, 0, 0, 0], rows: [] } };
   hotspots.typology = {
     key: 't', variables: ['x'],
     result: { k: 2, labels: Int32Array.of(0, 1), sizes: Int32Array.of(1, 1), centres: new Float64Array(2), centresOriginal: new Float64Array(2), silhouette: 0.5, silhouetteByK: [0.5], imputed: 0 },

@@ -8,7 +8,7 @@ import { DEFAULT_AGE_BANDS } from '../../core/demand.ts';
 import type { HotspotFilter, HotspotValue } from '../../pipeline/hotspots/hotspot-pipeline.ts';
 import type { ComputeResult, GridView, StabilityResult, TypologyResult } from '../../pipeline/hotspots/hotspot-engine.ts';
 import type { HotspotMeasure, HotspotStatistic } from '../../pipeline/hotspots/hotspot-stats.ts';
-import type { QuadrantResult } from '../../pipeline/hotspots/hotspot-quadrants.ts';
+import type { QuadrantResult, QuadrantRule } from '../../pipeline/hotspots/hotspot-quadrants.ts';
 
 import type { HotspotDisplay } from '../../pipeline/hotspots/hotspot-params.ts';
 export { DISPLAYS, MEASURES, RESOLUTIONS, type HotspotDisplay } from '../../pipeline/hotspots/hotspot-params.ts';
@@ -65,6 +65,8 @@ class HotspotsState {
   typologyK = $state(4);
   /** Typology variables the user switched off. */
   typologyOff = $state<string[]>([]);
+  /** How demand × risk splits cells: Gi* significance × risk tier, or medians (hotspot-quadrants.ts). */
+  quadrantRule = $state<QuadrantRule>('significance');
 
   // ---- data from the workers ----
   options = $state.raw<CustomerOptions>({ available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false });

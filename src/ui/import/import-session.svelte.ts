@@ -9,9 +9,10 @@ import type { LoadOutcome, LocalizedText } from '../../pipeline/dataset/db-api.t
 import type { Crs, InputKind, LoadInput } from '../../data/types.ts';
 import { crsFromName, explicitMapping, initialChoice, pendingProblems, setMappingColumn, takesCrs, type PendingProblem } from '../../data/import-detect.ts';
 import type { Inspection } from '../../data/import-inspect.ts';
+import { shouldAskCrs } from '../../data/crs-prompt.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
-import { loadDemo, loadFiles } from './load-dataset.svelte.ts';
+import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 export interface PendingFile {
@@ -27,6 +28,10 @@ export interface PendingFile {
   crs: Crs;
   mapping: Record<string, string>;
   mappingOpen: boolean;
+  /** The file looks Chinese and its CRS was not chosen yet (nor remembered for its name): ask. */
+  crsAsk: boolean;
+  /** Sites: the user's value mapping, before the built-in words (src/data/value-map.ts). */
+  values: { type: Record<string, 'branch' | 'atm'>; owner: Record<string, string> };
 }
 
 export interface ImportReport {
@@ -122,7 +127,7 @@ class ImportSession {
       const id = nextId++;
       this.files.push({
         id, file, info: null, inspecting: true, kind: 'customers', recognised: false,
-        crs: crsFromName(file.name), mapping: {}, mappingOpen: false,
+        crs: rememberedCrs(file.name) ?? crsFromName(file.name), crsAsk: false, mapping: {}, mappingOpen: false, values: { type: {}, owner: {} },
       });
       void this.inspect(id, file);
     }
@@ -151,6 +156,18 @@ class ImportSession {
     f.recognised = c.recognised;
     f.mapping = c.mapping;
     f.mappingOpen = c.mappingOpen;
+    // A remembered or name-given CRS is a choice already; otherwise a Chinese-looking file asks.
+    const named = rememberedCrs(f.file.name) !== null || crsFromName(f.file.name) !== 'wgs84';
+    f.crsAsk = takesCrs(f.kind) && !named && shouldAskCrs(this.headersOf(f) ?? [], this.sampleOf(f), f.mapping);
+  }
+
+  /** The user's CRS for a file: used now and remembered for files of this name. */
+  setCrs(id: number, crs: Crs): void {
+    const f = this.files.find((x) => x.id === id);
+    if (!f) return;
+    f.crs = crs;
+    f.crsAsk = false;
+    rememberCrs(f.file.name, crs);
   }
 
   setKind(id: number, kind: InputKind): void {
@@ -168,6 +185,20 @@ class ImportSession {
   setMapping(id: number, column: string, source: string): void {
     const f = this.files.find((x) => x.id === id);
     if (f) f.mapping = setMappingColumn(f.mapping, column, source);
+  }
+
+  /** Read `word` in the sites' `column` as `to` (branch/atm for type, own or a name for owner); null removes it. */
+  setValue(id: number, column: 'type' | 'owner', word: string, to: string | null): void {
+    const f = this.files.find((x) => x.id === id);
+    const w = word.trim();
+    if (!f || !w) return;
+    const next = { type: { ...f.values.type }, owner: { ...f.values.owner } };
+    if (to === null) delete next[column][w];
+    else if (column === 'type') {
+      if (to !== 'branch' && to !== 'atm') return;
+      next.type[w] = to;
+    } else if (to.trim()) next.owner[w] = to.trim();
+    f.values = next;
   }
 
   remove(id: number): void {
@@ -191,8 +222,11 @@ class ImportSession {
     const pending = this.files.map((f) => ({
       kind: f.kind, fileName: f.file.name, crs: takesCrs(f.kind) ? f.crs : 'wgs84',
       mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
+      ...(f.kind === 'sites' ? { values: $state.snapshot(f.values) } : {}),
     }) satisfies StoredInput);
     try {
+      // Too big for this browser: refused before a byte is read (the notice says what to do).
+      if (await refuseIfTooBig(this.files.map((f) => ({ fileName: f.file.name, kind: f.kind, bytes: f.file.size, rows: f.info?.rows })))) return null;
       const inputs = await toLoadInputs(pending);
       const outcome = await loadFiles(Comlink.transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { name, replaceAll });
       if (!outcome) {
@@ -208,6 +242,7 @@ class ImportSession {
       }
       return outcome;
     } catch (e) {
+      if (e instanceof CapacityRefused) return null; // the capacity notice says it in words
       // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
       // nothing was committed, the files stay listed.
       this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -306,6 +341,25 @@ class ImportSession {
   }
 }
 
+const CRS_KEY = 'bp-crs:';
+
+function rememberedCrs(fileName: string): Crs | null {
+  try {
+    const v = localStorage.getItem(CRS_KEY + fileName);
+    return v === 'wgs84' || v === 'gcj02' || v === 'bd09' ? v : null;
+  } catch {
+    return null; // storage disabled: ask again next time
+  }
+}
+
+function rememberCrs(fileName: string, crs: Crs): void {
+  try {
+    localStorage.setItem(CRS_KEY + fileName, crs);
+  } catch {
+    // storage disabled or full: the choice holds for this file only
+  }
+}
+
 async function toLoadInputs(inputs: readonly StoredInput[]): Promise<LoadInput[]> {
   return Promise.all(
     inputs.map(async (i) => ({
@@ -315,6 +369,7 @@ async function toLoadInputs(inputs: readonly StoredInput[]): Promise<LoadInput[]
       crs: i.crs,
       mapping: i.mapping,
       ...(i.sheet !== undefined ? { sheet: i.sheet } : {}),
+      ...(i.values ? { values: i.values } : {}),
     })),
   );
 }

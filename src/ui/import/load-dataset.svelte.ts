@@ -2,6 +2,11 @@
  * Loading data from the UI: the demo city or the user's files go to the DB worker, and on
  * success the UI's dataset is rebuilt from what the worker holds. A failed or cancelled load
  * leaves `app.dataset` (and the worker's tables) as they were.
+ *
+ * Before user files are read, their size is checked against what this browser can hold
+ * (capacity.ts): a load that cannot fit is refused up front with a message in the user's
+ * language, and an engine that runs out of memory anyway ends in the same message, never in
+ * DuckDB's own text. Either way nothing is committed and the dataset on screen stays.
  */
 import type { DatasetMeta, LoadOutcome } from '../../pipeline/dataset/db-api.ts';
 import type { LoadInput } from '../../data/types.ts';
@@ -9,9 +14,18 @@ import { app } from '../app/app-state.svelte.ts';
 import { buildDataset } from '../../pipeline/dataset/dataset.ts';
 import { runTask } from '../app/tasks.svelte.ts';
 import { dbWorker } from '../app/workers.ts';
+import { checkCapacity, isOutOfMemory, memoryCapBytes, type CapacityFile, type Refusal } from './capacity.ts';
 
 /** The outcome of the last load (report, rejects preview, problems) for the Data panel. */
-export const lastLoad = $state({ outcome: null as LoadOutcome | null });
+export const lastLoad = $state({ outcome: null as LoadOutcome | null, refusal: null as Refusal | null });
+
+/** Thrown by `loadFiles` when the engine ran out of memory; `lastLoad.refusal` says it in words. */
+export class CapacityRefused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(`${refusal.file} does not fit in this browser`);
+    this.name = 'CapacityRefused';
+  }
+}
 
 async function refresh(outcome: LoadOutcome | null): Promise<LoadOutcome | null> {
   if (!outcome) return null;
@@ -23,19 +37,44 @@ async function refresh(outcome: LoadOutcome | null): Promise<LoadOutcome | null>
   return outcome;
 }
 
+/**
+ * Refuse `files` before any byte is read when this browser cannot hold them: sets
+ * `lastLoad.refusal` and returns true. Clears an earlier refusal otherwise.
+ */
+export async function refuseIfTooBig(files: readonly CapacityFile[]): Promise<boolean> {
+  lastLoad.refusal = null;
+  const info = await dbWorker().storageInfo().catch(() => null);
+  const refusal = checkCapacity(files, memoryCapBytes(), info?.mode ?? 'memory');
+  lastLoad.refusal = refusal;
+  return refusal !== null;
+}
+
 export async function loadDemo(): Promise<LoadOutcome | null> {
   const db = dbWorker();
   const base = new URL(import.meta.env.BASE_URL + 'demo/', location.href).pathname;
   return refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => db.loadDemo(base, id, onProgress), (id) => db.cancel(id)));
 }
 
+const OUT_OF_MEMORY = Symbol('out of memory');
+
 export async function loadFiles(inputs: LoadInput[], meta: DatasetMeta): Promise<LoadOutcome | null> {
   const db = dbWorker();
-  return refresh(
-    await runTask<LoadOutcome>(
-      'task.loadFiles',
-      (id, onProgress) => db.loadFiles(inputs, meta, id, onProgress),
-      (id) => db.cancel(id),
-    ),
+  const files = inputs.map((i) => ({ fileName: i.fileName, bytes: i.bytes.length }));
+  const outcome = await runTask<LoadOutcome | typeof OUT_OF_MEMORY>(
+    'task.loadFiles',
+    (id, onProgress) =>
+      db.loadFiles(inputs, meta, id, onProgress).catch((e: unknown) => {
+        // Said in words below; the engine's text never reaches the status bar.
+        if (isOutOfMemory(e)) return OUT_OF_MEMORY;
+        throw e;
+      }),
+    (id) => db.cancel(id),
   );
+  if (outcome === OUT_OF_MEMORY) {
+    const largest = [...files].sort((a, b) => b.bytes - a.bytes)[0];
+    const refusal: Refusal = { file: largest?.fileName ?? '', needBytes: 0, capBytes: memoryCapBytes(), reason: 'engine' };
+    lastLoad.refusal = refusal;
+    throw new CapacityRefused(refusal);
+  }
+  return refresh(outcome);
 }

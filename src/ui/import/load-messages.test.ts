@@ -17,6 +17,12 @@ describe('reject reasons in the UI language', () => {
     expect(zh(rejectReasonMessage('features[7]: ring is not closed'))).toBe('要素 7 的几何无效');
     expect(zh(rejectReasonMessage('type must be branch or atm'))).toBe('type 必须为 branch（网点）或 atm');
     expect(zh(rejectReasonMessage('period is not a period like 2024Q3, 2024-09 or 2024'))).toBe('期间格式应为 2024Q3、2024-09 或 2024');
+    expect(zh(rejectReasonMessage('type "柜台" is not a known site type: must be branch or atm (or a word for one, e.g. 支行, 营业部, 自助银行, ATM)'))).toBe(
+      'type“柜台”不是已知的网点类型：应为 branch 或 atm（或其同义词，如 支行、营业部、自助银行、ATM），可在值映射中指定',
+    );
+    expect(zh(rejectReasonMessage('area_id "静安区" is no area of the areas file (by area_id, name or name_en); closest: 黄浦区, 徐汇区'))).toBe(
+      'area_id“静安区”与区域文件中的任何区域都不匹配（按 area_id、name 或 name_en）；最接近：黄浦区, 徐汇区',
+    );
   });
   it('keeps the English sentence under en (singular counts too)', () => {
     expect(en(rejectReasonMessage('row has 1 field, the header has 5'))).toBe('row has 1 field, the header has 5');
@@ -46,5 +52,10 @@ describe('load warnings in the UI language', () => {
     expect(zh(loadWarningMessage(unread))).toBe('customers.csv：balance 有 1 个值无法读作数字，已置空（行已保留）');
     expect(zh(loadWarningMessage('c.csv: age: 3 values could not be read as a number and were left empty (rows kept)'))).toBe('c.csv：age 有 3 个值无法读作数字，已置空（行已保留）');
     expect(zh(loadWarningMessage('sites.xlsx: the header is on line 3; the line(s) above it were skipped as a title'))).toBe('sites.xlsx：表头在第 3 行，其上各行作为标题跳过');
+    expect(zh(loadWarningMessage("s.csv: no own sites: no owner reads as ours (own, 本行, 我行, 本机构), so every site is taken as a competitor's; map your bank's name to own in the value mapping"))).toBe(
+      's.csv：没有本行网点：所属机构中没有表示本行的值（own, 本行, 我行, 本机构），所有网点都被视为竞争对手；请在值映射中把本行名称映射为 own',
+    );
+    expect(zh(loadWarningMessage('i.csv: 9 rows matched to areas by name'))).toBe('i.csv：9 行按区域名称匹配到区域');
+    expect(zh(loadWarningMessage('i.csv: 失业率: 1 value outside 0–100 % (kept; a rate is read as a percentage, 3.5 = 3.5 %)'))).toBe('i.csv：失业率 有 1 个值超出 0–100 %（已保留；比率按百分数读取，3.5 即 3.5 %）');
   });
 });

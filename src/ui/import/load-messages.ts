@@ -30,12 +30,16 @@ const REASONS: Pattern[] = [
   [/^coordinates are exactly \(0, 0\)$/, 'import.reason.zeroZero'],
   [/^(.+) is empty$/, 'import.reason.empty', 'column'],
   [/^(.+) is not an area_id of the areas file$/, 'import.reason.unknownArea', 'column'],
+  [/^area_id "(.*)" is no area of the areas file \(by area_id, name or name_en\); closest: (.+)$/s, 'import.reason.unknownAreaClosest', 'key', 'closest'],
+  [/^area_id "(.*)" is no area of the areas file \(by area_id, name or name_en\)$/s, 'import.reason.unknownAreaKey', 'key'],
+  [/^area_id "(.*)" names more than one area \((.+)\)$/s, 'import.reason.ambiguousArea', 'key', 'ids'],
   [/^(.+) is not a number$/, 'import.reason.notNumber', 'column'],
   [/^(.+) is outside \[(-?[\d.]+), (-?[\d.]+)\]$/, 'import.reason.outside', 'column', 'min', 'max'],
   [/^(.+) must be 0 or 1$/, 'import.reason.zeroOne', 'column'],
   [/^(.+) must be greater than 0$/, 'import.reason.positive', 'column'],
   [/^(.+) must not be negative$/, 'import.reason.nonNegative', 'column'],
   [/^(.+) must be branch or atm$/, 'import.reason.branchAtm', 'column'],
+  [/^(type) "(.*)" is not a known site type: /s, 'import.reason.unknownType', 'column', 'value'],
 ];
 
 const WARNINGS: Pattern[] = [
@@ -48,7 +52,10 @@ const WARNINGS: Pattern[] = [
   [/^(.+): no valid periods$/, 'import.warning.noPeriods', 'file'],
   [/^(.+): column "(.+)" has no numbers; kept as text/, 'import.warning.textColumn', 'file', 'column'],
   [/^(.+): (.+): (\d+) values? could not be read as a number and (?:was|were) left empty/, 'import.warning.unreadNumbers', 'file', 'column', 'n'],
-  [/^(.+): the header is on line (\d+); the line\(s\) above it were skipped as a title$/, 'import.warning.headerLine', 'file', 'line'],
+  [/^(.+): the header is on (?:line|row) (\d+); the (?:line|row)\(s\) above it were skipped as a title$/, 'import.warning.headerLine', 'file', 'line'],
+  [/^(.+): no own sites: no owner reads as ours \((.+?)\), so every site/, 'import.warning.noOwnSites', 'file', 'words'],
+  [/^(.+): (\d+) rows? matched to areas by name$/, 'import.warning.areasByName', 'file', 'n'],
+  [/^(.+): (.+): (\d+) values? outside 0–100 % \(kept/, 'import.warning.rateRange', 'file', 'column', 'n'],
   [/^(.+): column (\d+) was loaded as "(.*)" \(control or invisible characters removed\)$/s, 'import.warning.columnCleaned', 'file', 'index', 'name'],
   [/^(.+): column (\d+) was loaded as "(.*)" \(longer than (\d+) characters, cut\)$/s, 'import.warning.columnCut', 'file', 'index', 'name', 'max'],
   [/^(.+): column (\d+) was loaded as "(.*)" \(the name is reserved by the database\)$/s, 'import.warning.columnReserved', 'file', 'index', 'name'],

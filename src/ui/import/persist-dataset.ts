@@ -1,13 +1,13 @@
 /**
- * The user's loaded dataset, kept in the browser's IndexedDB (database `branch-planner-dataset`,
- * store `dataset`, one record under key `current`) so a reload restores it without asking for
- * the files again. What is stored is what the loader needs to rebuild it: each input file's bytes
- * (as a Blob, which IndexedDB keeps outside the JS heap) and its options (kind, CRS, mapping,
+ * The user's loaded dataset, kept in the browser (IndexedDB database `branch-planner-dataset`,
+ * store `dataset`, one record under key `current`; the files' bytes in OPFS, see `KEPT_DIR`) so a
+ * reload restores it without asking for the files again. What is stored is what the loader needs
+ * to rebuild it: each input file's bytes (never in the JS heap at rest) and its options (kind, CRS, mapping,
  * sheet), plus whether the demo city lies underneath (files loaded on top of the demo keep the
  * demo's other kinds). Nothing leaves the machine. The record is validated when read: the store
  * may hold one written by another version of the app.
  */
-import { INPUT_KINDS, type Crs, type InputKind } from '../../data/types.ts';
+import { INPUT_KINDS, type Crs, type InputKind, type ValueMapping } from '../../data/types.ts';
 import type { LocalizedText } from '../../pipeline/dataset/db-api.ts';
 import { idbStore } from '../app/idb-store.ts';
 
@@ -17,6 +17,8 @@ export interface StoredInput {
   crs: Crs;
   mapping: Record<string, string>;
   sheet?: string;
+  /** Sites: the user's value mapping (type/owner words). */
+  values?: ValueMapping;
   blob: Blob;
 }
 
@@ -35,18 +37,140 @@ const KEY = 'current';
 
 const run = idbStore('branch-planner-dataset', 'dataset');
 
+/**
+ * Where the files' bytes live: in the Origin Private File System when the browser has it
+ * (`branch-planner/kept/<name>`, written as a stream, read back as a disk-backed File), so a
+ * city's 12M-customer file never passes through IndexedDB; inside the IndexedDB record (as a
+ * Blob) otherwise. The record names its OPFS files in `opfsFile`.
+ */
+const KEPT_DIR = ['branch-planner', 'kept'] as const;
+/** OPFS name of each File we read back, so an unchanged input is not copied at the next save. */
+const keptNames = new WeakMap<Blob, string>();
+
+type StoredForm = Omit<StoredDataset, 'inputs'> & { inputs: Array<Omit<StoredInput, 'blob'> & { blob?: Blob; opfsFile?: string }> };
+
+async function keptDir(): Promise<FileSystemDirectoryHandle | null> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.getDirectory) return null;
+  try {
+    let dir = await navigator.storage.getDirectory();
+    for (const part of KEPT_DIR) dir = await dir.getDirectoryHandle(part, { create: true });
+    // Writing needs createWritable (Chromium, Firefox, Safari 17+ in windows).
+    return 'createWritable' in FileSystemFileHandle.prototype ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The stored dataset, or null when there is none (or it is unreadable). */
 export async function readStoredDataset(): Promise<StoredDataset | null> {
   const rec = await run('readonly', (s) => s.get(KEY) as IDBRequest<unknown>);
-  return validStored(rec) ? rec : null;
+  const full = await withKeptFiles(rec);
+  return validStored(full) ? full : null;
+}
+
+/** The record with each `opfsFile` replaced by its File; null when a file is missing. */
+async function withKeptFiles(rec: unknown): Promise<unknown> {
+  const r = rec as Partial<StoredForm> | null;
+  if (!r || !Array.isArray(r.inputs) || !r.inputs.some((i) => typeof i?.opfsFile === 'string')) return rec;
+  const dir = await keptDir();
+  if (!dir) return null;
+  try {
+    const inputs = await Promise.all(
+      r.inputs.map(async (i) => {
+        if (typeof i?.opfsFile !== 'string') return i;
+        const file = await (await dir.getFileHandle(i.opfsFile)).getFile();
+        keptNames.set(file, i.opfsFile);
+        const { opfsFile: _name, ...rest } = i;
+        return { ...rest, blob: file };
+      }),
+    );
+    return { ...r, inputs };
+  } catch {
+    return null;
+  }
 }
 
 export async function writeStoredDataset(rec: StoredDataset): Promise<void> {
-  await run('readwrite', (s) => s.put(rec, KEY));
+  const dir = await keptDir();
+  let form: StoredForm = rec;
+  if (dir) {
+    form = {
+      ...rec,
+      inputs: await Promise.all(
+        rec.inputs.map(async ({ blob, ...rest }, i) => {
+          let name = keptNames.get(blob);
+          if (!name) {
+            name = `${rec.savedAt.toString(36)}-${i}-${rest.kind}-${Math.random().toString(36).slice(2, 8)}.bin`;
+            const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+            await blob.stream().pipeTo(w);
+          }
+          return { ...rest, opfsFile: name };
+        }),
+      ),
+    };
+  }
+  await run('readwrite', (s) => s.put(form, KEY));
+  if (dir) await removeUnkept(dir, form).catch(() => undefined);
+  announce({ type: 'changed', tab: TAB_ID, savedAt: rec.savedAt, files: rec.inputs.map((i) => i.fileName) });
 }
 
 export async function clearStoredDataset(): Promise<void> {
   await run('readwrite', (s) => s.delete(KEY));
+  const dir = await keptDir();
+  if (dir) await removeUnkept(dir, null).catch(() => undefined);
+  announce({ type: 'cleared', tab: TAB_ID, savedAt: Date.now(), files: [] });
+}
+
+/**
+ * Delete kept files that neither the record just written nor the one now in the store names
+ * (another tab may have written its own since: its files stay).
+ */
+async function removeUnkept(dir: FileSystemDirectoryHandle, form: StoredForm | null): Promise<void> {
+  const now = (await run('readonly', (s) => s.get(KEY) as IDBRequest<unknown>)) as Partial<StoredForm> | undefined;
+  const named = [...(form?.inputs ?? []), ...(Array.isArray(now?.inputs) ? now.inputs : [])];
+  const keep = new Set(named.map((i) => i?.opfsFile).filter((n): n is string => typeof n === 'string'));
+  const names: string[] = [];
+  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!keep.has(name)) names.push(name);
+  for (const name of names) await dir.removeEntry(name).catch(() => undefined);
+}
+
+/**
+ * Two tabs share one kept dataset: the last writer wins it. Every write and clear is announced
+ * on a BroadcastChannel (same origin only, never leaves the browser), so the other tabs can say
+ * the kept data changed under them and offer to load it, instead of silently reloading into it.
+ */
+export interface StoreChange {
+  type: 'changed' | 'cleared';
+  /** The announcing tab (a tab ignores its own announcements). */
+  tab: string;
+  savedAt: number;
+  files: string[];
+}
+
+const CHANNEL = 'branch-planner-dataset';
+const TAB_ID = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+let channel: BroadcastChannel | null = null;
+
+function openChannel(): BroadcastChannel | null {
+  if (typeof BroadcastChannel === 'undefined') return null;
+  return (channel ??= new BroadcastChannel(CHANNEL));
+}
+
+function announce(change: StoreChange): void {
+  openChannel()?.postMessage(change);
+}
+
+/** Call `fn` when another tab changes or clears the kept dataset; returns the unsubscribe. */
+export function onStoreChangedElsewhere(fn: (change: StoreChange) => void): () => void {
+  const ch = openChannel();
+  if (!ch) return () => undefined;
+  const listener = (e: MessageEvent) => {
+    const c = e.data as Partial<StoreChange> | null;
+    if (!c || (c.type !== 'changed' && c.type !== 'cleared') || c.tab === TAB_ID || !Array.isArray(c.files)) return;
+    fn({ type: c.type, tab: String(c.tab), savedAt: Number(c.savedAt), files: c.files.map(String) });
+  };
+  ch.addEventListener('message', listener);
+  return () => ch.removeEventListener('message', listener);
 }
 
 /**

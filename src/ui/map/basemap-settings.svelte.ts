@@ -1,11 +1,26 @@
 /**
  * The user's basemap choice, persisted in localStorage: the built-in offline basemap, their
- * own MapLibre style URL, or a local PMTiles file (kept in IndexedDB, never uploaded).
+ * own MapLibre style URL or raster tile template (with the datum it is drawn in), a local
+ * PMTiles file (kept in IndexedDB, never uploaded), or a preset (basemap-presets.ts):
+ * Tianditu with the user's key, AMap or Tencent.
  */
+import type { BasemapCrs } from './basemap-presets.ts';
+
 export type BasemapChoice =
   | { kind: 'offline' }
-  | { kind: 'style'; url: string }
-  | { kind: 'pmtiles'; fileName: string };
+  | { kind: 'style'; url: string; crs?: BasemapCrs }
+  | { kind: 'tiles'; url: string; crs: BasemapCrs }
+  | { kind: 'pmtiles'; fileName: string }
+  | { kind: 'tianditu'; key: string }
+  | { kind: 'amap' }
+  | { kind: 'tencent' };
+
+/** The datum the chosen basemap is drawn in: GCJ-02 for AMap, Tencent and what the user declared so. */
+export function basemapCrs(c: BasemapChoice): BasemapCrs {
+  if (c.kind === 'amap' || c.kind === 'tencent') return 'gcj02';
+  if (c.kind === 'style' || c.kind === 'tiles') return c.crs === 'gcj02' ? 'gcj02' : 'wgs84';
+  return 'wgs84';
+}
 
 const KEY = 'bp.basemap';
 
@@ -28,10 +43,33 @@ export function refusedOrigin(url: string, allowed: readonly string[] = allowedO
   return origin === self || allowed.includes(origin) ? null : origin;
 }
 
+/** A stored setting as a choice, or null when it is not one (edited by hand, an older shape). */
+export function parseChoice(v: unknown): BasemapChoice | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  const crs: BasemapCrs = o.crs === 'gcj02' ? 'gcj02' : 'wgs84';
+  switch (o.kind) {
+    case 'offline':
+    case 'amap':
+    case 'tencent':
+      return { kind: o.kind };
+    case 'style':
+      return typeof o.url === 'string' ? { kind: 'style', url: o.url, crs } : null;
+    case 'tiles':
+      return typeof o.url === 'string' ? { kind: 'tiles', url: o.url, crs } : null;
+    case 'pmtiles':
+      return typeof o.fileName === 'string' ? { kind: 'pmtiles', fileName: o.fileName } : null;
+    case 'tianditu':
+      return typeof o.key === 'string' ? { kind: 'tianditu', key: o.key } : null;
+    default:
+      return null;
+  }
+}
+
 function load(): BasemapChoice {
   try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? 'null') as BasemapChoice | null;
-    if (v && (v.kind === 'offline' || (v.kind === 'style' && typeof v.url === 'string') || (v.kind === 'pmtiles' && typeof v.fileName === 'string'))) return v;
+    const v = parseChoice(JSON.parse(localStorage.getItem(KEY) ?? 'null'));
+    if (v) return v;
   } catch {
     /* a corrupt setting falls back to the offline basemap */
   }

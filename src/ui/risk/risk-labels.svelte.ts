@@ -67,6 +67,8 @@ export function alertText(a: Alert): string {
 export function issueText(issue: ConfigIssue): string {
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(issue.params)) params[k] = typeof v === 'number' ? String(v) : v;
+  // A credit-policy issue names its column by id: show the column's header instead.
+  if (issue.key.startsWith('risk.policy.') && typeof issue.params.field === 'string') params.field = t(`risk.policy.${issue.params.field}` as MessageKey);
   const s = t(issue.key as MessageKey, params);
   return issue.params.suggestion ? `${s} ${t('risk.config.did_you_mean', { suggestion: String(issue.params.suggestion) })}` : s;
 }

@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildConfig, CHANGE_COLORS, changeBreaks, defaultDirection, defaultIndicators, equalSliderWeights, finiteMedian, niceStep,
-  parseTiersText, policyOrUndefined, presetIndicators, refAvailable, resizePolicy, tableFromDataset, tierBreaks, toSliderScale,
+  indexClasses, parseTiersText, policyForConfig, presetIndicators, refAvailable, tableFromDataset, tierBreaks, toSliderScale,
   WEIGHT_MAX, weightShares,
 } from './risk-model.ts';
 import { fetchPortfolio } from '../../pipeline/risk/portfolio.ts';
 import { classOf } from '../../core/classify.ts';
 import { indicatorTableFromRows } from '../../core/indicator-table.ts';
 import { parseRiskConfig, serializeRiskConfig } from '../../core/risk-config.ts';
+import { checkPolicy, defaultPolicy, resizePolicy } from '../../core/credit-policy.ts';
 import { prepareRisk, scoreRisk, tierOf } from '../../core/risk-index.ts';
 import { riskUncertainty } from '../../core/risk-uncertainty.ts';
 import { connectorFactories } from '../../db/connector-factories.ts';
@@ -107,19 +108,19 @@ describe('tiers text and the policy table', () => {
     expect(parseTiersText('120')).toBeNull();
     expect(parseTiersText('')).toBeNull();
   });
-  it('resizes the policy to the tier count, keeping rows of tiers that remain', () => {
-    const p = resizePolicy([{ tier: 1, ltv_cap: '80%', approval_level: 'branch', pricing_addon_bp: '0', note: '' }, { tier: 4, ltv_cap: '50%', approval_level: 'HQ', pricing_addon_bp: '+75', note: 'x' }], 3);
-    expect(p.map((r) => r.tier)).toEqual([1, 2, 3]);
-    expect(p[0].ltv_cap).toBe('80%');
-    expect(p[2]).toEqual({ tier: 3, ltv_cap: '', approval_level: '', pricing_addon_bp: '', note: '' });
-    expect(policyOrUndefined(resizePolicy([], 4))).toBeUndefined();
-    expect(policyOrUndefined(p)).toHaveLength(3);
+  it('keeps the policy out of the config while it has errors, in it with warnings only', () => {
+    const p = defaultPolicy(4);
+    expect(policyForConfig(p)).toEqual(p);
+    const warned = p.map((r) => (r.tier === 4 ? { ...r, max_ltv_pct: 90 } : r)); // laxer than tier 3, above 85 %
+    expect(checkPolicy(warned).every((i) => i.severity === 'warning')).toBe(true);
+    expect(policyForConfig(warned)).toHaveLength(4);
+    expect(policyForConfig(p.map((r) => (r.tier === 2 ? { ...r, spread_bp: NaN } : r)))).toBeUndefined();
   });
 });
 
 describe('buildConfig', () => {
   it('is what the CLI reads back: serialise, parse, same config', () => {
-    const policy = resizePolicy([{ tier: 4, ltv_cap: '50%', approval_level: 'regional committee', pricing_addon_bp: '+50', note: 'review quarterly' }], 4);
+    const policy = resizePolicy([{ tier: 4, max_ltv_pct: 45, spread_bp: 120, approval_level: 'head_office', exposure_cap_cny: 800_000, review_months: 3, notes: '复核 quarterly, "by exception"' }], 4);
     const c = buildConfig({
       period: '2025Q4', normalization: 'zscore',
       indicators: [{ column: 'unemployment_rate', weight: 7.5, direction: 'up' }, { column: 'd:house_price_index:4', weight: 2.25, direction: 'down' }],
@@ -129,9 +130,11 @@ describe('buildConfig', () => {
     const back = parseRiskConfig(JSON.parse(serializeRiskConfig(c)), DEMO_COLUMNS, periods);
     expect(back.errors).toBeUndefined();
     expect(back.config).toEqual(c);
-    // an untouched policy and default alert rules are left out, as the CLI's defaults
+    expect(c.policy?.[3].notes).toBe('复核 quarterly, "by exception"');
+    // default alert rules are left out, as the CLI's defaults; the policy table is always saved
     const plain = buildConfig({ period: '2025Q4', normalization: 'minmax', indicators: c.indicators, tiers: [25, 50, 75], policy: resizePolicy([], 4), alerts: null });
-    expect(Object.keys(plain)).toEqual(['period', 'normalization', 'indicators', 'tiers']);
+    expect(Object.keys(plain)).toEqual(['period', 'normalization', 'indicators', 'tiers', 'policy']);
+    expect(plain.policy).toEqual(defaultPolicy(4));
   });
 });
 
@@ -142,6 +145,19 @@ describe('map classes', () => {
     // an index exactly on a cut point is in the higher tier (DESIGN.md: cut points ≤ index)
     expect(classOf(tierOf(50, [25, 50, 75]), b)).toBe(2);
     expect(classOf(NaN, b)).toBe(-1);
+  });
+  it('index classes align with the tiers: every cut a boundary, each tier halved, upper half in the tier colour', () => {
+    const tierColors: [number, number, number][] = [[255, 255, 178], [254, 204, 92], [253, 141, 60], [227, 26, 28]];
+    const { breaks, colors } = indexClasses([25, 50, 75], tierColors);
+    [12.5, 25, 37.5, 50, 62.5, 75, 87.5].forEach((b, i) => expect(breaks[i]).toBeCloseTo(b, 6));
+    expect(colors).toHaveLength(8);
+    // no class straddles a tier: the class of an index, halved, is its tier − 1
+    for (const x of [0, 12.4, 24.9, 25, 49.99, 50, 74.9, 75, 99, 100]) expect(Math.floor(classOf(x, breaks) / 2)).toBe(tierOf(x, [25, 50, 75]) - 1);
+    expect(colors[7]).toEqual([227, 26, 28]); // tier 4, upper half: the tier map's colour
+    expect(colors[6]).toEqual([240, 129, 130]); // tier 4, lower half: 45 % towards white
+    expect(colors[1]).toEqual([255, 255, 178]);
+    // uneven cuts
+    indexClasses([30, 60], tierColors.slice(0, 3)).breaks.forEach((b, i) => expect(b).toBeCloseTo([15, 30, 45, 60, 80][i], 6));
   });
   it('change breaks are symmetric, centred on 0, from the 90th percentile of |change|', () => {
     expect(niceStep(2.88)).toBe(5);

@@ -1,11 +1,12 @@
 /**
  * Plain helpers of the Risk tab (no Svelte, no DOM, tested in Node): the indicator table as
- * the core sees it, presets, weight schemes on the slider scale, tiers text, the policy table,
+ * the core sees it, presets, weight schemes on the slider scale, tiers text, the policy table in the config,
  * colours and class breaks of the risk maps.
  */
 import type { Dataset } from '../../pipeline/dataset/dataset.ts';
 import { parseIndicatorRef, type IndicatorTable } from '../../core/indicator-table.ts';
 import type { IndicatorSpec, PolicyRow, RiskConfig } from '../../core/risk-config.ts';
+import { checkPolicy } from '../../core/credit-policy.ts';
 import { PORTFOLIO_DIRECTIONS, type PortfolioColumn } from '../../core/portfolio.ts';
 import type { Rgb } from '../map/palette.ts';
 
@@ -121,15 +122,12 @@ export function parseTiersText(text: string): number[] | null {
   return cuts;
 }
 
-/** One row per tier 1..tierCount, keeping the text of rows whose tier still exists. */
-export function resizePolicy(policy: readonly PolicyRow[], tierCount: number): PolicyRow[] {
-  const byTier = new Map(policy.map((r) => [r.tier, r]));
-  return Array.from({ length: tierCount }, (_, i) => ({ ...(byTier.get(i + 1) ?? { tier: i + 1, ltv_cap: '', approval_level: '', pricing_addon_bp: '', note: '' }) }));
-}
-
-/** A policy table worth saving: null when every text cell is empty. */
-export function policyOrUndefined(policy: readonly PolicyRow[]): PolicyRow[] | undefined {
-  return policy.some((r) => r.ltv_cap || r.approval_level || r.pricing_addon_bp || r.note) ? policy.map((r) => ({ ...r })) : undefined;
+/**
+ * The policy table as the config saves it: every row, when it has no errors (warnings do
+ * not stop it); undefined otherwise, so a saved file or link always loads again.
+ */
+export function policyForConfig(policy: readonly PolicyRow[]): PolicyRow[] | undefined {
+  return checkPolicy(policy).some((i) => i.severity === 'error') ? undefined : policy.map((r) => ({ ...r }));
 }
 
 /** The config the UI state describes, in the `--config` shape (period always explicit). */
@@ -147,7 +145,7 @@ export function buildConfig(s: {
     indicators: s.indicators.map((x) => ({ column: x.column, weight: x.weight, direction: x.direction })),
     tiers: [...s.tiers],
   };
-  const policy = policyOrUndefined(s.policy);
+  const policy = policyForConfig(s.policy);
   if (policy) c.policy = policy;
   if (s.alerts) c.alerts = s.alerts.map((r) => ({ ...r }));
   return c;
@@ -155,8 +153,29 @@ export function buildConfig(s: {
 
 // ---- colours and classes of the risk maps ----
 
-/** Class breaks of the index map: fixed equal intervals, so colours move only when the index does. */
-export const INDEX_BREAKS: readonly number[] = [20, 40, 60, 80];
+/**
+ * Classes of the index map, aligned to the tiers: every tier cut is a class boundary and each
+ * tier is split at its midpoint, so no class straddles two tiers. Colours: the tier's own
+ * colour (as on the tier map) for its upper half, the same colour mixed 45 % with white for
+ * its lower half. Fixed by the cuts, so colours move only when the index does.
+ *
+ * @param cuts ascending tier cut points on the 0–100 index
+ * @param tierColors one colour per tier (cuts.length + 1)
+ */
+export function indexClasses(cuts: readonly number[], tierColors: readonly Rgb[]): { breaks: number[]; colors: Rgb[] } {
+  const bounds = [0, ...cuts, 100];
+  const breaks: number[] = [];
+  const colors: Rgb[] = [];
+  for (let k = 0; k < bounds.length - 1; k++) {
+    const c = tierColors[Math.min(k, tierColors.length - 1)];
+    breaks.push((bounds[k] + bounds[k + 1]) / 2);
+    // classOf puts v ≤ break in the lower class; a tier starts AT its cut (DESIGN.md), so the
+    // boundary sits just below the cut and an index of exactly 50 is coloured as tier 3.
+    if (k < cuts.length) breaks.push(cuts[k] - 1e-9);
+    colors.push(c.map((v) => Math.round(v + 0.45 * (255 - v))) as unknown as Rgb, c);
+  }
+  return { breaks, colors };
+}
 
 /** Tier map: values are tiers 1..T; breaks at the half steps put tier t in class t − 1. */
 export function tierBreaks(tierCount: number): number[] {

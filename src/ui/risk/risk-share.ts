@@ -9,17 +9,14 @@ import { app } from '../app/app-state.svelte.ts';
 import { risk } from './risk-state.svelte.ts';
 import { alertText, areaLabel, indicatorLabel, normalizationLabel, signedNumber } from './risk-labels.svelte.ts';
 import { weightShares } from './risk-model.ts';
+import { policyReportTable } from './policy-table.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
-import { registerReport, type ReportSection } from '../share/report-sections.ts';
+import { registerAreaTrend, registerReport, type ReportSection } from '../share/report-sections.ts';
 import { registerAggregateTable } from '../share/aggregates.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
 const fmt1 = (x: number) => (Number.isFinite(x) ? formatNumber(x, 1) : '—');
 const signed = (x: number) => signedNumber(x, 1);
-
-function tierRange(i: number, cuts: readonly number[]): string {
-  return i === 0 ? `< ${cuts[0]}` : i === cuts.length ? `≥ ${cuts[i - 1]}` : `${cuts[i - 1]} – ${cuts[i]}`;
-}
 
 /** One sentence on how the index is built, for reports. */
 export function methodText(): string {
@@ -47,14 +44,7 @@ function reportSections(): ReportSection[] {
   ]);
   const counts = new Array(risk.tiers.length + 1).fill(0);
   for (const x of cur.tier) if (Number.isFinite(x)) counts[x - 1]++;
-  const policy = risk.policy.map((r, i) => [
-    t('risk.tierRange', { tier: r.tier, range: tierRange(i, risk.tiers) }),
-    r.ltv_cap || '—',
-    r.approval_level || '—',
-    r.pricing_addon_bp || '—',
-    r.note || '—',
-    String(counts[i] ?? 0),
-  ]);
+  const policy = policyReportTable(risk.policy, risk.tiers, counts);
   const alerts = risk.alerts.slice(0, 40).map((a) => [t(`risk.sev.${a.severity}` as MessageKey), areaLabel(a.area_id), alertText(a)]);
   const out: ReportSection[] = [
     { kind: 'heading', text: t('risk.report.title', { period: cur.period }) },
@@ -63,7 +53,7 @@ function reportSections(): ReportSection[] {
     { kind: 'heading', level: 2, text: t('risk.ranking') },
     { kind: 'table', columns: ['#', t('risk.col.area'), t('risk.col.index'), t('risk.col.tier'), ch ? `Δ ${ch.from}` : 'Δ'], rows: ranking },
     { kind: 'heading', level: 2, text: t('risk.policy') },
-    { kind: 'table', columns: [t('risk.col.tier'), t('risk.policy.ltv_cap'), t('risk.policy.approval_level'), t('risk.policy.pricing_addon_bp'), t('risk.policy.note'), t('risk.report.areas')], rows: policy },
+    { kind: 'table', columns: policy.columns, rows: policy.rows },
     { kind: 'heading', level: 2, text: t('risk.alerts', { period: cur.period }) },
     alerts.length ? { kind: 'table', columns: [t('risk.rules.severity'), t('risk.col.area'), t('risk.report.alert')], rows: alerts } : { kind: 'paragraph', text: t('risk.alerts.none') },
   ];
@@ -81,12 +71,39 @@ function reportSections(): ReportSection[] {
   return out;
 }
 
+/** The area's index and tier over the last eight periods up to the one shown (area report). */
+function areaTrend(areaId: string) {
+  const series = risk.series;
+  const cur = risk.current;
+  if (!series?.length || !cur) return null;
+  const end = series.findIndex((r) => r.period === cur.period);
+  const shown = series.slice(Math.max(0, end - 7), end + 1);
+  const valueOf = (r: (typeof series)[number]) => {
+    const i = r.areaIds.indexOf(areaId);
+    return { index: i >= 0 ? r.riskIndex[i] : NaN, tier: i >= 0 ? r.tier[i] : NaN };
+  };
+  return {
+    title: t('risk.legend.index'),
+    columns: [t('share.report.col.period'), t('risk.col.index'), t('risk.col.tier'), t('share.report.col.changePoints')],
+    rows: shown.map((r, k) => {
+      const v = valueOf(r);
+      const before = k > 0 ? valueOf(shown[k - 1]).index : NaN;
+      return [r.period, fmt1(v.index), Number.isFinite(v.tier) ? String(v.tier) : '—', k > 0 ? signed(v.index - before) : '—'];
+    }),
+  };
+}
+
 export function registerRiskShare(): void {
+  registerAreaTrend('risk', areaTrend);
   registerStateSlice('risk', {
     // A dataset without indicators has no risk view to share (an empty config would not
     // validate when the link is opened).
     get: () => (app.dataset && risk.initializedFor === app.dataset && risk.config.indicators.length > 0 ? risk.shared() : undefined),
     set: (v) => risk.applyShared(v),
+    describe: () => {
+      const m = methodText();
+      return m ? [m.replace(/[.。]$/, '')] : [];
+    },
   });
   registerReport({
     id: 'risk',

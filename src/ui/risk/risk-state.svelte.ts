@@ -13,10 +13,11 @@
  */
 import { app } from '../app/app-state.svelte.ts';
 import type { Dataset } from '../../pipeline/dataset/dataset.ts';
-import { tableFromDataset, defaultIndicators, resizePolicy, buildConfig } from './risk-model.ts';
+import { tableFromDataset, defaultIndicators, buildConfig } from './risk-model.ts';
+import { defaultPolicy, resizePolicy } from '../../core/credit-policy.ts';
 import type { PortfolioOutcome } from '../../pipeline/risk/portfolio.ts';
 import { addPortfolioColumns, PORTFOLIO_COLUMNS } from '../../core/portfolio.ts';
-import { DEFAULT_TIERS, emptyPolicy, parseRiskConfig, type IndicatorSpec, type PolicyRow, type RiskConfig } from '../../core/risk-config.ts';
+import { DEFAULT_TIERS, parseRiskConfig, type IndicatorSpec, type PolicyRow, type RiskConfig } from '../../core/risk-config.ts';
 import { isPlainObject } from '../../core/config-issues.ts';
 import type { Normalization } from '../../core/normalize.ts';
 import { riskChange, scoreRisk, type PreparedRisk, type RiskChange, type RiskResult, type ScoreParams } from '../../core/risk-index.ts';
@@ -50,7 +51,7 @@ class RiskState {
   indicators = $state<IndicatorSpec[]>([]);
   normalization = $state<Normalization>('minmax');
   tiers = $state<number[]>([...DEFAULT_TIERS]);
-  policy = $state<PolicyRow[]>(emptyPolicy(DEFAULT_TIERS));
+  policy = $state<PolicyRow[]>(defaultPolicy(DEFAULT_TIERS.length + 1));
   /** null: the default rules for the current indicators (not saved). */
   alertRules = $state<AlertRule[] | null>(null);
 
@@ -208,7 +209,7 @@ class RiskState {
     this.indicators = defaultIndicators(ds.summary.indicatorColumns, ds.periods.length);
     this.normalization = 'minmax';
     this.tiers = [...DEFAULT_TIERS];
-    this.policy = emptyPolicy(DEFAULT_TIERS);
+    this.policy = defaultPolicy(DEFAULT_TIERS.length + 1);
     this.alertRules = null;
     this.compareFrom = ds.periods[Math.max(0, ds.periods.length - 5)] ?? '';
     this.weightOrigin = { kind: 'preset', id: 'design' };

@@ -12,7 +12,7 @@ import { analysisWorker, dbWorker } from '../app/workers.ts';
 import { MC_CONCENTRATION, MC_DRAWS, MC_SEED, risk } from './risk-state.svelte.ts';
 import { runTask } from '../app/tasks.svelte.ts';
 import { fetchPortfolio } from '../../pipeline/risk/portfolio.ts';
-import { CHANGE_COLORS, changeBreaks, INDEX_BREAKS, tierBreaks } from './risk-model.ts';
+import { CHANGE_COLORS, changeBreaks, indexClasses, tierBreaks } from './risk-model.ts';
 import { areaLabel, normalizationLabel, signedNumber } from './risk-labels.svelte.ts';
 import { areaName } from '../app/labels.svelte.ts';
 import { choroplethLayer } from '../map/layers.ts';
@@ -136,12 +136,13 @@ function buildView() {
     };
   } else {
     values = cur.riskIndex;
-    breaks = [...INDEX_BREAKS];
-    colors = sequential(breaks.length + 1, 'ylorrd');
+    const cuts = risk.params.tiers;
+    ({ breaks, colors } = indexClasses(cuts, sequential(cuts.length + 1, 'ylorrd')));
+    const f = (x: number) => formatNumber(x, 1);
     legend = {
       title: t('risk.legend.index'),
-      note,
-      items: colors.map((color, i) => ({ color, label: range(String(i === 0 ? 0 : breaks[i - 1]), String(i === breaks.length ? 100 : breaks[i])) })),
+      note: `${note} · ${t('risk.legend.indexClasses', { cuts: cuts.join(', ') })}`,
+      items: colors.map((color, i) => ({ color, label: range(f(i === 0 ? 0 : breaks[i - 1]), f(i === breaks.length ? 100 : breaks[i])) + (i % 2 === 1 ? ` · ${t('risk.tierShort', { tier: (i + 1) / 2 })}` : '') })),
     };
   }
   if (missing(values)) legend.items.push({ color: NO_DATA, label: t('risk.insufficient') });

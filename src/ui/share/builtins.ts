@@ -9,7 +9,8 @@ import { indicatorSlice } from '../../pipeline/dataset/dataset.ts';
 import { areaName, columnLabel, columnUnit } from '../app/labels.svelte.ts';
 import { dbWorker } from '../app/workers.ts';
 import { formatNumber, localized, t } from '../../i18n/i18n.svelte.ts';
-import { registerReport, type ReportSection } from './report-sections.ts';
+import { areaTrendFor, registerReport, type ReportSection } from './report-sections.ts';
+import { shareLive, viewTab } from './share-state.svelte.ts';
 import { registerAggregateTable } from './aggregates.ts';
 import { countCustomersByCell } from '../../pipeline/share/customer-cells.ts';
 import type { CountCell } from '../../pipeline/share/safe-cells.ts';
@@ -65,20 +66,29 @@ function areaSections(): ReportSection[] {
       r ? `${r.rank} / ${r.of}` : '—',
     ];
   });
+  // The trend and the map caption follow what the map shows: the Risk tab's tiers or index,
+  // not the base map's indicator.
+  const tab = viewTab();
+  const custom = areaTrendFor(tab)?.(a.id) ?? null;
   const trendPeriods = ds.periods.slice(Math.max(0, pi - 7), pi + 1);
-  const trend = trendPeriods.map((p, k) => {
-    const v = indicatorSlice(ds, app.indicator, p)[i];
-    const b = k > 0 ? indicatorSlice(ds, app.indicator, trendPeriods[k - 1])[i] : NaN;
-    return [p, formatNumber(v), k > 0 ? pctChange(v, b) : '—'];
-  });
+  const trend = custom ?? {
+    title: columnLabel(app.indicator),
+    columns: [t('share.report.col.period'), columnLabel(app.indicator), t('share.report.col.change')],
+    rows: trendPeriods.map((p, k) => {
+      const v = indicatorSlice(ds, app.indicator, p)[i];
+      const b = k > 0 ? indicatorSlice(ds, app.indicator, trendPeriods[k - 1])[i] : NaN;
+      return [p, formatNumber(v), k > 0 ? pctChange(v, b) : '—'];
+    }),
+  };
+  const shown = shareLive.legend?.title || columnLabel(app.indicator);
   const credits = ds.summary.credits ? localized(ds.summary.credits) : '';
   return [
-    { kind: 'heading', text: `${a.name} (${a.id})` },
+    { kind: 'heading', text: a.name },
     { kind: 'paragraph', text: t('share.report.area.intro', { area: a.name, period: app.period, n: ds.areaIds.length }) },
     { kind: 'table', columns: [t('share.report.col.indicator'), app.period, prev || '—', t('share.report.col.change'), t('share.report.col.rank')], rows },
-    { kind: 'map', caption: t('share.report.mapCaption', { indicator: columnLabel(app.indicator), period: app.period }) },
-    { kind: 'heading', level: 2, text: t('share.report.trend', { indicator: columnLabel(app.indicator) }) },
-    { kind: 'table', columns: [t('share.report.col.period'), columnLabel(app.indicator), t('share.report.col.change')], rows: trend },
+    { kind: 'map', caption: t('share.report.mapCaption', { what: shown, view: t(`tab.${tab}`), period: app.period }) },
+    { kind: 'heading', level: 2, text: t('share.report.trend', { indicator: trend.title }) },
+    { kind: 'table', columns: trend.columns, rows: trend.rows },
     ...(credits ? [{ kind: 'paragraph' as const, text: t('share.source.data', { source: credits }) }] : []),
   ];
 }

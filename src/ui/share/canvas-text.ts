@@ -19,21 +19,30 @@ export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: n
 }
 
 /**
- * Greedy line breaking with the context's current font: at spaces, and between any two
- * CJK characters (Chinese has no spaces). With `maxLines`, the last line is cut with "…".
+ * Greedy line breaking with any width measure: at spaces, and between any two CJK
+ * characters (Chinese has no spaces). Never cuts: every character is on some line.
  */
-export function wrapText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number, maxLines = Infinity): string[] {
+export function wrapBy(measure: (s: string) => number, text: string, maxWidth: number): string[] {
   const lines: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';
     for (const tok of para.match(TOKEN_RE) ?? ['']) {
-      if (line && ctx.measureText(line + tok).width > maxWidth) {
+      if (line && measure(line + tok) > maxWidth) {
         lines.push(line.trimEnd());
         line = tok.trimStart();
       } else line += tok;
     }
     lines.push(line.trimEnd());
   }
+  return lines;
+}
+
+/**
+ * Greedy line breaking with the context's current font (see wrapBy). With `maxLines`, the
+ * last line is cut with "…".
+ */
+export function wrapText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number, maxLines = Infinity): string[] {
+  const lines = wrapBy((s) => ctx.measureText(s).width, text, maxWidth);
   if (lines.length <= maxLines) return lines;
   const kept = lines.slice(0, maxLines);
   kept[maxLines - 1] = fitText(ctx, lines.slice(maxLines - 1).join(' ') + ' …', maxWidth);

@@ -9,9 +9,11 @@ import { getResolution } from 'h3-js';
 import type { Layer } from '@deck.gl/core';
 import { app } from '../app/app-state.svelte.ts';
 import { getMap } from '../map/map-instance.ts';
-import { localized, t } from '../../i18n/i18n.svelte.ts';
+import { i18n, localized, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 import { layersForExport, type ExportLayers } from './layer-privacy.ts';
 import { formatDate, formatDateTime, provenanceLines } from '../../pipeline/share/provenance.ts';
+import { describeSlice } from './state-slices.ts';
+import { areaName, columnLabel } from '../app/labels.svelte.ts';
 import { registeredReports, type ReportContext } from './report-sections.ts';
 import { registeredAggregateTables, cellRows, CELL_COLUMNS } from './aggregates.ts';
 import { MERGED_CELL_RGB, safeCells } from '../../pipeline/share/safe-cells.ts';
@@ -21,6 +23,7 @@ import type { ShareState } from '../../pipeline/share/permalink.ts';
 import { captureState, shareLive, shareSettings, viewTab } from './share-state.svelte.ts';
 import { canvasToBlob, composePicture, type Picture } from './picture.ts';
 import { buildReportPdf } from './pdf-report.ts';
+import { loadCjkFonts } from './pdf-fonts.ts';
 import { lastRenderPhases, renderMapCanvas } from './map-render.ts';
 import { layerTitleKey } from './layer-titles.ts';
 
@@ -65,19 +68,34 @@ export function datasetName(): string {
   return app.dataset ? localized(app.dataset.summary.name) : t('dataset.none');
 }
 
+/** What the exported view shows, in words: the view, its indicator and classes, period, area, and the tab's own parameters. */
+export function parameterWords(state: ShareState): string[] {
+  const out = [t('share.prov.view', { tab: t(`tab.${state.tab}` as MessageKey) })];
+  if (state.tab === 'data' && state.indicator) {
+    out.push(t('share.prov.indicator', { indicator: columnLabel(state.indicator) }));
+    out.push(t('share.prov.classes', { n: state.classCount, method: t(state.classMethod === 'jenks' ? 'map.classes.jenks' : 'map.classes.quantile') }));
+  }
+  if (state.period) out.push(t('share.prov.period', { period: state.period }));
+  const ds = app.dataset;
+  const i = state.selectedAreaId && ds ? ds.areaIndex.get(state.selectedAreaId) : undefined;
+  if (ds && i !== undefined) out.push(t('share.prov.area', { area: areaName(ds.areas.features[i].properties) }));
+  return [...out, ...describeSlice(state.tab)];
+}
+
 export function provenanceFor(state: ShareState, date: Date): string[] {
   return provenanceLines({
-    state,
     datasetName: datasetName(),
-    safe: shareSettings.safe,
+    fingerprint: state.fingerprint,
+    parameters: parameterWords(state),
+    safeText: shareSettings.safe ? t('share.prov.safeOn', { k: shareSettings.k }) : t('share.prov.safeOff'),
     date,
     labels: {
       dataset: t('share.prov.dataset'),
       fingerprint: t('share.prov.fingerprint'),
       parameters: t('share.prov.parameters'),
-      safeOn: t('share.prov.safeOn', { k: shareSettings.k }),
-      safeOff: t('share.prov.safeOff'),
       created: t('share.prov.created'),
+      separator: t('share.prov.separator'),
+      colon: t('share.prov.colon'),
     },
   });
 }
@@ -202,7 +220,7 @@ export async function exportReport(reportId: string): Promise<PdfResult> {
   const state = captureState({ safe: shareSettings.safe });
   const { left, suppressed } = exportLayers();
   const footer = provenanceFor(state, date);
-  const { blob, pages } = await buildReportPdf({
+  const { bytes, pages } = await buildReportPdf({
     title: def.title(),
     subtitle: defaultSubtitle(),
     dateText: formatDate(date),
@@ -211,15 +229,19 @@ export async function exportReport(reportId: string): Promise<PdfResult> {
     pageLabel: (n, total) => t('share.pdf.page', { n, total }),
     metadata: {
       subject: def.label(),
-      keywords: `branch-planner; report=${def.id}; fingerprint=${state.fingerprint}; safe=${shareSettings.safe ? `on; k=${shareSettings.k}` : 'off'}`,
+      keywords: [t('app.title'), def.label(), datasetName(), shareSettings.safe ? t('share.prov.safeOn', { k: shareSettings.k }) : t('share.prov.safeOff')].join('; '),
+      language: i18n.locale,
     },
     renderMap: async (aspect) => {
-      // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 2× ≈ 280 dpi.
+      // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 1.8× ≈ 250
+      // dpi, and JPEG at 0.85 keeps a report with two maps near 1 MB.
       const width = 1000;
-      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 2, frame: 'bare', fontPx: 15 });
-      return picture.canvas.toDataURL('image/jpeg', 0.9);
+      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.8, frame: 'bare', fontPx: 15 });
+      return picture.canvas.toDataURL('image/jpeg', 0.85);
     },
+    loadCjkFonts,
   });
+  const blob = new Blob([bytes as BlobPart], { type: 'application/pdf' });
   const filename = `branch-planner-${def.id}-report-${stamp(date)}.pdf`;
   saveBlob(blob, filename);
   return { filename, pages, ms: performance.now() - t0, left, suppressed };

@@ -13,6 +13,7 @@ import maplibregl, { type StyleSpecification } from 'maplibre-gl';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { Layer } from '@deck.gl/core';
 import type { Camera } from '../../pipeline/share/permalink.ts';
+import { displayShift } from '../map/display-shift.svelte.ts';
 
 export interface MapRenderRequest {
   /** CSS pixels. */
@@ -126,7 +127,8 @@ async function render(req: MapRenderRequest, draft: boolean): Promise<HTMLCanvas
       trackResize: false,
     });
     const loaded = once(map, 'load', timeoutMs);
-    const layers = req.layers.map((l) => l.clone({ pickable: false }));
+    // Over a GCJ-02 basemap the export draws the layers shifted like the live map (display-shift).
+    const layers = req.layers.map((l) => l.clone({ pickable: false, ...(displayShift.matrix ? { modelMatrix: displayShift.matrix } : {}) }));
     const overlay = new MapboxOverlay({ interleaved: true, layers });
     map.addControl(overlay);
     await loaded;

@@ -1,191 +1,299 @@
 /**
- * PDF reports with jsPDF (A4 portrait, mm), built from plain sections (see
- * src/ui/share/report-sections.ts).
+ * PDF reports with pdf-lib (A4 portrait; layout in mm), built from plain sections (see
+ * src/ui/share/report-sections.ts). Every word is real PDF text, selectable and searchable,
+ * in English and Chinese.
  *
- * Chinese text: jsPDF's standard fonts only cover WinAnsi, and it embeds TrueType (glyf)
- * fonts only — the Noto CJK fonts on our machines are CFF/OTF collections, and the app may
- * not read system fonts anyway. Shipping a CJK TTF would add 5–15 MB. So each text run is
- * written as real PDF text when it is WinAnsi (searchable, copyable: English reports are
- * entirely text), and otherwise drawn by the browser, with its own fonts, onto a canvas at
- * ~300 dpi and placed as an image. The full text of the report also goes into the PDF's
- * Subject metadata, so a search tool still finds the Chinese words.
+ * Fonts, first that has the character wins: Noto Sans SC (subset-embedded, only when the
+ * report has a character the standard fonts lack: see pdf-fonts.ts), then the standard
+ * Helvetica (WinAnsi) and Symbol (Greek, arrows, ≤ ≥ ≈) fonts, which cost nothing to embed.
+ * Why pdf-lib and not jsPDF (the app's former PDF writer): both embed a TrueType font as
+ * CID text; for the same three lines of mixed Chinese and English jsPDF wrote 117 KB, pdf-lib
+ * with @pdf-lib/fontkit subsetting 11 KB, and pdf-lib draws with the standard fonts in the
+ * same line. Measure DOM-free (font metrics, not a canvas), so the builder also runs in Node.
  */
-import type { jsPDF as JsPdf } from 'jspdf';
-import { isWinAnsiText, type ReportSection } from './report-sections.ts';
-import { FONT_STACK, wrapText } from './canvas-text.ts';
+import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { ReportSection } from './report-sections.ts';
+import { wrapBy } from './canvas-text.ts';
+
+/** TrueType (sfnt) bytes of the CJK font, regular and bold. */
+export interface CjkFonts {
+  regular: Uint8Array;
+  bold: Uint8Array;
+}
 
 export interface ReportRequest {
   title: string;
   subtitle: string;
   dateText: string;
   sections: ReportSection[];
-  /** Provenance lines printed at the foot of every page. */
+  /** Provenance lines printed at the foot of every page (wrapped, never cut). */
   footer: string[];
   /** "Page {n} of {total}" in the user's language. */
   pageLabel: (n: number, total: number) => string;
-  metadata: { subject: string; keywords: string };
-  /** Draws the current map for a `map` section: PNG/JPEG data URL of the given aspect (w/h). */
+  metadata: { subject: string; keywords: string; language: string };
+  /** Draws the current map for a `map` section: JPEG or PNG data URL of the given aspect (w/h). */
   renderMap: (aspect: number) => Promise<string>;
+  /** Loads the CJK font; called only when some text needs it. */
+  loadCjkFonts: () => Promise<CjkFonts>;
 }
 
 export interface ReportResult {
-  blob: Blob;
+  bytes: Uint8Array;
   pages: number;
+  /** Characters no font had, drawn as "?" (should stay empty; tests check it). */
+  missing: string[];
 }
 
+const PT_PER_MM = 72 / 25.4;
 const PAGE_W = 210;
 const PAGE_H = 297;
 const MARGIN = 15;
 const CONTENT_W = PAGE_W - 2 * MARGIN;
-const FOOTER_H = 16;
-const PX_PER_MM = 12; // ≈ 305 dpi for text drawn as images
-const PT_MM = 0.3528;
-const INK: [number, number, number] = [29, 42, 51];
-const MUTED: [number, number, number] = [91, 103, 112];
+const PT_MM = 25.4 / 72;
+type Rgb = [number, number, number];
+const INK: Rgb = [29, 42, 51];
+const MUTED: Rgb = [91, 103, 112];
+const RULE: Rgb = [217, 224, 229];
+const ACCENT: Rgb = [31, 95, 191];
 
 interface TextStyle {
   pt: number;
   bold?: boolean;
-  color?: [number, number, number];
+  color?: Rgb;
   align?: 'left' | 'right';
 }
 
+interface Face {
+  font: PDFFont;
+  has: Set<number>;
+}
+
+/** The font chain for one weight: each character goes to the first face that has it. */
+class Faces {
+  constructor(private readonly faces: Face[]) {}
+
+  /** Runs of consecutive characters drawn with the same face; `missing` collects the rest. */
+  runs(text: string, missing?: Set<string>): Array<{ text: string; font: PDFFont }> {
+    const out: Array<{ text: string; font: PDFFont }> = [];
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      let face = this.faces.find((f) => f.has.has(cp));
+      let c = ch;
+      if (!face) {
+        // A no-break or thin space is a space for layout.
+        if (/\s/.test(ch)) c = ' ';
+        else {
+          missing?.add(ch);
+          c = '?';
+        }
+        face = this.faces.find((f) => f.has.has(c.codePointAt(0)!))!;
+      }
+      const last = out[out.length - 1];
+      if (last && last.font === face.font) last.text += c;
+      else out.push({ text: c, font: face.font });
+    }
+    return out;
+  }
+
+  /** Advance widths per character at 1 pt: laying out the text again for every measure (fontkit) took ~30 s per report. */
+  private readonly advance = new Map<string, number>();
+
+  /** Width in mm: the sum of advances, which is how the PDF places the glyphs (no kerning in Tj). */
+  width(text: string, pt: number): number {
+    let w = 0;
+    for (const ch of text) {
+      let a = this.advance.get(ch);
+      if (a === undefined) {
+        const [run] = this.runs(ch);
+        a = run ? run.font.widthOfTextAtSize(run.text, 1) : 0;
+        this.advance.set(ch, a);
+      }
+      w += a;
+    }
+    return w * pt * PT_MM;
+  }
+}
+
+const WINANSI_AND_SYMBOL = async (doc: PDFDocument) => {
+  const [helv, helvB, sym] = await Promise.all([
+    doc.embedFont(StandardFonts.Helvetica), doc.embedFont(StandardFonts.HelveticaBold), doc.embedFont(StandardFonts.Symbol),
+  ]);
+  const face = (font: PDFFont): Face => ({ font, has: new Set(font.getCharacterSet()) });
+  return { regular: [face(helv), face(sym)], bold: [face(helvB), face(sym)] };
+};
+
 class Writer {
   y = MARGIN;
-  /** Every string written, for the metadata search text. */
-  readonly texts: string[] = [];
-  private readonly measure = document.createElement('canvas').getContext('2d')!;
+  page: PDFPage;
+  readonly missing = new Set<string>();
 
-  constructor(private readonly doc: JsPdf) {}
+  constructor(
+    private readonly doc: PDFDocument,
+    private readonly regular: Faces,
+    private readonly bold: Faces,
+    private readonly footerH: number,
+  ) {
+    this.page = doc.addPage([PAGE_W * PT_PER_MM, PAGE_H * PT_PER_MM]);
+  }
+
+  faces(style: TextStyle): Faces {
+    return style.bold ? this.bold : this.regular;
+  }
 
   lineHeight(pt: number): number {
-    return pt * PT_MM * 1.35;
+    return pt * PT_MM * 1.4;
   }
 
-  /** Lines `text` takes at this width (real text or canvas-drawn). */
-  private lines(text: string, style: TextStyle, width: number): { lines: string[]; image: boolean } {
-    if (isWinAnsiText(text)) {
-      this.doc.setFont('helvetica', style.bold ? 'bold' : 'normal');
-      this.doc.setFontSize(style.pt);
-      return { lines: this.doc.splitTextToSize(text, width) as string[], image: false };
-    }
-    const px = style.pt * PT_MM * PX_PER_MM;
-    this.measure.font = `${style.bold ? 600 : 400} ${px}px ${FONT_STACK}`;
-    return { lines: wrapText(this.measure, text, width * PX_PER_MM), image: true };
+  lines(text: string, style: TextStyle, width: number): string[] {
+    const f = this.faces(style);
+    return wrapBy((s) => f.width(s, style.pt), text, width);
   }
 
-  /** Height in mm that `text` needs at `width`. */
   height(text: string, style: TextStyle, width: number): number {
-    return this.lines(text, style, width).lines.length * this.lineHeight(style.pt);
+    return text ? this.lines(text, style, width).length * this.lineHeight(style.pt) : 0;
   }
 
-  /** Write `text` with its top at (x, y); returns the height used (mm). */
-  textAt(text: string, x: number, y: number, style: TextStyle, width: number): number {
+  /** Write `text` with its top at (x, y) mm; returns the height used (mm). */
+  textAt(text: string, x: number, y: number, style: TextStyle, width: number, page = this.page): number {
     if (!text) return 0;
-    this.texts.push(text);
-    const { lines, image } = this.lines(text, style, width);
+    const faces = this.faces(style);
+    const lines = this.lines(text, style, width);
     const lh = this.lineHeight(style.pt);
-    const color = style.color ?? INK;
-    if (!image) {
-      this.doc.setTextColor(color[0], color[1], color[2]);
-      lines.forEach((line, i) => {
-        const lx = style.align === 'right' ? x + width : x;
-        this.doc.text(line, lx, y + i * lh + lh * 0.78, { align: style.align ?? 'left' });
-      });
-      return lines.length * lh;
-    }
-    const px = style.pt * PT_MM * PX_PER_MM;
-    const canvas = document.createElement('canvas');
-    const widths = lines.map((l) => {
-      this.measure.font = `${style.bold ? 600 : 400} ${px}px ${FONT_STACK}`;
-      return this.measure.measureText(l).width;
+    const [r, g, b] = style.color ?? INK;
+    const color = rgb(r / 255, g / 255, b / 255);
+    lines.forEach((line, i) => {
+      let lx = style.align === 'right' ? x + width - faces.width(line, style.pt) : x;
+      const baseline = y + i * lh + lh * 0.76;
+      for (const run of faces.runs(line, this.missing)) {
+        page.drawText(run.text, { x: lx * PT_PER_MM, y: (PAGE_H - baseline) * PT_PER_MM, size: style.pt, font: run.font, color });
+        lx += faces.width(run.text, style.pt);
+      }
     });
-    canvas.width = Math.max(1, Math.ceil(Math.max(...widths)));
-    canvas.height = Math.max(1, Math.ceil(lines.length * lh * PX_PER_MM));
-    const g = canvas.getContext('2d')!;
-    g.font = `${style.bold ? 600 : 400} ${px}px ${FONT_STACK}`;
-    g.fillStyle = `rgb(${color.join(',')})`;
-    g.textBaseline = 'alphabetic';
-    g.textAlign = style.align === 'right' ? 'right' : 'left';
-    lines.forEach((line, i) => g.fillText(line, style.align === 'right' ? canvas.width : 0, (i * lh + lh * 0.78) * PX_PER_MM));
-    const wMm = canvas.width / PX_PER_MM;
-    const hMm = canvas.height / PX_PER_MM;
-    this.doc.addImage(canvas.toDataURL('image/png'), 'PNG', style.align === 'right' ? x + width - wMm : x, y, wMm, hMm);
     return lines.length * lh;
+  }
+
+  line(x1: number, y1: number, x2: number, y2: number, color: Rgb, widthMm: number, page = this.page): void {
+    page.drawLine({
+      start: { x: x1 * PT_PER_MM, y: (PAGE_H - y1) * PT_PER_MM },
+      end: { x: x2 * PT_PER_MM, y: (PAGE_H - y2) * PT_PER_MM },
+      thickness: widthMm * PT_PER_MM,
+      color: rgb(color[0] / 255, color[1] / 255, color[2] / 255),
+    });
+  }
+
+  newPage(): void {
+    this.page = this.doc.addPage([PAGE_W * PT_PER_MM, PAGE_H * PT_PER_MM]);
+    this.y = MARGIN;
   }
 
   /** Start a new page when `h` mm do not fit above the footer. */
   ensure(h: number): void {
-    if (this.y + h > PAGE_H - MARGIN - FOOTER_H) {
-      this.doc.addPage();
-      this.y = MARGIN;
-    }
+    if (this.y + h > PAGE_H - MARGIN - this.footerH) this.newPage();
   }
 
   block(text: string, style: TextStyle, gapAfter: number): void {
-    const h = this.height(text, style, CONTENT_W);
-    this.ensure(Math.min(h, 40));
-    this.y += this.textAt(text, MARGIN, this.y, style, CONTENT_W) + gapAfter;
+    // Long paragraphs flow over pages line by line.
+    const lh = this.lineHeight(style.pt);
+    const lines = this.lines(text, style, CONTENT_W);
+    this.ensure(Math.min(lines.length, 3) * lh);
+    for (const l of lines) {
+      this.ensure(lh);
+      this.y += this.textAt(l, MARGIN, this.y, style, CONTENT_W);
+    }
+    this.y += gapAfter;
   }
 
   table(rows: string[][], columns: string[] | undefined): void {
     const n = Math.max(columns?.length ?? 0, ...rows.map((r) => r.length));
     if (n === 0) return;
-    // First column (names) gets more room; the others share the rest.
-    const first = n === 1 ? CONTENT_W : n === 2 ? CONTENT_W * 0.55 : Math.min(CONTENT_W * 0.4, CONTENT_W / n + 25);
-    const rest = n > 1 ? (CONTENT_W - first) / (n - 1) : 0;
-    const widths = Array.from({ length: n }, (_, i) => (i === 0 ? first : rest));
-    const pad = 1.5;
     const style: TextStyle = { pt: 9 };
+    const pad = 1.5;
+    // Each column gets room in proportion to its widest single word (capped), so no word
+    // is broken; the first column (names) gets a little more.
+    const want = Array.from({ length: n }, (_, i) => {
+      let w = 8;
+      for (const r of [...(columns ? [columns] : []), ...rows]) {
+        const c = r[i] ?? '';
+        w = Math.max(w, Math.min(70, this.regular.width(c, style.pt) + 2 * pad + 1));
+      }
+      return i === 0 ? w * 1.15 : w;
+    });
+    const sum = want.reduce((a, b) => a + b, 0);
+    const widths = want.map((w) => (w / sum) * CONTENT_W);
     const drawRow = (cells: string[], header: boolean) => {
-      const st = header ? { ...style, bold: true, color: MUTED } : style;
+      const st: TextStyle = header ? { ...style, bold: true, color: MUTED } : style;
       const h = Math.max(...widths.map((w, i) => this.height(cells[i] ?? '', st, w - 2 * pad))) + 2 * pad;
       this.ensure(h);
       let x = MARGIN;
-      cells.forEach((c, i) => {
-        if (i >= n) return;
-        this.textAt(c ?? '', x + pad, this.y + pad, { ...st, align: i === 0 ? 'left' : 'right' }, widths[i] - 2 * pad);
-        x += widths[i];
+      widths.forEach((w, i) => {
+        this.textAt(cells[i] ?? '', x + pad, this.y + pad, { ...st, align: i === 0 ? 'left' : 'right' }, w - 2 * pad);
+        x += w;
       });
       this.y += h;
-      this.doc.setDrawColor(217, 224, 229);
-      this.doc.setLineWidth(0.2);
-      this.doc.line(MARGIN, this.y, MARGIN + CONTENT_W, this.y);
+      this.line(MARGIN, this.y, MARGIN + CONTENT_W, this.y, RULE, 0.2);
     };
     if (columns) drawRow(columns, true);
     for (const r of rows) drawRow(r, false);
     this.y += 4;
   }
 
-  image(dataUrl: string, aspect: number, caption?: string): void {
+  async image(dataUrl: string, aspect: number, caption?: string): Promise<void> {
     const w = CONTENT_W;
     let h = w / aspect;
-    const maxH = PAGE_H - 2 * MARGIN - FOOTER_H - 12;
+    const maxH = PAGE_H - 2 * MARGIN - this.footerH - 14;
     const scale = h > maxH ? maxH / h : 1;
     h *= scale;
-    this.ensure(h + (caption ? 6 : 0));
-    const format = dataUrl.startsWith('data:image/jpeg') ? 'JPEG' : 'PNG';
-    this.doc.addImage(dataUrl, format, MARGIN + (w - w * scale) / 2, this.y, w * scale, h);
-    this.y += h + 1.5;
-    if (caption) this.y += this.textAt(caption, MARGIN, this.y, { pt: 8, color: MUTED }, CONTENT_W);
-    this.y += 4;
+    const capH = caption ? this.height(caption, { pt: 8.5 }, CONTENT_W) + 1.5 : 0;
+    this.ensure(h + capH);
+    // The caption says what the map shows: above it, where a reader looks first.
+    if (caption) this.y += this.textAt(caption, MARGIN, this.y, { pt: 8.5, bold: true, color: MUTED }, CONTENT_W) + 1.5;
+    const img = dataUrl.startsWith('data:image/jpeg') ? await this.doc.embedJpg(dataUrl) : await this.doc.embedPng(dataUrl);
+    const x = MARGIN + (w - w * scale) / 2;
+    this.page.drawImage(img, { x: x * PT_PER_MM, y: (PAGE_H - this.y - h) * PT_PER_MM, width: w * scale * PT_PER_MM, height: h * PT_PER_MM });
+    this.y += h + 5;
   }
 }
 
+/** Every string the report will print, to decide whether the CJK font is needed. */
+function allText(req: ReportRequest): string {
+  const parts = [req.title, req.subtitle, req.dateText, ...req.footer, req.pageLabel(1, 1)];
+  for (const s of req.sections) {
+    if (s.kind === 'heading' || s.kind === 'paragraph') parts.push(s.text);
+    else if (s.kind === 'table') parts.push(...(s.columns ?? []), ...s.rows.flat());
+    else if ((s.kind === 'image' || s.kind === 'map') && s.caption) parts.push(s.caption);
+  }
+  return parts.join('\n');
+}
+
 export async function buildReportPdf(req: ReportRequest): Promise<ReportResult> {
-  const { jsPDF } = await import('jspdf');
-  // Uncompressed content streams: text stays greppable (tests, search tools); images are
-  // compressed by their own formats anyway.
-  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: false });
-  const w = new Writer(doc);
+  const doc = await PDFDocument.create();
+  const std = await WINANSI_AND_SYMBOL(doc);
+  const covered = (cp: number) => std.regular.some((f) => f.has.has(cp)) || cp === 10;
+  const needsCjk = [...allText(req)].some((ch) => !covered(ch.codePointAt(0)!));
+  let regular = std.regular;
+  let bold = std.bold;
+  if (needsCjk) {
+    const [{ default: fontkit }, fonts] = await Promise.all([import('@pdf-lib/fontkit'), req.loadCjkFonts()]);
+    doc.registerFontkit(fontkit);
+    const [r, b] = await Promise.all([doc.embedFont(fonts.regular, { subset: true }), doc.embedFont(fonts.bold, { subset: true })]);
+    regular = [{ font: r, has: new Set(r.getCharacterSet()) }, ...std.regular];
+    bold = [{ font: b, has: new Set(b.getCharacterSet()) }, ...std.bold];
+  }
+  const regFaces = new Faces(regular);
+  const boldFaces = new Faces(bold);
+
+  // The footer's height follows its wrapped lines (provenance is never cut).
+  const footPt = 6.5;
+  const footLh = footPt * PT_MM * 1.4;
+  const footerLines = req.footer.reduce((n, l) => n + wrapBy((s) => regFaces.width(s, footPt), l, CONTENT_W - 24).length, 0);
+  const footerH = footerLines * footLh + 5;
+  const w = new Writer(doc, regFaces, boldFaces, footerH);
 
   w.textAt(req.dateText, MARGIN, w.y + 1, { pt: 9, color: MUTED, align: 'right' }, CONTENT_W);
   w.y += w.textAt(req.title, MARGIN, w.y, { pt: 18, bold: true }, CONTENT_W - 40) + 1;
   if (req.subtitle) w.y += w.textAt(req.subtitle, MARGIN, w.y, { pt: 11, color: MUTED }, CONTENT_W);
   w.y += 3;
-  doc.setDrawColor(31, 95, 191);
-  doc.setLineWidth(0.6);
-  doc.line(MARGIN, w.y, MARGIN + CONTENT_W, w.y);
+  w.line(MARGIN, w.y, MARGIN + CONTENT_W, w.y, ACCENT, 0.6);
   w.y += 6;
 
   for (const s of req.sections) {
@@ -201,37 +309,34 @@ export async function buildReportPdf(req: ReportRequest): Promise<ReportResult> 
         w.table(s.rows, s.columns);
         break;
       case 'image':
-        w.image(s.dataUrl, s.aspect, s.caption);
+        await w.image(s.dataUrl, s.aspect, s.caption);
         break;
       case 'map': {
         const aspect = s.aspect ?? 16 / 10;
-        w.image(await req.renderMap(aspect), aspect, s.caption);
+        await w.image(await req.renderMap(aspect), aspect, s.caption);
         break;
       }
       case 'pageBreak':
-        doc.addPage();
-        w.y = MARGIN;
+        w.newPage();
         break;
     }
   }
 
-  const total = doc.getNumberOfPages();
-  for (let p = 1; p <= total; p++) {
-    doc.setPage(p);
-    let y = PAGE_H - MARGIN - FOOTER_H + 3;
-    doc.setDrawColor(217, 224, 229);
-    doc.setLineWidth(0.2);
-    doc.line(MARGIN, y - 1.5, MARGIN + CONTENT_W, y - 1.5);
-    for (const line of req.footer) y += w.textAt(line, MARGIN, y, { pt: 6.5, color: MUTED }, CONTENT_W - 22);
-    w.textAt(req.pageLabel(p, total), MARGIN, PAGE_H - MARGIN - FOOTER_H + 3, { pt: 7, color: MUTED, align: 'right' }, CONTENT_W);
-  }
-
-  const searchText = w.texts.join(' ').replace(/\s+/g, ' ').slice(0, 20_000);
-  doc.setProperties({
-    title: req.title,
-    subject: isWinAnsiText(searchText) ? req.metadata.subject : `${req.metadata.subject} — ${searchText}`,
-    keywords: req.metadata.keywords,
-    creator: 'Branch Planner',
+  const pages = doc.getPages();
+  pages.forEach((page, i) => {
+    const top = PAGE_H - MARGIN - footerH + 3;
+    w.line(MARGIN, top - 1.5, MARGIN + CONTENT_W, top - 1.5, RULE, 0.2, page);
+    let y = top;
+    for (const line of req.footer) y += w.textAt(line, MARGIN, y, { pt: footPt, color: MUTED }, CONTENT_W - 24, page);
+    w.textAt(req.pageLabel(i + 1, pages.length), MARGIN, top, { pt: 7, color: MUTED, align: 'right' }, CONTENT_W, page);
   });
-  return { blob: doc.output('blob'), pages: total };
+
+  doc.setTitle(req.title, { showInWindowTitleBar: true });
+  doc.setSubject(req.metadata.subject);
+  doc.setKeywords([req.metadata.keywords]);
+  doc.setLanguage(req.metadata.language);
+  doc.setCreator('Branch Planner');
+  doc.setProducer('Branch Planner (pdf-lib)');
+  const bytes = await doc.save();
+  return { bytes, pages: pages.length, missing: [...w.missing] };
 }

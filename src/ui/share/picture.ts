@@ -134,11 +134,10 @@ export async function composePicture(req: PictureRequest): Promise<Picture> {
   const footFont = `${f * 0.85}px ${FONT_STACK}`;
   const lineH = f * 0.85 * 1.45;
   ctx.font = footFont;
-  // The source line may wrap once (credits can be long); provenance lines are cut.
-  const footerLines = full
-    ? [...(req.sourceLine ? wrapText(ctx, req.sourceLine, W - 2 * f, 2) : []), ...req.provenance].filter(Boolean)
-    : [];
-  const sourceRows = full && req.sourceLine ? footerLines.length - req.provenance.length : 0;
+  // Source and provenance wrap as needed: a footer is never cut (no "…" in a board paper).
+  const sourceWrapped = full && req.sourceLine ? wrapText(ctx, req.sourceLine, W - 2 * f) : [];
+  const footerLines = full ? [...sourceWrapped, ...req.provenance.flatMap((l) => wrapText(ctx, l, W - 2 * f))].filter(Boolean) : [];
+  const sourceRows = sourceWrapped.length;
   const footer = full ? Math.round(footerLines.length * lineH + f * 1.2) : 0;
   const map: Rect = { x: 0, y: header, w: W, h: H - header - footer };
   if (map.h < 50) throw new Error(`The picture is too small for its title and footer (${W}×${H}).`);
@@ -204,7 +203,7 @@ export async function composePicture(req: PictureRequest): Promise<Picture> {
     ctx.textBaseline = 'alphabetic';
     footerLines.forEach((line, i) => {
       ctx.fillStyle = i < sourceRows ? INK : MUTED;
-      ctx.fillText(fitText(ctx, line, W - 2 * f), f, H - footer + f * 0.4 + (i + 1) * lineH);
+      ctx.fillText(line, f, H - footer + f * 0.4 + (i + 1) * lineH);
     });
   }
   const t2 = performance.now();

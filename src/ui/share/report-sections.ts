@@ -60,10 +60,27 @@ export function registeredReports(): ReportDefinition[] {
 }
 
 /**
- * Whether jsPDF's standard fonts (WinAnsi encoding) can draw `text` as real text. Anything
- * else — Chinese above all — is drawn as an image of the browser's rendering.
+ * An area's history in the measure a tab's map shows (the Risk tab: its index and tier per
+ * period), for the area report's trend table. A tab without one falls back to the
+ * indicator of the base map.
  */
-export function isWinAnsiText(text: string): boolean {
-  // Latin-1 printable plus the few WinAnsi extras used in numbers and punctuation.
-  return /^[\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac\n]*$/.test(text);
+export interface AreaTrend {
+  /** What the rows are, e.g. "Risk index (0–100)". */
+  title: string;
+  columns: string[];
+  rows: string[][];
+}
+
+const trends = new Map<string, (areaId: string) => AreaTrend | null>();
+
+/** Register (or replace) the trend of the map a tab shows; returns a function that unregisters it. */
+export function registerAreaTrend(tab: string, trend: (areaId: string) => AreaTrend | null): () => void {
+  trends.set(tab, trend);
+  return () => {
+    if (trends.get(tab) === trend) trends.delete(tab);
+  };
+}
+
+export function areaTrendFor(tab: string): ((areaId: string) => AreaTrend | null) | undefined {
+  return trends.get(tab);
 }

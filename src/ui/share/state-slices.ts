@@ -21,6 +21,11 @@ export interface StateSlice {
   get: () => unknown;
   set: (value: unknown) => void;
   privacy?: SlicePrivacy;
+  /**
+   * The parameters in words, in the UI language, for the provenance footer of exports
+   * (e.g. ["Getis-Ord Gi*", "Customers", "H3 resolution 8"]). Never JSON.
+   */
+  describe?: () => string[];
 }
 
 const slices = new Map<string, StateSlice>();
@@ -45,6 +50,17 @@ export function registeredSliceNames(): string[] {
 /** Names of the slices marked individual-level (left out of anything shared in safe mode). */
 export function individualSliceNames(): string[] {
   return [...slices].filter(([, s]) => s.privacy === 'individual').map(([n]) => n).sort();
+}
+
+/** The words a slice gives for its current parameters (none when it has no `describe`). */
+export function describeSlice(name: string): string[] {
+  const s = slices.get(name);
+  if (!s?.describe) return [];
+  try {
+    return s.describe();
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -12,6 +12,7 @@
 import type maplibregl from 'maplibre-gl';
 import { app } from '../app/app-state.svelte.ts';
 import { getMap } from '../map/map-instance.ts';
+import { eventLonLat, projectData, unprojectData } from '../map/display-shift.svelte.ts';
 import { sites, type DragRef } from './sites.svelte.ts';
 import { dropSite, endDrag, moveDrag, startDrag, toggleClose } from './sites-run.svelte.ts';
 
@@ -33,14 +34,14 @@ function pickDraggable(m: maplibregl.Map, x: number, y: number): DragRef | null 
   let bestD = PICK_PX;
   // New sites first: their markers draw above our own sites' rings.
   sc.added.forEach((a, r) => {
-    const p = m.project([a.lon, a.lat]);
+    const p = projectData(m, a.lon, a.lat);
     const d = Math.hypot(p.x - x, p.y - y);
     if (d < bestD) { bestD = d; best = { kind: 'added', index: r }; }
   });
   if (best) return best;
   for (let q = 0; q < sc.ownLon.length; q++) {
     if (!sc.ownOpen[q]) continue;
-    const p = m.project([sc.ownLon[q], sc.ownLat[q]]);
+    const p = projectData(m, sc.ownLon[q], sc.ownLat[q]);
     const d = Math.hypot(p.x - x, p.y - y);
     if (d < bestD) { bestD = d; best = { kind: 'own', index: q }; }
   }
@@ -51,7 +52,7 @@ function pickOwnSite(m: maplibregl.Map, x: number, y: number): string | null {
   let best: string | null = null;
   let bestD = PICK_PX;
   for (const s of ownSitesOfType()) {
-    const p = m.project([s.lon, s.lat]);
+    const p = projectData(m, s.lon, s.lat);
     const d = Math.hypot(p.x - x, p.y - y);
     if (d < bestD) { bestD = d; best = s.id; }
   }
@@ -92,9 +93,10 @@ export function attachSitesPointer(): () => void {
   const onWindowMove = (e: MouseEvent) => {
     if (!dragging || !m) return;
     const r = m.getCanvas().getBoundingClientRect();
-    const ll = m.unproject([e.clientX - r.left, e.clientY - r.top]);
-    last = { lng: ll.lng, lat: ll.lat };
-    moveDrag(ll.lng, ll.lat);
+    // Positions are data (WGS84) even over a GCJ-02 basemap.
+    const [lng, lat] = unprojectData(m, e.clientX - r.left, e.clientY - r.top);
+    last = { lng, lat };
+    moveDrag(lng, lat);
   };
   const onUp = () => {
     window.removeEventListener('mousemove', onWindowMove);
@@ -104,12 +106,13 @@ export function attachSitesPointer(): () => void {
     if (last) void endDrag(last.lng, last.lat);
   };
   const onClick = (e: maplibregl.MapMouseEvent) => {
+    const [lon, lat] = eventLonLat(e);
     if (sites.tool === 'zone') {
-      sites.zones.push({ lon: e.lngLat.lng, lat: e.lngLat.lat, radiusM: sites.zoneRadiusM });
+      sites.zones.push({ lon, lat, radiusM: sites.zoneRadiusM });
       sites.tool = null;
     } else if (sites.tool === 'drop') {
       sites.tool = null;
-      void dropSite(e.lngLat.lng, e.lngLat.lat);
+      void dropSite(lon, lat);
     } else if (sites.mode === 'closure') {
       const id = pickOwnSite(e.target, e.point.x, e.point.y);
       if (id) toggleClose(id);

@@ -48,6 +48,21 @@ export function huffLine(h: HuffParams | undefined): string {
   return t('sites.report.huff', { alpha: formatNumber(p.alpha, 2), beta: formatNumber(p.beta, 2), cutoff: formatNumber(p.cutoffM, 0), floor: formatNumber(p.minDistanceM, 0) });
 }
 
+/** The parameters in words, for the provenance footer of exports: the run's method line and Huff model. */
+function describeSites(): string[] {
+  const run = sites.run;
+  if (!run) return [];
+  const r = run.request;
+  return [
+    t('sites.report.method', {
+      type: t(run.siteType === 'atm' ? 'site.atm' : 'site.branch'), objective: t(`sites.objective.${r.objective}` as MessageKey),
+      k: r.k, radius: formatNumber(run.radiusM, 0), demand: t(`sites.measure.${r.demand.measure}` as MessageKey), res: r.resolution,
+      candidates: formatNumber(run.candidates.count), solver: t(run.outcome.solver === 'exact' ? 'sites.solver.exact' : 'sites.solver.greedy'),
+    }).replace(/[.。]$/, ''),
+    `Huff ${huffLine(r.huff)}`,
+  ];
+}
+
 function reportSections(ctx: ReportContext): ReportSection[] {
   const run = sites.run;
   const sc = sites.scenario;
@@ -112,6 +127,7 @@ function reportSections(ctx: ReportContext): ReportSection[] {
 export function registerSitesShare(): void {
   registerStateSlice('sites', {
     get: () => (app.dataset ? sharedState() : undefined),
+    describe: describeSites,
     set: (v) => {
       const rerun = applyShared(v);
       const ds = app.dataset;

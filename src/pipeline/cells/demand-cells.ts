@@ -1,0 +1,272 @@
+/**
+ * The demand-cell table (issue 13, DESIGN.md § Headless CLI `aggregate`): customers summed per
+ * H3 cell — count, and per numeric column its sum and the number of non-empty values — per
+ * resolution and per combination of group columns. It is what a warehouse's GROUP BY returns
+ * (README § Demand cells), and everything the hotspots need: Gi* on cells from this table
+ * equals Gi* on the raw rows, because x_i is a count or a sum over the customers of cell i.
+ *
+ * Rows arrive in batches (typed arrays, never all rows at once); each batch is assigned to
+ * cells (on all cores through the caller's `assign`) and folded into an open-addressing hash
+ * table keyed by (cell, group combination). Memory grows with the number of distinct keys,
+ * not with the number of rows.
+ */
+import { h3ToBigint } from '../../core/grid.ts';
+import type { CellTotals } from '../hotspots/hotspot-stats.ts';
+
+/** One batch of customers: coordinates, the numeric columns to sum (NaN = empty) and group codes. */
+export interface PointBatch {
+  lon: Float64Array;
+  lat: Float64Array;
+  /** One array per summed column, same length as lon; NaN for an empty value. */
+  sums: Float64Array[];
+  /** One array per group column: 1-based codes into that column's dictionary, 0 = empty. */
+  groups: Int32Array[];
+}
+
+/** Cells of each point at a resolution (0 = no cell: a non-finite coordinate). */
+export type AssignFn = (lon: Float64Array, lat: Float64Array, resolution: number) => Promise<BigUint64Array>;
+
+/** The table, column-wise: one entry per (resolution, cell, group combination). */
+export interface DemandCells {
+  resolution: Int32Array;
+  cells: BigUint64Array;
+  /** Per group column: 1-based code into `dictionaries[g]`, 0 = empty. */
+  groups: Int32Array[];
+  count: Float64Array;
+  /** Per summed column: the sum of its non-empty values. */
+  sums: Float64Array[];
+  /** Per summed column: how many values were not empty. */
+  nonEmpty: Float64Array[];
+  /** Points without a cell (non-finite coordinates; the loader lets none through). */
+  noCell: number;
+}
+
+/**
+ * Fold batches into a demand-cell table at every resolution in `resolutions`. `groupCardinality`
+ * gives the dictionary size of each group column (codes 0..size).
+ */
+export async function aggregateDemandCells(
+  batches: AsyncIterable<PointBatch>,
+  opts: { resolutions: readonly number[]; sums: number; groupCardinality: readonly number[]; assign: AssignFn; signal?: AbortSignal; onBatch?: (rows: number) => void },
+): Promise<DemandCells> {
+  const tables = opts.resolutions.map(() => new CellTable(opts.sums));
+  const radix = opts.groupCardinality.map((n) => n + 1);
+  const combos = radix.reduce((p, r) => p * r, 1);
+  if (combos > 2 ** 31) throw new RangeError(`the group columns have ${combos} value combinations; use fewer or coarser group columns`);
+  let noCell = 0;
+  let rows = 0;
+  for await (const b of batches) {
+    opts.signal?.throwIfAborted();
+    const n = b.lon.length;
+    const combo = new Int32Array(n);
+    for (let g = radix.length - 1; g >= 0; g--) {
+      const codes = b.groups[g];
+      const r = radix[g];
+      for (let i = 0; i < n; i++) combo[i] = combo[i] * r + codes[i];
+    }
+    for (let k = 0; k < opts.resolutions.length; k++) {
+      // the assignment transfers its inputs to helper workers: give it copies
+      const cells = await opts.assign(b.lon.slice(), b.lat.slice(), opts.resolutions[k]);
+      const missed = tables[k].add(cells, combo, b.sums);
+      if (k === 0) noCell += missed;
+    }
+    rows += n;
+    opts.onBatch?.(rows);
+  }
+  const parts = tables.map((t) => t.columns());
+  const total = parts.reduce((s, p) => s + p.count.length, 0);
+  const out: DemandCells = {
+    resolution: new Int32Array(total),
+    cells: new BigUint64Array(total),
+    groups: radix.map(() => new Int32Array(total)),
+    count: new Float64Array(total),
+    sums: Array.from({ length: opts.sums }, () => new Float64Array(total)),
+    nonEmpty: Array.from({ length: opts.sums }, () => new Float64Array(total)),
+    noCell,
+  };
+  let at = 0;
+  parts.forEach((p, k) => {
+    const m = p.count.length;
+    out.resolution.fill(opts.resolutions[k], at, at + m);
+    out.cells.set(p.cells, at);
+    out.count.set(p.count, at);
+    for (let s = 0; s < opts.sums; s++) {
+      out.sums[s].set(p.sums[s], at);
+      out.nonEmpty[s].set(p.nonEmpty[s], at);
+    }
+    for (let i = 0; i < m; i++) {
+      let c = p.combo[i];
+      for (let g = 0; g < radix.length; g++) {
+        out.groups[g][at + i] = c % radix[g];
+        c = Math.floor(c / radix[g]);
+      }
+    }
+    at += m;
+  });
+  return out;
+}
+
+/**
+ * Open-addressing (linear probing) table keyed by a cell's two uint32 halves and a group
+ * combination; values in parallel Float64Arrays. No BigInt or string per row.
+ */
+class CellTable {
+  private mask = (1 << 12) - 1;
+  private size = 0;
+  private keyLo = new Uint32Array(this.mask + 1);
+  private keyHi = new Uint32Array(this.mask + 1);
+  private keyCombo = new Int32Array(this.mask + 1);
+  private used = new Uint8Array(this.mask + 1);
+  private count = new Float64Array(this.mask + 1);
+  private sums: Float64Array[];
+  private nonEmpty: Float64Array[];
+
+  constructor(private readonly nSums: number) {
+    this.sums = Array.from({ length: nSums }, () => new Float64Array(this.mask + 1));
+    this.nonEmpty = Array.from({ length: nSums }, () => new Float64Array(this.mask + 1));
+  }
+
+  /** Fold one batch in; returns the points without a cell (cell 0). */
+  add(cells: BigUint64Array, combo: Int32Array, sums: readonly Float64Array[]): number {
+    const halves = new Uint32Array(cells.buffer, cells.byteOffset, cells.length * 2);
+    let missed = 0;
+    for (let i = 0; i < cells.length; i++) {
+      const lo = halves[2 * i];
+      const hi = halves[2 * i + 1];
+      if (lo === 0 && hi === 0) {
+        missed++;
+        continue;
+      }
+      const s = this.slot(lo, hi, combo[i]);
+      this.count[s]++;
+      for (let k = 0; k < this.nSums; k++) {
+        const v = sums[k][i];
+        if (v === v) {
+          this.sums[k][s] += v;
+          this.nonEmpty[k][s]++;
+        }
+      }
+    }
+    return missed;
+  }
+
+  private slot(lo: number, hi: number, c: number): number {
+    let s = (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1) ^ Math.imul(c + 1, 0x85ebca6b), 0x27d4eb2d) >>> 0) & this.mask;
+    while (this.used[s]) {
+      if (this.keyLo[s] === lo && this.keyHi[s] === hi && this.keyCombo[s] === c) return s;
+      s = (s + 1) & this.mask;
+    }
+    if ((this.size + 1) * 2 > this.mask) {
+      this.grow();
+      return this.slot(lo, hi, c);
+    }
+    this.used[s] = 1;
+    this.keyLo[s] = lo;
+    this.keyHi[s] = hi;
+    this.keyCombo[s] = c;
+    this.size++;
+    return s;
+  }
+
+  private grow(): void {
+    const old = { lo: this.keyLo, hi: this.keyHi, combo: this.keyCombo, used: this.used, count: this.count, sums: this.sums, nonEmpty: this.nonEmpty };
+    const cap = (this.mask + 1) * 2;
+    this.mask = cap - 1;
+    this.size = 0;
+    this.keyLo = new Uint32Array(cap);
+    this.keyHi = new Uint32Array(cap);
+    this.keyCombo = new Int32Array(cap);
+    this.used = new Uint8Array(cap);
+    this.count = new Float64Array(cap);
+    this.sums = Array.from({ length: this.nSums }, () => new Float64Array(cap));
+    this.nonEmpty = Array.from({ length: this.nSums }, () => new Float64Array(cap));
+    for (let s = 0; s < old.used.length; s++) {
+      if (!old.used[s]) continue;
+      const t = this.slot(old.lo[s], old.hi[s], old.combo[s]);
+      this.count[t] = old.count[s];
+      for (let k = 0; k < this.nSums; k++) {
+        this.sums[k][t] = old.sums[k][s];
+        this.nonEmpty[k][t] = old.nonEmpty[k][s];
+      }
+    }
+  }
+
+  /** The entries in ascending (cell, combination) order. */
+  columns(): { cells: BigUint64Array; combo: Int32Array; count: Float64Array; sums: Float64Array[]; nonEmpty: Float64Array[] } {
+    const slots: number[] = [];
+    for (let s = 0; s < this.used.length; s++) if (this.used[s]) slots.push(s);
+    slots.sort((a, b) => this.keyHi[a] - this.keyHi[b] || this.keyLo[a] - this.keyLo[b] || this.keyCombo[a] - this.keyCombo[b]);
+    const m = slots.length;
+    const cells = new BigUint64Array(m);
+    const halves = new Uint32Array(cells.buffer);
+    const combo = new Int32Array(m);
+    const count = new Float64Array(m);
+    const sums = Array.from({ length: this.nSums }, () => new Float64Array(m));
+    const nonEmpty = Array.from({ length: this.nSums }, () => new Float64Array(m));
+    slots.forEach((s, i) => {
+      halves[2 * i] = this.keyLo[s];
+      halves[2 * i + 1] = this.keyHi[s];
+      combo[i] = this.keyCombo[s];
+      count[i] = this.count[s];
+      for (let k = 0; k < this.nSums; k++) {
+        sums[k][i] = this.sums[k][s];
+        nonEmpty[k][i] = this.nonEmpty[k][s];
+      }
+    });
+    return { cells, combo, count, sums, nonEmpty };
+  }
+}
+
+/** What the hotspots sum per cell, read from a demand-cell table. */
+export interface CellsMeasure {
+  resolution: number;
+  /** Index of the summed column, or null for the customer count. */
+  sum: number | null;
+  /** Keep rows whose group column g has dictionary code in `codes` (all must hold). */
+  where?: { group: number; codes: ReadonlySet<number> }[];
+}
+
+/**
+ * Per-cell totals for the hotspot statistic (hotspot-engine `compute({ totals })`), exactly what
+ * `cellTotalsSql` returns on the raw rows: customers, value (count, or the sum with empties as 0)
+ * and missing (customers without a value), per cell over the rows that pass `where`.
+ */
+export function cellTotalsFromDemandCells(dc: DemandCells, m: CellsMeasure): CellTotals {
+  const index = new Map<bigint, number>();
+  const cells: bigint[] = [];
+  const customers: number[] = [];
+  const value: number[] = [];
+  const missing: number[] = [];
+  for (let i = 0; i < dc.cells.length; i++) {
+    if (dc.resolution[i] !== m.resolution) continue;
+    if (m.where && !m.where.every((w) => w.codes.has(dc.groups[w.group][i]))) continue;
+    const c = dc.cells[i];
+    let j = index.get(c);
+    if (j === undefined) {
+      j = cells.length;
+      index.set(c, j);
+      cells.push(c);
+      customers.push(0);
+      value.push(0);
+      missing.push(0);
+    }
+    customers[j] += dc.count[i];
+    if (m.sum === null) value[j] += dc.count[i];
+    else {
+      value[j] += dc.sums[m.sum][i];
+      missing[j] += dc.count[i] - dc.nonEmpty[m.sum][i];
+    }
+  }
+  return { cells: BigUint64Array.from(cells), customers: Float64Array.from(customers), value: Float64Array.from(value), missing: Float64Array.from(missing) };
+}
+
+/** A cell as the table stores it: a 15-hex-digit h3 string, or an integer (warehouse BIGINT/UInt64). */
+export function parseCell(v: unknown): bigint | null {
+  if (typeof v === 'bigint') return v > 0n ? v : null;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? BigInt(v) : null;
+  if (typeof v !== 'string') return null;
+  const s = v.trim().toLowerCase();
+  if (/^[0-9a-f]{15,16}$/.test(s)) return h3ToBigint(s);
+  if (/^[0-9]{16,20}$/.test(s)) return BigInt(s);
+  return null;
+}

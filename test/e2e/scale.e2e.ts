@@ -1,0 +1,181 @@
+/**
+ * The browser's data store under pressure: DuckDB on an OPFS file, a load refused up front
+ * when it cannot fit (test cap set through localStorage), the kept dataset surviving a reload,
+ * a killed DB worker restarted with nothing lost, and two tabs told about each other's changes.
+ *
+ *   npx vite build && E2E_PORT=5183 node --import tsx --test test/e2e/scale.e2e.ts
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page, Worker } from 'playwright-core';
+import { demoApp, screenshotsIn, waitForDemo } from './harness.ts';
+
+const shot = screenshotsIn(join('test-results', 'e2e-scale'));
+
+function customersCsv(n: number, prefix: string): string {
+  const rows = ['customer_id,lon,lat,segment'];
+  for (let i = 0; i < n; i++) rows.push(`${prefix}${i},${(121.3 + (i % 499) * 0.0005).toFixed(5)},${(31.1 + (i % 491) * 0.0004).toFixed(5)},young`);
+  return rows.join('\n') + '\n';
+}
+
+type Counts = { areas: number; customers: number; sites: number };
+const countsOf = (page: Page) =>
+  page.evaluate(() => {
+    const d = (window as unknown as { __bpApp: { dataset: { summary: { counts: Counts; fingerprint: string } } | null } }).__bpApp.dataset;
+    return d ? { areas: d.summary.counts.areas, customers: d.summary.counts.customers, sites: d.summary.counts.sites, fingerprint: d.summary.fingerprint } : null;
+  });
+
+async function addAndLoad(page: Page, name: string, csv: string): Promise<void> {
+  await page.getByTestId('import-input').setInputFiles([{ name, mimeType: 'text/csv', buffer: Buffer.from(csv) }], { timeout: 60_000 });
+  await page.locator(`[data-testid="import-file"][data-file="${name}"] [data-testid="import-kind"]`).waitFor({ timeout: 30_000 });
+  await page.getByTestId('import-load').click({ timeout: 10_000 });
+}
+
+async function waitCustomers(page: Page, n: number, timeout = 240_000): Promise<void> {
+  await page.waitForFunction(
+    (k) => (window as unknown as { __bpApp?: { dataset: { summary: { counts: { customers: number } } } | null } }).__bpApp?.dataset?.summary.counts.customers === k,
+    n,
+    { timeout, polling: 100 },
+  );
+}
+
+async function dbWorkerOf(page: Page, timeout = 30_000): Promise<Worker> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const w = page.workers().find((x) => x.url().includes('db.worker'));
+    if (w && (await w.evaluate(() => 'storageInfo' in ((globalThis as { __bpDb?: object }).__bpDb ?? {})).catch(() => false))) return w;
+    if (Date.now() > until) throw new Error('no DB worker');
+    await page.waitForTimeout(200);
+  }
+}
+
+describe('the browser data store', () => {
+  let page: Page;
+  const { session: s } = demoApp({ ready: (session) => void (page = session.page) });
+
+  it('keeps DuckDB in an OPFS database file that can spill to a temp directory', async () => {
+    const w = await dbWorkerOf(page);
+    const info = await w.evaluate(() => (globalThis as unknown as { __bpDb: { storageInfo(): Promise<{ mode: string; path: string; tempDirectory: string }> } }).__bpDb.storageInfo());
+    assert.equal(info.mode, 'opfs');
+    assert.match(info.path, /^opfs:\/\/branch-planner\/work-.+\.duckdb$/);
+    assert.match(info.tempDirectory, /^opfs:\/\/branch-planner\/tmp-/);
+  });
+
+  it('loads a customers file on top of the demo and keeps it', async () => {
+    await addAndLoad(page, 'kept_customers.csv', customersCsv(2000, 'K'));
+    await waitCustomers(page, 2000);
+    await page.getByTestId('import-stored').waitFor({ timeout: 30_000 });
+  });
+
+  it('refuses a file larger than the memory cap before loading, in English and Chinese, with the old dataset intact', async () => {
+    const before = await countsOf(page);
+    await page.evaluate(() => localStorage.setItem('bp.memoryCapMB', '1'));
+    try {
+      await addAndLoad(page, 'too_big.csv', customersCsv(40_000, 'T'));
+      const notice = page.getByTestId('import-too-big');
+      await notice.waitFor({ timeout: 30_000 });
+      assert.equal(await notice.getAttribute('data-reason'), 'estimate');
+      const en = await notice.innerText();
+      assert.match(en, /too_big\.csv is too large for this browser/);
+      assert.match(en, /needs about \d+ MB of memory, and this browser can hold about 1 MB\./);
+      assert.match(en, /current data is unchanged/);
+      assert.match(en, /npm run cli -- aggregate --areas areas\.geojson --customers too_big\.csv --out cells\.parquet/);
+      assert.doesNotMatch(en, /Out of Memory|Error/);
+      await shot(page, '01-refused-en.png');
+      await page.getByTestId('lang-switch').click();
+      const zh = await notice.innerText();
+      assert.match(zh, /too_big\.csv 太大，本浏览器无法处理/);
+      assert.match(zh, /当前数据保持不变/);
+      await shot(page, '02-refused-zh.png');
+      await page.getByTestId('lang-switch').click();
+      // Nothing was sent to the worker: same dataset, no report, the file still listed.
+      assert.deepEqual(await countsOf(page), before);
+      assert.equal(await page.getByTestId('import-report').count(), 0);
+      assert.equal(await page.locator('[data-testid="import-file"][data-file="too_big.csv"]').count(), 1);
+      await page.locator('[data-testid="import-file"][data-file="too_big.csv"] [data-testid="import-remove"]').click();
+    } finally {
+      await page.evaluate(() => localStorage.removeItem('bp.memoryCapMB'));
+    }
+  });
+
+  it('a reload restores the kept dataset, whose file is kept in OPFS (not in IndexedDB)', async () => {
+    const kept = await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const dir = await (await root.getDirectoryHandle('branch-planner')).getDirectoryHandle('kept');
+      const files: Array<{ name: string; size: number }> = [];
+      for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
+        files.push({ name, size: (await h.getFile()).size });
+      }
+      const rec = await new Promise<{ inputs: Array<{ fileName: string; opfsFile?: string; blob?: unknown }> }>((resolve, reject) => {
+        const req = indexedDB.open('branch-planner-dataset', 1);
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const get = req.result.transaction('dataset').objectStore('dataset').get('current');
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        };
+      });
+      return { files, inputs: rec.inputs.map((i) => ({ fileName: i.fileName, opfsFile: i.opfsFile ?? null, hasBlob: i.blob !== undefined })) };
+    });
+    assert.equal(kept.inputs.length, 1);
+    assert.equal(kept.inputs[0].fileName, 'kept_customers.csv');
+    assert.equal(kept.inputs[0].hasBlob, false);
+    assert.deepEqual(kept.files.map((f) => f.name), [kept.inputs[0].opfsFile]);
+    assert.equal(kept.files[0].size, Buffer.byteLength(customersCsv(2000, 'K')));
+    const before = await countsOf(page);
+    await page.reload({ timeout: 30_000 });
+    await waitCustomers(page, 2000);
+    assert.deepEqual(await countsOf(page), before);
+  });
+
+  it('a killed DB worker is noticed, restarted and the dataset reloaded with a notice', async () => {
+    await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
+    const before = await countsOf(page);
+    const old = await dbWorkerOf(page);
+    const oldPath = await old.evaluate(() => (globalThis as unknown as { __bpDb: { storageInfo(): Promise<{ path: string }> } }).__bpDb.storageInfo().then((i) => i.path));
+    // What a crash looks like from outside: the worker is gone mid-session.
+    await old.evaluate(() => self.close());
+    const notice = page.getByTestId('engine-restarted');
+    await notice.waitFor({ timeout: 90_000 });
+    assert.equal(await notice.getAttribute('data-ok'), 'true');
+    assert.match(await notice.innerText(), /restarted\. Your data was reloaded from this browser; nothing was lost/);
+    await shot(page, '03-restarted.png');
+    assert.deepEqual(await countsOf(page), before);
+    // The new worker answers from a database of its own, with the customers in it.
+    const w = await dbWorkerOf(page);
+    const res = await w.evaluate(async () => {
+      const db = (globalThis as unknown as { __bpDb: { storageInfo(): Promise<{ path: string }>; query(sql: string): Promise<Array<{ n: number }>> } }).__bpDb;
+      return { path: (await db.storageInfo()).path, n: (await db.query('SELECT count(*)::INTEGER AS n FROM customers'))[0].n };
+    });
+    assert.notEqual(res.path, oldPath);
+    assert.equal(res.n, 2000);
+  });
+
+  it('two tabs: a change to the kept dataset in one is noticed by the other, which offers to load it', async () => {
+    const other = await s.context.newPage();
+    try {
+      await other.goto(page.url(), { timeout: 30_000 });
+      await waitForDemo(other).catch(() => undefined);
+      await waitCustomers(other, 2000);
+      await other.getByTestId('import-report').waitFor({ timeout: 60_000 });
+      await addAndLoad(other, 'other_tab.csv', customersCsv(1500, 'O'));
+      await waitCustomers(other, 1500);
+      const notice = page.getByTestId('other-tab-changed');
+      await notice.waitFor({ timeout: 30_000 });
+      assert.match(await notice.innerText(), /changed in another tab \(.*other_tab\.csv.*\)\. This tab still shows the earlier data/);
+      assert.equal((await countsOf(page))?.customers, 2000);
+      await shot(page, '04-other-tab.png');
+      await page.getByTestId('other-tab-reload').click();
+      await waitCustomers(page, 1500);
+      assert.equal(await page.getByTestId('other-tab-changed').count(), 0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('raised no page errors and made no request outside the origin', () => {
+    assert.deepEqual(s.external, []);
+    assert.deepEqual(s.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  });
+});
