@@ -83,8 +83,14 @@ export async function loadInputs(
         }
       } catch (e) {
         if (signal?.aborted) throw new LoadCancelled();
-        if (!(e instanceof FileProblemError)) throw e;
-        problems.push({ kind: input.kind, file: input.fileName, message: e.message, ...(e.line !== undefined ? { line: e.line } : {}) });
+        // Any other failure (DuckDB, parquet-wasm, exceljs, out of memory) is this file's problem,
+        // told as a sentence; the staging tables are dropped below, the live ones untouched.
+        const p = e instanceof FileProblemError ? e : FileProblemError.fromEngine(e);
+        problems.push({
+          kind: input.kind, file: input.fileName, message: p.message,
+          ...(p.line !== undefined ? { line: p.line } : {}),
+          ...(p.engine ? { code: p.engine.code, detail: p.engine.detail } : {}),
+        });
       }
     }
 

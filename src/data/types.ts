@@ -137,7 +137,7 @@ export interface FileReport {
   file: string;
   format: 'csv' | 'xlsx' | 'parquet' | 'geojson';
   /** Source encoding of text files when it was not UTF-8 ('gbk'). */
-  encoding?: 'utf-8' | 'gbk';
+  encoding?: 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
   /** Data rows (CSV/Excel/Parquet) or features (GeoJSON) read; = kept + rejected. */
   rowsRead: number;
   rowsKept: number;
@@ -173,4 +173,7 @@ export interface FileProblem {
   /** Line the problem was found on, when there is one. */
   line?: number;
   message: string;
+  /** For an engine failure: its dictionary key (`import.engine.<code>`) and the engine's text. */
+  code?: string;
+  detail?: string;
 }
