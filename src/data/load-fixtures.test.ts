@@ -95,7 +95,7 @@ describeOnEachEngine('bad fixtures on $name', (conn) => {
     expect(await schema('sites')).toEqual([
       'site_id VARCHAR', 'lon DOUBLE', 'lat DOUBLE', 'type VARCHAR', 'owner VARCHAR', 'name VARCHAR', 'attractiveness DOUBLE',
     ]);
-    expect(await schema('candidates')).toEqual(['site_id VARCHAR', 'lon DOUBLE', 'lat DOUBLE', 'cost DOUBLE']);
+    expect(await schema('candidates')).toEqual(['site_id VARCHAR', 'lon DOUBLE', 'lat DOUBLE', 'cost DOUBLE', 'name VARCHAR']);
     expect(await schema('indicators')).toEqual([
       'area_id VARCHAR', 'period VARCHAR', 'period_index INTEGER', 'population DOUBLE', 'avg_income DOUBLE',
       'unemployment_rate DOUBLE', 'house_price_index DOUBLE', 'npl_rate DOUBLE',

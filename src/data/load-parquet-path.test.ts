@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import iconv from 'iconv-lite';
 import { NativeConnector } from '../db/native-connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { loadInputs, readRejects } from './load-inputs.ts';
@@ -34,8 +35,17 @@ afterAll(() => {
 async function asParquet(path: string, name: string): Promise<string | null> {
   if (path.endsWith('.parquet')) return path;
   const out = join(dir, name + '.parquet');
+  // Parquet text is UTF-8: a GBK export (as Excel in China writes) is converted first, as a user would.
+  const bytes = readFileSync(path);
+  let csv = path;
   try {
-    await duck.run(`COPY (FROM read_csv(${lit(path)}, all_varchar = true, header = true)) TO ${lit(out)} (FORMAT parquet)`);
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    csv = join(dir, name + '.utf8.csv');
+    writeFileSync(csv, iconv.decode(bytes, 'gb18030'));
+  }
+  try {
+    await duck.run(`COPY (FROM read_csv(${lit(csv)}, all_varchar = true, header = true)) TO ${lit(out)} (FORMAT parquet)`);
     return out;
   } catch {
     return null; // ragged, badly quoted or non-UTF-8 files are CSV problems, not Parquet ones
