@@ -71,4 +71,4 @@ function safeJson(v: unknown): string {
  * suite assert no message matches). DuckDB's error classes, stack frames, JS runtime errors.
  */
 export const RAW_ENGINE_TEXT =
-  /(Parser|Binder|Catalog|Conversion|Invalid Input|Internal|Out of Range|Constraint|Not implemented|Serialization|IO|Dependency|Transaction|Permission|Syntax) Error|TypeError|ReferenceError|RangeError|state machine|Possible fixes|\n\s+at |BigInt|\bLINE \d+:|code: \d+/;
+  /(Parser|Binder|Catalog|Conversion|Invalid Input|Internal|Out of Range|Out of Memory|Constraint|Not implemented|Serialization|IO|Dependency|Transaction|Permission|Syntax) Error|TypeError|ReferenceError|RangeError|state machine|Possible fixes|\n\s+at |BigInt|\bLINE \d+:|code: \d+/;

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { RAW_ENGINE_TEXT } from '../../data/engine-errors.ts';
+import { failureView } from './failure.ts';
+
+describe('failureView', () => {
+  it('keeps our own sentences as they are, with no details', () => {
+    const own = 'Demand from customers needs a customers file.';
+    expect(failureView(own)).toEqual({ text: own, detail: null });
+  });
+
+  it('turns DuckDB text into a sentence and keeps the raw text only as the detail', () => {
+    const raw = 'Catalog Error: Table with name indicators does not exist!\nDid you mean "pg_indexes"?';
+    const v = failureView(raw);
+    expect(v.detail).toBe(raw);
+    expect(v.text).not.toMatch(RAW_ENGINE_TEXT);
+    expect(v.text).not.toContain('Catalog');
+    expect(v.text).toMatch(/unexpected problem/);
+  });
+
+  it('says out of memory in words when the engine ran out of it', () => {
+    const v = failureView('Out of Memory Error: could not allocate block of size 256.0 KiB (3.1 GiB/3.1 GiB used)');
+    expect(v.text).toMatch(/ran out of memory/);
+    expect(v.text).not.toMatch(RAW_ENGINE_TEXT);
+  });
+
+  it('never shows a JS runtime error or a BigInt conversion as it is', () => {
+    for (const raw of ["TypeError: Cannot read properties of undefined (reading 'h3')", 'Cannot convert v1 to a BigInt']) {
+      const v = failureView(raw);
+      expect(v.detail).toBe(raw);
+      expect(v.text).not.toMatch(RAW_ENGINE_TEXT);
+    }
+  });
+});
