@@ -64,6 +64,22 @@ const UNQUOTED = 1;
 const QUOTED = 2;
 const QUOTE_IN_QUOTED = 3;
 
+/** The quoting state after byte `b` inside a record (not a record end). */
+function nextFieldState(state: number, b: number, delimiter: number): number {
+  switch (state) {
+    case FIELD_START:
+      return b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
+    case UNQUOTED:
+      return b === delimiter ? FIELD_START : UNQUOTED;
+    case QUOTED:
+      return b === QUOTE ? QUOTE_IN_QUOTED : QUOTED;
+    default:
+      // QUOTE_IN_QUOTED: `""` is an escaped quote; a delimiter closes the field; anything else is
+      // malformed (DuckDB rejects the row) and the rest of the field reads as unquoted.
+      return b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
+  }
+}
+
 function scanQuoted(bytes: Uint8Array, delimiter: number): CsvScan {
   const out = new Growable();
   const n = bytes.length;
@@ -90,22 +106,7 @@ function scanQuoted(bytes: Uint8Array, delimiter: number): CsvScan {
       continue;
     }
     recEmpty = false;
-    switch (state) {
-      case FIELD_START:
-        state = b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
-        break;
-      case UNQUOTED:
-        if (b === delimiter) state = FIELD_START;
-        break;
-      case QUOTED:
-        if (b === QUOTE) state = QUOTE_IN_QUOTED;
-        break;
-      case QUOTE_IN_QUOTED:
-        // `""` is an escaped quote; a delimiter closes the field; anything else is malformed
-        // (DuckDB rejects the row) and the rest of the field reads as unquoted.
-        state = b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
-        break;
-    }
+    state = nextFieldState(state, b, delimiter);
   }
   if (!recEmpty) out.push(recStart, recLine);
   return out.done(n);
@@ -243,20 +244,7 @@ export function normalizeLineEndings(bytes: Uint8Array, delimiter: number): Uint
       continue;
     }
     out[o++] = b;
-    switch (state) {
-      case FIELD_START:
-        state = b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
-        break;
-      case UNQUOTED:
-        if (b === delimiter) state = FIELD_START;
-        break;
-      case QUOTED:
-        if (b === QUOTE) state = QUOTE_IN_QUOTED;
-        break;
-      case QUOTE_IN_QUOTED:
-        state = b === QUOTE ? QUOTED : b === delimiter ? FIELD_START : UNQUOTED;
-        break;
-    }
+    state = nextFieldState(state, b, delimiter);
   }
   return out.subarray(0, o);
 }
