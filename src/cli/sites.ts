@@ -64,7 +64,7 @@ export const spec: CommandSpec = {
     weight: { type: 'string', placeholder: 'COLUMN', description: 'weigh each customer by this numeric column instead of 1 (missing or negative values weigh 0)' },
     objective: { type: 'string', placeholder: 'coverage|pmedian|lscp|huff', description: 'coverage: maximise covered demand (MCLP, default); pmedian: minimise Σ weight·distance to the nearest own site; lscp: fewest sites covering all reachable demand; huff: maximise our Huff-captured demand' },
     solver: { type: 'string', placeholder: 'greedy|exact', description: 'greedy + 1-swap local search (default), or the exact MILP with HiGHS, mip_rel_gap 0 (coverage, pmedian, lscp)' },
-    'candidate-resolution': { type: 'number', placeholder: 'R', description: 'H3 resolution of generated candidates (default: the coarsest with mean edge ≤ radius/6, e.g. 10 for 500 m)' },
+    'candidate-resolution': { type: 'number', placeholder: 'R', description: 'H3 resolution of generated candidates (default: the coarsest with mean hexagon edge ≤ radius/2: 9 for 500 m, 8 for 1500 m)' },
     lang: { type: 'string', placeholder: 'en|zh-CN', description: 'language of the site names\' compass words, e.g. "NE" or "东北" (default en)' },
     'time-limit': { type: 'number', placeholder: 'S', description: 'exact solver wall-clock limit in seconds (default 300); the gap is reported when it stops it' },
     ...OUT_OPTION,
