@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Geometry } from 'geojson';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { cellToLatLng } from 'h3-js';
 import { NativeConnector } from '../db/native-connector.ts';
 import { loadInputs } from '../data/load-inputs.ts';
 import { HotspotWorkflow } from '../pipeline/hotspots/hotspot-workflow.ts';
@@ -112,14 +113,27 @@ describe('cli aggregate → hotspots --cells (demo city)', () => {
     expect(rb.map((x) => x.class)).toEqual(ra.map((x) => x.class));
   }, TIMEOUT);
 
-  it('sites --demand cells: the same plan as from the customers (both count customers per cell), said to be approximate', async () => {
+  it('sites --demand cells: the plan of weighted points at the cell centres, said to be approximate', async () => {
     const SITES = join(ROOT, 'public/demo/sites.csv');
     const base = ['sites', '--areas', AREAS, '--sites', SITES, '--k', '3'];
-    const [a, b] = await Promise.all([runCli([...base, '--customers', CUSTOMERS]), runCli([...base, '--demand', 'cells', '--cells', cells])]);
+    // The same demand written independently as a demand-points file: one point per resolution-8
+    // cell at its centre (h3-js), weighing its customers.
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const perCell = (await db.runAndReadAll(
+      `SELECT h3, CAST(sum(count) AS INTEGER) AS n FROM read_parquet($1) WHERE resolution = 8 GROUP BY h3 ORDER BY h3`, [cells])).getRowObjectsJS();
+    const points = join(dir, 'cell-points.csv');
+    writeFileSync(points, 'point_id,lon,lat,weight\n' + perCell.map((r) => {
+      const [lat, lon] = cellToLatLng(String(r.h3));
+      return `${r.h3},${lon},${lat},${r.n}`;
+    }).join('\n') + '\n');
+    const [a, b] = await Promise.all([runCli([...base, '--demand-points', points]), runCli([...base, '--demand', 'cells', '--cells', cells])]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
-    expect(b.stdout).toBe(a.stdout);
-    expect(csvRecords(b.stdout)).toHaveLength(3);
+    const ra = csvRecords(a.stdout);
+    const rb = csvRecords(b.stdout);
+    expect(rb).toHaveLength(3);
+    expect(rb.map((r) => r.site_id)).toEqual(ra.map((r) => r.site_id));
+    rb.forEach((r, i) => expect(Number(r.covered_demand)).toBeCloseTo(Number(ra[i].covered_demand), 6));
     expect(b.stderr).toMatch(/demand from the demand-cell table at resolution 8: approximate — each cell's customers count at its centre \(cell edge ≈ [\d.]+ m\)/);
     const usage = await runCli([...base, '--demand', 'cells']);
     expect(usage.code).toBe(2);

@@ -24,6 +24,8 @@ export const INPUT_OPTIONS: Record<string, OptionSpec> = {
   customers: { type: 'string', placeholder: 'FILE', description: 'customers with lon/lat (CSV, .xlsx, Parquet)' },
   sites: { type: 'string', placeholder: 'FILE', description: 'our and competitors\' sites (CSV, .xlsx, Parquet)' },
   candidates: { type: 'string', placeholder: 'FILE', description: 'candidate sites (CSV, .xlsx, Parquet)' },
+  'demand-points': { type: 'string', placeholder: 'FILE', description: 'demand points point_id, lon, lat, optional weight ≥ 0 (default 1), e.g. compounds with households' },
+  costs: { type: 'string', placeholder: 'FILE', description: 'travel costs demand_id, site_id, cost (same unit as --radius); a missing pair is unreachable' },
   crs: { type: 'string', placeholder: 'wgs84|gcj02|bd09', description: 'CRS of the point files; converted to WGS84 (default wgs84)' },
   sheet: { type: 'string', placeholder: 'NAME', description: 'Excel sheet to read from .xlsx inputs (default: the first)' },
   map: {
@@ -43,7 +45,9 @@ export const OUT_OPTION: Record<string, OptionSpec> = {
   out: { type: 'string', placeholder: 'FILE', description: 'result file, .csv or .json (default: CSV to stdout)' },
 };
 
-const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+const FILE_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
+/** The option naming a kind's file: --demand-points for demand_points. */
+const optionOf = (kind: InputKind) => kind.replace('_', '-');
 const CRS: readonly Crs[] = ['wgs84', 'gcj02', 'bd09'];
 
 export interface CliDataset {
@@ -65,19 +69,19 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
   const values = parseValues(args);
   const inputs: LoadInput[] = [];
   for (const kind of FILE_KINDS) {
-    const path = args.string(kind);
+    const path = args.string(optionOf(kind));
     if (path === undefined) {
-      if (required.includes(kind)) throw new UsageError(`${args.command}: --${kind} FILE is required`);
+      if (required.includes(kind)) throw new UsageError(`${args.command}: --${optionOf(kind)} FILE is required`);
       continue;
     }
     const full = resolve(ctx.cwd, path);
     const glob = kind !== 'areas' && /[*?[]/.test(basename(path)) && /\.parquet$/i.test(path);
-    if (!glob && (!existsSync(full) || !statSync(full).isFile())) throw new UsageError(`${args.command}: --${kind} ${path}: no such file`);
+    if (!glob && (!existsSync(full) || !statSync(full).isFile())) throw new UsageError(`${args.command}: --${optionOf(kind)} ${path}: no such file`);
     // Parquet is read by DuckDB from disk (any size, never through the JS heap); the rest as bytes.
     const parquet = glob || (kind !== 'areas' && isParquetFile(full));
     if (!parquet && statSync(full).size > MAX_BYTES_IN_MEMORY) {
       throw new UsageError(
-        `${args.command}: --${kind} ${path} is ${(statSync(full).size / 2 ** 30).toFixed(1)} GB; CSV and Excel files are read into memory, ` +
+        `${args.command}: --${optionOf(kind)} ${path} is ${(statSync(full).size / 2 ** 30).toFixed(1)} GB; CSV and Excel files are read into memory, ` +
           `at most ${MAX_BYTES_IN_MEMORY / 2 ** 30} GB. Convert it to Parquet, which is read from disk at any size ` +
           `(e.g. duckdb -c "COPY (FROM read_csv('${basename(path)}')) TO '${basename(path).replace(/\.[^.]*$/, '')}.parquet'"), or split it.`,
       );
@@ -95,9 +99,9 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
   }
   if (values && !inputs.some((i) => i.kind === 'sites')) throw new UsageError(`${args.command}: --value is given but there is no --sites file`);
   for (const kind of maps.keys()) {
-    if (!inputs.some((i) => i.kind === kind)) throw new UsageError(`${args.command}: --map ${kind}:… is given but there is no --${kind} file`);
+    if (!inputs.some((i) => i.kind === kind)) throw new UsageError(`${args.command}: --map ${kind}:… is given but there is no --${optionOf(kind)} file`);
   }
-  if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates)`);
+  if (inputs.length === 0) throw new UsageError(`${args.command}: give at least one input (--areas, --indicators, --customers, --sites, --candidates, --demand-points, --costs)`);
   return inputs;
 }
 

@@ -3,6 +3,7 @@
  * Separate from src/cli/cli.ts so tests can run it in-process with their own context.
  */
 import { LoadError } from '../data/errors.ts';
+import { describeEngineError } from '../data/engine-errors.ts';
 import { parseArgs, usage, UsageError } from './args.ts';
 import { COMMANDS } from './commands.ts';
 import { DataError, type CliContext } from './types.ts';
@@ -37,16 +38,18 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       ctx.stderr(`error: ${e.message}\n`);
       return 1;
     }
-    // Not a data or usage problem we know: a sentence, never a stack trace or raw engine text
-    // (BP_DEBUG=1 shows the trace for a bug report).
-    const message = String((e as Error)?.message ?? e);
-    const why = /out of memory/i.test(message)
+    // An engine or runtime failure outside loading: a sentence, never a stack trace or raw engine
+    // text (BP_DEBUG=1 shows it for a bug report). The CLI can say what to change.
+    const f = describeEngineError(e);
+    const why = f.key === 'outOfMemory'
       ? 'DuckDB ran out of memory; raise its limit with BP_MEMORY_LIMIT (e.g. BP_MEMORY_LIMIT=8GB) or free disk space for it to spill to'
-      : /no space left/i.test(message)
+      : /no space left/i.test(f.detail)
         ? 'the disk is full (DuckDB spills to the temporary directory); free space and run it again'
-        : 'an unexpected internal problem stopped it; run it again with BP_DEBUG=1 and report the output';
-    ctx.stderr(`error: ${command}: ${why}\n`);
-    if (process.env.BP_DEBUG === '1') ctx.stderr(`${(e as Error)?.stack ?? message}\n`);
+        : f.key === 'internal'
+          ? 'an unexpected internal problem stopped it; run it again with BP_DEBUG=1 and report the output'
+          : `the input ${f.message}`;
+    const detail = process.env.BP_DEBUG ? `\ndetails: ${(e as Error)?.stack ?? f.detail}` : '';
+    ctx.stderr(`error: ${command}: ${why}${detail}\n`);
     return 1;
   }
 }

@@ -23,6 +23,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Polygon } from 'geojson';
 import { cellToLatLng, isValidCell, latLngToCell } from 'h3-js';
+import { haversineM } from '../core/haversine.ts';
 import { buildStudyGrid, cellCentres } from '../core/grid.ts';
 import { buildCoverageProblem } from '../core/coverage.ts';
 import { solveMclpGreedy } from '../core/mclp.ts';
@@ -48,12 +49,12 @@ describe('cli sites', () => {
   it('ranks the hand-checked optimum with the columns of DESIGN.md', async () => {
     const r = await cli([...withCandidates, '--k', '3']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('rank,site_id,lon,lat,marginal_demand,covered_demand,coverage_pct');
+    expect(r.stdout.split('\n')[0]).toBe('rank,site_id,name,lon,lat,marginal_demand,covered_demand,coverage_pct');
     const out = csvRecords(r.stdout);
     expect(out.map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
     expect(out[0].lon).toBe('121.459991');
     expect(out[0].lat).toBe('31.200038');
-    expect(r.stderr).toMatch(/1 customer\(s\) outside the study area/);
+    expect(r.stderr).toMatch(/1 point\(s\) outside the study area/);
     expect(r.stderr).toMatch(/only 2 of k = 3 sites add demand/);
     expect(r.stderr).toMatch(/10 \(40 %\) → 25 \(100 %\)/);
   });
@@ -93,11 +94,10 @@ describe('cli sites', () => {
     const r = await cli([...withCandidates, '--k', '2', '--objective', 'huff']);
     expect(r.code, r.stderr).toBe(0);
     const cand = csvRecords(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
-    // demand points are the exact cell centres (the fixture's coordinates are rounded to 1e-6°)
-    const centres = CLUSTERS.map((c) => cellToLatLng(latLngToCell(c.lat, c.lon, 8)));
+    // demand points are the customers at their exact locations (stacked on four positions)
     const ref = solveHuffGreedy(
       {
-        demand: { lon: centres.map((c) => c[1]), lat: centres.map((c) => c[0]), weight: CLUSTERS.map((c) => c.n) },
+        demand: { lon: CLUSTERS.map((c) => c.lon), lat: CLUSTERS.map((c) => c.lat), weight: CLUSTERS.map((c) => c.n) },
         sites: { lon: [121.45587, 121.472], lat: [31.252169, 31.204], owner: ['own', 'ICBC'] },
         candidates: { lon: cand.map((c) => Number(c.lon)), lat: cand.map((c) => Number(c.lat)) },
       },
@@ -146,9 +146,10 @@ describe('cli sites', () => {
     const noPop = await cli([...base, '--demand', 'population']);
     expect(noPop.code).toBe(2);
     expect(noPop.stderr).toMatch(/--indicators/);
-    const missing = await cli(['--areas', join(FIX, 'areas.geojson'), '--customers', join(FIX, 'customers.csv')]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/--sites/);
+    const noDemand = await cli(['--areas', join(FIX, 'areas.geojson'), '--sites', join(FIX, 'sites.csv')]);
+    expect(noDemand.code).toBe(2);
+    expect(noDemand.stderr).toMatch(/--customers FILE, --demand-points FILE/);
+    expect((await cli([...base, '--weight', 'segment', '--demand-points', join(FIX, 'customers.csv')])).code).toBe(2);
     // indicators without a population column: a data error naming the file
     const dir = tempDir();
     const ind = join(dir, 'income.csv');
@@ -156,5 +157,117 @@ describe('cli sites', () => {
     const noCol = await cli([...base, '--indicators', ind, '--demand', 'population']);
     expect(noCol.code).toBe(1);
     expect(noCol.stderr).toMatch(/income\.csv: no "population" column/);
+  }, 240_000);
+
+  it('decides coverage at the exact customer locations: covered demand = a recount at the points', async () => {
+    // ATMs, R = 500 m. Customers 480 m and 520 m east of a candidate: the cell centres of
+    // res 8 (edge ~530 m) cannot tell them apart, the exact points can.
+    const dir = tempDir();
+    const east = (m: number) => 121.5 + m / (111_320 * Math.cos((31.2 * Math.PI) / 180));
+    const cust = ['customer_id,lon,lat,balance'];
+    const pts: [number, number, number][] = [];
+    let id = 0;
+    for (const [m, n, bal] of [[480, 6, 2], [520, 9, 1], [-300, 4, 5], [2000, 3, 0]] as const) {
+      for (let q = 0; q < n; q++) { cust.push(`P${++id},${east(m).toFixed(7)},31.2,${bal}`); pts.push([east(m), 31.2, bal]); }
+    }
+    cust.push(`P${++id},${east(0).toFixed(7)},31.2,`);
+    pts.push([east(0), 31.2, NaN]);
+    writeFileSync(join(dir, 'c.csv'), cust.join('\n') + '\n');
+    writeFileSync(join(dir, 'k.csv'), `site_id,lon,lat,name\nK0,${east(0).toFixed(7)},31.2,At zero\nK1,${east(2000).toFixed(7)},31.2,\n`);
+    const sitesFile = join(dir, 's.csv');
+    writeFileSync(sitesFile, 'site_id,lon,lat,type,owner\n');
+    const args = ['--customers', join(dir, 'c.csv'), '--candidates', join(dir, 'k.csv'), '--type', 'atm', '--k', '2'];
+    const r = await cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    const out = csvRecords(r.stdout);
+    // K0 covers 480 m (6), −300 m (4) and the one at 0 (1): 11; K1 covers 2000 m (3)
+    // K1 has no name in the file: named from the position (no own ATM, no areas)
+    expect(out.map((x) => [x.site_id, x.name, Number(x.marginal_demand), Number(x.covered_demand)])).toEqual([['K0', 'At zero', 11, 11], ['K1', `31.2000, ${east(2000).toFixed(4)}`, 3, 14]]);
+    // independent recount: every customer against the listed sites, haversine ≤ 500 m
+    const recount = (w: (p: [number, number, number]) => number) => {
+      const open: [number, number][] = [];
+      return out.map((x) => {
+        open.push([Number(x.lon), Number(x.lat)]);
+        return pts.filter((p) => open.some(([lo, la]) => haversineM(p[0], p[1], lo, la) <= 500)).reduce((t, p) => t + w(p), 0);
+      });
+    };
+    expect(out.map((x) => Number(x.covered_demand))).toEqual(recount(() => 1));
+    expect(out.map((x) => Number(x.coverage_pct))).toEqual(recount(() => 1).map((c) => (100 * c) / pts.length));
+    expect(r.stderr).toMatch(/23 exact demand points/);
+    // --weight balance: the customer without a balance weighs 0 and is reported
+    const w = await cli([...args, '--weight', 'balance']);
+    expect(w.code, w.stderr).toBe(0);
+    const wout = csvRecords(w.stdout);
+    expect(wout.map((x) => [x.site_id, Number(x.marginal_demand)])).toEqual([['K0', 32]]);
+    expect(w.stderr).toMatch(/1 customer\(s\) have no usable "balance" value/);
+    expect(Number(wout[0].covered_demand)).toBe(recount((p) => (Number.isNaN(p[2]) ? 0 : p[2]))[0]);
   });
+
+  it('takes a demand-points file with weights, without --areas and --sites', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'compounds.csv');
+    const east = (m: number) => (121.5 + m / (111_320 * Math.cos((31.2 * Math.PI) / 180))).toFixed(7);
+    writeFileSync(file, `point_id,lon,lat,weight\nH1,${east(0)},31.2,120\nH2,${east(900)},31.2,80\nH3,${east(1800)},31.2,\nH4,${east(5000)},31.2,-3\n`);
+    writeFileSync(join(dir, 'k.csv'), `site_id,lon,lat\nKa,${east(450)},31.2\nKb,${east(1350)},31.2\nKc,${east(5000)},31.2\n`);
+    const r = await cli(['--demand-points', file, '--candidates', join(dir, 'k.csv'), '--k', '1', '--radius', '460', '--rejects', join(dir, 'rej.csv')]);
+    expect(r.code, r.stderr).toBe(0);
+    // H4's weight is negative: rejected with its line; H3 has no weight: 1. Ka covers H1 + H2 = 200.
+    expect(readFileSync(join(dir, 'rej.csv'), 'utf8')).toMatch(/compounds\.csv,5,weight,/);
+    expect(csvRecords(r.stdout).map((x) => [x.site_id, Number(x.marginal_demand), Number(x.covered_demand), Number(x.coverage_pct)])).toEqual([['Ka', 200, 200, (100 * 200) / 201]]);
+  });
+
+  it('pmedian and lscp: brute-force and hand-checked answers, greedy and exact', async () => {
+    const cand = csvRecords(readFileSync(join(FIX, 'candidates.csv'), 'utf8'));
+    // Σ weight · distance to the nearest of our branch OB1 and the given candidates, at the customers
+    const cost = (open: number[]) => CLUSTERS.reduce((t, c) => t + c.n * Math.min(
+      haversineM(c.lon, c.lat, 121.45587, 31.252169),
+      ...open.map((j) => haversineM(c.lon, c.lat, Number(cand[j].lon), Number(cand[j].lat)))), 0);
+    let best = [-1, -1], bestCost = Infinity;
+    for (let a = 0; a < cand.length; a++) for (let b = a + 1; b < cand.length; b++) if (cost([a, b]) < bestCost) { bestCost = cost([a, b]); best = [a, b]; }
+    for (const solver of ['greedy', 'exact']) {
+      const r = await cli([...withCandidates, '--k', '2', '--objective', 'pmedian', '--solver', solver]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe('rank,site_id,name,lon,lat,marginal_demand,covered_demand,coverage_pct,total_cost,mean_cost');
+      const out = csvRecords(r.stdout);
+      expect(out.map((x) => x.site_id).sort()).toEqual(best.map((j) => cand[j].site_id).sort());
+      const first = cand.findIndex((c) => c.site_id === out[0].site_id);
+      expect(Number(out[0].total_cost)).toBeCloseTo(cost([first]), 3);
+      expect(Number(out[1].total_cost)).toBeCloseTo(bestCost, 3);
+      expect(Number(out[1].mean_cost)).toBeCloseTo(bestCost / 25, 6);
+      if (solver === 'exact') expect(r.stderr).toMatch(/exact solver optimal, gap 0 %/);
+    }
+    // LSCP: every reachable customer covered with the fewest sites (k ignored): K_BC then K_D
+    for (const solver of ['greedy', 'exact']) {
+      const l = await cli([...withCandidates, '--k', '1', '--objective', 'lscp', '--solver', solver]);
+      expect(l.code, l.stderr).toBe(0);
+      expect(csvRecords(l.stdout).map(pick)).toEqual([['1', 'K_BC', 12, 22, 88], ['2', 'K_D', 3, 25, 100]]);
+    }
+  }, 240_000);
+
+  it('uses a cost file instead of straight lines for coverage, pmedian and lscp (hand-checked)', async () => {
+    const dir = tempDir();
+    // Points 3 km apart: within R = 10 (minutes) by the costs only.
+    writeFileSync(join(dir, 'd.csv'), 'point_id,lon,lat,weight\nH1,121.40,31.2,10\nH2,121.43,31.2,20\nH3,121.46,31.2,5\n');
+    writeFileSync(join(dir, 'k.csv'), 'site_id,lon,lat\nKa,121.41,31.21\nKb,121.45,31.19\n');
+    writeFileSync(join(dir, 's.csv'), 'site_id,lon,lat,type,owner\nS1,121.39,31.22,branch,own\n');
+    writeFileSync(join(dir, 'c.csv'), 'demand_id,site_id,cost\nH1,Ka,5\nH1,Kb,20\nH2,Ka,12\nH2,Kb,4\nH3,Kb,9\nH1,S1,8\nH3,S1,30\nZZ,Ka,1\nH2,Kc,-1\n');
+    const args = ['--demand-points', join(dir, 'd.csv'), '--candidates', join(dir, 'k.csv'), '--sites', join(dir, 's.csv'), '--costs', join(dir, 'c.csv'), '--radius', '10', '--k', '1', '--rejects', join(dir, 'rej.csv')];
+    // S1 reaches H1 (8 ≤ 10): existing 10 of 35. Ka adds nothing new, Kb adds H2 + H3 = 25.
+    const r = await cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(csvRecords(r.stdout).map((x) => [x.site_id, Number(x.marginal_demand), Number(x.covered_demand), Number(x.coverage_pct)])).toEqual([['Kb', 25, 35, 100]]);
+    expect(readFileSync(join(dir, 'rej.csv'), 'utf8')).toMatch(/c\.csv,10,cost,/);
+    expect(r.stderr).toMatch(/5 cost pair\(s\) name a demand point and a candidate/);
+    // pmedian: unreachable pays 10 × the largest cost (300). Ka: 10·5 + 20·12 + 5·30 = 440; Kb: 10·8 + 20·4 + 5·9 = 205.
+    for (const solver of ['greedy', 'exact']) {
+      const p = await cli([...args, '--objective', 'pmedian', '--solver', solver]);
+      expect(p.code, p.stderr).toBe(0);
+      const out = csvRecords(p.stdout);
+      expect(out.map((x) => [x.site_id, Number(x.total_cost)])).toEqual([['Kb', 205]]);
+      expect(Number(out[0].mean_cost)).toBeCloseTo(205 / 35, 9);
+    }
+    const l = await cli([...args, '--objective', 'lscp']);
+    expect(csvRecords(l.stdout).map((x) => [x.site_id, Number(x.covered_demand)])).toEqual([['Kb', 35]]);
+    expect((await cli([...args, '--objective', 'huff'])).code).toBe(2);
+  }, 240_000);
 });

@@ -4,6 +4,7 @@
  * chosen type — closer ones would mostly re-cover what an existing site already covers.
  * Cell centres come in as arrays (the H3 grid is built elsewhere).
  */
+import { cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, isValidCell, latLngToCell } from 'h3-js';
 import { GridIndex, Hits, type Points } from './spatial-index.ts';
 
 export interface GeneratedCandidates {
@@ -54,4 +55,109 @@ export function maskWithin(points: Points, sites: Points, distanceM: number | Ar
 export function allowedOutsideCircles(candidates: Points, zones: { lon: ArrayLike<number>; lat: ArrayLike<number>; radiusM: ArrayLike<number> }): Uint8Array {
   const inside = maskWithin(candidates, zones, zones.radiusM);
   return inside.map((x) => 1 - x);
+}
+
+/**
+ * The H3 resolution of candidates generated where demand is, for coverage radius R: the
+ * coarsest whose mean hexagon edge is at most R / 2, so a candidate is never more than
+ * ~R/2 from any position in its cell. bench/sites-candidates.bench.ts measures the plan at
+ * this resolution against the next finer one on the demo city (ATM, R = 500 m: covered
+ * demand within 0.3 %). R = 500 m → 9, R = 1500 m → 8. Capped at 7..12.
+ */
+export function candidateResolution(radiusM: number): number {
+  for (let r = 7; r < 12; r++) if (getHexagonEdgeLengthAvg(r, 'm') <= radiusM / 2) return r;
+  return 12;
+}
+
+/**
+ * Which study cell each point lies in, exactly as latLngToCell(point, studyResolution)
+ * decides (DESIGN.md › Grid), from the points' finer cells: where a fine cell's parent and
+ * all its neighbours are study cells the point is inside whatever its exact cell (a point's
+ * cell is its fine cell's parent or a neighbour of it), so only points near the edge of the
+ * study area need their own latLngToCell. Returns the study-cell index (−1 outside); inside
+ * the study area's interior it is the fine cell's parent's (the exact cell may be a neighbour: display only).
+ */
+export function studyCellOfPoints(points: Points, fine: PointCells, study: readonly string[], studyResolution: number): Int32Array {
+  const index = new Map(study.map((h, i) => [h, i]));
+  const parents = parentCells(fine.cells, studyResolution);
+  const interior = new Int8Array(parents.length);
+  const known = new Map<string, boolean>();
+  parents.forEach((p, k) => {
+    let inner = known.get(p);
+    if (inner === undefined) {
+      inner = index.has(p) && gridDisk(p, 1).every((c) => index.has(c));
+      known.set(p, inner);
+    }
+    interior[k] = inner ? 1 : 0;
+  });
+  const out = new Int32Array(points.lon.length);
+  for (let i = 0; i < out.length; i++) {
+    const k = fine.cellOf[i];
+    if (interior[k]) out[i] = index.get(parents[k])!;
+    else out[i] = index.get(latLngToCell(points.lat[i], points.lon[i], studyResolution)) ?? -1;
+  }
+  return out;
+}
+
+export interface PointCells {
+  /** Distinct H3 cells (at `resolution`) holding at least one point, first-seen order. */
+  cells: string[];
+  /** Cell of each point: index into `cells`. */
+  cellOf: Int32Array;
+  /** Summed weight of the points in each cell. */
+  weight: Float64Array;
+}
+
+/** Each point's H3 cell at `resolution` (h3-js latLngToCell, ~1 µs a point). */
+export function pointCells(points: Points & { weight?: ArrayLike<number> }, resolution: number): PointCells {
+  const n = points.lon.length;
+  const index = new Map<string, number>();
+  const cells: string[] = [];
+  const cellOf = new Int32Array(n);
+  const weight: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = latLngToCell(points.lat[i], points.lon[i], resolution);
+    let k = index.get(c);
+    if (k === undefined) { k = cells.length; index.set(c, k); cells.push(c); weight.push(0); }
+    cellOf[i] = k;
+    weight[k] += points.weight ? points.weight[i] : 1;
+  }
+  return { cells, cellOf, weight: Float64Array.from(weight) };
+}
+
+/** Resolution of an H3 cell, −1 when the text is not one. */
+export function h3ResolutionOf(h: string): number {
+  return isValidCell(h) ? getResolution(h) : -1;
+}
+
+/** The H3 cell holding (lon, lat) at `resolution`. */
+export function cellAt(lon: number, lat: number, resolution: number): string {
+  return latLngToCell(lat, lon, resolution);
+}
+
+/** The parent of each cell at a coarser resolution (the cell itself when not coarser). */
+export function parentCells(cells: readonly string[], resolution: number): string[] {
+  return cells.map((c) => (resolution < getResolution(c) ? cellToParent(c, resolution) : c));
+}
+
+/**
+ * Candidates where demand is (DESIGN.md): the centres of the H3 cells at `resolution`
+ * holding demand of weight > 0, farther than radiusM / 2 from every existing site.
+ * `fine` are the points' cells at a resolution ≥ `resolution` (pointCells).
+ */
+export function candidatesWhereDemand(fine: PointCells, resolution: number, existing: Points, radiusM: number): { h3: string[]; lon: Float64Array; lat: Float64Array } {
+  const seen = new Set<string>();
+  const parents = parentCells(fine.cells, resolution);
+  const h3: string[] = [];
+  for (let k = 0; k < parents.length; k++) {
+    if (!(fine.weight[k] > 0) || seen.has(parents[k])) continue;
+    seen.add(parents[k]);
+    h3.push(parents[k]);
+  }
+  const lon = new Float64Array(h3.length), lat = new Float64Array(h3.length);
+  h3.forEach((c, q) => { const [y, x] = cellToLatLng(c); lon[q] = x; lat[q] = y; });
+  const near = maskWithin({ lon, lat }, existing, radiusM / 2);
+  const keep: number[] = [];
+  for (let q = 0; q < h3.length; q++) if (!near[q]) keep.push(q);
+  return { h3: keep.map((q) => h3[q]), lon: Float64Array.from(keep, (q) => lon[q]), lat: Float64Array.from(keep, (q) => lat[q]) };
 }

@@ -25,6 +25,8 @@ export interface PMedianInput {
   candidates: Points;
   /** Candidate–demand pairs beyond this (metres) are ignored; default 10 000. */
   maxDistanceM?: number;
+  /** Distances from a cost file instead of haversine (core/cost-matrix.ts costDistances). */
+  costs?: { pairs: Pairs; dExist: Float64Array };
 }
 
 export interface PMedianOptions extends SelectionConstraints {
@@ -57,29 +59,37 @@ export interface PMedianResult {
   warnings: SiteWarning[];
 }
 
-interface Pairs { offsets: Int32Array; demand: Int32Array; distanceM: Float64Array }
+export interface Pairs { offsets: Int32Array; demand: Int32Array; distanceM: Float64Array }
 
-export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMedianResult {
+/**
+ * The distances the p-median works with: candidate → (demand, distance) pairs within the cap
+ * (maxDistanceM, default 10 km), and each point's capped distance to the nearest existing site.
+ */
+export function pmedianDistances(input: PMedianInput, signal?: AbortSignal): { pairs: Pairs; dExist: Float64Array; weight: Float64Array; capM: number } {
   // A finite stand-in for "no cap": no two points on Earth are farther apart than half its circumference.
   const capM = Math.min(input.maxDistanceM ?? 10_000, Math.PI * EARTH_RADIUS_M);
   if (!(capM > 0)) throw new RangeError(`maxDistanceM must be > 0 metres, got ${capM}`);
+  const N = input.demand.lon.length;
+  if (input.costs) return { pairs: input.costs.pairs, dExist: input.costs.dExist, weight: Float64Array.from(input.demand.weight), capM };
+  const demandIndex = new GridIndex(input.demand, Math.min(capM, 5000));
+  const hits = new Hits(1024);
+  const pairs = collectPairs(input.candidates, demandIndex, capM, hits, signal);
+  const existingIndex = new GridIndex(input.existing, 2000);
+  const dExist = new Float64Array(N);
+  for (let i = 0; i < N; i++) dExist[i] = Math.min(existingIndex.nearest(input.demand.lon[i], input.demand.lat[i], capM, undefined, hits).distanceM, capM);
+  return { pairs, dExist, weight: Float64Array.from(input.demand.weight), capM };
+}
+
+export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMedianResult {
   const k = options.k;
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
   const N = input.demand.lon.length;
   const C = input.candidates.lon.length;
-  const w = Float64Array.from(input.demand.weight);
+  const { pairs: cand, dExist, weight: w } = pmedianDistances(input, options.signal);
   let total = 0;
   for (let i = 0; i < N; i++) total += w[i];
-
-  // Pairs within the cap, candidate-major, and their demand-major transpose.
-  const demandIndex = new GridIndex(input.demand, Math.min(capM, 5000));
-  const hits = new Hits(1024);
-  const cand = collectPairs(input.candidates, demandIndex, capM, hits, options.signal);
   const byDemand = transpose(cand, N);
-
-  const existingIndex = new GridIndex(input.existing, 2000);
-  const dExist = new Float64Array(N);
-  for (let i = 0; i < N; i++) dExist[i] = Math.min(existingIndex.nearest(input.demand.lon[i], input.demand.lat[i], capM, undefined, hits).distanceM, capM);
+  const hits = new Hits(1024);
 
   const prep = prepareSelection(input.candidates.lon, input.candidates.lat, options);
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
@@ -165,8 +175,17 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
 
   const warnings = [...prep.warnings];
   if (chosen.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: chosen.length, k } });
-  const before = meanNearest(input.demand, w, total, input.existing, null, hits);
-  const after = meanNearest(input.demand, w, total, input.existing, { lon: chosen.map((j) => input.candidates.lon[j]), lat: chosen.map((j) => input.candidates.lat[j]) }, hits);
+  // With a cost file the costs are the distances (capped where unreachable); else haversine, uncapped.
+  let before: number, after: number;
+  if (input.costs) {
+    let t = 0;
+    for (let i = 0; i < N; i++) t += w[i] * dExist[i];
+    before = total > 0 ? t / total : NaN;
+    after = total > 0 ? ranked.objective() / total : NaN;
+  } else {
+    before = meanNearest(input.demand, w, total, input.existing, null, hits);
+    after = meanNearest(input.demand, w, total, input.existing, { lon: chosen.map((j) => input.candidates.lon[j]), lat: chosen.map((j) => input.candidates.lat[j]) }, hits);
+  }
   return { sites, totalDemand: total, meanDistanceBeforeM: before, meanDistanceAfterM: after, swaps, warnings };
 }
 

@@ -18,7 +18,9 @@ export const CONTRACT: Record<InputKind, ContractColumns> = {
     optional: ['segment', 'age', 'balance', 'loan_balance', 'default_flag', 'digital_active'],
   },
   sites: { required: ['site_id', 'lon', 'lat', 'type', 'owner'], optional: ['name', 'attractiveness'] },
-  candidates: { required: ['site_id', 'lon', 'lat'], optional: ['cost'] },
+  candidates: { required: ['site_id', 'lon', 'lat'], optional: ['cost', 'name'] },
+  demand_points: { required: ['point_id', 'lon', 'lat'], optional: ['weight'] },
+  costs: { required: ['demand_id', 'site_id', 'cost'], optional: [] },
 };
 
 /**
@@ -43,7 +45,10 @@ const SYNONYMS: Record<string, readonly string[]> = {
   default_flag: ['default_flag', 'default', 'is_default', 'defaulted', 'npl_flag', '违约', '违约标志', '是否违约'],
   digital_active: ['digital_active', 'is_digital', 'digital', 'mobile_active', 'app_active', '数字活跃', '手机银行活跃', '是否活跃'],
   attractiveness: ['attractiveness', 'attraction', 'attractivity', 'weight', '吸引力', '权重'],
-  cost: ['cost', 'capex', 'rent', '成本', '费用'],
+  cost: ['cost', 'capex', 'rent', 'travel_time', 'time', 'minutes', 'distance', 'distance_m', '成本', '费用', '通行时间', '时间', '距离'],
+  point_id: ['point_id', 'pointid', 'demand_id', 'compound_id', 'tract_id', 'poi_id', '需求点编号', '小区编号', '编号', 'id'],
+  demand_id: ['demand_id', 'point_id', 'customer_id', 'origin_id', 'from_id', '需求点编号', '客户编号', '起点编号'],
+  weight: ['weight', 'households', 'population', 'pop', 'count', '户数', '人口', '权重'],
 };
 
 /**

@@ -15,7 +15,9 @@ const RULES: Record<Exclude<InputKind, 'areas'>, Record<string, Rule>> = {
     loan_balance: 'amount', default_flag: 'soft_flag01', digital_active: 'soft_flag01',
   },
   sites: { site_id: 'id', lon: 'lon', lat: 'lat', type: 'site_type', owner: 'owner', name: 'text', attractiveness: 'positive_default1' },
-  candidates: { site_id: 'id', lon: 'lon', lat: 'lat', cost: 'nonneg' },
+  candidates: { site_id: 'id', lon: 'lon', lat: 'lat', cost: 'nonneg', name: 'text' },
+  demand_points: { point_id: 'id', lon: 'lon', lat: 'lat', weight: 'nonneg_default1' },
+  costs: { demand_id: 'id', site_id: 'id', cost: 'required_nonneg' },
   indicators: { area_id: 'known_area', period: 'required_text', name: 'text', name_en: 'text' },
 };
 

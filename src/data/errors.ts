@@ -1,4 +1,5 @@
 import type { FileProblem, FileReport, RejectRow } from './types.ts';
+import { describeEngineError } from './engine-errors.ts';
 
 /**
  * A load that could not be committed: one or more files were unusable (unreadable, missing
@@ -35,7 +36,15 @@ export class FileProblemError extends Error {
   constructor(
     message: string,
     readonly line?: number,
+    /** Engine failures: the dictionary key and the engine's own text (see engine-errors.ts). */
+    readonly engine?: { code: string; detail: string },
   ) {
     super(message);
+  }
+
+  /** An engine's failure as a file problem: the sentence, the key, the raw text as detail. */
+  static fromEngine(e: unknown): FileProblemError {
+    const f = describeEngineError(e);
+    return new FileProblemError(f.message, undefined, { code: f.key, detail: f.detail });
   }
 }

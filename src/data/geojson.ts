@@ -32,7 +32,7 @@ export function validateAreas(
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new FileProblemError(`is not valid JSON (${(e as Error).message})`);
+    throw FileProblemError.fromEngine(new Error(`JSON: ${(e as Error)?.message ?? String(e)}`));
   }
   const fc = doc as { type?: unknown; features?: unknown };
   if (!fc || typeof fc !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {

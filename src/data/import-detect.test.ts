@@ -79,7 +79,7 @@ describe('mapping helpers', () => {
     expect(forced).toMatchObject({ kind: 'candidates', mappingOpen: true, mapping: { lon: 'lon', lat: 'lat' } });
   });
   it('hands the loader every contract column, empty for "not used", once the headers are known', () => {
-    expect(explicitMapping('candidates', { site_id: 'id', lon: 'x', lat: 'y' }, true)).toEqual({ site_id: 'id', lon: 'x', lat: 'y', cost: '' });
+    expect(explicitMapping('candidates', { site_id: 'id', lon: 'x', lat: 'y' }, true)).toEqual({ site_id: 'id', lon: 'x', lat: 'y', cost: '', name: '' });
     expect(explicitMapping('candidates', { site_id: 'id' }, false)).toEqual({ site_id: 'id' });
   });
   it('offers the kinds a format can hold', () => {

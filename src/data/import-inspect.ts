@@ -45,7 +45,7 @@ export interface Inspection {
   /** Name without `.gz` (the loader inflates gzip itself). */
   name: string;
   gzip: boolean;
-  encoding?: 'utf-8' | 'gbk';
+  encoding?: 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
   /** CSV delimiter when it is not a comma. */
   delimiter?: string;
   headers: string[];

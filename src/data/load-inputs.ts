@@ -23,7 +23,7 @@ import {
 } from './types.ts';
 
 /** Order of work: areas first (indicators and customers are checked against them). */
-const ORDER: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+const ORDER: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
 
 export async function loadInputs(
   conn: Connector,
@@ -85,8 +85,14 @@ export async function loadInputs(
         }
       } catch (e) {
         if (signal?.aborted) throw new LoadCancelled();
-        if (!(e instanceof FileProblemError)) throw e;
-        problems.push({ kind: input.kind, file: input.fileName, message: e.message, ...(e.line !== undefined ? { line: e.line } : {}) });
+        // Any other failure (DuckDB, parquet-wasm, exceljs, out of memory) is this file's problem,
+        // told as a sentence; the staging tables are dropped below, the live ones untouched.
+        const p = e instanceof FileProblemError ? e : FileProblemError.fromEngine(e);
+        problems.push({
+          kind: input.kind, file: input.fileName, message: p.message,
+          ...(p.line !== undefined ? { line: p.line } : {}),
+          ...(p.engine ? { code: p.engine.code, detail: p.engine.detail } : {}),
+        });
       }
     }
 

@@ -26,6 +26,8 @@ const KEYS: Record<TabularKind, string[]> = {
   customers: ['customer_id'],
   sites: ['site_id'],
   candidates: ['site_id'],
+  demand_points: ['point_id'],
+  costs: ['demand_id', 'site_id'],
   indicators: ['area_id', 'period'],
 };
 

@@ -32,10 +32,13 @@ export async function readCsvSource(
   try {
     decoded = toUtf8(input);
   } catch (e) {
-    if (e instanceof EncodingError) throw new FileProblemError(e.message);
+    if (e instanceof EncodingError) throw new FileProblemError(e.message, e.line);
     throw e;
   }
   const warnings: string[] = [];
+  if (decoded.encoding === 'utf-16le' || decoded.encoding === 'utf-16be') {
+    warnings.push(`${fileName} is ${decoded.encoding.toUpperCase()} text, not UTF-8: it was converted to UTF-8`);
+  }
   if (decoded.encoding === 'gbk') {
     warnings.push(`${fileName} is not UTF-8: it was read as GBK (GB18030) and converted to UTF-8; check that Chinese text looks right`);
   }

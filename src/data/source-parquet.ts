@@ -40,7 +40,7 @@ export async function readParquetSource(
   try {
     arrow = tableFromIPC(pq.readParquet(bytes).intoIPCStream());
   } catch (e) {
-    throw new FileProblemError(`is not a readable Parquet file (${(e as Error).message ?? e})`);
+    throw FileProblemError.fromEngine(new Error(`parquet: ${(e as Error)?.message ?? String(e)}`));
   }
   const fields = arrow.schema.fields;
   if (fields.length === 0) throw new FileProblemError('has no columns');

@@ -28,7 +28,7 @@ export async function readXlsxSource(
     // exceljs wants an ArrayBuffer of exactly the file.
     await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
   } catch (e) {
-    throw new FileProblemError(`is not a readable .xlsx workbook (${(e as Error).message})`);
+    throw FileProblemError.fromEngine(new Error(`xlsx: ${(e as Error)?.message ?? String(e)}`));
   }
   const ws = sheetName === undefined ? wb.worksheets[0] : wb.getWorksheet(sheetName);
   if (!ws) {

@@ -4,10 +4,10 @@
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
-export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates';
-export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates'];
+export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates' | 'demand_points' | 'costs';
+export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
 /** Kinds whose rows are points (they take a CRS and get coordinate checks). */
-export const POINT_KINDS: readonly InputKind[] = ['customers', 'sites', 'candidates'];
+export const POINT_KINDS: readonly InputKind[] = ['customers', 'sites', 'candidates', 'demand_points'];
 
 /** Coordinate reference system of a file: converted to WGS84 on load. */
 export type Crs = 'wgs84' | 'gcj02' | 'bd09';
@@ -149,7 +149,7 @@ export interface FileReport {
   file: string;
   format: 'csv' | 'xlsx' | 'parquet' | 'geojson';
   /** Source encoding of text files when it was not UTF-8 ('gbk'). */
-  encoding?: 'utf-8' | 'gbk';
+  encoding?: 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
   /** Data rows (CSV/Excel/Parquet) or features (GeoJSON) read; = kept + rejected. */
   rowsRead: number;
   rowsKept: number;
@@ -185,4 +185,7 @@ export interface FileProblem {
   /** Line the problem was found on, when there is one. */
   line?: number;
   message: string;
+  /** For an engine failure: its dictionary key (`import.engine.<code>`) and the engine's text. */
+  code?: string;
+  detail?: string;
 }

@@ -25,6 +25,8 @@ export type Rule =
   | 'flag01'
   | 'positive_default1' // attractiveness: > 0, empty → 1
   | 'nonneg' // cost
+  | 'nonneg_default1' // demand weight: ≥ 0, empty → 1
+  | 'required_nonneg' // travel cost: required, ≥ 0
   | 'site_type'
   | 'owner';
 
@@ -112,6 +114,8 @@ export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
     case 'amount':
     case 'positive_default1':
     case 'nonneg':
+    case 'nonneg_default1':
+    case 'required_nonneg':
       return 'DOUBLE';
     case 'flag01':
     case 'soft_flag01':
@@ -223,6 +227,17 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
         outputs.push(`coalesce(${n}, 1.0) AS ${quoteIdent(c.out)}`);
         break;
       case 'nonneg':
+        add(notNumber, label, 'not_a_number', `${label} is not a number`);
+        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        outputs.push(`${n} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'nonneg_default1':
+        add(notNumber, label, 'not_a_number', `${label} is not a number`);
+        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        outputs.push(`coalesce(${n}, 1.0) AS ${quoteIdent(c.out)}`);
+        break;
+      case 'required_nonneg':
+        add(isEmpty, label, 'empty_required', `${label} is empty`);
         add(notNumber, label, 'not_a_number', `${label} is not a number`);
         add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);

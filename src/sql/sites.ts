@@ -11,16 +11,33 @@ import { quoteIdent as q, type SqlParam } from './ident.ts';
  * missing or not > 0, as DESIGN.md defaults it), ordered by site_id. The loader always
  * creates the attractiveness column (src/data/column-plan.ts).
  */
-export function networkSql(table = 'sites'): string {
-  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat,
+export function networkSql(table = 'sites', withName = false): string {
+  const name = withName ? `CAST(${q('name')} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, ${name} AS name, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat,
   lower(CAST(${q('type')} AS VARCHAR)) AS type, CAST(${q('owner')} AS VARCHAR) AS owner,
   CASE WHEN TRY_CAST(${q('attractiveness')} AS DOUBLE) > 0 THEN TRY_CAST(${q('attractiveness')} AS DOUBLE) ELSE 1.0 END AS attractiveness
 FROM ${q(table)} ORDER BY site_id`;
 }
 
-/** Candidate sites: site_id, lon, lat, in file order (rowid). */
-export function candidatesSql(table = 'candidates'): string {
-  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat FROM ${q(table)} ORDER BY rowid`;
+/** Candidate sites: site_id, lon, lat (and name, VARCHAR, when the table has one), in file order (rowid). */
+export function candidatesSql(table = 'candidates', withName = false): string {
+  const name = withName ? `, CAST(${q('name')} AS VARCHAR) AS name` : '';
+  return `SELECT CAST(${q('site_id')} AS VARCHAR) AS site_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat${name} FROM ${q(table)} ORDER BY rowid`;
+}
+
+/**
+ * Customers as demand points at their exact locations, in table order: lon, lat (DOUBLE)
+ * and weight (DOUBLE): 1 each, or the numeric value of `weightColumn` (NULL where missing
+ * or not a number; the caller counts and zeroes those).
+ */
+export function customerPointsSql(weightColumn?: string, table = 'customers'): string {
+  const w = weightColumn === undefined ? 'CAST(1 AS DOUBLE)' : `TRY_CAST(${q(weightColumn)} AS DOUBLE)`;
+  return `SELECT CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat, ${w} AS weight FROM ${q(table)} ORDER BY rowid`;
+}
+
+/** The demand-points file: point_id (VARCHAR), lon, lat, weight (DOUBLE, the loader defaults it to 1), in file order. */
+export function demandPointsSql(table = 'demand_points'): string {
+  return `SELECT CAST(${q('point_id')} AS VARCHAR) AS point_id, CAST(${q('lon')} AS DOUBLE) AS lon, CAST(${q('lat')} AS DOUBLE) AS lat, CAST(${q('weight')} AS DOUBLE) AS weight FROM ${q(table)} ORDER BY rowid`;
 }
 
 /**
@@ -37,4 +54,34 @@ export function populationSql(period: string, column = 'population', table = 'in
 /** The latest period (by period_index) where `column` has a value; no row when none. */
 export function latestPeriodSql(column = 'population', table = 'indicators'): string {
   return `SELECT CAST(${q('period')} AS VARCHAR) AS period FROM ${q(table)} WHERE ${q(column)} IS NOT NULL ORDER BY ${q('period_index')} DESC LIMIT 1`;
+}
+
+/** Demand ids with their index in the order the demand is read (customers / demand points, by rowid). */
+function demandIndexSql(demand: 'customers' | 'demand_points'): string {
+  const id = demand === 'customers' ? 'customer_id' : 'point_id';
+  return `SELECT CAST(${q(id)} AS VARCHAR) AS id, row_number() OVER (ORDER BY rowid) - 1 AS i FROM ${q(demand)}`;
+}
+
+/**
+ * The cost file's pairs to candidates as indices: i (demand index in read order), j
+ * (candidate index in file order), cost — all DOUBLE so they decode as plain columns.
+ * Pairs naming no demand point or no candidate drop out (they may name existing sites).
+ */
+export function candidateCostsSql(demand: 'customers' | 'demand_points'): string {
+  return `SELECT CAST(d.i AS DOUBLE) AS i, CAST(c.j AS DOUBLE) AS j, CAST(k.${q('cost')} AS DOUBLE) AS cost
+FROM ${q('costs')} AS k
+JOIN (${demandIndexSql(demand)}) AS d ON CAST(k.${q('demand_id')} AS VARCHAR) = d.id
+JOIN (SELECT CAST(${q('site_id')} AS VARCHAR) AS id, row_number() OVER (ORDER BY rowid) - 1 AS j FROM ${q('candidates')}) AS c ON CAST(k.${q('site_id')} AS VARCHAR) = c.id`;
+}
+
+/** Each demand point's lowest cost to one of our existing sites of `siteType`: i, cost (DOUBLE). */
+export function existingCostsSql(demand: 'customers' | 'demand_points', siteType: string): { sql: string; params: SqlParam[] } {
+  return {
+    sql: `SELECT CAST(d.i AS DOUBLE) AS i, CAST(min(k.${q('cost')}) AS DOUBLE) AS cost
+FROM ${q('costs')} AS k
+JOIN (${demandIndexSql(demand)}) AS d ON CAST(k.${q('demand_id')} AS VARCHAR) = d.id
+JOIN (SELECT CAST(${q('site_id')} AS VARCHAR) AS id FROM ${q('sites')} WHERE lower(CAST(${q('type')} AS VARCHAR)) = $1 AND CAST(${q('owner')} AS VARCHAR) = 'own') AS e ON CAST(k.${q('site_id')} AS VARCHAR) = e.id
+GROUP BY d.i`,
+    params: [siteType],
+  };
 }

@@ -33,16 +33,19 @@ describe('walking skeleton on the demo city', () => {
       { key: 'ownAtm', label: 'Our ATMs', rgb: [15, 157, 138] },
       { key: 'competitor', label: 'Competitor branches', rgb: [224, 112, 27] },
     ];
-    const panel = s.page.getByTestId('side-panel');
+    // The switches are on the map (reachable from every tab).
+    const panel = s.page.getByTestId('layer-control');
     for (const only of kinds) {
       for (const k of kinds) await panel.getByLabel(k.label).setChecked(k === only);
       await s.page.waitForTimeout(400);
       const share = await s.page.evaluate((want) => {
         const w = window as unknown as {
           __bpApp: { dataset: { sites: { lon: Float64Array; lat: Float64Array; type: string[]; owner: string[] } } };
-          __bpMap: { project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement };
+          __bpMap: { project(ll: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement; __deck: { props: { layers: { id: string; props: { data: { index: number }[] } }[] } } };
         };
         const s = w.__bpApp.dataset.sites;
+        // Symbols are thinned where they would overlap: check the sites drawn.
+        const drawn = new Set(w.__bpMap.__deck.props.layers.find((l) => l.id === 'sites')!.props.data.map((d) => d.index));
         const canvas = w.__bpMap.getCanvas();
         const c = document.createElement('canvas');
         c.width = canvas.width;
@@ -54,7 +57,7 @@ describe('walking skeleton on the demo city', () => {
         let match = 0;
         for (let i = 0; i < s.lon.length; i++) {
           const k = s.owner[i] !== 'own' ? 'competitor' : s.type[i] === 'atm' ? 'ownAtm' : 'ownBranch';
-          if (k !== want.key) continue;
+          if (k !== want.key || !drawn.has(i)) continue;
           const p = w.__bpMap.project([s.lon[i], s.lat[i]]);
           if (p.x < 5 || p.y < 5 || p.x >= canvas.clientWidth - 5 || p.y >= canvas.clientHeight - 5) continue;
           const px = g.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data;

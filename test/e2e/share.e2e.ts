@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { latLngToCell } from 'h3-js';
+import { cellToBoundary, latLngToCell } from 'h3-js';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Download, Page } from 'playwright-core';
 import { demoApp, mapToPage, ORIGIN, waitForDemo, type Session } from './harness.ts';
 
@@ -395,6 +396,30 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     const result = await page.getByTestId('share-result').innerText({ timeout: 10_000 });
     assert.doesNotMatch(result, /(hotspots-cells|Demand hotspots \(Gi\* cells\)) \(/, 'the PNG result does not list the class cells as left out');
     writeFileSync('test-results/share-hotspots-safe.png', bytes);
+
+    // The footer is words: no JSON, no template, nothing cut.
+    const footer = await page.evaluate(() => (window as unknown as { __bpShare: { lastFooter: string[] } }).__bpShare.lastFooter);
+    const footerText = footer.join('\n');
+    assert.doesNotMatch(footerText, /[{}…]/, footerText);
+    assert.match(footerText, /Parameters: Hotspots view; period \d{4}Q\d; Getis-Ord Gi\*; Customers; Customers: All; H3 resolution 8; Neighbour rings 1/);
+    assert.match(footerText, /Privacy-safe/);
+
+    // Merged (grey) cells stay inside the study area: every vertex of every piece lies in a
+    // district (within 1e-7°, ~1 cm, of its edge); their whole hexagons did not.
+    const { merged, areas } = await page.evaluate(() => {
+      const sh = (window as unknown as { __bpShare: { mergedFeatures(): GeoJSON.Feature[]; studyArea(): GeoJSON.FeatureCollection } }).__bpShare;
+      return { merged: sh.mergedFeatures(), areas: sh.studyArea() };
+    });
+    assert.ok(merged.length > 0, 'the safe export merges some cells');
+    const polys = areas.features as Array<GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon>>;
+    const inStudy = ([x, y]: number[]) => [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]].some(([dx, dy]) => polys.some((a) => booleanPointInPolygon([x + dx * 1e-7, y + dy * 1e-7], a)));
+    let outsideWhole = 0;
+    for (const f of merged) {
+      for (const p of (f.geometry as GeoJSON.MultiPolygon).coordinates.flat(2)) assert.ok(inStudy(p), `merged cell ${f.properties?.h3} reaches ${p} outside the study area`);
+      if (cellToBoundary(String(f.properties?.h3), true).some((p) => !inStudy(p))) outsideWhole++;
+    }
+    assert.ok(outsideWhole > 0, 'some merged parent hexagons do reach outside the study area, so the clipping matters');
+    console.log(`# safe PNG: ${merged.length} merged cells drawn, ${outsideWhole} of them clipped at the study area's edge`);
 
     // Dark-red hot cells (hot99/hot95 over the basemap) around the centre, where 陆家嘴 is.
     const red = await page.evaluate(async (b64) => {

@@ -2,16 +2,59 @@
  * The network and the candidates file as the sites engine takes them, read from the loaded
  * tables: the same decode for the app (DB worker) and the CLI (native DuckDB).
  */
-import type { QueryPort } from '../../data/table-columns.ts';
+import { decodeColumns } from '../../data/arrow-io.ts';
+import { tableColumns, type QueryPort } from '../../data/table-columns.ts';
 import { tableExistsSql } from '../../sql/columns.ts';
-import { candidatesSql, networkSql } from '../../sql/sites.ts';
-import type { NetworkSites, PointSet } from './sites-model.ts';
+import { candidateCostsSql, candidatesSql, customerPointsSql, demandPointsSql, existingCostsSql, networkSql } from '../../sql/sites.ts';
+import { buildCostTable, type CostTable } from '../../core/cost-matrix.ts';
+import type { SqlParam } from '../../sql/ident.ts';
+import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
+
+/** A port that can also return Arrow IPC (big results: 1M customers). */
+export interface ArrowQueryPort extends QueryPort {
+  queryArrow(sql: string, params?: SqlParam[]): Promise<Uint8Array>;
+}
+
+async function exists(db: QueryPort, table: string): Promise<boolean> {
+  const q = tableExistsSql(table);
+  return (await db.query(q.sql, q.params)).length > 0;
+}
+
+/** An empty network (no sites file: no existing network, DESIGN.md `--sites` optional). */
+export const NO_NETWORK: NetworkSites = { id: [], name: [], lon: new Float64Array(0), lat: new Float64Array(0), type: [], owner: [], attractiveness: new Float64Array(0) };
+
+/**
+ * Customers as exact demand points, weight 1 or `weightColumn`'s value. Missing or negative
+ * values of the column weigh 0 and are counted in `zeroed`.
+ */
+export async function readCustomerPoints(db: ArrowQueryPort, weightColumn?: string): Promise<ExactPoints & { zeroed: number }> {
+  const cols = decodeColumns(await db.queryArrow(customerPointsSql(weightColumn)));
+  const weight = cols.weight as Float64Array;
+  let zeroed = 0;
+  for (let i = 0; i < weight.length; i++) if (!(weight[i] >= 0) || !Number.isFinite(weight[i])) { weight[i] = 0; zeroed++; }
+  return { lon: cols.lon as Float64Array, lat: cols.lat as Float64Array, weight, zeroed };
+}
+
+/** The demand-points file (point_id, lon, lat, weight) in file order; null when none was loaded. */
+export async function readDemandPoints(db: QueryPort): Promise<ExactPoints | null> {
+  if (!(await exists(db, 'demand_points'))) return null;
+  const rows = (await db.query(demandPointsSql())) as { point_id: string; lon: number; lat: number; weight: number }[];
+  return {
+    id: rows.map((r) => String(r.point_id)),
+    lon: Float64Array.from(rows, (r) => Number(r.lon)),
+    lat: Float64Array.from(rows, (r) => Number(r.lat)),
+    weight: Float64Array.from(rows, (r) => Number(r.weight)),
+  };
+}
 
 /** Every site of the sites table (ours and competitors'), attractiveness defaulted to 1. */
 export async function readNetwork(db: QueryPort): Promise<NetworkSites> {
-  const rows = (await db.query(networkSql())) as { site_id: string; lon: number; lat: number; type: string; owner: string; attractiveness: number }[];
+  if (!(await exists(db, 'sites'))) return NO_NETWORK;
+  const withName = (await tableColumns(db, 'sites')).some((c) => c.name === 'name');
+  const rows = (await db.query(networkSql('sites', withName))) as { site_id: string; name: string | null; lon: number; lat: number; type: string; owner: string; attractiveness: number }[];
   return {
     id: rows.map((r) => String(r.site_id)),
+    name: rows.map((r) => (r.name == null ? '' : String(r.name))),
     lon: Float64Array.from(rows, (r) => Number(r.lon)),
     lat: Float64Array.from(rows, (r) => Number(r.lat)),
     type: rows.map((r) => String(r.type)),
@@ -22,9 +65,28 @@ export async function readNetwork(db: QueryPort): Promise<NetworkSites> {
 
 /** The candidates file's points in file order; null when none was loaded or it is empty. */
 export async function readCandidates(db: QueryPort): Promise<PointSet | null> {
-  const exists = tableExistsSql('candidates');
-  if ((await db.query(exists.sql, exists.params)).length === 0) return null;
-  const rows = (await db.query(candidatesSql())) as { site_id: string; lon: number; lat: number }[];
+  if (!(await exists(db, 'candidates'))) return null;
+  const withName = (await tableColumns(db, 'candidates')).some((c) => c.name === 'name');
+  const rows = (await db.query(candidatesSql('candidates', withName))) as { site_id: string; lon: number; lat: number; name?: string | null }[];
   if (rows.length === 0) return null;
-  return { id: rows.map((r) => String(r.site_id)), lon: Float64Array.from(rows, (r) => Number(r.lon)), lat: Float64Array.from(rows, (r) => Number(r.lat)) };
+  return {
+    id: rows.map((r) => String(r.site_id)), lon: Float64Array.from(rows, (r) => Number(r.lon)), lat: Float64Array.from(rows, (r) => Number(r.lat)),
+    ...(withName ? { name: rows.map((r) => (r.name == null ? '' : String(r.name))) } : {}),
+  };
+}
+
+/**
+ * The cost file as a table over the demand (read order) and the candidates file: resolved to
+ * indices and filtered in DuckDB, so an 8M-row file reaches JS as three numeric columns.
+ */
+export async function readCosts(db: ArrowQueryPort, demand: 'customers' | 'demand_points', numDemand: number, numCandidates: number, siteType: string, hasSites: boolean): Promise<CostTable & { pairs: number }> {
+  const c = decodeColumns(await db.queryArrow(candidateCostsSql(demand)));
+  const ex = hasSites ? existingCostsSql(demand, siteType) : null;
+  const e = ex ? decodeColumns(await db.queryArrow(ex.sql, ex.params)) : { i: new Float64Array(0), cost: new Float64Array(0) };
+  const table = buildCostTable(
+    numDemand, numCandidates,
+    { demand: Int32Array.from(c.i as Float64Array), site: Int32Array.from(c.j as Float64Array), cost: c.cost as Float64Array },
+    { demand: Int32Array.from(e.i as Float64Array), cost: e.cost as Float64Array },
+  );
+  return { ...table, pairs: (c.i as Float64Array).length };
 }

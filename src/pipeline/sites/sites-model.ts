@@ -2,19 +2,24 @@
  * The site-selection inputs (DESIGN.md "Coverage and site selection"), shared by the Sites
  * tab (analysis worker) and the CLI `sites` so both answer the same question the same way:
  *
- * - demand points: study-cell centres with demand > 0, demand being customers per cell,
- *   population potential (an area's population spread evenly over its study cells), or a
- *   blend of the two;
+ * - demand points: every customer (or demand-points row) at its exact location when the
+ *   points are given (`DemandSource.points`), population potential (an area's population
+ *   spread evenly over its study cells) at cell centres, or a blend of the two; without
+ *   points, customers per study cell at cell centres;
  * - our existing sites of the chosen type, and the whole network of that type (ours and
  *   competitors') for Huff;
- * - candidates: the candidates file, or every study-cell centre farther than R/2 from our
- *   existing sites of the type (id = the H3 cell), plus positions the user pinned on the map;
+ * - candidates: the candidates file, or the centres of the H3 cells holding demand at
+ *   `candidateResolution(R)` (cell centres at the study resolution for cell demand), farther
+ *   than R/2 from our existing sites of the type (id = the H3 cell), plus positions the user
+ *   pinned on the map;
  * - constraints: pinned / excluded candidate ids, circular exclusion zones, minimum spacing.
  *
  * Pure functions of arrays; no Svelte, no worker, no DuckDB.
  */
-import { buildCoverageProblem, DEFAULT_RADIUS_M, type CoverageProblem, type Demand, type SiteWarning } from '../../core/coverage.ts';
-import { allowedOutsideCircles, generateCandidates } from '../../core/candidates.ts';
+import { DEFAULT_RADIUS_M, type CoverageProblem, type Demand, type SiteWarning } from '../../core/coverage.ts';
+import { allowedOutsideCircles, candidateResolution, candidatesWhereDemand, cellAt, generateCandidates, h3ResolutionOf, pointCells, studyCellOfPoints, type PointCells } from '../../core/candidates.ts';
+import { buildPointCoverage, haversineReach, type PointCoverage } from '../../core/point-coverage.ts';
+import { costReach, type CostTable } from '../../core/cost-matrix.ts';
 import { populationPotential } from '../../core/demand.ts';
 import { OWN, type HuffSites } from '../../core/huff.ts';
 import type { SelectionConstraints } from '../../core/site-selection.ts';
@@ -42,6 +47,8 @@ export class SitesInputError extends Error {
 /** The sites file as columns. */
 export interface NetworkSites {
   id: string[];
+  /** Human names ('' where none); optional for callers that have none. */
+  name?: string[];
   lon: Float64Array;
   lat: Float64Array;
   type: string[];
@@ -55,6 +62,8 @@ export interface PointSet {
   id: string[];
   lon: Float64Array;
   lat: Float64Array;
+  /** Human names (a candidates file's `name`), '' where none. */
+  name?: string[];
 }
 
 /** The study grid as the sites pipeline needs it: cells, centres, owning area. */
@@ -68,8 +77,22 @@ export interface StudyCells {
   areaCount: number;
 }
 
+/** Demand at exact locations: customers (weight 1 or a column) or a demand-points file. */
+export interface ExactPoints {
+  lon: Float64Array;
+  lat: Float64Array;
+  weight: Float64Array;
+  /** Ids of a demand-points file (cost files name demand by them); absent for customers. */
+  id?: string[];
+}
+
 export interface DemandSource {
   cells: StudyCells;
+  /**
+   * Demand at exact locations; when given, `customers` demand is decided at these points.
+   * With study cells, points whose H3 cell is not a study cell are left out and counted.
+   */
+  points?: ExactPoints | null;
   /** Customers per study cell; null when no customers are loaded. */
   customers: Float64Array | null;
   /** Population per area (areas file order; NaN where missing); null without a population indicator. */
@@ -89,6 +112,8 @@ export interface DemandOptions {
    * closure access check counts people where the chosen demand measure is 0).
    */
   keepAllPeople?: boolean;
+  /** H3 resolution at which exact points are located for candidate generation (≥ the study resolution). */
+  fineResolution?: number;
 }
 
 /** Demand points: study-cell centres with their demand weight and who lives there. */
@@ -102,6 +127,18 @@ export interface DemandPoints extends Demand {
   customers: Float64Array;
   population: Float64Array;
   measure: DemandMeasure;
+  /** 'points': exact locations (population blended in at cell centres); 'cells': cell centres only. */
+  at: 'points' | 'cells';
+  /** Exact points: their H3 cells at `fineResolution` (aligned with the points kept). */
+  fine: PointCells | null;
+  fineResolution: number;
+  /** Index of each demand point in the given exact points (−1 for population cells); null for cell demand. */
+  source: Int32Array | null;
+  /** Id per demand point (demand-points file rows; population cells get their H3 cell), or null. */
+  id: string[] | null;
+  /** Exact points left out because they lie outside the study area (their weight). */
+  outsideWeight: number;
+  outsidePoints: number;
   totalWeight: number;
   totalCustomers: number;
   totalPopulation: number;
@@ -109,6 +146,7 @@ export interface DemandPoints extends Demand {
 }
 
 export function buildDemand(src: DemandSource, opts: DemandOptions): DemandPoints {
+  if (src.points && opts.measure !== 'population') return pointDemand(src, src.points, opts);
   const n = src.cells.h3.length;
   const warnings: SiteWarning[] = [];
   const needCustomers = opts.measure !== 'population';
@@ -163,12 +201,107 @@ export function buildDemand(src: DemandSource, opts: DemandOptions): DemandPoint
     customers: Float64Array.from(keep, (i) => cust?.[i] ?? 0),
     population: Float64Array.from(keep, (i) => pop?.[i] ?? 0),
     measure: opts.measure,
+    at: 'cells',
+    source: null,
+    fine: null,
+    fineResolution: NaN,
+    id: null,
+    outsideWeight: 0,
+    outsidePoints: 0,
     totalWeight: total,
     totalCustomers: C,
     totalPopulation: P,
     warnings,
   };
 }
+
+/**
+ * Demand at exact points. With study cells, each point's H3 cell (at `fineResolution`, whose
+ * parent at the study resolution decides) must be a study cell; the others are left out and
+ * counted. `blend`: the points carry λ·C/ΣW each unit of weight, the population (1 − λ)·C
+ * spread at cell centres, as in the cell blend.
+ */
+function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): DemandPoints {
+  const warnings: SiteWarning[] = [];
+  const n = pts.lon.length;
+  const studyRes = src.cells.h3.length > 0 ? h3ResolutionOf(src.cells.h3[0]) : -1;
+  const fineRes = Math.max(opts.fineResolution ?? (studyRes >= 0 ? studyRes : 9), studyRes);
+  const all = pointCells(pts, fineRes);
+  // Study cell of each point (−1 outside); all 0 without a study grid.
+  const studyOf = studyRes >= 0 ? studyCellOfPoints(pts, all, src.cells.h3, studyRes) : new Int32Array(n);
+  const keep: number[] = [];
+  let outsideWeight = 0, outsidePoints = 0;
+  for (let i = 0; i < n; i++) {
+    if (studyOf[i] >= 0) keep.push(i);
+    else { outsidePoints++; outsideWeight += pts.weight[i]; }
+  }
+  if (outsidePoints > 0) warnings.push({ code: 'points_outside', params: { points: outsidePoints, weight: outsideWeight } });
+  let C = 0;
+  for (const i of keep) C += pts.weight[i];
+  // Population at cell centres, for the blend and the closure's access check.
+  let pop: Float64Array | null = null;
+  let P = 0;
+  if (src.areaPopulation && src.cells.h3.length > 0) {
+    pop = populationPotential(src.cells.areaIndex, src.areaPopulation);
+    for (let c = 0; c < pop.length; c++) { if (!(pop[c] >= 0)) pop[c] = 0; P += pop[c]; }
+  }
+  if (opts.measure === 'blend' && !pop) throw new SitesInputError('no_population', 'demand from population needs an indicators file with a numeric "population" column (--indicators)');
+  const lambda = opts.blendCustomerShare ?? 0.5;
+  if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`blendCustomerShare must be in [0, 1], got ${lambda}`);
+  const blend = opts.measure === 'blend';
+  const pointScale = blend ? (C > 0 ? lambda : 0) : 1;
+  const popCells: number[] = [];
+  if (blend && pop) for (let c = 0; c < pop.length; c++) if (pop[c] > 0) popCells.push(c);
+  const popScale = blend && P > 0 ? ((C > 0 ? 1 - lambda : 1) * (C > 0 ? C : P)) / P : 0;
+  const m = keep.length + popCells.length;
+  const lon = new Float64Array(m), lat = new Float64Array(m), weight = new Float64Array(m), cell = new Int32Array(m);
+  const customers = new Float64Array(m), population = new Float64Array(m);
+  const cellOf = new Int32Array(m);
+  const fineWeight = new Float64Array(all.cells.length);
+  keep.forEach((i, q) => {
+    lon[q] = pts.lon[i]; lat[q] = pts.lat[i];
+    weight[q] = pts.weight[i] * pointScale;
+    customers[q] = pts.weight[i];
+    const k = all.cellOf[i];
+    cell[q] = studyRes >= 0 ? studyOf[i] : -1;
+    cellOf[q] = k;
+    fineWeight[k] += weight[q];
+  });
+  // Population centres join the fine cells too, so candidates are generated where they are.
+  const fineCells = all.cells.slice();
+  const fineIndex = new Map(fineCells.map((h, k) => [h, k]));
+  const fw = Array.from(fineWeight);
+  popCells.forEach((c, r) => {
+    const q = keep.length + r;
+    lon[q] = src.cells.lon[c]; lat[q] = src.cells.lat[c];
+    weight[q] = pop![c] * popScale;
+    population[q] = pop![c];
+    cell[q] = c;
+    const h = cellAt(lon[q], lat[q], fineRes);
+    let k = fineIndex.get(h);
+    if (k === undefined) { k = fineCells.length; fineIndex.set(h, k); fineCells.push(h); fw.push(0); }
+    cellOf[q] = k;
+    fw[k] += weight[q];
+  });
+  let total = 0;
+  for (const w of weight) total += w;
+  if (total === 0) warnings.push({ code: 'no_demand', params: { measure: opts.measure } });
+  return {
+    lon, lat, weight, cell, customers, population,
+    measure: opts.measure,
+    at: 'points',
+    source: Int32Array.from({ length: m }, (_, q) => (q < keep.length ? keep[q] : -1)),
+    fine: { cells: fineCells, cellOf, weight: Float64Array.from(fw) },
+    fineResolution: fineRes,
+    id: pts.id ? [...keep.map((i) => pts.id![i]), ...popCells.map((c) => src.cells.h3[c])] : null,
+    outsideWeight, outsidePoints,
+    totalWeight: total,
+    totalCustomers: C,
+    totalPopulation: P,
+    warnings,
+  };
+}
+
 
 /** Indices of the sites of `type` (case-insensitive), and of ours among them. */
 export function sitesOfType(network: NetworkSites, type: SiteType): { all: number[]; own: number[] } {
@@ -200,20 +333,28 @@ export type CandidateSource = 'file' | 'generated' | 'user';
 
 export interface Candidates extends PointSet {
   source: CandidateSource[];
+  /** A name per candidate ('' when none): the candidates file's `name`. */
+  name: string[];
 }
 
 /**
  * Candidates: the file when given (ids as in the file), else generated from the study cells
  * (id = the H3 cell index, a stable name for a cell centre), then `extra` user positions.
  */
-export function buildCandidates(opts: { cells: StudyCells; existing: Points; radiusM: number; file: PointSet | null; extra?: PointSet }): Candidates {
+export function buildCandidates(opts: { cells: StudyCells; existing: Points; radiusM: number; file: PointSet | null; extra?: PointSet; where?: { fine: PointCells; resolution: number } | null }): Candidates {
   const id: string[] = [];
   const lon: number[] = [];
   const lat: number[] = [];
   const source: CandidateSource[] = [];
+  const name: string[] = [];
   if (opts.file) {
     for (let j = 0; j < opts.file.id.length; j++) {
-      id.push(opts.file.id[j]); lon.push(opts.file.lon[j]); lat.push(opts.file.lat[j]); source.push('file');
+      id.push(opts.file.id[j]); lon.push(opts.file.lon[j]); lat.push(opts.file.lat[j]); source.push('file'); name.push(opts.file.name?.[j] ?? '');
+    }
+  } else if (opts.where) {
+    const g = candidatesWhereDemand(opts.where.fine, opts.where.resolution, opts.existing, opts.radiusM);
+    for (let q = 0; q < g.h3.length; q++) {
+      id.push(g.h3[q]); lon.push(g.lon[q]); lat.push(g.lat[q]); source.push('generated');
     }
   } else {
     const g = generateCandidates({ lon: opts.cells.lon, lat: opts.cells.lat }, opts.existing, opts.radiusM);
@@ -228,7 +369,8 @@ export function buildCandidates(opts: { cells: StudyCells; existing: Points; rad
     seen.add(x.id[j]);
     id.push(x.id[j]); lon.push(x.lon[j]); lat.push(x.lat[j]); source.push('user');
   }
-  return { id, lon: Float64Array.from(lon), lat: Float64Array.from(lat), source };
+  while (name.length < id.length) name.push(''); // generated and user positions are named by the caller
+  return { id, lon: Float64Array.from(lon), lat: Float64Array.from(lat), source, name };
 }
 
 /** A circle drawn on the map where no new site may go. */
@@ -285,7 +427,13 @@ export interface SitesData {
   typeSites: number[];
   ownSites: number[];
   candidates: Candidates;
+  /** H3 resolution of generated candidates (NaN when they come from a file or are cell centres). */
+  candidateResolution: number;
   problem: CoverageProblem;
+  /** The cost table when costs replace haversine, else null. */
+  costs: CostTable | null;
+  /** Each demand point's atom in `problem` (core/point-coverage.ts). */
+  coverage: Omit<PointCoverage, 'problem'>;
 }
 
 export interface PrepareRequest {
@@ -295,6 +443,10 @@ export interface PrepareRequest {
   demand: DemandOptions;
   /** User positions to add as candidates (pinned moved sites). */
   extraCandidates?: PointSet;
+  /** H3 resolution of candidates generated where demand is; default candidateResolution(R). */
+  candidateResolution?: number;
+  /** Travel costs over the exact points and the candidates file, replacing haversine (DESIGN.md `--costs`). */
+  costs?: CostTable | null;
 }
 
 export function prepareSitesData(
@@ -304,10 +456,21 @@ export function prepareSitesData(
 ): SitesData {
   const radiusM = req.radiusM ?? DEFAULT_RADIUS_M[req.siteType];
   if (!(radiusM > 0)) throw new SitesInputError('bad_radius', `the coverage radius must be > 0 metres, got ${radiusM}`, { radius: radiusM });
-  const demand = buildDemand(src, req.demand);
+  const candRes = req.candidateResolution ?? candidateResolution(radiusM);
+  const demand = buildDemand(src, { ...req.demand, fineResolution: req.demand.fineResolution ?? candRes });
   const { all, own } = sitesOfType(src.network, req.siteType);
   const existing = pointsOf(src.network, own);
-  const candidates = buildCandidates({ cells: src.cells, existing, radiusM, file: src.candidatesFile, extra: req.extraCandidates });
-  const problem = buildCoverageProblem({ demand, existing, candidates, radiusM, signal: hooks.signal, onProgress: hooks.onProgress });
-  return { siteType: req.siteType, radiusM, demand, network: src.network, typeSites: all, ownSites: own, candidates, problem };
+  const where = demand.fine && !src.candidatesFile ? { fine: demand.fine, resolution: Math.min(candRes, demand.fineResolution) } : null;
+  const candidates = buildCandidates({ cells: src.cells, existing, radiusM, file: src.candidatesFile, extra: req.extraCandidates, where });
+  if (req.costs && (!demand.source || demand.source.some((i) => i < 0) || !src.candidatesFile)) {
+    throw new SitesInputError('costs_need_points', 'a cost file needs demand at exact points (customers or a demand-points file, not population) and a candidates file whose site_ids it names');
+  }
+  const reach = req.costs ? costReach(req.costs, radiusM, demand.source!) : haversineReach(demand, existing, candidates, radiusM);
+  const { problem, ...coverage } = buildPointCoverage({
+    demand, numCandidates: candidates.id.length, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM, reach, signal: hooks.signal, onProgress: hooks.onProgress,
+  });
+  return {
+    siteType: req.siteType, radiusM, demand, network: src.network, typeSites: all, ownSites: own, candidates,
+    candidateResolution: where ? where.resolution : NaN, problem, coverage, costs: req.costs ?? null,
+  };
 }

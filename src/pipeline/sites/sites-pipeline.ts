@@ -35,6 +35,8 @@ export interface PipelineHooks {
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
   yieldNow?: () => Promise<void>;
+  /** Compute our Huff share before any new site (default true; the CLI skips it unless it reports Huff). */
+  ownShare?: boolean;
 }
 
 export async function runSitesPipeline(src: PipelineSource, req: SitesRunRequest, hooks: PipelineHooks = {}): Promise<SitesRunOutput> {
@@ -55,7 +57,7 @@ export async function runSitesPipeline(src: PipelineSource, req: SitesRunRequest
     data,
     outcome,
     robustnessPct,
-    ownShareBeforePct: ownHuffSharePct(data, req.huff),
+    ownShareBeforePct: hooks.ownShare === false ? NaN : ownHuffSharePct(data, req.huff),
     timings: { prepareMs: t1 - t0, solveMs: t2 - t1, bootstrapMs: t3 - t2 },
   };
 }

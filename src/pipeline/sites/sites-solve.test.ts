@@ -51,10 +51,14 @@ describe('solveSites', () => {
     expect(o.rows[0].marginal).toBeGreaterThanOrEqual(o.rows[1].marginal);
   });
 
-  it('pmedian: mean distance to our nearest site falls with each rank', async () => {
+  it('pmedian: total and mean cost fall with each rank; coverage columns are the ranks\' coverage', async () => {
     const o = await solveSites(data, req({ objective: 'pmedian' }));
     expect(o.rows).toHaveLength(2);
-    expect(o.rows[1].cumulative).toBeLessThan(o.rows[0].cumulative);
+    expect(o.rows[1].totalCost).toBeLessThan(o.rows[0].totalCost);
+    expect(o.rows[1].meanCost).toBeCloseTo(o.rows[1].totalCost / data.demand.totalWeight, 9);
+    expect(o.rows[1].meanCost).toBeCloseTo(o.pmedian!.meanDistanceAfterM, 6);
+    const c = cumulativeCoverage(data.problem, o.rows.map((r) => r.candidate));
+    expect(o.rows.map((r) => r.cumulative)).toEqual(Array.from(c.covered));
     expect(o.pmedian!.meanDistanceAfterM).toBeLessThan(o.pmedian!.meanDistanceBeforeM);
   });
 

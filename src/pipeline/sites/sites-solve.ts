@@ -19,9 +19,12 @@ import { solveHuffGreedy } from '../../core/huff-selection.ts';
 import { solveLscpGreedy, type LscpExactResult, type LscpResult } from '../../core/lscp.ts';
 import { solveMclpGreedy, type MclpResult } from '../../core/mclp.ts';
 import type { MclpExactResult } from '../../core/mclp-exact.ts';
-import { solvePMedian } from '../../core/p-median.ts';
+import { solvePMedian, type PMedianInput, type PMedianResult } from '../../core/p-median.ts';
+import type { PMedianExactResult } from '../../core/p-median-exact.ts';
+import { nearestSiteDistanceM } from '../../core/demand.ts';
+import { costDistances, type CostTable } from '../../core/cost-matrix.ts';
 import { bootstrapSites } from '../../core/site-bootstrap.ts';
-import { rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
+import { coveredDemandOf, rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
 import { mulberry32, type Rng } from '../../core/rng.ts';
 import { constraintsFor, huffSitesOf, pointsOf, SitesInputError, type CandidateSource, type ConstraintRequest, type SiteObjective, type SiteSolver, type SitesData } from './sites-model.ts';
 
@@ -30,7 +33,7 @@ export interface SolveRequest extends ConstraintRequest {
   solver: SiteSolver;
   /** New sites, pinned ones included (not used by lscp). */
   k: number;
-  /** lscp: percent of total demand that existing ∪ new sites must cover; default 90. */
+  /** lscp: percent of total demand that existing ∪ new sites must cover; default: all the demand any candidate or existing site reaches (DESIGN.md). */
   targetPct?: number;
   /** Exact solver wall-clock limit, seconds; default 30. */
   timeLimitS?: number;
@@ -56,6 +59,12 @@ export interface SiteRow {
   cumulative: number;
   /** 100 · cumulative / total demand (NaN for pmedian). */
   cumulativePct: number;
+  /** The candidates file's name, '' when none (the caller names generated sites). */
+  name: string;
+  /** pmedian: Σ weight · distance to the nearest open own site with ranks 1..this (NaN otherwise). */
+  totalCost: number;
+  /** pmedian: totalCost / total weight (NaN otherwise). */
+  meanCost: number;
 }
 
 export interface ExactInfo {
@@ -89,15 +98,17 @@ export interface ExactOptions extends SelectionConstraints {
   k: number;
   targetShare?: number;
   timeLimitS: number;
+  /** kind 'pmedian': the demand, existing sites and candidates (the coverage problem is not used). */
+  pmedian?: PMedianInput;
 }
 
-/** Runs HiGHS on an MCLP or LSCP; the browser's runs in a worker so cancel can stop it. */
+/** Runs HiGHS on an MCLP, LSCP or p-median; the browser's runs in a worker so cancel can stop it. */
 export type ExactSolver = (
-  kind: 'mclp' | 'lscp',
+  kind: 'mclp' | 'lscp' | 'pmedian',
   problem: CoverageProblem,
   options: ExactOptions,
   hooks: { signal?: AbortSignal; onProgress?: (p: SiteProgress & { gap?: number }) => void },
-) => Promise<MclpExactResult | LscpExactResult>;
+) => Promise<MclpExactResult | LscpExactResult | PMedianExactResult>;
 
 export interface SolveHooks {
   exact?: ExactSolver;
@@ -116,13 +127,14 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
   const { problem, candidates } = data;
   const row = (j: number, rank: number, marginal: number, cumulative: number, cumulativePct: number, pinned: boolean): SiteRow => ({
     rank, candidate: j, id: candidates.id[j], lon: candidates.lon[j], lat: candidates.lat[j], source: candidates.source[j], pinned, marginal, cumulative, cumulativePct,
+    name: candidates.name?.[j] ?? '', totalCost: NaN, meanCost: NaN,
   });
   const base = {
     objective: req.objective, solver: req.solver, totalDemand: problem.totalDemand, exact: null, upperBound: NaN,
     lscp: null, pmedian: null, huff: null, unknownIds: c.unknownIds, zoneExcluded: c.zoneExcluded, constraints,
   };
   const timeLimitS = req.timeLimitS ?? 30;
-  const exactOf = (r: MclpExactResult | LscpExactResult): ExactInfo => ({ status: r.status, gap: r.gap, bound: r.bound, timeS: r.timeS });
+  const exactOf = (r: MclpExactResult | LscpExactResult | PMedianExactResult): ExactInfo => ({ status: r.status, gap: r.gap, bound: r.bound, timeS: r.timeS });
 
   if (req.objective === 'coverage') {
     let r: MclpResult | MclpExactResult;
@@ -140,7 +152,10 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
   }
 
   if (req.objective === 'lscp') {
-    const targetShare = (req.targetPct ?? 90) / 100;
+    const all: number[] = [];
+    for (let j = 0; j < problem.candidates.numSites; j++) all.push(j);
+    const reachable = problem.totalDemand > 0 ? coveredDemandOf(problem, all) / problem.totalDemand : 1;
+    const targetShare = req.targetPct !== undefined ? req.targetPct / 100 : Math.min(1, reachable);
     if (!(targetShare >= 0 && targetShare <= 1)) throw new SitesInputError('bad_target', `the target share must be between 0 and 100 %, got ${req.targetPct}`, { target: req.targetPct ?? NaN });
     const r: LscpResult | LscpExactResult = req.solver === 'exact'
       ? ((await exactOf0(hooks)('lscp', problem, { ...constraints, k: 0, targetShare, timeLimitS }, { signal: hooks.signal, onProgress: hooks.onProgress })) as LscpExactResult)
@@ -154,9 +169,9 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     };
   }
 
-  // Huff and p-median have no MILP here: their heuristics answer, and the outcome says so.
-  const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
   if (req.objective === 'huff') {
+    // Huff has no MILP here: its lazy greedy answers, and the outcome says so.
+    const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
     const r = solveHuffGreedy(
       { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff },
       { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
@@ -168,15 +183,70 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     };
   }
 
-  const r = solvePMedian(
-    { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates },
-    { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
-  );
+  const input: PMedianInput = { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates, costs: data.costs ? costDistances(data.costs, data.demand.source!, unreachableCost(data.costs)) : undefined };
+  let r: PMedianResult | PMedianExactResult;
+  let exact: ExactInfo | null = null;
+  if (req.solver === 'exact') {
+    r = (await exactOf0(hooks)('pmedian', problem, { ...constraints, k, timeLimitS, pmedian: input }, { signal: hooks.signal, onProgress: hooks.onProgress })) as PMedianExactResult;
+    exact = exactOf(r as PMedianExactResult);
+  } else {
+    r = solvePMedian(input, { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress });
+  }
+  // DESIGN.md columns for pmedian: the coverage numbers of the ranks, and the uncapped
+  // Σ weight · distance to the nearest open own site with ranks 1..this (total_cost, mean_cost).
+  const chosen = r.sites.map((s) => s.candidate);
+  const cov = cumulativeCoverage(problem, chosen);
+  const costs = pmedianCosts(data, chosen);
   return {
-    ...base, solver: 'greedy', warnings: [...noExact, ...r.warnings],
+    ...base, exact, warnings: r.warnings,
     pmedian: { meanDistanceBeforeM: r.meanDistanceBeforeM, meanDistanceAfterM: r.meanDistanceAfterM },
-    rows: r.sites.map((s) => row(s.candidate, s.rank, s.reductionWeightedM, s.meanDistanceM, NaN, s.pinned)),
+    rows: r.sites.map((s, q) => ({
+      ...row(s.candidate, s.rank, cov.marginal[q], cov.covered[q], problem.totalDemand > 0 ? (100 * cov.covered[q]) / problem.totalDemand : NaN, s.pinned),
+      totalCost: costs[q], meanCost: data.demand.totalWeight > 0 ? costs[q] / data.demand.totalWeight : NaN,
+    })),
   };
+}
+
+/** The cost a point pays where no open site reaches it: 10 × the largest cost in the file (at least 1). */
+export function unreachableCost(t: CostTable): number {
+  let max = 0;
+  for (const c of t.cost) if (c > max) max = c;
+  for (const c of t.existingCost) if (c > max && Number.isFinite(c)) max = c;
+  return 10 * Math.max(max, 1);
+}
+
+/**
+ * Σ weight · distance to the nearest of our existing sites and chosen[0..r], per r: haversine
+ * metres (uncapped), or the cost file's costs (unreachable points at unreachableCost).
+ */
+export function pmedianCosts(data: SitesData, chosen: readonly number[]): Float64Array {
+  const out = new Float64Array(chosen.length);
+  if (data.costs) {
+    const t = data.costs, src = data.demand.source!;
+    const cap = unreachableCost(t);
+    const best = Float64Array.from(src, (i) => Math.min(t.existingCost[i], cap));
+    chosen.forEach((j, q) => {
+      let total = 0;
+      for (let p = 0; p < best.length; p++) {
+        const i = src[p];
+        for (let r = t.offsets[i]; r < t.offsets[i + 1]; r++) if (t.site[r] === j && t.cost[r] < best[p]) best[p] = t.cost[r];
+        total += data.demand.weight[p] * best[p];
+      }
+      out[q] = total;
+    });
+    return out;
+  }
+  const lon = Array.from(data.ownSites, (j) => data.network.lon[j]);
+  const lat = Array.from(data.ownSites, (j) => data.network.lat[j]);
+  chosen.forEach((j, q) => {
+    lon.push(data.candidates.lon[j]);
+    lat.push(data.candidates.lat[j]);
+    const d = nearestSiteDistanceM(data.demand.lon, data.demand.lat, lon, lat);
+    let t = 0;
+    for (let i = 0; i < d.length; i++) if (data.demand.weight[i] > 0) t += data.demand.weight[i] * d[i];
+    out[q] = t;
+  });
+  return out;
 }
 
 function exactOf0(hooks: SolveHooks): ExactSolver {

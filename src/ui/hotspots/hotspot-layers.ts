@@ -16,7 +16,8 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import { AREA_OUTLINE_LAYER, BENEATH_OUTLINES, h3CellsLayer } from '../map/layers.ts';
 import type { Rgb } from '../map/palette.ts';
 import { FILL_ALPHA, NS_ALPHA, withAlpha, type Rgba } from './hotspot-palette.ts';
-import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../../pipeline/share/safe-cells.ts';
+import { safeCellSplit } from '../../pipeline/share/safe-cells.ts';
+import { mergedCellsLayer } from '../share/merged-layer.ts';
 import type { SafeVariant } from '../share/layer-privacy.ts';
 
 /** Colour per cell from class codes: `palette[code]`, the `nsCode` class faint. */
@@ -126,22 +127,22 @@ export function typeLayer(areas: GeoJSON.FeatureCollection, labels: Int32Array, 
 
 // ----- safe export forms (k rule) ------------------------------------------------------
 
-const MERGED_COLOR: Rgba = withAlpha(MERGED_CELL_RGB, MERGED_CELL_ALPHA);
-
 /**
  * The safe-export form of a cell layer, by `safeCells`: cells whose H3 family has no member
  * under k customers keep their colour (and height); a family with a small member is drawn as
- * its parent, grey and flat — the merged group has no class of its own, and a height would
+ * its parent, grey, flat and clipped to the study area — the merged group has no class of its own, and a height would
  * let a viewer subtract the big siblings; what stays under k at resolution 5 is not drawn.
  * `customers` are the customers behind each cell (those that passed the filters).
  */
 export function safeCellLayer(input: CellLayerInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
   const s = safeCellSplit(input.h3, customers, k);
-  const h3 = safeCellIds(input.h3, s);
-  const colors = [...s.kept.map((i) => input.colors[i]), ...s.parents.map(() => MERGED_COLOR)];
+  // Kept cells as they are; merged parents grey, flat and clipped to the study area.
+  const h3 = s.kept.map((i) => input.h3[i]);
+  const colors = s.kept.map((i) => input.colors[i]);
   const el = input.elevation;
-  const elevation = el ? Float64Array.from(h3, (_, j) => (j < s.kept.length ? el[s.kept[j]] : 0)) : null;
-  return { layer: cellLayer({ id: input.id, h3, colors, elevation }), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
+  const elevation = el ? Float64Array.from(s.kept, (i) => el[i]) : null;
+  const merged = mergedCellsLayer(input.id, s.parents.map((p) => p.h3));
+  return { layer: cellLayer({ id: input.id, h3, colors, elevation }), extra: merged ? [merged] : [], merged: s.mergedInputs, hiddenCount: s.hiddenCount };
 }
 
 /**

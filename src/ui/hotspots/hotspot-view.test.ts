@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cellToChildren, cellToLatLng, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { mergedFeaturesOf } from '../share/merged-layer.ts';
 import type { Layer } from '@deck.gl/core';
 import { app } from '../app/app-state.svelte.ts';
 import { hotspots, DISPLAYS } from './hotspots.svelte.ts';
@@ -111,7 +112,8 @@ describe('Hotspots layers for exports', () => {
       // the dense (hot) family is drawn cell by cell; the small cells' family is merged
       for (const c of dense) expect(drawn).toContain(c);
       for (const c of mixed) expect(drawn).not.toContain(c);
-      expect(drawn).toContain(cellToParent(mixed[0], 7));
+      // the merged family is drawn as its parent, grey and clipped to the study area
+      expect(mergedFeaturesOf(safe.layers).map((f) => f.properties?.h3)).toEqual([cellToParent(mixed[0], 7)]);
       expect(safe.suppressed).toContainEqual({ id: 'hotspots-cells', merged: mixed.length, hiddenCount: 0 });
       // without safe sharing every cell is drawn
       expect(drawnCells(layersForExport(view.layers, { safe: false, k: K }).layers.find((l) => l.id === 'hotspots-cells')!)).toEqual(h3);

@@ -44,6 +44,7 @@ const REASONS: Pattern[] = [
 
 const WARNINGS: Pattern[] = [
   [/^(.+) is not UTF-8: it was read as GBK \(GB18030\) and converted to UTF-8/, 'import.warning.gbk', 'file'],
+  [/^(.+) is (UTF-16LE|UTF-16BE) text, not UTF-8: it was converted to UTF-8$/, 'import.warning.utf16', 'file', 'encoding'],
   [/^(.+) uses (semicolon|tab|pipe)\b.* as delimiter, not comma/, 'import.warning.delimiter', 'file', 'delimiter'],
   [/^(.+): Parquet has no line numbers/, 'import.warning.parquetLines', 'file'],
   [/^(.+): no area_id property; the features' "id" is used as area_id$/, 'import.warning.featureId', 'file'],
@@ -74,6 +75,15 @@ function match(text: string, patterns: Pattern[]): LoadMessage | null {
 /** A reject's English reason as a message, or null when its shape is unknown. */
 export function rejectReasonMessage(reason: string): LoadMessage | null {
   return match(reason, REASONS);
+}
+
+const PROBLEMS: Pattern[] = [
+  [/^has ([\d,]+) columns, more than the ([\d,]+) a file may have/, 'import.problem.tooManyColumns', 'n', 'max'],
+];
+
+/** A file problem's English sentence as a message, or null when its shape is unknown. */
+export function loadProblemMessage(message: string): LoadMessage | null {
+  return match(message, PROBLEMS);
 }
 
 /** A load warning as a message, or null when its shape is unknown. */

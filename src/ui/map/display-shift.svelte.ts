@@ -11,6 +11,14 @@ import type { BasemapCrs } from './basemap-presets.ts';
 
 export const displayShift = $state({ matrix: null as Float64Array | null, maxErrorM: 0 });
 
+/** The map's zoom after the last zoom gesture, in quarter steps (symbol thinning follows it). */
+export const mapZoom = $state({ value: 9 });
+
+export function noteZoom(m: maplibregl.Map): void {
+  const z = Math.round(m.getZoom() * 4) / 4;
+  if (z !== mapZoom.value) mapZoom.value = z;
+}
+
 /** The datum the map is drawn in now. */
 export function displayCrs(): BasemapCrs {
   return basemapCrs(basemap.choice);

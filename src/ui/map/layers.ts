@@ -11,6 +11,8 @@ import { siteSymbol, type IconAtlas, type SiteSymbol } from './site-icons.ts';
 import type { Sites } from '../../pipeline/dataset/dataset.ts';
 
 export const AREA_OUTLINE_LAYER = 'area-outline';
+/** MapLibre's district name layer: the network symbols draw beneath it, so no name is covered. */
+export const AREA_LABEL_LAYER = 'area-label';
 
 /**
  * MapboxOverlay's interleaved `beforeId` (draw beneath the district outlines and labels);
@@ -82,14 +84,44 @@ export function siteData(sites: Sites, visible: Record<SiteSymbol, boolean>): Si
 
 const SIZE: Record<SiteSymbol, number> = { ownBranch: 16, ownAtm: 9, competitor: 13 };
 
+/**
+ * Which symbol survives where two overlap: our branches, then our ATMs, then competitors.
+ * When a workflow is about our own network (Sites), competitors drop further behind.
+ */
+const PRIORITY: Record<SiteSymbol, number> = { ownBranch: 3, ownAtm: 2, competitor: 1 };
+
+export interface SitesLayerOptions {
+  /** Our own sites matter in this workflow: theirs shrink and fade, ours stay full size on top. */
+  emphasiseOwn?: boolean;
+  /** Per site (file order), 1 to draw it: the thinning at the current zoom (declutter.ts). */
+  keep?: Uint8Array | null;
+}
+
+/** Thinning priority of each site (file order) for declutter.ts. */
+export function sitePriorities(sites: Sites, emphasiseOwn = false): Float64Array {
+  return Float64Array.from(sites.id, (_, i) => {
+    const s = siteSymbol(sites.type[i], sites.owner[i]);
+    return PRIORITY[s] * (emphasiseOwn && s !== 'competitor' ? 10 : 1);
+  });
+}
+
+/**
+ * The network: one symbol per site, thinned where symbols would overlap (`keep`, by
+ * PRIORITY: at city zoom a few hundred sites would otherwise be one blot covering the
+ * districts), all of them shown again as the user zooms in. Drawn beneath the district names
+ * (`beforeId`), so a name is never covered by a marker.
+ */
 export function sitesLayer(
   sites: Sites,
   visible: Record<SiteSymbol, boolean>,
   atlas: IconAtlas,
   onHover?: (info: PickingInfo) => void,
+  opts: SitesLayerOptions = {},
 ): Layer {
   // Competitors first so our own network draws on top.
-  const data = siteData(sites, visible).sort((a, b) => Number(b.symbol === 'competitor') - Number(a.symbol === 'competitor'));
+  const keep = opts.keep;
+  const data = siteData(sites, visible).filter((d) => !keep || keep[d.index] === 1).sort((a, b) => Number(b.symbol === 'competitor') - Number(a.symbol === 'competitor'));
+  const own = opts.emphasiseOwn ?? false;
   return new IconLayer<SiteDatum>({
     id: 'sites',
     data,
@@ -98,10 +130,13 @@ export function sitesLayer(
     iconMapping: atlas.mapping,
     getIcon: (d) => d.symbol,
     getPosition: (d) => [sites.lon[d.index], sites.lat[d.index]],
-    getSize: (d) => SIZE[d.symbol],
+    getSize: (d) => (own && d.symbol === 'competitor' ? 9 : SIZE[d.symbol]),
+    getColor: (d) => [0, 0, 0, own && d.symbol === 'competitor' ? 150 : 255],
     sizeUnits: 'pixels',
     billboard: true,
     ...ALWAYS_ON_TOP,
+    ...({ beforeId: AREA_LABEL_LAYER } as object),
+    updateTriggers: { getSize: [own], getColor: [own] },
     onHover,
   });
 }

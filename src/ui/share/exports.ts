@@ -179,6 +179,9 @@ export interface PngResult {
   suppressed: ExportLayers<Layer>['suppressed'];
 }
 
+/** Footer lines of the last PNG export (source, provenance), for tests through `window.__bpShare`. */
+export const lastFooter: { value: string[] | null } = { value: null };
+
 /** Timings of the last PNG export in ms (shown to tests through `window.__bpShare`). */
 export const lastPngTimings: { value: Record<string, number> | null } = { value: null };
 
@@ -187,6 +190,7 @@ export async function exportPng(): Promise<PngResult> {
   const { picture, left, suppressed, date } = await pictureOfView({
     width: shareSettings.width, height: shareSettings.height, pixelRatio: shareSettings.pixelRatio, frame: 'full',
   });
+  lastFooter.value = picture.footer;
   const t1 = performance.now();
   const blob = await canvasToBlob(picture.canvas);
   const filename = `branch-planner-${viewTab()}-${stamp(date)}.png`;
@@ -277,6 +281,24 @@ export async function exportAggregateCsv(tableId: string): Promise<CsvResult> {
   const rows = cellRows(safe.cells, extra);
   saveBlob(new Blob([toCsv([...CELL_COLUMNS, ...extra], rows)], { type: 'text/csv;charset=utf-8' }), filename);
   return { filename, rows: rows.length, merged: safe.mergedInputs, hiddenCount: safe.hiddenCount };
+}
+
+/** Width in CSS px of the Share panel's preview of the PNG export. */
+export const PREVIEW_WIDTH = 480;
+
+/**
+ * The PNG export drawn small, for the Share panel: the same composition (title, legend,
+ * footer, safe layers) scaled down from the export's size, type scaled with it, so the
+ * preview is what the file will show.
+ */
+export async function previewOfExport(): Promise<string | null> {
+  if (!getMap()) return null;
+  const W = shareSettings.width;
+  const H = shareSettings.height;
+  const scale = PREVIEW_WIDTH / W;
+  const fontFull = Math.max(10, Math.min(W, H * 1.6) / 110);
+  const { picture } = await pictureOfView({ width: PREVIEW_WIDTH, height: Math.round(H * scale), pixelRatio: 1, frame: 'full', fontPx: fontFull * scale });
+  return picture.canvas.toDataURL('image/jpeg', 0.85);
 }
 
 /** A small picture of the view for the snapshot list (map only, export privacy rules). */

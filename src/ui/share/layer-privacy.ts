@@ -34,6 +34,8 @@ export interface LayerLike {
  */
 export interface SafeVariant<L> {
   layer: L | null;
+  /** More layers drawn with it, e.g. the merged parents clipped to the study area (merged-layer.ts). */
+  extra?: L[];
   /** Input cells merged into larger (parent) cells. */
   merged: number;
   /** Customers in cells left out because they stayed below k. */
@@ -104,7 +106,7 @@ export function layersForExport<L extends LayerLike>(layers: readonly L[], opts:
       const v = variant(opts.k) as SafeVariant<L>;
       substituted.push(layer.id);
       if (v.merged > 0 || v.hiddenCount > 0) suppressed.push({ id: layer.id, merged: v.merged, hiddenCount: v.hiddenCount });
-      if (v.layer) out.push(v.layer);
+      if (v.layer) out.push(v.layer, ...(v.extra ?? []));
       else left.push({ id: layer.id, reason: 'suppressed' });
       continue;
     }

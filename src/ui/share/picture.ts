@@ -40,6 +40,8 @@ export interface Picture {
   canvas: HTMLCanvasElement;
   /** Where things were drawn, in CSS px (tests and report layout use it). */
   layout: { map: Rect; legend: Rect | null; scaleBar: Rect | null };
+  /** The footer's lines as drawn (wrapped source and provenance; empty for 'bare'). */
+  footer: string[];
   /** Device pixels per CSS pixel actually used (lowered when the canvas would be too big). */
   pixelRatio: number;
   timings: { mapMs: number; composeMs: number };
@@ -210,6 +212,7 @@ export async function composePicture(req: PictureRequest): Promise<Picture> {
   return {
     canvas,
     layout: { map, legend: legendRect, scaleBar: scaleRect },
+    footer: footerLines,
     pixelRatio: pr,
     timings: { mapMs: t1 - t0, composeMs: t2 - t1 },
   };

@@ -21,7 +21,8 @@ import {
 import { sequential } from '../map/palette.ts';
 import { HUFF_FIELDS } from '../../pipeline/sites/sites-params.ts';
 import { leaveOutWhenSafe, markLayer, type SafeVariant } from '../share/layer-privacy.ts';
-import { MERGED_CELL_ALPHA, MERGED_CELL_RGB, safeCellIds, safeCellSplit } from '../../pipeline/share/safe-cells.ts';
+import { safeCellSplit } from '../../pipeline/share/safe-cells.ts';
+import { mergedCellsLayer } from '../share/merged-layer.ts';
 
 let colorVersion = 0;
 let lastDataset: unknown = null;
@@ -95,11 +96,12 @@ function markedCells(input: CellsInput, customers: ArrayLike<number> | null | 'u
 
 function safeDemandCells(input: CellsInput, customers: ArrayLike<number>, k: number): SafeVariant<Layer> {
   const s = safeCellSplit(input.h3, customers, k);
-  const h3 = safeCellIds(input.h3, s);
+  // Kept cells as they are; merged parents grey and clipped to the study area.
+  const h3 = s.kept.map((i) => input.h3[i]);
   const colors = new Uint8Array(h3.length * 4);
   s.kept.forEach((i, j) => colors.set(input.colors.subarray(4 * i, 4 * i + 4), 4 * j));
-  for (let j = s.kept.length; j < h3.length; j++) colors.set([...MERGED_CELL_RGB, MERGED_CELL_ALPHA], 4 * j);
-  return { layer: cellsLayer({ id: input.id, h3, colors, version: ++colorVersion }), merged: s.mergedInputs, hiddenCount: s.hiddenCount };
+  const merged = mergedCellsLayer(input.id, s.parents.map((p) => p.h3));
+  return { layer: cellsLayer({ id: input.id, h3, colors, version: ++colorVersion }), extra: merged ? [merged] : [], merged: s.mergedInputs, hiddenCount: s.hiddenCount };
 }
 
 const network = <L extends Layer>(layer: L): L => markLayer(layer, 'aggregate');

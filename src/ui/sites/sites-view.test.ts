@@ -4,7 +4,8 @@
  * from customers never show a cell under k customers in a safe export.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cellToChildren, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToChildren, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { mergedFeaturesOf } from '../share/merged-layer.ts';
 import type { Layer } from '@deck.gl/core';
 import { app } from '../app/app-state.svelte.ts';
 import { sites } from './sites.svelte.ts';
@@ -21,7 +22,9 @@ const K = 10;
 
 function fixture(measure: 'customers' | 'population' | 'blend'): void {
   app.dataset = {
-    areas: { type: 'FeatureCollection', features: [] }, areaIds: [], areaIndex: new Map(), periods: [], indicators: {},
+    // One study area west of 121.70°E: the sparse family's parent reaches past it and is clipped there.
+    areas: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { area_id: 'A' }, geometry: { type: 'Polygon', coordinates: [[[121.3, 31.0], [121.70, 31.0], [121.70, 31.4], [121.3, 31.4], [121.3, 31.0]]] } }] },
+    areaIds: [], areaIndex: new Map(), periods: [], indicators: {},
     sites: { id: ['B1', 'B2'], lon: Float64Array.of(121.5, 121.6), lat: Float64Array.of(31.2, 31.2), type: ['branch', 'branch'], owner: ['own', 'own'], name: ['', ''] },
     summary: {} as Dataset['summary'],
   } as Dataset;
@@ -82,7 +85,13 @@ describe('Sites layers for exports', () => {
     const drawn = drawnCells(safe.layers.find((l) => l.id === 'sites-cells')!);
     for (const c of drawn) expect(getResolution(c) === 8 ? customers[h3.indexOf(c)] : 3 * sparse.length).toBeGreaterThanOrEqual(K);
     for (const c of dense) expect(drawn).toContain(c);
-    expect(drawn).toContain(cellToParent(sparse[0], 7));
+    for (const c of sparse) expect(drawn).not.toContain(c);
+    // the merged parent is drawn grey, clipped to the study area (nothing east of 121.70°E)
+    const merged = mergedFeaturesOf(safe.layers);
+    expect(merged.map((f) => f.properties?.h3)).toEqual([cellToParent(sparse[0], 7)]);
+    const lons = (merged[0].geometry as GeoJSON.MultiPolygon).coordinates.flat(2).map((p) => p[0]);
+    expect(Math.max(...lons)).toBeLessThanOrEqual(121.70 + 1e-9);
+    expect(Math.max(...cellToBoundary(cellToParent(sparse[0], 7), true).map((p) => p[0]))).toBeGreaterThan(121.70);
     expect(safe.suppressed).toEqual([{ id: 'sites-cells', merged: sparse.length, hiddenCount: 0 }]);
     // every network layer still drawn
     expect(safe.left).toEqual([]);

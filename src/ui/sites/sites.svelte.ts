@@ -29,6 +29,8 @@ export interface SavedScenario {
   cannibalised: number;
   totalDemand: number;
   sites: string[];
+  /** What the demand numbers count (their unit in the comparison). */
+  measure?: DemandMeasure;
 }
 
 export interface DragStats {

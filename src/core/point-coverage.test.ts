@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { buildPointCoverage, haversineReach, recountCoverage } from './point-coverage.ts';
+import { haversineM } from './haversine.ts';
+import { solveMclpGreedy } from './mclp.ts';
+import { mulberry32 } from './rng.ts';
+
+// Metres east of (121.4, 31.2) as degrees of longitude.
+const E = (m: number) => 121.4 + m / (111_320 * Math.cos((31.2 * Math.PI) / 180));
+
+describe('buildPointCoverage', () => {
+  // Points at 0, 100, 900, 1000, 3000 m east; existing site at −400 m covers 0 and 100 (R 500).
+  // Candidates at 950 m (covers 900, 1000) and 1000 m (covers 900, 1000): one atom.
+  // The point at 3000 m is out of every reach.
+  const demand = { lon: [0, 100, 900, 1000, 3000].map(E), lat: new Array(5).fill(31.2), weight: [1, 2, 3, 4, 5] };
+  const existing = { lon: [E(-400)], lat: [31.2] };
+  const candidates = { lon: [E(950), E(1000)], lat: [31.2, 31.2] };
+
+  it('merges points with the same covering candidates into one atom, keeping totals', () => {
+    const pc = buildPointCoverage({ demand, numCandidates: 2, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: 500, reach: haversineReach(demand, existing, candidates, 500) });
+    const p = pc.problem;
+    expect(p.totalDemand).toBe(15);
+    expect(p.existingCoveredDemand).toBe(3);
+    // atoms: existing (0+1), unreached (3000 m), {both candidates} (900, 1000 m)
+    expect(Array.from(p.weight)).toEqual([3, 5, 7]);
+    expect(Array.from(pc.atomOf)).toEqual([0, 0, 2, 2, 1]);
+    expect(Array.from(p.candidates.offsets)).toEqual([0, 1, 2]);
+    expect(Array.from(p.candidates.demand)).toEqual([2, 2]);
+    expect(pc.pointPairs).toBe(4);
+    expect(pc.atomPairs).toBe(2);
+    const r = solveMclpGreedy(p, { k: 2 });
+    expect(r.sites.map((s) => [s.marginalDemand, s.coveredDemand])).toEqual([[7, 10]]);
+  });
+
+  it('rejects negative weights', () => {
+    expect(() => buildPointCoverage({ demand: { ...demand, weight: [1, -1, 0, 0, 0] }, numCandidates: 2, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: 500, reach: haversineReach(demand, existing, candidates, 500) })).toThrow(/weight at index 1/);
+  });
+});
+
+describe('covered demand = an independent recount at the points', () => {
+  it('holds for every rank on random cities', () => {
+    const rng = mulberry32(7);
+    for (let trial = 0; trial < 8; trial++) {
+      const n = 3000;
+      // clustered demand in a 10 km square
+      const cx = Array.from({ length: 6 }, () => [rng() * 10_000, rng() * 10_000]);
+      const lon = new Float64Array(n), lat = new Float64Array(n), weight = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const [x, y] = cx[i % 6];
+        lon[i] = E(x + (rng() - 0.5) * 3000);
+        lat[i] = 31.2 + (y + (rng() - 0.5) * 3000) / 111_195;
+        weight[i] = Math.floor(rng() * 4);
+      }
+      const demand = { lon, lat, weight };
+      const existing = { lon: [E(rng() * 10_000), E(rng() * 10_000)], lat: [31.2 + rng() * 0.09, 31.2 + rng() * 0.09] };
+      const m = 300;
+      const candidates = { lon: Float64Array.from({ length: m }, () => E(rng() * 10_000)), lat: Float64Array.from({ length: m }, () => 31.2 + rng() * 0.09) };
+      const R = 400 + rng() * 800;
+      const pc = buildPointCoverage({ demand, numCandidates: m, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: R, reach: haversineReach(demand, existing, candidates, R) });
+      const r = solveMclpGreedy(pc.problem, { k: 6 });
+      const chosen = r.sites.map((s) => s.candidate);
+      // brute force: every point against every open site
+      let before = 0;
+      const covered = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        if (existing.lon.some((x, e) => haversineM(lon[i], lat[i], x, existing.lat[e]) <= R)) { covered[i] = 1; before += weight[i]; }
+      }
+      expect(pc.problem.existingCoveredDemand).toBeCloseTo(before, 9);
+      let cum = before;
+      r.sites.forEach((s) => {
+        let g = 0;
+        for (let i = 0; i < n; i++) {
+          if (!covered[i] && haversineM(lon[i], lat[i], candidates.lon[s.candidate], candidates.lat[s.candidate]) <= R) { covered[i] = 1; g += weight[i]; }
+        }
+        cum += g;
+        expect(s.marginalDemand).toBeCloseTo(g, 9);
+        expect(s.coveredDemand).toBeCloseTo(cum, 9);
+      });
+      const re = recountCoverage(demand, existing, { lon: chosen.map((j) => candidates.lon[j]), lat: chosen.map((j) => candidates.lat[j]) }, R);
+      expect(re.existingCoveredDemand).toBeCloseTo(before, 9);
+      expect(Array.from(re.covered)).toEqual(r.sites.map((s) => s.coveredDemand));
+    }
+  });
+});
