@@ -135,6 +135,13 @@ describe('import in the browser', () => {
     assert.deepEqual(await datasetCounts(page), { ...demo, customers: demo.customers + 2 });
     assert.deepEqual(await listedRejects(page, 'more_customers.csv'), [{ line: 3, column: 'customer_id', code: 'duplicate_id' }]);
     assert.match(await page.getByTestId('import-report').innerText(), /already loaded/);
+    // Both customer files are reported, and the dataset keeps its name.
+    const reported = await page.locator('[data-testid="import-files"] tr[data-file]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.file));
+    assert.ok(reported.includes('more_customers.csv') && reported.some((f) => /^customers\.csv/.test(f ?? '')), reported.join(', '));
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __bpApp: { dataset: { summary: { name: { en: string } } } } }).__bpApp.dataset.summary.name.en),
+      'Shanghai (demo)',
+    );
     await page.screenshot({ path: join(SHOTS, 'append-done.png'), fullPage: true });
     // The kept record holds the appended file on top of the demo.
     assert.match(await page.getByTestId('import-stored').innerText(), /more_customers\.csv/);

@@ -26,6 +26,9 @@ describe.each(connectorFactories)('DbApi append and undo on $name', ({ create })
     expect(count(out)).toBe(demoCustomers + 2);
     expect(out.rejects.filter((r) => r.file === 'more.csv')).toMatchObject([{ line: 3, code: 'duplicate_id', reason: 'customer_id already loaded' }]);
     expect(out.ok && out.summary.counts.areas).toBe(16);
+    // The report keeps the demo's customers file and adds the appended one; the name stays.
+    expect(out.files.filter((f) => f.kind === 'customers').map((f) => f.rowsKept).sort((a, b) => a - b)).toEqual([2, demoCustomers]);
+    expect(out.ok && out.summary.name).toMatchObject({ en: 'Shanghai (demo)' });
     expect(api.canRestorePrevious()).toBe(true);
     const back = await api.restorePrevious();
     expect(count(back)).toBe(demoCustomers);

@@ -32,7 +32,7 @@ export interface DatasetMeta {
 interface Previous {
   summary: DatasetSummary | null;
   areas: AreaFeatureCollection | null;
-  fileReports: Array<[InputKind, FileReport]>;
+  fileReports: Array<[string, FileReport]>;
   /** Kinds the load changed, and whether each existed before (kept as `prev_<kind>`). */
   changed: Array<{ kind: InputKind; existed: boolean }>;
 }
@@ -78,7 +78,8 @@ export class DbApi {
   private locked = false;
   private summary: DatasetSummary | null = null;
   private areas: AreaFeatureCollection | null = null;
-  private readonly fileReports = new Map<InputKind, FileReport>();
+  /** The report of each file the dataset holds: key = kind, or kind#n for a file appended to it. */
+  private readonly fileReports = new Map<string, FileReport>();
   private previous: Previous | null = null;
 
   constructor(
@@ -207,7 +208,14 @@ export class DbApi {
     this.previous = keepPrevious && this.summary ? before : null;
     if (meta.replaceAll) await this.dropKindsNotLoaded(conn, inputs.map((i) => i.kind), keepPrevious);
     if (meta.replaceAll) this.fileReports.clear();
-    for (const f of report.files) this.fileReports.set(f.kind, f);
+    for (const f of report.files) {
+      if (meta.append?.includes(f.kind) && before.changed.some((c) => c.kind === f.kind && c.existed)) {
+        this.fileReports.set(`${f.kind}#${this.fileReports.size}`, f);
+      } else {
+        for (const k of [...this.fileReports.keys()]) if (k === f.kind || k.startsWith(`${f.kind}#`)) this.fileReports.delete(k);
+        this.fileReports.set(f.kind, f);
+      }
+    }
     this.areas = meta.replaceAll ? report.areas : (report.areas ?? this.areas);
     const kept = meta.replaceAll ? null : this.summary;
     this.summary = {

@@ -248,7 +248,8 @@ class ImportSession {
     this.loadError = null;
     this.report = null;
     const replaceAll = this.hasAreas && this.replaceAll;
-    const name: LocalizedText = this.name.trim() || DEFAULT_NAME;
+    // Files added to the dataset on screen keep its name unless the user typed one.
+    const name: LocalizedText | undefined = this.name.trim() || (replaceAll || !app.dataset ? DEFAULT_NAME : undefined);
     const ids = new Set(this.files.map((f) => f.id));
     const append = this.conflicts.filter((c) => this.modes[c.kind] === 'append').map((c) => c.kind);
     const pending = this.files.map((f) => ({
