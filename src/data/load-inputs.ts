@@ -48,6 +48,7 @@ export async function loadInputs(
     onProgress?.({ step, kind: input?.kind, file: input?.fileName, fraction: lastFraction });
   };
   const token = Math.random().toString(36).slice(2, 10);
+  const append = new Set(options.append ?? []);
   try {
     await dropStaging(conn);
     await conn.exec(`CREATE TABLE ${quoteIdent(STAGED_REJECTS)} (${REJECTS_COLUMNS_DDL})`);
@@ -75,6 +76,7 @@ export async function loadInputs(
         } else {
           const ctx: TabularContext = {
             conn, areaRef, areas: lookup, checkAbort, token, assignCustomerAreas: options.assignCustomerAreas ?? true,
+            appendTo: append.has(input.kind) && (await tableExists(conn, input.kind)) ? input.kind : null,
             progress: (step, within) => progress(i, step, within, input),
           };
           const report = await loadTabular(ctx, input as LoadInput & { kind: Exclude<InputKind, 'areas'> }, bytes);
@@ -109,9 +111,13 @@ export async function loadInputs(
     }
     checkAbort();
     progress(sorted.length, 'commit', 0);
-    const kinds = sorted.map((x) => x.kind);
+    const existing = new Set<string>();
+    for (const k of [...INPUT_KINDS, REJECTS_TABLE]) if (await tableExists(conn, k)) existing.add(k);
+    const appended = sorted.filter((x) => append.has(x.kind) && existing.has(x.kind)).map((x) => x.kind);
+    // Rejects of an appended kind stay: they belong to the rows that stay.
+    const kinds = sorted.map((x) => x.kind).filter((k) => !appended.includes(k));
     try {
-      await conn.exec(buildCommitSql(finals, kinds));
+      await conn.exec(buildCommitSql(finals, kinds, { append: appended, existing: [...existing], keepPrevious: options.keepPrevious ?? false }));
     } catch (e) {
       await conn.exec('ROLLBACK').catch(() => undefined);
       throw e;

@@ -35,6 +35,8 @@ export interface TabularContext {
   conn: Connector;
   /** Table with the known area ids (`area_id`), when areas are known. */
   areaRef: string | null;
+  /** Append: the live table of this kind (its keys may not be loaded again), else null. */
+  appendTo?: string | null;
   areas: AreaLookup | null;
   checkAbort: () => void;
   progress: (step: LoadStep, within: number) => void;
@@ -128,6 +130,14 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     if (applied.ownRows === 0) {
       warnings.push(`${input.fileName}: no own sites: no owner reads as ours (${OWN_WORDS.join(', ')}), so every site is taken as a competitor's; map your bank's name to own in the value mapping`);
     }
+  }
+  if (ctx.appendTo) {
+    // Appending: a key already loaded is a reject like a duplicate within the file.
+    const k = checks.reduce((m, c) => Math.max(m, c.k), 0) + 1;
+    checks.push({ k, column: keys.join(','), code: 'duplicate_id', reason: `${keys.join(' + ')} already loaded` });
+    const c = quoteIdent(t.chk);
+    const match = keys.map((key) => `l.${quoteIdent(key)} = ${c}.${quoteIdent(key)}`).join(' AND ');
+    await conn.exec(`UPDATE ${c} SET __bp_k = ${k} WHERE __bp_k IS NULL AND EXISTS (SELECT 1 FROM ${quoteIdent(ctx.appendTo)} l WHERE ${match})`);
   }
   await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);

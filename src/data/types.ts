@@ -78,6 +78,18 @@ export interface LoadOptions {
    * Customers then get `area_id` NULL and no `outsideStudyArea` count.
    */
   assignCustomerAreas?: boolean;
+  /**
+   * Kinds whose rows are added to the rows already loaded instead of replacing them. Keys stay
+   * unique: a row whose key (customer_id, site_id, area_id + period) is already loaded is a
+   * reject (`duplicate_id`, "… already loaded"). A kind not loaded yet is simply loaded.
+   */
+  append?: readonly InputKind[];
+  /**
+   * Keep the tables this load replaces (and the rejects) as `prev_<kind>` / `prev_rejects`
+   * until the next load, so the previous dataset can be restored (DbApi.restorePrevious).
+   * Any load drops the earlier `prev_` tables.
+   */
+  keepPrevious?: boolean;
 }
 
 export type LoadStep = 'read' | 'validate' | 'coordinates' | 'assign-areas' | 'commit' | 'done';

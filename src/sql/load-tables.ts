@@ -36,15 +36,56 @@ export function dropViewSql(view: string): string {
   return `DROP VIEW IF EXISTS ${quoteIdent(view)}`;
 }
 
+/** The tables a load may keep for undo (the input kinds; sql/ does not import data/). */
+export const PREVIOUS_KINDS = ['areas', 'indicators', 'customers', 'sites', 'candidates'] as const;
+
+/** Where a load keeps a table it replaced, for one undo (`prev_customers`, `prev_rejects`). */
+export function previousName(table: string): string {
+  return `prev_${table}`;
+}
+
+export interface CommitOptions {
+  /** Kinds whose staged rows are added to the live table (their keys were checked already). */
+  append?: readonly string[];
+  /** Live tables before this commit (kinds and `rejects`). */
+  existing?: readonly string[];
+  /** Keep each replaced table (and the rejects) under `previousName` instead of dropping it. */
+  keepPrevious?: boolean;
+}
+
 /**
- * One transaction: replace each loaded kind's table by its final staging table, and replace the
- * rejects of the loaded kinds. `kinds` come from our fixed enum, never from data.
+ * One transaction: replace each loaded kind's table by its final staging table (or, for an
+ * appended kind, by the live rows followed by the staged ones), and replace the rejects of the
+ * loaded kinds. Earlier `prev_` tables are dropped; with `keepPrevious` the tables replaced now
+ * take their place. `kinds` come from our fixed enum, never from data.
  */
-export function buildCommitSql(swaps: readonly { kind: string; staged: string }[], rejectKinds: readonly string[]): string {
+export function buildCommitSql(
+  swaps: readonly { kind: string; staged: string }[],
+  rejectKinds: readonly string[],
+  opts: CommitOptions = {},
+): string {
+  const existing = new Set(opts.existing ?? []);
+  const append = new Set(opts.append ?? []);
   const stmts = ['BEGIN TRANSACTION', createRejectsSql(REJECTS_TABLE)];
+  for (const t of [...PREVIOUS_KINDS, REJECTS_TABLE]) stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(previousName(t))}`);
+  if (opts.keepPrevious) stmts.push(`CREATE TABLE ${quoteIdent(previousName(REJECTS_TABLE))} AS SELECT * FROM ${quoteIdent(REJECTS_TABLE)}`);
   for (const { kind, staged } of swaps) {
-    stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(kind)}`);
-    stmts.push(`ALTER TABLE ${quoteIdent(staged)} RENAME TO ${quoteIdent(kind)}`);
+    let from = staged;
+    if (append.has(kind) && existing.has(kind)) {
+      from = `${STAGING_PREFIX}app_${kind}`;
+      // Indicators: period_index is the position among all periods now loaded (canonical
+      // periods of one granularity sort as text: 2024Q1 < 2024Q2, 2024-01 < 2024-09).
+      const rows = `SELECT * FROM ${quoteIdent(kind)} UNION ALL BY NAME SELECT * FROM ${quoteIdent(staged)}`;
+      stmts.push(
+        kind === 'indicators'
+          ? `CREATE TABLE ${quoteIdent(from)} AS SELECT * REPLACE ((dense_rank() OVER (ORDER BY period) - 1)::INTEGER AS period_index) FROM (${rows}) ORDER BY period_index, area_id`
+          : `CREATE TABLE ${quoteIdent(from)} AS ${rows}`,
+      );
+      stmts.push(`DROP TABLE ${quoteIdent(staged)}`);
+    }
+    if (opts.keepPrevious && existing.has(kind)) stmts.push(`ALTER TABLE ${quoteIdent(kind)} RENAME TO ${quoteIdent(previousName(kind))}`);
+    else stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(kind)}`);
+    stmts.push(`ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(kind)}`);
   }
   if (rejectKinds.length) {
     const list = rejectKinds.map((k) => `'${k}'`).join(', ');

@@ -150,6 +150,17 @@ export function demoApp(opts: OpenOptions & { ready?: (s: Session) => Promise<vo
 }
 
 /** Wait until the demo city is loaded and drawn (dataset name shown, map idle). */
+/**
+ * Files of a kind already loaded ask "Replace" or "Append" before Load: choose Replace for each
+ * (what a test that loads a file over a dataset means). Returns how many choices were asked.
+ */
+export async function replaceWhereAsked(page: Page): Promise<number> {
+  const radios = page.locator('[data-testid^="import-mode-"][data-testid$="-replace"]');
+  const n = await radios.count();
+  for (let i = 0; i < n; i++) await radios.nth(i).check({ timeout: 10_000 });
+  return n;
+}
+
 export async function waitForDemo(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-counts"]') !== null, null, { timeout: 90_000 });
   await page.waitForFunction(

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { demoApp } from './harness.ts';
+import { demoApp, replaceWhereAsked } from './harness.ts';
 import { REAL_FIXTURES_DIR, realCases } from '../fixtures/index.ts';
 
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/import-real-e2e';
@@ -37,6 +37,7 @@ async function addFiles(page: Page, files: Upload[]): Promise<void> {
 const card = (page: Page, name: string) => page.locator(`[data-testid="import-file"][data-file="${name}"]`);
 
 async function load(page: Page): Promise<'ok' | 'failed' | 'cancelled'> {
+  await replaceWhereAsked(page);
   if (await page.getByTestId('import-load').isDisabled()) {
     await page.screenshot({ path: join(SHOTS, 'load-disabled.png'), fullPage: true });
     const problems = await page.getByTestId('import-pending-problems').innerText().catch(() => '(none listed)');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
 import type { Page } from 'playwright-core';
-import { demoApp, waitForDemo } from './harness.ts';
+import { demoApp, replaceWhereAsked, waitForDemo } from './harness.ts';
 import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES, badCases, type BadCase } from '../fixtures/index.ts';
 
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/import-e2e';
@@ -49,7 +49,8 @@ async function addFiles(page: Page, files: Upload[]): Promise<void> {
 const card = (page: Page, name: string) => page.locator(`[data-testid="import-file"][data-file="${name.replaceAll('"', '\\"')}"]`);
 
 /** Click Load and wait for the report of this load (or a cancellation). */
-async function load(page: Page): Promise<'ok' | 'failed' | 'cancelled'> {
+async function load(page: Page, opts: { replace?: boolean } = {}): Promise<'ok' | 'failed' | 'cancelled'> {
+  if (opts.replace ?? true) await replaceWhereAsked(page);
   await page.getByTestId('import-load').click({ timeout: 10_000 });
   await page.waitForFunction(
     () => {
@@ -119,6 +120,40 @@ describe('import in the browser', () => {
     assert.equal(await page.getByTestId('import-clear').count(), 0);
   });
 
+  it('adding customers to the demo asks replace or append; append keeps the demo and rejects an id already loaded; undo restores the demo', async () => {
+    const demo = await datasetCounts(page);
+    assert.ok(demo.customers > 190_000);
+    // N1 and N2 are new; C0000002 is a demo customer already.
+    await addFiles(page, [upload('more_customers.csv', 'customer_id,lon,lat\nN1,121.47,31.23\nC0000002,121.48,31.23\nN2,121.49,31.23\n')]);
+    const ask = page.getByTestId('import-mode-customers');
+    assert.match(await ask.innerText(), /Already loaded: Customers, 200,000 rows/);
+    assert.equal(await page.getByTestId('import-load').isDisabled(), true);
+    assert.equal(await page.getByTestId('import-mode-choose').count(), 1);
+    await page.screenshot({ path: join(SHOTS, 'append-choice.png'), fullPage: true });
+    await page.getByTestId('import-mode-customers-append').check();
+    assert.equal(await load(page, { replace: false }), 'ok');
+    assert.deepEqual(await datasetCounts(page), { ...demo, customers: demo.customers + 2 });
+    assert.deepEqual(await listedRejects(page, 'more_customers.csv'), [{ line: 3, column: 'customer_id', code: 'duplicate_id' }]);
+    assert.match(await page.getByTestId('import-report').innerText(), /already loaded/);
+    // Both customer files are reported, and the dataset keeps its name.
+    const reported = await page.locator('[data-testid="import-files"] tr[data-file]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.file));
+    assert.ok(reported.includes('more_customers.csv') && reported.some((f) => /^customers\.csv/.test(f ?? '')), reported.join(', '));
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __bpApp: { dataset: { summary: { name: { en: string } } } } }).__bpApp.dataset.summary.name.en),
+      'Shanghai (demo)',
+    );
+    await page.screenshot({ path: join(SHOTS, 'append-done.png'), fullPage: true });
+    // The kept record holds the appended file on top of the demo.
+    assert.match(await page.getByTestId('import-stored').innerText(), /more_customers\.csv/);
+
+    await page.getByTestId('import-undo').click({ timeout: 10_000 });
+    await page.getByTestId('import-undone').waitFor({ timeout: 30_000 });
+    assert.deepEqual(await datasetCounts(page), demo);
+    assert.equal(await page.getByTestId('import-undo').count(), 0);
+    assert.equal(await page.getByTestId('import-stored').count(), 0);
+    await page.screenshot({ path: join(SHOTS, 'append-undone.png'), fullPage: true });
+  });
+
   it('loads the good dataset through the file picker: kinds recognised, counts and customers outside shown', async () => {
     await addFiles(page, [GOOD_FIXTURES.areas, GOOD_FIXTURES.indicators, GOOD_FIXTURES.customers, GOOD_FIXTURES.sites, GOOD_FIXTURES.candidates].map((p) => fromFile(p)));
     const kinds: Record<string, string> = {};
@@ -178,6 +213,9 @@ describe('import in the browser', () => {
     await page.screenshot({ path: join(SHOTS, '10-mapping.png'), fullPage: true });
     await f.getByTestId('import-map-lon').selectOption('坐标1');
     await f.getByTestId('import-map-lat').selectOption('坐标2');
+    // Customers are loaded already: Load waits for replace or append.
+    assert.equal(await page.getByTestId('import-load').isDisabled(), true);
+    assert.equal(await replaceWhereAsked(page), 1);
     assert.equal(await page.getByTestId('import-load').isDisabled(), false);
     assert.equal(await load(page), 'ok');
     assert.equal((await datasetCounts(page)).customers, 3);
@@ -317,6 +355,7 @@ describe('import in the browser', () => {
     const rows = ['customer_id,lon,lat,segment,age,balance'];
     for (let i = 0; i < 600_000; i++) rows.push(`B${i},${(121.2 + (i % 997) * 0.0006).toFixed(5)},${(31.0 + (i % 991) * 0.0005).toFixed(5)},young,${20 + (i % 50)},${i % 100000}`);
     await addFiles(page, [upload('big_customers.csv', rows.join('\n') + '\n')]);
+    await replaceWhereAsked(page);
     await page.getByTestId('import-load').click({ timeout: 10_000 });
     await page.getByTestId('import-cancel').click({ timeout: 30_000 });
     await page.getByTestId('import-cancelled').waitFor({ timeout: 60_000 });

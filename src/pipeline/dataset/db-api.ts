@@ -12,6 +12,7 @@ import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInp
 import { tableColumns } from '../../data/table-columns.ts';
 import { isNumericType, tableExistsSql } from '../../sql/columns.ts';
 import { decodeColumns, replaceDerivedTable, type Columns } from '../../data/arrow-io.ts';
+import { REJECTS_TABLE, previousName } from '../../sql/load-tables.ts';
 
 /** How many rejected rows a load returns for the on-screen report (all are downloadable). */
 export const REJECT_PREVIEW = 200;
@@ -23,6 +24,17 @@ export interface DatasetMeta {
   labels?: Record<string, Record<string, string>>;
   /** Start a new dataset (the demo) rather than replacing only the kinds loaded. */
   replaceAll?: boolean;
+  /** Kinds added to the rows already loaded (keys kept unique) instead of replacing them. */
+  append?: InputKind[];
+}
+
+/** What `restorePrevious` brings back: the dataset as it was before the last load of files. */
+interface Previous {
+  summary: DatasetSummary | null;
+  areas: AreaFeatureCollection | null;
+  fileReports: Array<[string, FileReport]>;
+  /** Kinds the load changed, and whether each existed before (kept as `prev_<kind>`). */
+  changed: Array<{ kind: InputKind; existed: boolean }>;
 }
 
 export type LoadOutcome =
@@ -66,7 +78,9 @@ export class DbApi {
   private locked = false;
   private summary: DatasetSummary | null = null;
   private areas: AreaFeatureCollection | null = null;
-  private readonly fileReports = new Map<InputKind, FileReport>();
+  /** The report of each file the dataset holds: key = kind, or kind#n for a file appended to it. */
+  private readonly fileReports = new Map<string, FileReport>();
+  private previous: Previous | null = null;
 
   constructor(
     private readonly openConnector: () => Promise<Connector>,
@@ -129,14 +143,57 @@ export class DbApi {
    * are assigned to the areas already loaded). A failed or cancelled load changes nothing.
    */
   async loadFiles(inputs: LoadInput[], meta: DatasetMeta, taskId: number, onProgress?: ProgressFn): Promise<LoadOutcome> {
-    return this.tasks.run(taskId, (signal) => this.load(inputs, meta, signal, onProgress));
+    return this.tasks.run(taskId, (signal) => this.load(inputs, meta, signal, onProgress, true));
   }
 
-  private async load(inputs: LoadInput[], meta: DatasetMeta, signal: AbortSignal, onProgress?: ProgressFn): Promise<LoadOutcome> {
+  /** The last load of files can be undone (until the next load). */
+  canRestorePrevious(): boolean {
+    return this.previous !== null;
+  }
+
+  /**
+   * Undo the last load of files: the tables it changed, the rejects, the areas and the summary
+   * are back as they were before it, in one transaction. Null when there is nothing to restore.
+   */
+  async restorePrevious(): Promise<LoadOutcome | null> {
+    const prev = this.previous;
+    if (!prev) return null;
+    const conn = await this.init();
+    const stmts = ['BEGIN TRANSACTION'];
+    for (const { kind, existed } of prev.changed) {
+      stmts.push(`DROP TABLE IF EXISTS ${kind}`); // our enum, never data
+      if (existed) stmts.push(`ALTER TABLE ${previousName(kind)} RENAME TO ${kind}`);
+    }
+    stmts.push(`DROP TABLE IF EXISTS ${REJECTS_TABLE}`, `ALTER TABLE ${previousName(REJECTS_TABLE)} RENAME TO ${REJECTS_TABLE}`, 'COMMIT');
+    try {
+      await conn.exec(stmts.join(';\n'));
+    } catch (e) {
+      await conn.exec('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+    this.previous = null;
+    this.summary = prev.summary;
+    this.areas = prev.areas;
+    this.fileReports.clear();
+    for (const [k, f] of prev.fileReports) this.fileReports.set(k, f);
+    if (!this.summary) return null;
+    return { ok: true, summary: this.summary, files: [...this.fileReports.values()], rejects: await readRejects(conn, undefined, REJECT_PREVIEW), warnings: [] };
+  }
+
+  private async load(inputs: LoadInput[], meta: DatasetMeta, signal: AbortSignal, onProgress?: ProgressFn, keepPrevious = false): Promise<LoadOutcome> {
     const conn = await this.init();
     let report: LoadReport;
+    // Before the commit: which kinds this load changes and which of them exist now.
+    const existing = new Set((await conn.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main'`)).map((r) => r.t));
+    const before: Previous = {
+      summary: this.summary,
+      areas: this.areas,
+      fileReports: [...this.fileReports.entries()],
+      changed: INPUT_KINDS.filter((k) => meta.replaceAll || inputs.some((i) => i.kind === k) || (k === 'customers' && inputs.some((i) => i.kind === 'areas')))
+        .map((kind) => ({ kind, existed: existing.has(kind) })),
+    };
     try {
-      report = await loadInputs(conn, inputs, { areas: meta.replaceAll ? null : this.areas }, {
+      report = await loadInputs(conn, inputs, { areas: meta.replaceAll ? null : this.areas, append: meta.append, keepPrevious }, {
         signal,
         onProgress: (p) => onProgress?.({ step: `load.${p.step}`, fraction: p.fraction }),
       });
@@ -148,9 +205,17 @@ export class DbApi {
       throw e;
     }
     await this.lockDown(conn);
-    if (meta.replaceAll) await this.dropKindsNotLoaded(conn, inputs.map((i) => i.kind));
+    this.previous = keepPrevious && this.summary ? before : null;
+    if (meta.replaceAll) await this.dropKindsNotLoaded(conn, inputs.map((i) => i.kind), keepPrevious);
     if (meta.replaceAll) this.fileReports.clear();
-    for (const f of report.files) this.fileReports.set(f.kind, f);
+    for (const f of report.files) {
+      if (meta.append?.includes(f.kind) && before.changed.some((c) => c.kind === f.kind && c.existed)) {
+        this.fileReports.set(`${f.kind}#${this.fileReports.size}`, f);
+      } else {
+        for (const k of [...this.fileReports.keys()]) if (k === f.kind || k.startsWith(`${f.kind}#`)) this.fileReports.delete(k);
+        this.fileReports.set(f.kind, f);
+      }
+    }
     this.areas = meta.replaceAll ? report.areas : (report.areas ?? this.areas);
     const kept = meta.replaceAll ? null : this.summary;
     this.summary = {
@@ -169,12 +234,15 @@ export class DbApi {
    * did not bring are dropped, in one transaction (e.g. the demo's candidates after user files,
    * or the demo's customers when the user starts a dataset of their own areas and sites).
    */
-  private async dropKindsNotLoaded(conn: Connector, loaded: readonly InputKind[]): Promise<void> {
+  private async dropKindsNotLoaded(conn: Connector, loaded: readonly InputKind[], keep: boolean): Promise<void> {
     const others = INPUT_KINDS.filter((k) => !loaded.includes(k));
     if (others.length === 0) return;
     const list = others.map((k) => `'${k}'`).join(', '); // our enum, never data
+    // Kept for undo (as the loader keeps the kinds it replaced) when the load can be undone.
+    const present = new Set((await conn.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main'`)).map((r) => r.t));
+    const drops = others.map((k) => (keep && present.has(k) ? `DROP TABLE IF EXISTS ${previousName(k)}; ALTER TABLE ${k} RENAME TO ${previousName(k)}` : `DROP TABLE IF EXISTS ${k}`));
     try {
-      await conn.exec(`BEGIN TRANSACTION; ${others.map((k) => `DROP TABLE IF EXISTS ${k}`).join('; ')}; DELETE FROM rejects WHERE kind IN (${list}); COMMIT`);
+      await conn.exec(`BEGIN TRANSACTION; ${drops.join('; ')}; DELETE FROM rejects WHERE kind IN (${list}); COMMIT`);
     } catch (e) {
       await conn.exec('ROLLBACK').catch(() => undefined);
       throw e;

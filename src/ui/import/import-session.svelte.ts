@@ -12,8 +12,8 @@ import type { Inspection } from '../../data/import-inspect.ts';
 import { shouldAskCrs } from '../../data/crs-prompt.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
-import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig } from './load-dataset.svelte.ts';
-import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
+import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig, restorePrevious } from './load-dataset.svelte.ts';
+import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, restoreBatches, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 export interface PendingFile {
   id: number;
@@ -86,8 +86,38 @@ class ImportSession {
   restoreFailed = $state(false);
   restoring = $state(false);
 
+  /** Per kind already loaded: what a file of that kind does (unset = not chosen yet: ask). */
+  modes = $state<Partial<Record<InputKind, 'replace' | 'append'>>>({});
+  /** The last load of files can be undone (the DB worker keeps the tables it replaced). */
+  canUndo = $state(false);
+  undone = $state(false);
+  undoError = $state<string | null>(null);
+
   /** The record describing the dataset on screen (kept in memory even if writing it failed). */
   private current: StoredDataset | null = null;
+  /** The record before the last load of files, written back by `undo`. */
+  private before: StoredDataset | null = null;
+
+  /**
+   * Kinds among the pending files that the dataset on screen has rows of, with those counts:
+   * for each the user chooses replace or append before loading (nothing is replaced silently).
+   * A new dataset (areas with "start a new dataset") replaces everything and asks nothing.
+   */
+  readonly conflicts: Array<{ kind: InputKind; rows: number }> = $derived.by(() => {
+    const counts = app.dataset?.summary.counts;
+    if (!counts || (this.hasAreas && this.replaceAll)) return [];
+    const rows: Partial<Record<InputKind, number>> = { areas: counts.areas, indicators: counts.indicators, customers: counts.customers, sites: counts.sites };
+    const kinds = [...new Set(this.files.map((f) => f.kind))];
+    return kinds.filter((k) => (rows[k] ?? 0) > 0).map((kind) => ({ kind, rows: rows[kind] ?? 0 }));
+  });
+
+  /** Conflicting kinds without a choice yet (Load waits for them). */
+  readonly unchosen: InputKind[] = $derived(this.conflicts.filter((c) => this.modes[c.kind] === undefined).map((c) => c.kind));
+
+  setMode(kind: InputKind, mode: 'replace' | 'append'): void {
+    if (kind === 'areas' && mode === 'append') return; // areas are replaced only
+    this.modes = { ...this.modes, [kind]: mode };
+  }
 
   readonly hasAreas = $derived(this.files.some((f) => f.kind === 'areas'));
 
@@ -122,6 +152,7 @@ class ImportSession {
   /** Add dropped or picked files; each is inspected in the background. */
   addFiles(list: Iterable<File>): void {
     this.report = null;
+    this.undone = false;
     this.cancelled = false;
     for (const file of list) {
       const id = nextId++;
@@ -211,24 +242,27 @@ class ImportSession {
 
   /** Load the pending files. On success they become (part of) the dataset and are saved. */
   async load(): Promise<LoadOutcome | null> {
-    if (this.loading || this.problems.length) return null;
+    if (this.loading || this.problems.length || this.unchosen.length) return null;
     this.loading = true;
     this.cancelled = false;
     this.loadError = null;
     this.report = null;
     const replaceAll = this.hasAreas && this.replaceAll;
-    const name: LocalizedText = this.name.trim() || DEFAULT_NAME;
+    // Files added to the dataset on screen keep its name unless the user typed one.
+    const name: LocalizedText | undefined = this.name.trim() || (replaceAll || !app.dataset ? DEFAULT_NAME : undefined);
     const ids = new Set(this.files.map((f) => f.id));
+    const append = this.conflicts.filter((c) => this.modes[c.kind] === 'append').map((c) => c.kind);
     const pending = this.files.map((f) => ({
       kind: f.kind, fileName: f.file.name, crs: takesCrs(f.kind) ? f.crs : 'wgs84',
       mapping: explicitMapping(f.kind, f.mapping, (this.headersOf(f)?.length ?? 0) > 0), sheet: f.info?.sheets ? f.sheet : undefined, blob: f.file as Blob,
       ...(f.kind === 'sites' ? { values: $state.snapshot(f.values) } : {}),
+      ...(append.includes(f.kind) ? { append: true as const } : {}),
     }) satisfies StoredInput);
     try {
       // Too big for this browser: refused before a byte is read (the notice says what to do).
       if (await refuseIfTooBig(this.files.map((f) => ({ fileName: f.file.name, kind: f.kind, bytes: f.file.size, rows: f.info?.rows })))) return null;
       const inputs = await toLoadInputs(pending);
-      const outcome = await loadFiles(Comlink.transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { name, replaceAll });
+      const outcome = await loadFiles(Comlink.transfer(inputs, inputs.map((i) => i.bytes.buffer as ArrayBuffer)), { name, replaceAll, append });
       if (!outcome) {
         this.cancelled = true;
         return null;
@@ -238,6 +272,11 @@ class ImportSession {
         // Files added while this load ran stay listed for the next one.
         this.files = this.files.filter((f) => !ids.has(f.id));
         this.name = '';
+        this.modes = {};
+        this.before = this.current;
+        this.canUndo = true;
+        this.undone = false;
+        this.undoError = null;
         await this.save(mergeStored(this.current, pending, { replaceAll, name, now: Date.now() }));
       }
       return outcome;
@@ -247,6 +286,31 @@ class ImportSession {
       // nothing was committed, the files stay listed.
       this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       return null;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /**
+   * "Restore the previous data": the dataset as it was before the last load of files, on screen
+   * and in what this browser keeps. Available until the next load.
+   */
+  async undo(): Promise<void> {
+    if (!this.canUndo || this.loading) return;
+    this.loading = true;
+    this.undoError = null;
+    try {
+      const outcome = await restorePrevious();
+      if (!outcome?.ok) throw new Error('nothing to restore');
+      this.canUndo = false;
+      this.report = null;
+      const before = this.before;
+      this.before = null;
+      if (before) await this.save(before);
+      else await this.forget();
+      this.undone = true;
+    } catch (e) {
+      this.undoError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     } finally {
       this.loading = false;
     }
@@ -296,11 +360,17 @@ class ImportSession {
         const demo = await loadDemo().catch(() => null);
         if (!demo?.ok) return void (this.restoreFailed = true);
       }
-      const inputs = await toLoadInputs(rec.inputs).catch(() => null);
-      const outcome = inputs ? await loadFiles(inputs, { name: rec.name, replaceAll: rec.base === 'none' }).catch(() => null) : null;
+      let outcome: LoadOutcome | null = null;
+      for (const [i, batch] of restoreBatches(rec.inputs).entries()) {
+        const inputs = await toLoadInputs(batch).catch(() => null);
+        const append = batch.filter((x) => x.append).map((x) => x.kind);
+        outcome = inputs ? await loadFiles(inputs, { name: rec.name, replaceAll: i === 0 && rec.base === 'none' && append.length === 0, append }).catch(() => null) : null;
+        if (!outcome?.ok) break;
+      }
       if (outcome) this.report = { outcome, source: 'restore', loaded: rec.inputs.map((i) => i.fileName) };
       if (outcome?.ok) {
         this.current = rec;
+        this.canUndo = false; // a restore is not the user's load
         return;
       }
       this.restoreFailed = true;
@@ -334,6 +404,8 @@ class ImportSession {
     // One update after the store settled, so the panel never shows the failed restore gone
     // while the kept dataset is still listed.
     this.current = null;
+    this.before = null;
+    this.canUndo = false;
     this.report = null;
     this.restoreFailed = false;
     this.storeError = error;

@@ -55,6 +55,11 @@ export async function loadDemo(): Promise<LoadOutcome | null> {
   return refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => db.loadDemo(base, id, onProgress), (id) => db.cancel(id)));
 }
 
+/** Undo the last load of files in the DB worker and show the data as it was before it. */
+export async function restorePrevious(): Promise<LoadOutcome | null> {
+  return refresh(await dbWorker().restorePrevious());
+}
+
 const OUT_OF_MEMORY = Symbol('out of memory');
 
 export async function loadFiles(inputs: LoadInput[], meta: DatasetMeta): Promise<LoadOutcome | null> {

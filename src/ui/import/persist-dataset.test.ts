@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeStored, validStored, type StoredDataset, type StoredInput } from './persist-dataset.ts';
+import { mergeStored, restoreBatches, validStored, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 const input = (kind: StoredInput['kind'], fileName: string): StoredInput => ({ kind, fileName, crs: 'wgs84', mapping: {}, blob: new Blob([fileName]) });
 
@@ -15,6 +15,23 @@ describe('stored dataset record', () => {
     const next = mergeStored(first, [input('customers', 'c2.csv')], { replaceAll: false, now: 2 });
     expect(next.inputs.map((i) => i.fileName).sort()).toEqual(['c2.csv', 's.csv']);
     expect(next).toMatchObject({ base: 'demo', name: 'A', savedAt: 2 });
+  });
+
+  it('an appended file is kept after the earlier file of its kind; a replace drops both', () => {
+    const first = mergeStored(null, [input('customers', 'c1.csv'), input('sites', 's.csv')], { replaceAll: false, now: 1 });
+    const added = mergeStored(first, [{ ...input('customers', 'c2.csv'), append: true }], { replaceAll: false, now: 2 });
+    expect(added.inputs.map((i) => i.fileName)).toEqual(['c1.csv', 's.csv', 'c2.csv']);
+    expect(validStored(added)).toBe(true);
+    const replaced = mergeStored(added, [input('customers', 'c3.csv')], { replaceAll: false, now: 3 });
+    expect(replaced.inputs.map((i) => i.fileName)).toEqual(['s.csv', 'c3.csv']);
+  });
+
+  it('restores replacements first, then appended files in order, one file per kind per load', () => {
+    const a = (kind: StoredInput['kind'], name: string): StoredInput => ({ ...input(kind, name), append: true });
+    const batches = restoreBatches([input('customers', 'c1.csv'), input('sites', 's.csv'), a('customers', 'c2.csv'), a('sites', 's2.csv'), a('customers', 'c3.csv')]);
+    expect(batches.map((b) => b.map((i) => i.fileName))).toEqual([['c1.csv', 's.csv'], ['c2.csv', 's2.csv'], ['c3.csv']]);
+    // Appended onto the demo: no replacement batch.
+    expect(restoreBatches([a('customers', 'c2.csv')]).map((b) => b.map((i) => i.fileName))).toEqual([['c2.csv']]);
   });
 
   it('a new dataset forgets the demo and the earlier files', () => {

@@ -19,6 +19,8 @@ export interface StoredInput {
   sheet?: string;
   /** Sites: the user's value mapping (type/owner words). */
   values?: ValueMapping;
+  /** Loaded with its rows appended to the earlier file(s) of its kind (replayed in order on restore). */
+  append?: true;
   blob: Blob;
 }
 
@@ -29,7 +31,7 @@ export interface StoredDataset {
   /** When the dataset was last changed (ms since epoch). */
   savedAt: number;
   name?: LocalizedText;
-  /** One per kind; a later load of a kind replaces the earlier file. */
+  /** In load order: one per kind, plus the files appended to it after it. */
   inputs: StoredInput[];
 }
 
@@ -175,8 +177,8 @@ export function onStoreChangedElsewhere(fn: (change: StoreChange) => void): () =
 
 /**
  * The record after a successful load of `inputs`: a new dataset replaces everything; otherwise
- * the loaded kinds replace the stored files of the same kinds and the rest are kept, so the
- * record always describes the dataset on screen.
+ * the loaded kinds replace the stored files of the same kinds (appended files are added after
+ * them) and the rest are kept, so the record always describes the dataset on screen.
  */
 export function mergeStored(
   prev: StoredDataset | null,
@@ -186,7 +188,7 @@ export function mergeStored(
   if (opts.replaceAll || !prev) {
     return { version: 1, base: opts.replaceAll ? 'none' : 'demo', savedAt: opts.now, name: opts.name, inputs: [...inputs] };
   }
-  const kinds = new Set(inputs.map((i) => i.kind));
+  const kinds = new Set(inputs.filter((i) => !i.append).map((i) => i.kind));
   return {
     version: 1,
     base: prev.base,
@@ -203,9 +205,23 @@ export function validStored(rec: unknown): rec is StoredDataset {
   return r.inputs.every(
     (i) =>
       i && INPUT_KINDS.includes(i.kind) && typeof i.fileName === 'string' && ['wgs84', 'gcj02', 'bd09'].includes(i.crs) &&
-      i.mapping !== null && typeof i.mapping === 'object' && (i.sheet === undefined || typeof i.sheet === 'string') &&
+      i.mapping !== null && typeof i.mapping === 'object' && (i.sheet === undefined || typeof i.sheet === 'string') && (i.append === undefined || i.append === true) &&
       typeof Blob !== 'undefined' && i.blob instanceof Blob,
   );
+}
+
+/**
+ * The loads that rebuild a record's inputs, in order: first every file loaded as a replacement
+ * (one per kind), then the appended files, each batch holding at most one file per kind.
+ */
+export function restoreBatches(inputs: readonly StoredInput[]): StoredInput[][] {
+  const batches: StoredInput[][] = [inputs.filter((i) => !i.append)];
+  for (const i of inputs.filter((x) => x.append)) {
+    const last = batches.at(-1)!;
+    if (batches.length > 1 && !last.some((x) => x.kind === i.kind)) last.push(i);
+    else batches.push([i]);
+  }
+  return batches.filter((b) => b.length > 0);
 }
 
 /** Ask the browser not to evict our data under storage pressure (best effort, may be refused). */
