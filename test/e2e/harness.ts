@@ -150,6 +150,33 @@ export function demoApp(opts: OpenOptions & { ready?: (s: Session) => Promise<vo
 }
 
 /** Wait until the demo city is loaded and drawn (dataset name shown, map idle). */
+
+/** A file for the import's hidden file input. */
+export interface Upload {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+export const upload = (name: string, content: string | Buffer | Uint8Array): Upload => ({
+  name,
+  mimeType: 'application/octet-stream',
+  buffer: typeof content === 'string' ? Buffer.from(content) : Buffer.from(content),
+});
+
+/** Add files through the hidden file input and wait until every card has been inspected. */
+export async function addFiles(page: Page, files: Upload[]): Promise<void> {
+  const before = await page.getByTestId('import-file').count();
+  await page.getByTestId('import-input').setInputFiles(files, { timeout: 60_000 });
+  await page.waitForFunction(
+    (n) => {
+      const cards = document.querySelectorAll('[data-testid="import-file"]');
+      return cards.length === n && [...cards].every((c) => c.querySelector('[data-testid="import-kind"]'));
+    },
+    before + files.length,
+    { timeout: 30_000 },
+  );
+}
 /**
  * Files of a kind already loaded ask "Replace" or "Append" before Load: choose Replace for each
  * (what a test that loads a file over a dataset means). Returns how many choices were asked.

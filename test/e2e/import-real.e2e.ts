@@ -11,28 +11,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { demoApp, replaceWhereAsked } from './harness.ts';
+import { addFiles, demoApp, replaceWhereAsked, upload, type Upload } from './harness.ts';
 import { REAL_FIXTURES_DIR, realCases } from '../fixtures/index.ts';
 
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/import-real-e2e';
 mkdirSync(SHOTS, { recursive: true });
 
-interface Upload { name: string; mimeType: string; buffer: Buffer }
-const upload = (name: string, content: string | Buffer): Upload => ({ name, mimeType: 'application/octet-stream', buffer: typeof content === 'string' ? Buffer.from(content) : content });
 const real = (name: string): Upload => upload(name, readFileSync(join(REAL_FIXTURES_DIR, name)));
 
-async function addFiles(page: Page, files: Upload[]): Promise<void> {
-  const before = await page.getByTestId('import-file').count();
-  await page.getByTestId('import-input').setInputFiles(files, { timeout: 60_000 });
-  await page.waitForFunction(
-    (n) => {
-      const cards = document.querySelectorAll('[data-testid="import-file"]');
-      return cards.length === n && [...cards].every((c) => c.querySelector('[data-testid="import-kind"]'));
-    },
-    before + files.length,
-    { timeout: 30_000 },
-  );
-}
 
 const card = (page: Page, name: string) => page.locator(`[data-testid="import-file"][data-file="${name}"]`);
 

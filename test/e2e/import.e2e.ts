@@ -13,38 +13,14 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
 import type { Page } from 'playwright-core';
-import { demoApp, replaceWhereAsked, waitForDemo } from './harness.ts';
+import { addFiles, demoApp, replaceWhereAsked, upload, waitForDemo, type Upload } from './harness.ts';
 import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES, badCases, type BadCase } from '../fixtures/index.ts';
 
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/import-e2e';
 mkdirSync(SHOTS, { recursive: true });
 
-interface Upload {
-  name: string;
-  mimeType: string;
-  buffer: Buffer;
-}
-
-const upload = (name: string, content: string | Buffer | Uint8Array): Upload => ({
-  name,
-  mimeType: 'application/octet-stream',
-  buffer: typeof content === 'string' ? Buffer.from(content) : Buffer.from(content),
-});
 const fromFile = (path: string, name = path.split('/').pop()!): Upload => upload(name, readFileSync(path));
 
-/** Add files through the hidden file input and wait until every card has been inspected. */
-async function addFiles(page: Page, files: Upload[]): Promise<void> {
-  const before = await page.getByTestId('import-file').count();
-  await page.getByTestId('import-input').setInputFiles(files, { timeout: 60_000 });
-  await page.waitForFunction(
-    (n) => {
-      const cards = document.querySelectorAll('[data-testid="import-file"]');
-      return cards.length === n && [...cards].every((c) => c.querySelector('[data-testid="import-kind"]'));
-    },
-    before + files.length,
-    { timeout: 30_000 },
-  );
-}
 
 const card = (page: Page, name: string) => page.locator(`[data-testid="import-file"][data-file="${name.replaceAll('"', '\\"')}"]`);
 
