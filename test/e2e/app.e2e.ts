@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { canvasStats, demoApp, mapToPage } from './harness.ts';
+import { canvasStats, demoApp, mapToPage, openLayerControl } from './harness.ts';
 
 describe('walking skeleton on the demo city', () => {
   // `?canary` makes the DB worker try one request to an address outside the origin.
@@ -34,7 +34,7 @@ describe('walking skeleton on the demo city', () => {
       { key: 'competitor', label: 'Competitor branches', rgb: [224, 112, 27] },
     ];
     // The switches are on the map (reachable from every tab).
-    const panel = s.page.getByTestId('layer-control');
+    const panel = await openLayerControl(s.page);
     for (const only of kinds) {
       for (const k of kinds) await panel.getByLabel(k.label).setChecked(k === only);
       await s.page.waitForTimeout(400);

@@ -151,6 +151,14 @@ export function demoApp(opts: OpenOptions & { ready?: (s: Session) => Promise<vo
 
 /** Wait until the demo city is loaded and drawn (dataset name shown, map idle). */
 
+/** Open the map's layer control (collapsed by default) and return it. */
+export async function openLayerControl(page: Page) {
+  const ctl = page.getByTestId('layer-control');
+  const toggle = ctl.getByTestId('layer-control-toggle');
+  if ((await toggle.getAttribute('aria-expanded', { timeout: 10_000 })) !== 'true') await toggle.click({ timeout: 10_000 });
+  return ctl;
+}
+
 /** A file for the import's hidden file input. */
 export interface Upload {
   name: string;

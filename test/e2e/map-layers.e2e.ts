@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { demoApp, screenshotsIn } from './harness.ts';
+import { demoApp, openLayerControl, screenshotsIn } from './harness.ts';
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'map-layers'));
 
@@ -55,7 +55,7 @@ async function labelMask(page: Page, names: string[]): Promise<{ mask: string; d
 }
 
 async function setNetwork(page: Page, on: boolean): Promise<void> {
-  const ctl = page.getByTestId('layer-control');
+  const ctl = await openLayerControl(page);
   for (const k of ['ownBranch', 'ownAtm', 'competitor']) await ctl.getByTestId(`layer-${k}`).setChecked(on);
   await page.waitForTimeout(600);
 }
@@ -67,7 +67,7 @@ describe('map layers on every tab, decluttered network, district names on top', 
     const page = s.page;
     for (const tab of ['data', 'risk', 'hotspots', 'sites', 'share']) {
       await page.getByTestId(`tab-${tab}`).click();
-      const box = page.getByTestId('layer-control').getByTestId('layer-ownBranch');
+      const box = (await openLayerControl(page)).getByTestId('layer-ownBranch');
       await box.waitFor({ timeout: 10_000 });
       assert.ok((await sitesData(page))?.includes('ownBranch'), `${tab}: our branches drawn before`);
       await box.uncheck();

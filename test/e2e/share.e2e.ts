@@ -401,7 +401,8 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
     const footer = await page.evaluate(() => (window as unknown as { __bpShare: { lastFooter: string[] } }).__bpShare.lastFooter);
     const footerText = footer.join('\n');
     assert.doesNotMatch(footerText, /[{}…]/, footerText);
-    assert.match(footerText, /Parameters: Hotspots view; period \d{4}Q\d; Getis-Ord Gi\*; Customers; Customers: All; H3 resolution 8; Neighbour rings 1/);
+    // An area selected by an earlier step is named in the parameters too.
+    assert.match(footerText, /Parameters: Hotspots view; period \d{4}Q\d; (?:selected area [^;\n]+; )?Getis-Ord Gi\*; Customers; Customers: All; H3 resolution 8; Neighbour rings 1/);
     assert.match(footerText, /Privacy-safe/);
 
     // Merged (grey) cells stay inside the study area: every vertex of every piece lies in a
