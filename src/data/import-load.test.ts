@@ -41,7 +41,10 @@ describe.each(connectorFactories)('import loads on $name', ({ create }) => {
     expect(counts(fresh)).toMatchObject({ areas: 3, customers: 0, sites: 20, indicators: 0, outside: 0 });
     if (fresh.ok) expect(fresh.files.map((f) => f.kind).sort()).toEqual(['areas', 'sites']);
     const tables = await api.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1`);
-    expect(tables.map((r) => r.t)).toEqual(['areas', 'rejects', 'sites']);
+    // The dataset holds only what the fresh load brought; what it replaced or dropped is kept
+    // once, as prev_*, for "Restore the previous data" (until the next load).
+    expect(tables.map((r) => r.t).filter((t) => !t.startsWith('prev_'))).toEqual(['areas', 'rejects', 'sites']);
+    expect(tables.map((r) => r.t).filter((t) => t.startsWith('prev_'))).toEqual(['prev_areas', 'prev_candidates', 'prev_customers', 'prev_indicators', 'prev_rejects', 'prev_sites']);
   });
 
   it('an optional column set to "not used" stays unused (the guess does not bring it back)', async () => {
