@@ -5,7 +5,7 @@
  * Cell centres come in as arrays (the H3 grid is built elsewhere).
  */
 import { cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridDisk, isValidCell, latLngToCell } from 'h3-js';
-import { GridIndex, Hits, type Points } from './spatial-index.ts';
+import { blockOrder, GridIndex, Hits, type Points } from './spatial-index.ts';
 
 export interface GeneratedCandidates {
   lon: Float64Array;
@@ -108,21 +108,41 @@ export interface PointCells {
   weight: Float64Array;
 }
 
-/** Each point's H3 cell at `resolution` (h3-js latLngToCell, ~1 µs a point). */
-export function pointCells(points: Points & { weight?: ArrayLike<number> }, resolution: number): PointCells {
+/**
+ * Each point's H3 cell at `resolution` (h3-js latLngToCell, ~1 µs a point), cells in the
+ * order the points first reach them. `spatial` (default true) visits the points square by
+ * square (blockOrder, squares about a cell edge wide), so neighbours come one after another
+ * and mostly skip the cell lookup; the result is the same.
+ */
+export function pointCells(points: Points & { weight?: ArrayLike<number> }, resolution: number, spatial = true): PointCells {
   const n = points.lon.length;
+  const order = spatial ? blockOrder(points, getHexagonEdgeLengthAvg(resolution, 'm')).point : null;
   const index = new Map<string, number>();
-  const cells: string[] = [];
+  const found: string[] = [];
   const cellOf = new Int32Array(n);
-  const weight: number[] = [];
-  for (let i = 0; i < n; i++) {
+  let prev = '', prevK = -1;
+  for (let q = 0; q < n; q++) {
+    const i = order ? order[q] : q;
     const c = latLngToCell(points.lat[i], points.lon[i], resolution);
-    let k = index.get(c);
-    if (k === undefined) { k = cells.length; index.set(c, k); cells.push(c); weight.push(0); }
+    if (c !== prev) {
+      let k = index.get(c);
+      if (k === undefined) { k = found.length; index.set(c, k); found.push(c); }
+      prev = c;
+      prevK = k;
+    }
+    cellOf[i] = prevK;
+  }
+  // Renumber in input order: cell k is the k-th distinct cell met reading the points in order.
+  const rank = new Int32Array(found.length).fill(-1);
+  const cells: string[] = [];
+  const weight = new Float64Array(found.length);
+  for (let i = 0; i < n; i++) {
+    let k = rank[cellOf[i]];
+    if (k < 0) { k = rank[cellOf[i]] = cells.length; cells.push(found[cellOf[i]]); }
     cellOf[i] = k;
     weight[k] += points.weight ? points.weight[i] : 1;
   }
-  return { cells, cellOf, weight: Float64Array.from(weight) };
+  return { cells, cellOf, weight };
 }
 
 /** Resolution of an H3 cell, −1 when the text is not one. */

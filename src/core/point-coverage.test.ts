@@ -81,3 +81,58 @@ describe('covered demand = an independent recount at the points', () => {
     }
   });
 });
+
+describe('haversineReach sweep (the block-by-block fast path)', () => {
+  it.each([
+    ['Shanghai, R 500 m', 121.4, 31.2, 0.2, 500, 1],
+    ['Tromsø, R 1500 m', 18.9, 69.6, 0.6, 1500, 2],
+    ['across the antimeridian, R 2 km', 179.9, -16.5, 0.3, 2000, 3],
+    ['radius 0: only points exactly at a site', 121.4, 31.2, 0.01, 0, 4],
+  ])('gives every point the candidates and existing cover a brute-force haversine finds (%s)', (_name, lon0, lat0, span, R, seed) => {
+    const rng = mulberry32(seed);
+    const n = 4000, m = 400;
+    const wrap = (x: number) => (x > 180 ? x - 360 : x < -180 ? x + 360 : x);
+    const pt = () => [wrap(lon0 + (rng() - 0.5) * span), lat0 + (rng() - 0.5) * span * 0.6];
+    const cand = Array.from({ length: m }, pt);
+    const demandXY = Array.from({ length: n }, (_, i) => (R === 0 && i % 10 === 0 ? cand[i % m] : pt()));
+    const demand = { lon: demandXY.map((p) => p[0]), lat: demandXY.map((p) => p[1]), weight: new Float64Array(n).fill(1) };
+    const candidates = { lon: cand.map((p) => p[0]), lat: cand.map((p) => p[1]) };
+    const existing = { lon: [pt()[0], pt()[0]], lat: [lat0, lat0 + span * 0.1] };
+    const seen = new Uint8Array(n);
+    haversineReach(demand, existing, candidates, R).sweep((i, ids, k, ex) => {
+      seen[i]++;
+      const byExisting = existing.lon.some((x, e) => haversineM(demand.lon[i], demand.lat[i], x, existing.lat[e]) <= R);
+      expect(ex).toBe(byExisting);
+      if (ex) return;
+      const want: number[] = [];
+      for (let j = 0; j < m; j++) if (haversineM(demand.lon[i], demand.lat[i], candidates.lon[j], candidates.lat[j]) <= R) want.push(j);
+      expect(Array.from(ids.subarray(0, k))).toEqual(want);
+    });
+    expect(Array.from(seen).every((v) => v === 1)).toBe(true);
+  });
+
+  it('builds the same atoms (up to numbering) as the point-by-point reach', () => {
+    const rng = mulberry32(11);
+    const n = 5000, m = 500;
+    const demand = { lon: Float64Array.from({ length: n }, () => E(rng() * 8000)), lat: Float64Array.from({ length: n }, () => 31.2 + rng() * 0.07), weight: Float64Array.from({ length: n }, () => Math.floor(rng() * 3)) };
+    const candidates = { lon: Float64Array.from({ length: m }, () => E(rng() * 8000)), lat: Float64Array.from({ length: m }, () => 31.2 + rng() * 0.07) };
+    const existing = { lon: [E(2000)], lat: [31.23] };
+    const fast = buildPointCoverage({ demand, numCandidates: m, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: 700, reach: haversineReach(demand, existing, candidates, 700) });
+    const slow = haversineReach(demand, existing, candidates, 700);
+    const plain = buildPointCoverage({ demand, numCandidates: m, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: 700, reach: { candidatesOf: slow.candidatesOf, existingCovers: slow.existingCovers } });
+    expect(fast.pointPairs).toBe(plain.pointPairs);
+    expect(fast.atomPairs).toBe(plain.atomPairs);
+    expect(fast.problem.weight.length).toBe(plain.problem.weight.length);
+    // Same partition: a bijection between the two numberings.
+    const map = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const a = fast.atomOf[i], b = plain.atomOf[i];
+      if (!map.has(a)) map.set(a, b);
+      expect(map.get(a)).toBe(b);
+    }
+    expect(new Set(map.values()).size).toBe(map.size);
+    for (const [a, b] of map) expect(fast.problem.weight[a]).toBeCloseTo(plain.problem.weight[b], 9);
+    const g1 = solveMclpGreedy(fast.problem, { k: 5 }), g2 = solveMclpGreedy(plain.problem, { k: 5 });
+    expect(g1.coveredDemand).toBeCloseTo(g2.coveredDemand, 9);
+  });
+});

@@ -15,8 +15,8 @@
  * `atomOf` maps every point to its atom, so any answer can be recounted at the points.
  */
 import type { CoverageProblem, SiteProgress } from './coverage.ts';
-import { GridIndex, Hits, type Points } from './spatial-index.ts';
-import { haversineM } from './haversine.ts';
+import { blockOrder, GridIndex, Hits, type Points } from './spatial-index.ts';
+import { EARTH_RADIUS_M, haversineM } from './haversine.ts';
 
 export interface PointDemand extends Points {
   weight: ArrayLike<number>;
@@ -33,8 +33,11 @@ export interface ReachSource {
   existingCovers(i: number): boolean;
 }
 
-/** Haversine reach: GridIndex over candidates and existing sites, distance ≤ radiusM (metres). */
-export function haversineReach(demand: Points, existing: Points, candidates: Points, radiusM: number): ReachSource {
+/**
+ * Haversine reach: GridIndex over candidates and existing sites, distance ≤ radiusM (metres).
+ * It also offers `sweep`, the fast path buildPointCoverage takes (see BlockSweep).
+ */
+export function haversineReach(demand: Points, existing: Points, candidates: Points, radiusM: number): ReachSource & { sweep: BlockSweep } {
   if (!(radiusM >= 0)) throw new RangeError(`radiusM must be ≥ 0 metres, got ${radiusM}`);
   const cell = Math.max(radiusM, 50);
   const cand = new GridIndex(candidates, cell);
@@ -43,7 +46,113 @@ export function haversineReach(demand: Points, existing: Points, candidates: Poi
   return {
     candidatesOf: (i, out) => cand.within(demand.lon[i], demand.lat[i], radiusM, out),
     existingCovers: (i) => existing.lon.length > 0 && exist.within(demand.lon[i], demand.lat[i], radiusM, tmp) > 0,
+    sweep: (visit, onBlock) => sweepBlocks(demand, cand, candidates, exist, existing, radiusM, visit, onBlock),
   };
+}
+
+/**
+ * Visits every demand point once, in spatial order, with the sorted ids of the candidates
+ * within R and whether an existing site is within R — the same verdicts as candidatesOf /
+ * existingCovers (haversineM ≤ R), computed block by block: the points are bucketed into
+ * squares about R/2 wide, each square looks up the sites within R + its half-diagonal once
+ * (triangle inequality: a superset), and each point tests only those, by chord length between
+ * unit vectors (exact haversineM where the two could disagree, within 1e-9 of R). `ids` is
+ * reused: copy what you keep. `onBlock(done)` is called between blocks (progress, cancel).
+ */
+export type BlockSweep = (
+  visit: (i: number, ids: Int32Array, n: number, existingCovered: boolean) => void,
+  onBlock?: (pointsDone: number) => void,
+) => void;
+
+const RAD = Math.PI / 180;
+
+function sweepBlocks(
+  demand: Points, cand: GridIndex, candidates: Points, exist: GridIndex, existing: Points, radiusM: number,
+  visit: (i: number, ids: Int32Array, n: number, existingCovered: boolean) => void, onBlock?: (done: number) => void,
+): void {
+  const N = demand.lon.length;
+  if (N === 0) return;
+  const order = blockOrder(demand, Math.max(radiusM / 2, 25));
+  const r = radiusM / EARTH_RADIUS_M;
+  const full = r >= Math.PI;
+  // Chord² of the radius between unit vectors, and a band around it where haversineM decides.
+  const c2 = full ? 4 : (2 * Math.sin(r / 2)) ** 2;
+  const c2lo = c2 * (1 - 1e-9), c2hi = c2 * (1 + 1e-9) + 1e-24;
+  const unit = (p: Points) => {
+    const n = p.lon.length;
+    const x = new Float64Array(n), y = new Float64Array(n), z = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const la = p.lat[j] * RAD, lo = p.lon[j] * RAD, c = Math.cos(la);
+      x[j] = c * Math.cos(lo); y[j] = c * Math.sin(lo); z[j] = Math.sin(la);
+    }
+    return { x, y, z };
+  };
+  const cu = unit(candidates), eu = unit(existing);
+  const hits = new Hits(256);
+  let sup = new Int32Array(256), sx = new Float64Array(256), sy = new Float64Array(256), sz = new Float64Array(256);
+  let ids = new Int32Array(256);
+  let esup = new Int32Array(16);
+  const { start, point, blocks } = order;
+  for (let b = 0; b < blocks; b++) {
+    const p0 = start[b], p1 = start[b + 1];
+    if (p0 === p1) continue;
+    onBlock?.(p0);
+    // Block centre and the farthest of its points from it (exact: only these points matter).
+    let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
+    for (let q = p0; q < p1; q++) {
+      const i = point[q], x = demand.lon[i], y = demand.lat[i];
+      if (x < minLon) minLon = x;
+      if (x > maxLon) maxLon = x;
+      if (y < minLat) minLat = y;
+      if (y > maxLat) maxLat = y;
+    }
+    const cLon = (minLon + maxLon) / 2, cLat = (minLat + maxLat) / 2;
+    let h = 0;
+    for (let q = p0; q < p1; q++) {
+      const i = point[q];
+      const d = haversineM(cLon, cLat, demand.lon[i], demand.lat[i]);
+      if (d > h) h = d;
+    }
+    const reachM = radiusM + h * (1 + 1e-9) + 1e-6;
+    // Existing sites that may cover a point of the block.
+    let ne = 0;
+    if (existing.lon.length > 0) {
+      ne = exist.within(cLon, cLat, reachM, hits);
+      if (esup.length < ne) esup = new Int32Array(ne * 2);
+      for (let h2 = 0; h2 < ne; h2++) esup[h2] = hits.index[h2];
+    }
+    // Candidates that may cover one, sorted by id so each point's list comes out sorted.
+    const ns = cand.within(cLon, cLat, reachM, hits);
+    if (sup.length < ns) {
+      sup = new Int32Array(ns * 2); sx = new Float64Array(ns * 2); sy = new Float64Array(ns * 2); sz = new Float64Array(ns * 2); ids = new Int32Array(ns * 2);
+    }
+    sup.set(hits.index.subarray(0, ns));
+    sup.subarray(0, ns).sort();
+    for (let t = 0; t < ns; t++) { const j = sup[t]; sx[t] = cu.x[j]; sy[t] = cu.y[j]; sz[t] = cu.z[j]; }
+    for (let q = p0; q < p1; q++) {
+      const i = point[q];
+      const lon = demand.lon[i], lat = demand.lat[i];
+      const la = lat * RAD, lo = lon * RAD, cl = Math.cos(la);
+      const px = cl * Math.cos(lo), py = cl * Math.sin(lo), pz = Math.sin(la);
+      let covered = false;
+      for (let t = 0; t < ne && !covered; t++) {
+        const e = esup[t];
+        const dx = px - eu.x[e], dy = py - eu.y[e], dz = pz - eu.z[e];
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 < c2lo) covered = true;
+        else if (d2 <= c2hi) covered = haversineM(lon, lat, existing.lon[e], existing.lat[e]) <= radiusM;
+      }
+      if (covered) { visit(i, ids, 0, true); continue; }
+      let n = 0;
+      for (let t = 0; t < ns; t++) {
+        const dx = px - sx[t], dy = py - sy[t], dz = pz - sz[t];
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 > c2hi) continue;
+        if (d2 < c2lo || haversineM(lon, lat, candidates.lon[sup[t]], candidates.lat[sup[t]]) <= radiusM) ids[n++] = sup[t];
+      }
+      visit(i, ids, n, false);
+    }
+  }
 }
 
 export interface PointCoverage {
@@ -64,7 +173,8 @@ export interface PointCoverageInput {
   candidateLon: ArrayLike<number>;
   candidateLat: ArrayLike<number>;
   radiusM: number;
-  reach: ReachSource;
+  /** Who reaches each point; a reach with `sweep` (haversineReach) is visited block by block, in spatial order. */
+  reach: ReachSource & { sweep?: BlockSweep };
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -80,63 +190,48 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
   const atomOf = new Int32Array(N);
   // Atoms 0 and 1 are the existing-covered and the unreachable points.
   const EXISTING = 0, UNREACHED = 1;
-  const weights: number[] = [0, 0];
-  // Atom lists (sorted candidate ids), flat.
-  const listStart: number[] = [0, 0, 0];
-  let lists = new Int32Array(1 << 16);
-  let listLen = 0;
-  const buckets = new Map<number, number | number[]>();
-  const hits = new Hits(256);
+  const atoms = new AtomTable();
   let pointPairs = 0;
-  const step = Math.max(1, N >> 6);
-  for (let i = 0; i < N; i++) {
-    if (i % step === 0) {
-      input.signal?.throwIfAborted();
-      input.onProgress?.({ stage: 'coverage', done: i, total: N });
-    }
+  let prevAtom = -1;
+  const visit = (i: number, ids: Int32Array, n: number, existingCovered: boolean): void => {
     const w = demand.weight[i];
     if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`demand weight at index ${i} is ${w}; weights must be finite and ≥ 0`);
-    if (reach.existingCovers(i)) {
-      atomOf[i] = EXISTING;
-      weights[EXISTING] += w;
-      continue;
+    let a: number;
+    if (existingCovered) a = EXISTING;
+    else if (n === 0) a = UNREACHED;
+    else {
+      pointPairs += n;
+      // Neighbours in a sweep mostly share their list: try the last atom before hashing.
+      a = prevAtom >= 0 && atoms.equals(prevAtom, ids, n) ? prevAtom : atoms.intern(ids, n);
+      prevAtom = a;
     }
-    const n = reach.candidatesOf(i, hits);
-    if (n === 0) {
-      atomOf[i] = UNREACHED;
-      weights[UNREACHED] += w;
-      continue;
-    }
-    pointPairs += n;
-    const ids = hits.index.subarray(0, n);
-    ids.sort();
-    let h = 0x811c9dc5;
-    for (let q = 0; q < n; q++) h = Math.imul(h ^ ids[q], 0x01000193);
-    h = (h ^ n) >>> 0;
-    const found = lookup(buckets.get(h), ids, lists, listStart);
-    if (found >= 0) {
-      atomOf[i] = found;
-      weights[found] += w;
-      continue;
-    }
-    const a = weights.length;
-    if (listLen + n > lists.length) {
-      const grown = new Int32Array(Math.max(lists.length * 2, listLen + n));
-      grown.set(lists.subarray(0, listLen));
-      lists = grown;
-    }
-    lists.set(ids, listLen);
-    listLen += n;
-    listStart.push(listLen);
-    weights.push(w);
     atomOf[i] = a;
-    const b = buckets.get(h);
-    if (b === undefined) buckets.set(h, a);
-    else if (typeof b === 'number') buckets.set(h, [b, a]);
-    else b.push(a);
+    atoms.weight[a] += w;
+  };
+  const step = Math.max(1, N >> 6);
+  let nextReport = 0;
+  const report = (done: number) => {
+    if (done < nextReport) return;
+    nextReport = done + step;
+    input.signal?.throwIfAborted();
+    input.onProgress?.({ stage: 'coverage', done, total: N });
+  };
+  if (reach.sweep) reach.sweep(visit, report);
+  else {
+    const hits = new Hits(256);
+    for (let i = 0; i < N; i++) {
+      report(i);
+      if (reach.existingCovers(i)) { visit(i, hits.index, 0, true); continue; }
+      const n = reach.candidatesOf(i, hits);
+      const ids = hits.index.subarray(0, n);
+      ids.sort();
+      visit(i, ids, n, false);
+    }
   }
   input.onProgress?.({ stage: 'coverage', done: N, total: N });
-  const A = weights.length;
+  const A = atoms.size;
+  const { lists, listStart } = atoms;
+  const listLen = listStart[A];
   // Transpose atom → candidates into candidate → atoms (sorted, as buildCoverage's sets are).
   const offsets = new Int32Array(C + 1);
   for (let p = 0; p < listLen; p++) offsets[lists[p] + 1]++;
@@ -144,7 +239,7 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
   const fill = offsets.slice(0, C);
   const setDemand = new Int32Array(listLen);
   for (let a = 2; a < A; a++) for (let p = listStart[a]; p < listStart[a + 1]; p++) setDemand[fill[lists[p]]++] = a;
-  const weight = Float64Array.from(weights);
+  const weight = atoms.weight.slice(0, A);
   const existingCovered = new Uint8Array(A);
   existingCovered[EXISTING] = 1;
   let total = 0;
@@ -167,17 +262,75 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
   };
 }
 
-function lookup(bucket: number | number[] | undefined, ids: Int32Array, lists: Int32Array, listStart: number[]): number {
-  if (bucket === undefined) return -1;
-  const same = (a: number) => {
-    const s = listStart[a], e = listStart[a + 1];
-    if (e - s !== ids.length) return false;
-    for (let q = 0; q < ids.length; q++) if (lists[s + q] !== ids[q]) return false;
+/**
+ * Distinct sorted candidate lists ("atoms") with their weights, interned through an
+ * open-addressing hash table; typed arrays only (a Map of 400k entries cost more than the
+ * geometry). Atoms 0 and 1 have empty lists (existing-covered, unreached).
+ */
+class AtomTable {
+  size = 2;
+  weight: Float64Array = new Float64Array(1 << 12);
+  /** listStart[a] .. listStart[a + 1]: atom a's candidates in `lists`. */
+  listStart: Int32Array = new Int32Array(1 << 12);
+  lists: Int32Array = new Int32Array(1 << 16);
+  private hash = new Int32Array(1 << 13);
+  private codes: Int32Array = new Int32Array(1 << 12);
+
+  equals(a: number, ids: Int32Array, n: number): boolean {
+    const s = this.listStart[a];
+    if (this.listStart[a + 1] - s !== n) return false;
+    const lists = this.lists;
+    for (let q = 0; q < n; q++) if (lists[s + q] !== ids[q]) return false;
     return true;
-  };
-  if (typeof bucket === 'number') return same(bucket) ? bucket : -1;
-  for (const a of bucket) if (same(a)) return a;
-  return -1;
+  }
+
+  /** The atom with list ids[0..n), created (weight 0) when new. */
+  intern(ids: Int32Array, n: number): number {
+    let h = 0x811c9dc5;
+    for (let q = 0; q < n; q++) h = Math.imul(h ^ ids[q], 0x01000193);
+    h = Math.imul(h ^ n, 0x01000193) | 0;
+    const mask = this.hash.length - 1;
+    let slot = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const a1 = this.hash[slot];
+      if (a1 === 0) break;
+      const a = a1 - 1;
+      if (this.codes[a] === h && this.equals(a, ids, n)) return a;
+      slot = (slot + 1) & mask;
+    }
+    const a = this.size++;
+    if (a + 2 > this.weight.length) {
+      this.weight = grow(this.weight, this.weight.length * 2);
+      this.listStart = grow(this.listStart, this.listStart.length * 2);
+      this.codes = grow(this.codes, this.codes.length * 2);
+    }
+    const s = this.listStart[a];
+    if (s + n > this.lists.length) this.lists = grow(this.lists, Math.max(this.lists.length * 2, s + n));
+    this.lists.set(n === ids.length ? ids : ids.subarray(0, n), s);
+    this.listStart[a + 1] = s + n;
+    this.codes[a] = h;
+    this.hash[slot] = a + 1;
+    if (2 * this.size > this.hash.length) this.rehash();
+    return a;
+  }
+
+  private rehash(): void {
+    const hash = new Int32Array(this.hash.length * 2);
+    const mask = hash.length - 1;
+    for (let a = 2; a < this.size; a++) {
+      const h = this.codes[a];
+      let slot = (h ^ (h >>> 15)) & mask;
+      while (hash[slot] !== 0) slot = (slot + 1) & mask;
+      hash[slot] = a + 1;
+    }
+    this.hash = hash;
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, length: number): T {
+  const b = (a instanceof Int32Array ? new Int32Array(length) : new Float64Array(length)) as T;
+  b.set(a);
+  return b;
 }
 
 export interface Recount {

@@ -231,3 +231,47 @@ export class GridIndex {
     }
   }
 }
+
+/**
+ * Points bucketed into lat/lon squares about `sizeM` wide (counting sort), rows of squares
+ * in order: `point[start[b] .. start[b + 1])` are the points of square b. The number of
+ * squares is capped near the number of points (the squares grow when the extent is huge).
+ */
+export function blockOrder(points: Points, sizeM: number): { start: Int32Array; point: Int32Array; blocks: number } {
+  const n = points.lon.length;
+  let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity, sumAbsLat = 0;
+  for (let i = 0; i < n; i++) {
+    const x = points.lon[i], y = points.lat[i];
+    if (x < minLon) minLon = x;
+    if (x > maxLon) maxLon = x;
+    if (y < minLat) minLat = y;
+    if (y > maxLat) maxLat = y;
+    sumAbsLat += Math.abs(y);
+  }
+  if (n === 0) minLon = maxLon = minLat = maxLat = 0;
+  const refCos = Math.max(Math.cos(Math.min(89, n ? sumAbsLat / n : 0) * RAD), 0.01);
+  let size = sizeM, nx = 1, ny = 1, latDeg = 1, lonDeg = 1;
+  for (;;) {
+    latDeg = size / EARTH_RADIUS_M * DEG;
+    lonDeg = latDeg / refCos;
+    nx = Math.floor((maxLon - minLon) / lonDeg) + 1;
+    ny = Math.floor((maxLat - minLat) / latDeg) + 1;
+    if (nx * ny <= Math.max(2 * n, 1024)) break;
+    size *= 2;
+  }
+  const blocks = nx * ny;
+  const cellOf = new Int32Array(n);
+  const start = new Int32Array(blocks + 1);
+  for (let i = 0; i < n; i++) {
+    const cx = Math.min(nx - 1, Math.floor((points.lon[i] - minLon) / lonDeg));
+    const cy = Math.min(ny - 1, Math.floor((points.lat[i] - minLat) / latDeg));
+    const c = cy * nx + cx;
+    cellOf[i] = c;
+    start[c + 1]++;
+  }
+  for (let c = 0; c < blocks; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, blocks);
+  const point = new Int32Array(n);
+  for (let i = 0; i < n; i++) point[fill[cellOf[i]]++] = i;
+  return { start, point, blocks };
+}

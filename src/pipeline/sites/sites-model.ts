@@ -258,7 +258,8 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
   const customers = new Float64Array(m), population = new Float64Array(m);
   const cellOf = new Int32Array(m);
   const fineWeight = new Float64Array(all.cells.length);
-  keep.forEach((i, q) => {
+  for (let q = 0; q < keep.length; q++) {
+    const i = keep[q];
     lon[q] = pts.lon[i]; lat[q] = pts.lat[i];
     weight[q] = pts.weight[i] * pointScale;
     customers[q] = pts.weight[i];
@@ -266,7 +267,7 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
     cell[q] = studyRes >= 0 ? studyOf[i] : -1;
     cellOf[q] = k;
     fineWeight[k] += weight[q];
-  });
+  }
   // Population centres join the fine cells too, so candidates are generated where they are.
   const fineCells = all.cells.slice();
   const fineIndex = new Map(fineCells.map((h, k) => [h, k]));
