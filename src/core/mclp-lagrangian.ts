@@ -45,6 +45,15 @@ export function lagrangianMclp(problem: CoverageProblem, prep: PreparedSelection
   for (let j = 0; j < numSites; j++) if (prep.allowed[j] && !pinned.has(j)) free.push(j);
   const kFree = Math.max(0, k - prep.pinned.length);
   const score = new Float64Array(numSites);
+  // Scores are kept up to date from the multipliers that changed (most saturate at 0 or w_i
+  // within a few steps), through the atom → free-candidate transpose; a full recount every
+  // 16 iterations keeps rounding from drifting.
+  const tOff = new Int32Array(N + 1);
+  for (const j of free) for (let p = offsets[j]; p < offsets[j + 1]; p++) tOff[demand[p] + 1]++;
+  for (let i = 0; i < N; i++) tOff[i + 1] += tOff[i];
+  const tFill = tOff.slice(0, N);
+  const tSite = new Int32Array(tOff[N]);
+  for (const j of free) for (let p = offsets[j]; p < offsets[j + 1]; p++) tSite[tFill[demand[p]]++] = j;
   const cover = new Int32Array(N);
   const base = problem.existingCoveredDemand;
   let bound = Infinity;
@@ -57,11 +66,14 @@ export function lagrangianMclp(problem: CoverageProblem, prep: PreparedSelection
   let it = 0;
   for (; it < maxIterations && mu > 1e-4; it++) {
     if ((it & 15) === 0) options?.signal?.throwIfAborted();
-    for (const j of free) {
-      let s = 0;
-      for (let p = offsets[j]; p < offsets[j + 1]; p++) s += lambda[demand[p]];
-      score[j] = s;
+    if ((it & 15) === 0) {
+      for (const j of free) {
+        let s = 0;
+        for (let p = offsets[j]; p < offsets[j + 1]; p++) s += lambda[demand[p]];
+        score[j] = s;
+      }
     }
+    // Budget units: a full pass over the sets per iteration (what mclp.ts's budget was set for).
     work += offsets[numSites];
     const top = topK(free, score, kFree);
     const chosen = [...prep.pinned, ...top];
@@ -95,7 +107,12 @@ export function lagrangianMclp(problem: CoverageProblem, prep: PreparedSelection
     for (let i = 0; i < N; i++) {
       if (!active[i]) continue;
       const g = (w[i] > lambda[i] ? 1 : 0) - cover[i];
-      lambda[i] = Math.min(w[i], Math.max(0, lambda[i] + step * g));
+      if (g === 0) continue;
+      const next = Math.min(w[i], Math.max(0, lambda[i] + step * g));
+      const d = next - lambda[i];
+      if (d === 0) continue;
+      lambda[i] = next;
+      for (let p = tOff[i]; p < tOff[i + 1]; p++) score[tSite[p]] += d;
     }
   }
   return { bound: Math.min(bound, problem.totalDemand), starts: starts.map((s) => s.set), iterations: it, work };

@@ -97,7 +97,9 @@ function sweepBlocks(
     const p0 = start[b], p1 = start[b + 1];
     if (p0 === p1) continue;
     onBlock?.(p0);
-    // Block centre and the farthest of its points from it (exact: only these points matter).
+    // Block centre and how far its points can be from it: the farthest corner of their
+    // bounding box (along a parallel or a meridian the distance from the centre grows
+    // towards the ends, so the box's farthest point is a corner).
     let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
     for (let q = p0; q < p1; q++) {
       const i = point[q], x = demand.lon[i], y = demand.lat[i];
@@ -107,12 +109,7 @@ function sweepBlocks(
       if (y > maxLat) maxLat = y;
     }
     const cLon = (minLon + maxLon) / 2, cLat = (minLat + maxLat) / 2;
-    let h = 0;
-    for (let q = p0; q < p1; q++) {
-      const i = point[q];
-      const d = haversineM(cLon, cLat, demand.lon[i], demand.lat[i]);
-      if (d > h) h = d;
-    }
+    const h = Math.max(haversineM(cLon, cLat, minLon, minLat), haversineM(cLon, cLat, maxLon, minLat), haversineM(cLon, cLat, minLon, maxLat), haversineM(cLon, cLat, maxLon, maxLat));
     const reachM = radiusM + h * (1 + 1e-9) + 1e-6;
     // Existing sites that may cover a point of the block.
     let ne = 0;
