@@ -20,8 +20,7 @@ import type { TableColumn } from '../src/data/table-columns.ts';
 import type { DragTarget, DragUpdate } from '../src/pipeline/sites/sites-whatif.ts';
 import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView } from '../src/pipeline/sites/sites-engine.ts';
 import { localRunner, workerRunner } from '../src/pipeline/sites/sites-runner.ts';
-import { readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
-import { tableExistsSql } from '../src/sql/columns.ts';
+import { exists, readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
 
 export class AnalysisApi {
   protected readonly tasks = new TaskRegistry();
@@ -216,9 +215,8 @@ export class AnalysisApi {
     return { candidatesFile: candidatesFile !== null, demandPoints: await this.hasTable('demand_points'), costs: await this.hasTable('costs') };
   }
 
-  private async hasTable(table: string): Promise<boolean> {
-    const q = tableExistsSql(table);
-    return (await this.dbPort.query(q.sql, q.params)).length > 0;
+  private hasTable(table: string): Promise<boolean> {
+    return exists(this.dbPort, table);
   }
 
   sitesHasCustomerCells(key: string, resolution: number): boolean {
