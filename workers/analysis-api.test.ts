@@ -87,7 +87,7 @@ describe('AnalysisApi across a MessageChannel to the DB worker', () => {
   });
 
   it('fills the sites engine\'s customers from the pipeline\'s totals, in the worker', async () => {
-    expect(await api.sitesOpen('k', null)).toEqual({ candidatesFile: false });
+    expect(await api.sitesOpen('k', null)).toEqual({ candidatesFile: false, demandPoints: false, costs: false });
     expect(api.sitesHasCustomerCells('k', 8)).toBe(false);
     const got = await api.sitesEnsureCustomers('k', 8, silentTaskId());
     const { cells, counts } = await direct.customerCounts('d', 8);
@@ -97,7 +97,11 @@ describe('AnalysisApi across a MessageChannel to the DB worker', () => {
     expect(got).toEqual({ customers: inGrid, outsideCustomers: N - inGrid });
     expect(api.sitesHasCustomerCells('k', 8)).toBe(true);
     const run = await api.sitesRun({ resolution: 8, siteType: 'branch', demand: { measure: 'customers' }, objective: 'coverage', solver: 'greedy', k: 2, replicates: 0 }, silentTaskId());
+    // decided at every customer's own location (read from DuckDB here), not at cell centres
+    expect(run.demand.at).toBe('points');
+    expect(run.demand.count).toBe(inGrid);
     expect(run.demand.totalCustomers).toBe(inGrid);
+    expect(run.demand.outsidePoints).toBe(N - inGrid);
     expect(run.outcome.rows.length).toBeGreaterThan(0);
   });
 

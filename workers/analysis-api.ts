@@ -20,7 +20,7 @@ import type { TableColumn } from '../src/data/table-columns.ts';
 import type { DragTarget, DragUpdate } from '../src/pipeline/sites/sites-whatif.ts';
 import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView } from '../src/pipeline/sites/sites-engine.ts';
 import { localRunner, workerRunner } from '../src/pipeline/sites/sites-runner.ts';
-import { readCandidates, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
+import { exists, readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
 
 export class AnalysisApi {
   protected readonly tasks = new TaskRegistry();
@@ -186,6 +186,14 @@ export class AnalysisApi {
       // the hotspot engine's study grid: same areas, same cells, built once
       gridOf: (resolution) => this.hotspots.grid(resolution),
       customerCounts: (key, resolution, hooks) => this.hotspots.customerCounts(key, resolution, hooks),
+      // Exact locations straight from DuckDB (Arrow: 200k customers are three numeric columns).
+      demandPoints: async (_key, source) => {
+        if (!(await this.hasTable(source))) return null;
+        if (source === 'demand_points') return readDemandPoints(this.dbPort);
+        const p = await readCustomerPoints(this.dbPort);
+        return p.lon.length > 0 ? p : null;
+      },
+      costs: (_key, source, numDemand, numCandidates, siteType, hasSites) => readCosts(this.dbPort, source, numDemand, numCandidates, siteType, hasSites),
       runner:
         typeof Worker === 'undefined'
           ? localRunner
@@ -198,11 +206,17 @@ export class AnalysisApi {
    * Open dataset `key` (opened with `hotspotsOpen` first) for siting: its sites and candidates
    * file are read from DuckDB here; population per area comes with the call (NaN where missing).
    */
-  async sitesOpen(key: string, areaPopulation: Float64Array | null): Promise<{ candidatesFile: boolean }> {
+  async sitesOpen(
+    key: string, areaPopulation: Float64Array | null, areaNames?: { en: string[]; 'zh-CN': string[] },
+  ): Promise<{ candidatesFile: boolean; demandPoints: boolean; costs: boolean }> {
     const network = await readNetwork(this.dbPort);
     const candidatesFile = await readCandidates(this.dbPort);
-    this.sites.setInputs(key, { network, candidatesFile, areaPopulation });
-    return { candidatesFile: candidatesFile !== null };
+    this.sites.setInputs(key, { network, candidatesFile, areaPopulation, areaNames });
+    return { candidatesFile: candidatesFile !== null, demandPoints: await this.hasTable('demand_points'), costs: await this.hasTable('costs') };
+  }
+
+  private hasTable(table: string): Promise<boolean> {
+    return exists(this.dbPort, table);
   }
 
   sitesHasCustomerCells(key: string, resolution: number): boolean {

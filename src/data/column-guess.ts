@@ -29,7 +29,7 @@ export const CONTRACT: Record<InputKind, ContractColumns> = {
  */
 const SYNONYMS: Record<string, readonly string[]> = {
   customer_id: ['customer_id', 'customerid', 'cust_id', 'custid', 'client_id', 'clientid', 'customer_no', 'customer_number', 'cust_no', 'cif', '客户号', '客户编号', '客户id', '客户代码', '客户编码', '客户号码', 'id'],
-  site_id: ['site_id', 'siteid', 'branch_id', 'branchid', 'atm_id', 'atmid', 'branch_code', 'site_code', 'candidate_id', '网点编号', '网点id', '网点代码', '网点编码', '网点号', '机构号', '机构编号', '机构代码', '设备编号', '终端号', '编号', 'id'],
+  site_id: ['site_id', 'siteid', 'branch_id', 'branchid', 'atm_id', 'atmid', 'branch_code', 'site_code', 'candidate_id', '网点编号', '网点id', '网点代码', '网点编码', '网点号', '机构号', '机构编号', '机构代码', '设备编号', '终端号', 'destination_id', 'destinationid', 'destinationname', 'to_id', '终点编号', '终点', '终点名称', '编号', 'id'],
   area_id: ['area_id', 'areaid', 'area_code', 'areacode', 'adcode', 'district_id', 'district_code', 'region_code', '区划代码', '行政区划代码', '区县代码', '区域代码', '地区代码', '区划编码', 'code', 'id', '区县', '区县名称', '区域', '区域名称', '地区', '地区名称', '行政区', '区名', '区', 'district', 'district_name', 'area', 'area_name'],
   lon: ['lon', 'lng', 'long', 'longitude', '经度', 'gps经度', '经度坐标', '东经', 'x坐标', 'x'],
   lat: ['lat', 'latitude', '纬度', 'gps纬度', '纬度坐标', '北纬', 'y坐标', 'y'],
@@ -45,9 +45,11 @@ const SYNONYMS: Record<string, readonly string[]> = {
   default_flag: ['default_flag', 'default', 'is_default', 'defaulted', 'npl_flag', '违约', '违约标志', '是否违约'],
   digital_active: ['digital_active', 'is_digital', 'digital', 'mobile_active', 'app_active', '数字活跃', '手机银行活跃', '是否活跃'],
   attractiveness: ['attractiveness', 'attraction', 'attractivity', 'weight', '吸引力', '权重'],
-  cost: ['cost', 'capex', 'rent', 'travel_time', 'time', 'minutes', 'distance', 'distance_m', '成本', '费用', '通行时间', '时间', '距离'],
-  point_id: ['point_id', 'pointid', 'demand_id', 'compound_id', 'tract_id', 'poi_id', '需求点编号', '小区编号', '编号', 'id'],
-  demand_id: ['demand_id', 'point_id', 'customer_id', 'origin_id', 'from_id', '需求点编号', '客户编号', '起点编号'],
+  cost: ['cost', 'capex', 'rent', 'travel_time', 'time', 'minutes', 'distance', 'distance_m', '成本', '费用', '通行时间', '时间', '距离', 'total_length', 'total_time', 'network_distance', '路网距离', '道路距离', '通行距离'],
+  // A compound list often has no code column: its name (小区名称) is then the id cost files use.
+  point_id: ['point_id', 'pointid', 'demand_id', 'compound_id', 'tract_id', 'poi_id', '需求点编号', '小区编号', '编号', 'id', '小区名称', '小区', '需求点名称', '需求点'],
+  // Road-network tools (OD cost matrices) name the two ends origin and destination (起点, 终点).
+  demand_id: ['demand_id', 'point_id', 'customer_id', 'origin_id', 'from_id', '需求点编号', '客户编号', '起点编号', 'originid', 'originname', 'origin', '起点', '起点名称'],
   weight: ['weight', 'households', 'population', 'pop', 'count', '户数', '人口', '权重'],
 };
 

@@ -29,6 +29,10 @@ import type { SiteRow, SolveOutcome } from './sites-solve.ts';
 import { WhatIfDrag, type DragTarget, type DragUpdate } from './sites-whatif.ts';
 import type { PipelineRunner } from './sites-runner.ts';
 import type { GridView } from '../hotspots/hotspot-engine.ts';
+import type { CostTable } from '../../core/cost-matrix.ts';
+import { NAME_WORDS, siteName, type SiteNames } from './sites-names.ts';
+export type { SiteNames };
+import type { ExactPoints } from './sites-model.ts';
 
 /** The study grid as the hotspot engine gives it. */
 export type GridLike = GridView;
@@ -40,11 +44,27 @@ export type CustomerCountsFn = (
   hooks: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ) => Promise<{ cells: BigUint64Array; counts: Float64Array }>;
 
+/** Where exact demand sits: every customer (weight 1) or the demand-points table. */
+export type PointSource = 'customers' | 'demand_points';
+
+/** Exact demand points of dataset `key` from the database (sites-inputs.ts readers); null when there are none. */
+export type DemandPointsFn = (key: string, source: PointSource) => Promise<ExactPoints | null>;
+
+/** The travel-cost table over `source`'s points (read order) and the candidates file. */
+export type CostsFn = (key: string, source: PointSource, numDemand: number, numCandidates: number, siteType: SiteType, hasSites: boolean) => Promise<CostTable & { pairs: number }>;
+
 export interface SitesEngineOptions {
   gridOf: (resolution: number) => GridLike;
   runner: PipelineRunner;
   /** Where customers per cell come from; without it they are given with `setCustomerTotals`. */
   customerCounts?: CustomerCountsFn;
+  /**
+   * Demand at exact locations (DESIGN.md: coverage is never decided at a cell centre when
+   * exact locations exist). Without it, customer demand stands at study-cell centres.
+   */
+  demandPoints?: DemandPointsFn;
+  /** The loaded travel-cost table; without it costs are never used. */
+  costs?: CostsFn;
 }
 
 export interface SitesInputs {
@@ -52,11 +72,18 @@ export interface SitesInputs {
   candidatesFile: PointSet | null;
   /** Population per area (areas file order), NaN where missing; null without a population column. */
   areaPopulation: Float64Array | null;
+  /** Area names (areas file order) in each UI language, for the new sites' names. */
+  areaNames?: { en: string[]; 'zh-CN': string[] };
 }
 
 export interface RunRequest extends SitesRunRequest {
   resolution: number;
+  /** Customer demand at exact points: the customers (default) or the demand-points table. */
+  pointSource?: PointSource;
+  /** Replace straight-line distances with the loaded travel-cost table (needs a candidates file). */
+  useCosts?: boolean;
 }
+
 
 export interface ScenarioView {
   /** Increments with every change of the scenario. */
@@ -73,7 +100,18 @@ export interface RunView {
   request: RunRequest;
   siteType: SiteType;
   radiusM: number;
-  demand: { count: number; h3: string[]; lon: Float64Array; lat: Float64Array; weight: Float64Array; totalWeight: number; totalCustomers: number; totalPopulation: number };
+  /**
+   * The demand the run decided at: exact points (`at: 'points'`, `h3` empty — the map draws
+   * the points) or study-cell centres (`h3` per demand point).
+   */
+  demand: {
+    at: 'points' | 'cells'; source: PointSource | 'cells'; count: number; h3: string[]; lon: Float64Array; lat: Float64Array; weight: Float64Array;
+    totalWeight: number; totalCustomers: number; totalPopulation: number; outsidePoints: number;
+  };
+  /** Travel costs replaced straight-line distances: the number of cost pairs used, else null. */
+  costs: { pairs: number } | null;
+  /** Names of the outcome rows (same order), in both UI languages. */
+  names: SiteNames[];
   candidates: { count: number; generated: boolean; zoneExcluded: number; unknownIds: string[] };
   /** Our existing sites of the type (ids as in the sites file). */
   own: { id: string[] };
@@ -148,6 +186,8 @@ export class SitesEngine {
   private readonly cells = new Map<number, Cells>();
   private readonly customers = new Map<number, Float64Array>();
   private readonly customersOutside = new Map<number, number>();
+  private readonly points = new Map<PointSource, Promise<ExactPoints | null>>();
+  private readonly costTables = new Map<string, Promise<CostTable & { pairs: number }>>();
   private state: RunState | null = null;
   private drag: WhatIfDrag | null = null;
   private runSeq = 0;
@@ -160,6 +200,8 @@ export class SitesEngine {
       this.cells.clear();
       this.customers.clear();
       this.customersOutside.clear();
+      this.points.clear();
+      this.costTables.clear();
       this.state = null;
       this.drag = null;
     }
@@ -212,25 +254,66 @@ export class SitesEngine {
     return this.inputs;
   }
 
+  /** The exact demand points of `source`, read once per dataset. */
+  private exactPoints(source: PointSource): Promise<ExactPoints | null> {
+    let p = this.points.get(source);
+    if (!p) {
+      const read = this.opts.demandPoints;
+      if (!read) return Promise.resolve(null);
+      p = read(this.key, source);
+      this.points.set(source, p);
+      p.catch(() => this.points.delete(source));
+    }
+    return p;
+  }
+
+  private costTable(source: PointSource, numDemand: number, numCandidates: number, siteType: SiteType, hasSites: boolean): Promise<CostTable & { pairs: number }> {
+    const read = this.opts.costs;
+    if (!read) throw new SitesInputError('no_costs', 'no travel-cost table is loaded');
+    const key = `${source}|${siteType}`;
+    let p = this.costTables.get(key);
+    if (!p) {
+      p = read(this.key, source, numDemand, numCandidates, siteType, hasSites);
+      this.costTables.set(key, p);
+      p.catch(() => this.costTables.delete(key));
+    }
+    return p;
+  }
+
   async run(req: RunRequest, signal: AbortSignal, onProgress: (p: SiteProgress) => void): Promise<RunView> {
     const inputs = this.requireInputs();
     const { cells } = this.studyCells(req.resolution);
-    const customers = this.customers.get(req.resolution) ?? null;
-    if (req.demand.measure !== 'population' && !customers) throw new SitesInputError('no_customers', 'demand from customers needs the customers file');
     const runId = ++this.runSeq;
+    const pointSource: PointSource = req.pointSource ?? 'customers';
+    // Demand at exact locations whenever they exist (population alone has none).
+    const points = req.demand.measure !== 'population' ? await this.exactPoints(pointSource) : null;
+    signal.throwIfAborted();
+    if (pointSource === 'demand_points' && req.demand.measure !== 'population' && !points) {
+      throw new SitesInputError('no_demand_points', 'no demand-points table is loaded');
+    }
+    const customers = points ? null : this.customers.get(req.resolution) ?? null;
+    if (req.demand.measure !== 'population' && !customers && !points) throw new SitesInputError('no_customers', 'demand from customers needs the customers file');
+    let costs: (CostTable & { pairs: number }) | null = null;
+    if (req.useCosts) {
+      if (!points || req.demand.measure !== 'customers') throw new SitesInputError('costs_need_points', 'a cost file needs demand at exact points (customers or a demand-points file, not population)');
+      if (!inputs.candidatesFile) throw new SitesInputError('costs_need_candidates', 'a cost file names candidates by their site_id: load a candidates file');
+      costs = await this.costTable(pointSource, points.lon.length, inputs.candidatesFile.id.length, req.siteType, inputs.network.id.length > 0);
+      signal.throwIfAborted();
+    }
     const out = await this.opts.runner(
-      { cells, customers, areaPopulation: inputs.areaPopulation, network: inputs.network, candidatesFile: inputs.candidatesFile },
-      req, signal, onProgress,
+      { cells, customers, points, areaPopulation: inputs.areaPopulation, network: inputs.network, candidatesFile: inputs.candidatesFile },
+      { ...req, costs }, signal, onProgress,
     );
     signal.throwIfAborted();
     if (runId !== this.runSeq) throw new DOMException('Cancelled', 'AbortError'); // a newer run started
     const t0 = performance.now();
+    const names = out.outcome.rows.map((r) => this.nameOf(out.data, cells, r));
     const added: NewSite[] = out.outcome.rows.map((r, q) => ({
-      id: r.id, lon: r.lon, lat: r.lat, origin: 'recommended', candidate: r.candidate, pinned: r.pinned, robustnessPct: out.robustnessPct[q],
+      id: r.id, lon: r.lon, lat: r.lat, origin: 'recommended', candidate: r.candidate, pinned: r.pinned, robustnessPct: out.robustnessPct[q], names: names[q],
     }));
     const initial = initialScenario(out.data, added);
     const scenario = cloneScenario(initial);
-    const ev = evaluateScenario(out.data, scenario, req.huff);
+    const ev = evaluateScenario(out.data, scenario, req.huff, undefined, { withCosts: req.objective === 'pmedian' });
     const d = out.data;
     const { constraints: _c, ...outcome } = out.outcome;
     const view: RunView = {
@@ -239,11 +322,17 @@ export class SitesEngine {
       siteType: d.siteType,
       radiusM: d.radiusM,
       demand: {
+        at: d.demand.at,
+        source: d.demand.at === 'points' ? pointSource : 'cells',
         count: d.demand.lon.length,
-        h3: Array.from(d.demand.cell, (i) => cells.h3[i]),
+        // Exact points are drawn as points; 200k H3 strings would only cross to the UI thread.
+        h3: d.demand.at === 'points' ? [] : Array.from(d.demand.cell, (i) => cells.h3[i]),
         lon: d.demand.lon, lat: d.demand.lat, weight: d.demand.weight,
         totalWeight: d.demand.totalWeight, totalCustomers: d.demand.totalCustomers, totalPopulation: d.demand.totalPopulation,
+        outsidePoints: d.demand.outsidePoints,
       },
+      costs: costs ? { pairs: costs.pairs } : null,
+      names,
       candidates: {
         count: d.candidates.id.length,
         generated: d.candidates.source.some((s) => s === 'generated'),
@@ -265,6 +354,20 @@ export class SitesEngine {
     return view;
   }
 
+  /** A site's name in both UI languages: the candidates file's `name`, else area · bearing and distance from our nearest site. */
+  private nameOf(data: SitesRunOutput['data'], cells: StudyCells, site: { lon: number; lat: number; name?: string }): SiteNames {
+    const areas = this.inputs?.areaNames;
+    return {
+      en: siteName(data, cells, areas?.en ?? null, site, NAME_WORDS.en),
+      'zh-CN': siteName(data, cells, areas?.['zh-CN'] ?? null, site, NAME_WORDS['zh-CN']),
+    };
+  }
+
+  /** A travel-cost table names candidates: a site moved off them, or dropped, has no costs to judge it by. */
+  private refuseWithCosts(s: RunState): void {
+    if (s.out.data.costs) throw new SitesInputError('costs_no_whatif', 'with a travel-cost table sites stay on candidates: moving or dropping one has no costs');
+  }
+
   private requireRun(): RunState {
     if (!this.state) throw new Error('internal: no recommendation to edit (run one first)');
     return this.state;
@@ -272,7 +375,7 @@ export class SitesEngine {
 
   private scenarioView(ev?: ScenarioEval): ScenarioView {
     const s = this.requireRun();
-    const e = ev ?? evaluateScenario(s.out.data, s.scenario, s.view.request.huff);
+    const e = ev ?? evaluateScenario(s.out.data, s.scenario, s.view.request.huff, undefined, { withCosts: s.view.request.objective === 'pmedian' });
     return {
       version: ++s.version,
       added: s.scenario.added.map((a) => ({ ...a })),
@@ -286,6 +389,7 @@ export class SitesEngine {
   /** Start dragging a site of the current scenario; returns the numbers at its current position. */
   dragStart(target: DragTarget): { update: DragUpdate; otherCoverCount: Uint16Array; setupMs: number } {
     const s = this.requireRun();
+    this.refuseWithCosts(s);
     const t0 = performance.now();
     this.drag = new WhatIfDrag(s.out.data, s.scenario, target, s.view.request.huff);
     const [lon, lat] = target.kind === 'added'
@@ -314,6 +418,7 @@ export class SitesEngine {
           ...a, lon, lat,
           id: a.origin === 'recommended' && a.candidate >= 0 ? `${a.id}-moved` : a.id,
           candidate: -1, robustnessPct: NaN,
+          names: this.nameOf(s.out.data, this.studyCells(s.view.request.resolution).cells, { lon, lat }),
         };
       }
     } else {
@@ -330,7 +435,11 @@ export class SitesEngine {
   /** A new site of ours at (lon, lat), appended after the ranked ones. */
   dropSite(lon: number, lat: number): ScenarioView {
     const s = this.requireRun();
-    s.scenario.added.push({ id: `new-${s.nextDropped++}`, lon, lat, origin: 'dropped', candidate: -1, pinned: false, robustnessPct: NaN });
+    this.refuseWithCosts(s);
+    s.scenario.added.push({
+      id: `new-${s.nextDropped++}`, lon, lat, origin: 'dropped', candidate: -1, pinned: false, robustnessPct: NaN,
+      names: this.nameOf(s.out.data, this.studyCells(s.view.request.resolution).cells, { lon, lat }),
+    });
     return this.scenarioView();
   }
 

@@ -15,7 +15,8 @@ export interface ArrowQueryPort extends QueryPort {
   queryArrow(sql: string, params?: SqlParam[]): Promise<Uint8Array>;
 }
 
-async function exists(db: QueryPort, table: string): Promise<boolean> {
+/** Whether `table` is loaded (e.g. demand_points, costs). */
+export async function exists(db: QueryPort, table: string): Promise<boolean> {
   const q = tableExistsSql(table);
   return (await db.query(q.sql, q.params)).length > 0;
 }

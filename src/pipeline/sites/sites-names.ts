@@ -10,6 +10,12 @@ import { cellAt, h3ResolutionOf } from '../../core/candidates.ts';
 import { haversineM } from '../../core/haversine.ts';
 import type { SitesData, StudyCells } from './sites-model.ts';
 
+/** A site's name in each UI language. */
+export interface SiteNames {
+  en: string;
+  'zh-CN': string;
+}
+
 /** The words a name is made of, in the reader's language. */
 export interface NameWords {
   /** N, NE, E, SE, S, SW, W, NW. */

@@ -30,8 +30,48 @@ export interface SitesShared {
   colouring: 'coverage' | 'huff' | 'demand';
   /** Huff model parameters (DESIGN.md: α, β, cut-off and floor in metres). */
   huff: Partial<HuffInputs>;
-  /** A recommendation was on screen: run it again when the link opens. */
+  /** A recommendation was on screen: run it again when the link opens (older links; newer carry `result`). */
   ran: boolean;
+  /** Where customer demand stood (exact customers or the demand-points table) and whether travel costs replaced distances. */
+  pointSource: 'customers' | 'demand_points';
+  useCosts: boolean;
+  /** The result on screen when the link was made, restored as it was without running again. */
+  result?: RestoredResult;
+}
+
+/** One new site of a shared result: position, names and the numbers the ranked list showed. */
+export interface RestoredSite {
+  id: string;
+  lon: number;
+  lat: number;
+  names: { en: string; 'zh-CN': string };
+  origin: 'recommended' | 'dropped';
+  moved: boolean;
+  marginalDemand: number;
+  coveredDemand: number;
+  coveragePct: number;
+  huffCaptured: number;
+  /** p-median: Σ weight · distance with ranks 1..this, and its mean (NaN otherwise). */
+  totalCost: number;
+  meanCost: number;
+}
+
+/** A recommendation as shared in a link or snapshot: enough to show it again, nothing per customer. */
+export interface RestoredResult {
+  objective: SiteObjective;
+  solver: SiteSolver;
+  siteType: SiteType;
+  radiusM: number;
+  /** Demand decided at exact points or at study-cell centres; travel costs used or not. */
+  at: 'points' | 'cells';
+  costs: boolean;
+  demandPoints: number;
+  totalDemand: number;
+  existingCoveredDemand: number;
+  coveredDemand: number;
+  coveragePct: number;
+  ownSharePct: number;
+  sites: RestoredSite[];
 }
 
 /** The Huff parameters as the advanced controls hold them. */
@@ -118,5 +158,44 @@ export function parseShared(v: unknown): Partial<SitesShared> {
     out.huff = huff;
   }
   if (o.ran === true) out.ran = true;
+  if (o.pointSource === 'customers' || o.pointSource === 'demand_points') out.pointSource = o.pointSource;
+  if (typeof o.useCosts === 'boolean') out.useCosts = o.useCosts;
+  const result = parseResult(o.result);
+  if (result) out.result = result;
   return out;
+}
+
+/** JSON has no NaN or Infinity: numbers travel as null and come back as NaN. */
+const finiteOrNaN = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
+const text = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.length <= max ? v : undefined);
+
+/** A shared result, or undefined when any part of it does not fit (a result is shown whole or not at all). */
+export function parseResult(v: unknown): RestoredResult | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (!(OBJECTIVES as readonly unknown[]).includes(o.objective)) return undefined;
+  if (o.solver !== 'greedy' && o.solver !== 'exact') return undefined;
+  if (o.siteType !== 'branch' && o.siteType !== 'atm') return undefined;
+  if (o.at !== 'points' && o.at !== 'cells') return undefined;
+  const radiusM = num(o.radiusM, 1, 100_000);
+  if (radiusM === undefined || !Array.isArray(o.sites) || o.sites.length > 1000) return undefined;
+  const sites: RestoredSite[] = [];
+  for (const x of o.sites as unknown[]) {
+    if (!point(x)) return undefined;
+    const r = x as unknown as Record<string, unknown>;
+    const names = r.names as Record<string, unknown> | undefined;
+    const id = text(r.id, 100), en = text(names?.en), zh = text(names?.['zh-CN']);
+    if (id === undefined || en === undefined || zh === undefined) return undefined;
+    if (r.origin !== 'recommended' && r.origin !== 'dropped') return undefined;
+    sites.push({
+      id, lon: r.lon as number, lat: r.lat as number, names: { en, 'zh-CN': zh }, origin: r.origin, moved: r.moved === true,
+      marginalDemand: finiteOrNaN(r.marginalDemand), coveredDemand: finiteOrNaN(r.coveredDemand), coveragePct: finiteOrNaN(r.coveragePct),
+      huffCaptured: finiteOrNaN(r.huffCaptured), totalCost: finiteOrNaN(r.totalCost), meanCost: finiteOrNaN(r.meanCost),
+    });
+  }
+  return {
+    objective: o.objective as SiteObjective, solver: o.solver, siteType: o.siteType, radiusM, at: o.at, costs: o.costs === true,
+    demandPoints: finiteOrNaN(o.demandPoints), totalDemand: finiteOrNaN(o.totalDemand), existingCoveredDemand: finiteOrNaN(o.existingCoveredDemand),
+    coveredDemand: finiteOrNaN(o.coveredDemand), coveragePct: finiteOrNaN(o.coveragePct), ownSharePct: finiteOrNaN(o.ownSharePct), sites,
+  };
 }

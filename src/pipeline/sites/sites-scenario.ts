@@ -8,14 +8,25 @@
  *   covers first given existing sites and the new sites ranked before it (DESIGN.md order);
  * - Huff (core/huff.ts): our captured demand and share of total demand, per new site what
  *   it captures, what it takes from our other sites (cannibalisation) and from competitors;
- * - distance from each new site to the nearest competitor of the type.
+ * - distance from each new site to the nearest competitor of the type;
+ * - p-median (`withCosts`): Σ weight · distance (or travel cost) to the nearest open own site
+ *   with rows 1..r, and its mean over the total weight, as the solver reports them.
+ *
+ * With a travel-cost table (SitesData.costs) coverage is decided by the table: a new site at
+ * a candidate covers the points whose cost to it is ≤ R, our existing sites by their lowest
+ * cost; a site off every candidate has no costs and covers nothing (the engine refuses such
+ * edits). Huff stays on straight-line distances (DESIGN.md's cost file feeds coverage and
+ * p-median here; the CLI refuses Huff with a cost file).
  *
  * Pure: the analysis worker keeps the scenario, tests call this directly.
  */
 import { buildCoverage, coveredMask, sumWeight } from '../../core/coverage.ts';
+import { nearestSiteDistanceM } from '../../core/demand.ts';
+import { unreachableCost } from './sites-solve.ts';
 import { HuffModel, OWN, type HuffParams, type HuffSites } from '../../core/huff.ts';
 import { GridIndex, Hits } from '../../core/spatial-index.ts';
 import type { SitesData } from './sites-model.ts';
+import type { SiteNames } from './sites-names.ts';
 
 export type NewSiteOrigin = 'recommended' | 'dropped';
 
@@ -29,6 +40,8 @@ export interface NewSite {
   pinned: boolean;
   /** Bootstrap robustness, percent (NaN once moved or when dropped). */
   robustnessPct: number;
+  /** Human name in each UI language (sites-names.ts); absent where none was made. */
+  names?: SiteNames;
 }
 
 export interface Scenario {
@@ -58,6 +71,7 @@ export interface ScenarioRow {
   moved: boolean;
   pinned: boolean;
   robustnessPct: number;
+  names?: SiteNames;
   /** Demand first covered by this site given existing sites and the rows above. */
   marginalDemand: number;
   /** Covered by existing sites and rows 1..this. */
@@ -72,6 +86,10 @@ export interface ScenarioRow {
   fromCompetitors: number;
   /** Metres; Infinity without competitors of the type. */
   nearestCompetitorM: number;
+  /** p-median (when asked for): Σ weight · distance to the nearest open own site with rows 1..this; NaN otherwise. */
+  totalCost: number;
+  /** totalCost / total weight; NaN otherwise. */
+  meanCost: number;
 }
 
 export interface ScenarioTotals {
@@ -130,20 +148,89 @@ export function scenarioNetwork(data: SitesData, s: Scenario): ScenarioNetwork {
   };
 }
 
-export function evaluateScenario(data: SitesData, s: Scenario, huff?: HuffParams, model?: HuffModel): ScenarioEval {
+/** Who covers each demand point from the cost table: existing sites (lowest cost), and the new sites at candidates. */
+function costCoverage(data: SitesData, s: Scenario): { covered: Uint8Array; offsets: Int32Array; demand: Int32Array } {
+  const t = data.costs!, src = data.demand.source!, R = data.radiusM;
+  const N = src.length;
+  const covered = new Uint8Array(N);
+  for (let q = 0; q < N; q++) if (t.existingCost[src[q]] <= R) covered[q] = 1;
+  // Candidate → the new sites standing on it (a candidate may carry one site only, but stay general).
+  const at = new Map<number, number[]>();
+  s.added.forEach((a, r) => { if (a.candidate >= 0) at.set(a.candidate, [...(at.get(a.candidate) ?? []), r]); });
+  const lists: number[][] = s.added.map(() => []);
+  for (let q = 0; q < N; q++) {
+    const i = src[q];
+    for (let p = t.offsets[i]; p < t.offsets[i + 1]; p++) {
+      if (t.cost[p] > R) continue;
+      for (const r of at.get(t.site[p]) ?? []) lists[r].push(q);
+    }
+  }
+  const offsets = new Int32Array(s.added.length + 1);
+  lists.forEach((l, r) => (offsets[r + 1] = offsets[r] + l.length));
+  return { covered, offsets, demand: Int32Array.from(lists.flat()) };
+}
+
+/** Σ weight · distance (or cost) to the nearest open own site with new sites 1..r, per r. */
+function scenarioCosts(data: SitesData, s: Scenario): Float64Array {
+  const { demand } = data;
+  const out = new Float64Array(s.added.length);
+  if (data.costs) {
+    const t = data.costs, src = demand.source!, cap = unreachableCost(t);
+    const best = Float64Array.from(src, (i) => Math.min(t.existingCost[i], cap));
+    s.added.forEach((a, r) => {
+      let total = 0;
+      for (let q = 0; q < best.length; q++) {
+        const i = src[q];
+        if (a.candidate >= 0) for (let p = t.offsets[i]; p < t.offsets[i + 1]; p++) if (t.site[p] === a.candidate && t.cost[p] < best[q]) best[q] = t.cost[p];
+        total += demand.weight[q] * best[q];
+      }
+      out[r] = total;
+    });
+    return out;
+  }
+  const lon: number[] = [], lat: number[] = [];
+  for (let q = 0; q < s.ownOpen.length; q++) if (s.ownOpen[q]) { lon.push(s.ownLon[q]); lat.push(s.ownLat[q]); }
+  const best = nearestSiteDistanceM(demand.lon, demand.lat, lon, lat);
+  s.added.forEach((a, r) => {
+    const d = nearestSiteDistanceM(demand.lon, demand.lat, [a.lon], [a.lat]);
+    let total = 0;
+    for (let i = 0; i < best.length; i++) {
+      if (d[i] < best[i]) best[i] = d[i];
+      if (demand.weight[i] > 0) total += demand.weight[i] * best[i];
+    }
+    out[r] = total;
+  });
+  return out;
+}
+
+export interface EvaluateOptions {
+  /** Also Σ weight · distance per row (the p-median's total_cost, mean_cost). */
+  withCosts?: boolean;
+}
+
+export function evaluateScenario(data: SitesData, s: Scenario, huff?: HuffParams, model?: HuffModel, opts: EvaluateOptions = {}): ScenarioEval {
   const { demand, radiusM } = data;
   const N = demand.lon.length;
   const w = demand.weight;
   const total = sumWeight(w);
-  const open: number[] = [];
-  for (let q = 0; q < s.ownOpen.length; q++) if (s.ownOpen[q]) open.push(q);
-  const index = new GridIndex(demand, Math.max(radiusM, 50));
-  const existingCov = buildCoverage({ lon: open.map((q) => s.ownLon[q]), lat: open.map((q) => s.ownLat[q]) }, demand, radiusM, { index });
-  const covered = coveredMask(existingCov);
+  let covered: Uint8Array;
+  let addedCov: { offsets: Int32Array; demand: Int32Array };
+  if (data.costs) {
+    const c = costCoverage(data, s);
+    covered = c.covered;
+    addedCov = c;
+  } else {
+    const open: number[] = [];
+    for (let q = 0; q < s.ownOpen.length; q++) if (s.ownOpen[q]) open.push(q);
+    const index = new GridIndex(demand, Math.max(radiusM, 50));
+    const existingCov = buildCoverage({ lon: open.map((q) => s.ownLon[q]), lat: open.map((q) => s.ownLat[q]) }, demand, radiusM, { index });
+    covered = coveredMask(existingCov);
+    addedCov = buildCoverage({ lon: s.added.map((a) => a.lon), lat: s.added.map((a) => a.lat) }, demand, radiusM, { index });
+  }
   const coverBy = new Int16Array(N);
   for (let i = 0; i < N; i++) coverBy[i] = covered[i] ? -1 : -2;
   const existingCovered = sumWeight(w, covered);
-  const addedCov = buildCoverage({ lon: s.added.map((a) => a.lon), lat: s.added.map((a) => a.lat) }, demand, radiusM, { index });
+  const costs = opts.withCosts ? scenarioCosts(data, s) : null;
   let cum = existingCovered;
   const net = scenarioNetwork(data, s);
   const m = model ?? new HuffModel(demand, net, huff);
@@ -170,11 +257,13 @@ export function evaluateScenario(data: SitesData, s: Scenario, huff?: HuffParams
     const captured = ev.siteCaptured[firstAdded + r];
     return {
       id: a.id, lon: a.lon, lat: a.lat, origin: a.origin, moved: a.origin === 'recommended' && a.candidate < 0, pinned: a.pinned,
-      robustnessPct: a.robustnessPct,
+      robustnessPct: a.robustnessPct, names: a.names,
       marginalDemand: g, coveredDemand: cum, coveragePct: total > 0 ? (100 * cum) / total : NaN,
       huffCaptured: captured, huffSharePct: total > 0 ? (100 * captured) / total : NaN,
       cannibalised, fromCompetitors,
       nearestCompetitorM: comp.nearest(a.lon, a.lat, Infinity, undefined, hits).distanceM,
+      totalCost: costs ? costs[r] : NaN,
+      meanCost: costs && total > 0 ? costs[r] / total : NaN,
     };
   });
   return {

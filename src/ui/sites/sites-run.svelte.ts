@@ -51,12 +51,20 @@ function context(ds: Dataset): Context {
   const c: Context = { ds, key, ready: Promise.resolve() };
   c.ready = (async () => {
     const areaPopulation = latestPopulation(ds);
-    const opened = await analysis.sitesOpen(key, areaPopulation);
+    const props = ds.areas.features.map((f) => f.properties ?? {});
+    const nameIn = (first: string, second: string) => props.map((p) => String(p[first] ?? p[second] ?? p.area_id ?? ''));
+    const opened = await analysis.sitesOpen(key, areaPopulation, { en: nameIn('name_en', 'name'), 'zh-CN': nameIn('name', 'name_en') });
     if (app.dataset !== ds) return;
     sites.hasCandidatesFile = opened.candidatesFile;
+    sites.hasDemandPoints = opened.demandPoints;
+    sites.hasCosts = opened.costs;
+    if (!opened.demandPoints && sites.pointSource === 'demand_points') sites.pointSource = 'customers';
+    // A dataset that brings demand points and travel costs is meant to be planned with them.
+    if (opened.demandPoints && !(ds.summary.counts.customers > 0)) sites.pointSource = 'demand_points';
+    if (!opened.costs || !opened.candidatesFile) sites.useCosts = false;
     sites.hasPopulation = areaPopulation !== null;
     sites.hasCustomers = ds.summary.counts.customers > 0 && (await analysis.hotspotsCustomersAvailable(key));
-    if (!sites.hasCustomers && sites.measure !== 'population') sites.measure = 'population';
+    if (!sites.hasCustomers && !sites.hasDemandPoints && sites.measure !== 'population') sites.measure = 'population';
   })();
   ctx = c;
   return c;
@@ -97,6 +105,8 @@ export function runRequest(): RunRequest {
     siteType: sites.siteType,
     radiusM: sites.radiusM,
     demand: { measure: sites.measure, blendCustomerShare: sites.blendPct / 100 },
+    pointSource: sites.pointSource,
+    useCosts: sites.useCosts && sites.hasCosts && sites.hasCandidatesFile && sites.measure === 'customers',
     objective: sites.objective,
     solver: sites.solver,
     k: sites.k,
@@ -134,11 +144,12 @@ export async function recommend(ds: Dataset): Promise<void> {
         onProgress(p);
         if (seq === runSeq) sites.stage = p.step;
       });
-      await ensureCustomers(c, req.resolution, taskId, progress);
+      // Demand is read at exact locations in the worker (customers or demand points).
       return analysis.sitesRun(req, taskId, progress);
     }, (id) => analysis.cancel(id));
     if (!view || seq !== runSeq || app.dataset !== ds) return;
     sites.run = view;
+    sites.restored = null;
     sites.scenario = view.scenario;
     sites.live = null;
     fitToNewSites(view.scenario, view.radiusM);

@@ -11,7 +11,7 @@
  */
 import { app } from '../app/app-state.svelte.ts';
 import { sites } from './sites.svelte.ts';
-import { parseShared, usableHuff, type HuffInputs, type SitesShared } from '../../pipeline/sites/sites-params.ts';
+import { parseShared, usableHuff, type HuffInputs, type RestoredResult, type SitesShared } from '../../pipeline/sites/sites-params.ts';
 import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
 import { openDataset, recommend } from './sites-run.svelte.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
@@ -27,7 +27,30 @@ export function sharedState(): SitesShared {
     pinned: [...sites.pinned], excluded: [...sites.excluded],
     extraCandidates: sites.extraCandidates.map((x) => ({ id: x.id, lon: x.lon, lat: x.lat })),
     closeIds: [...sites.closeIds], accessDistanceM: sites.accessDistanceM, maxSharePct: sites.maxSharePct,
-    colouring: sites.colouring, huff: { ...sites.huff }, ran: sites.run !== null,
+    colouring: sites.colouring, huff: { ...sites.huff }, ran: sites.run !== null || sites.restored !== null,
+    pointSource: sites.pointSource, useCosts: sites.useCosts,
+    ...(currentResult() ? { result: currentResult()! } : {}),
+  };
+}
+
+/** JSON keeps no NaN: unknown numbers travel as null (parseResult reads them back as NaN). */
+const json = (x: number): number => (Number.isFinite(x) ? x : (null as unknown as number));
+
+/** The result on screen (the edited scenario, or one restored from a link), as a link carries it. */
+export function currentResult(): RestoredResult | null {
+  const run = sites.run, sc = sites.scenario;
+  if (!run || !sc) return sites.restored;
+  const tot = sc.eval.totals;
+  return {
+    objective: run.outcome.objective, solver: run.outcome.solver, siteType: run.siteType, radiusM: run.radiusM,
+    at: run.demand.at, costs: run.costs !== null, demandPoints: run.demand.count,
+    totalDemand: tot.totalDemand, existingCoveredDemand: tot.existingCoveredDemand, coveredDemand: tot.coveredDemand,
+    coveragePct: json(tot.coveragePct), ownSharePct: json(tot.ownSharePct),
+    sites: sc.eval.rows.map((r) => ({
+      id: r.id, lon: r.lon, lat: r.lat, names: r.names ?? { en: r.id, 'zh-CN': r.id }, origin: r.origin, moved: r.moved,
+      marginalDemand: r.marginalDemand, coveredDemand: r.coveredDemand, coveragePct: json(r.coveragePct), huffCaptured: json(r.huffCaptured),
+      totalCost: json(r.totalCost), meanCost: json(r.meanCost),
+    })),
   };
 }
 
@@ -35,11 +58,15 @@ export function sharedState(): SitesShared {
 export function applyShared(v: unknown): boolean {
   const p = parseShared(v);
   if (p.siteType) sites.setSiteType(p.siteType);
-  const { siteType: _t, ran, huff, ...rest } = p;
+  const { siteType: _t, ran, huff, result, ...rest } = p;
   Object.assign(sites, rest);
   // Each field was checked alone; together the floor must also stay below the cut-off.
   if (huff) sites.huff = usableHuff({ ...sites.huff, ...huff });
-  return ran === true;
+  // A link with its result shows that result as it was (issue #14: no re-run); older links run again.
+  sites.run = null;
+  sites.scenario = null;
+  sites.restored = result ?? null;
+  return ran === true && !result;
 }
 
 /** The Huff parameters a run used, as one line of the report. */

@@ -6,7 +6,8 @@
 import { DEFAULT_RADIUS_M, type DemandMeasure, type ExclusionZone, type SiteObjective, type SiteSolver, type SiteType } from '../../pipeline/sites/sites-model.ts';
 import type { DragUpdate } from '../../pipeline/sites/sites-whatif.ts';
 import { defaultHuff, type HuffInputs } from '../../pipeline/sites/sites-params.ts';
-import type { ClosureView, RationaliseRow, RunView, ScenarioView } from '../../pipeline/sites/sites-engine.ts';
+import type { ClosureView, PointSource, RationaliseRow, RunView, ScenarioView } from '../../pipeline/sites/sites-engine.ts';
+import type { RestoredResult } from '../../pipeline/sites/sites-params.ts';
 
 export type SitesMode = 'recommend' | 'closure';
 export type MapColouring = 'coverage' | 'huff' | 'demand';
@@ -59,6 +60,10 @@ class SitesState {
   /** LSCP target, percent of total demand. */
   targetPct = $state(50);
   measure = $state<DemandMeasure>('customers');
+  /** Where customer demand stands: every customer, or the demand-points table (when loaded). */
+  pointSource = $state<PointSource>('customers');
+  /** Use the loaded travel-cost table instead of straight-line distances. */
+  useCosts = $state(false);
   /** Blend: customers' share, percent. */
   blendPct = $state(50);
   resolution = $state(8);
@@ -76,8 +81,12 @@ class SitesState {
   hasCustomers = $state(false);
   hasPopulation = $state(false);
   hasCandidatesFile = $state(false);
+  hasDemandPoints = $state(false);
+  hasCosts = $state(false);
 
   run = $state.raw<RunView | null>(null);
+  /** A result restored from a link or snapshot (shown without re-running); cleared by a run. */
+  restored = $state.raw<RestoredResult | null>(null);
   scenario = $state.raw<ScenarioView | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
@@ -118,6 +127,7 @@ class SitesState {
   /** Forget results (a new dataset). */
   reset(): void {
     this.run = null;
+    this.restored = null;
     this.scenario = null;
     this.live = null;
     this.dragging = null;

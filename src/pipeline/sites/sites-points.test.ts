@@ -1,0 +1,186 @@
+/**
+ * The Sites tab decides at exact demand points (issue #12): SitesEngine with a point source,
+ * as the analysis worker runs it. Every number the ranked list and the live drag show is
+ * checked against core/point-coverage.ts `recountCoverage` — a latitude sweep over the points
+ * with its own haversine test, sharing neither the solver's atoms nor the scenario's index —
+ * and a travel-cost run against numbers worked out by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Geometry } from 'geojson';
+import { HotspotEngine } from '../hotspots/hotspot-engine.ts';
+import { SitesEngine, type CostsFn, type RunRequest } from './sites-engine.ts';
+import { localRunner } from './sites-runner.ts';
+import { recountCoverage } from '../../core/point-coverage.ts';
+import { buildCostTable } from '../../core/cost-matrix.ts';
+import { mulberry32 } from '../../core/rng.ts';
+import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
+
+const SQUARE: Geometry = { type: 'Polygon', coordinates: [[[121.4, 31.1], [121.6, 31.1], [121.6, 31.3], [121.4, 31.3], [121.4, 31.1]]] };
+const signal = () => new AbortController().signal;
+
+/** Households in clusters (compounds) plus a scatter, weights 1–5, all inside the square. */
+function city(n: number, seed: number): ExactPoints {
+  const rng = mulberry32(seed);
+  const centres = Array.from({ length: 12 }, () => [121.42 + 0.16 * rng(), 31.12 + 0.16 * rng()]);
+  const lon = new Float64Array(n), lat = new Float64Array(n), weight = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (i % 4 === 0) {
+      lon[i] = 121.405 + 0.19 * rng();
+      lat[i] = 31.105 + 0.19 * rng();
+    } else {
+      const c = centres[i % centres.length];
+      lon[i] = c[0] + 0.012 * (rng() - 0.5);
+      lat[i] = c[1] + 0.012 * (rng() - 0.5);
+    }
+    weight[i] = 1 + Math.floor(5 * rng());
+  }
+  return { lon, lat, weight };
+}
+
+const NETWORK: NetworkSites = {
+  id: ['OB1', 'OB2', 'OB3', 'XB1'],
+  name: ['人民路支行', '', '南京路支行', 'Rival'],
+  lon: Float64Array.from([121.45, 121.52, 121.57, 121.5]),
+  lat: Float64Array.from([31.15, 31.22, 31.27, 31.18]),
+  type: ['branch', 'branch', 'branch', 'branch'],
+  owner: ['own', 'own', 'own', 'ICBC'],
+  attractiveness: Float64Array.from([1, 1, 1, 1]),
+};
+
+function engine(points: ExactPoints, opts: { candidatesFile?: PointSet | null; network?: NetworkSites; costs?: CostsFn } = {}): SitesEngine {
+  const grids = new HotspotEngine();
+  grids.setAreas('k', [SQUARE]);
+  const e = new SitesEngine({ gridOf: (r) => grids.grid(r), runner: localRunner, demandPoints: async () => points, costs: opts.costs });
+  e.setInputs('k', {
+    network: opts.network ?? NETWORK, candidatesFile: opts.candidatesFile ?? null, areaPopulation: null,
+    areaNames: { en: ['Square'], 'zh-CN': ['方块区'] },
+  });
+  return e;
+}
+
+const REQ: RunRequest = { resolution: 8, siteType: 'branch', radiusM: 800, demand: { measure: 'customers' }, objective: 'coverage', solver: 'greedy', k: 5, replicates: 0 };
+const own = { lon: NETWORK.lon.slice(0, 3), lat: NETWORK.lat.slice(0, 3) };
+
+describe('Sites at exact demand points', () => {
+  const pts = city(4000, 7);
+
+  it('reports covered demand that equals an independent recount at the points', async () => {
+    const e = engine(pts);
+    const v = await e.run(REQ, signal(), () => {});
+    expect(v.demand.at).toBe('points');
+    expect(v.demand.count).toBe(4000);
+    expect(v.demand.h3).toEqual([]);
+    const rows = v.scenario.eval.rows;
+    expect(rows).toHaveLength(5);
+    const rc = recountCoverage(pts, own, { lon: rows.map((r) => r.lon), lat: rows.map((r) => r.lat) }, 800);
+    expect(v.scenario.eval.totals.totalDemand).toBeCloseTo(rc.totalDemand, 9);
+    expect(v.scenario.eval.totals.existingCoveredDemand).toBeCloseTo(rc.existingCoveredDemand, 9);
+    rows.forEach((r, q) => {
+      expect(r.marginalDemand).toBeCloseTo(rc.marginal[q], 9);
+      expect(r.coveredDemand).toBeCloseTo(rc.covered[q], 9);
+      // the solver's own numbers (atoms) agree with both
+      expect(v.outcome.rows[q].marginal).toBeCloseTo(rc.marginal[q], 9);
+      expect(v.outcome.rows[q].cumulative).toBeCloseTo(rc.covered[q], 9);
+    });
+    // the greedy order: gains never increase
+    for (let q = 1; q < rows.length; q++) expect(rows[q].marginalDemand).toBeLessThanOrEqual(rows[q - 1].marginalDemand + 1e-9);
+  });
+
+  it('gives the live drag numbers an independent recount gives at each position', async () => {
+    const e = engine(pts);
+    const v = await e.run(REQ, signal(), () => {});
+    const added = v.scenario.added;
+    const rng = mulberry32(3);
+    e.dragStart({ kind: 'added', index: 1 });
+    for (let t = 0; t < 25; t++) {
+      const lon = 121.41 + 0.18 * rng(), lat = 31.11 + 0.18 * rng();
+      const u = e.dragMove(lon, lat);
+      const moved = added.map((a, q) => (q === 1 ? { lon, lat } : a));
+      const rc = recountCoverage(pts, own, { lon: moved.map((a) => a.lon), lat: moved.map((a) => a.lat) }, 800);
+      expect(u.coveredDemand).toBeCloseTo(rc.covered[moved.length - 1], 9);
+    }
+    const sc = e.dragEnd(121.5, 31.2);
+    const moved = added.map((a, q) => (q === 1 ? { lon: 121.5, lat: 31.2 } : a));
+    const rc = recountCoverage(pts, own, { lon: moved.map((a) => a.lon), lat: moved.map((a) => a.lat) }, 800);
+    expect(sc.eval.totals.coveredDemand).toBeCloseTo(rc.covered[moved.length - 1], 9);
+    sc.eval.rows.forEach((r, q) => expect(r.marginalDemand).toBeCloseTo(rc.marginal[q], 9));
+    // the moved site is named anew where it stands: 121.5, 31.2 lies 2.9 km SW of OB2 (no name in the file: its id)
+    expect(sc.added[1].names).toEqual({ en: 'Square · OB2 SW 2.9 km', 'zh-CN': '方块区 · OB2 西南 2.9 km' });
+  });
+
+  it('names every recommended site in both languages: area, our nearest site, bearing and distance', async () => {
+    const v = await engine(pts).run(REQ, signal(), () => {});
+    expect(v.names).toHaveLength(v.outcome.rows.length);
+    for (const [q, r] of v.scenario.eval.rows.entries()) {
+      expect(r.names).toEqual(v.names[q]);
+      expect(r.names!.en).toMatch(/^Square · (人民路支行|OB2|南京路支行) (N|NE|E|SE|S|SW|W|NW) \d/);
+      expect(r.names!['zh-CN']).toMatch(/^方块区 · (人民路支行|OB2|南京路支行) (北|东北|东|东南|南|西南|西|西北) \d/);
+    }
+  });
+
+  it('decides on the demand-points table when asked, and refuses it when none is loaded', async () => {
+    const grids = new HotspotEngine();
+    grids.setAreas('k', [SQUARE]);
+    const asked: string[] = [];
+    const e = new SitesEngine({
+      gridOf: (r) => grids.grid(r), runner: localRunner,
+      demandPoints: async (_k, source) => { asked.push(source); return source === 'demand_points' ? null : pts; },
+    });
+    e.setInputs('k', { network: NETWORK, candidatesFile: null, areaPopulation: null });
+    await expect(e.run({ ...REQ, pointSource: 'demand_points' }, signal(), () => {})).rejects.toMatchObject({ code: 'no_demand_points' });
+    await e.run(REQ, signal(), () => {});
+    await e.run(REQ, signal(), () => {});
+    expect(asked).toEqual(['demand_points', 'customers']); // read once per dataset
+  });
+});
+
+describe('Sites with a travel-cost table (hand-checked)', () => {
+  // Four compounds (households 10, 20, 30, 40), three candidate sites, our branch OB1.
+  const points: ExactPoints = {
+    id: ['P1', 'P2', 'P3', 'P4'],
+    lon: Float64Array.from([121.45, 121.47, 121.5, 121.55]), lat: Float64Array.from([31.15, 31.17, 31.2, 31.25]),
+    weight: Float64Array.from([10, 20, 30, 40]),
+  };
+  const candidatesFile: PointSet = {
+    id: ['K1', 'K2', 'K3'], name: ['', '龙华小区旁', ''],
+    lon: Float64Array.from([121.46, 121.52, 121.56]), lat: Float64Array.from([31.16, 31.21, 31.26]),
+  };
+  const network: NetworkSites = { ...NETWORK, id: ['OB1'], name: ['Ours'], lon: Float64Array.from([121.44]), lat: Float64Array.from([31.14]), type: ['branch'], owner: ['own'], attractiveness: Float64Array.from([1]) };
+  // (demand, candidate, cost): road distances from a network tool, missing pairs unreachable
+  const pairs = [[0, 0, 100], [1, 0, 300], [2, 1, 200], [3, 1, 900], [3, 2, 100], [1, 2, 700]];
+  const costs: CostsFn = async (_k, _s, numDemand, numCandidates) => ({
+    ...buildCostTable(numDemand, numCandidates,
+      { demand: Int32Array.from(pairs, (p) => p[0]), site: Int32Array.from(pairs, (p) => p[1]), cost: Float64Array.from(pairs, (p) => p[2]) },
+      { demand: Int32Array.from([0]), cost: Float64Array.from([50]) }),
+    pairs: pairs.length,
+  });
+  const req: RunRequest = { ...REQ, radiusM: 400, useCosts: true, pointSource: 'demand_points', k: 2 };
+
+  it('covers by cost ≤ R: K3 (P4, 40) then K2 (P3, 30) on top of OB1 (P1, 10)', async () => {
+    const v = await engine(points, { candidatesFile, network, costs }).run(req, signal(), () => {});
+    expect(v.costs).toEqual({ pairs: 6 });
+    expect(v.scenario.eval.rows.map((r) => [r.id, r.marginalDemand, r.coveredDemand])).toEqual([['K3', 40, 50], ['K2', 30, 80]]);
+    expect(v.outcome.rows.map((r) => [r.id, r.marginal, r.cumulative])).toEqual([['K3', 40, 50], ['K2', 30, 80]]);
+    expect(v.scenario.eval.rows[1].names).toEqual({ en: '龙华小区旁', 'zh-CN': '龙华小区旁' }); // the candidates file's name
+  });
+
+  it('p-median: K2 minimises Σ weight · cost; total 222,500, mean 2,225 (unreachable at 10 × the largest cost)', async () => {
+    // Before: P1 50, the rest unreachable (cap 9,000): 10·50 + 90·9,000 = 810,500. K1 saves 174,000,
+    // K2 264,000 + 324,000 = 588,000, K3 356,000 + 166,000 = 522,000.
+    for (const solver of ['greedy', 'exact'] as const) {
+      const e = engine(points, { candidatesFile, network, costs });
+      const v = await e.run({ ...req, objective: 'pmedian', solver, k: 1 }, signal(), () => {});
+      expect(v.outcome.rows.map((r) => r.id)).toEqual(['K2']);
+      expect(v.outcome.rows[0].totalCost).toBeCloseTo(222_500, 6);
+      expect(v.scenario.eval.rows[0].totalCost).toBeCloseTo(222_500, 6);
+      expect(v.scenario.eval.rows[0].meanCost).toBeCloseTo(2_225, 9);
+      // with costs a site cannot leave its candidate: the what-if is refused, not guessed
+      expect(() => e.dragStart({ kind: 'added', index: 0 })).toThrow(expect.objectContaining({ code: 'costs_no_whatif' }));
+      expect(() => e.dropSite(121.5, 31.2)).toThrow(expect.objectContaining({ code: 'costs_no_whatif' }));
+    }
+  });
+
+  it('refuses costs without a candidates file', async () => {
+    await expect(engine(points, { network, costs }).run(req, signal(), () => {})).rejects.toMatchObject({ code: 'costs_need_candidates' });
+  });
+});
