@@ -114,7 +114,7 @@ describe('walking skeleton on the demo city', () => {
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-data"]')?.textContent === '数据', null, { timeout: 5_000 });
     assert.equal(await s.page.getByTestId('app-title').innerText(), '网点规划');
     assert.equal(await s.page.evaluate(() => document.documentElement.lang), 'zh-CN');
-    assert.equal(await s.page.getByTestId('lang-switch').getAttribute('aria-label'), '切换到 English');
+    assert.equal(await s.page.getByTestId('lang-switch').getAttribute('aria-label'), '切换为英文界面');
     await s.page.getByTestId('lang-switch').click();
     await s.page.waitForFunction(() => document.querySelector('[data-testid="tab-data"]')?.textContent === 'Data', null, { timeout: 5_000 });
   });
