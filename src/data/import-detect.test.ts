@@ -109,6 +109,11 @@ describe('pendingProblems', () => {
     expect(p).toContainEqual({ code: 'duplicateKind', kind: 'customers', files: ['f1.csv', 'f2.csv'] });
     expect(p).toContainEqual({ code: 'missingColumns', id: 1, file: 'f1.csv', columns: ['lat'] });
   });
+  it('waits for the answer to the coordinate-system question', () => {
+    const ok = { customer_id: 'a', lon: 'b', lat: 'c' };
+    expect(pendingProblems([f(1, 'customers', ok, { crsUnanswered: true })])).toEqual([{ code: 'crsUnanswered', id: 1, file: 'f1.csv' }]);
+    expect(pendingProblems([f(1, 'customers', ok, { crsUnanswered: false })])).toEqual([]);
+  });
   it('leaves unreadable headers to the loader, but waits for inspection and refuses .xls', () => {
     expect(pendingProblems([f(1, 'customers', {}, { headersKnown: false })])).toEqual([]);
     expect(pendingProblems([f(1, 'customers', {}, { inspecting: true })])).toEqual([{ code: 'inspecting', file: 'f1.csv' }]);

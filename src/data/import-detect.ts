@@ -151,6 +151,8 @@ export interface PendingCheck {
   inspecting?: boolean;
   /** A format the loader cannot read (Excel 97–2003 .xls). */
   unsupported?: boolean;
+  /** The file's coordinate system was asked (Chinese headers or points in China) and not answered yet. */
+  crsUnanswered?: boolean;
 }
 
 export type PendingProblem =
@@ -158,11 +160,12 @@ export type PendingProblem =
   | { code: 'missingColumns'; id: number; file: string; columns: string[] }
   | { code: 'inspecting'; file: string }
   | { code: 'unsupported'; file: string }
+  | { code: 'crsUnanswered'; id: number; file: string }
   | { code: 'noFiles' };
 
 /**
  * Problems that keep the Load button disabled: one file per kind (the loader's rule), required
- * columns mapped. Files whose headers could not be read (empty, broken JSON ...) may still be
+ * columns mapped, the coordinate system answered where it was asked. Files whose headers could not be read (empty, broken JSON ...) may still be
  * loaded: the loader then says exactly what is wrong, naming file and line.
  */
 export function pendingProblems(files: readonly PendingCheck[]): PendingProblem[] {
@@ -180,6 +183,8 @@ export function pendingProblems(files: readonly PendingCheck[]): PendingProblem[
       problems.push({ code: 'unsupported', file: f.name });
       continue;
     }
+    // A wrong guess shifts every point by 300–600 m unnoticed: the user answers (WGS84 included).
+    if (f.crsUnanswered) problems.push({ code: 'crsUnanswered', id: f.id, file: f.name });
     if (!f.headersKnown) continue;
     const missing = missingRequired(f.kind, f.mapping, f.hasFeatureIds);
     if (missing.length) problems.push({ code: 'missingColumns', id: f.id, file: f.name, columns: missing });

@@ -196,6 +196,21 @@ export async function replaceWhereAsked(page: Page): Promise<number> {
   return n;
 }
 
+/**
+ * Files that look Chinese (Chinese headers, points in China) ask for their coordinate system and
+ * Load waits for the answer: answer `crs` for each (the test data is WGS84 unless a test says
+ * otherwise). Returns how many were asked.
+ */
+export async function answerCrsWhereAsked(page: Page, crs: 'wgs84' | 'gcj02' | 'bd09' = 'wgs84'): Promise<number> {
+  const buttons = page.locator(`[data-testid="import-crs-ask-${crs}"]`);
+  let n = 0;
+  while ((await buttons.count()) > 0) {
+    await buttons.first().click({ timeout: 10_000 });
+    n++;
+  }
+  return n;
+}
+
 export async function waitForDemo(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-counts"]') !== null, null, { timeout: 90_000 });
   await page.waitForFunction(

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import gcoord from 'gcoord';
 import type { Page } from 'playwright-core';
-import { addFiles, demoApp, replaceWhereAsked, upload, waitForDemo, type Upload } from './harness.ts';
+import { addFiles, answerCrsWhereAsked, demoApp, replaceWhereAsked, upload, waitForDemo, type Upload } from './harness.ts';
 import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES, badCases, type BadCase } from '../fixtures/index.ts';
 
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/import-e2e';
@@ -27,6 +27,7 @@ const card = (page: Page, name: string) => page.locator(`[data-testid="import-fi
 /** Click Load and wait for the report of this load (or a cancellation). */
 async function load(page: Page, opts: { replace?: boolean } = {}): Promise<'ok' | 'failed' | 'cancelled'> {
   if (opts.replace ?? true) await replaceWhereAsked(page);
+  await answerCrsWhereAsked(page);
   await page.getByTestId('import-load').click({ timeout: 10_000 });
   await page.waitForFunction(
     () => {
@@ -130,6 +131,28 @@ describe('import in the browser', () => {
     await page.screenshot({ path: join(SHOTS, 'append-undone.png'), fullPage: true });
   });
 
+  it('an append on top of the demo is kept: a reload shows the demo plus the appended rows', async () => {
+    const demo = await datasetCounts(page);
+    await addFiles(page, [upload('more_customers.csv', 'customer_id,lon,lat\nN1,121.47,31.23\nN2,121.49,31.23\n')]);
+    await page.getByTestId('import-mode-customers-append').check();
+    assert.equal(await load(page, { replace: false }), 'ok');
+    assert.equal((await datasetCounts(page)).customers, demo.customers + 2);
+    // The record is written after the report shows ("Keeping the loaded files…" meanwhile).
+    await page.waitForFunction(() => /more_customers\.csv/.test(document.querySelector('[data-testid="import-stored"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('import-saving').count(), 0);
+    await page.reload({ timeout: 30_000 });
+    await page.getByTestId('import-report').waitFor({ timeout: 90_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="cancel"]'), null, { timeout: 60_000 });
+    assert.deepEqual(await datasetCounts(page), { ...demo, customers: demo.customers + 2 });
+    assert.match(await page.getByTestId('import-report').innerText(), /Restored from this browser: more_customers\.csv/);
+    assert.match(await page.getByTestId('import-stored').innerText(), /more_customers\.csv/);
+    // Back to the plain demo for the tests below.
+    await page.getByTestId('import-clear').click({ timeout: 10_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="import-stored"]'), null, { timeout: 90_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="cancel"]'), null, { timeout: 60_000 });
+    assert.deepEqual(await datasetCounts(page), demo);
+  });
+
   it('loads the good dataset through the file picker: kinds recognised, counts and customers outside shown', async () => {
     await addFiles(page, [GOOD_FIXTURES.areas, GOOD_FIXTURES.indicators, GOOD_FIXTURES.customers, GOOD_FIXTURES.sites, GOOD_FIXTURES.candidates].map((p) => fromFile(p)));
     const kinds: Record<string, string> = {};
@@ -168,6 +191,25 @@ describe('import in the browser', () => {
     assert.equal(await page.getByTestId('dataset-name').innerText(), 'Your data');
   });
 
+  it('candidates already loaded are not replaced without asking: append adds the new ones, undo takes them back', async () => {
+    const candidates = () => page.evaluate(() => (window as unknown as { __bpApp: { dataset: { summary: { counts: { candidates: number } } } } }).__bpApp.dataset.summary.counts.candidates);
+    assert.equal(await candidates(), GOOD_COUNTS.candidates);
+    // K1 is loaded already; K90 is new.
+    await addFiles(page, [upload('more_candidates.csv', 'site_id,lon,lat,cost\nK90,121.45,31.22,90000\nK1,121.40362,31.21309,110000\n')]);
+    assert.equal(await card(page, 'more_candidates.csv').getByTestId('import-kind').inputValue(), 'candidates');
+    assert.match(await page.getByTestId('import-mode-candidates').innerText(), new RegExp(`Already loaded: Candidate sites, ${GOOD_COUNTS.candidates} rows`));
+    assert.equal(await page.getByTestId('import-load').isDisabled(), true);
+    await page.getByTestId('import-mode-candidates-append').check();
+    assert.equal(await load(page, { replace: false }), 'ok');
+    assert.equal(await candidates(), GOOD_COUNTS.candidates + 1);
+    assert.deepEqual(await listedRejects(page, 'more_candidates.csv'), [{ line: 3, column: 'site_id', code: 'duplicate_id' }]);
+    await page.getByTestId('import-undo').click({ timeout: 10_000 });
+    await page.getByTestId('import-undone').waitFor({ timeout: 30_000 });
+    assert.equal(await candidates(), GOOD_COUNTS.candidates);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="import-saving"]'), null, { timeout: 30_000 });
+    assert.doesNotMatch(await page.getByTestId('import-stored').innerText(), /more_candidates/);
+  });
+
   for (const c of badCases()) {
     it(`bad fixture ${c.file}: ${c.error ? 'the problem, naming file and line' : 'rows kept and rejects with lines and reasons'}`, async () => {
       await runBadCase(page, c);
@@ -192,6 +234,10 @@ describe('import in the browser', () => {
     // Customers are loaded already: Load waits for replace or append.
     assert.equal(await page.getByTestId('import-load').isDisabled(), true);
     assert.equal(await replaceWhereAsked(page), 1);
+    // Chinese headers: Load waits for the coordinate system too.
+    assert.equal(await page.getByTestId('import-load').isDisabled(), true);
+    assert.match(await page.getByTestId('import-pending-problems').innerText(), /客户导出\.csv: answer which coordinate system/);
+    assert.equal(await answerCrsWhereAsked(page), 1);
     assert.equal(await page.getByTestId('import-load').isDisabled(), false);
     assert.equal(await load(page), 'ok');
     assert.equal((await datasetCounts(page)).customers, 3);
@@ -332,6 +378,7 @@ describe('import in the browser', () => {
     for (let i = 0; i < 600_000; i++) rows.push(`B${i},${(121.2 + (i % 997) * 0.0006).toFixed(5)},${(31.0 + (i % 991) * 0.0005).toFixed(5)},young,${20 + (i % 50)},${i % 100000}`);
     await addFiles(page, [upload('big_customers.csv', rows.join('\n') + '\n')]);
     await replaceWhereAsked(page);
+    await answerCrsWhereAsked(page);
     await page.getByTestId('import-load').click({ timeout: 10_000 });
     await page.getByTestId('import-cancel').click({ timeout: 30_000 });
     await page.getByTestId('import-cancelled').waitFor({ timeout: 60_000 });

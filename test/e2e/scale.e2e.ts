@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
-import { demoApp, replaceWhereAsked, screenshotsIn, waitForDemo } from './harness.ts';
+import { answerCrsWhereAsked, demoApp, replaceWhereAsked, screenshotsIn, waitForDemo } from './harness.ts';
 
 const shot = screenshotsIn(join('test-results', 'e2e-scale'));
 
@@ -30,6 +30,7 @@ async function addAndLoad(page: Page, name: string, csv: string): Promise<void> 
   await page.getByTestId('import-input').setInputFiles([{ name, mimeType: 'text/csv', buffer: Buffer.from(csv) }], { timeout: 60_000 });
   await page.locator(`[data-testid="import-file"][data-file="${name}"] [data-testid="import-kind"]`).waitFor({ timeout: 30_000 });
   await replaceWhereAsked(page);
+  await answerCrsWhereAsked(page);
   await page.getByTestId('import-load').click({ timeout: 10_000 });
 }
 

@@ -57,7 +57,11 @@ export interface DatasetSummary {
   credits?: LocalizedText;
   units: Record<string, string>;
   labels: Record<string, Record<string, string>>;
-  counts: { areas: number; indicators: number; customers: number; sites: number; rejects: number; outside: number };
+  counts: {
+    areas: number; indicators: number; customers: number; sites: number; rejects: number; outside: number;
+    /** Rows of the optional site-selection kinds (0 when not loaded). */
+    candidates: number; demand_points: number; costs: number;
+  };
   /** Numeric indicator columns, in file order. */
   indicatorColumns: string[];
   /** Distinct periods sorted by time. */
@@ -270,6 +274,9 @@ export class DbApi {
       indicators: await count('indicators'),
       customers: await count('customers'),
       sites: await count('sites'),
+      candidates: await count('candidates'),
+      demand_points: await count('demand_points'),
+      costs: await count('costs'),
       rejects: await count('rejects'),
       outside: files.reduce((s, f) => s + (f.outsideStudyArea ?? 0), 0),
     };

@@ -82,6 +82,8 @@ class ImportSession {
   /** What the browser keeps (mirror of the IndexedDB record without the bytes), null = nothing. */
   stored = $state.raw<{ savedAt: number; files: string[]; base: 'demo' | 'none' } | null>(null);
   storeError = $state<string | null>(null);
+  /** The dataset just loaded is being written to this browser's storage (a reload now would lose it). */
+  saving = $state(false);
   /** A saved dataset that could not be restored at startup (kept until the user decides). */
   restoreFailed = $state(false);
   restoring = $state(false);
@@ -106,7 +108,10 @@ class ImportSession {
   readonly conflicts: Array<{ kind: InputKind; rows: number }> = $derived.by(() => {
     const counts = app.dataset?.summary.counts;
     if (!counts || (this.hasAreas && this.replaceAll)) return [];
-    const rows: Partial<Record<InputKind, number>> = { areas: counts.areas, indicators: counts.indicators, customers: counts.customers, sites: counts.sites };
+    const rows: Record<InputKind, number> = {
+      areas: counts.areas, indicators: counts.indicators, customers: counts.customers, sites: counts.sites,
+      candidates: counts.candidates, demand_points: counts.demand_points, costs: counts.costs,
+    };
     const kinds = [...new Set(this.files.map((f) => f.kind))];
     return kinds.filter((k) => (rows[k] ?? 0) > 0).map((kind) => ({ kind, rows: rows[kind] ?? 0 }));
   });
@@ -132,6 +137,7 @@ class ImportSession {
         hasFeatureIds: f.info?.hasFeatureIds,
         inspecting: f.inspecting,
         unsupported: f.info?.problem === 'xls',
+        crsUnanswered: takesCrs(f.kind) && f.crsAsk,
       })),
     ),
   );
@@ -319,6 +325,10 @@ class ImportSession {
   private async save(rec: StoredDataset): Promise<void> {
     this.current = rec;
     this.storeError = null;
+    this.saving = true;
+    // A reload or close before the record is written would restore the data as it was before
+    // this load: the browser asks first (its own words; the panel says "Saving…" meanwhile).
+    window.addEventListener('beforeunload', holdWhileSaving);
     try {
       requestPersistentStorage();
       await writeStoredDataset(rec);
@@ -327,6 +337,9 @@ class ImportSession {
     } catch (e) {
       this.stored = null;
       this.storeError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    } finally {
+      window.removeEventListener('beforeunload', holdWhileSaving);
+      this.saving = false;
     }
   }
 
@@ -411,6 +424,10 @@ class ImportSession {
     this.storeError = error;
     if (!error) this.stored = null;
   }
+}
+
+function holdWhileSaving(e: BeforeUnloadEvent): void {
+  e.preventDefault();
 }
 
 const CRS_KEY = 'bp-crs:';
