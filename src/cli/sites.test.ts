@@ -268,6 +268,33 @@ describe('cli sites', () => {
     }
     const l = await cli([...args, '--objective', 'lscp']);
     expect(csvRecords(l.stdout).map((x) => [x.site_id, Number(x.covered_demand)])).toEqual([['Kb', 35]]);
-    expect((await cli([...args, '--objective', 'huff'])).code).toBe(2);
+  }, 240_000);
+
+  it('uses a cost file in Huff: the cost replaces the distance in the decay (hand-checked)', async () => {
+    const dir = tempDir();
+    // Everything stands 3 km apart or more; the costs (minutes) alone decide. u = 1 / cost².
+    writeFileSync(join(dir, 'd.csv'), 'point_id,lon,lat,weight\nH1,121.40,31.2,10\nH2,121.43,31.2,20\nH3,121.46,31.2,5\n');
+    writeFileSync(join(dir, 'k.csv'), 'site_id,lon,lat\nKa,121.41,31.21\nKb,121.45,31.19\n');
+    writeFileSync(join(dir, 's.csv'), 'site_id,lon,lat,type,owner\nS1,121.39,31.22,branch,own\nC1,121.50,31.25,branch,RivalBank\nA9,121.43,31.2,atm,RivalBank\n');
+    writeFileSync(join(dir, 'c.csv'), 'demand_id,site_id,cost\nH1,Ka,5\nH1,Kb,20\nH2,Ka,12\nH2,Kb,4\nH3,Kb,9\nH1,S1,8\nH3,S1,30\nH1,C1,4\nH2,C1,6\nH2,A9,1\n');
+    const args = ['--demand-points', join(dir, 'd.csv'), '--candidates', join(dir, 'k.csv'), '--sites', join(dir, 's.csv'), '--costs', join(dir, 'c.csv'), '--objective', 'huff', '--k', '1'];
+    const u = (c: number) => 1 / (c * c);
+    // Before: H1 ours u(8) against C1's u(4); H2 only C1's (the ATM A9 is another type); H3 only ours.
+    const before = 10 * (u(8) / (u(8) + u(4))) + 5;
+    const gainKb = 10 * ((u(8) + u(20)) / (u(8) + u(4) + u(20)) - u(8) / (u(8) + u(4))) + 20 * (u(4) / (u(6) + u(4)));
+    const r = await cli([...args, '--huff-floor', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = csvRecords(r.stdout);
+    expect(out.map((x) => x.site_id)).toEqual(['Kb']);
+    expect(Number(out[0].marginal_demand)).toBeCloseTo(gainKb, 6);
+    expect(Number(out[0].covered_demand)).toBeCloseTo(before + gainKb, 6);
+    expect(Number(out[0].coverage_pct)).toBeCloseTo((100 * (before + gainKb)) / 35, 6);
+    expect(r.stderr).toMatch(/Huff with costs: d = the cost, floored at 1 and cut off at 5000/);
+    expect(r.stderr).not.toMatch(/below the floor/);
+    // The default floor (100) flattens minutes: every cost counts as 100, and the CLI says so.
+    const flat = await cli(args);
+    expect(flat.code, flat.stderr).toBe(0);
+    expect(flat.stderr).toMatch(/warning: \d+ of \d+ Huff cost pairs are below the floor 100/);
+    expect((await cli([...args.filter((a) => a !== 'huff' && a !== '--objective'), '--huff-floor', '1'])).code).toBe(2);
   }, 240_000);
 });

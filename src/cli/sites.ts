@@ -37,6 +37,7 @@ import { latestPeriodSql, populationSql } from '../sql/sites.ts';
 import { readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../pipeline/sites/sites-inputs.ts';
 import { studyCellsOf } from '../pipeline/sites/sites-cells.ts';
 import { NAME_WORDS, siteName } from '../pipeline/sites/sites-names.ts';
+import { HUFF_DEFAULTS } from '../core/huff.ts';
 import { tableColumns } from '../data/table-columns.ts';
 import { UsageError, type CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadForCli } from './common.ts';
@@ -66,6 +67,8 @@ export const spec: CommandSpec = {
     solver: { type: 'string', placeholder: 'greedy|exact', description: 'greedy + 1-swap local search (default), or the exact MILP with HiGHS, mip_rel_gap 0 (coverage, pmedian, lscp)' },
     'candidate-resolution': { type: 'number', placeholder: 'R', description: 'H3 resolution of generated candidates (default: the coarsest with mean hexagon edge ≤ radius/2: 9 for 500 m, 8 for 1500 m)' },
     lang: { type: 'string', placeholder: 'en|zh-CN', description: 'language of the site names\' compass words, e.g. "NE" or "东北" (default en)' },
+    'huff-floor': { type: 'number', placeholder: 'D', description: 'Huff: distances below D count as D — metres, or the cost file\'s unit with --costs (default 100)' },
+    'huff-cutoff': { type: 'number', placeholder: 'D', description: 'Huff: sites farther than D do not compete for a point — metres, or the cost file\'s unit with --costs (default 5000)' },
     'time-limit': { type: 'number', placeholder: 'S', description: 'exact solver wall-clock limit in seconds (default 300); the gap is reported when it stops it' },
     ...OUT_OPTION,
   },
@@ -92,6 +95,10 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   const timeLimitS = args.number('time-limit', 300);
   if (!(timeLimitS > 0)) throw new UsageError(`sites: --time-limit must be > 0 seconds, got ${timeLimitS}`);
   const candRes = args.has('candidate-resolution') ? args.integer('candidate-resolution', 10, 0, 15) : undefined;
+  const huffFloor = args.number('huff-floor', HUFF_DEFAULTS.minDistanceM);
+  const huffCutoff = args.number('huff-cutoff', HUFF_DEFAULTS.cutoffM);
+  if (!(huffFloor > 0) || !(huffCutoff > 0)) throw new UsageError(`sites: --huff-floor and --huff-cutoff must be > 0, got ${huffFloor} and ${huffCutoff}`);
+  if ((args.has('huff-floor') || args.has('huff-cutoff')) && objective !== 'huff') throw new UsageError('sites: --huff-floor and --huff-cutoff go with --objective huff');
   const weightCol = args.string('weight');
   const lang = args.choice('lang', ['en', 'zh-CN'] as const, 'en');
   if (measure === 'population') {
@@ -105,7 +112,6 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   if (args.has('costs')) {
     if (measure !== 'customers') throw new UsageError(`sites: --costs needs demand at exact points (--customers or --demand-points), not --demand ${measure}`);
     if (!args.has('candidates')) throw new UsageError('sites: --costs needs --candidates FILE: the cost file names candidates by their site_id');
-    if (objective === 'huff') throw new UsageError('sites: --costs is used by coverage, pmedian and lscp; Huff with a cost file is not supported yet');
   }
 
   const data = await loadForCli(args, ctx);
@@ -139,16 +145,24 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     const network = await readNetwork(conn);
     const candidatesFile = await readCandidates(conn);
     const costs = args.has('costs') && points && candidatesFile
-      ? await readCosts(conn, args.has('demand-points') ? 'demand_points' : 'customers', points.lon.length, candidatesFile.id.length, siteType, network.id.length > 0)
+      ? await readCosts(conn, args.has('demand-points') ? 'demand_points' : 'customers', points.lon.length, candidatesFile.id.length, siteType, network.id.length > 0, objective === 'huff')
       : null;
     if (costs) ctx.stderr(`sites: ${costs.pairs} cost pair(s) name a demand point and a candidate; costs replace straight-line distances (unit of --radius)\n`);
+    if (costs && objective === 'huff') {
+      ctx.stderr(`sites: Huff with costs: d = the cost, floored at ${fmt(huffFloor)} and cut off at ${fmt(huffCutoff)} (the cost file's unit); a site with no cost to a point does not compete for it\n`);
+      let below = 0, used = 0;
+      for (const c of [costs.cost, costs.network?.cost ?? new Float64Array(0)]) for (const x of c) if (x <= huffCutoff) { used++; if (x < huffFloor) below++; }
+      if (used > 0 && below * 2 > used) {
+        ctx.stderr(`warning: ${below} of ${used} Huff cost pairs are below the floor ${fmt(huffFloor)} and count as ${fmt(huffFloor)}, so most sites look equally near; give --huff-floor in the cost file's unit (e.g. 1 for minutes)\n`);
+      }
+    }
     const areaPopulation = measure === 'population' ? await populationByArea(args, conn, features.map((f) => String(f.properties.area_id))) : null;
 
     let run: SitesRunOutput;
     try {
       run = await runSitesPipeline(
         { cells, customers: null, points, areaPopulation, network, candidatesFile },
-        { siteType, radiusM, demand: { measure: measure === 'cells' ? 'customers' : measure }, candidateResolution: candRes, costs, objective, solver, k, timeLimitS, replicates: 0 },
+        { siteType, radiusM, demand: { measure: measure === 'cells' ? 'customers' : measure }, candidateResolution: candRes, costs, objective, solver, k, timeLimitS, replicates: 0, huff: { minDistanceM: huffFloor, cutoffM: huffCutoff } },
         { exact: inProcessExact(), ownShare: false },
       );
     } catch (e) {

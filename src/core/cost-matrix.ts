@@ -24,10 +24,18 @@ export interface CostTable {
   cost: Float64Array;
   /** Lowest cost from each demand point to one of our existing sites (Infinity: none reachable). */
   existingCost: Float64Array;
+  /**
+   * Costs to the network's sites (ours and competitors', by network index), demand → (site,
+   * cost) compressed rows; read only when a model needs each site apart (Huff).
+   */
+  network?: { offsets: Int32Array; site: Int32Array; cost: Float64Array };
 }
 
-/** Builds the table; `existing` are pairs to our existing sites (their site index is ignored). */
-export function buildCostTable(numDemand: number, numCandidates: number, candidates: CostPairs, existing: { demand: Int32Array; cost: Float64Array }): CostTable {
+/**
+ * Builds the table; `existing` are pairs to our existing sites (their site index is ignored);
+ * `network` (optional) pairs to the network's sites, `site` = network index.
+ */
+export function buildCostTable(numDemand: number, numCandidates: number, candidates: CostPairs, existing: { demand: Int32Array; cost: Float64Array }, network?: CostPairs): CostTable {
   const n = candidates.demand.length;
   const offsets = new Int32Array(numDemand + 1);
   for (let p = 0; p < n; p++) {
@@ -49,7 +57,80 @@ export function buildCostTable(numDemand: number, numCandidates: number, candida
     const i = existing.demand[p];
     if (i >= 0 && i < numDemand && existing.cost[p] < existingCost[i]) existingCost[i] = existing.cost[p];
   }
-  return { numDemand, numCandidates, offsets, site, cost, existingCost };
+  const table: CostTable = { numDemand, numCandidates, offsets, site, cost, existingCost };
+  if (network) table.network = demandMajor(numDemand, network);
+  return table;
+}
+
+function demandMajor(numDemand: number, pairs: CostPairs): { offsets: Int32Array; site: Int32Array; cost: Float64Array } {
+  const n = pairs.demand.length;
+  const offsets = new Int32Array(numDemand + 1);
+  for (let p = 0; p < n; p++) {
+    const i = pairs.demand[p], c = pairs.cost[p];
+    if (!(i >= 0 && i < numDemand) || !(pairs.site[p] >= 0)) throw new RangeError(`cost pair ${p} names demand ${i} / site ${pairs.site[p]}, out of range`);
+    if (!(c >= 0)) throw new RangeError(`cost pair ${p} has cost ${c}; costs must be ≥ 0`);
+    offsets[i + 1]++;
+  }
+  for (let i = 0; i < numDemand; i++) offsets[i + 1] += offsets[i];
+  const fill = offsets.slice(0, numDemand);
+  const site = new Int32Array(n), cost = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    const q = fill[pairs.demand[p]]++;
+    site[q] = pairs.site[p];
+    cost[q] = pairs.cost[p];
+  }
+  return { offsets, site, cost };
+}
+
+/** Site → (demand point, cost) compressed rows: what the Huff model reads from a cost file. */
+export interface SiteCostPairs {
+  offsets: Int32Array;
+  demand: Int32Array;
+  cost: Float64Array;
+}
+
+/**
+ * The cost table turned site-major over the demand points for Huff: `sites` for the network
+ * sites `siteIndex` lists (network indices, in the Huff model's site order), `candidates` for
+ * the candidates. `source[q]` is demand point q's table row. Pairs a point does not have are
+ * absent (that site does not compete for it).
+ */
+export function huffCostPairs(table: CostTable, source: ArrayLike<number>, siteIndex: readonly number[]): { sites: SiteCostPairs; candidates: SiteCostPairs } {
+  if (!table.network && siteIndex.length > 0) throw new RangeError('the cost table was read without the network sites\' costs; Huff needs them');
+  const pos = new Map(siteIndex.map((j, k) => [j, k]));
+  const net = table.network ?? { offsets: new Int32Array(table.numDemand + 1), site: new Int32Array(0), cost: new Float64Array(0) };
+  // A pair listed twice counts once, at its lower cost.
+  const siteMajor = (S: number, rows: { offsets: Int32Array; site: Int32Array; cost: Float64Array }, map: (j: number) => number): SiteCostPairs => {
+    const offsets = new Int32Array(S + 1);
+    const seenAt = new Int32Array(S).fill(-1);
+    for (let q = 0; q < source.length; q++) {
+      for (let p = rows.offsets[source[q]]; p < rows.offsets[source[q] + 1]; p++) {
+        const k = map(rows.site[p]);
+        if (k >= 0 && seenAt[k] !== q) { seenAt[k] = q; offsets[k + 1]++; }
+      }
+    }
+    for (let k = 0; k < S; k++) offsets[k + 1] += offsets[k];
+    const fill = offsets.slice(0, S);
+    const demand = new Int32Array(offsets[S]), cost = new Float64Array(offsets[S]);
+    const slot = new Int32Array(S);
+    seenAt.fill(-1);
+    for (let q = 0; q < source.length; q++) {
+      for (let p = rows.offsets[source[q]]; p < rows.offsets[source[q] + 1]; p++) {
+        const k = map(rows.site[p]);
+        if (k < 0) continue;
+        if (seenAt[k] === q) { cost[slot[k]] = Math.min(cost[slot[k]], rows.cost[p]); continue; }
+        seenAt[k] = q;
+        const r = (slot[k] = fill[k]++);
+        demand[r] = q;
+        cost[r] = rows.cost[p];
+      }
+    }
+    return { offsets, demand, cost };
+  };
+  return {
+    sites: siteMajor(siteIndex.length, net, (j) => pos.get(j) ?? -1),
+    candidates: siteMajor(table.numCandidates, table, (j) => j),
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ import { GainHeap } from './gain-heap.ts';
 import { HUFF_DEFAULTS, HuffModel, OWN, type HuffParams, type HuffSites } from './huff.ts';
 import { prepareSelection, type RankedSite, type SelectionConstraints } from './site-selection.ts';
 import { GridIndex, Hits, type Points } from './spatial-index.ts';
+import type { SiteCostPairs } from './cost-matrix.ts';
 
 export interface HuffSelectionInput {
   demand: Demand;
@@ -25,6 +26,12 @@ export interface HuffSelectionInput {
   sites: HuffSites;
   candidates: Points & { attractiveness?: ArrayLike<number> };
   huff?: HuffParams;
+  /**
+   * A cost file's costs replacing haversine distances (core/cost-matrix.ts huffCostPairs):
+   * site-major pairs over the demand points for `sites` and for `candidates`. The floor and
+   * the cut-off then apply in the cost unit; a missing pair does not compete.
+   */
+  costs?: { sites: SiteCostPairs; candidates: SiteCostPairs };
 }
 
 export interface HuffSelectionResult {
@@ -50,15 +57,26 @@ export function solveHuffGreedy(input: HuffSelectionInput, options: SelectionCon
   const C = input.candidates.lon.length;
 
   // Per demand point: our utility O and everybody's D, from the existing network.
-  const model = new HuffModel(demand, input.sites, input.huff);
+  const costs = input.costs;
+  if (costs && (costs.sites.offsets.length !== input.sites.lon.length + 1 || costs.candidates.offsets.length !== C + 1)) {
+    throw new RangeError(`cost pairs cover ${costs.sites.offsets.length - 1} sites and ${costs.candidates.offsets.length - 1} candidates; expected ${input.sites.lon.length} and ${C}`);
+  }
+  const model = new HuffModel(demand, input.sites, input.huff, costs ? { costs: costs.sites } : undefined);
   const before = model.evaluate();
   const own = new Float64Array(N);
   const all = new Float64Array(N);
-  const index = new GridIndex(demand, Math.min(cutoffM, 2000));
+  const index = costs ? null : new GridIndex(demand, Math.min(cutoffM, 2000));
   const hits = new Hits(1024);
+  /** Demand points site j of `pairs` (or at lon/lat) competes for, with their distance or cost, into `hits`. */
+  const reachOf = (pairs: SiteCostPairs | undefined, j: number, lon: number, lat: number): number => {
+    if (!pairs) return index!.within(lon, lat, cutoffM, hits);
+    hits.count = 0;
+    for (let p = pairs.offsets[j]; p < pairs.offsets[j + 1]; p++) if (pairs.cost[p] <= cutoffM) hits.push(pairs.demand[p], pairs.cost[p]);
+    return hits.count;
+  };
   const A = input.sites.attractiveness;
   for (let j = 0; j < input.sites.lon.length; j++) {
-    const n = index.within(input.sites.lon[j], input.sites.lat[j], cutoffM, hits);
+    const n = reachOf(costs?.sites, j, input.sites.lon[j], input.sites.lat[j]);
     const a = (A ? A[j] : 1) ** alpha;
     for (let h = 0; h < n; h++) {
       const u = a * Math.max(hits.distanceM[h], floorM) ** -beta;
@@ -74,7 +92,7 @@ export function solveHuffGreedy(input: HuffSelectionInput, options: SelectionCon
     if ((c & 1023) === 0) options.signal?.throwIfAborted();
     const a = (input.candidates.attractiveness ? input.candidates.attractiveness[c] : 1) ** alpha;
     if (!(a > 0)) throw new RangeError(`attractiveness of candidate ${c} must be > 0`);
-    const n = index.within(input.candidates.lon[c], input.candidates.lat[c], cutoffM, hits);
+    const n = reachOf(costs?.candidates, c, input.candidates.lon[c], input.candidates.lat[c]);
     for (let h = 0; h < n; h++) { pd.push(hits.index[h]); pu.push(a * Math.max(hits.distanceM[h], floorM) ** -beta); }
     offsets[c + 1] = pd.length;
   }

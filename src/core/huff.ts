@@ -9,6 +9,10 @@
  * with no site within the cut-off is captured by nobody: it is reported as unreached
  * demand, not spread over distant sites.
  *
+ * With a cost file (DESIGN.md `--costs`) the cost replaces the distance: d_ij = cost(i, j),
+ * floored at minDistanceM and cut off at cutoffM, both then in the cost file's unit; a site
+ * with no cost to a point does not compete for it.
+ *
  * HuffModel keeps the site–demand utilities u_ij in both demand-major and site-major
  * compressed rows, so a full evaluation is one pass over the pairs, the effect of one
  * site (cannibalisation, closure loss) touches only demand within its cut-off, and a
@@ -17,6 +21,7 @@
  */
 import type { Demand } from './coverage.ts';
 import { GridIndex, Hits, type Points } from './spatial-index.ts';
+import type { SiteCostPairs } from './cost-matrix.ts';
 
 /** Owner label of our own sites (DESIGN.md sites file: `owner` is `own` or the competitor's name). */
 export const OWN = 'own';
@@ -100,7 +105,14 @@ export class HuffModel {
   private readonly totalDemand: number;
   private readonly scratch: Float64Array;
 
-  constructor(demand: Demand, sites: HuffSites, params?: HuffParams, options?: { demandIndex?: GridIndex }) {
+  /** Utilities come from a cost file (no drag: an arbitrary position has no costs). */
+  readonly fromCosts: boolean;
+
+  /**
+   * `options.costs`: site-major costs to the demand points (core/cost-matrix.ts huffCostPairs)
+   * replacing haversine distances, in `sites` order.
+   */
+  constructor(demand: Demand, sites: HuffSites, params?: HuffParams, options?: { demandIndex?: GridIndex; costs?: SiteCostPairs }) {
     this.params = {
       alpha: params?.alpha ?? HUFF_DEFAULTS.alpha,
       beta: params?.beta ?? HUFF_DEFAULTS.beta,
@@ -147,12 +159,24 @@ export class HuffModel {
     const pairDemand: number[] = [];
     const pairU: number[] = [];
     const siteStart = new Int32Array(S + 1);
+    const costs = options?.costs;
+    this.fromCosts = costs !== undefined;
+    if (costs && costs.offsets.length !== S + 1) throw new RangeError(`cost pairs cover ${costs.offsets.length - 1} sites, the model has ${S}`);
     for (let j = 0; j < S; j++) {
-      const n = this.demandIndex.within(sites.lon[j], sites.lat[j], cutoffM, hits);
-      for (let h = 0; h < n; h++) {
-        pairSite.push(j);
-        pairDemand.push(hits.index[h]);
-        pairU.push(this.utility(j, hits.distanceM[h]));
+      if (costs) {
+        for (let p = costs.offsets[j]; p < costs.offsets[j + 1]; p++) {
+          if (!(costs.cost[p] <= cutoffM)) continue;
+          pairSite.push(j);
+          pairDemand.push(costs.demand[p]);
+          pairU.push(this.utility(j, costs.cost[p]));
+        }
+      } else {
+        const n = this.demandIndex.within(sites.lon[j], sites.lat[j], cutoffM, hits);
+        for (let h = 0; h < n; h++) {
+          pairSite.push(j);
+          pairDemand.push(hits.index[h]);
+          pairU.push(this.utility(j, hits.distanceM[h]));
+        }
       }
       siteStart[j + 1] = pairSite.length;
     }
@@ -287,6 +311,7 @@ export class HuffModel {
    * baseline().siteCaptured − moveTo(...).siteCaptured is live cannibalisation.
    */
   drag(j: number, closed?: ArrayLike<number>): HuffDrag {
+    if (this.fromCosts) throw new RangeError('a Huff model from a cost file cannot drag a site: a new position has no costs');
     return new HuffDrag(this, j, closed);
   }
 

@@ -85,3 +85,20 @@ GROUP BY d.i`,
     params: [siteType],
   };
 }
+
+/**
+ * The cost file's pairs to the network's sites of `siteType` (ours and competitors'), for
+ * Huff: i (demand index in read order), j (the site's index in networkSql's order, by
+ * site_id), cost (the lowest when a pair repeats) — all DOUBLE.
+ */
+export function networkCostsSql(demand: 'customers' | 'demand_points', siteType: string): { sql: string; params: SqlParam[] } {
+  return {
+    sql: `SELECT CAST(d.i AS DOUBLE) AS i, CAST(s.j AS DOUBLE) AS j, CAST(min(k.${q('cost')}) AS DOUBLE) AS cost
+FROM ${q('costs')} AS k
+JOIN (${demandIndexSql(demand)}) AS d ON CAST(k.${q('demand_id')} AS VARCHAR) = d.id
+JOIN (SELECT * FROM (SELECT CAST(${q('site_id')} AS VARCHAR) AS id, lower(CAST(${q('type')} AS VARCHAR)) AS type, row_number() OVER (ORDER BY CAST(${q('site_id')} AS VARCHAR)) - 1 AS j FROM ${q('sites')}) WHERE type = $1) AS s ON CAST(k.${q('site_id')} AS VARCHAR) = s.id
+GROUP BY d.i, s.j`,
+    params: [siteType],
+  };
+}
+

@@ -5,7 +5,7 @@
 import { decodeColumns } from '../../data/arrow-io.ts';
 import { tableColumns, type QueryPort } from '../../data/table-columns.ts';
 import { tableExistsSql } from '../../sql/columns.ts';
-import { candidateCostsSql, candidatesSql, customerPointsSql, demandPointsSql, existingCostsSql, networkSql } from '../../sql/sites.ts';
+import { candidateCostsSql, candidatesSql, customerPointsSql, demandPointsSql, existingCostsSql, networkCostsSql, networkSql } from '../../sql/sites.ts';
 import { buildCostTable, type CostTable } from '../../core/cost-matrix.ts';
 import type { SqlParam } from '../../sql/ident.ts';
 import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
@@ -79,15 +79,19 @@ export async function readCandidates(db: QueryPort): Promise<PointSet | null> {
 /**
  * The cost file as a table over the demand (read order) and the candidates file: resolved to
  * indices and filtered in DuckDB, so an 8M-row file reaches JS as three numeric columns.
+ * `withNetwork`: also each pair to a network site of the type (Huff needs every site apart).
  */
-export async function readCosts(db: ArrowQueryPort, demand: 'customers' | 'demand_points', numDemand: number, numCandidates: number, siteType: string, hasSites: boolean): Promise<CostTable & { pairs: number }> {
+export async function readCosts(db: ArrowQueryPort, demand: 'customers' | 'demand_points', numDemand: number, numCandidates: number, siteType: string, hasSites: boolean, withNetwork = false): Promise<CostTable & { pairs: number }> {
   const c = decodeColumns(await db.queryArrow(candidateCostsSql(demand)));
   const ex = hasSites ? existingCostsSql(demand, siteType) : null;
   const e = ex ? decodeColumns(await db.queryArrow(ex.sql, ex.params)) : { i: new Float64Array(0), cost: new Float64Array(0) };
+  const nq = withNetwork && hasSites ? networkCostsSql(demand, siteType) : null;
+  const n = nq ? decodeColumns(await db.queryArrow(nq.sql, nq.params)) : null;
   const table = buildCostTable(
     numDemand, numCandidates,
     { demand: Int32Array.from(c.i as Float64Array), site: Int32Array.from(c.j as Float64Array), cost: c.cost as Float64Array },
     { demand: Int32Array.from(e.i as Float64Array), cost: e.cost as Float64Array },
+    withNetwork ? { demand: Int32Array.from((n?.i ?? []) as Float64Array), site: Int32Array.from((n?.j ?? []) as Float64Array), cost: Float64Array.from((n?.cost ?? []) as Float64Array) } : undefined,
   );
   return { ...table, pairs: (c.i as Float64Array).length };
 }

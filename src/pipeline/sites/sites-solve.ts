@@ -22,7 +22,7 @@ import type { MclpExactResult } from '../../core/mclp-exact.ts';
 import { solvePMedian, type PMedianInput, type PMedianResult } from '../../core/p-median.ts';
 import type { PMedianExactResult } from '../../core/p-median-exact.ts';
 import { nearestSiteDistanceM } from '../../core/demand.ts';
-import { costDistances, type CostTable } from '../../core/cost-matrix.ts';
+import { costDistances, huffCostPairs, type CostTable } from '../../core/cost-matrix.ts';
 import { bootstrapSites } from '../../core/site-bootstrap.ts';
 import { coveredDemandOf, rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
 import { mulberry32, type Rng } from '../../core/rng.ts';
@@ -172,8 +172,9 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
   if (req.objective === 'huff') {
     // Huff has no MILP here: its lazy greedy answers, and the outcome says so.
     const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
+    const costs = data.costs ? huffCostPairs(data.costs, data.demand.source!, data.typeSites) : undefined;
     const r = solveHuffGreedy(
-      { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff },
+      { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs },
       { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
     );
     return {
