@@ -199,6 +199,9 @@ export const sitesMessages = defineMessages(
     'sites.hover.demand': 'Demand',
     'sites.hover.share': 'Our Huff share',
     'sites.hover.newSite': 'Newly covered by site {rank}',
+    'sites.hover.customer': 'A customer (exact location)',
+    'sites.hover.demandPoint': 'A demand point',
+    'sites.hover.site': 'New site {rank}: {name}',
 
     'sites.closure.hint': 'Click our sites on the map, or tick them in the list, to close them.',
     'sites.closure.closing': 'Sites closed: {n}',
@@ -230,6 +233,7 @@ export const sitesMessages = defineMessages(
     'sites.report.label': 'Site recommendation',
     'sites.report.title': 'Where to open new sites',
     'sites.report.method': '{type}: {objective}, k = {k}, radius {radius} m, demand = {demand} on H3 resolution-{res} cells, {candidates} {candidates|candidate|candidates}, {solver}.',
+    'sites.report.methodPoints': '{type}: {objective}, k = {k}, radius {radius}, demand = {demand} at {points} exact {points|location|locations}, {candidates} {candidates|candidate|candidates}, {solver}.',
   },
   {
     'sites.mode': '模式',
@@ -428,6 +432,9 @@ export const sitesMessages = defineMessages(
     'sites.hover.demand': '需求',
     'sites.hover.share': '本行 Huff 份额',
     'sites.hover.newSite': '由第 {rank} 个新网点新覆盖',
+    'sites.hover.customer': '客户（精确位置）',
+    'sites.hover.demandPoint': '需求点',
+    'sites.hover.site': '第 {rank} 个新网点：{name}',
 
     'sites.closure.hint': '在地图上点击本行网点，或在列表中勾选，以模拟关闭。',
     'sites.closure.closing': '关闭网点数：{n}',
@@ -459,5 +466,6 @@ export const sitesMessages = defineMessages(
     'sites.report.label': '网点选址推荐',
     'sites.report.title': '新网点选址',
     'sites.report.method': '{type}：{objective}，k = {k}，覆盖半径 {radius} 米，需求 = {demand}（H3 分辨率 {res} 网格），候选点 {candidates} 个，{solver}。',
+    'sites.report.methodPoints': '{type}：{objective}，k = {k}，覆盖半径 {radius}，需求 = {demand}（{points} 个精确位置），候选点 {candidates} 个，{solver}。',
   },
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HUFF_DEFAULTS } from '../../core/huff.ts';
-import { huffIssues, parseShared, usableHuff } from './sites-params.ts';
+import { huffIssues, parseResult, parseShared, usableHuff, type RestoredResult } from './sites-params.ts';
 
 describe('parseShared', () => {
   it('keeps every valid field', () => {
@@ -43,5 +43,33 @@ describe('Huff parameters', () => {
   it('puts unusable fields back to their defaults, the floor below the cut-off', () => {
     expect(usableHuff({ alpha: 2, beta: 7, cutoffM: 3000, minDistanceM: 50 })).toEqual({ alpha: 2, beta: 2, cutoffM: 3000, minDistanceM: 50 });
     expect(usableHuff({ alpha: 1, beta: 2, cutoffM: 300, minDistanceM: 1000 })).toEqual({ alpha: 1, beta: 2, cutoffM: 300, minDistanceM: 100 });
+  });
+});
+
+describe('a shared result', () => {
+  const result: RestoredResult = {
+    objective: 'pmedian', solver: 'exact', siteType: 'branch', radiusM: 1500, at: 'points', costs: true, demandPoints: 120, totalDemand: 5400,
+    existingCoveredDemand: 1200, coveredDemand: 3100, coveragePct: 57.4, ownSharePct: NaN,
+    sites: [{
+      id: 'K2', lon: 121.52, lat: 31.21, names: { en: 'Xuhui · Longhua Branch NE 1.2 km', 'zh-CN': '徐汇区 · 龙华支行 东北 1.2 km' }, origin: 'recommended', moved: false,
+      marginalDemand: 1900, coveredDemand: 3100, coveragePct: 57.4, huffCaptured: 800.5, totalCost: 222_500, meanCost: 2225,
+    }],
+  };
+
+  it('survives JSON (NaN as null) and comes back whole, through parseShared too', () => {
+    const json = JSON.parse(JSON.stringify({ result }));
+    expect(parseResult(json.result)).toEqual(result);
+    expect(parseShared({ ...json, ran: true }).result).toEqual(result);
+  });
+
+  it('is dropped whole when any part does not fit', () => {
+    const bad = (patch: Record<string, unknown>, site: Record<string, unknown> = {}) => parseResult({ ...result, ...patch, sites: [{ ...result.sites[0], ...site }] });
+    expect(bad({ objective: 'drop table' })).toBeUndefined();
+    expect(bad({ radiusM: -5 })).toBeUndefined();
+    expect(bad({}, { lon: 400 })).toBeUndefined();
+    expect(bad({}, { names: { en: '<b>x</b>'.repeat(50) } })).toBeUndefined();
+    expect(bad({}, { origin: 'hacked' })).toBeUndefined();
+    expect(parseResult({ ...result, sites: Array(1001).fill(result.sites[0]) })).toBeUndefined();
+    expect(parseResult('x')).toBeUndefined();
   });
 });

@@ -122,6 +122,39 @@ export function cellsLayer(input: CellsInput): Layer {
   });
 }
 
+export interface PointsInput {
+  id: string;
+  lon: Float64Array;
+  lat: Float64Array;
+  /** RGBA, 4 per point. */
+  colors: Uint8Array;
+  version: number;
+  onHover?: (info: PickingInfo) => void;
+}
+
+/**
+ * Demand at its exact locations (customers, compounds): small discs, 1.5 px at city zoom and
+ * growing to 5 px in the street, in the same colours the cells would take. Attributes come
+ * straight from the typed arrays (deck.gl binary data), so 200k points cost no objects.
+ */
+export function demandPointsLayer(input: PointsInput): Layer {
+  const n = input.lon.length;
+  const positions = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) { positions[2 * i] = input.lon[i]; positions[2 * i + 1] = input.lat[i]; }
+  return new ScatterplotLayer({
+    id: input.id,
+    data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: input.colors, size: 4, normalized: true } } },
+    radiusUnits: 'meters',
+    getRadius: 12,
+    radiusMinPixels: 1.5,
+    radiusMaxPixels: 5,
+    stroked: false,
+    pickable: !!input.onHover,
+    onHover: input.onHover,
+    updateTriggers: { getFillColor: [input.version] },
+  });
+}
+
 export interface RingDatum {
   lon: number;
   lat: number;
@@ -152,8 +185,30 @@ export interface MarkerDatum {
   label: string;
 }
 
+/** New sites' names beside their discs (CJK glyphs are built on demand: characterSet 'auto'). */
+export function nameLabelsLayer(id: string, markers: readonly (MarkerDatum & { name: string })[]): Layer {
+  return new TextLayer<MarkerDatum & { name: string }>({
+    id,
+    data: markers,
+    getPosition: (d) => [d.lon, d.lat],
+    getText: (d) => d.name,
+    characterSet: 'auto',
+    getSize: 12,
+    getColor: [33, 37, 41, 255],
+    getPixelOffset: [14, 0],
+    getTextAnchor: 'start',
+    getAlignmentBaseline: 'center',
+    outlineWidth: 3,
+    outlineColor: [255, 255, 255, 230],
+    fontSettings: { sdf: true },
+    billboard: true,
+    ...ALWAYS_ON_TOP,
+    updateTriggers: { getPosition: [markers], getText: [markers] },
+  });
+}
+
 /** New sites: numbered discs, facing the camera and drawn over cells and extrusions when the map is pitched. */
-export function markersLayers(id: string, markers: readonly MarkerDatum[], radiusPx = 11): Layer[] {
+export function markersLayers(id: string, markers: readonly MarkerDatum[], radiusPx = 11, onHover?: (info: PickingInfo) => void): Layer[] {
   return [
     new ScatterplotLayer<MarkerDatum>({
       id: `${id}-disc`,
@@ -168,6 +223,8 @@ export function markersLayers(id: string, markers: readonly MarkerDatum[], radiu
       lineWidthUnits: 'pixels',
       getLineWidth: 2,
       billboard: true,
+      pickable: !!onHover,
+      onHover,
       ...ALWAYS_ON_TOP,
       updateTriggers: { getPosition: [markers], getFillColor: [markers] },
     }),

@@ -15,6 +15,7 @@ import { parseShared, usableHuff, type HuffInputs, type RestoredResult, type Sit
 import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
 import { openDataset, recommend } from './sites-run.svelte.ts';
 import { registerStateSlice } from '../share/state-slices.ts';
+import { siteLabel } from './site-names.ts';
 import { registerReport, type ReportContext, type ReportSection } from '../share/report-sections.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
@@ -80,14 +81,24 @@ function describeSites(): string[] {
   const run = sites.run;
   if (!run) return [];
   const r = run.request;
-  return [
-    t('sites.report.method', {
-      type: t(run.siteType === 'atm' ? 'site.atm' : 'site.branch'), objective: t(`sites.objective.${r.objective}` as MessageKey),
-      k: r.k, radius: formatNumber(run.radiusM, 0), demand: t(`sites.measure.${r.demand.measure}` as MessageKey), res: r.resolution,
-      candidates: formatNumber(run.candidates.count), solver: t(run.outcome.solver === 'exact' ? 'sites.solver.exact' : 'sites.solver.greedy'),
-    }).replace(/[.。]$/, ''),
-    `Huff ${huffLine(r.huff)}`,
-  ];
+  return [methodLine().replace(/[.。]$/, ''), `Huff ${huffLine(r.huff)}`];
+}
+
+/** The run's method in one sentence: objective, k, radius (or cost), where demand was decided, candidates, solver. */
+function methodLine(): string {
+  const run = sites.run!;
+  const r = run.request;
+  const demand = t(run.demand.source === 'demand_points' ? 'sites.measure.demand_points' : (`sites.measure.${r.demand.measure}` as MessageKey));
+  const params = {
+    type: t(run.siteType === 'atm' ? 'site.atm' : 'site.branch'), objective: t(`sites.objective.${r.objective}` as MessageKey),
+    k: r.k, radius: formatNumber(run.radiusM, 0), demand, res: r.resolution, points: formatNumber(run.demand.count),
+    candidates: formatNumber(run.candidates.count), solver: t(run.outcome.solver === 'exact' ? 'sites.solver.exact' : 'sites.solver.greedy'),
+  };
+  // The points sentence carries the unit: metres, or the cost file's own.
+  const line = run.demand.at === 'points'
+    ? t('sites.report.methodPoints', { ...params, radius: run.costs ? params.radius : `${params.radius} m` })
+    : t('sites.report.method', params);
+  return run.costs ? `${line} ${t('sites.costs.on', { pairs: formatNumber(run.costs.pairs) })}` : line;
 }
 
 function reportSections(ctx: ReportContext): ReportSection[] {
@@ -99,24 +110,22 @@ function reportSections(ctx: ReportContext): ReportSection[] {
   const pct = (x: number, d = 2) => (Number.isFinite(x) ? `${formatNumber(x, d)} %` : '—');
   if (run && sc) {
     const r = run.request;
+    const pmedian = run.outcome.objective === 'pmedian';
     out.push(
       { kind: 'heading', text: t('sites.report.title') },
-      {
-        kind: 'paragraph',
-        text: t('sites.report.method', {
-          type: t(run.siteType === 'atm' ? 'site.atm' : 'site.branch'), objective: t(`sites.objective.${r.objective}` as MessageKey),
-          k: r.k, radius: formatNumber(run.radiusM, 0), demand: t(`sites.measure.${r.demand.measure}` as MessageKey), res: r.resolution,
-          candidates: formatNumber(run.candidates.count), solver: t(run.outcome.solver === 'exact' ? 'sites.solver.exact' : 'sites.solver.greedy'),
-        }),
-      },
+      { kind: 'paragraph', text: methodLine() },
       { kind: 'table', rows: [[t('sites.report.huffModel'), huffLine(r.huff)]] },
       { kind: 'map', caption: t('sites.legend.coverage') },
       {
         kind: 'table',
-        columns: ['#', t('sites.col.site'), t('sites.col.marginal'), t('sites.col.cumulative'), t('sites.col.huff'), t('sites.col.cannibal'), t('sites.col.competitor'), t('sites.col.robust')],
+        columns: [
+          '#', t('sites.col.site'), t('sites.col.marginal'), t('sites.col.cumulative'), ...(pmedian ? [t('sites.col.cost')] : []),
+          t('sites.col.huff'), t('sites.col.cannibal'), t('sites.col.competitor'), t('sites.col.robust'),
+        ],
         rows: sc.eval.rows.map((x, i) => [
-          String(i + 1), x.id + (x.moved ? ` (${t('sites.moved')})` : x.origin === 'dropped' ? ` (${t('sites.dropped')})` : ''),
-          count(x.marginalDemand), pct(x.coveragePct), count(x.huffCaptured), count(x.cannibalised),
+          String(i + 1), `${siteLabel(x)} — ${x.id}` + (x.moved ? ` (${t('sites.moved')})` : x.origin === 'dropped' ? ` (${t('sites.dropped')})` : ''),
+          count(x.marginalDemand), pct(x.coveragePct), ...(pmedian ? [run.costs ? formatNumber(x.meanCost, 1) : `${formatNumber(x.meanCost, 0)} m`] : []),
+          count(x.huffCaptured), count(x.cannibalised),
           Number.isFinite(x.nearestCompetitorM) ? `${formatNumber(x.nearestCompetitorM / 1000, 1)} km` : '—', pct(x.robustnessPct, 0),
         ]),
       },

@@ -12,11 +12,12 @@ import { app } from '../app/app-state.svelte.ts';
 import { publishWhileShown, type LegendSpec, type WorkflowView } from '../map/workflow-map.svelte.ts';
 import { formatNumber, t } from '../../i18n/i18n.svelte.ts';
 import { sites } from './sites.svelte.ts';
+import { siteLabel } from './site-names.ts';
 import { prefetchCustomers, refreshClosure } from './sites-run.svelte.ts';
 import { attachSitesPointer, ownSitesOfType } from './sites-pointer.ts';
 import {
   ACCESS_COLORS, EXISTING, OWN_RING, SHARE_BREAKS, UNCOVERED, accessColors, cellsLayer, closedLayer, coverageColors, demandColors, dragCoverageColors,
-  markersLayers, movesLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
+  demandPointsLayer, markersLayers, movesLayer, nameLabelsLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
 } from './sites-layers.ts';
 import { sequential } from '../map/palette.ts';
 import { HUFF_FIELDS } from '../../pipeline/sites/sites-params.ts';
@@ -116,7 +117,10 @@ function recommendView(): WorkflowView {
   const run = sites.run;
   const sc = sites.scenario;
   const zones = sites.zones.length ? [network(zonesLayer(snapshotOf(sites.zones)))] : [];
-  if (!run || !sc) return { layers: zones, legend: null, keepChoropleth: true };
+  if (!run || !sc) {
+    const restored = restoredView();
+    return restored ? { ...restored, layers: [...zones, ...restored.layers] } : { layers: zones, legend: null, keepChoropleth: true };
+  }
   const drag = sites.dragging;
   const dragAdded = drag?.ref.kind === 'added' ? drag.ref.index : -1;
   const dragOwn = drag?.ref.kind === 'own' ? drag.ref.index : -1;
@@ -160,7 +164,13 @@ function recommendView(): WorkflowView {
   // With customers as the measure the demand weight is the customers per cell.
   const m = run.request.demand.measure;
   const customers = m === 'population' ? null : m === 'customers' ? run.demand.weight : 'unknown';
-  const layers: Layer[] = [markedCells({ id: 'sites-cells', h3: run.demand.h3, colors, version: colorVersion, onHover: onCellHover }, customers)];
+  // Exact points are drawn where they are; customers' own locations are individual data (left
+  // out of safe exports), a demand-points file's compounds are aggregates already.
+  const layers: Layer[] = [
+    run.demand.at === 'points'
+      ? markLayer(demandPointsLayer({ id: 'sites-points', lon: run.demand.lon, lat: run.demand.lat, colors, version: colorVersion, onHover: onCellHover }), run.demand.source === 'demand_points' ? 'aggregate' : 'individual')
+      : markedCells({ id: 'sites-cells', h3: run.demand.h3, colors, version: colorVersion, onHover: onCellHover }, customers),
+  ];
   layers.push(...zones);
 
   const ownRings: RingDatum[] = [];
@@ -186,8 +196,36 @@ function recommendView(): WorkflowView {
   if (moves.length) layers.push(network(movesLayer('sites-moves', moves)));
   const ownMoved: MarkerDatum[] = moves.map((m) => ({ lon: m.to[0], lat: m.to[1], color: OWN_RING, label: '' }));
   if (ownMoved.length) layers.push(...markersLayers('sites-own-moved', ownMoved, 7).map(network));
-  layers.push(...markersLayers('sites-new', markers).map(network));
+  layers.push(...markersLayers('sites-new', markers, 11, onSiteHover).map(network));
+  layers.push(network(nameLabelsLayer('sites-new-names', markers.map((m, r) => ({ ...m, name: siteLabel(sc.added[r]) })))));
   return { layers, legend };
+}
+
+/** A result restored from a link: the sites with their names, rings and numbers, no demand layer (nothing was recomputed). */
+function restoredView(): WorkflowView | null {
+  const r = sites.restored;
+  if (!r) return null;
+  const markers: MarkerDatum[] = r.sites.map((x, q) => ({ lon: x.lon, lat: x.lat, color: newSiteColor(q), label: String(q + 1) }));
+  const layers: Layer[] = [
+    network(ringsLayer('sites-rings-new', markers, r.radiusM, 2.5)),
+    ...markersLayers('sites-new', markers, 11, onSiteHover).map(network),
+    network(nameLabelsLayer('sites-new-names', markers.map((m, q) => ({ ...m, name: siteLabel(r.sites[q]) })))),
+  ];
+  return { layers, legend: null, keepChoropleth: true };
+}
+
+function onSiteHover(info: PickingInfo): void {
+  const q = info.index;
+  const row = q >= 0 ? (sites.run ? sites.scenario?.eval.rows[q] : sites.restored?.sites[q]) : undefined;
+  if (!row) return void (app.hover = null);
+  app.hover = {
+    x: info.x, y: info.y,
+    lines: [
+      t('sites.hover.site', { rank: q + 1, name: siteLabel(row) }),
+      `${t('sites.col.marginal')}: ${formatNumber(row.marginalDemand, 0)} · ${t('sites.col.cumulative')}: ${Number.isFinite(row.coveragePct) ? `${formatNumber(row.coveragePct, 2)} %` : '—'}`,
+      row.id,
+    ],
+  };
 }
 
 function closureView(): WorkflowView {
@@ -220,7 +258,7 @@ function snapshotOf<T>(v: T): T {
 }
 
 function onCellHover(info: PickingInfo): void {
-  const i = info.object as number | undefined;
+  const i = (sites.run?.demand.at === 'points' ? (info.index >= 0 ? info.index : undefined) : info.object) as number | undefined;
   const run = sites.run;
   const sc = sites.scenario;
   if (i === undefined || i === null || !run || !sc) return void (app.hover = null);
@@ -229,7 +267,7 @@ function onCellHover(info: PickingInfo): void {
   app.hover = {
     x: info.x, y: info.y,
     lines: [
-      `H3 ${run.demand.h3[i]}`,
+      run.demand.at === 'points' ? t(run.demand.source === 'demand_points' ? 'sites.hover.demandPoint' : 'sites.hover.customer') : `H3 ${run.demand.h3[i]}`,
       `${t('sites.hover.demand')}: ${formatNumber(run.demand.weight[i])}`,
       cover,
       `${t('sites.hover.share')}: ${formatNumber(100 * sc.eval.ownProbability[i], 1)} %`,
@@ -254,6 +292,9 @@ function snapshot() {
       siteType: run.siteType,
       radiusM: run.radiusM,
       demandPoints: run.demand.count,
+      demandAt: run.demand.at,
+      demandSource: run.demand.source,
+      costs: run.costs,
       candidates: run.candidates.count,
       exact: run.outcome.exact,
       timings: run.timings,
@@ -265,6 +306,7 @@ function snapshot() {
       rows: sc.eval.rows.map((r) => ({ ...r })),
       totals: sc.eval.totals,
     },
+    restored: sites.restored,
     live: sites.live,
     dragging: sites.dragging,
     dragStats: sites.dragStats,

@@ -74,7 +74,7 @@ describe('Sites layers for exports', () => {
       }
     }
     expect([...seen].sort()).toEqual([
-      'sites-access', 'sites-cells', 'sites-closed', 'sites-moves', 'sites-new-disc', 'sites-new-label', 'sites-own-moved-disc', 'sites-own-moved-label',
+      'sites-access', 'sites-cells', 'sites-closed', 'sites-moves', 'sites-new-disc', 'sites-new-label', 'sites-new-names', 'sites-own-moved-disc', 'sites-own-moved-label',
       'sites-rings-new', 'sites-rings-own', 'sites-zones',
     ]);
   });
@@ -110,5 +110,36 @@ describe('Sites layers for exports', () => {
     safe = layersForExport(buildView()!.layers, { safe: true, k: K });
     expect(safe.left).toEqual([{ id: 'sites-access', reason: 'suppressed' }]);
     expect(safe.layers.map((l) => l.id)).toEqual(['sites-closed']);
+  });
+
+  it('draws exact points: customers’ own locations stay out of safe exports, a demand-points file’s compounds go in', () => {
+    for (const source of ['customers', 'demand_points'] as const) {
+      fixture('customers');
+      const n = 3;
+      sites.run = { ...sites.run!, demand: { at: 'points', source, count: n, h3: [], lon: Float64Array.of(121.5, 121.51, 121.52), lat: Float64Array.of(31.2, 31.2, 31.2), weight: Float64Array.of(1, 1, 1) } } as unknown as RunView;
+      sites.scenario = { ...sites.scenario!, eval: { coverBy: new Int16Array(n).fill(-2), ownProbability: new Float32Array(n), rows: [] } } as unknown as ScenarioView;
+      const layers = buildView()!.layers;
+      const pts = layers.find((l) => l.id === 'sites-points')!;
+      expect(layers.some((l) => l.id === 'sites-cells')).toBe(false);
+      expect((pts.props as unknown as { data: { length: number } }).data.length).toBe(n);
+      expect(privacyOf(pts)).toBe(source === 'customers' ? 'individual' : 'aggregate');
+      const safe = layersForExport(layers, { safe: true, k: K });
+      expect(safe.layers.some((l) => l.id === 'sites-points')).toBe(source === 'demand_points');
+    }
+  });
+
+  it('draws a result restored from a link: rings, numbered discs and the names in the UI language, no demand', () => {
+    fixture('customers');
+    sites.run = null;
+    sites.scenario = null;
+    sites.restored = {
+      objective: 'coverage', solver: 'greedy', siteType: 'branch', radiusM: 800, at: 'points', costs: false, demandPoints: 10, totalDemand: 10,
+      existingCoveredDemand: 2, coveredDemand: 6, coveragePct: 60, ownSharePct: NaN,
+      sites: [{ id: 'K1', lon: 121.55, lat: 31.22, names: { en: 'Pudong · B1 NE 1.2 km', 'zh-CN': '浦东新区 · B1 东北 1.2 km' }, origin: 'recommended', moved: false, marginalDemand: 4, coveredDemand: 6, coveragePct: 60, huffCaptured: NaN, totalCost: NaN, meanCost: NaN }],
+    };
+    const layers = buildView()!.layers;
+    expect(layers.map((l) => l.id)).toEqual(['sites-zones', 'sites-rings-new', 'sites-new-disc', 'sites-new-label', 'sites-new-names']);
+    const names = layers.find((l) => l.id === 'sites-new-names')!.props as unknown as { data: { name: string }[] };
+    expect(names.data.map((d) => d.name)).toEqual([expect.stringMatching(/^(Pudong · B1 NE|浦东新区 · B1 东北) 1\.2 km$/)]);
   });
 });
