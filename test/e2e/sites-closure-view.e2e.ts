@@ -46,6 +46,50 @@ describe('closure view', () => {
     await shot(page, 'closure-zoomed.png');
   });
 
+  it('shows where the closed branch\'s customers go, in the panel and on the map', async () => {
+    const page = s.page;
+    const flows = page.getByTestId('sites-flows');
+    await flows.waitFor({ timeout: 60_000 });
+    const num = (x: string | null) => Number((x ?? '').replace(/[^\d.]/g, ''));
+    const released = num(await page.getByTestId('sites-flows-released').textContent());
+    const rows = await page.$$eval('[data-testid="sites-flow"]', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-id')!, own: tr.getAttribute('data-own') === 'true', demand: Number(tr.getAttribute('data-demand')), text: tr.textContent ?? '' })));
+    const cells = async (id: string) => (await page.getByTestId(id).count()) ? (await page.getByTestId(id).locator('td').nth(1).textContent()) : '0';
+    const rest = num(await cells('sites-flow-rest'));
+    const unreached = num(await cells('sites-flow-unreached'));
+    assert.ok(released > 0, `the closed branch captured ${released}`);
+    assert.ok(rows.length > 0, 'some remaining site picks its customers up');
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i].demand <= rows[i - 1].demand, 'recipients, most first');
+    // What it captured = what others pick up + what is lost (each shown rounded to a whole number).
+    const shown = rows.reduce((t, r) => t + r.demand, 0);
+    assert.ok(Math.abs(shown + rest + unreached - released) <= 2, `${shown} + ${rest} + ${unreached} ≈ ${released}`);
+    // The panel's leakage and recapture figures are these flows summed by owner.
+    const leak = num(await page.getByTestId('sites-leakage').textContent());
+    const own = rows.filter((r) => r.own).reduce((t, r) => t + r.demand, 0);
+    const comp = rows.filter((r) => !r.own).reduce((t, r) => t + r.demand, 0);
+    assert.ok(comp <= leak + 1 && leak - comp <= rest + 1, `competitors ${comp} within leakage ${leak} (+ the summed rest ${rest})`);
+    assert.ok(own > 0 || rows.every((r) => !r.own));
+    // On the map: the catchment cells and a line to each recipient the panel names (≥ 1 % of it).
+    const map = await page.evaluate(() => {
+      const layers = (window as unknown as { __bpMap: { __deck: { props: { layers: { id: string; props: { data: unknown } }[] } } } }).__bpMap.__deck.props.layers;
+      const byId = (id: string) => layers.find((l) => l.id === id);
+      const cat = byId('sites-catchment'), fl = byId('sites-flows');
+      return { catchment: cat ? (cat.props.data as { length: number }).length : -1, flows: fl ? (fl.props.data as { demand: number }[]).map((d) => d.demand) : null };
+    });
+    assert.ok(map.catchment > 0, `catchment cells on the map: ${map.catchment}`);
+    assert.ok(map.flows && map.flows.length >= 1 && map.flows.length <= rows.length, `flow lines on the map: ${map.flows?.length}`);
+    const total = rows.reduce((t, r) => t + r.demand, 0) + rest;
+    for (const r of rows.filter((r) => r.demand >= 0.01 * total)) assert.ok(map.flows!.some((d) => Math.abs(d - r.demand) < 1e-6), `a line to ${r.id}`);
+    await shot(page, 'closure-flows.png');
+    console.log(`closure flows: released ${released}; ${rows.map((r) => `${r.id} ${r.demand.toFixed(1)}`).join(', ')}; rest ${rest}; unreached ${unreached}; ${map.catchment} catchment cells, ${map.flows!.length} lines`);
+    // The same in Chinese.
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sites-flows"] h3')?.textContent === '其客户的去向', null, { timeout: 10_000 });
+    assert.match((await page.getByTestId('sites-flow-unreached').textContent()) ?? '', /流失：[\d,]+ 米内无任何网点/);
+    assert.match((await flows.locator('[data-testid="sites-flow"]').first().textContent()) ?? '', /本行|竞争对手/);
+    await shot(page, 'closure-flows-zh.png');
+    await page.getByTestId('lang-switch').click();
+  });
+
   it('contacted no outside address', () => {
     assert.deepEqual(s.external, []);
   });

@@ -129,6 +129,12 @@ describe('SitesEngine', () => {
     expect(c.access.population!.afterPct).toBeGreaterThanOrEqual(c.access.population!.beforePct);
     expect(c.map.status.filter((s) => s === 2).length).toBeGreaterThan(0);
     expect(c.warnings.map((w) => w.code)).toEqual(['no_own_site_left']);
+    // where its customers go: nobody picks A up, all 10 are left unreached, and newly beyond 1.6 km
+    expect(c.flows.released).toBeCloseTo(10, 9);
+    expect(c.flows.recipients).toEqual([]);
+    expect(c.flows.unreached).toBeCloseTo(10, 9);
+    expect(c.flows.newlyBeyondDemand).toBeGreaterThan(0);
+    expect(c.map.catchment.reduce((t, x) => t + x, 0)).toBeCloseTo(10, 9);
     expect(() => e.closure({ ...base, close: ['XB1'] })).toThrow(/not one of our branch sites/);
     const rat = e.rationalise(base);
     expect(rat.map((r) => [r.id, r.coveredDemand, r.uniqueDemand])).toEqual([['OB1', 10, 10]]);

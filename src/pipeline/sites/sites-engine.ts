@@ -16,9 +16,10 @@
  */
 import type { SiteProgress, SiteWarning } from '../../core/coverage.ts';
 import { simulateClosure, type ClosureResult } from '../../core/closure.ts';
+import { closureFlows } from '../../core/closure-flows.ts';
 import { nearestSiteDistanceM, totalsByStudyCell } from '../../core/demand.ts';
 import { studyGridFromCells } from '../../core/grid.ts';
-import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
+import { HUFF_DEFAULTS, HuffModel, type HuffParams } from '../../core/huff.ts';
 import { rationalise } from '../../core/rationalisation.ts';
 import {
   buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type NetworkSites, type PointSet, type SiteType, type StudyCells,
@@ -152,8 +153,21 @@ export interface ClosureView extends Omit<ClosureResult, 'closed' | 'siteCapture
     customers: { beforePct: number; afterPct: number; breached: boolean; overLimit: boolean } | null;
   };
   /** Demand points for the map: h3, and 0 within the access distance, 1 beyond before and after, 2 newly beyond. */
-  map: { h3: string[]; status: Uint8Array };
+  map: { h3: string[]; status: Uint8Array; catchment: Float64Array };
+  /** Where the closed sites' customers go (core/closure-flows.ts). */
+  flows: ClosureFlowsView;
   warnings: SiteWarning[];
+}
+
+export interface ClosureFlowsView {
+  /** Demand the closed sites captured (their catchment), = Σ recipients + unreached. */
+  released: number;
+  /** Remaining sites picking some of it up, most first: ours and competitors'. */
+  recipients: { id: string; owner: string; demand: number }[];
+  /** Left with no site within the Huff cut-off. */
+  unreached: number;
+  /** Demand whose nearest own site moves beyond the access distance (map status 2). */
+  newlyBeyondDemand: number;
 }
 
 export interface RationaliseRow {
@@ -482,8 +496,9 @@ export class SitesEngine {
     }
     const accessDistanceM = req.accessDistanceM ?? 1600;
     const sites = huffSitesOf(net, all);
+    const model = new HuffModel(demand, sites, req.huff);
     const r = simulateClosure({
-      demand, sites, close, huff: req.huff,
+      demand, sites, close, huff: req.huff, model,
       access: {
         population: demand.totalPopulation > 0 ? demand.population : undefined,
         customers: demand.totalCustomers > 0 ? demand.customers : undefined,
@@ -498,7 +513,17 @@ export class SitesEngine {
     const before = nearestSiteDistanceM(demand.lon, demand.lat, ownLon, ownLat);
     const after = nearestSiteDistanceM(demand.lon, demand.lat, openOwn.map((j) => net.lon[j]), openOwn.map((j) => net.lat[j]));
     const status = new Uint8Array(demand.lon.length);
-    for (let i = 0; i < status.length; i++) status[i] = after[i] > accessDistanceM ? (before[i] > accessDistanceM ? 1 : 2) : 0;
+    let newlyBeyondDemand = 0;
+    for (let i = 0; i < status.length; i++) {
+      status[i] = after[i] > accessDistanceM ? (before[i] > accessDistanceM ? 1 : 2) : 0;
+      if (status[i] === 2) newlyBeyondDemand += demand.weight[i];
+    }
+    const mask = new Uint8Array(all.length);
+    for (const p of close) mask[p] = 1;
+    const f = closureFlows(model, mask);
+    const recipients: ClosureFlowsView['recipients'] = [];
+    for (let p = 0; p < all.length; p++) if (f.gained[p] > 0) recipients.push({ id: net.id[all[p]], owner: net.owner[all[p]], demand: f.gained[p] });
+    recipients.sort((a, b) => b.demand - a.demand);
     return {
       closedIds: req.close.slice(),
       huff: { ...HUFF_DEFAULTS, ...req.huff },
@@ -512,7 +537,8 @@ export class SitesEngine {
       becomesUnreached: r.becomesUnreached,
       distance: r.distance,
       access: { distanceM: accessDistanceM, limitPct: r.access.limitPct, population: r.access.population, customers: r.access.customers },
-      map: { h3: Array.from(demand.cell, (i) => cells.h3[i]), status },
+      map: { h3: Array.from(demand.cell, (i) => cells.h3[i]), status, catchment: f.catchment },
+      flows: { released: f.released, recipients, unreached: f.unreached, newlyBeyondDemand },
       warnings: r.warnings,
     };
   }

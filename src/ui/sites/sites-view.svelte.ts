@@ -24,6 +24,7 @@ import { HUFF_FIELDS } from '../../pipeline/sites/sites-params.ts';
 import { leaveOutWhenSafe, markLayer, type SafeVariant } from '../share/layer-privacy.ts';
 import { safeCellSplit } from '../../pipeline/share/safe-cells.ts';
 import { mergedCellsLayer } from '../share/merged-layer.ts';
+import { closureMapLayers, closureLegendItems } from './closure-map.ts';
 
 let colorVersion = 0;
 let lastDataset: unknown = null;
@@ -240,12 +241,17 @@ function closureView(): WorkflowView {
     // live there, and this view has no counts per cell to apply k. With population alone the
     // points are the populated study cells (population is spread over every cell of an area).
     layers.push(markedCells({ id: 'sites-access', h3: cl.map.h3, colors: accessColors(cl.map.status), version: colorVersion }, sites.measure === 'population' ? null : 'unknown'));
+    // Where the closed sites' customers go: their catchment (per-point demand: left out of a
+    // safe export, like the access cells) and lines to the sites that pick them up.
+    const [catchment, flows] = closureMapLayers(cl, colorVersion);
+    layers.push(markLayer(catchment, 'aggregate', { safeVariant: leaveOutWhenSafe<Layer> }), network(flows));
     legend = {
       title: t('sites.legend.access', { distance: formatNumber(cl.access.distanceM, 0) }),
       items: [
         { color: ACCESS_COLORS[0], label: t('sites.legend.access.within') },
         { color: ACCESS_COLORS[1], label: t('sites.legend.access.beyond') },
         { color: ACCESS_COLORS[2], label: t('sites.legend.access.newly') },
+        ...closureLegendItems(),
       ],
     };
   }
