@@ -2,6 +2,7 @@
  * CLI dispatch: `<command> [options]` → exit code (0 ok, 1 data error, 2 usage error; DESIGN.md).
  * Separate from src/cli/cli.ts so tests can run it in-process with their own context.
  */
+import { StudyGridError } from '../core/grid.ts';
 import { LoadError } from '../data/errors.ts';
 import { describeEngineError } from '../data/engine-errors.ts';
 import { parseArgs, usage, UsageError } from './args.ts';
@@ -33,6 +34,10 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     if (e instanceof UsageError) {
       ctx.stderr(`error: ${e.message}\n(run with --help for the options)\n`);
       return 2;
+    }
+    if (e instanceof StudyGridError) {
+      ctx.stderr(`error: ${command}: ${e.message.replace('use resolution', 'use --resolution')}\n`);
+      return 1;
     }
     if (e instanceof DataError || e instanceof LoadError) {
       ctx.stderr(`error: ${e.message}\n`);

@@ -14,7 +14,8 @@
  * being the same for all cells of the grid.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
-import { cellToLatLng, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+import { cellArea, cellToLatLng, getHexagonAreaAvg, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+import { polygonAreaM2 } from './polygon-area.ts';
 
 /** An area of the study: only its geometry matters here; `areaIndex` refers to the array order. */
 export interface GridArea {
@@ -61,6 +62,51 @@ function assertResolution(resolution: number): void {
   if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) {
     throw new RangeError(`H3 resolution must be an integer from 0 to 15, got ${resolution}`);
   }
+}
+
+/**
+ * Study cells one grid may have, checked from the areas' size before H3 enumerates a cell.
+ * Measured with the CLI's `hotspots` on square areas at resolution 8 (a shared 2-core machine
+ * at load 15, so slow in absolute terms): 42,000 cells added 6 s to the 9 s baseline, 91,000
+ * 13 s, 193,000 20 s; a 10° × 10° area (1.7M cells) stalled 25 s in the browser (issue 15).
+ * 250,000 covers a 180,000 km² province at resolution 8 (Shanghai's 6,300 km² is 8,600).
+ */
+export const MAX_STUDY_CELLS = 250_000;
+
+/** A study grid that cannot be built: too many cells (with the finest resolution that fits) or a polygon H3 could not fill. */
+export class StudyGridError extends Error {
+  override readonly name = 'StudyGridError';
+  constructor(
+    readonly code: 'tooManyCells' | 'polygonFailed',
+    readonly params: Record<string, number>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Study cells `areas` would have at `resolution`: each polygon's area over the area of the H3
+ * cell at its bounding box's centre (H3 cells vary ±30 % over the globe, so the global mean would
+ * miss by that much; overlaps between areas are counted twice).
+ */
+export function estimateStudyCells(areas: readonly GridArea[], resolution: number): number {
+  let cells = 0;
+  areas.forEach((a, i) => {
+    for (const rings of polygonParts(a.geometry, i)) {
+      if (rings.length === 0 || rings[0].length === 0) continue;
+      let w = Infinity, e = -Infinity, s = Infinity, n = -Infinity;
+      for (const [x, y] of rings[0]) {
+        if (x < w) w = x;
+        if (x > e) e = x;
+        if (y < s) s = y;
+        if (y > n) n = y;
+      }
+      const local = Number.isFinite(w) ? cellArea(latLngToCell((s + n) / 2, (w + e) / 2, resolution), 'm2') : getHexagonAreaAvg(resolution, 'm2');
+      cells += polygonAreaM2(rings) / local;
+    }
+  });
+  return Math.round(cells);
 }
 
 /** h3-js string → UBIGINT-compatible bigint. */
@@ -224,11 +270,28 @@ export function buildStudyGrid(areas: readonly GridArea[], resolution?: number):
   const res = resolution ?? 8;
   assertResolution(res);
   const header = cellHeader(res);
+  const estimated = estimateStudyCells(areas, res);
+  if (estimated > MAX_STUDY_CELLS) {
+    let coarser = res - 1;
+    while (coarser > 0 && estimateStudyCells(areas, coarser) > MAX_STUDY_CELLS) coarser--;
+    throw new StudyGridError(
+      'tooManyCells',
+      { estimated, max: MAX_STUDY_CELLS, resolution: res, coarser: Math.max(0, coarser) },
+      `the areas would have about ${estimated.toLocaleString('en-US')} study cells at H3 resolution ${res}, more than the ${MAX_STUDY_CELLS.toLocaleString('en-US')} allowed; use resolution ${Math.max(0, coarser)} or coarser, or smaller areas`,
+    );
+  }
   const owner = new Map<number, number>();
   for (let a = 0; a < areas.length; a++) {
     for (const rings of polygonParts(areas[a].geometry, a)) {
       if (rings.length === 0 || rings[0].length === 0) continue;
-      for (const cell of polygonToCells(rings, res, true)) {
+      let cells: string[];
+      try {
+        cells = polygonToCells(rings, res, true);
+      } catch {
+        // h3-js's "operation failed (code: 1)" / "Memory allocation failed (code: 13)": say which area, not H3's text
+        throw new StudyGridError('polygonFailed', { area: a + 1, resolution: res }, `H3 could not fill area ${a + 1} (in file order) at resolution ${res}: its polygon is not valid; repair it and load the areas again`);
+      }
+      for (const cell of cells) {
         const key = keyOfH3(cell, header);
         if (!owner.has(key)) owner.set(key, a);
       }

@@ -5,6 +5,7 @@
  * `features[i]…` — and the others are kept. Pure: no IO, no DuckDB.
  */
 import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { MAX_VERTICES_PER_AREA, MAX_VERTICES_PER_FILE, repairAreaGeometry } from './area-repair.ts';
 import { guessMapping } from './column-guess.ts';
 import { FileProblemError } from './errors.ts';
 import { toWgs84 } from './crs.ts';
@@ -22,6 +23,9 @@ export interface AreasResult {
 
 /** `mapping.area_id` value meaning "use the feature's own `id` member". */
 export const FEATURE_ID = '(feature id)';
+
+/** Features whose repairs are listed one by one; past that, one line counts the rest. */
+const MAX_REPAIR_WARNINGS = 20;
 
 export function validateAreas(
   text: string,
@@ -64,6 +68,11 @@ export function validateAreas(
     rejects.push({ kind: 'areas', file: fileName, line: null, column, code, reason, raw: rawOf(props) });
   const firstIndex = new Map<string, number>();
   const kept: AreaFeatureCollection['features'] = [];
+  let vertices = 0;
+  let repairedFeatures = 0;
+  // Harmless and common (clockwise shapefile exports): one line each for the whole file.
+  const rewound: number[] = [];
+  const deduplicated: number[] = [];
   features.forEach((f, i) => {
     const feat = f as { type?: unknown; id?: unknown; properties?: Record<string, unknown> | null; geometry?: unknown };
     const props = feat?.properties && typeof feat.properties === 'object' ? feat.properties : {};
@@ -80,16 +89,42 @@ export function validateAreas(
     if (first !== undefined) {
       return reject(i, idColumn, 'duplicate_id', `duplicate area_id (first at features[${first}])`, props);
     }
+    // Repaired after the CRS conversion: the antimeridian and the simplification tolerance are WGS84 notions.
+    const repaired = repairAreaGeometry(convertGeometry(feat.geometry as Polygon | MultiPolygon, options.crs ?? 'wgs84'));
+    if (!repaired.ok) return reject(i, `features[${i}].geometry`, 'bad_geometry', `features[${i}]: ${repaired.problem}`, props);
     firstIndex.set(areaId, i);
-    const geometry = feat.geometry as Polygon | MultiPolygon;
+    vertices += repaired.vertices;
+    const said = repaired.repairs.filter((r) => {
+      if (r.code !== 'rewound' && r.code !== 'duplicates') return true;
+      (r.code === 'rewound' ? rewound : deduplicated).push(i);
+      return false;
+    });
+    if (said.length > 0 && ++repairedFeatures <= MAX_REPAIR_WARNINGS) {
+      for (const r of said) warnings.push(`${fileName}: features[${i}] (area_id ${areaId}): ${r.text}`);
+    }
     const properties: AreaProperties = {
       ...props,
       area_id: areaId,
       name: textProp(props[mapping.name ?? 'name']),
       name_en: textProp(props[mapping.name_en ?? 'name_en']),
     };
-    kept.push({ type: 'Feature', properties, geometry: convertGeometry(geometry, options.crs ?? 'wgs84') });
+    kept.push({ type: 'Feature', properties, geometry: repaired.geometry });
   });
+  if (repairedFeatures > MAX_REPAIR_WARNINGS) {
+    warnings.push(`${fileName}: ${repairedFeatures - MAX_REPAIR_WARNINGS} more feature(s) were repaired the same ways (first ${MAX_REPAIR_WARNINGS} listed)`);
+  }
+  const listed = (idx: number[]) => idx.slice(0, 5).map((i) => `features[${i}]`).join(', ') + (idx.length > 5 ? ', …' : '');
+  if (rewound.length > 0) {
+    warnings.push(`${fileName}: ${rewound.length} feature${rewound.length === 1 ? '' : 's'} had rings wound against RFC 7946 (outer counter-clockwise, holes clockwise) and were rewound (${listed(rewound)})`);
+  }
+  if (deduplicated.length > 0) {
+    warnings.push(`${fileName}: ${deduplicated.length} feature${deduplicated.length === 1 ? '' : 's'} had repeated consecutive positions, removed (${listed(deduplicated)})`);
+  }
+  if (vertices > MAX_VERTICES_PER_FILE) {
+    throw new FileProblemError(
+      `has ${vertices.toLocaleString('en-US')} positions in its kept areas (each over ${MAX_VERTICES_PER_AREA.toLocaleString('en-US')} already simplified), more than the ${MAX_VERTICES_PER_FILE.toLocaleString('en-US')} an areas file may have; simplify it (e.g. mapshaper's -simplify) and load it again`,
+    );
+  }
 
   const mapped = new Set(['area_id', 'name', 'name_en', ...Object.values(mapping)]);
   // DuckDB column names ignore case: skip a property that would collide with another column.
@@ -120,7 +155,10 @@ function rawOf(props: unknown): string {
   return s.length > 2000 ? s.slice(0, 2000) + '…' : s;
 }
 
-/** Why a geometry is unusable, or null when it is a valid Polygon/MultiPolygon. */
+/**
+ * Why a geometry is unusable as data, or null when it is a Polygon/MultiPolygon of finite
+ * lon/lat positions; its shape (closure, crossings, holes) is area-repair.ts's business.
+ */
 export function checkGeometry(g: unknown): string | null {
   const geom = g as { type?: unknown; coordinates?: unknown } | null;
   if (!geom || typeof geom !== 'object') return 'has no geometry';
@@ -141,7 +179,7 @@ function checkPolygon(rings: unknown, where: string): string | null {
   for (let r = 0; r < rings.length; r++) {
     const ring = rings[r] as unknown;
     if (!Array.isArray(ring)) return `${where}ring ${r} is not an array of positions`;
-    if (ring.length < 4) return `${where}ring ${r} has ${ring.length} positions; a closed ring needs at least 4`;
+    if (ring.length < 3) return `${where}ring ${r} has ${ring.length} positions; a ring needs at least 3 distinct ones`;
     for (let k = 0; k < ring.length; k++) {
       const p = ring[k] as unknown;
       if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
@@ -151,9 +189,6 @@ function checkPolygon(rings: unknown, where: string): string | null {
         return `${where}ring ${r}, position ${k} is outside lon [-180, 180] / lat [-90, 90]`;
       }
     }
-    const a = ring[0] as number[];
-    const b = ring[ring.length - 1] as number[];
-    if (a[0] !== b[0] || a[1] !== b[1]) return `${where}ring ${r} is not closed (first and last positions differ)`;
   }
   return null;
 }

@@ -19,6 +19,8 @@ import type { Connector } from '../../src/db/connector.ts';
 import { LoadError } from '../../src/data/errors.ts';
 import { RAW_ENGINE_TEXT } from '../../src/data/engine-errors.ts';
 import { loadInputs, readRejects } from '../../src/data/load-inputs.ts';
+import { polygonFlaw } from '../../src/data/area-repair.ts';
+import { polygonToCells } from 'h3-js';
 import type { LoadReport } from '../../src/data/types.ts';
 import { HEADER_CLASSES } from '../fixtures/hostile-headers.ts';
 
@@ -244,14 +246,24 @@ export interface AreasCase {
   features: unknown[];
 }
 
-/** GeoJSON areas with valid and broken features (unclosed, NaN, too few points, holes, world). */
+/**
+ * GeoJSON areas with valid and broken features: unclosed, NaN, too few points, holes outside,
+ * bigger than or crossing their shell, whole-world, across the antimeridian, wider than 180°,
+ * bow-ties, spikes, repeated positions, clockwise, collinear, and random rings (`scribble`: 3–40
+ * random positions in random order, mostly self-intersecting, with random holes).
+ */
 export const genAreas: fc.Arbitrary<AreasCase> = fc
   .array(
     fc.record({
-      kind: fc.constantFrom('ok', 'ok', 'unclosed', 'nan', 'short', 'holeOutside', 'world', 'noId', 'string', 'selfIntersect'),
+      kind: fc.constantFrom(
+        'ok', 'ok', 'unclosed', 'nan', 'short', 'holeOutside', 'world', 'noId', 'string', 'selfIntersect',
+        'holeBigger', 'holeCrossing', 'antimeridian', 'wide', 'spike', 'dupes', 'clockwise', 'collinear', 'scribble', 'scribble',
+      ),
       x: fc.double({ min: 100, max: 130, noNaN: true }),
       y: fc.double({ min: 20, max: 40, noNaN: true }),
       s: fc.double({ min: 0.001, max: 0.05, noNaN: true }),
+      pts: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 3, maxLength: 40 }),
+      holes: fc.array(fc.array(fc.tuple(fc.double({ min: -0.2, max: 1.2, noNaN: true }), fc.double({ min: -0.2, max: 1.2, noNaN: true })), { minLength: 3, maxLength: 8 }), { maxLength: 3 }),
     }),
     { minLength: 1, maxLength: 8 },
   )
@@ -260,6 +272,8 @@ export const genAreas: fc.Arbitrary<AreasCase> = fc
       const { x, y, s } = g;
       let ring: unknown[] = [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
       const rings: unknown[][] = [ring];
+      const box = (x0: number, y0: number, w: number) => [[x0, y0], [x0 + w, y0], [x0 + w, y0 + w], [x0, y0 + w], [x0, y0]];
+      const scaled = (pts: [number, number][]) => [...pts.map(([u, v]) => [x + u * s, y + v * s]), [x + pts[0][0] * s, y + pts[0][1] * s]];
       switch (g.kind) {
         case 'unclosed': ring.pop(); break;
         case 'nan': ring[1] = [Number.NaN, y]; break;
@@ -267,11 +281,36 @@ export const genAreas: fc.Arbitrary<AreasCase> = fc
         case 'holeOutside': rings.push([[x + 1, y + 1], [x + 1 + s * 3, y + 1], [x + 1 + s * 3, y + 1 + s * 3], [x + 1, y + 1]]); break;
         case 'world': rings[0] = [[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]; break;
         case 'selfIntersect': rings[0] = [[x, y], [x + s, y + s], [x + s, y], [x, y + s], [x, y]]; break;
+        case 'holeBigger': rings.push(box(x - s, y - s, 3 * s).reverse()); break;
+        case 'holeCrossing': rings.push(box(x + s / 2, y + s / 2, s).reverse()); break;
+        case 'antimeridian': rings[0] = [[179.5, y], [-179.5, y], [-179.5, y + s], [179.5, y + s], [179.5, y]]; break;
+        case 'wide': rings[0] = [[-100, y], [0, y], [100, y], [100, y + s], [0, y + s], [-100, y + s], [-100, y]]; break;
+        case 'spike': rings[0] = [[x, y], [x + s, y], [x + s, y + s], [x + 2 * s, y + s], [x + s, y + s], [x, y + s], [x, y]]; break;
+        case 'dupes': rings[0] = [[x, y], [x, y], [x + s, y], [x + s, y + s], [x + s, y + s], [x, y + s], [x, y]]; break;
+        case 'clockwise': rings[0] = [...(ring as number[][])].reverse(); break;
+        case 'collinear': rings[0] = [[x, y], [x + s, y], [x + 2 * s, y], [x, y]]; break;
+        case 'scribble': rings[0] = scaled(g.pts); for (const h of g.holes) rings.push(scaled(h)); break;
         case 'string': return 'not a feature';
       }
       return { type: 'Feature', properties: g.kind === 'noId' ? {} : { area_id: `A${i}` }, geometry: { type: 'Polygon', coordinates: rings } };
     }),
   }));
+
+/** Every kept area is valid (closed rings, no crossings, holes inside) and H3 fills it without an error. */
+function checkKeptGeometry(report: LoadReport): void {
+  for (const f of report.areas?.features ?? []) {
+    const parts = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    for (const rings of parts) {
+      for (const r of rings) {
+        const a = r[0], b = r[r.length - 1];
+        if (r.length < 4 || a[0] !== b[0] || a[1] !== b[1]) throw new Error(`kept area ${f.properties.area_id} has an open or short ring`);
+      }
+      const flaw = polygonFlaw(rings);
+      if (flaw) throw new Error(`kept area ${f.properties.area_id} is not valid: ${JSON.stringify(flaw)}`);
+      polygonToCells(rings, 5, true); // throws "code: 1" / "code: 13" on what the campaign found
+    }
+  }
+}
 
 /** Areas: never a throw other than LoadError, features read = kept + rejected, no engine text. */
 export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOutcome> {
@@ -281,6 +320,7 @@ export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOut
     const file = report.files[0];
     if (file.rowsRead !== a.features.length) throw new Error(`read ${file.rowsRead} features, generated ${a.features.length}`);
     if (file.rowsRead !== file.rowsKept + file.rowsRejected) throw new Error(`read ≠ kept + rejected`);
+    checkKeptGeometry(report);
     for (const r of (await readRejects(conn)).filter((x) => x.kind === 'areas')) if (RAW_ENGINE_TEXT.test(r.reason)) throw new Error(`raw engine text: ${r.reason}`);
     return { ok: true, problems: [] };
   } catch (e) {

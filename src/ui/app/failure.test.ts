@@ -31,3 +31,25 @@ describe('failureView', () => {
     }
   });
 });
+
+describe('failureView of a study grid that cannot be built', () => {
+  it('says the study-cell limit and the coarser resolution in the UI language', async () => {
+    const { buildStudyGrid } = await import('../../core/grid.ts');
+    const { i18n } = await import('../../i18n/i18n.svelte.ts');
+    const box = { type: 'Polygon' as const, coordinates: [[[110, 20], [120, 20], [120, 30], [110, 30], [110, 20]]] };
+    let message = '';
+    try {
+      buildStudyGrid([{ geometry: box }], 8);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const en = failureView(message);
+    expect(en.text).toMatch(/^the areas would have about [\d,]+ study cells at H3 resolution 8, more than the 250,000 allowed; choose resolution 7 or coarser/);
+    i18n.locale = 'zh-CN';
+    try {
+      expect(failureView(message).text).toMatch(/^在 H3 分辨率 8 下，这些区域约有 [\d,]+ 个研究网格，超过允许的 250,000 个；请选择分辨率 7/);
+    } finally {
+      i18n.locale = 'en';
+    }
+  });
+});

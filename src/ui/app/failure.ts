@@ -13,6 +13,11 @@ export interface FailureView {
  * and the original is kept for the "details" disclosure of a bug report.
  */
 export function failureView(message: string): FailureView {
+  // core/grid.ts's StudyGridError, whose class does not survive the worker boundary
+  const cells = /^the areas would have about ([\d,]+) study cells at H3 resolution (\d+), more than the ([\d,]+) allowed; use resolution (\d+)/.exec(message);
+  if (cells) return { text: t('import.engine.studyCells', { estimated: cells[1], resolution: cells[2], max: cells[3], coarser: cells[4] }), detail: null };
+  const fill = /^H3 could not fill area (\d+) \(in file order\) at resolution (\d+)/.exec(message);
+  if (fill) return { text: t('import.engine.polygonFailed', { area: fill[1], resolution: fill[2] }), detail: null };
   if (!RAW_ENGINE_TEXT.test(message)) return { text: message, detail: null };
   const { key } = describeEngineError(message);
   return {

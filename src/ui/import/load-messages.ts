@@ -17,6 +17,9 @@ type Pattern = [RegExp, MessageKey, ...string[]];
 const REASONS: Pattern[] = [
   [/^features\[(\d+)\] is not a GeoJSON Feature$/, 'import.reason.notFeature', 'feature'],
   [/^features\[(\d+)\] has no area_id$/, 'import.reason.noAreaId', 'feature'],
+  [/^features\[(\d+)\]: (?:polygon \d+, )?ring \d+ runs across the ±180° meridian/, 'import.reason.antimeridian', 'feature'],
+  [/^features\[(\d+)\]: (?:polygon \d+, )?ring \d+ spans ([\d,]+)° of longitude/, 'import.reason.tooWide', 'feature', 'degrees'],
+  [/^features\[(\d+)\]: (?:polygon \d+, )?hole \d+ is bigger than its outer ring/, 'import.reason.holeCoversShell', 'feature'],
   [/^features\[(\d+)\]: /, 'import.reason.badGeometry', 'feature'],
   [/^duplicate area_id \(first at features\[(\d+)\]\)$/, 'import.reason.duplicateFeature', 'first'],
   [/^duplicate (.+) \(first on line (\d+)\)$/, 'import.reason.duplicateLine', 'column', 'line'],
@@ -48,6 +51,13 @@ const WARNINGS: Pattern[] = [
   [/^(.+) uses (semicolon|tab|pipe)\b.* as delimiter, not comma/, 'import.warning.delimiter', 'file', 'delimiter'],
   [/^(.+): Parquet has no line numbers/, 'import.warning.parquetLines', 'file'],
   [/^(.+): no area_id property; the features' "id" is used as area_id$/, 'import.warning.featureId', 'file'],
+  [/^(.+): features\[(\d+)\] \(area_id (.*)\): (?:polygon \d+, )?ring \d+ was not closed/s, 'import.warning.areaClosed', 'file', 'feature', 'id'],
+  [/^(.+): features\[(\d+)\] \(area_id (.*)\): (?:polygon \d+, )?hole \d+ has fewer than 3 distinct positions/s, 'import.warning.areaHoleDropped', 'file', 'feature', 'id'],
+  [/^(.+): features\[(\d+)\] \(area_id (.*)\): ([\d,]+) positions simplified to ([\d,]+) \(Douglas–Peucker, tolerance ([\d,]+) m\)/s, 'import.warning.areaSimplified', 'file', 'feature', 'id', 'before', 'after', 'tolerance'],
+  [/^(.+): features\[(\d+)\] \(area_id (.*)\): .*: made valid by a polygon union \(\d+ polygons?, (.+) → (.+) km²\)$/s, 'import.warning.areaMadeValid', 'file', 'feature', 'id', 'before', 'after'],
+  [/^(.+): (\d+) features? had rings wound against RFC 7946/, 'import.warning.areaRewound', 'file', 'n'],
+  [/^(.+): (\d+) features? had repeated consecutive positions/, 'import.warning.areaDeduplicated', 'file', 'n'],
+  [/^(.+): (\d+) more feature\(s\) were repaired the same ways/, 'import.warning.areaMoreRepaired', 'file', 'n'],
   [/^(.+): no areas loaded, so customers were not assigned to areas/, 'import.warning.noAreas', 'file'],
   [/^(.+): no valid periods$/, 'import.warning.noPeriods', 'file'],
   [/^(.+): column "(.+)" has no numbers; kept as text/, 'import.warning.textColumn', 'file', 'column'],
@@ -79,6 +89,7 @@ export function rejectReasonMessage(reason: string): LoadMessage | null {
 
 const PROBLEMS: Pattern[] = [
   [/^has ([\d,]+) columns, more than the ([\d,]+) a file may have/, 'import.problem.tooManyColumns', 'n', 'max'],
+  [/^has ([\d,]+) positions in its kept areas .* more than the ([\d,]+) an areas file may have/, 'import.problem.tooManyVertices', 'n', 'max'],
 ];
 
 /** A file problem's English sentence as a message, or null when its shape is unknown. */

@@ -1,0 +1,401 @@
+/**
+ * Validity and repair of one area's geometry (issue 15), after geojson.ts has checked that
+ * every position is a finite lon/lat pair. What is safely repairable is repaired and said
+ * (a {@link Repair} per kind); what is not is refused with the reason:
+ *
+ * - consecutive duplicate positions: removed;
+ * - a ring not closed: closed by repeating its first position;
+ * - a hole with fewer than 3 distinct positions: dropped (an outer ring like that: refused);
+ * - winding against RFC 7946 (outer rings counter-clockwise, holes clockwise): rewound;
+ * - more than {@link MAX_VERTICES_PER_AREA} positions: simplified by Douglas–Peucker
+ *   (simplify-js) with the smallest tolerance that fits, stated in metres;
+ * - rings that cross themselves or each other, holes outside their outer ring or inside
+ *   another hole: made valid by a polygon union (polyclip-ts, the approach of PostGIS's
+ *   `ST_MakeValid(…, 'method=structure')`: the outer ring's inside minus the holes'); a
+ *   result with nothing left ("the hole is bigger than its outer ring") is refused;
+ * - a ring spanning more than 180° of longitude or jumping across ±180°: refused, because H3
+ *   reads such a ring as crossing the antimeridian and a whole-world polygon exhausts its
+ *   memory ("split it at ±180° into a MultiPolygon").
+ *
+ * Pure: no IO. Self-intersections are found by a plane sweep over segments sorted by their
+ * west end, with exact orientation tests (robust-predicates).
+ */
+import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { union, type Geom } from 'polyclip-ts';
+import { orient2d } from 'robust-predicates';
+import simplify from 'simplify-js';
+import { polygonAreaM2, ringAreaM2 } from '../core/polygon-area.ts';
+
+/**
+ * Positions one area may have before it is simplified. A county boundary from a national
+ * dataset has 1,000–20,000; the UI draws every position of every area, and a 1,000,000-vertex
+ * ring froze the page 40 s (issue 15). 50,000 keeps a detailed coastline within ~10 m.
+ */
+export const MAX_VERTICES_PER_AREA = 50_000;
+/**
+ * Positions an areas file may have after simplification. Chosen from measurements (see
+ * area-limits in the README): a whole-country file at county level (~2,900 areas) has
+ * ~1M positions when not simplified.
+ */
+export const MAX_VERTICES_PER_FILE = 1_000_000;
+/** Positions above which a self-intersecting polygon is not repaired here (the union's cost and stack depth grow fast). */
+export const MAX_REPAIR_VERTICES = 20_000;
+/** Segment pairs the self-intersection sweep tests before it stops and says it could not finish. */
+const SWEEP_BUDGET = 50_000_000;
+
+export type RepairCode = 'duplicates' | 'closed' | 'holeDropped' | 'rewound' | 'simplified' | 'madeValid';
+
+export interface Repair {
+  code: RepairCode;
+  /** English, after "features[i] (area_id X): " — for the CLI and the rejects/warnings. */
+  text: string;
+  params: Record<string, string | number>;
+}
+
+export type AreaRepairOutcome =
+  | { ok: true; geometry: Polygon | MultiPolygon; repairs: Repair[]; vertices: number }
+  | { ok: false; problem: string };
+
+const M_PER_DEG = 111_320;
+
+/** Repairs a Polygon/MultiPolygon whose positions are finite lon/lat pairs (see the module doc). */
+export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepairOutcome {
+  const parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const multi = geometry.type === 'MultiPolygon';
+  const repairs = new Map<RepairCode, Repair>();
+  const note = (r: Repair) => {
+    const had = repairs.get(r.code);
+    if (!had) repairs.set(r.code, r);
+    else if (typeof had.params.count === 'number' && typeof r.params.count === 'number') {
+      had.params.count += r.params.count;
+      had.text = r.text.replace(String(r.params.count), String(had.params.count));
+    }
+  };
+  const out: Position[][][] = [];
+  for (let p = 0; p < parts.length; p++) {
+    const where = multi ? `polygon ${p}, ` : '';
+    const cleaned = cleanPolygon(parts[p], where, note);
+    if (typeof cleaned === 'string') return { ok: false, problem: cleaned };
+    out.push(cleaned);
+  }
+  let vertices = countVertices(out);
+  if (vertices > MAX_VERTICES_PER_AREA) {
+    const simplified = simplifyParts(out, MAX_VERTICES_PER_AREA);
+    if (!simplified) {
+      return { ok: false, problem: `has ${fmt(vertices)} positions, more than the ${fmt(MAX_VERTICES_PER_AREA)} an area may have, and could not be simplified to fit; simplify it in a GIS and load it again` };
+    }
+    note({
+      code: 'simplified',
+      text: `${fmt(vertices)} positions simplified to ${fmt(simplified.vertices)} (Douglas–Peucker, tolerance ${fmt(simplified.toleranceM)} m), above the limit of ${fmt(MAX_VERTICES_PER_AREA)} per area`,
+      params: { before: vertices, after: simplified.vertices, toleranceM: simplified.toleranceM, max: MAX_VERTICES_PER_AREA },
+    });
+    out.splice(0, out.length, ...simplified.parts);
+    vertices = simplified.vertices;
+  }
+  const valid: Position[][][] = [];
+  for (let p = 0; p < out.length; p++) {
+    const where = multi ? `polygon ${p}, ` : '';
+    const flaw = polygonFlaw(out[p]);
+    if (flaw === null) {
+      valid.push(orient(out[p], note));
+      continue;
+    }
+    if (flaw.kind === 'unchecked') {
+      return { ok: false, problem: `${where}has ${fmt(countVertices([out[p]]))} positions in too tangled a shape to check for self-intersections; simplify it in a GIS and load it again` };
+    }
+    const n = countVertices([out[p]]);
+    if (n > MAX_REPAIR_VERTICES) {
+      return { ok: false, problem: `${where}${flaw.text} and has ${fmt(n)} positions, more than the ${fmt(MAX_REPAIR_VERTICES)} repaired here; repair it in a GIS (e.g. QGIS "Fix geometries") and load it again` };
+    }
+    let made: Position[][][];
+    try {
+      made = union(out[p] as Geom) as Position[][][];
+    } catch {
+      return { ok: false, problem: `${where}${flaw.text} and could not be repaired; repair it in a GIS (e.g. QGIS "Fix geometries") and load it again` };
+    }
+    if (made.length === 0) {
+      const why = flaw.kind === 'hole' ? 'nothing of the area is left once its holes are taken out' : 'no area is left once it is made valid (its rings cancel out)';
+      return { ok: false, problem: `${where}${flaw.text}: ${why}` };
+    }
+    const beforeKm2 = polygonAreaM2(out[p]) / 1e6;
+    const afterKm2 = made.reduce((s, poly) => s + polygonAreaM2(poly), 0) / 1e6;
+    note({
+      code: 'madeValid',
+      text: `${where}${flaw.text}: made valid by a polygon union (${made.length} polygon${made.length === 1 ? '' : 's'}, ${km2(beforeKm2)} → ${km2(afterKm2)} km²)`,
+      params: { flaw: flaw.text, polygons: made.length, beforeKm2: km2(beforeKm2), afterKm2: km2(afterKm2) },
+    });
+    // polyclip-ts writes outer rings counter-clockwise and holes clockwise already
+    valid.push(...made);
+  }
+  vertices = countVertices(valid);
+  const geom: Polygon | MultiPolygon = valid.length === 1 && !multi ? { type: 'Polygon', coordinates: valid[0] } : { type: 'MultiPolygon', coordinates: valid };
+  return { ok: true, geometry: geom, repairs: [...repairs.values()], vertices };
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function km2(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(2);
+}
+
+function countVertices(parts: readonly Position[][][]): number {
+  let n = 0;
+  for (const rings of parts) for (const r of rings) n += r.length;
+  return n;
+}
+
+/** Duplicates out, rings closed, degenerate holes dropped, antimeridian refused. A string = the reason it is refused. */
+function cleanPolygon(rings: Position[][], where: string, note: (r: Repair) => void): Position[][] | string {
+  const out: Position[][] = [];
+  let dupes = 0;
+  for (let r = 0; r < rings.length; r++) {
+    const ring: Position[] = [];
+    for (const p of rings[r]) {
+      const last = ring[ring.length - 1];
+      if (last && last[0] === p[0] && last[1] === p[1]) dupes++;
+      else ring.push([p[0], p[1]]);
+    }
+    const first = ring[0];
+    const last = ring[ring.length - 1];
+    if (ring.length > 1 && (first[0] !== last[0] || first[1] !== last[1])) {
+      ring.push([first[0], first[1]]);
+      note({ code: 'closed', text: `${where}ring ${r} was not closed: closed by repeating its first position`, params: { ring: r } });
+    }
+    if (ring.length < 4) {
+      if (r === 0) return `${where}ring 0 has ${Math.max(0, ring.length - 1)} distinct positions; an outer ring needs at least 3`;
+      note({ code: 'holeDropped', text: `${where}hole ${r} has fewer than 3 distinct positions: dropped`, params: { ring: r } });
+      continue;
+    }
+    let west = Infinity;
+    let east = -Infinity;
+    for (let k = 0; k < ring.length; k++) {
+      const x = ring[k][0];
+      if (x < west) west = x;
+      if (x > east) east = x;
+      if (k > 0 && Math.abs(x - ring[k - 1][0]) > 180) {
+        return `${where}ring ${r} runs across the ±180° meridian between positions ${k - 1} and ${k} (a whole-world polygon, or one crossing the antimeridian); split it at ±180° into a MultiPolygon`;
+      }
+    }
+    if (east - west >= 180) {
+      return `${where}ring ${r} spans ${fmt(Math.round(east - west))}° of longitude; an area must span less than 180° (H3 reads a wider one as crossing the antimeridian)`;
+    }
+    if (r === 0 && collinear(ring)) return `${where}ring 0 encloses no area (its positions lie on one line)`;
+    out.push(ring);
+  }
+  if (dupes > 0) note({ code: 'duplicates', text: `${dupes} repeated consecutive positions removed`, params: { count: dupes } });
+  return out;
+}
+
+/** Every position on the line through the first two distinct ones. */
+function collinear(ring: Position[]): boolean {
+  const [x0, y0] = ring[0];
+  const [x1, y1] = ring[1];
+  for (let k = 2; k < ring.length; k++) if (orient2d(x0, y0, x1, y1, ring[k][0], ring[k][1]) !== 0) return false;
+  return true;
+}
+
+/** Outer ring counter-clockwise, holes clockwise (RFC 7946 § 3.1.6). */
+function orient(rings: Position[][], note: (r: Repair) => void): Position[][] {
+  return rings.map((ring, r) => {
+    const ccw = ringAreaM2(ring) > 0;
+    if (ccw === (r === 0)) return ring;
+    note({ code: 'rewound', text: 'rings wound against RFC 7946 (outer counter-clockwise, holes clockwise): rewound', params: {} });
+    return [...ring].reverse();
+  });
+}
+
+/** Douglas–Peucker on every ring with the smallest tolerance (bisected, in degrees) that brings the total under `max`. */
+function simplifyParts(parts: Position[][][], max: number): { parts: Position[][][]; vertices: number; toleranceM: number } | null {
+  const pts = parts.map((rings) => rings.map((ring) => ring.map((p) => ({ x: p[0], y: p[1] }))));
+  const run = (tol: number): Position[][][] | null => {
+    const res: Position[][][] = [];
+    for (const rings of pts) {
+      const keptRings: Position[][] = [];
+      for (let r = 0; r < rings.length; r++) {
+        let s: { x: number; y: number }[];
+        try {
+          s = simplify(rings[r], tol);
+        } catch {
+          return null; // simplify-js recurses once per level: a pathological ring overflows the stack
+        }
+        if (s.length < 4) {
+          if (r === 0) return null; // the outer ring collapsed: the whole polygon is below the tolerance
+          continue;
+        }
+        keptRings.push(s.map((q) => [q.x, q.y]));
+      }
+      res.push(keptRings);
+    }
+    return res;
+  };
+  // first guess: a tenth of the spacing the kept positions would have along the perimeter
+  let perimeter = 0;
+  for (const rings of parts) for (const ring of rings) for (let k = 1; k < ring.length; k++) perimeter += Math.hypot(ring[k][0] - ring[k - 1][0], ring[k][1] - ring[k - 1][1]);
+  let lo = 0;
+  let hi = Math.min(0.1, Math.max(1e-7, perimeter / max / 10));
+  let best: Position[][][] | null = null;
+  // widen until it fits (≤ 0.1° ≈ 11 km: past that the area is not what the user drew)
+  for (;;) {
+    const r = run(hi);
+    if (r && countVertices(r) <= max) {
+      best = r;
+      break;
+    }
+    if (hi >= 0.1) return null;
+    lo = hi;
+    hi = Math.min(0.1, hi * 2);
+  }
+  for (let i = 0; i < 6; i++) {
+    const mid = (lo + hi) / 2;
+    const r = run(mid);
+    if (r && countVertices(r) <= max) {
+      best = r;
+      hi = mid;
+    } else lo = mid;
+  }
+  return { parts: best, vertices: countVertices(best), toleranceM: Math.max(1, Math.round(hi * M_PER_DEG)) };
+}
+
+type Flaw = { kind: 'crossing' | 'hole'; text: string } | { kind: 'unchecked' };
+
+/** Why a cleaned polygon is not valid (OGC simple features), or null when it is. */
+export function polygonFlaw(rings: Position[][]): Flaw | null {
+  const crossing = findCrossing(rings);
+  if (crossing === 'budget') return { kind: 'unchecked' };
+  if (crossing) {
+    const at = `${crossing.x.toFixed(5)}, ${crossing.y.toFixed(5)}`;
+    const text = crossing.ringA === crossing.ringB
+      ? `ring ${crossing.ringA} crosses itself near ${at}`
+      : `ring ${crossing.ringA} and ring ${crossing.ringB} touch or cross near ${at}`;
+    return { kind: 'crossing', text };
+  }
+  // No crossings: a hole is wholly inside the outer ring, wholly outside it, or around it.
+  for (let h = 1; h < rings.length; h++) {
+    if (!inRing(rings[h][0], rings[0])) {
+      return { kind: 'hole', text: inRing(rings[0][0], rings[h]) ? `hole ${h} is bigger than its outer ring` : `hole ${h} lies outside its outer ring` };
+    }
+  }
+  if (rings.length > 2 && rings.length <= 500) {
+    for (let a = 1; a < rings.length; a++) {
+      for (let b = 1; b < rings.length; b++) {
+        if (a !== b && inRing(rings[a][0], rings[b])) return { kind: 'hole', text: `hole ${a} lies inside hole ${b}` };
+      }
+    }
+  }
+  return null;
+}
+
+/** Even–odd point in ring. */
+function inRing(p: Position, ring: Position[]): boolean {
+  const [x, y] = p;
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+interface Crossing {
+  ringA: number;
+  ringB: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * The first pair of segments that intersect other than at the end a ring's consecutive
+ * segments share; 'budget' when the sweep gave up. Segments are visited by west end; each is
+ * tested against the still-open ones (east end not yet passed) whose latitude ranges overlap.
+ */
+function findCrossing(rings: Position[][]): Crossing | 'budget' | null {
+  let n = 0;
+  for (const r of rings) n += r.length - 1;
+  const ax = new Float64Array(n), ay = new Float64Array(n), bx = new Float64Array(n), by = new Float64Array(n);
+  const ringOf = new Int32Array(n), idx = new Int32Array(n), ringLen = new Int32Array(rings.length);
+  let s = 0;
+  rings.forEach((ring, r) => {
+    ringLen[r] = ring.length - 1;
+    for (let k = 0; k + 1 < ring.length; k++, s++) {
+      ax[s] = ring[k][0]; ay[s] = ring[k][1]; bx[s] = ring[k + 1][0]; by[s] = ring[k + 1][1];
+      ringOf[s] = r; idx[s] = k;
+    }
+  });
+  const mnx = new Float64Array(n), mxx = new Float64Array(n), mny = new Float64Array(n), mxy = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    mnx[i] = Math.min(ax[i], bx[i]); mxx[i] = Math.max(ax[i], bx[i]);
+    mny[i] = Math.min(ay[i], by[i]); mxy[i] = Math.max(ay[i], by[i]);
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((i, j) => mnx[i] - mnx[j]);
+  let open = new Int32Array(Math.min(n, 1024));
+  let m = 0;
+  let compacted = 0;
+  let tests = 0;
+  for (const i of order) {
+    const x0 = mnx[i];
+    if (m > 2 * compacted + 64) {
+      // drop segments whose east end the sweep has passed (amortised: only when the list doubled)
+      let w = 0;
+      for (let k = 0; k < m; k++) if (mxx[open[k]] >= x0) open[w++] = open[k];
+      m = compacted = w;
+    }
+    const iy0 = mny[i], iy1 = mxy[i];
+    for (let k = 0; k < m; k++) {
+      const j = open[k];
+      if (mxx[j] < x0 || mxy[j] < iy0 || mny[j] > iy1) continue;
+      if (++tests > SWEEP_BUDGET) return 'budget';
+      if (ringOf[i] === ringOf[j]) {
+        const d = Math.abs(idx[i] - idx[j]);
+        // consecutive segments share an end: they only count when they overlap along a line
+        if (d === 1 || d === ringLen[ringOf[i]] - 1) {
+          if (!collinearOverlap(i, j)) continue;
+          return { ringA: ringOf[i], ringB: ringOf[j], x: ax[i], y: ay[i] };
+        }
+      }
+      if (segmentsMeet(ax[i], ay[i], bx[i], by[i], ax[j], ay[j], bx[j], by[j])) {
+        const p = meetPoint(i, j);
+        return { ringA: Math.min(ringOf[i], ringOf[j]), ringB: Math.max(ringOf[i], ringOf[j]), x: p[0], y: p[1] };
+      }
+    }
+    if (m === open.length) {
+      const bigger = new Int32Array(open.length * 2);
+      bigger.set(open);
+      open = bigger;
+    }
+    open[m++] = i;
+  }
+  return null;
+
+  function collinearOverlap(i: number, j: number): boolean {
+    // adjacent segments folding back on each other (a spike): collinear and pointing apart from the shared end reversed
+    if (orient2d(ax[i], ay[i], bx[i], by[i], ax[j], ay[j]) !== 0 || orient2d(ax[i], ay[i], bx[i], by[i], bx[j], by[j]) !== 0) return false;
+    const dxi = bx[i] - ax[i], dyi = by[i] - ay[i], dxj = bx[j] - ax[j], dyj = by[j] - ay[j];
+    return dxi * dxj + dyi * dyj < 0;
+  }
+
+  function meetPoint(i: number, j: number): [number, number] {
+    const d = (bx[i] - ax[i]) * (by[j] - ay[j]) - (by[i] - ay[i]) * (bx[j] - ax[j]);
+    if (d === 0) return [ax[j], ay[j]];
+    const t = ((ax[j] - ax[i]) * (by[j] - ay[j]) - (ay[j] - ay[i]) * (bx[j] - ax[j])) / d;
+    return [ax[i] + t * (bx[i] - ax[i]), ay[i] + t * (by[i] - ay[i])];
+  }
+}
+
+/** Closed segments p1p2 and p3p4 share at least one point (exact orientation tests). */
+function segmentsMeet(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
+  const d1 = Math.sign(orient2d(x3, y3, x4, y4, x1, y1));
+  const d2 = Math.sign(orient2d(x3, y3, x4, y4, x2, y2));
+  const d3 = Math.sign(orient2d(x1, y1, x2, y2, x3, y3));
+  const d4 = Math.sign(orient2d(x1, y1, x2, y2, x4, y4));
+  if (d1 * d2 < 0 && d3 * d4 < 0) return true;
+  const on = (px: number, py: number, qx: number, qy: number, rx: number, ry: number) =>
+    Math.min(px, qx) <= rx && rx <= Math.max(px, qx) && Math.min(py, qy) <= ry && ry <= Math.max(py, qy);
+  if (d1 === 0 && on(x3, y3, x4, y4, x1, y1)) return true;
+  if (d2 === 0 && on(x3, y3, x4, y4, x2, y2)) return true;
+  if (d3 === 0 && on(x1, y1, x2, y2, x3, y3)) return true;
+  if (d4 === 0 && on(x1, y1, x2, y2, x4, y4)) return true;
+  return false;
+}
