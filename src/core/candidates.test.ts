@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOutsideCircles, generateCandidates, maskWithin } from './candidates.ts';
+import { latLngToCell } from 'h3-js';
+import { allowedOutsideCircles, generateCandidates, maskWithin, pointCells } from './candidates.ts';
+import { mulberry32 } from './rng.ts';
 import { EARTH_RADIUS_M, haversineM } from './haversine.ts';
 
 const eqDeg = (m: number) => (m / EARTH_RADIUS_M) * (180 / Math.PI);
@@ -37,5 +39,38 @@ describe('masks', () => {
   it('allowedOutsideCircles excludes candidates inside any zone', () => {
     const pts = { lon: [0, 400, 900, 3000].map(eqDeg), lat: [0, 0, 0, 0] };
     expect(Array.from(allowedOutsideCircles(pts, { lon: [0, eqDeg(3000)], lat: [0, 0], radiusM: [450, 1] }))).toEqual([0, 0, 1, 0]);
+  });
+});
+
+describe('pointCells', () => {
+  it.each([
+    ['Shanghai, res 9', 121.45, 31.2, 0.3, 9],
+    ['Shanghai, res 10', 121.45, 31.2, 0.1, 10],
+    ['Oslo, res 8', 10.75, 59.9, 0.5, 8],
+    ['Reykjavík at 64° N, res 9', -21.9, 64.1, 0.2, 9],
+    ['across the antimeridian, res 9', 179.95, -16.5, 0.2, 9],
+    ['around the res-9 pentagon 89740000003ffff (2.30° N 5.25° W)', -5.245390296777323, 2.3008821116267595, 0.05, 9],
+    ['around the res-9 pentagon 89300000003ffff (39.1° N 122.3° E), res 9', 122.30000040778702, 39.10000003397594, 0.05, 9],
+    ['Svalbard at 78° N, res 9', 15.6, 78.2, 0.3, 9],
+    ['beyond 80° N (every point looked up), res 9', 20, 81, 0.3, 9],
+  ])('assigns every point the cell latLngToCell gives it, in first-seen order (%s)', (_name, lon0, lat0, span, res) => {
+    const rng = mulberry32(Math.round(lon0 * 100 + lat0));
+    const n = 20_000;
+    const lon = new Float64Array(n), lat = new Float64Array(n), weight = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      // dense clusters (many points per cell) and a sprinkle everywhere
+      const c = i % 3 === 0 ? 0 : (i % 7) / 7;
+      let x = lon0 + (rng() - 0.5) * span * (c === 0 ? 1 : 0.1) + c * span * 0.3;
+      if (x > 180) x -= 360;
+      lon[i] = x;
+      lat[i] = lat0 + (rng() - 0.5) * span * (c === 0 ? 1 : 0.1);
+      weight[i] = 1 + (i % 4);
+    }
+    const fast = pointCells({ lon, lat, weight }, res);
+    const plain = pointCells({ lon, lat, weight }, res, false);
+    expect(fast.cells).toEqual(plain.cells);
+    expect(Array.from(fast.cellOf)).toEqual(Array.from(plain.cellOf));
+    expect(Array.from(fast.weight)).toEqual(Array.from(plain.weight));
+    for (let i = 0; i < n; i += 97) expect(fast.cells[fast.cellOf[i]]).toBe(latLngToCell(lat[i], lon[i], res));
   });
 });
