@@ -6,8 +6,8 @@
  *
  * - coverage: demand within R of an own site; each new site's marginal demand is what it
  *   covers first given existing sites and the new sites ranked before it (DESIGN.md order);
- * - Huff (core/huff.ts): our captured demand and share of total demand, per new site what
- *   it captures, what it takes from our other sites (cannibalisation) and from competitors;
+ * - Huff (core/huff.ts, on the demand as huffDemandOf pools exact points): our captured
+ *   demand and share of total demand, per new site what it captures, what it takes from our other sites (cannibalisation) and from competitors;
  * - distance from each new site to the nearest competitor of the type;
  * - p-median (`withCosts`): Σ weight · distance (or travel cost) to the nearest open own site
  *   with rows 1..r, and its mean over the total weight, as the solver reports them.
@@ -25,7 +25,7 @@ import { nearestSiteDistanceM } from '../../core/demand.ts';
 import { unreachableCost } from './sites-solve.ts';
 import { HuffModel, OWN, type HuffParams, type HuffSites } from '../../core/huff.ts';
 import { GridIndex, Hits } from '../../core/spatial-index.ts';
-import type { SitesData } from './sites-model.ts';
+import { huffDemandOf, type SitesData } from './sites-model.ts';
 import type { SiteNames } from './sites-names.ts';
 
 export type NewSiteOrigin = 'recommended' | 'dropped';
@@ -233,7 +233,8 @@ export function evaluateScenario(data: SitesData, s: Scenario, huff?: HuffParams
   const costs = opts.withCosts ? scenarioCosts(data, s) : null;
   let cum = existingCovered;
   const net = scenarioNetwork(data, s);
-  const m = model ?? new HuffModel(demand, net, huff);
+  const hd = huffDemandOf(demand);
+  const m = model ?? new HuffModel(hd, net, huff);
   const ev = m.evaluate();
   const compIdx: number[] = [];
   for (let p = 0; p < net.owner.length; p++) if (net.owner[p] !== OWN) compIdx.push(p);
@@ -279,6 +280,6 @@ export function evaluateScenario(data: SitesData, s: Scenario, huff?: HuffParams
       owners: ev.owners.map((o) => ({ owner: o.owner, sharePct: o.sharePct })),
     },
     coverBy,
-    ownProbability: Float32Array.from(ev.ownProbability),
+    ownProbability: Float32Array.from(hd.of, (k) => ev.ownProbability[k]),
   };
 }

@@ -26,7 +26,7 @@ import { costDistances, huffCostPairs, type CostTable } from '../../core/cost-ma
 import { bootstrapSites } from '../../core/site-bootstrap.ts';
 import { coveredDemandOf, rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
 import { mulberry32, type Rng } from '../../core/rng.ts';
-import { constraintsFor, huffSitesOf, pointsOf, SitesInputError, type CandidateSource, type ConstraintRequest, type SiteObjective, type SiteSolver, type SitesData } from './sites-model.ts';
+import { constraintsFor, huffDemandOf, huffSitesOf, pointsOf, pooledWeights, SitesInputError, type CandidateSource, type ConstraintRequest, type SiteObjective, type SiteSolver, type SitesData } from './sites-model.ts';
 
 export interface SolveRequest extends ConstraintRequest {
   objective: SiteObjective;
@@ -174,7 +174,8 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
     const costs = data.costs ? huffCostPairs(data.costs, data.demand.source!, data.typeSites) : undefined;
     const r = solveHuffGreedy(
-      { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs },
+      // With a cost table the costs are per demand point, so the points are not pooled into cells.
+      { demand: costs ? data.demand : huffDemandOf(data.demand), sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs },
       { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
     );
     return {
@@ -326,7 +327,7 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
         const w = sampler(draws, total);
         const chosen = req.objective === 'huff'
           ? solveHuffGreedy(
-            { demand: { lon: data.demand.lon, lat: data.demand.lat, weight: w }, sites: huffSitesOf(data.network, data.typeSites), candidates: data.candidates, huff: req.huff },
+            { demand: { ...huffDemandOf(data.demand), weight: pooledWeights(huffDemandOf(data.demand), w) }, sites: huffSitesOf(data.network, data.typeSites), candidates: data.candidates, huff: req.huff },
             { ...cons, k, signal: opts.signal },
           ).sites.map((s) => s.candidate)
           : solvePMedian(
@@ -367,5 +368,5 @@ function weightSampler(weight: Float64Array, rng: Rng): (draws: number, total: n
 
 /** Our Huff share of total demand (percent) for the network of the type as it is. */
 export function ownHuffSharePct(data: SitesData, huff?: HuffParams): number {
-  return new HuffModel(data.demand, huffSitesOf(data.network, data.typeSites), huff).evaluate().owners[0].sharePct;
+  return new HuffModel(huffDemandOf(data.demand), huffSitesOf(data.network, data.typeSites), huff).evaluate().owners[0].sharePct;
 }

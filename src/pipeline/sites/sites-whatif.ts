@@ -7,7 +7,7 @@
  */
 import { HuffModel, type HuffDrag, type HuffParams } from '../../core/huff.ts';
 import { GridIndex, Hits } from '../../core/spatial-index.ts';
-import type { SitesData } from './sites-model.ts';
+import { huffDemandOf, type SitesData } from './sites-model.ts';
 import { scenarioNetwork, type Scenario, type ScenarioNetwork } from './sites-scenario.ts';
 
 /** Which site is dragged: a new site (rank order index) or one of our existing sites (SitesData.ownSites index). */
@@ -59,7 +59,8 @@ export class WhatIfDrag {
     const demand = data.demand;
     this.weight = demand.weight;
     this.radiusM = data.radiusM;
-    const model = new HuffModel(demand, this.net, huff);
+    // Huff on the pooled demand (sites-model.ts huffDemandOf); coverage below at every point.
+    const model = new HuffModel(huffDemandOf(demand), this.net, huff);
     this.drag = model.drag(this.site);
     this.baseCaptured = this.drag.baseline().siteCaptured;
     this.isOwn = Uint8Array.from(this.net.owner, (o) => (o === 'own' ? 1 : 0));

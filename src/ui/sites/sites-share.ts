@@ -34,6 +34,8 @@ export function sharedState(): SitesShared {
   };
 }
 
+const MAX_SHARED_SITES = 30;
+
 /** JSON keeps no NaN: unknown numbers travel as null (parseResult reads them back as NaN). */
 const json = (x: number): number => (Number.isFinite(x) ? x : (null as unknown as number));
 
@@ -41,6 +43,8 @@ const json = (x: number): number => (Number.isFinite(x) ? x : (null as unknown a
 export function currentResult(): RestoredResult | null {
   const run = sites.run, sc = sites.scenario;
   if (!run || !sc) return sites.restored;
+  // A link stays a link: a long plan (an LSCP answer of hundreds of sites) runs again instead.
+  if (sc.eval.rows.length > MAX_SHARED_SITES) return null;
   const tot = sc.eval.totals;
   return {
     objective: run.outcome.objective, solver: run.outcome.solver, siteType: run.siteType, radiusM: run.radiusM,
