@@ -16,6 +16,17 @@ interface Started {
   analysis: AnalysisRemote;
   dbWorker: Worker;
   analysisWorker: Worker;
+  /** Rejects with DbWorkerDied when this DB worker is found dead (never resolves). */
+  died: Promise<never>;
+  die: (e: DbWorkerDied) => void;
+}
+
+/** A call to the DB worker that was running when the worker died: it will never answer. */
+export class DbWorkerDied extends Error {
+  override readonly name = 'DbWorkerDied';
+  constructor() {
+    super('the data engine stopped while working (out of memory or closed)');
+  }
 }
 
 let workers: Started | null = null;
@@ -32,7 +43,10 @@ function start(): Started {
   const channel = new MessageChannel();
   void db.connectAnalysis(Comlink.transfer(channel.port1, [channel.port1]));
   void analysis.connectDb(Comlink.transfer(channel.port2, [channel.port2]));
-  const started: Started = { db, analysis, dbWorker: dbW, analysisWorker: analysisW };
+  let die: (e: DbWorkerDied) => void = () => undefined;
+  const died = new Promise<never>((_, reject) => (die = reject));
+  died.catch(() => undefined); // only the calls raced against it care
+  const started: Started = { db, analysis, dbWorker: dbW, analysisWorker: analysisW, died, die };
   workers = started;
   watch(started);
   return started;
@@ -56,6 +70,7 @@ function watch(started: Started): void {
         started.analysisWorker.terminate();
         workers = null;
         open = null;
+        started.die(new DbWorkerDied());
         onRestart?.();
       }),
     )
@@ -82,6 +97,14 @@ const analysisHandle = stable((w) => w.analysis);
 
 export function dbWorker(): DbRemote {
   return dbHandle;
+}
+
+/**
+ * `call` (a call to the DB worker), rejected with DbWorkerDied if the worker it went to dies
+ * first: comlink's promise would otherwise wait forever (a load in progress stuck on "loading").
+ */
+export function unlessDbDies<T>(call: Promise<T>): Promise<T> {
+  return Promise.race([call, start().died]);
 }
 
 export function analysisWorker(): AnalysisRemote {

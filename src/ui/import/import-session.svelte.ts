@@ -12,6 +12,8 @@ import type { Inspection } from '../../data/import-inspect.ts';
 import { shouldAskCrs } from '../../data/crs-prompt.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
+import { DbWorkerDied } from '../app/workers.ts';
+import { t } from '../../i18n/i18n.svelte.ts';
 import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig, restorePrevious } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, restoreBatches, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
@@ -288,6 +290,11 @@ class ImportSession {
       return outcome;
     } catch (e) {
       if (e instanceof CapacityRefused) return null; // the capacity notice says it in words
+      if (e instanceof DbWorkerDied) {
+        // dataset-sync reloads the kept dataset into the restarted engine; this load is lost
+        this.loadError = t('import.engine.diedDuringLoad');
+        return null;
+      }
       // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
       // nothing was committed, the files stay listed.
       this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -13,7 +13,7 @@ import type { LoadInput } from '../../data/types.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { buildDataset } from '../../pipeline/dataset/dataset.ts';
 import { runTask } from '../app/tasks.svelte.ts';
-import { dbWorker } from '../app/workers.ts';
+import { dbWorker, DbWorkerDied, unlessDbDies } from '../app/workers.ts';
 import { checkCapacity, isOutOfMemory, memoryCapBytes, type CapacityFile, type Refusal } from './capacity.ts';
 
 /** The outcome of the last load (report, rejects preview, problems) for the Data panel. */
@@ -52,7 +52,7 @@ export async function refuseIfTooBig(files: readonly CapacityFile[]): Promise<bo
 export async function loadDemo(): Promise<LoadOutcome | null> {
   const db = dbWorker();
   const base = new URL(import.meta.env.BASE_URL + 'demo/', location.href).pathname;
-  return refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => db.loadDemo(base, id, onProgress), (id) => db.cancel(id)));
+  return refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => unlessDbDies<LoadOutcome>(db.loadDemo(base, id, onProgress)), (id) => db.cancel(id)));
 }
 
 /** Undo the last load of files in the DB worker and show the data as it was before it. */
@@ -61,16 +61,18 @@ export async function restorePrevious(): Promise<LoadOutcome | null> {
 }
 
 const OUT_OF_MEMORY = Symbol('out of memory');
+const DIED = Symbol('DB worker died');
 
 export async function loadFiles(inputs: LoadInput[], meta: DatasetMeta): Promise<LoadOutcome | null> {
   const db = dbWorker();
   const files = inputs.map((i) => ({ fileName: i.fileName, bytes: i.bytes.length }));
-  const outcome = await runTask<LoadOutcome | typeof OUT_OF_MEMORY>(
+  const outcome = await runTask<LoadOutcome | typeof OUT_OF_MEMORY | typeof DIED>(
     'task.loadFiles',
     (id, onProgress) =>
-      db.loadFiles(inputs, meta, id, onProgress).catch((e: unknown) => {
+      unlessDbDies<LoadOutcome>(db.loadFiles(inputs, meta, id, onProgress)).catch((e: unknown) => {
         // Said in words below; the engine's text never reaches the status bar.
         if (isOutOfMemory(e)) return OUT_OF_MEMORY;
+        if (e instanceof DbWorkerDied) return DIED;
         throw e;
       }),
     (id) => db.cancel(id),
@@ -81,5 +83,7 @@ export async function loadFiles(inputs: LoadInput[], meta: DatasetMeta): Promise
     lastLoad.refusal = refusal;
     throw new CapacityRefused(refusal);
   }
+  // The import panel says it in words; dataset-sync reloads the kept dataset.
+  if (outcome === DIED) throw new DbWorkerDied();
   return refresh(outcome);
 }
