@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { DbApi } from '../src/pipeline/dataset/db-api.ts';
 import type { SqlParam } from '../src/db/connector.ts';
-import { browserDbStorage, openBrowserDuckDB, type BrowserDbStorage } from '../src/db/duckdb-browser.ts';
+import { browserDbStorage, markKeptDatabase, openBrowserDuckDB, type BrowserDbStorage } from '../src/db/duckdb-browser.ts';
 
 /** Fixed, never-resolving canary address (RFC 2606 `.invalid`): see `probeNetwork`. */
 export const CANARY_URL = 'https://canary.invalid/branch-planner-db-worker';
@@ -50,6 +50,12 @@ class BrowserDbApi extends DbApi {
   async storageInfo(): Promise<BrowserDbStorage | null> {
     await this.init();
     return browserDbStorage();
+  }
+
+  /** Also name this worker's OPFS database as the kept one, so the next start reopens it. */
+  override async keep(token: string): Promise<void> {
+    await super.keep(token);
+    await markKeptDatabase();
   }
 
   /**

@@ -61,6 +61,19 @@ describeOnEachEngine('Connector on $name', (conn, name) => {
     await expect(conn().registerFile('../escape.csv', bytes)).rejects.toThrow(/internal/);
   });
 
+  it('a registered Blob is readable by name (larger than one stream chunk) and gone after dropFile', async () => {
+    const body = Array.from({ length: 20_000 }, (_, i) => `${i},${i * 2}`).join('\n');
+    const blob = new Blob([`a,b\n${body}\n`]);
+    await conn().registerBlob('upload/t-blob.csv', blob);
+    const [row] = await conn().query<{ n: number; s: number }>(
+      "SELECT count(*)::INTEGER AS n, sum(b)::DOUBLE AS s FROM read_csv('upload/t-blob.csv', header = true)",
+    );
+    expect(row).toEqual({ n: 20_000, s: 2 * ((19_999 * 20_000) / 2) });
+    await conn().dropFile('upload/t-blob.csv');
+    await expect(conn().query("SELECT * FROM read_csv('upload/t-blob.csv')")).rejects.toThrow();
+    await expect(conn().registerBlob('../escape.csv', blob)).rejects.toThrow(/internal/);
+  });
+
   it('reports SQL errors with DuckDB\'s message', async () => {
     await expect(conn().query('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
     await expect(conn().exec('SELEC 1')).rejects.toThrow(/syntax/i);

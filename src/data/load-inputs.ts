@@ -15,7 +15,7 @@ import {
 import { toUtf8 } from './decode.ts';
 import { FileProblemError, LoadCancelled, LoadError } from './errors.ts';
 import { areaLookup, loadAreas } from './load-areas.ts';
-import { loadTabular, type TabularContext } from './load-tabular.ts';
+import { isParquet, isZip, loadTabular, looksLikeJson, type TabularContext } from './load-tabular.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
 import {
   INPUT_KINDS, type AreaFeatureCollection, type FileProblem, type FileReport, type InputKind, type LoadHooks,
@@ -63,8 +63,8 @@ export async function loadInputs(
       const input = sorted[i];
       checkAbort();
       try {
-        const bytes = input.path !== undefined ? input.bytes : await gunzipIfNeeded(input.bytes);
-        if (input.kind === 'areas') {
+        const bytes = input.path !== undefined ? input.bytes : input.blob ? await blobData(input, input.blob) : await gunzipIfNeeded(input.bytes);
+        if (input.kind === 'areas' && bytes instanceof Uint8Array) {
           progress(i, 'read', 0, input);
           const text = new TextDecoder().decode(toUtf8(bytes).bytes);
           const res = await loadAreas(conn, input, text);
@@ -164,6 +164,16 @@ async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
   } catch (e) {
     throw new FileProblemError(`is a damaged gzip file (${(e as Error).message})`);
   }
+}
+
+/**
+ * A Blob input: kept as the Blob when it may be a plain CSV (read in place, see source-csv.ts);
+ * read into memory when it is areas (GeoJSON), compressed, Excel, Parquet or JSON.
+ */
+async function blobData(input: LoadInput, blob: Blob): Promise<Uint8Array | Blob> {
+  const head = new Uint8Array(await blob.slice(0, 4096).arrayBuffer());
+  const inMemory = input.kind === 'areas' || (head[0] === 0x1f && head[1] === 0x8b) || isZip(head) || isParquet(head) || looksLikeJson(head);
+  return inMemory ? gunzipIfNeeded(new Uint8Array(await blob.arrayBuffer())) : blob;
 }
 
 async function tableExists(conn: Connector, name: string): Promise<boolean> {

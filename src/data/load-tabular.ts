@@ -14,7 +14,7 @@ import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
 import { applyPeriods } from './periods-step.ts';
 import { insertLines, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
-import { readCsvSource } from './source-csv.ts';
+import { readCsvSource, type CsvReadHooks } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
 import { readParquetPathSource } from './source-parquet-path.ts';
 import { readXlsxSource } from './source-xlsx.ts';
@@ -46,7 +46,7 @@ export interface TabularContext {
   assignCustomerAreas?: boolean;
 }
 
-export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind: TabularKind }, bytes: Uint8Array): Promise<FileReport> {
+export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind: TabularKind }, bytes: Uint8Array | Blob): Promise<FileReport> {
   const { conn, checkAbort } = ctx;
   const kind = input.kind;
   const names: SourceNames = {
@@ -56,7 +56,9 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     rejectScans: stagingName(kind, 'csvscan'),
   };
   ctx.progress('read', 0);
-  const source = await readSource(conn, input, bytes, names, (headers) => csvTyping(kind, headers, input.mapping));
+  // The file scan is the first quarter of this file's share of the bar.
+  const hooks = { checkAbort, onScan: (f: number) => ctx.progress('read', 0.25 * f) };
+  const source = await readSource(conn, input, bytes, names, (headers) => csvTyping(kind, headers, input.mapping), hooks);
   checkAbort();
   const warnings = [...source.warnings];
   const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping);
@@ -227,20 +229,24 @@ function csvTyping(kind: TabularKind, headers: readonly string[], mapping: LoadI
   return { types, labels, coordinates };
 }
 
-async function readSource(conn: Connector, input: LoadInput, bytes: Uint8Array, names: SourceNames, typing: ColumnTyping): Promise<RawSource> {
+async function readSource(
+  conn: Connector, input: LoadInput, bytes: Uint8Array | Blob, names: SourceNames, typing: ColumnTyping, hooks: CsvReadHooks,
+): Promise<RawSource> {
   if (input.path !== undefined) return readParquetPathSource(conn, input.fileName, input.path, names);
+  // A Blob reaches here only when it may be a CSV (load-inputs.ts blobData).
+  if (bytes instanceof Blob) return readCsvSource(conn, input.kind, input.fileName, bytes, names, typing, hooks);
   if (isZip(bytes)) return readXlsxSource(conn, input.kind, input.fileName, bytes, input.sheet, names);
   if (isParquet(bytes)) return readParquetSource(conn, input.fileName, bytes, names);
   if (looksLikeJson(bytes)) {
     throw new FileProblemError(`looks like JSON; ${input.kind} must be CSV, Excel (.xlsx) or Parquet (GeoJSON is for areas only)`);
   }
-  return readCsvSource(conn, input.kind, input.fileName, bytes, names, typing);
+  return readCsvSource(conn, input.kind, input.fileName, bytes, names, typing, hooks);
 }
 
-const isZip = (b: Uint8Array) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
-const isParquet = (b: Uint8Array) => b.length > 8 && b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
+export const isZip = (b: Uint8Array) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+export const isParquet = (b: Uint8Array) => b.length > 8 && b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
 
-function looksLikeJson(b: Uint8Array): boolean {
+export function looksLikeJson(b: Uint8Array): boolean {
   let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
   return b[i] === 0x7b || b[i] === 0x5b; // { or [

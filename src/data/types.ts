@@ -19,6 +19,12 @@ export interface LoadInput {
   /** The file's bytes (CSV, .xlsx, Parquet, or GeoJSON for areas). Not modified. */
   bytes: Uint8Array;
   /**
+   * Instead of `bytes` (then empty): the file as a Blob (the browser's disk-backed File). A plain
+   * UTF-8 CSV is then scanned in chunks and read by DuckDB in place, never held whole in memory;
+   * other formats and encodings are read into memory as from `bytes`.
+   */
+  blob?: Blob;
+  /**
    * Native DuckDB only (the CLI): a Parquet file, or a glob of Parquet files, that DuckDB reads
    * from disk itself, so a file of any size never passes through the JS heap; `bytes` is then
    * empty. Rows are numbered across the matched files in file-name order.

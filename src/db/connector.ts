@@ -38,6 +38,12 @@ export interface Connector {
    * `read_csv($1)`). The native engine writes them to a private temporary file.
    */
   registerFile(name: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Make a Blob (the browser's File, disk-backed) readable under `name` without copying it into
+   * memory where the engine allows: duckdb-wasm in a browser reads it in place through a
+   * FileReader; under Node it is copied in; natively it is streamed to a private temporary file.
+   */
+  registerBlob(name: string, blob: Blob): Promise<void>;
   /** Forget a registered file. */
   dropFile(name: string): Promise<void>;
   /**

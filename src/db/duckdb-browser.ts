@@ -11,8 +11,11 @@
  * spill to a temporary directory beside it. Each tab (and each restart of a crashed worker)
  * takes a file of its own — OPFS gives one writer per file — and holds a Web Lock named after
  * it for as long as it lives; files whose lock nobody holds are left over from closed tabs and
- * are deleted at the next start. The kept dataset itself is stored apart (persist-dataset.ts):
- * this file is working space. Without OPFS (old browsers, some private modes) DuckDB runs in
+ * are deleted at the next start — except the one named in `kept-db.txt`: the working file of the
+ * tab that last saved the kept dataset (`markKeptDatabase`). The next worker to start adopts that
+ * file when no live tab holds it, so a reload reopens the tables in place (DbApi.reopen) instead
+ * of loading the kept files again. The kept files themselves are stored apart (persist-dataset.ts)
+ * and remain the fallback. Without OPFS (old browsers, some private modes) DuckDB runs in
  * memory, as before, and `storageInfo()` says so.
  */
 import { AsyncDuckDB, DuckDBAccessMode, VoidLogger } from '@duckdb/duckdb-wasm';
@@ -32,11 +35,15 @@ export interface BrowserDbStorage {
   memoryLimitBytes: number;
   /** Why OPFS is not used (shown to nobody; for tests and the benchmark). */
   fallbackReason?: string;
+  /** The working file of an earlier worker (the kept dataset's) was opened again. */
+  adopted?: boolean;
 }
 
 /** The folder of OPFS this app writes to (working databases and the kept dataset's files). */
 export const OPFS_DIR = 'branch-planner';
 const LOCK_PREFIX = 'branch-planner-work-';
+/** Holds the id of the working database that holds the kept dataset. */
+const KEPT_MARKER = 'kept-db.txt';
 
 /**
  * DuckDB's memory limit in the browser. The wasm heap is capped at 4 GiB and never shrinks;
@@ -44,6 +51,9 @@ const LOCK_PREFIX = 'branch-planner-work-';
  * leaves room for both within the renderer budget (DESIGN.md engineering facts).
  */
 export const BROWSER_MEMORY_LIMIT = 2 * 1024 ** 3;
+
+/** The id of the working database this worker opened (null in memory). */
+let workId: string | null = null;
 
 export interface OpenOptions {
   /** Use OPFS when available (default true); false forces an in-memory database. */
@@ -78,7 +88,8 @@ export async function openBrowserDuckDB(options: OpenOptions = {}): Promise<Conn
         await conn.exec(
           `SET memory_limit = '${BROWSER_MEMORY_LIMIT}B'; SET temp_directory = 'opfs://${work.temp}'; SET preserve_insertion_order = true;`,
         );
-        storage = { mode: 'opfs', path: `opfs://${work.file}`, tempDirectory: `opfs://${work.temp}`, memoryLimitBytes: BROWSER_MEMORY_LIMIT };
+        storage = { mode: 'opfs', path: `opfs://${work.file}`, tempDirectory: `opfs://${work.temp}`, memoryLimitBytes: BROWSER_MEMORY_LIMIT, adopted: work.adopted };
+        workId = work.id;
         return conn;
       } catch (e) {
         fallbackReason = `OPFS database could not be opened: ${e instanceof Error ? e.message : String(e)}`;
@@ -97,10 +108,52 @@ export async function openBrowserDuckDB(options: OpenOptions = {}): Promise<Conn
 }
 
 interface WorkFile {
+  id: string;
   /** OPFS path of the database, relative to the root. */
   file: string;
   temp: string;
+  /** An earlier worker's file (the kept dataset's), not a fresh one. */
+  adopted: boolean;
   release: () => void;
+}
+
+/**
+ * Name this worker's database as the one holding the kept dataset (after DbApi.keep): the next
+ * worker to start adopts it instead of a fresh file. False when there is no OPFS database.
+ */
+export async function markKeptDatabase(): Promise<boolean> {
+  if (!workId) return false;
+  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(OPFS_DIR, { create: true });
+  const w = await (await dir.getFileHandle(KEPT_MARKER, { create: true })).createWritable();
+  await w.write(workId);
+  await w.close();
+  return true;
+}
+
+async function readMarker(dir: FileSystemDirectoryHandle): Promise<string | null> {
+  try {
+    const text = (await (await dir.getFileHandle(KEPT_MARKER)).getFile()).text();
+    const id = (await text).trim();
+    // Ids are ours (see claimWorkFile); anything else is not used as a file name.
+    return /^[a-z0-9]+-[a-z0-9]+$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Hold the Web Lock `name` until `release` is called; null when another holder has it. */
+async function tryLock(name: string): Promise<(() => void) | null> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const granted = await new Promise<boolean>((resolve, reject) => {
+    navigator.locks
+      .request(name, { ifAvailable: true }, (lock) => {
+        resolve(!!lock);
+        return lock ? held : undefined;
+      })
+      .catch(reject);
+  });
+  return granted ? release : null;
 }
 
 /**
@@ -112,35 +165,31 @@ async function claimWorkFile(): Promise<WorkFile> {
   if (!navigator.locks) throw new Error('Web Locks are missing');
   const root = await navigator.storage.getDirectory();
   const dir = await root.getDirectoryHandle(OPFS_DIR, { create: true });
-  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const lockName = LOCK_PREFIX + id;
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await new Promise<void>((granted, refused) => {
-    navigator.locks
-      .request(lockName, { ifAvailable: true }, (lock) => {
-        if (!lock) {
-          refused(new Error('work lock refused'));
-          return;
-        }
-        granted();
-        return held;
-      })
-      .catch(refused);
-  });
-  await removeStaleWorkFiles(dir).catch(() => undefined);
-  return { file: `${OPFS_DIR}/work-${id}.duckdb`, temp: `${OPFS_DIR}/tmp-${id}`, release };
+  const kept = await readMarker(dir);
+  let id: string | null = null;
+  let release: (() => void) | null = null;
+  // The kept dataset's database, when no live tab has it open.
+  if (kept) release = await tryLock(LOCK_PREFIX + kept);
+  if (release) id = kept;
+  else {
+    id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    release = await tryLock(LOCK_PREFIX + id);
+    if (!release) throw new Error('work lock refused');
+  }
+  await removeStaleWorkFiles(dir, kept).catch(() => undefined);
+  return { id: id!, file: `${OPFS_DIR}/work-${id}.duckdb`, temp: `${OPFS_DIR}/tmp-${id}`, adopted: id === kept, release };
 }
 
-/** Delete `work-<id>.duckdb(.wal)` and `tmp-<id>/` whose lock no live worker holds. */
-async function removeStaleWorkFiles(dir: FileSystemDirectoryHandle): Promise<void> {
+/** Delete `work-<id>.duckdb(.wal)` and `tmp-<id>/` whose lock no live worker holds (but the kept database). */
+async function removeStaleWorkFiles(dir: FileSystemDirectoryHandle, kept: string | null): Promise<void> {
   const { held = [] } = await navigator.locks.query();
   const live = new Set(held.map((l) => l.name).filter((n): n is string => !!n?.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
   const stale: string[] = [];
   for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
     const m = /^(?:work-(.+?)\.duckdb(?:\.wal)?|tmp-(.+))$/.exec(name);
     const id = m?.[1] ?? m?.[2];
-    if (id && !live.has(id)) stale.push(name);
+    // The kept database stays (its temp directory is only scratch).
+    if (id && !live.has(id) && !(id === kept && m?.[1])) stale.push(name);
   }
   for (const name of stale) await dir.removeEntry(name, { recursive: true }).catch(() => undefined);
 }

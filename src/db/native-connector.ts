@@ -5,7 +5,8 @@
  * put on DuckDB's `file_search_path`, so SQL names them exactly as on duckdb-wasm
  * (`read_csv('bp-….csv')`) and the same SQL text runs on both engines.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, mkdirSync, rmSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
@@ -77,6 +78,21 @@ export class NativeConnector implements Connector {
     const path = join(this.dir, name);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, bytes);
+  }
+
+  async registerBlob(name: string, blob: Blob): Promise<void> {
+    assertFileName(name);
+    const path = join(this.dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    // Streamed in the Blob's own chunks: never the whole file in the JS heap.
+    const out = createWriteStream(path);
+    try {
+      for await (const chunk of blob.stream() as unknown as AsyncIterable<Uint8Array>) {
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+    } finally {
+      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    }
   }
 
   async dropFile(name: string): Promise<void> {

@@ -13,7 +13,7 @@
  * interrupted, so the loader keeps its heavy statements parameter-free (file names are
  * internal, identifiers quoted) and binds values only in small statements.
  */
-import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
+import { DuckDBDataProtocol, type AsyncDuckDB, type AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import { tableFromIPC } from 'apache-arrow';
 import type { Connector } from './connector.ts';
 import type { SqlParam } from '../sql/ident.ts';
@@ -63,6 +63,17 @@ export class WasmConnector implements Connector {
     assertFileName(name);
     // registerFileBuffer transfers (detaches) the buffer it is given; callers keep theirs.
     await this.db.registerFileBuffer(name, bytes.slice());
+  }
+
+  async registerBlob(name: string, blob: Blob): Promise<void> {
+    assertFileName(name);
+    // In a browser worker DuckDB's own worker reads the File in slices (FileReaderSync); Node
+    // has no FileReaderSync, so there the bytes are copied in as a buffer.
+    if (typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function') {
+      await this.db.registerFileHandle(name, blob, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    } else {
+      await this.db.registerFileBuffer(name, new Uint8Array(await blob.arrayBuffer()));
+    }
   }
 
   async dropFile(name: string): Promise<void> {

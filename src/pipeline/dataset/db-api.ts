@@ -28,6 +28,16 @@ export interface DatasetMeta {
   append?: InputKind[];
 }
 
+/** The table `keep` writes (one row of JSON); not a staging name, so loads leave it alone. */
+const KEPT_META = 'kept_dataset_meta';
+
+interface KeptMeta {
+  token: string;
+  summary: DatasetSummary;
+  areas: AreaFeatureCollection | null;
+  fileReports: Array<[string, FileReport]>;
+}
+
 /** What `restorePrevious` brings back: the dataset as it was before the last load of files. */
 interface Previous {
   summary: DatasetSummary | null;
@@ -110,6 +120,9 @@ export class DbApi {
    */
   private async lockDown(conn: Connector): Promise<void> {
     if (this.locked) return;
+    // Locked already by an earlier DbApi over this connection (settings belong to the connection).
+    const [{ locked }] = await conn.query<{ locked: boolean }>(`SELECT current_setting('lock_configuration')::BOOLEAN AS locked`);
+    if (locked) return void (this.locked = true);
     // Directories are ours (a constant, and the native connector's mkdtemp path), not data.
     // Natively, SQL names files relative to `file_search_path`; DuckDB checks both spellings.
     const dirs = [...new Set([UPLOAD_DIR, conn.fileRoot + UPLOAD_DIR])].map((d) => `'${d.replaceAll("'", "''")}'`).join(', ');
@@ -168,7 +181,7 @@ export class DbApi {
       stmts.push(`DROP TABLE IF EXISTS ${kind}`); // our enum, never data
       if (existed) stmts.push(`ALTER TABLE ${previousName(kind)} RENAME TO ${kind}`);
     }
-    stmts.push(`DROP TABLE IF EXISTS ${REJECTS_TABLE}`, `ALTER TABLE ${previousName(REJECTS_TABLE)} RENAME TO ${REJECTS_TABLE}`, 'COMMIT');
+    stmts.push(`DROP TABLE IF EXISTS ${REJECTS_TABLE}`, `ALTER TABLE ${previousName(REJECTS_TABLE)} RENAME TO ${REJECTS_TABLE}`, `DROP TABLE IF EXISTS ${KEPT_META}`, 'COMMIT');
     try {
       await conn.exec(stmts.join(';\n'));
     } catch (e) {
@@ -209,6 +222,7 @@ export class DbApi {
       throw e;
     }
     await this.lockDown(conn);
+    await conn.exec(`DROP TABLE IF EXISTS ${KEPT_META}`);
     this.previous = keepPrevious && this.summary ? before : null;
     if (meta.replaceAll) await this.dropKindsNotLoaded(conn, inputs.map((i) => i.kind), keepPrevious);
     if (meta.replaceAll) this.fileReports.clear();
@@ -251,6 +265,48 @@ export class DbApi {
       await conn.exec('ROLLBACK').catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Record in the database itself what this class holds about the dataset (summary, areas, file
+   * reports), tagged with `token` (the kept record's save time). A database file opened again
+   * later (the browser's OPFS working file after a reload) then brings the dataset back with
+   * `reopen(token)` in a second instead of replaying the loader over the kept files. Any later
+   * load drops the tag, so a stale tag never describes newer tables.
+   */
+  async keep(token: string): Promise<void> {
+    const conn = await this.init();
+    if (!this.summary) return;
+    const meta: KeptMeta = { token, summary: this.summary, areas: this.areas, fileReports: [...this.fileReports.entries()] };
+    await conn.exec(`CREATE OR REPLACE TABLE ${KEPT_META} (meta VARCHAR)`);
+    await conn.query(`INSERT INTO ${KEPT_META} VALUES ($1::VARCHAR)`, [JSON.stringify(meta)]);
+    // On disk now, not only in the write-ahead log.
+    await conn.exec('CHECKPOINT');
+  }
+
+  /**
+   * The dataset `keep(token)` tagged, when this database holds it (a reopened file): the same
+   * outcome a load gives. Null when there is no such tag or a table it counts is missing.
+   */
+  async reopen(token: string): Promise<LoadOutcome | null> {
+    const conn = await this.init();
+    if (!(await this.hasTable(conn, KEPT_META))) return null;
+    const [row] = await conn.query<{ meta: string }>(`SELECT meta FROM ${KEPT_META} LIMIT 1`);
+    let meta: KeptMeta;
+    try {
+      meta = JSON.parse(row?.meta ?? 'null') as KeptMeta;
+    } catch {
+      return null;
+    }
+    if (!meta || meta.token !== token || !meta.summary) return null;
+    if (meta.summary.counts.customers > 0 && !(await this.hasTable(conn, 'customers'))) return null;
+    await this.lockDown(conn);
+    this.summary = meta.summary;
+    this.areas = meta.areas;
+    this.fileReports.clear();
+    for (const [k, f] of meta.fileReports) this.fileReports.set(k, f);
+    this.previous = null;
+    return { ok: true, summary: this.summary, files: [...this.fileReports.values()], rejects: await readRejects(conn, undefined, REJECT_PREVIEW), warnings: [] };
   }
 
   /** Every rejected row of the current dataset, for the downloadable report. */

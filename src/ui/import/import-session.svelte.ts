@@ -14,7 +14,7 @@ import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { DbWorkerDied } from '../app/workers.ts';
 import { t } from '../../i18n/i18n.svelte.ts';
-import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig, restorePrevious } from './load-dataset.svelte.ts';
+import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig, reopenKept, restorePrevious, tagKept } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, restoreBatches, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 export interface PendingFile {
@@ -339,6 +339,7 @@ class ImportSession {
     try {
       requestPersistentStorage();
       await writeStoredDataset(rec);
+      tagKept(keptToken(rec));
       this.stored = { savedAt: rec.savedAt, files: rec.inputs.map((i) => i.fileName), base: rec.base };
       this.restoreFailed = false;
     } catch (e) {
@@ -376,6 +377,14 @@ class ImportSession {
     this.restoreFailed = false;
     this.stored = { savedAt: rec.savedAt, files: rec.inputs.map((i) => i.fileName), base: rec.base };
     try {
+      // The database file of the tab that saved it may still hold it: then nothing is read again.
+      const reopened = await reopenKept(keptToken(rec));
+      if (reopened?.ok) {
+        this.report = { outcome: reopened, source: 'restore', loaded: rec.inputs.map((i) => i.fileName) };
+        this.current = rec;
+        this.canUndo = false;
+        return;
+      }
       if (rec.base === 'demo') {
         const demo = await loadDemo().catch(() => null);
         if (!demo?.ok) return void (this.restoreFailed = true);
@@ -391,6 +400,7 @@ class ImportSession {
       if (outcome?.ok) {
         this.current = rec;
         this.canUndo = false; // a restore is not the user's load
+        tagKept(keptToken(rec));
         return;
       }
       this.restoreFailed = true;
@@ -437,6 +447,11 @@ function holdWhileSaving(e: BeforeUnloadEvent): void {
   e.preventDefault();
 }
 
+/** What ties the database's tag to the kept record: its save time and its files. */
+function keptToken(rec: StoredDataset): string {
+  return `${rec.savedAt}:${rec.inputs.map((i) => `${i.kind}/${i.fileName}/${i.blob.size}`).join('|')}`;
+}
+
 const CRS_KEY = 'bp-crs:';
 
 function rememberedCrs(fileName: string): Crs | null {
@@ -461,7 +476,9 @@ async function toLoadInputs(inputs: readonly StoredInput[]): Promise<LoadInput[]
     inputs.map(async (i) => ({
       kind: i.kind,
       fileName: i.fileName,
-      bytes: new Uint8Array(await i.blob.arrayBuffer()),
+      // The File itself, not its bytes: the loader reads a plain CSV in place (no copy in memory).
+      bytes: new Uint8Array(0),
+      blob: i.blob,
       crs: i.crs,
       mapping: i.mapping,
       ...(i.sheet !== undefined ? { sheet: i.sheet } : {}),

@@ -55,6 +55,20 @@ export async function loadDemo(): Promise<LoadOutcome | null> {
   return refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => unlessDbDies<LoadOutcome>(db.loadDemo(base, id, onProgress)), (id) => db.cancel(id)));
 }
 
+/**
+ * Show the kept dataset straight from the database file that still holds it (after a reload),
+ * when it does: null when it does not (the caller loads the kept files again).
+ */
+export async function reopenKept(token: string): Promise<LoadOutcome | null> {
+  const outcome = await dbWorker().reopen(token).catch(() => null);
+  return outcome ? refresh(outcome) : null;
+}
+
+/** Tag the database as holding the kept dataset `token` (best effort: a reload then reopens it). */
+export function tagKept(token: string): void {
+  void dbWorker().keep(token).catch(() => undefined);
+}
+
 /** Undo the last load of files in the DB worker and show the data as it was before it. */
 export async function restorePrevious(): Promise<LoadOutcome | null> {
   return refresh(await dbWorker().restorePrevious());
@@ -65,7 +79,7 @@ const DIED = Symbol('DB worker died');
 
 export async function loadFiles(inputs: LoadInput[], meta: DatasetMeta): Promise<LoadOutcome | null> {
   const db = dbWorker();
-  const files = inputs.map((i) => ({ fileName: i.fileName, bytes: i.bytes.length }));
+  const files = inputs.map((i) => ({ fileName: i.fileName, bytes: i.blob?.size ?? i.bytes.length }));
   const outcome = await runTask<LoadOutcome | typeof OUT_OF_MEMORY | typeof DIED>(
     'task.loadFiles',
     (id, onProgress) =>

@@ -90,6 +90,9 @@ export function rejectReasonMessage(reason: string): LoadMessage | null {
 const PROBLEMS: Pattern[] = [
   [/^has ([\d,]+) columns, more than the ([\d,]+) a file may have/, 'import.problem.tooManyColumns', 'n', 'max'],
   [/^has ([\d,]+) positions in its kept areas .* more than the ([\d,]+) an areas file may have/, 'import.problem.tooManyVertices', 'n', 'max'],
+  [/^is ([\d,.]+) MB of UTF-16 text, which must be converted before loading; files over ([\d,.]+) MB/, 'import.problem.convertUtf16', 'n', 'max'],
+  [/^is ([\d,.]+) MB of text that is not UTF-8, which must be converted before loading; files over ([\d,.]+) MB/, 'import.problem.convertEncoding', 'n', 'max'],
+  [/^is ([\d,.]+) MB of text with mixed line endings, which must be converted before loading; files over ([\d,.]+) MB/, 'import.problem.convertLineEndings', 'n', 'max'],
 ];
 
 /** A file problem's English sentence as a message, or null when its shape is unknown. */
