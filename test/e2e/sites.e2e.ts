@@ -67,9 +67,9 @@ describe('sites workflow on the demo city', () => {
     // the list shows the same numbers
     const shown = await page.getByTestId('sites-row-1-coverage').textContent();
     assert.match(shown ?? '', new RegExp(rows[0].coveragePct.toFixed(2).replace('.', '\\.')));
-    // the map draws the demand cells, rings and the numbered markers
+    // the map draws the demand at the customers' own locations, rings, the numbered markers and their names
     const ids = await page.evaluate(() => (window as unknown as { __bpMap: { __deck: { props: { layers: { id: string }[] } } } }).__bpMap.__deck.props.layers.map((l) => l.id));
-    for (const id of ['sites-cells', 'sites-rings-own', 'sites-rings-new', 'sites-new-disc', 'sites-new-label', 'sites']) assert.ok(ids.includes(id), `layer ${id} missing (${ids.join(', ')})`);
+    for (const id of ['sites-points', 'sites-rings-own', 'sites-rings-new', 'sites-new-disc', 'sites-new-label', 'sites-new-names', 'sites']) assert.ok(ids.includes(id), `layer ${id} missing (${ids.join(', ')})`);
     await page.waitForTimeout(800);
     await shot(page, '01-recommendation.png');
     console.log(`recommendation: ${wallMs} ms wall (first run includes placing 200k customers on the grid); worker timings ${JSON.stringify(v.run.timings)}`);

@@ -122,6 +122,9 @@ export function cellsLayer(input: CellsInput): Layer {
   });
 }
 
+/** Positions per run (keyed by its lon array): built once, not on every pointer move of a drag. */
+const interleaved = new WeakMap<Float64Array, Float64Array>();
+
 export interface PointsInput {
   id: string;
   lon: Float64Array;
@@ -135,12 +138,18 @@ export interface PointsInput {
 /**
  * Demand at its exact locations (customers, compounds): small discs, 1.5 px at city zoom and
  * growing to 5 px in the street, in the same colours the cells would take. Attributes come
- * straight from the typed arrays (deck.gl binary data), so 200k points cost no objects.
+ * straight from the typed arrays (deck.gl binary data), so 200k points cost no objects. Give
+ * `onHover` only for a few thousand points: hover picking redraws every point, and 200k of
+ * them made each pointer move of a drag wait seconds in software WebGL.
  */
 export function demandPointsLayer(input: PointsInput): Layer {
   const n = input.lon.length;
-  const positions = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) { positions[2 * i] = input.lon[i]; positions[2 * i + 1] = input.lat[i]; }
+  let positions = interleaved.get(input.lon);
+  if (!positions) {
+    positions = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) { positions[2 * i] = input.lon[i]; positions[2 * i + 1] = input.lat[i]; }
+    interleaved.set(input.lon, positions);
+  }
   return new ScatterplotLayer({
     id: input.id,
     data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: input.colors, size: 4, normalized: true } } },

@@ -67,7 +67,8 @@ export function attachSitesPointer(): () => void {
   let last: { lng: number; lat: number } | null = null;
 
   const onDown = (e: maplibregl.MapMouseEvent) => {
-    if (sites.tool || e.originalEvent.button !== 0) return;
+    // With travel costs sites stay on their candidates (the summary says so): nothing to drag.
+    if (sites.tool || e.originalEvent.button !== 0 || sites.run?.costs) return;
     const ref = pickDraggable(e.target, e.point.x, e.point.y);
     if (!ref) return;
     e.preventDefault();

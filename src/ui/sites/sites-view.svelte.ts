@@ -169,7 +169,10 @@ function recommendView(): WorkflowView {
   // out of safe exports), a demand-points file's compounds are aggregates already.
   const layers: Layer[] = [
     run.demand.at === 'points'
-      ? markLayer(demandPointsLayer({ id: 'sites-points', lon: run.demand.lon, lat: run.demand.lat, colors, version: colorVersion, onHover: onCellHover }), run.demand.source === 'demand_points' ? 'aggregate' : 'individual')
+      ? markLayer(
+        demandPointsLayer({ id: 'sites-points', lon: run.demand.lon, lat: run.demand.lat, colors, version: colorVersion, onHover: run.demand.count <= 20_000 && !drag ? onCellHover : undefined }),
+        run.demand.source === 'demand_points' ? 'aggregate' : 'individual',
+      )
       : markedCells({ id: 'sites-cells', h3: run.demand.h3, colors, version: colorVersion, onHover: onCellHover }, customers),
   ];
   layers.push(...zones);
