@@ -64,7 +64,8 @@ describe('risk PDF report from the PDF worker', () => {
     for (const n of [1, 2, 3, 4]) assert.ok(tierLine(n), `a row for tier ${n} in:\n${text}`);
     assert.match(tierLine(4), /\b65\b/, `tier 4 prints the edited max LTV: ${tierLine(4)}`);
     assert.match(tierLine(2), /\b25\b/, `tier 2 prints the edited spread: ${tierLine(2)}`);
-    assert.match(text, /新增贷款须\s*总行特批/, 'the tier-4 note (wrapped in its cell)');
+    // The note wraps in its cell: its first part on the tier's line, the rest on the next.
+    assert.match(text, /Tier 4[^\n]*新增贷款须[^\n]*\n\s*总行特批/, 'the tier-4 note (wrapped in its cell)');
     assert.match(text, /Max\.? LTV|LTV/, 'the policy columns are headed');
     // The file was written in the worker; the main thread only drew the map (WebGL: it needs the
     // live map's style and layers). In SwiftShader that drawing is still the long task.
