@@ -5,3 +5,5 @@
 export type { BrowserDbApi as DbWorkerApi } from './db.worker.ts';
 export type { AnalysisApi } from './analysis-api.ts';
 export type { ImportInspectorApi } from './import-inspect.worker.ts';
+export type { PdfWorkerApi } from './pdf.worker.ts';
+export type { PdfJob } from './pdf-api.ts';

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_AGE_BANDS } from '../../core/demand.ts';
 import type { HotspotMeasure, HotspotStatistic } from './hotspot-stats.ts';
+import { QUADRANT_RULES, type QuadrantRule } from './hotspot-quadrants.ts';
 
 export type HotspotDisplay = 'classes' | 'heatmap' | 'stability' | 'quadrants' | 'typology';
 export const DISPLAYS: readonly HotspotDisplay[] = ['classes', 'heatmap', 'stability', 'quadrants', 'typology'];
@@ -28,6 +29,8 @@ export interface HotspotsShared {
   permutations: number;
   seed: number;
   display: HotspotDisplay;
+  /** How Demand × risk splits demand into high and low (hotspot-quadrants.ts). */
+  quadrantRule: QuadrantRule;
   extrude: boolean;
   /** Under-served measure: our sites of this type within radiusM. */
   siteType: 'branch' | 'atm';
@@ -55,6 +58,7 @@ const FIELDS: { [K in keyof HotspotsShared]: (v: unknown) => v is HotspotsShared
   permutations: oneOf(PERMUTATIONS),
   seed: int(1, 2 ** 31 - 1),
   display: oneOf(DISPLAYS),
+  quadrantRule: oneOf(QUADRANT_RULES),
   extrude: (v): v is boolean => typeof v === 'boolean',
   siteType: oneOf(['branch', 'atm'] as const),
   radiusM: (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 50 && v <= 20_000,

@@ -3,7 +3,7 @@
  * state slice). Registered at app start (src/ui/app/start-features.svelte.ts), so a link
  * restores the controls before the tab was ever opened; the view's effects, started there
  * too, then compute the result for them. Parameters only: statistic, measure, filters,
- * grid, inference, display.
+ * grid, inference, display (with the Demand × risk split rule).
  */
 import { app } from '../app/app-state.svelte.ts';
 import { hotspots } from './hotspots.svelte.ts';
@@ -28,6 +28,7 @@ export function describeHotspots(): string[] {
     `${t('hotspots.rings')} ${h.rings}`,
     ...(h.fdr ? [t('hotspots.fdr')] : []),
     ...(h.permutations > 0 ? [`${t('hotspots.permutations')} ${h.permutations}`] : []),
+    ...(h.display === 'quadrants' ? [`${t('hotspots.quad.rule')}: ${t(`hotspots.quad.rule.${h.quadrantRule}` as MessageKey)}`] : []),
   ];
 }
 

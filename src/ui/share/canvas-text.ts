@@ -2,8 +2,9 @@
 
 export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
-const CJK = '\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef';
-const TOKEN_RE = new RegExp(`[${CJK}]|[^\\s${CJK}]+\\s*|\\s+`, 'g');
+import { wrapBy } from '../../pipeline/share/text-wrap.ts';
+
+export { wrapBy };
 
 /** Fit text into maxWidth by cutting it with an ellipsis. */
 export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
@@ -16,25 +17,6 @@ export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: n
     else hi = mid - 1;
   }
   return text.slice(0, lo) + '…';
-}
-
-/**
- * Greedy line breaking with any width measure: at spaces, and between any two CJK
- * characters (Chinese has no spaces). Never cuts: every character is on some line.
- */
-export function wrapBy(measure: (s: string) => number, text: string, maxWidth: number): string[] {
-  const lines: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const tok of para.match(TOKEN_RE) ?? ['']) {
-      if (line && measure(line + tok) > maxWidth) {
-        lines.push(line.trimEnd());
-        line = tok.trimStart();
-      } else line += tok;
-    }
-    lines.push(line.trimEnd());
-  }
-  return lines;
 }
 
 /**

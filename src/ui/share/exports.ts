@@ -22,8 +22,10 @@ import { toCsv } from '../../data/csv-write.ts';
 import type { ShareState } from '../../pipeline/share/permalink.ts';
 import { captureState, shareLive, shareSettings, viewTab } from './share-state.svelte.ts';
 import { canvasToBlob, composePicture, type Picture } from './picture.ts';
-import { buildReportPdf } from './pdf-report.ts';
-import { loadCjkFonts } from './pdf-fonts.ts';
+import * as Comlink from 'comlink';
+import type { ReportSection } from '../../pipeline/share/report-section.ts';
+import type { PdfJob, PdfWorkerApi } from '../../../workers/contracts.ts';
+import { runTask } from '../app/tasks.svelte.ts';
 import { lastRenderPhases, renderMapCanvas } from './map-render.ts';
 import { layerTitleKey } from './layer-titles.ts';
 
@@ -213,42 +215,87 @@ export interface PdfResult {
   suppressed: ExportLayers<Layer>['suppressed'];
 }
 
-export async function exportReport(reportId: string): Promise<PdfResult> {
+/** Timings of the last PDF export in ms: maps drawn on the main thread, the file written in the worker. */
+export const lastPdfTimings: { value: { mapsMs: number; buildMs: number; totalMs: number } | null } = { value: null };
+
+let pdfWorker: { worker: Worker; api: Comlink.Remote<PdfWorkerApi> } | null = null;
+
+function pdfRemote(): Comlink.Remote<PdfWorkerApi> {
+  if (!pdfWorker) {
+    const worker = new Worker(new URL('../../../workers/pdf.worker.ts', import.meta.url), { type: 'module', name: 'pdf' });
+    pdfWorker = { worker, api: Comlink.wrap<PdfWorkerApi>(worker) };
+  }
+  return pdfWorker.api;
+}
+
+/**
+ * A PDF report: its maps drawn here (they need the live map), then written by pdf-lib in the
+ * PDF worker, with progress and cancel in the status bar. Cancel terminates the worker (a
+ * fresh one serves the next report). Resolves to null when the user cancelled.
+ */
+export async function exportReport(reportId: string): Promise<PdfResult | null> {
   const def = registeredReports().find((r) => r.id === reportId);
   if (!def) throw new Error(t('share.error.noReport', { id: reportId }));
   if (!def.available()) throw new Error(t('share.error.reportUnavailable', { report: def.label() }));
-  const t0 = performance.now();
-  const date = new Date();
-  const ctx: ReportContext = { safe: shareSettings.safe, k: shareSettings.k };
-  const sections = await def.build(ctx);
-  const state = captureState({ safe: shareSettings.safe });
-  const { left, suppressed } = exportLayers();
-  const footer = provenanceFor(state, date);
-  const { bytes, pages } = await buildReportPdf({
-    title: def.title(),
-    subtitle: defaultSubtitle(),
-    dateText: formatDate(date),
-    sections,
-    footer,
-    pageLabel: (n, total) => t('share.pdf.page', { n, total }),
-    metadata: {
-      subject: def.label(),
-      keywords: [t('app.title'), def.label(), datasetName(), shareSettings.safe ? t('share.prov.safeOn', { k: shareSettings.k }) : t('share.prov.safeOff')].join('; '),
-      language: i18n.locale,
-    },
-    renderMap: async (aspect) => {
-      // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 1.8× ≈ 250
-      // dpi, and JPEG at 0.85 keeps a report with two maps near 1 MB.
-      const width = 1000;
-      const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.8, frame: 'bare', fontPx: 15 });
-      return picture.canvas.toDataURL('image/jpeg', 0.85);
-    },
-    loadCjkFonts,
+  let stopped = false;
+  let cancelled: (e: unknown) => void = () => {};
+  const cancel = new Promise<never>((_, reject) => (cancelled = reject));
+  cancel.catch(() => {}); // raced below; unobserved when the cancel comes between steps
+  return runTask('share.pdf.task', async (_id, onProgress) => {
+    const t0 = performance.now();
+    const date = new Date();
+    const ctx: ReportContext = { safe: shareSettings.safe, k: shareSettings.k };
+    const sections = await def.build(ctx);
+    const state = captureState({ safe: shareSettings.safe });
+    const { left, suppressed } = exportLayers();
+    const footer = provenanceFor(state, date);
+    // Maps first, here: the worker gets pictures. Drawing them is the first 40 % of the bar.
+    const maps = sections.filter((x) => x.kind === 'map').length;
+    let drawn = 0;
+    const ready: PdfJob['sections'] = [];
+    for (const x of sections) {
+      ready.push(x.kind === 'map' ? await mapSection(x) : x);
+      if (x.kind === 'map') onProgress({ step: 'share.pdf.task', fraction: (0.4 * ++drawn) / maps });
+      if (stopped) throw new DOMException('Cancelled', 'AbortError');
+    }
+    const t1 = performance.now();
+    const job: PdfJob = {
+      title: def.title(),
+      subtitle: defaultSubtitle(),
+      dateText: formatDate(date),
+      sections: ready,
+      footer,
+      pageLabel: t('share.pdf.page', { n: '{n}', total: '{total}' }),
+      metadata: {
+        subject: def.label(),
+        keywords: [t('app.title'), def.label(), datasetName(), shareSettings.safe ? t('share.prov.safeOn', { k: shareSettings.k }) : t('share.prov.safeOff')].join('; '),
+        language: i18n.locale,
+      },
+    };
+    const toBar = Comlink.proxy(({ fraction }: { fraction: number | null }) => onProgress({ step: 'share.pdf.task', fraction: 0.4 + 0.6 * (fraction ?? 0) }));
+    const { bytes, pages } = await Promise.race([pdfRemote().build(job, toBar), cancel]);
+    const blob = new Blob([bytes as BlobPart], { type: 'application/pdf' });
+    const filename = `branch-planner-${def.id}-report-${stamp(date)}.pdf`;
+    saveBlob(blob, filename);
+    const t2 = performance.now();
+    lastPdfTimings.value = { mapsMs: t1 - t0, buildMs: t2 - t1, totalMs: t2 - t0 };
+    return { filename, pages, ms: t2 - t0, left, suppressed };
+  }, () => {
+    stopped = true;
+    pdfWorker?.worker.terminate();
+    pdfWorker = null;
+    cancelled(new DOMException('Cancelled', 'AbortError'));
   });
-  const blob = new Blob([bytes as BlobPart], { type: 'application/pdf' });
-  const filename = `branch-planner-${def.id}-report-${stamp(date)}.pdf`;
-  saveBlob(blob, filename);
-  return { filename, pages, ms: performance.now() - t0, left, suppressed };
+}
+
+/** A `map` section as the picture of the current view (safe layers, report resolution). */
+async function mapSection(s: Extract<ReportSection, { kind: 'map' }>): Promise<Extract<ReportSection, { kind: 'image' }>> {
+  const aspect = s.aspect ?? 16 / 10;
+  // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 1.8× ≈ 250
+  // dpi, and JPEG at 0.85 keeps a report with two maps near 1 MB.
+  const width = 1000;
+  const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.8, frame: 'bare', fontPx: 15 });
+  return { kind: 'image', dataUrl: picture.canvas.toDataURL('image/jpeg', 0.85), aspect, caption: s.caption };
 }
 
 export interface CsvResult {

@@ -12,8 +12,8 @@
  * same line. Measure DOM-free (font metrics, not a canvas), so the builder also runs in Node.
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import type { ReportSection } from './report-sections.ts';
-import { wrapBy } from './canvas-text.ts';
+import type { ReportSection } from './report-section.ts';
+import { wrapBy } from './text-wrap.ts';
 
 /** TrueType (sfnt) bytes of the CJK font, regular and bold. */
 export interface CjkFonts {
@@ -35,6 +35,8 @@ export interface ReportRequest {
   renderMap: (aspect: number) => Promise<string>;
   /** Loads the CJK font; called only when some text needs it. */
   loadCjkFonts: () => Promise<CjkFonts>;
+  /** Told after the fonts, each section and the final save: `done` of `total` steps. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ReportResult {
@@ -279,6 +281,9 @@ export async function buildReportPdf(req: ReportRequest): Promise<ReportResult> 
     regular = [{ font: r, has: new Set(r.getCharacterSet()) }, ...std.regular];
     bold = [{ font: b, has: new Set(b.getCharacterSet()) }, ...std.bold];
   }
+  const steps = req.sections.length + 2;
+  let done = 0;
+  req.onProgress?.(++done, steps);
   const regFaces = new Faces(regular);
   const boldFaces = new Faces(bold);
 
@@ -320,6 +325,7 @@ export async function buildReportPdf(req: ReportRequest): Promise<ReportResult> 
         w.newPage();
         break;
     }
+    req.onProgress?.(++done, steps);
   }
 
   const pages = doc.getPages();
@@ -338,5 +344,6 @@ export async function buildReportPdf(req: ReportRequest): Promise<ReportResult> 
   doc.setCreator('Branch Planner');
   doc.setProducer('Branch Planner (pdf-lib)');
   const bytes = await doc.save();
+  req.onProgress?.(++done, steps);
   return { bytes, pages: pages.length, missing: [...w.missing] };
 }
