@@ -9,6 +9,7 @@ import { guessMapping } from './column-guess.ts';
 import { FileProblemError } from './errors.ts';
 import { toWgs84 } from './crs.ts';
 import type { AreaFeatureCollection, AreaProperties, Crs, RejectCode, RejectRow } from './types.ts';
+import { loadWarning, type LoadWarning } from './load-warnings.ts';
 
 export interface AreasResult {
   collection: AreaFeatureCollection;
@@ -17,7 +18,7 @@ export interface AreasResult {
   mapping: Record<string, string>;
   /** Properties numeric in every kept feature that has them: they become DOUBLE columns. */
   numericProps: string[];
-  warnings: string[];
+  warnings: LoadWarning[];
 }
 
 /** `mapping.area_id` value meaning "use the feature's own `id` member". */
@@ -40,7 +41,7 @@ export function validateAreas(
   }
   const features = fc.features as unknown[];
   if (features.length === 0) throw new FileProblemError('has no features');
-  const warnings: string[] = [];
+  const warnings: LoadWarning[] = [];
   const propKeys = new Set<string>();
   for (const f of features) {
     const props = (f as { properties?: unknown })?.properties;
@@ -51,7 +52,7 @@ export function validateAreas(
   if (!mapping.area_id) {
     if (features.some((f) => (f as { id?: unknown })?.id !== undefined)) {
       mapping.area_id = FEATURE_ID;
-      warnings.push(`${fileName}: no area_id property; the features' "id" is used as area_id`);
+      warnings.push(loadWarning('featureId', { file: fileName }));
     } else {
       throw new FileProblemError(
         `has no area_id property (properties found: ${[...propKeys].join(', ') || 'none'}); add one or map a property to area_id`,

@@ -9,6 +9,7 @@ import { quoteIdent } from '../sql/ident.ts';
 import { detectDelimiter, normalizeLineEndings, recordAt, recordBytes, recordOnLine, scanCsvRecords, splitRecord } from './csv-scan.ts';
 import { toUtf8, EncodingError } from './decode.ts';
 import { FileProblemError } from './errors.ts';
+import { loadWarning, type LoadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
 import { TOTALS_REASON } from '../sql/load-validate.ts';
 import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
@@ -18,8 +19,6 @@ const utf8 = new TextDecoder();
 
 /** DuckDB delimiter literals for the delimiters detectDelimiter may return. */
 const DELIM_SQL: Record<string, string> = { ',': "','", ';': "';'", '\t': "'\\t'", '|': "'|'" };
-const DELIM_NAME: Record<string, string> = { ';': 'semicolon (;)', '\t': 'tab', '|': 'pipe (|)' };
-
 export async function readCsvSource(
   conn: Connector,
   kind: InputKind,
@@ -35,19 +34,19 @@ export async function readCsvSource(
     if (e instanceof EncodingError) throw new FileProblemError(e.message, e.line);
     throw e;
   }
-  const warnings: string[] = [];
+  const warnings: LoadWarning[] = [];
   if (decoded.encoding === 'utf-16le' || decoded.encoding === 'utf-16be') {
-    warnings.push(`${fileName} is ${decoded.encoding.toUpperCase()} text, not UTF-8: it was converted to UTF-8`);
+    warnings.push(loadWarning('utf16', { file: fileName, encoding: decoded.encoding.toUpperCase() }));
   }
   if (decoded.encoding === 'gbk') {
-    warnings.push(`${fileName} is not UTF-8: it was read as GBK (GB18030) and converted to UTF-8; check that Chinese text looks right`);
+    warnings.push(loadWarning('gbk', { file: fileName }));
   }
   if (isBlank(decoded.bytes)) throw new FileProblemError('is empty: expected a header line and data rows');
 
   // Quotes and delimiters are ASCII, so detect on the first lines before the full scan.
   const delimiter = detectDelimiter(firstDelimitedLine(decoded.bytes));
   const bytes = normalizeLineEndings(decoded.bytes, delimiter.charCodeAt(0));
-  if (delimiter !== ',') warnings.push(`${fileName} uses ${DELIM_NAME[delimiter]} as delimiter, not comma; read it that way`);
+  if (delimiter !== ',') warnings.push(loadWarning('delimiter', { file: fileName, delimiter }));
   const scan = scanCsvRecords(bytes, delimiter.charCodeAt(0));
   // Title or note rows may sit above the header (Excel exports): records before it are not data.
   const firstRecords = Array.from({ length: Math.min(scan.count, HEADER_SEARCH_ROWS) }, (_, i) =>
@@ -57,7 +56,7 @@ export async function readCsvSource(
   assertColumnLimit(firstRecords[h].length);
   const headers = dedupeHeaders(firstRecords[h]);
   warnings.push(...headerRenameWarnings(fileName, firstRecords[h]));
-  if (h > 0) warnings.push(`${fileName}: the header is on line ${scan.lines[h]}; the line(s) above it were skipped as a title`);
+  if (h > 0) warnings.push(loadWarning('headerLine', { file: fileName, line: scan.lines[h] }));
   if (scan.count < h + 2) throw new FileProblemError('has a header line but no data rows');
   const { types, labels, coordinates } = typing(headers);
 
