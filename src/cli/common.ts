@@ -17,6 +17,7 @@ import {
 import { valueMapText } from '../data/value-map.ts';
 import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
 import { DataError, type CliContext } from './types.ts';
+import { warningText, type LoadWarning } from '../data/load-warnings.ts';
 
 export const INPUT_OPTIONS: Record<string, OptionSpec> = {
   areas: { type: 'string', placeholder: 'FILE', description: 'area boundaries, GeoJSON FeatureCollection with area_id' },
@@ -187,7 +188,7 @@ export async function loadFilesForCli(
   try {
     const report = await loadInputs(conn, inputs, options);
     const rejects = await readRejects(conn);
-    writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings });
+    writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings.map(warningText) });
     summarise(ctx, report.files, [], report.warnings);
     const dataset: CliDataset = { conn, report, areas: report.areas, close: () => conn.close() };
     return { ok: true, dataset };
@@ -197,7 +198,7 @@ export async function loadFilesForCli(
       throw e;
     }
     const warnings = e.files.flatMap((f) => f.warnings);
-    writeSideFiles(args, ctx, e.rejects, { ok: false, files: e.files, problems: e.problems, warnings });
+    writeSideFiles(args, ctx, e.rejects, { ok: false, files: e.files, problems: e.problems, warnings: warnings.map(warningText) });
     summarise(ctx, e.files, e.problems, warnings);
     return { ok: false, conn, problems: e.problems, files: e.files, rejects: e.rejects };
   }
@@ -221,8 +222,10 @@ export async function loadForCli(
 
 interface ReportJson {
   ok: boolean;
+  /** Each file's warnings as codes and parameters. */
   files: FileReport[];
   problems: FileProblem[];
+  /** Every warning as its English sentence. */
   warnings: string[];
 }
 
@@ -244,13 +247,13 @@ function writeSideFiles(args: CliArgs, ctx: CliContext, rejects: readonly Reject
 }
 
 /** One line per file on stderr, then warnings and problems. */
-function summarise(ctx: CliContext, files: readonly FileReport[], problems: readonly FileProblem[], warnings: readonly string[]): void {
+function summarise(ctx: CliContext, files: readonly FileReport[], problems: readonly FileProblem[], warnings: readonly LoadWarning[]): void {
   for (const f of files) {
     const codes = Object.entries(f.rejectsByCode).map(([c, n]) => `${n} ${c}`).join(', ');
     const outside = f.outsideStudyArea !== undefined ? `; ${f.outsideStudyArea} outside the study area` : '';
     ctx.stderr(`${f.file}: ${f.rowsRead} ${f.kind === 'areas' ? 'features' : 'rows'} read, ${f.rowsKept} kept, ${f.rowsRejected} rejected${codes ? ` (${codes})` : ''}${outside}\n`);
     for (const l of f.valueMap ?? []) ctx.stderr(`${f.file}: ${l.column} ${valueMapText(l)}\n`);
   }
-  for (const w of warnings) ctx.stderr(`warning: ${w}\n`);
+  for (const w of warnings) ctx.stderr(`warning: ${warningText(w)}\n`);
   for (const p of problems) ctx.stderr(`error: ${formatProblem(p)}\n`);
 }

@@ -122,7 +122,7 @@ export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepair
     note({
       code: 'madeValid',
       text: `${where}${flaw.text}: made valid by a polygon union (${made.length} polygon${made.length === 1 ? '' : 's'}, ${km2(beforeKm2)} → ${km2(afterKm2)} km²)`,
-      params: { flaw: flaw.text, polygons: made.length, beforeKm2: km2(beforeKm2), afterKm2: km2(afterKm2) },
+      params: { flaw: `${where}${flaw.text}`, polygons: made.length, beforeKm2: km2(beforeKm2), afterKm2: km2(afterKm2) },
     });
     // polyclip-ts writes outer rings counter-clockwise and holes clockwise already
     valid.push(...made);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { guessMapping, normalizeName } from './column-guess.ts';
 import { planExtras, resolveMapping } from './column-plan.ts';
 import { FileProblemError } from './errors.ts';
+import { warningText } from './load-warnings.ts';
 
 describe('guessMapping', () => {
   it('keeps contract names (any case, spacing)', () => {
@@ -57,7 +58,7 @@ describe('resolveMapping / planExtras', () => {
     expect(r.mapping).toEqual({ customer_id: 'id', lon: 'lon2', lat: 'lat' });
     // The file's own `lon` column is not loaded as an extra: its name belongs to the contract.
     expect(r.extraSources).toEqual([]);
-    expect(r.warnings.join()).toContain('"lon" was not loaded');
+    expect(r.warnings.map(warningText).join()).toContain('"lon" was not loaded');
   });
 
   it('extras: numbers are DOUBLE, codes with leading zeros and text are VARCHAR', () => {
@@ -69,7 +70,7 @@ describe('resolveMapping / planExtras', () => {
   it('indicators: a mostly numeric column rejects bad values; an all-text column is kept as text with a warning', () => {
     const r = planExtras('indicators', ['pop', 'label'], [0, 1], [{ present: 5, nonNumeric: 1, leadingZero: 0 }, { present: 5, nonNumeric: 5, leadingZero: 0 }], 'ind.csv');
     expect(r.columns.map((c) => c.rule)).toEqual(['number', 'text']);
-    expect(r.warnings[0]).toContain('"label" has no numbers');
+    expect(warningText(r.warnings[0])).toContain('"label" has no numbers');
   });
 });
 

@@ -15,6 +15,7 @@ import { tableColumns } from './table-columns.ts';
 import { loadInputs } from './load-inputs.ts';
 import type { InputKind, LoadInput } from './types.ts';
 import { GOOD_FIXTURES } from '../../test/fixtures/index.ts';
+import { warningText } from './load-warnings.ts';
 
 const enc = new TextEncoder();
 const csvField = (s: string) => '"' + s.replaceAll('"', '""') + '"';
@@ -37,8 +38,8 @@ describeOnEachEngine('hostile headers on $name', (conn) => {
       const got = await conn().query<{ v: string }>(`SELECT ${quoteIdent(name)}::VARCHAR AS v FROM customers ORDER BY customer_id`);
       expect(got.map((g) => g.v), name).toEqual(['0', '1', '2'].map((r) => `v${r}_${i}`));
     }
-    expect(report.warnings.join('\n')).toContain('column 4 was loaded as "ab" (control or invisible characters removed)');
-    expect(report.warnings.join('\n')).toMatch(/was loaded as "rowid_2" \(the name is reserved by the database\)/);
+    expect(report.warnings.map(warningText).join('\n')).toContain('column 4 was loaded as "ab" (control or invisible characters removed)');
+    expect(report.warnings.map(warningText).join('\n')).toMatch(/was loaded as "rowid_2" \(the name is reserved by the database\)/);
   });
 
   it('a data column named rowid neither shadows the pseudo-column nor breaks a later areas load', async () => {

@@ -8,6 +8,7 @@ import { FileProblemError } from './errors.ts';
 import type { PlannedColumn, Rule } from '../sql/load-validate.ts';
 import type { ColumnProfile } from '../sql/load-profile.ts';
 import type { InputKind } from './types.ts';
+import { loadWarning, type LoadWarning } from './load-warnings.ts';
 
 const RULES: Record<Exclude<InputKind, 'areas'>, Record<string, Rule>> = {
   customers: {
@@ -33,14 +34,14 @@ export interface MappingResult {
   contract: PlannedColumn[];
   /** Source columns not used by the contract, by raw index. */
   extraSources: number[];
-  warnings: string[];
+  warnings: LoadWarning[];
 }
 
 /**
  * Resolve the mapping for a file's headers. Throws FileProblemError for an explicit mapping to a
  * column the file lacks, or a required contract column with no source.
  */
-export function resolveMapping(kind: TabularKind, headers: readonly string[], explicit: Partial<Record<string, string>> = {}): MappingResult {
+export function resolveMapping(kind: TabularKind, headers: readonly string[], explicit: Partial<Record<string, string>> = {}, fileName = ''): MappingResult {
   const mapping: Record<string, string> = { ...guessMapping(headers, kind) };
   for (const [col, src] of Object.entries(explicit)) {
     if (src === '') {
@@ -63,7 +64,7 @@ export function resolveMapping(kind: TabularKind, headers: readonly string[], ex
       `is missing the required ${which} (columns found: ${headers.join(', ') || 'none'}); rename a column or map it to ${missing.join(', ')}`,
     );
   }
-  const warnings: string[] = [];
+  const warnings: LoadWarning[] = [];
   const contractNames = [...CONTRACT[kind].required, ...CONTRACT[kind].optional];
   const contract: PlannedColumn[] = contractNames
     // Indicators' name columns exist only when the file has them; other kinds keep a fixed schema.
@@ -75,7 +76,8 @@ export function resolveMapping(kind: TabularKind, headers: readonly string[], ex
   headers.forEach((h, i) => {
     if (used.has(h)) return;
     if (taken.has(normalizeName(h))) {
-      warnings.push(`column "${h}" was not loaded: its name is taken by the contract column it resembles (${Object.entries(mapping).map(([k, v]) => `${k} ← ${v}`).join(', ')})`);
+      const used = Object.entries(mapping).map(([k, v]) => `${k} ← ${v}`).join(', ');
+      warnings.push(loadWarning('columnShadowed', { file: fileName, column: h, mapping: used }));
       return;
     }
     extraSources.push(i);
@@ -94,8 +96,8 @@ export function planExtras(
   extraSources: readonly number[],
   profiles: readonly ColumnProfile[],
   fileName: string,
-): { columns: PlannedColumn[]; warnings: string[] } {
-  const warnings: string[] = [];
+): { columns: PlannedColumn[]; warnings: LoadWarning[] } {
+  const warnings: LoadWarning[] = [];
   const columns = extraSources.map((src, j): PlannedColumn => {
     const p = profiles[j];
     const name = headers[src];
@@ -103,7 +105,7 @@ export function planExtras(
     if (kind === 'indicators') {
       if (p.present > 0 && p.nonNumeric === p.present) {
         rule = 'text';
-        warnings.push(`${fileName}: column "${name}" has no numbers; kept as text, not usable as an indicator`);
+        warnings.push(loadWarning('textColumn', { file: fileName, column: name }));
       } else rule = 'number';
     } else {
       rule = p.present > 0 && p.nonNumeric === 0 && p.leadingZero === 0 ? 'number' : 'text';

@@ -5,11 +5,12 @@
  * `features[i]…` — and the others are kept. Pure: no IO, no DuckDB.
  */
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { MAX_VERTICES_PER_AREA, MAX_VERTICES_PER_FILE, repairAreaGeometry } from './area-repair.ts';
+import { MAX_VERTICES_PER_AREA, MAX_VERTICES_PER_FILE, repairAreaGeometry, type Repair } from './area-repair.ts';
 import { guessMapping } from './column-guess.ts';
 import { FileProblemError } from './errors.ts';
 import { toWgs84 } from './crs.ts';
 import type { AreaFeatureCollection, AreaProperties, Crs, RejectCode, RejectRow } from './types.ts';
+import { loadWarning, type LoadWarning } from './load-warnings.ts';
 
 export interface AreasResult {
   collection: AreaFeatureCollection;
@@ -18,7 +19,7 @@ export interface AreasResult {
   mapping: Record<string, string>;
   /** Properties numeric in every kept feature that has them: they become DOUBLE columns. */
   numericProps: string[];
-  warnings: string[];
+  warnings: LoadWarning[];
 }
 
 /** `mapping.area_id` value meaning "use the feature's own `id` member". */
@@ -44,7 +45,7 @@ export function validateAreas(
   }
   const features = fc.features as unknown[];
   if (features.length === 0) throw new FileProblemError('has no features');
-  const warnings: string[] = [];
+  const warnings: LoadWarning[] = [];
   const propKeys = new Set<string>();
   for (const f of features) {
     const props = (f as { properties?: unknown })?.properties;
@@ -55,7 +56,7 @@ export function validateAreas(
   if (!mapping.area_id) {
     if (features.some((f) => (f as { id?: unknown })?.id !== undefined)) {
       mapping.area_id = FEATURE_ID;
-      warnings.push(`${fileName}: no area_id property; the features' "id" is used as area_id`);
+      warnings.push(loadWarning('featureId', { file: fileName }));
     } else {
       throw new FileProblemError(
         `has no area_id property (properties found: ${[...propKeys].join(', ') || 'none'}); add one or map a property to area_id`,
@@ -100,7 +101,7 @@ export function validateAreas(
       return false;
     });
     if (said.length > 0 && ++repairedFeatures <= MAX_REPAIR_WARNINGS) {
-      for (const r of said) warnings.push(`${fileName}: features[${i}] (area_id ${areaId}): ${r.text}`);
+      for (const r of said) warnings.push(repairWarning(r, fileName, i, areaId));
     }
     const properties: AreaProperties = {
       ...props,
@@ -111,14 +112,14 @@ export function validateAreas(
     kept.push({ type: 'Feature', properties, geometry: repaired.geometry });
   });
   if (repairedFeatures > MAX_REPAIR_WARNINGS) {
-    warnings.push(`${fileName}: ${repairedFeatures - MAX_REPAIR_WARNINGS} more feature(s) were repaired the same ways (first ${MAX_REPAIR_WARNINGS} listed)`);
+    warnings.push(loadWarning('areaMoreRepaired', { file: fileName, n: repairedFeatures - MAX_REPAIR_WARNINGS }));
   }
-  const listed = (idx: number[]) => idx.slice(0, 5).map((i) => `features[${i}]`).join(', ') + (idx.length > 5 ? ', …' : '');
+  const listed = (idx: number[]) => idx.slice(0, 5).join(', ') + (idx.length > 5 ? ', …' : '');
   if (rewound.length > 0) {
-    warnings.push(`${fileName}: ${rewound.length} feature${rewound.length === 1 ? '' : 's'} had rings wound against RFC 7946 (outer counter-clockwise, holes clockwise) and were rewound (${listed(rewound)})`);
+    warnings.push(loadWarning('areaRewound', { file: fileName, n: rewound.length, list: listed(rewound) }));
   }
   if (deduplicated.length > 0) {
-    warnings.push(`${fileName}: ${deduplicated.length} feature${deduplicated.length === 1 ? '' : 's'} had repeated consecutive positions, removed (${listed(deduplicated)})`);
+    warnings.push(loadWarning('areaDeduplicated', { file: fileName, n: deduplicated.length, list: listed(deduplicated) }));
   }
   if (vertices > MAX_VERTICES_PER_FILE) {
     throw new FileProblemError(
@@ -197,4 +198,22 @@ function convertGeometry<G extends Polygon | MultiPolygon>(g: G, crs: Crs): G {
   const ring = (r: Position[]) => r.map((p) => (crs === 'wgs84' ? [p[0], p[1]] : toWgs84(p[0], p[1], crs)));
   if (g.type === 'Polygon') return { type: 'Polygon', coordinates: g.coordinates.map(ring) } as G;
   return { type: 'MultiPolygon', coordinates: (g as MultiPolygon).coordinates.map((poly) => poly.map(ring)) } as G;
+}
+
+const grouped = (n: string | number) => (typeof n === 'number' ? n.toLocaleString('en-US') : n);
+
+/** One feature's repair as a load warning (per-feature kinds; rewinding and duplicates are summed per file). */
+function repairWarning(r: Repair, file: string, feature: number, id: string): LoadWarning {
+  const at = { file, feature, id };
+  switch (r.code) {
+    case 'simplified':
+      return loadWarning('areaSimplified', { ...at, before: grouped(r.params.before), after: grouped(r.params.after), tolerance: grouped(r.params.toleranceM) });
+    case 'madeValid':
+      // The flaw (which rings cross, near which position) is said in English only: it names geometry, not words to translate.
+      return loadWarning('areaMadeValid', { ...at, flaw: r.params.flaw, before: r.params.beforeKm2, after: r.params.afterKm2 });
+    case 'holeDropped':
+      return loadWarning('areaHoleDropped', at);
+    default:
+      return loadWarning('areaClosed', at);
+  }
 }

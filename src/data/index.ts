@@ -17,3 +17,4 @@ export { LoadError, LoadCancelled, formatProblem } from './errors.ts';
 export { validateAreas } from './geojson.ts';
 export type * from './types.ts';
 export { INPUT_KINDS, POINT_KINDS } from './types.ts';
+export { WARNING_CODES, warningText, type LoadWarning, type WarningCode } from './load-warnings.ts';

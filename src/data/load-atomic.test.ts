@@ -12,6 +12,7 @@ import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadCancelled, LoadError } from './errors.ts';
 import type { InputKind, LoadInput, LoadProgress } from './types.ts';
 import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES } from '../../test/fixtures/index.ts';
+import { warningText } from './load-warnings.ts';
 
 const file = (kind: InputKind, path: string, extra: Partial<LoadInput> = {}): LoadInput => ({
   kind, fileName: path.split('/').pop()!, bytes: new Uint8Array(readFileSync(path)), ...extra,
@@ -140,7 +141,7 @@ describeOnEachEngine('loader on $name', (conn) => {
     const first = await loadInputs(conn(), [file('areas', GOOD_FIXTURES.areas)]);
     const alone = await loadInputs(conn(), [file('customers', GOOD_FIXTURES.customers)]);
     expect(alone.files[0].outsideStudyArea).toBeUndefined();
-    expect(alone.warnings.join()).toContain('not assigned to areas');
+    expect(alone.warnings.map(warningText).join()).toContain('not assigned to areas');
     expect(await conn().query('SELECT count(area_id)::INTEGER AS n FROM customers')).toEqual([{ n: 0 }]);
     const withAreas = await loadInputs(conn(), [file('customers', GOOD_FIXTURES.customers)], { areas: first.areas });
     expect(withAreas.files[0].outsideStudyArea).toBe(GOOD_COUNTS.customersOutside);

@@ -11,6 +11,7 @@ import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadError } from './errors.ts';
 import type { InputKind, LoadInput, LoadReport } from './types.ts';
 import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES, badCases } from '../../test/fixtures/index.ts';
+import { warningText } from './load-warnings.ts';
 
 const EXPECTED = badCases();
 
@@ -53,7 +54,7 @@ describeOnEachEngine('bad fixtures on $name', (conn) => {
       expect(rejects[i].raw, 'every reject carries its row').not.toBeNull();
     });
     for (const { line, raw } of c.raw ?? []) expect(rejects.find((r) => r.line === line)?.raw).toBe(raw);
-    for (const w of c.warnings ?? []) expect(report.warnings.join('\n')).toContain(w);
+    for (const w of c.warnings ?? []) expect(report.warnings.map(warningText).join('\n')).toContain(w);
     for (const [k, v] of Object.entries(c.mapping ?? {})) expect(file.mapping[k]).toBe(v);
     const table = c.kind;
     for (const [column, values] of Object.entries(c.values ?? {})) {

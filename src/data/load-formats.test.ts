@@ -13,6 +13,7 @@ import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadError } from './errors.ts';
 import type { InputKind, LoadInput } from './types.ts';
 import { BAD_FIXTURES_DIR, GOOD_FIXTURES } from '../../test/fixtures/index.ts';
+import { warningText } from './load-warnings.ts';
 
 const text = (kind: InputKind, fileName: string, content: string, extra: Partial<LoadInput> = {}): LoadInput => ({
   kind, fileName, bytes: new TextEncoder().encode(content), ...extra,
@@ -97,7 +98,7 @@ describeOnEachEngine('formats on $name', (conn) => {
     expect(r.areas!.features[0].properties).toMatchObject({ area_id: '310101', name: '黄浦区', note: 'x' });
     const byId = { type: 'FeatureCollection', features: [{ type: 'Feature', id: 'Z1', properties: {}, geometry: { type: 'Polygon', coordinates: square(121, 31, 0.1) } }] };
     const r2 = await loadInputs(conn(), [text('areas', 'b.geojson', JSON.stringify(byId))]);
-    expect(r2.warnings.join()).toContain('"id" is used as area_id');
+    expect(r2.warnings.map(warningText).join()).toContain('"id" is used as area_id');
     expect(await conn().query('SELECT area_id FROM areas')).toEqual([{ area_id: 'Z1' }]);
   });
 

@@ -17,6 +17,7 @@ import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadError } from './errors.ts';
 import type { InputKind, LoadInput } from './types.ts';
 import { BAD_FIXTURES_DIR, GOOD_FIXTURES, REAL_FIXTURES_DIR, badCases } from '../../test/fixtures/index.ts';
+import { warningText } from './load-warnings.ts';
 
 let dir: string;
 let duck: DuckDBConnection;
@@ -66,7 +67,7 @@ async function load(kind: InputKind, name: string, how: { bytes: Uint8Array } | 
     let report: unknown;
     try {
       const r = await loadInputs(conn, inputs);
-      report = { files: r.files, warnings: r.warnings, tables: r.tables, rowsRejected: r.rowsRejected };
+      report = { files: r.files, warnings: r.warnings.map(warningText), tables: r.tables, rowsRejected: r.rowsRejected };
     } catch (e) {
       if (!(e instanceof LoadError)) throw e;
       return { report: { problems: e.problems, files: e.files }, tables: {}, rejects: e.rejects };

@@ -12,6 +12,7 @@ import { loadInputs, readRejects } from './load-inputs.ts';
 import type { InputKind, LoadInput } from './types.ts';
 import { valueMapText } from './value-map.ts';
 import { REAL_FIXTURES_DIR, realCases } from '../../test/fixtures/index.ts';
+import { warningText } from './load-warnings.ts';
 
 const CASES = realCases();
 
@@ -42,7 +43,7 @@ describeOnEachEngine('real exports on $name', (conn) => {
         if (r.reason) expect(rejects[i].reason).toContain(r.reason);
         expect(rejects[i].raw, 'every reject carries its row').not.toBeNull();
       });
-      for (const w of c.warnings ?? []) expect(report.warnings.join('\n')).toContain(w);
+      for (const w of c.warnings ?? []) expect(report.warnings.map(warningText).join('\n')).toContain(w);
       for (const [k, v] of Object.entries(c.mapping ?? {})) expect(file.mapping[k], k).toBe(v);
       const mapped = (file.valueMap ?? []).map(valueMapText);
       for (const line of c.valueMap ?? []) expect(mapped, 'value mapping lines').toContain(line);
@@ -60,7 +61,7 @@ describeOnEachEngine('real exports on $name', (conn) => {
     ].join('\n');
     const report = await loadInputs(conn(), [{ kind: 'customers', fileName: 't.csv', bytes: new TextEncoder().encode(text) }]);
     expect(report.files[0]).toMatchObject({ rowsRead: 6, rowsKept: 2 });
-    expect(report.warnings.join('\n')).toContain('header is on line 4');
+    expect(report.warnings.map(warningText).join('\n')).toContain('header is on line 4');
     // Other kinds' rejects from earlier loads stay in the live table: this file's only.
     const rejects = (await readRejects(conn())).filter((r) => r.file === 't.csv');
     expect(rejects.map((r) => [r.line, r.code])).toEqual([[6, 'not_a_number'], [7, 'totals_row'], [9, 'totals_row'], [10, 'totals_row']]);
@@ -72,13 +73,13 @@ describeOnEachEngine('real exports on $name', (conn) => {
     const bytes = new TextEncoder().encode(text);
     const plain = await loadInputs(conn(), [{ kind: 'sites', fileName: 's.csv', bytes }]);
     expect(plain.files[0]).toMatchObject({ rowsKept: 2, rowsRejected: 1 });
-    expect(plain.warnings.join('\n')).toContain('s.csv: no own sites');
+    expect(plain.warnings.map(warningText).join('\n')).toContain('s.csv: no own sites');
     const rej = (await readRejects(conn())).filter((r) => r.file === 's.csv');
     expect(rej.map((r) => [r.line, r.column, r.code])).toEqual([[3, 'type', 'bad_value']]);
     expect(rej[0].reason).toContain('"柜台"');
     const edited = await loadInputs(conn(), [{ kind: 'sites', fileName: 's.csv', bytes, values: { type: { 柜台: 'branch' }, owner: { 总行: 'own' } } }]);
     expect(edited.files[0]).toMatchObject({ rowsKept: 3, rowsRejected: 0 });
-    expect(edited.warnings.join('\n')).not.toContain('no own sites');
+    expect(edited.warnings.map(warningText).join('\n')).not.toContain('no own sites');
     expect((edited.files[0].valueMap ?? []).map(valueMapText)).toEqual(['支行 → branch: 1 row', '柜台 → branch: 1 row', 'ATM → atm: 1 row', '总行 → own: 1 row']);
     const rows = await conn().query<{ type: string; owner: string }>('SELECT type, owner FROM sites ORDER BY site_id');
     expect(rows.map((r) => [r.type, r.owner])).toEqual([['branch', '工商银行'], ['branch', 'own'], ['atm', '建设银行']]);
@@ -89,7 +90,7 @@ describeOnEachEngine('real exports on $name', (conn) => {
     const text = ['区县,期间,失业率,人口增长率,population', '黄浦,2024年9月,3.5%,-1.2,10', '徐汇,2024年9月,135,2,-5'].join('\n');
     const report = await loadInputs(conn(), [areas, { kind: 'indicators', fileName: 'r.csv', bytes: new TextEncoder().encode(text) }]);
     expect(report.files.find((f) => f.kind === 'indicators')).toMatchObject({ rowsKept: 2, rowsRejected: 0 });
-    const w = report.warnings.join('\n');
+    const w = report.warnings.map(warningText).join('\n');
     expect(w).toContain('r.csv: 失业率: 1 value outside 0–100 %');
     expect(w).toContain('r.csv: 人口增长率: 1 value outside 0–100 %');
     expect(w).not.toContain('population: ');

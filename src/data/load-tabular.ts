@@ -21,6 +21,7 @@ import { readXlsxSource } from './source-xlsx.ts';
 import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow, ValueMapLine } from './types.ts';
 import { OWN_WORDS, applySiteValues } from './value-map.ts';
 import { applyAreaKeys } from './area-keys.ts';
+import { loadWarning } from './load-warnings.ts';
 
 const KEYS: Record<TabularKind, string[]> = {
   customers: ['customer_id'],
@@ -61,9 +62,9 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   const source = await readSource(conn, input, bytes, names, (headers) => csvTyping(kind, headers, input.mapping), hooks);
   checkAbort();
   const warnings = [...source.warnings];
-  const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping);
+  const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping, input.fileName);
   const contract = planned.map((c) => ({ ...c, typed: c.src !== null && source.typed?.[c.src] === true }));
-  warnings.push(...mapWarnings.map((w) => `${input.fileName}: ${w}`));
+  warnings.push(...mapWarnings);
   const [profileRow] = extraSources.length ? await conn.query(buildProfileSql(names.raw, extraSources)) : [{}];
   const extras = planExtras(kind, source.headers, extraSources, readProfile(profileRow ?? {}, extraSources.length), input.fileName);
   warnings.push(...extras.warnings);
@@ -91,7 +92,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     );
     check.soft.forEach((c, i) => {
       const n = Number(counts[`u${i}`]);
-      if (n > 0) warnings.push(`${input.fileName}: ${c.label}: ${n} value${n === 1 ? '' : 's'} could not be read as a number and ${n === 1 ? 'was' : 'were'} left empty (rows kept)`);
+      if (n > 0) warnings.push(loadWarning('unreadNumbers', { file: input.fileName, column: c.label, n }));
     });
   }
   // Rates (DESIGN.md › Real exports): a percentage outside 0–100 is kept with a warning, since
@@ -104,7 +105,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     );
     rates.forEach((c, i) => {
       const n = Number(counts[`r${i}`]);
-      if (n > 0) warnings.push(`${input.fileName}: ${c.label}: ${n} value${n === 1 ? '' : 's'} outside 0–100 % (kept; a rate is read as a percentage, 3.5 = 3.5 %)`);
+      if (n > 0) warnings.push(loadWarning('rateRange', { file: input.fileName, column: c.label, n }));
     });
   }
   await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
@@ -121,7 +122,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     checks.push({ k: badK, column: 'period', code: 'bad_period', reason: 'period is not a period like 2024Q3, 2024-09 or 2024' });
     if (ctx.areaRef) {
       const byName = await applyAreaKeys(conn, t.chk, ctx.areaRef, stagingName(kind, 'areakeys'), checks);
-      if (byName > 0) warnings.push(`${input.fileName}: ${byName} row${byName === 1 ? '' : 's'} matched to areas by name`);
+      if (byName > 0) warnings.push(loadWarning('areasByName', { file: input.fileName, n: byName }));
     }
     periods = await applyPeriods(conn, t.chk, stagingName(kind, 'periods'), badK);
   }
@@ -130,7 +131,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     const applied = await applySiteValues(conn, t.chk, stagingName(kind, 'values'), checks, input.values);
     valueMap = applied.lines;
     if (applied.ownRows === 0) {
-      warnings.push(`${input.fileName}: no own sites: no owner reads as ours (${OWN_WORDS.join(', ')}), so every site is taken as a competitor's; map your bank's name to own in the value mapping`);
+      warnings.push(loadWarning('noOwnSites', { file: input.fileName, words: OWN_WORDS.join(', ') }));
     }
   }
   if (ctx.appendTo) {
@@ -175,7 +176,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
       pointAreas,
       checkAbort,
     );
-    if (kind === 'customers' && !ctx.areas) warnings.push(`${input.fileName}: no areas loaded, so customers were not assigned to areas (area_id is empty)`);
+    if (kind === 'customers' && !ctx.areas) warnings.push(loadWarning('noAreas', { file: input.fileName }));
   }
   await conn.exec(`${okIsView ? dropViewSql(t.ok) : dropTableSql(t.ok)}; ${dropTableSql(t.chk)}`);
 
@@ -205,7 +206,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     extraColumns: extras.columns.map((c) => ({ name: c.out, type: c.rule === 'number' ? 'DOUBLE' : 'VARCHAR' })),
     crs,
     ...(valueMap ? { valueMap } : {}),
-    warnings: periods && periods.length === 0 ? [...warnings, `${input.fileName}: no valid periods`] : warnings,
+    warnings: periods && periods.length === 0 ? [...warnings, loadWarning('noPeriods', { file: input.fileName })] : warnings,
   };
 }
 

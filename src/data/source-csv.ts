@@ -16,6 +16,7 @@ import { detectDelimiter, normalizeLineEndings, recordAt, recordBytes, recordOnL
 import { CsvStreamScanner, scanCsvStream, type StreamScan } from './csv-stream-scan.ts';
 import { toUtf8, EncodingError } from './decode.ts';
 import { FileProblemError } from './errors.ts';
+import { loadWarning, type LoadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
 import { TOTALS_REASON } from '../sql/load-validate.ts';
 import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
@@ -25,8 +26,6 @@ const utf8 = new TextDecoder();
 
 /** DuckDB delimiter literals for the delimiters detectDelimiter may return. */
 const DELIM_SQL: Record<string, string> = { ',': "','", ';': "';'", '\t': "'\\t'", '|': "'|'" };
-const DELIM_NAME: Record<string, string> = { ';': 'semicolon (;)', '\t': 'tab', '|': 'pipe (|)' };
-
 /**
  * Largest CSV, in bytes, that may be decoded or normalised in memory (GBK, UTF-16, mixed or lone-CR
  * line endings): that route holds the text about three times (file, converted text, DuckDB's copy).
@@ -123,12 +122,12 @@ async function readCsvBytes(
     if (e instanceof EncodingError) throw new FileProblemError(e.message, e.line);
     throw e;
   }
-  const warnings: string[] = [];
+  const warnings: LoadWarning[] = [];
   if (decoded.encoding === 'utf-16le' || decoded.encoding === 'utf-16be') {
-    warnings.push(`${fileName} is ${decoded.encoding.toUpperCase()} text, not UTF-8: it was converted to UTF-8`);
+    warnings.push(loadWarning('utf16', { file: fileName, encoding: decoded.encoding.toUpperCase() }));
   }
   if (decoded.encoding === 'gbk') {
-    warnings.push(`${fileName} is not UTF-8: it was read as GBK (GB18030) and converted to UTF-8; check that Chinese text looks right`);
+    warnings.push(loadWarning('gbk', { file: fileName }));
   }
   if (isBlank(decoded.bytes)) throw new FileProblemError('is empty: expected a header line and data rows');
   // Quotes and delimiters are ASCII, so detect on the first lines before the full scan.
@@ -200,7 +199,7 @@ interface HeaderInfo {
   fields: string[];
   /** Physical line of the header. */
   line: number;
-  warnings: string[];
+  warnings: LoadWarning[];
 }
 
 /**
@@ -218,7 +217,7 @@ function findHeader(kind: InputKind, fileName: string, head: Uint8Array, base: n
   const h = findHeaderRow(firstRecords, kind);
   assertColumnLimit(firstRecords[h].length);
   const warnings = headerRenameWarnings(fileName, firstRecords[h]);
-  if (h > 0) warnings.push(`${fileName}: the header is on line ${scan.lines[h]}; the line(s) above it were skipped as a title`);
+  if (h > 0) warnings.push(loadWarning('headerLine', { file: fileName, line: scan.lines[h] }));
   return { h, fields: firstRecords[h], line: scan.lines[h], warnings };
 }
 
@@ -258,12 +257,12 @@ async function readScanned(
   names: SourceNames,
   typing: ColumnTyping,
   /** newLine: read_csv's `new_line` as SQL text (`\\n` or `\\r\\n`). */
-  r: { delimiter: string; newLine: string; header: HeaderInfo; scan: StreamScan; warnings: string[]; encoding: RawSource['encoding'] },
+  r: { delimiter: string; newLine: string; header: HeaderInfo; scan: StreamScan; warnings: LoadWarning[]; encoding: RawSource['encoding'] },
 ): Promise<RawSource> {
   const { delimiter, header, scan } = r;
   const h = header.h;
   const warnings = [...r.warnings];
-  if (delimiter !== ',') warnings.push(`${fileName} uses ${DELIM_NAME[delimiter]} as delimiter, not comma; read it that way`);
+  if (delimiter !== ',') warnings.push(loadWarning('delimiter', { file: fileName, delimiter }));
   const headers = dedupeHeaders(header.fields);
   warnings.push(...header.warnings);
   if (scan.count < h + 2) throw new FileProblemError('has a header line but no data rows');

@@ -10,6 +10,7 @@ import { Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apa
 import type { Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { FileProblemError } from './errors.ts';
+import { loadWarning } from './load-warnings.ts';
 import { dedupeHeaders, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 
 /** The raw column's type: what appendArrowIPC gives the Arrow type parquet-wasm would produce. */
@@ -92,10 +93,7 @@ export async function readParquetPathSource(conn: Connector, fileName: string, p
     readerRejects: [],
     rawText: () => null,
     rawTexts,
-    warnings: [
-      `${fileName}: Parquet has no line numbers; "line" in rejects is row index + 2 (as in a CSV export with a header)` +
-        (files.length > 1 ? `, counted across the ${files.length} files matched, in file-name order` : ''),
-    ],
+    warnings: [files.length > 1 ? loadWarning('parquetLinesFiles', { file: fileName, files: files.length }) : loadWarning('parquetLines', { file: fileName })],
   };
 }
 

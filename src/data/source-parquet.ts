@@ -8,6 +8,7 @@
 import { Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
+import { loadWarning } from './load-warnings.ts';
 import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 
 interface ParquetWasm {
@@ -65,7 +66,7 @@ export async function readParquetSource(
       if (i < 0 || i >= arrow.numRows) return null;
       return toCsvLine(fields.map((_, j) => valueText(arrow.getChildAt(j)!.get(i))));
     },
-    warnings: [...headerRenameWarnings(fileName, fields.map((f) => f.name)), `${fileName}: Parquet has no line numbers; "line" in rejects is row index + 2 (as in a CSV export with a header)`],
+    warnings: [...headerRenameWarnings(fileName, fields.map((f) => f.name)), loadWarning('parquetLines', { file: fileName })],
   };
 }
 

@@ -7,6 +7,7 @@
 import { Table, Utf8, vectorFromArray, tableToIPC, type Vector } from 'apache-arrow';
 import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
+import { loadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
 import { TOTALS_REASON } from '../sql/load-validate.ts';
 import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, toCsvLine, type RawSource, type SourceNames } from './source.ts';
@@ -48,7 +49,7 @@ export async function readXlsxSource(
   if (rows.length === 0) throw new FileProblemError(`is empty: sheet "${ws.name}" has no header row and no data`);
   // A title (often merged across the columns) or notes may sit above the header.
   const h = findHeaderRow(rows.slice(0, HEADER_SEARCH_ROWS).map((r) => r.values), kind);
-  const warnings = h > 0 ? [`${fileName}: the header is on row ${rows[h].line}; the row(s) above it were skipped as a title`] : [];
+  const warnings = h > 0 ? [loadWarning('headerRow', { file: fileName, line: rows[h].line })] : [];
   if (rows.length === h + 1) throw new FileProblemError(`has a header row but no data rows (sheet "${ws.name}")`);
   assertColumnLimit(rows[h].values.length);
   const headers = dedupeHeaders(rows[h].values);

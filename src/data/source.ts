@@ -7,6 +7,7 @@ import { type Connector } from '../db/connector.ts';
 import { MAX_COLUMN_NAME, columnNames, quoteIdent, type RenameReason } from '../sql/ident.ts';
 import type { RejectCode, RejectRow } from './types.ts';
 import { FileProblemError } from './errors.ts';
+import { loadWarning, type LoadWarning, type WarningCode } from './load-warnings.ts';
 import { quoteCsvField } from './csv-write.ts';
 import { Int32, Table, makeData, Field, Schema, RecordBatch, Struct, tableToIPC } from 'apache-arrow';
 
@@ -33,7 +34,7 @@ export interface RawSource {
   rawText: (line: number) => string | null;
   /** Instead of `rawText`, when the text must be read back from the file (many lines at once). */
   rawTexts?: (lines: readonly number[]) => Promise<(string | null)[]>;
-  warnings: string[];
+  warnings: LoadWarning[];
   encoding?: 'utf-8' | 'gbk' | 'utf-16le' | 'utf-16be';
 }
 
@@ -106,20 +107,16 @@ export function dedupeHeaders(raw: readonly string[]): string[] {
   return columnNames(raw).names;
 }
 
-const RENAME_WHY: Partial<Record<RenameReason, string>> = {
-  cleaned: 'control or invisible characters removed',
-  too_long: `longer than ${MAX_COLUMN_NAME} characters, cut`,
-  reserved: 'the name is reserved by the database',
-};
+const RENAME_WHY: Partial<Record<RenameReason, WarningCode>> = { cleaned: 'columnCleaned', too_long: 'columnCut', reserved: 'columnReserved' };
 
 /**
  * Warnings for header cells loaded under another name for a reason the user cannot guess
  * (cleaned, cut, reserved); duplicates and empty cells keep their long-standing silent rename.
  */
-export function headerRenameWarnings(fileName: string, raw: readonly string[]): string[] {
+export function headerRenameWarnings(fileName: string, raw: readonly string[]): LoadWarning[] {
   return columnNames(raw).renamed.flatMap((r) => {
-    const why = RENAME_WHY[r.why];
-    return why ? [`${fileName}: column ${r.index + 1} was loaded as "${r.to}" (${why})`] : [];
+    const code = RENAME_WHY[r.why];
+    return code ? [loadWarning(code, { file: fileName, index: r.index + 1, name: r.to, ...(code === 'columnCut' ? { max: MAX_COLUMN_NAME } : {}) })] : [];
   });
 }
 

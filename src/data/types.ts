@@ -3,6 +3,9 @@
  * contract). Plain data only: everything here crosses the worker boundary with structured clone.
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { LoadWarning } from './load-warnings.ts';
+
+export type { LoadWarning, WarningCode } from './load-warnings.ts';
 
 export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates' | 'demand_points' | 'costs';
 export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
@@ -170,7 +173,7 @@ export interface FileReport {
   crs: Crs;
   /** Sites: the values read as another value (支行 → branch), over the kept rows. */
   valueMap?: ValueMapLine[];
-  warnings: string[];
+  warnings: LoadWarning[];
 }
 
 export interface LoadReport {
@@ -180,7 +183,7 @@ export interface LoadReport {
   /** Tables replaced by this load, plus `rejects`. */
   tables: string[];
   rowsRejected: number;
-  warnings: string[];
+  warnings: LoadWarning[];
   durationMs: number;
 }
 

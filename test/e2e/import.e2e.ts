@@ -102,6 +102,7 @@ describe('import in the browser', () => {
     assert.ok(demo.customers > 190_000);
     // N1 and N2 are new; C0000002 is a demo customer already.
     await addFiles(page, [upload('more_customers.csv', 'customer_id,lon,lat\nN1,121.47,31.23\nC0000002,121.48,31.23\nN2,121.49,31.23\n')]);
+    await answerCrsWhereAsked(page); // points in China: WGS84, said explicitly
     const ask = page.getByTestId('import-mode-customers');
     assert.match(await ask.innerText(), /Already loaded: Customers, 200,000 rows/);
     assert.equal(await page.getByTestId('import-load').isDisabled(), true);
@@ -134,6 +135,7 @@ describe('import in the browser', () => {
   it('an append on top of the demo is kept: a reload shows the demo plus the appended rows', async () => {
     const demo = await datasetCounts(page);
     await addFiles(page, [upload('more_customers.csv', 'customer_id,lon,lat\nN1,121.47,31.23\nN2,121.49,31.23\n')]);
+    await answerCrsWhereAsked(page); // points in China: WGS84, said explicitly
     await page.getByTestId('import-mode-customers-append').check();
     assert.equal(await load(page, { replace: false }), 'ok');
     assert.equal((await datasetCounts(page)).customers, demo.customers + 2);
@@ -196,6 +198,7 @@ describe('import in the browser', () => {
     assert.equal(await candidates(), GOOD_COUNTS.candidates);
     // K1 is loaded already; K90 is new.
     await addFiles(page, [upload('more_candidates.csv', 'site_id,lon,lat,cost\nK90,121.45,31.22,90000\nK1,121.40362,31.21309,110000\n')]);
+    await answerCrsWhereAsked(page); // points in China: WGS84, said explicitly
     assert.equal(await card(page, 'more_candidates.csv').getByTestId('import-kind').inputValue(), 'candidates');
     assert.match(await page.getByTestId('import-mode-candidates').innerText(), new RegExp(`Already loaded: Candidate sites, ${GOOD_COUNTS.candidates} rows`));
     assert.equal(await page.getByTestId('import-load').isDisabled(), true);

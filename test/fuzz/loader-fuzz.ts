@@ -23,6 +23,7 @@ import { polygonFlaw } from '../../src/data/area-repair.ts';
 import { polygonToCells } from 'h3-js';
 import type { LoadReport } from '../../src/data/types.ts';
 import { HEADER_CLASSES } from '../fixtures/hostile-headers.ts';
+import { warningText } from '../../src/data/load-warnings.ts';
 
 export type BadKind =
   | 'underscore' | 'hex' | 'huge' | 'infinity' | 'nan' | 'empty' | 'range' | 'zero' | 'text' | 'extraField' | 'missingField' | 'duplicate';
@@ -217,7 +218,7 @@ export async function checkLoad(conn: Connector, f: GenFile, bytes: Uint8Array, 
     if (RAW_ENGINE_TEXT.test(r.reason)) throw new Error(`raw engine text in a reason: ${r.reason}`);
     rejectedLines.add(r.line);
   }
-  for (const w of report.warnings) if (RAW_ENGINE_TEXT.test(w)) throw new Error(`raw engine text in a warning: ${w}`);
+  for (const w of report.warnings.map(warningText)) if (RAW_ENGINE_TEXT.test(w)) throw new Error(`raw engine text in a warning: ${w}`);
   f.rows.forEach((r, i) => {
     const line = lineOf(f, i, format);
     const bad = expectedBad(f, i, format);

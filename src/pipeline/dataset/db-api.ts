@@ -8,7 +8,7 @@ import type { Connector } from '../../db/connector.ts';
 import type { SqlParam } from '../../sql/ident.ts';
 import { TaskRegistry, type ProgressFn } from '../tasks.ts';
 import { INPUT_KINDS, LoadError, loadInputs, readRejects } from '../../data/index.ts';
-import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, RejectRow } from '../../data/index.ts';
+import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, LoadWarning, RejectRow } from '../../data/index.ts';
 import { tableColumns } from '../../data/table-columns.ts';
 import { isNumericType, tableExistsSql } from '../../sql/columns.ts';
 import { decodeColumns, replaceDerivedTable, type Columns } from '../../data/arrow-io.ts';
@@ -48,7 +48,7 @@ interface Previous {
 }
 
 export type LoadOutcome =
-  | { ok: true; summary: DatasetSummary; files: FileReport[]; rejects: RejectRow[]; warnings: string[] }
+  | { ok: true; summary: DatasetSummary; files: FileReport[]; rejects: RejectRow[]; warnings: LoadWarning[] }
   | { ok: false; problems: FileProblem[]; rejects: RejectRow[]; files: FileReport[] };
 
 export type LocalizedText = { 'zh-CN'?: string; en?: string } | string;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../../../test/fixtures/index.ts';
 import { validateAreas } from '../../data/geojson.ts';
+import type { LoadWarning } from '../../data/load-warnings.ts';
 import { importMessages } from '../../i18n/import.ts';
 import { format } from '../../i18n/format.ts';
 import { loadProblemMessage, loadWarningMessage, rejectReasonMessage, type LoadMessage } from './load-messages.ts';
@@ -23,7 +24,7 @@ describe('polygon repairs and refusals in zh-CN', () => {
     expect(said).toEqual([
       expect.stringMatching(/^bowtie-open-clockwise\.geojson：要素 1（area_id B）的环相交或内环位置错误，已通过多边形合并修复（0\.0 → 53\.\d\d 平方公里）$/),
       'bowtie-open-clockwise.geojson：要素 2（area_id O）有未闭合的环，已重复首点使其闭合',
-      'bowtie-open-clockwise.geojson：1 个要素的环方向不符合 RFC 7946，已调整',
+      'bowtie-open-clockwise.geojson：1 个要素的环方向不符合 RFC 7946，已调整（要素 2）',
     ]);
   });
 
@@ -37,7 +38,7 @@ describe('polygon repairs and refusals in zh-CN', () => {
   });
 
   it('translates the simplification note and the per-file position limit', () => {
-    const w = 'a.geojson: features[4] (area_id X): 200,001 positions simplified to 49,880 (Douglas–Peucker, tolerance 3 m), above the limit of 50,000 per area';
+    const w: LoadWarning = { code: 'areaSimplified', params: { file: 'a.geojson', feature: 4, id: 'X', before: '200,001', after: '49,880', tolerance: '3' } };
     expect(zh(loadWarningMessage(w))).toBe('a.geojson：要素 4（area_id X）的 200,001 个点已简化为 49,880 个（Douglas–Peucker，容差 3 米）');
     let problem = '';
     const ring = Array.from({ length: 40_001 }, (_, i) => [121 + 0.4 * Math.cos((2 * Math.PI * i) / 40_000), 31 + 0.4 * Math.sin((2 * Math.PI * i) / 40_000)]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWarningMessage, rejectReasonMessage, type LoadMessage } from './load-messages.ts';
+import { WARNING_CODES, warningText, type LoadWarning, type WarningCode } from '../../data/load-warnings.ts';
 import { importMessages } from '../../i18n/import.ts';
 import { format } from '../../i18n/format.ts';
 
@@ -34,28 +35,69 @@ describe('reject reasons in the UI language', () => {
 });
 
 describe('load warnings in the UI language', () => {
+  const w = (code: WarningCode, params: LoadWarning['params']): LoadWarning => ({ code, params });
+  /** Parameters for each code as the loader gives them. */
+  const SAMPLE: Record<WarningCode, LoadWarning['params']> = {
+    gbk: { file: 'c.csv' }, utf16: { file: 'c.csv', encoding: 'UTF-16LE' }, delimiter: { file: 'c.csv', delimiter: ';' },
+    headerLine: { file: 'c.csv', line: 3 }, headerRow: { file: 's.xlsx', line: 3 },
+    columnCleaned: { file: 'c.csv', index: 2, name: 'ab' }, columnCut: { file: 'c.csv', index: 9, name: 'xx', max: 128 },
+    columnReserved: { file: 'c.csv', index: 4, name: 'rowid_2' }, columnShadowed: { file: 'c.csv', column: 'LON', mapping: 'lon ← 经度' },
+    parquetLines: { file: 'c.parquet' }, parquetLinesFiles: { file: 'd/*.parquet', files: 3 }, featureId: { file: 'a.geojson' },
+    noAreas: { file: 'c.csv' }, noPeriods: { file: 'i.csv' }, textColumn: { file: 'i.csv', column: 'note' },
+    unreadNumbers: { file: 'c.csv', column: 'balance', n: 3 }, rateRange: { file: 'i.csv', column: '失业率', n: 1 },
+    areaClosed: { file: 'a.geojson', feature: 2, id: 'O' }, areaHoleDropped: { file: 'a.geojson', feature: 3, id: 'H' },
+    areaSimplified: { file: 'a.geojson', feature: 4, id: 'X', before: '200,001', after: '49,880', tolerance: '3' },
+    areaMadeValid: { file: 'a.geojson', feature: 1, id: 'B', flaw: 'ring 0 crosses itself near 121.35000, 31.15000', before: '0.0', after: '53.20' },
+    areaRewound: { file: 'a.geojson', n: 2, list: '1, 3' }, areaDeduplicated: { file: 'a.geojson', n: 1, list: '5' },
+    areaMoreRepaired: { file: 'a.geojson', n: 4 },
+    areasByName: { file: 'i.csv', n: 9 }, noOwnSites: { file: 's.csv', words: 'own, 本行, 我行, 本机构' },
+  };
+
+  it('has an en and a zh-CN sentence for every code the loader emits', () => {
+    for (const code of WARNING_CODES) {
+      const key = `import.warning.${code}` as keyof typeof importMessages.en;
+      expect(importMessages.en[key], code).toBeTruthy();
+      expect(importMessages['zh-CN'][key], code).toBeTruthy();
+    }
+  });
+
+  it('says in English on screen what the CLI prints, from the same code and parameters (one and many)', () => {
+    for (const code of WARNING_CODES) {
+      expect(en(loadWarningMessage(w(code, SAMPLE[code]))), code).toBe(warningText(w(code, SAMPLE[code])).replace('semicolon (;)', '“;”'));
+      if ('n' in SAMPLE[code]) {
+        for (const n of [1, 2]) expect(en(loadWarningMessage(w(code, { ...SAMPLE[code], n }))), `${code} n=${n}`).toBe(warningText(w(code, { ...SAMPLE[code], n })));
+      }
+    }
+  });
+
+  it('says every code in Chinese with its parameters and no English sentence', () => {
+    for (const code of WARNING_CODES) {
+      const text = zh(loadWarningMessage(w(code, SAMPLE[code])))!;
+      expect(text, code).toContain(String(SAMPLE[code].file));
+      expect(text.replace(String(SAMPLE[code].file), ''), code).not.toMatch(/\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\b/);
+    }
+  });
+
   it('translates the GBK warning and names the delimiter by its character', () => {
-    const gbk = 'customers.csv is not UTF-8: it was read as GBK (GB18030) and converted to UTF-8; check that Chinese text looks right';
-    expect(zh(loadWarningMessage(gbk))).toBe('customers.csv 不是 UTF-8 编码：已按 GBK（GB18030）读取并转换为 UTF-8，请检查中文是否显示正确');
-    expect(en(loadWarningMessage(gbk))).toBe(gbk);
-    expect(zh(loadWarningMessage('sites.csv uses semicolon (;) as delimiter, not comma; read it that way'))).toBe('sites.csv 使用 “;” 作为分隔符而非逗号，已按此读取');
+    expect(zh(loadWarningMessage(w('gbk', { file: 'customers.csv' })))).toBe('customers.csv 不是 UTF-8 编码：已按 GBK（GB18030）读取并转换为 UTF-8，请检查中文是否显示正确');
+    expect(zh(loadWarningMessage(w('delimiter', { file: 'sites.csv', delimiter: ';' })))).toBe('sites.csv 使用 “;” 作为分隔符而非逗号，已按此读取');
+    expect(warningText(w('delimiter', { file: 'sites.csv', delimiter: ';' }))).toBe('sites.csv uses semicolon (;) as delimiter, not comma; read it that way');
   });
 
   it('translates the renamed-column warnings (reserved, cleaned, cut)', () => {
-    expect(zh(loadWarningMessage('c.csv: column 4 was loaded as "rowid_2" (the name is reserved by the database)'))).toBe('c.csv：第 4 列按 "rowid_2" 加载（该列名为数据库保留名）');
-    expect(zh(loadWarningMessage('c.csv: column 2 was loaded as "ab" (control or invisible characters removed)'))).toBe('c.csv：第 2 列按 "ab" 加载（已去除控制字符或不可见字符）');
-    expect(zh(loadWarningMessage('c.csv: column 9 was loaded as "xx" (longer than 128 characters, cut)'))).toBe('c.csv：第 9 列按 "xx" 加载（列名超过 128 个字符，已截断）');
+    expect(zh(loadWarningMessage(w('columnReserved', { file: 'c.csv', index: 4, name: 'rowid_2' })))).toBe('c.csv：第 4 列按 "rowid_2" 加载（该列名为数据库保留名）');
+    expect(zh(loadWarningMessage(w('columnCleaned', { file: 'c.csv', index: 2, name: 'ab' })))).toBe('c.csv：第 2 列按 "ab" 加载（已去除控制字符或不可见字符）');
+    expect(zh(loadWarningMessage(w('columnCut', { file: 'c.csv', index: 9, name: 'xx', max: 128 })))).toBe('c.csv：第 9 列按 "xx" 加载（列名超过 128 个字符，已截断）');
   });
 
   it('translates the real-export warnings: numbers left empty, a header under a title', () => {
-    const unread = 'customers.csv: balance: 1 value could not be read as a number and was left empty (rows kept)';
-    expect(zh(loadWarningMessage(unread))).toBe('customers.csv：balance 有 1 个值无法读作数字，已置空（行已保留）');
-    expect(zh(loadWarningMessage('c.csv: age: 3 values could not be read as a number and were left empty (rows kept)'))).toBe('c.csv：age 有 3 个值无法读作数字，已置空（行已保留）');
-    expect(zh(loadWarningMessage('sites.xlsx: the header is on line 3; the line(s) above it were skipped as a title'))).toBe('sites.xlsx：表头在第 3 行，其上各行作为标题跳过');
-    expect(zh(loadWarningMessage("s.csv: no own sites: no owner reads as ours (own, 本行, 我行, 本机构), so every site is taken as a competitor's; map your bank's name to own in the value mapping"))).toBe(
+    expect(zh(loadWarningMessage(w('unreadNumbers', { file: 'customers.csv', column: 'balance', n: 1 })))).toBe('customers.csv：balance 有 1 个值无法读作数字，已置空（行已保留）');
+    expect(warningText(w('unreadNumbers', { file: 'customers.csv', column: 'balance', n: 1 }))).toBe('customers.csv: balance: 1 value could not be read as a number and was left empty (rows kept)');
+    expect(zh(loadWarningMessage(w('headerLine', { file: 'sites.xlsx', line: 3 })))).toBe('sites.xlsx：表头在第 3 行，其上各行作为标题跳过');
+    expect(zh(loadWarningMessage(w('noOwnSites', { file: 's.csv', words: 'own, 本行, 我行, 本机构' })))).toBe(
       's.csv：没有本行网点：所属机构中没有表示本行的值（own, 本行, 我行, 本机构），所有网点都被视为竞争对手；请在值映射中把本行名称映射为 own',
     );
-    expect(zh(loadWarningMessage('i.csv: 9 rows matched to areas by name'))).toBe('i.csv：9 行按区域名称匹配到区域');
-    expect(zh(loadWarningMessage('i.csv: 失业率: 1 value outside 0–100 % (kept; a rate is read as a percentage, 3.5 = 3.5 %)'))).toBe('i.csv：失业率 有 1 个值超出 0–100 %（已保留；比率按百分数读取，3.5 即 3.5 %）');
+    expect(zh(loadWarningMessage(w('areasByName', { file: 'i.csv', n: 9 })))).toBe('i.csv：9 行按区域名称匹配到区域');
+    expect(zh(loadWarningMessage(w('rateRange', { file: 'i.csv', column: '失业率', n: 1 })))).toBe('i.csv：失业率 有 1 个值超出 0–100 %（已保留；比率按百分数读取，3.5 即 3.5 %）');
   });
 });

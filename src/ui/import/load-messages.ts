@@ -1,11 +1,13 @@
 /**
- * The loader writes each reject reason and warning in English: the CLI prints them and the
- * rejects CSV keeps them. On screen they are shown in the UI language, so the known sentence
- * shapes are read back into a message key and its parameters (column names, counts, lines).
- * A sentence of an unknown shape yields null: the caller shows the reject code's name instead
- * of English prose under zh-CN.
+ * Loader messages in the UI language. Warnings come as a code and parameters
+ * (src/data/load-warnings.ts) and are said from the dictionaries. Reject reasons are still
+ * English sentences (the CLI prints them and the rejects CSV keeps them): their known shapes are
+ * read back into a message key and its parameters (column names, counts, lines); a sentence of
+ * an unknown shape yields null, and the caller shows the reject code's name instead of English
+ * prose under zh-CN.
  */
 import type { MessageKey } from '../../i18n/i18n.svelte.ts';
+import type { LoadWarning } from '../../data/types.ts';
 
 export interface LoadMessage {
   key: MessageKey;
@@ -45,32 +47,6 @@ const REASONS: Pattern[] = [
   [/^(type) "(.*)" is not a known site type: /s, 'import.reason.unknownType', 'column', 'value'],
 ];
 
-const WARNINGS: Pattern[] = [
-  [/^(.+) is not UTF-8: it was read as GBK \(GB18030\) and converted to UTF-8/, 'import.warning.gbk', 'file'],
-  [/^(.+) is (UTF-16LE|UTF-16BE) text, not UTF-8: it was converted to UTF-8$/, 'import.warning.utf16', 'file', 'encoding'],
-  [/^(.+) uses (semicolon|tab|pipe)\b.* as delimiter, not comma/, 'import.warning.delimiter', 'file', 'delimiter'],
-  [/^(.+): Parquet has no line numbers/, 'import.warning.parquetLines', 'file'],
-  [/^(.+): no area_id property; the features' "id" is used as area_id$/, 'import.warning.featureId', 'file'],
-  [/^(.+): features\[(\d+)\] \(area_id (.*)\): (?:polygon \d+, )?ring \d+ was not closed/s, 'import.warning.areaClosed', 'file', 'feature', 'id'],
-  [/^(.+): features\[(\d+)\] \(area_id (.*)\): (?:polygon \d+, )?hole \d+ has fewer than 3 distinct positions/s, 'import.warning.areaHoleDropped', 'file', 'feature', 'id'],
-  [/^(.+): features\[(\d+)\] \(area_id (.*)\): ([\d,]+) positions simplified to ([\d,]+) \(Douglas–Peucker, tolerance ([\d,]+) m\)/s, 'import.warning.areaSimplified', 'file', 'feature', 'id', 'before', 'after', 'tolerance'],
-  [/^(.+): features\[(\d+)\] \(area_id (.*)\): .*: made valid by a polygon union \(\d+ polygons?, (.+) → (.+) km²\)$/s, 'import.warning.areaMadeValid', 'file', 'feature', 'id', 'before', 'after'],
-  [/^(.+): (\d+) features? had rings wound against RFC 7946/, 'import.warning.areaRewound', 'file', 'n'],
-  [/^(.+): (\d+) features? had repeated consecutive positions/, 'import.warning.areaDeduplicated', 'file', 'n'],
-  [/^(.+): (\d+) more feature\(s\) were repaired the same ways/, 'import.warning.areaMoreRepaired', 'file', 'n'],
-  [/^(.+): no areas loaded, so customers were not assigned to areas/, 'import.warning.noAreas', 'file'],
-  [/^(.+): no valid periods$/, 'import.warning.noPeriods', 'file'],
-  [/^(.+): column "(.+)" has no numbers; kept as text/, 'import.warning.textColumn', 'file', 'column'],
-  [/^(.+): (.+): (\d+) values? could not be read as a number and (?:was|were) left empty/, 'import.warning.unreadNumbers', 'file', 'column', 'n'],
-  [/^(.+): the header is on (?:line|row) (\d+); the (?:line|row)\(s\) above it were skipped as a title$/, 'import.warning.headerLine', 'file', 'line'],
-  [/^(.+): no own sites: no owner reads as ours \((.+?)\), so every site/, 'import.warning.noOwnSites', 'file', 'words'],
-  [/^(.+): (\d+) rows? matched to areas by name$/, 'import.warning.areasByName', 'file', 'n'],
-  [/^(.+): (.+): (\d+) values? outside 0–100 % \(kept/, 'import.warning.rateRange', 'file', 'column', 'n'],
-  [/^(.+): column (\d+) was loaded as "(.*)" \(control or invisible characters removed\)$/s, 'import.warning.columnCleaned', 'file', 'index', 'name'],
-  [/^(.+): column (\d+) was loaded as "(.*)" \(longer than (\d+) characters, cut\)$/s, 'import.warning.columnCut', 'file', 'index', 'name', 'max'],
-  [/^(.+): column (\d+) was loaded as "(.*)" \(the name is reserved by the database\)$/s, 'import.warning.columnReserved', 'file', 'index', 'name'],
-];
-
 function match(text: string, patterns: Pattern[]): LoadMessage | null {
   for (const [re, key, ...names] of patterns) {
     const m = re.exec(text);
@@ -100,12 +76,15 @@ export function loadProblemMessage(message: string): LoadMessage | null {
   return match(message, PROBLEMS);
 }
 
-/** A load warning as a message, or null when its shape is unknown. */
-export function loadWarningMessage(warning: string): LoadMessage | null {
-  const m = match(warning, WARNINGS);
-  // The delimiter's English name becomes the character itself, which needs no translation.
-  if (m && typeof m.params.delimiter === 'string') m.params.delimiter = DELIMITERS[m.params.delimiter] ?? m.params.delimiter;
-  return m;
+/**
+ * A load warning as a message: the loader gives its code and parameters, the dictionaries
+ * (`import.warning.<code>`) say it in each language.
+ */
+export function loadWarningMessage(w: LoadWarning): LoadMessage {
+  const params = { ...w.params };
+  // The delimiter is shown as the character itself, which needs no translation.
+  if (typeof params.delimiter === 'string') params.delimiter = DELIMITERS[params.delimiter] ?? params.delimiter;
+  return { key: `import.warning.${w.code}` as MessageKey, params };
 }
 
-const DELIMITERS: Record<string, string> = { semicolon: '“;”', tab: 'Tab', pipe: '“|”' };
+const DELIMITERS: Record<string, string> = { ';': '“;”', '\t': 'Tab', '|': '“|”' };
