@@ -49,6 +49,8 @@ function start(): Started {
   const started: Started = { db, analysis, dbWorker: dbW, analysisWorker: analysisW, died, die };
   workers = started;
   watch(started);
+  // For the e2e: what a crash looks like, at any moment (a busy worker cannot run self.close()).
+  (globalThis as { __bpKillDbWorker?: () => void }).__bpKillDbWorker = () => dbW.terminate();
   return started;
 }
 

@@ -43,7 +43,7 @@ async function refresh(outcome: LoadOutcome | null): Promise<LoadOutcome | null>
  */
 export async function refuseIfTooBig(files: readonly CapacityFile[]): Promise<boolean> {
   lastLoad.refusal = null;
-  const info = await dbWorker().storageInfo().catch(() => null);
+  const info = await unlessDbDies(dbWorker().storageInfo()).catch(() => null);
   const refusal = checkCapacity(files, memoryCapBytes(), info?.mode ?? 'memory');
   lastLoad.refusal = refusal;
   return refusal !== null;
