@@ -58,6 +58,8 @@ async function runSize(n: number, label: string): Promise<void> {
   try {
     const s = await openApp(browser);
     const page = s.page;
+    // The demo city first (under nice on a busy machine it can take longer than the harness allows).
+    await page.waitForFunction(() => document.querySelector('[data-testid="dataset-counts"]') !== null, null, { timeout: 900_000, polling: 500 });
     await waitForDemo(page);
     line(`${tag}.csv_size`, statSync(csv).size / 1e6, 'MB');
     await page.getByTestId('import-input').setInputFiles(csv, { timeout: 120_000 });
