@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { NativeConnector } from '../db/native-connector.ts';
+import { fileBlob, NativeConnector } from '../db/native-connector.ts';
 import { loadInputs, readRejects } from '../data/load-inputs.ts';
 import { LoadError, formatProblem } from '../data/errors.ts';
 import { rejectsCsv } from '../data/import-rejects.ts';
@@ -63,7 +63,7 @@ export type CliLoadOutcome =
   | { ok: false; conn: NativeConnector; problems: FileProblem[]; files: FileReport[]; rejects: RejectRow[] };
 
 /** Read the input files named by the options (usage error when one is missing or unreadable). */
-export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): LoadInput[] {
+export async function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly InputKind[] = []): Promise<LoadInput[]> {
   const crs = args.choice('crs', CRS, 'wgs84');
   const sheet = args.string('sheet');
   const maps = parseMaps(args);
@@ -78,11 +78,14 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
     const full = resolve(ctx.cwd, path);
     const glob = kind !== 'areas' && /[*?[]/.test(basename(path)) && /\.parquet$/i.test(path);
     if (!glob && (!existsSync(full) || !statSync(full).isFile())) throw new UsageError(`${args.command}: --${optionOf(kind)} ${path}: no such file`);
-    // Parquet is read by DuckDB from disk (any size, never through the JS heap); the rest as bytes.
+    // Parquet is read by DuckDB from disk (any size, never through the JS heap); so is a plain
+    // UTF-8 CSV, given as a disk-backed Blob (scanned in chunks, read by DuckDB in place); the
+    // rest (Excel, GeoJSON, CSV to convert) as bytes.
     const parquet = glob || (kind !== 'areas' && isParquetFile(full));
-    if (!parquet && statSync(full).size > MAX_BYTES_IN_MEMORY) {
+    const inPlace = !parquet && kind !== 'areas' && !isZipFile(full);
+    if (!parquet && !inPlace && statSync(full).size > MAX_BYTES_IN_MEMORY) {
       throw new UsageError(
-        `${args.command}: --${optionOf(kind)} ${path} is ${(statSync(full).size / 2 ** 30).toFixed(1)} GB; CSV and Excel files are read into memory, ` +
+        `${args.command}: --${optionOf(kind)} ${path} is ${(statSync(full).size / 2 ** 30).toFixed(1)} GB; Excel and GeoJSON files are read into memory, ` +
           `at most ${MAX_BYTES_IN_MEMORY / 2 ** 30} GB. Convert it to Parquet, which is read from disk at any size ` +
           `(e.g. duckdb -c "COPY (FROM read_csv('${basename(path)}')) TO '${basename(path).replace(/\.[^.]*$/, '')}.parquet'"), or split it.`,
       );
@@ -90,8 +93,9 @@ export function readCliInputs(args: CliArgs, ctx: CliContext, required: readonly
     inputs.push({
       kind,
       fileName: basename(path),
-      bytes: parquet ? new Uint8Array(0) : new Uint8Array(readFileSync(full)),
+      bytes: parquet || inPlace ? new Uint8Array(0) : new Uint8Array(readFileSync(full)),
       ...(parquet ? { path: full } : {}),
+      ...(inPlace ? { blob: await fileBlob(full) } : {}),
       ...(POINT_KINDS.includes(kind) ? { crs } : {}),
       ...(sheet !== undefined ? { sheet } : {}),
       ...(maps.has(kind) ? { mapping: maps.get(kind) } : {}),
@@ -117,6 +121,21 @@ function cliMemoryLimit(): string {
 
 /** Node reads a file into one buffer only below 2 GiB. */
 const MAX_BYTES_IN_MEMORY = 1.5 * 2 ** 30;
+
+/** An .xlsx file (a zip) starts with PK\x03\x04. */
+function isZipFile(path: string): boolean {
+  return headOf(path, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+}
+
+function headOf(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(n);
+    return head.subarray(0, readSync(fd, head, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** A Parquet file starts with the magic bytes PAR1. */
 function isParquetFile(path: string): boolean {
@@ -183,7 +202,7 @@ export async function loadFilesForCli(
   required: readonly InputKind[] = [],
   options: LoadOptions = {},
 ): Promise<CliLoadOutcome> {
-  const inputs = readCliInputs(args, ctx, required);
+  const inputs = await readCliInputs(args, ctx, required);
   const conn = await NativeConnector.create({ memoryLimit: cliMemoryLimit() });
   try {
     const report = await loadInputs(conn, inputs, options);

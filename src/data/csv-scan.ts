@@ -12,8 +12,8 @@
  */
 
 export interface CsvScan {
-  /** Byte offset where each record starts; record 0 is the header. */
-  starts: Uint32Array;
+  /** Byte offset where each record starts; record 0 is the header (Float64 past 4 GiB). */
+  starts: Uint32Array | Float64Array;
   /** Physical line (1-based) on which each record starts. */
   lines: Uint32Array;
   /** Number of records, header included. */

@@ -31,6 +31,8 @@ export interface StreamScanOptions {
   headerFields?: number;
   /** First record index that is data (the one after the header), for `suspects`. */
   fromRecord?: number;
+  /** The text may end past 4 GiB: record starts are kept as Float64 (8 bytes a record, not 4). */
+  large?: boolean;
 }
 
 export interface StreamScan extends CsvScan {
@@ -44,7 +46,7 @@ export interface StreamScan extends CsvScan {
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
 
 export class CsvStreamScanner {
-  private starts = new Uint32Array(1024);
+  private starts: Uint32Array | Float64Array;
   private lines = new Uint32Array(1024);
   private count = 0;
   private readonly delim: number;
@@ -74,6 +76,7 @@ export class CsvStreamScanner {
 
   constructor(options: StreamScanOptions) {
     this.delim = options.delimiter;
+    this.starts = options.large ? new Float64Array(1024) : new Uint32Array(1024);
     this.pos = options.base ?? 0;
     this.recStart = this.pos;
     this.headerFields = options.headerFields ?? 0;
@@ -208,7 +211,7 @@ export class CsvStreamScanner {
   private endRecord(): void {
     if (this.recEmpty) return;
     if (this.count === this.starts.length) {
-      const s = new Uint32Array(this.count * 2);
+      const s = this.starts instanceof Float64Array ? new Float64Array(this.count * 2) : new Uint32Array(this.count * 2);
       s.set(this.starts);
       this.starts = s;
       const l = new Uint32Array(this.count * 2);

@@ -11,6 +11,9 @@ import { assignPointsToAreas, type AreaIndex } from '../core/point-in-area.ts';
 import { convertPointsToWgs84 } from './crs.ts';
 import type { Crs } from './types.ts';
 
+/** Lines per slice of the coordinates round trip (≈ 24 MB of columns in JS at a time); tests lower it. */
+export const POINT_SLICES = { lines: 1_000_000 };
+
 export interface PointTables {
   /** Validated rows with `__bp_line`, `lon`, `lat`. */
   ok: string;
@@ -54,28 +57,39 @@ export async function finishPoints(
     await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('o.lon', 'o.lat', 'NULL::VARCHAR')} FROM ${quoteIdent(t.ok)} o`);
     return undefined;
   }
-  // No ORDER BY: `ok` is in line order already, and the alignment is checked below.
-  const arrow = tableFromIPC(await conn.queryArrow(`SELECT __bp_line, lon, lat FROM ${quoteIdent(t.ok)}`));
-  const n = arrow.numRows;
-  const line = Int32Array.from(arrow.getChild('__bp_line')?.toArray() ?? []);
-  const lon = Float64Array.from(arrow.getChild('lon')?.toArray() ?? []);
-  const lat = Float64Array.from(arrow.getChild('lat')?.toArray() ?? []);
-  checkAbort();
-  convertPointsToWgs84(lon, lat, crs);
-  checkAbort();
-  const areaIdx = assign ? assignPointsToAreas(areas.index, lon, lat) : new Int32Array(n).fill(-1);
-  let outside = 0;
-  for (let i = 0; i < n; i++) if (areaIdx[i] < 0) outside++;
-  checkAbort();
-  const pts = new Table({
-    __bp_line: makeVector({ type: new Int32(), data: line }),
-    lon: makeVector({ type: new Float64(), data: lon }),
-    lat: makeVector({ type: new Float64(), data: lat }),
-    area_idx: makeVector({ type: new Int32(), data: areaIdx }),
-  });
+  // In slices of lines, so the JS side holds one slice of coordinates at a time (a 12M-row file
+  // would otherwise cross as ~1 GB of columns and copies at once). `ok` is in line order and the
+  // line is its sort key, so each slice is a range scan; slices are appended to `pts` in order.
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(t.pts)}; DROP TABLE IF EXISTS ${quoteIdent(t.areaIds)}`);
-  if (n > 0) await conn.insertArrowIPC(t.pts, tableToIPC(pts, 'stream'));
-  else await conn.exec(`CREATE TABLE ${quoteIdent(t.pts)} (__bp_line INTEGER, lon DOUBLE, lat DOUBLE, area_idx INTEGER)`);
+  await conn.exec(`CREATE TABLE ${quoteIdent(t.pts)} (__bp_line INTEGER, lon DOUBLE, lat DOUBLE, area_idx INTEGER)`);
+  const [range] = await conn.query<{ lo: number | null; hi: number | null }>(`SELECT min(__bp_line) AS lo, max(__bp_line) AS hi FROM ${quoteIdent(t.ok)}`);
+  let outside = 0;
+  const slice = `${t.pts}_slice`;
+  const step = POINT_SLICES.lines;
+  for (let lo = range?.lo ?? 0, hi = range?.hi ?? -1; lo <= hi; lo += step) {
+    checkAbort();
+    // No ORDER BY: `ok` is in line order already, and the alignment is checked below.
+    const arrow = tableFromIPC(
+      await conn.queryArrow(`SELECT __bp_line, lon, lat FROM ${quoteIdent(t.ok)} WHERE __bp_line >= ${lo} AND __bp_line < ${lo + step}`),
+    );
+    const n = arrow.numRows;
+    if (n === 0) continue;
+    const line = Int32Array.from(arrow.getChild('__bp_line')?.toArray() ?? []);
+    const lon = Float64Array.from(arrow.getChild('lon')?.toArray() ?? []);
+    const lat = Float64Array.from(arrow.getChild('lat')?.toArray() ?? []);
+    convertPointsToWgs84(lon, lat, crs);
+    const areaIdx = assign ? assignPointsToAreas(areas.index, lon, lat) : new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) if (areaIdx[i] < 0) outside++;
+    const pts = new Table({
+      __bp_line: makeVector({ type: new Int32(), data: line }),
+      lon: makeVector({ type: new Float64(), data: lon }),
+      lat: makeVector({ type: new Float64(), data: lat }),
+      area_idx: makeVector({ type: new Int32(), data: areaIdx }),
+    });
+    await conn.insertArrowIPC(slice, tableToIPC(pts, 'stream'));
+    await conn.exec(`INSERT INTO ${quoteIdent(t.pts)} SELECT __bp_line, lon, lat, area_idx FROM ${quoteIdent(slice)}; DROP TABLE ${quoteIdent(slice)}`);
+  }
+  checkAbort();
   const ids = areas?.ids ?? [];
   if (ids.length > 0) {
     const lookup = new Table({

@@ -161,7 +161,9 @@ async function readCsvInPlace(
     h = new Uint8Array(await blob.slice(0, Math.min(blob.size, h.length * 4, HEAD_MAX_BYTES)).arrayBuffer());
   }
   if (!header) throw new FileProblemError('has no complete line in its first 64 MB: it does not look like a CSV file');
-  const scanner = new CsvStreamScanner({ delimiter: delimiter.charCodeAt(0), base, headerFields: header.fields.length, fromRecord: header.h + 1 });
+  const scanner = new CsvStreamScanner({
+    delimiter: delimiter.charCodeAt(0), base, headerFields: header.fields.length, fromRecord: header.h + 1, large: blob.size >= 2 ** 32,
+  });
   const strict = new TextDecoder('utf-8', { fatal: true });
   let utf8 = true;
   const step = hooks.chunkBytes ?? CSV_SCAN.chunkBytes;

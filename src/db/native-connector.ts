@@ -5,7 +5,7 @@
  * put on DuckDB's `file_search_path`, so SQL names them exactly as on duckdb-wasm
  * (`read_csv('bp-….csv')`) and the same SQL text runs on both engines.
  */
-import { createWriteStream, mkdtempSync, mkdirSync, rmSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { createWriteStream, openAsBlob, symlinkSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,19 @@ export interface NativeConnectorOptions {
    * spills to a directory inside the connector's private temporary directory.
    */
   memoryLimit?: string;
+}
+
+/** Blobs made by `fileBlob`, with the file each reads. */
+const FILE_BLOBS = new WeakMap<Blob, string>();
+
+/**
+ * A disk-backed Blob of the file at `path` (read in slices, never whole), which `registerBlob`
+ * links into place instead of copying.
+ */
+export async function fileBlob(path: string): Promise<Blob> {
+  const blob = await openAsBlob(path);
+  FILE_BLOBS.set(blob, path);
+  return blob;
 }
 
 export class NativeConnector implements Connector {
@@ -84,6 +97,9 @@ export class NativeConnector implements Connector {
     assertFileName(name);
     const path = join(this.dir, name);
     mkdirSync(dirname(path), { recursive: true });
+    // A file on disk (the CLI's inputs): linked, not copied.
+    const source = FILE_BLOBS.get(blob);
+    if (source !== undefined) return symlinkSync(source, path);
     // Streamed in the Blob's own chunks: never the whole file in the JS heap.
     const out = createWriteStream(path);
     try {

@@ -8,7 +8,10 @@
  * CSV of 703 MB loaded with the renderer at 3.2–3.8 GB; 1M (59 MB) at about 1.0 GB.
  * - the app itself with the demo city and the map: about 400 MB;
  * - the file's text three times: read by the page and handed to the DB worker, copied there
- *   for DuckDB, and held in DuckDB's wasm heap as the registered file;
+ *   for DuckDB, and held in DuckDB's wasm heap as the registered file. A plain UTF-8 CSV is now
+ *   read in place instead (source-csv.ts: never held whole), so for those this term is the room
+ *   DuckDB's buffer manager and the coordinates round trip take; kept, not yet recalibrated, as
+ *   the measured ceiling that refuses 20M rows up front;
  * - per row, the working columns the analyses keep (coordinates, H3 cells, area index) in the
  *   analysis worker, about 48 bytes;
  * - when DuckDB runs in memory (no OPFS), its tables too (about 120 bytes a row); with an OPFS
