@@ -193,7 +193,7 @@ export class AnalysisApi {
         const p = await readCustomerPoints(this.dbPort);
         return p.lon.length > 0 ? p : null;
       },
-      costs: (_key, source, numDemand, numCandidates, siteType, hasSites) => readCosts(this.dbPort, source, numDemand, numCandidates, siteType, hasSites),
+      costs: (_key, source, numDemand, numCandidates, siteType, hasSites, withNetwork) => readCosts(this.dbPort, source, numDemand, numCandidates, siteType, hasSites, withNetwork),
       runner:
         typeof Worker === 'undefined'
           ? localRunner

@@ -52,7 +52,8 @@ export type PointSource = 'customers' | 'demand_points';
 export type DemandPointsFn = (key: string, source: PointSource) => Promise<ExactPoints | null>;
 
 /** The travel-cost table over `source`'s points (read order) and the candidates file. */
-export type CostsFn = (key: string, source: PointSource, numDemand: number, numCandidates: number, siteType: SiteType, hasSites: boolean) => Promise<CostTable & { pairs: number }>;
+/** `withNetwork`: also the costs to the network's sites of the type (Huff weighs every site by its cost). */
+export type CostsFn = (key: string, source: PointSource, numDemand: number, numCandidates: number, siteType: SiteType, hasSites: boolean, withNetwork: boolean) => Promise<CostTable & { pairs: number }>;
 
 export interface SitesEngineOptions {
   gridOf: (resolution: number) => GridLike;
@@ -281,13 +282,13 @@ export class SitesEngine {
     return p;
   }
 
-  private costTable(source: PointSource, numDemand: number, numCandidates: number, siteType: SiteType, hasSites: boolean): Promise<CostTable & { pairs: number }> {
+  private costTable(source: PointSource, numDemand: number, numCandidates: number, siteType: SiteType, hasSites: boolean, withNetwork: boolean): Promise<CostTable & { pairs: number }> {
     const read = this.opts.costs;
     if (!read) throw new SitesInputError('no_costs', 'no travel-cost table is loaded');
-    const key = `${source}|${siteType}`;
+    const key = `${source}|${siteType}|${withNetwork}`;
     let p = this.costTables.get(key);
     if (!p) {
-      p = read(this.key, source, numDemand, numCandidates, siteType, hasSites);
+      p = read(this.key, source, numDemand, numCandidates, siteType, hasSites, withNetwork);
       this.costTables.set(key, p);
       p.catch(() => this.costTables.delete(key));
     }
@@ -311,7 +312,7 @@ export class SitesEngine {
     if (req.useCosts) {
       if (!points || req.demand.measure !== 'customers') throw new SitesInputError('costs_need_points', 'a cost file needs demand at exact points (customers or a demand-points file, not population)');
       if (!inputs.candidatesFile) throw new SitesInputError('costs_need_candidates', 'a cost file names candidates by their site_id: load a candidates file');
-      costs = await this.costTable(pointSource, points.lon.length, inputs.candidatesFile.id.length, req.siteType, inputs.network.id.length > 0);
+      costs = await this.costTable(pointSource, points.lon.length, inputs.candidatesFile.id.length, req.siteType, inputs.network.id.length > 0, req.objective === 'huff');
       signal.throwIfAborted();
     }
     const out = await this.opts.runner(
