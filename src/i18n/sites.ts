@@ -187,6 +187,7 @@ export const sitesMessages = defineMessages(
     'sites.compare.mixed': 'A and B measure demand differently ({a} vs {b}): their demand differences are not comparable.',
 
     'sites.legend.coverage': 'Catchment of our sites',
+    'sites.legend.sampled': '1 in {k} points drawn, all counted',
     'sites.legend.newlyCovered': 'Newly covered (colour of the new site)',
     'sites.legend.existingCovered': 'Covered by our existing sites',
     'sites.legend.uncovered': 'Not covered',
@@ -434,6 +435,7 @@ export const sitesMessages = defineMessages(
     'sites.compare.mixed': '方案 A 与 B 的需求口径不同（{a} 与 {b}），其需求差值不可比较。',
 
     'sites.legend.coverage': '本行网点服务范围',
+    'sites.legend.sampled': '图上每 {k} 个点显示 1 个，全部计入统计',
     'sites.legend.newlyCovered': '新覆盖（颜色同新网点）',
     'sites.legend.existingCovered': '已被现有网点覆盖',
     'sites.legend.uncovered': '未覆盖',

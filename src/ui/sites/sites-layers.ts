@@ -136,29 +136,48 @@ export interface PointsInput {
 }
 
 /**
+ * Most points a map draws of the demand at its exact locations. Every point counts in the
+ * numbers; above this many, an even sample (every k-th point, k = {@link pointsDrawnStride}) is
+ * drawn: 200k discs made each frame take seconds in software WebGL (headless Chromium, GPU-less
+ * machines), and at city zoom 20,000 discs already fill the built-up area.
+ */
+export const MAX_DRAWN_POINTS = 20_000;
+
+/** 1 when every point is drawn, else k: every k-th point is drawn. */
+export function pointsDrawnStride(n: number): number {
+  return n <= MAX_DRAWN_POINTS ? 1 : Math.ceil(n / MAX_DRAWN_POINTS);
+}
+
+/**
  * Demand at its exact locations (customers, compounds): small discs, 1.5 px at city zoom and
- * growing to 5 px in the street, in the same colours the cells would take. Attributes come
- * straight from the typed arrays (deck.gl binary data), so 200k points cost no objects. Give
- * `onHover` only for a few thousand points: hover picking redraws every point, and 200k of
- * them made each pointer move of a drag wait seconds in software WebGL.
+ * growing to 5 px in the street, in the same colours the cells would take (an even sample of
+ * them past {@link MAX_DRAWN_POINTS}). Attributes come straight from typed arrays (deck.gl
+ * binary data), so the points cost no objects. Give `onHover` only for a few thousand points:
+ * hover picking redraws every point.
  */
 export function demandPointsLayer(input: PointsInput): Layer {
-  const n = input.lon.length;
+  const stride = pointsDrawnStride(input.lon.length);
+  const n = Math.ceil(input.lon.length / stride);
   let positions = interleaved.get(input.lon);
   if (!positions) {
     positions = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) { positions[2 * i] = input.lon[i]; positions[2 * i + 1] = input.lat[i]; }
+    for (let j = 0, i = 0; j < n; j++, i += stride) { positions[2 * j] = input.lon[i]; positions[2 * j + 1] = input.lat[i]; }
     interleaved.set(input.lon, positions);
+  }
+  let colors = input.colors;
+  if (stride > 1) {
+    colors = new Uint8Array(4 * n);
+    for (let j = 0, i = 0; j < n; j++, i += stride) colors.set(input.colors.subarray(4 * i, 4 * i + 4), 4 * j);
   }
   return new ScatterplotLayer({
     id: input.id,
-    data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: input.colors, size: 4, normalized: true } } },
+    data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } },
     radiusUnits: 'meters',
     getRadius: 12,
     radiusMinPixels: 1.5,
     radiusMaxPixels: 5,
     stroked: false,
-    pickable: !!input.onHover,
+    pickable: !!input.onHover && stride === 1,
     onHover: input.onHover,
     updateTriggers: { getFillColor: [input.version] },
   });

@@ -17,7 +17,7 @@ import { prefetchCustomers, refreshClosure } from './sites-run.svelte.ts';
 import { attachSitesPointer, ownSitesOfType } from './sites-pointer.ts';
 import {
   ACCESS_COLORS, EXISTING, OWN_RING, SHARE_BREAKS, UNCOVERED, accessColors, cellsLayer, closedLayer, coverageColors, demandColors, dragCoverageColors,
-  demandPointsLayer, markersLayers, movesLayer, nameLabelsLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
+  demandPointsLayer, MAX_DRAWN_POINTS, markersLayers, pointsDrawnStride, movesLayer, nameLabelsLayer, newSiteColor, ringsLayer, shareColors, zonesLayer, type CellsInput, type MarkerDatum, type RingDatum,
 } from './sites-layers.ts';
 import { sequential } from '../map/palette.ts';
 import { HUFF_FIELDS } from '../../pipeline/sites/sites-params.ts';
@@ -129,7 +129,9 @@ function recommendView(): WorkflowView {
 
   let colors: Uint8Array;
   let legend: LegendSpec;
-  const note = `${t(run.siteType === 'atm' ? 'site.atm' : 'site.branch')} · R = ${formatNumber(R, 0)} m · H3 r${run.request.resolution}`;
+  const stride = run.demand.at === 'points' ? pointsDrawnStride(run.demand.lon.length) : 1;
+  const note = `${t(run.siteType === 'atm' ? 'site.atm' : 'site.branch')} · R = ${formatNumber(R, 0)} m · H3 r${run.request.resolution}`
+    + (stride > 1 ? ` · ${t('sites.legend.sampled', { k: stride })}` : '');
   if (sites.colouring === 'huff') {
     colors = shareColors(sc.eval.ownProbability);
     const pal = sequential(5);
@@ -170,7 +172,7 @@ function recommendView(): WorkflowView {
   const layers: Layer[] = [
     run.demand.at === 'points'
       ? markLayer(
-        demandPointsLayer({ id: 'sites-points', lon: run.demand.lon, lat: run.demand.lat, colors, version: colorVersion, onHover: run.demand.count <= 20_000 && !drag ? onCellHover : undefined }),
+        demandPointsLayer({ id: 'sites-points', lon: run.demand.lon, lat: run.demand.lat, colors, version: colorVersion, onHover: run.demand.count <= MAX_DRAWN_POINTS && !drag ? onCellHover : undefined }),
         run.demand.source === 'demand_points' ? 'aggregate' : 'individual',
       )
       : markedCells({ id: 'sites-cells', h3: run.demand.h3, colors, version: colorVersion, onHover: onCellHover }, customers),
