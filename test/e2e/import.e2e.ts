@@ -151,7 +151,12 @@ describe('import in the browser', () => {
     // Back to the plain demo for the tests below.
     await page.getByTestId('import-clear').click({ timeout: 10_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid="import-stored"]'), null, { timeout: 90_000 });
-    await page.waitForFunction(() => !document.querySelector('[data-testid="cancel"]'), null, { timeout: 60_000 });
+    // The stored record goes first, then the demo loads afresh.
+    await page.waitForFunction(
+      (n) => (window as unknown as { __bpApp: { dataset: { summary: { counts: { customers: number } } } } }).__bpApp.dataset.summary.counts.customers === n,
+      demo.customers,
+      { timeout: 90_000 },
+    );
     assert.deepEqual(await datasetCounts(page), demo);
   });
 
