@@ -22,7 +22,7 @@ if (!existsSync('dist/index.html')) {
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000000,6000000,12000000').split(',').map(Number).filter((n) => n > 0);
 const BEFORE = process.env.BENCH_SCALE_BEFORE;
 
-const { launch, openApp, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
+const { launch, openApp, replaceWhereAsked, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
 type Browser = Awaited<ReturnType<typeof launch>>;
 type Counts = { customers: number };
 const customersNow = () => (window as unknown as { __bpApp: { dataset: { summary: { counts: Counts } } | null } }).__bpApp.dataset?.summary.counts.customers ?? 0;
@@ -64,6 +64,8 @@ async function runSize(n: number, label: string): Promise<void> {
     line(`${tag}.csv_size`, statSync(csv).size / 1e6, 'MB');
     await page.getByTestId('import-input').setInputFiles(csv, { timeout: 120_000 });
     await page.locator('[data-testid="import-file"] [data-testid="import-kind"]').waitFor({ timeout: 120_000 });
+    // Customers are loaded already (the demo's): choose replace, as a user adding a new book would.
+    await replaceWhereAsked(page);
     // The file's inspection (rows, headers) may take long on a busy machine: Load is enabled after it.
     await page.waitForFunction(() => document.querySelector('[data-testid="import-load"]')?.hasAttribute('disabled') === false, null, { timeout: 900_000, polling: 250 });
     let t0 = performance.now();
