@@ -209,8 +209,7 @@ function repairWarning(r: Repair, file: string, feature: number, id: string): Lo
     case 'simplified':
       return loadWarning('areaSimplified', { ...at, before: grouped(r.params.before), after: grouped(r.params.after), tolerance: grouped(r.params.toleranceM) });
     case 'madeValid':
-      // The flaw (which rings cross, near which position) is said in English only: it names geometry, not words to translate.
-      return loadWarning('areaMadeValid', { ...at, flaw: r.params.flaw, before: r.params.beforeKm2, after: r.params.afterKm2 });
+      return loadWarning('areaMadeValid', { ...at, before: r.params.beforeKm2, after: r.params.afterKm2 });
     case 'holeDropped':
       return loadWarning('areaHoleDropped', at);
     default:

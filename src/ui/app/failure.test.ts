@@ -44,7 +44,7 @@ describe('failureView of a study grid that cannot be built', () => {
       message = (e as Error).message;
     }
     const en = failureView(message);
-    expect(en.text).toMatch(/^the areas would have about [\d,]+ study cells at H3 resolution 8, more than the 250,000 allowed; choose resolution 7 or coarser/);
+    expect(en.text).toMatch(/^the study grid of these areas at H3 resolution 8 would have too many cells: about [\d,]+, where at most 250,000 are allowed; choose resolution 7 or coarser/);
     i18n.locale = 'zh-CN';
     try {
       expect(failureView(message).text).toMatch(/^在 H3 分辨率 8 下，这些区域约有 [\d,]+ 个研究网格，超过允许的 250,000 个；请选择分辨率 7/);

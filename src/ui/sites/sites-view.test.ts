@@ -44,7 +44,11 @@ function fixture(measure: 'customers' | 'population' | 'blend'): void {
   sites.zones = [{ lon: 121.5, lat: 31.2, radiusM: 500 }];
   sites.closeIds = ['B1'];
   sites.measure = measure;
-  sites.closure = { map: { h3, status: new Uint8Array(n) }, access: { distanceM: 1600 } } as unknown as ClosureView;
+  // B1 closed: its catchment is every cell, its demand flows to B2 and a competitor.
+  sites.closure = {
+    closedIds: ['B1'], map: { h3, status: new Uint8Array(n), catchment: new Float64Array(n).fill(1) }, access: { distanceM: 1600 },
+    flows: { released: 10, recipients: [{ id: 'B2', owner: 'own', demand: 6 }, { id: 'C1', owner: 'ICBC', demand: 3 }], unreached: 1, newlyBeyondDemand: 0 },
+  } as unknown as ClosureView;
 }
 
 function drawnCells(layer: Layer): string[] {
@@ -74,7 +78,7 @@ describe('Sites layers for exports', () => {
       }
     }
     expect([...seen].sort()).toEqual([
-      'sites-access', 'sites-cells', 'sites-closed', 'sites-moves', 'sites-new-disc', 'sites-new-label', 'sites-new-names', 'sites-own-moved-disc', 'sites-own-moved-label',
+      'sites-access', 'sites-catchment', 'sites-cells', 'sites-closed', 'sites-flows', 'sites-moves', 'sites-new-disc', 'sites-new-label', 'sites-new-names', 'sites-own-moved-disc', 'sites-own-moved-label',
       'sites-rings-new', 'sites-rings-own', 'sites-zones',
     ]);
   });
@@ -108,8 +112,9 @@ describe('Sites layers for exports', () => {
     fixture('customers');
     sites.mode = 'closure';
     safe = layersForExport(buildView()!.layers, { safe: true, k: K });
-    expect(safe.left).toEqual([{ id: 'sites-access', reason: 'suppressed' }]);
-    expect(safe.layers.map((l) => l.id)).toEqual(['sites-closed']);
+    // the closed branch's catchment is drawn per cell of customers: left out like the access cells; the flows (site to site) stay
+    expect(safe.left).toEqual([{ id: 'sites-access', reason: 'suppressed' }, { id: 'sites-catchment', reason: 'suppressed' }]);
+    expect(safe.layers.map((l) => l.id).sort()).toEqual(['sites-closed', 'sites-flows']);
   });
 
   it('draws exact points: customers’ own locations stay out of safe exports, a demand-points file’s compounds go in', () => {
