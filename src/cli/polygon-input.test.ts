@@ -17,14 +17,15 @@ const fixture = (name: string) => join(FIXTURES_DIR, 'polygons', name);
 const NO_ENGINE_TEXT = /Error:|code: \d|operation failed|Memory allocation|\n\s+at /;
 
 async function hotspots(areas: string, extra: string[] = []) {
-  const out = join(tempDir(), 'hot.csv');
+  // it.concurrent: one output file per fixture, or two tests write the same file at once.
+  const out = join(tempDir(), `hot-${areas}-${extra.join('_')}.csv`);
   const r = await runCli(['hotspots', '--areas', fixture(areas), '--customers', GOOD_FIXTURES.customers, '--out', out, ...extra]);
   expect(r.stderr).not.toMatch(NO_ENGINE_TEXT);
   return { ...r, rows: r.code === 0 ? csvRecords(readFileSync(out, 'utf8')) : [] };
 }
 
 async function rejects(areas: string): Promise<Record<string, string>[]> {
-  const file = join(tempDir(), 'rejects.csv');
+  const file = join(tempDir(), `rejects-${areas}.csv`);
   const r = await runCli(['validate', '--areas', fixture(areas), '--rejects', file]);
   expect(r.stderr).not.toMatch(NO_ENGINE_TEXT);
   return csvRecords(readFileSync(file, 'utf8'));
