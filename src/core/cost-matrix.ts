@@ -36,22 +36,7 @@ export interface CostTable {
  * `network` (optional) pairs to the network's sites, `site` = network index.
  */
 export function buildCostTable(numDemand: number, numCandidates: number, candidates: CostPairs, existing: { demand: Int32Array; cost: Float64Array }, network?: CostPairs): CostTable {
-  const n = candidates.demand.length;
-  const offsets = new Int32Array(numDemand + 1);
-  for (let p = 0; p < n; p++) {
-    const i = candidates.demand[p], j = candidates.site[p], c = candidates.cost[p];
-    if (!(i >= 0 && i < numDemand) || !(j >= 0 && j < numCandidates)) throw new RangeError(`cost pair ${p} names demand ${i} / candidate ${j}, out of range`);
-    if (!(c >= 0)) throw new RangeError(`cost pair ${p} has cost ${c}; costs must be ≥ 0`);
-    offsets[i + 1]++;
-  }
-  for (let i = 0; i < numDemand; i++) offsets[i + 1] += offsets[i];
-  const fill = offsets.slice(0, numDemand);
-  const site = new Int32Array(n), cost = new Float64Array(n);
-  for (let p = 0; p < n; p++) {
-    const q = fill[candidates.demand[p]]++;
-    site[q] = candidates.site[p];
-    cost[q] = candidates.cost[p];
-  }
+  const { offsets, site, cost } = demandMajor(numDemand, candidates, numCandidates, 'candidate');
   const existingCost = new Float64Array(numDemand).fill(Infinity);
   for (let p = 0; p < existing.demand.length; p++) {
     const i = existing.demand[p];
@@ -62,12 +47,13 @@ export function buildCostTable(numDemand: number, numCandidates: number, candida
   return table;
 }
 
-function demandMajor(numDemand: number, pairs: CostPairs): { offsets: Int32Array; site: Int32Array; cost: Float64Array } {
+/** Pairs regrouped by demand point (counting sort); `numSites` bounds the site index (checked). */
+function demandMajor(numDemand: number, pairs: CostPairs, numSites = Infinity, what = 'site'): { offsets: Int32Array; site: Int32Array; cost: Float64Array } {
   const n = pairs.demand.length;
   const offsets = new Int32Array(numDemand + 1);
   for (let p = 0; p < n; p++) {
-    const i = pairs.demand[p], c = pairs.cost[p];
-    if (!(i >= 0 && i < numDemand) || !(pairs.site[p] >= 0)) throw new RangeError(`cost pair ${p} names demand ${i} / site ${pairs.site[p]}, out of range`);
+    const i = pairs.demand[p], j = pairs.site[p], c = pairs.cost[p];
+    if (!(i >= 0 && i < numDemand) || !(j >= 0 && j < numSites)) throw new RangeError(`cost pair ${p} names demand ${i} / ${what} ${j}, out of range`);
     if (!(c >= 0)) throw new RangeError(`cost pair ${p} has cost ${c}; costs must be ≥ 0`);
     offsets[i + 1]++;
   }

@@ -69,19 +69,9 @@ export class GridIndex {
     const n = points.lon.length;
     if (points.lat.length !== n) throw new RangeError(`lon has ${n} values but lat has ${points.lat.length}`);
     this.size = n;
-    let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity, sumAbsLat = 0;
-    for (let i = 0; i < n; i++) {
-      const x = points.lon[i], y = points.lat[i];
-      if (x < minLon) minLon = x;
-      if (x > maxLon) maxLon = x;
-      if (y < minLat) minLat = y;
-      if (y > maxLat) maxLat = y;
-      sumAbsLat += Math.abs(y);
-    }
-    if (n === 0) minLon = maxLon = minLat = maxLat = 0;
+    const { minLon, maxLon, minLat, maxLat, refCos } = extentOf(points);
     let size = cellM ?? 1000;
     if (!(size > 0)) throw new RangeError(`cellM must be > 0 metres, got ${cellM}`);
-    const refCos = Math.max(Math.cos(Math.min(89, n ? sumAbsLat / n : 0) * RAD), 0.01);
     // Cap the number of cells so a huge extent with a small cell cannot exhaust memory.
     const maxCells = Math.max(4 * n, 1 << 16);
     let nx = 1, ny = 1, cellLatDeg = 1, cellLonDeg = 1;
@@ -232,12 +222,8 @@ export class GridIndex {
   }
 }
 
-/**
- * Points bucketed into lat/lon squares about `sizeM` wide (counting sort), rows of squares
- * in order: `point[start[b] .. start[b + 1])` are the points of square b. The number of
- * squares is capped near the number of points (the squares grow when the extent is huge).
- */
-export function blockOrder(points: Points, sizeM: number): { start: Int32Array; point: Int32Array; blocks: number } {
+/** Bounding box of the points (0 when there are none) and the cosine of their mean |latitude| (≥ 0.01). */
+function extentOf(points: Points): { minLon: number; maxLon: number; minLat: number; maxLat: number; refCos: number } {
   const n = points.lon.length;
   let minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity, sumAbsLat = 0;
   for (let i = 0; i < n; i++) {
@@ -249,7 +235,17 @@ export function blockOrder(points: Points, sizeM: number): { start: Int32Array; 
     sumAbsLat += Math.abs(y);
   }
   if (n === 0) minLon = maxLon = minLat = maxLat = 0;
-  const refCos = Math.max(Math.cos(Math.min(89, n ? sumAbsLat / n : 0) * RAD), 0.01);
+  return { minLon, maxLon, minLat, maxLat, refCos: Math.max(Math.cos(Math.min(89, n ? sumAbsLat / n : 0) * RAD), 0.01) };
+}
+
+/**
+ * Points bucketed into lat/lon squares about `sizeM` wide (counting sort), rows of squares
+ * in order: `point[start[b] .. start[b + 1])` are the points of square b. The number of
+ * squares is capped near the number of points (the squares grow when the extent is huge).
+ */
+export function blockOrder(points: Points, sizeM: number): { start: Int32Array; point: Int32Array; blocks: number } {
+  const n = points.lon.length;
+  const { minLon, maxLon, minLat, maxLat, refCos } = extentOf(points);
   let size = sizeM, nx = 1, ny = 1, latDeg = 1, lonDeg = 1;
   for (;;) {
     latDeg = size / EARTH_RADIUS_M * DEG;
