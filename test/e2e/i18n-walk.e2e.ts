@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { addFiles, demoApp, mapToPage, openLayerControl, screenshotsIn, upload } from './harness.ts';
+import { addFiles, answerCrsWhereAsked, demoApp, mapToPage, openLayerControl, screenshotsIn, upload } from './harness.ts';
 import { untranslated, type Finding, type Piece } from '../untranslated.ts';
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'i18n-walk'));
@@ -128,6 +128,8 @@ describe('zh-CN walk through every panel', () => {
     await shot(page, '01-import-card.png');
     const append = page.locator('[data-testid$="-append"][data-testid^="import-mode-"]');
     for (let i = 0; i < (await append.count()); i++) await append.nth(i).check({ timeout: 10_000 });
+    // Chinese headers: the coordinate-system question holds Load back until it is answered.
+    await answerCrsWhereAsked(page);
     await page.getByTestId('import-load').click({ timeout: 10_000 });
     await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
     await walk('data import report');
