@@ -22,7 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Polygon } from 'geojson';
-import { cellToLatLng, isValidCell, latLngToCell } from 'h3-js';
+import { isValidCell, latLngToCell } from 'h3-js';
 import { haversineM } from '../core/haversine.ts';
 import { buildStudyGrid, cellCentres } from '../core/grid.ts';
 import { buildCoverageProblem } from '../core/coverage.ts';

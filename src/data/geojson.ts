@@ -212,7 +212,9 @@ function repairWarning(r: Repair, file: string, feature: number, id: string): Lo
       return loadWarning('areaMadeValid', { ...at, before: r.params.beforeKm2, after: r.params.afterKm2 });
     case 'holeDropped':
       return loadWarning('areaHoleDropped', at);
-    default:
+    case 'closed':
       return loadWarning('areaClosed', at);
+    default:
+      throw new RangeError(`repair ${r.code} is said once per file, not per feature`);
   }
 }

@@ -397,15 +397,6 @@ function firstDelimitedLine(bytes: Uint8Array): string {
   return first ?? '';
 }
 
-const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
-
-function hasDigitUnderscore(bytes: Uint8Array): boolean {
-  for (let i = bytes.indexOf(0x5f); i !== -1; i = bytes.indexOf(0x5f, i + 1)) {
-    if (isDigit(bytes[i - 1]) && isDigit(bytes[i + 1])) return true;
-  }
-  return false;
-}
-
 function isBlank(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
