@@ -68,7 +68,7 @@ describe('risk PDF report from the PDF worker', () => {
     assert.match(text, /Tier 4[^\n]*新增贷款须[^\n]*\n\s*总行特批/, 'the tier-4 note (wrapped in its cell)');
     assert.match(text, /Max\.? LTV|LTV/, 'the policy columns are headed');
     // The file was written in the worker; the main thread only drew the map (WebGL: it needs the
-    // live map's style and layers). In SwiftShader that drawing is still the long task.
+    // live map's style and layers), waiting for the GPU between tasks (a fence), not inside one.
     const tm = timings as { mapsMs: number; buildMs: number } | null;
     assert.ok(tm && tm.buildMs > 0 && tm.mapsMs > 0, 'timings of the maps and the worker build');
   });

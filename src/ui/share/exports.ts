@@ -137,6 +137,8 @@ export interface PictureOptions {
   pixelRatio: number;
   frame: 'full' | 'bare';
   fontPx?: number;
+  /** Polled while the map is drawn: true ends it with an AbortError (Cancel). */
+  stop?: () => boolean;
 }
 
 export interface PictureOutcome {
@@ -254,7 +256,7 @@ export async function exportReport(reportId: string): Promise<PdfResult | null> 
     let drawn = 0;
     const ready: PdfJob['sections'] = [];
     for (const x of sections) {
-      ready.push(x.kind === 'map' ? await mapSection(x) : x);
+      ready.push(x.kind === 'map' ? await mapSection(x, () => stopped) : x);
       if (x.kind === 'map') onProgress({ step: 'share.pdf.task', fraction: (0.4 * ++drawn) / maps });
       if (stopped) throw new DOMException('Cancelled', 'AbortError');
     }
@@ -289,12 +291,12 @@ export async function exportReport(reportId: string): Promise<PdfResult | null> 
 }
 
 /** A `map` section as the picture of the current view (safe layers, report resolution). */
-async function mapSection(s: Extract<ReportSection, { kind: 'map' }>): Promise<Extract<ReportSection, { kind: 'image' }>> {
+async function mapSection(s: Extract<ReportSection, { kind: 'map' }>, stop: () => boolean): Promise<Extract<ReportSection, { kind: 'image' }>> {
   const aspect = s.aspect ?? 16 / 10;
   // 1000 CSS px across the 180 mm text width: type at 15 px prints at ~7.5 pt; 1.8× ≈ 250
   // dpi, and JPEG at 0.85 keeps a report with two maps near 1 MB.
   const width = 1000;
-  const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.8, frame: 'bare', fontPx: 15 });
+  const { picture } = await pictureOfView({ width, height: Math.round(width / aspect), pixelRatio: 1.8, frame: 'bare', fontPx: 15, stop });
   return { kind: 'image', dataUrl: picture.canvas.toDataURL('image/jpeg', 0.85), aspect, caption: s.caption };
 }
 

@@ -25,6 +25,8 @@ export interface MapRenderRequest {
   layers: Layer[];
   /** Give up after this long (tiles that never arrive). Default 30 s. */
   timeoutMs?: number;
+  /** Polled while waiting for the GPU: true ends the render with an AbortError. */
+  stop?: () => boolean;
 }
 
 /** Pixel ratio of the frames drawn while loading (see renderMapCanvas). */
@@ -41,6 +43,22 @@ function once(map: maplibregl.Map, event: 'load' | 'idle' | 'render', timeoutMs:
       resolve();
     });
   });
+}
+
+/** `p`, or an AbortError as soon as `stop()` turns true (polled between tasks). */
+async function unlessStopped<T>(p: Promise<T>, stop?: () => boolean): Promise<T> {
+  if (!stop) return p;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      if (stop()) reject(new DOMException('Cancelled', 'AbortError'));
+    }, 50);
+  });
+  try {
+    return await Promise.race([p, stopped]);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 interface CanvasContextProbe {
@@ -71,6 +89,32 @@ async function deckReady(overlay: MapboxOverlay, layerCount: number, timeoutMs: 
     if (deck?.isInitialized && (layerCount === 0 || (layers.length > 0 && layers.every((l) => l.isLoaded)))) return;
     if (performance.now() > until) throw new Error(`map layers were not ready within ${Math.round(timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/**
+ * Wait, without blocking the page, until the GPU has executed everything drawn so far on
+ * `canvas`. Reading a WebGL canvas back (drawImage, toDataURL) or resizing it waits for the
+ * GPU synchronously: with software GL a print-size frame kept the page frozen for 14–19 s in
+ * one task (CPU profile of the risk PDF). A fence polled between tasks moves that wait out of
+ * the main thread's tasks, so the page stays responsive and Cancel is honoured at once; the
+ * read-back after it finds the frame done. WebGL1 contexts (no fences) read back as before.
+ */
+async function gpuFinished(canvas: HTMLCanvasElement, timeoutMs: number, stop?: () => boolean): Promise<void> {
+  const gl = canvas.getContext('webgl2');
+  const sync = gl?.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+  if (!gl || !sync) return;
+  gl.flush();
+  try {
+    const until = performance.now() + timeoutMs;
+    // Sync status is only updated between tasks (WebGL 2 spec §5.27), so poll with timers.
+    while (gl.getSyncParameter(sync, gl.SYNC_STATUS) !== gl.SIGNALED && !gl.isContextLost()) {
+      if (stop?.()) throw new DOMException('Cancelled', 'AbortError');
+      if (performance.now() > until) throw new Error(`map did not finish drawing within ${Math.round(timeoutMs / 1000)} s (GPU)`);
+      await new Promise((r) => setTimeout(r, 16));
+    }
+  } finally {
+    gl.deleteSync(sync);
   }
 }
 
@@ -131,16 +175,18 @@ async function render(req: MapRenderRequest, draft: boolean): Promise<HTMLCanvas
     const layers = req.layers.map((l) => l.clone({ pickable: false, ...(displayShift.matrix ? { modelMatrix: displayShift.matrix } : {}) }));
     const overlay = new MapboxOverlay({ interleaved: true, layers });
     map.addControl(overlay);
-    await loaded;
+    await unlessStopped(loaded, req.stop);
     const t1 = performance.now();
-    await deckReady(overlay, layers.length, timeoutMs);
+    await unlessStopped(deckReady(overlay, layers.length, timeoutMs), req.stop);
     // `idle` fires after a frame with nothing left to load; asking for a frame first means
     // it cannot have fired before we listen.
     let idle = once(map, 'idle', timeoutMs);
     map.triggerRepaint();
-    await idle;
+    await unlessStopped(idle, req.stop);
     const t2 = performance.now();
     if (draft && req.pixelRatio !== map.getPixelRatio()) {
+      // Resizing the drawing buffer would wait for the draft frames here, in one task.
+      await gpuFinished(map.getCanvas(), timeoutMs, req.stop);
       const ctx = deckOf(overlay)?.device?.canvasContext;
       if (typeof ctx?.setDrawingBufferSize !== 'function') throw new NoDraft();
       map.setPixelRatio(req.pixelRatio);
@@ -148,14 +194,15 @@ async function render(req: MapRenderRequest, draft: boolean): Promise<HTMLCanvas
       ctx.setDrawingBufferSize(canvas.width, canvas.height);
       idle = once(map, 'idle', timeoutMs);
       map.triggerRepaint();
-      await idle;
+      await unlessStopped(idle, req.stop);
     }
-    const t3 = performance.now();
     const src = map.getCanvas();
+    await gpuFinished(src, timeoutMs, req.stop);
+    const t3 = performance.now();
     const out = document.createElement('canvas');
     out.width = src.width;
     out.height = src.height;
-    // The GPU work of the final frame is only waited for here (read-back).
+    // The GPU has finished the frame (above): the read-back no longer waits for it.
     out.getContext('2d')!.drawImage(src, 0, 0);
     lastRenderPhases.value = { loadMs: t1 - t0, readyMs: t2 - t1, finalFrameMs: t3 - t2, readbackMs: performance.now() - t3 };
     return out;

@@ -34,6 +34,8 @@ export interface PictureRequest {
   camera: Camera;
   style: StyleSpecification;
   layers: Layer[];
+  /** Polled while the map is drawn: true ends it with an AbortError. */
+  stop?: () => boolean;
 }
 
 export interface Picture {
@@ -146,7 +148,7 @@ export async function composePicture(req: PictureRequest): Promise<Picture> {
 
   const t0 = performance.now();
   const mapCanvas = await renderMapCanvas({
-    width: map.w, height: map.h, pixelRatio: pr, camera: req.camera, style: req.style, layers: req.layers,
+    width: map.w, height: map.h, pixelRatio: pr, camera: req.camera, style: req.style, layers: req.layers, stop: req.stop,
   });
   const t1 = performance.now();
 
