@@ -349,12 +349,19 @@ describe('import in the browser', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="import-panel"] h2')?.textContent === '您的数据', null, { timeout: 5_000 });
     const reasons = await page.getByTestId('import-reasons').innerText();
     for (const r of ['不是数字', '坐标为空', '坐标为 (0, 0)', '超出范围', '字段数不对']) assert.ok(reasons.includes(r), r);
-    // Each rejected row's detail is Chinese too, with its column and counts; the CSV keeps English.
+    // Each rejected row's detail is said from its reason code in Chinese, with its column and counts.
     const rejects = await page.getByTestId('import-rejects').innerText();
-    for (const r of ['lon 不是数字', '该行有 4 个字段，表头有 5 个']) assert.ok(rejects.includes(r), `${r} in ${rejects}`);
-    assert.doesNotMatch(rejects, /is not a number|the header has|is empty|is outside/);
+    for (const r of ['lon 不是数字', 'lat 为空', '坐标恰为 (0, 0)', 'lon 超出 [-180, 180]', '该行有 4 个字段，表头有 5 个']) assert.ok(rejects.includes(r), `${r} in ${rejects}`);
+    assert.doesNotMatch(rejects, /is not a number|the header has|is empty|is outside|exactly/);
     assert.match(await page.getByTestId('import-download').innerText(), /下载全部拒绝行/);
     await page.screenshot({ path: join(SHOTS, '21-report-zh.png') });
+    // The download says the reasons in the language of the screen; the rows stay as written.
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.getByTestId('import-download').click()]);
+    const csv = readFileSync((await dl.path())!, 'utf8');
+    assert.ok(csv.startsWith('\uFEFFfile,line,column,reason,raw\n'));
+    assert.ok(csv.includes(',3,lon,lon 不是数字,"c2,abc,31.2,young,""<b onmouseover=alert(1)>x</b>"""\n'), csv);
+    assert.ok(csv.includes(',7,,该行有 4 个字段，表头有 5 个,"c6,121.5,31.3,young"\n'), csv);
+    assert.doesNotMatch(csv, /is not a number|the header has/);
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="import-panel"] h2')?.textContent === 'Your data', null, { timeout: 5_000 });
   });
