@@ -20,6 +20,8 @@
  * holding demand at a resolution fine for the radius (core/candidates.ts candidateResolution),
  * farther than R/2 from our sites of the type, and site_id is the H3 cell.
  *
+ * `--costs`: the pairs reach JS streamed from DuckDB into compressed rows (costs-stream.ts).
+ *
  * Sites that would add nothing are not listed, so fewer than k rows can come out (stderr says so).
  */
 import { existsSync, statSync } from 'node:fs';
@@ -34,7 +36,8 @@ import { runSitesPipeline, type SitesRunOutput } from '../pipeline/sites/sites-p
 import { inProcessExact } from '../pipeline/sites/sites-exact.ts';
 import { DEFAULT_RADIUS_M, SitesInputError, type ExactPoints, type SiteObjective, type SiteSolver, type SiteType, type StudyCells } from '../pipeline/sites/sites-model.ts';
 import { latestPeriodSql, populationSql } from '../sql/sites.ts';
-import { readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../pipeline/sites/sites-inputs.ts';
+import { readCandidates, readCustomerPoints, readDemandPoints, readNetwork } from '../pipeline/sites/sites-inputs.ts';
+import { streamCostTable } from './costs-stream.ts';
 import { studyCellsOf } from '../pipeline/sites/sites-cells.ts';
 import { NAME_WORDS, siteName } from '../pipeline/sites/sites-names.ts';
 import { HUFF_DEFAULTS } from '../core/huff.ts';
@@ -145,7 +148,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     const network = await readNetwork(conn);
     const candidatesFile = await readCandidates(conn);
     const costs = args.has('costs') && points && candidatesFile
-      ? await readCosts(conn, args.has('demand-points') ? 'demand_points' : 'customers', points.lon.length, candidatesFile.id.length, siteType, network.id.length > 0, objective === 'huff')
+      ? await streamCostTable(conn.conn, args.has('demand-points') ? 'demand_points' : 'customers', points.lon.length, candidatesFile.id.length, siteType, network.id.length > 0, objective === 'huff')
       : null;
     if (costs) ctx.stderr(`sites: ${costs.pairs} cost pair(s) name a demand point and a candidate; costs replace straight-line distances (unit of --radius)\n`);
     if (costs && objective === 'huff') {

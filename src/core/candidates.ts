@@ -81,20 +81,25 @@ export function candidateResolution(radiusM: number): number {
 export function studyCellOfPoints(points: Points, fine: PointCells, study: readonly string[], studyResolution: number): Int32Array {
   const index = new Map(study.map((h, i) => [h, i]));
   const parents = parentCells(fine.cells, studyResolution);
-  const interior = new Int8Array(parents.length);
-  const known = new Map<string, boolean>();
+  // Per fine cell: the study index of its parent when the point's cell is surely that one
+  // (fine = study resolution) or surely a study cell whose index the parent gives (interior), else −1.
+  const exact = fine.cells.length > 0 && fine.cells.every((c) => cellResolution(c) === studyResolution);
+  const studyOf = new Int32Array(parents.length).fill(-1);
+  const known = new Map<string, number>();
   parents.forEach((p, k) => {
-    let inner = known.get(p);
-    if (inner === undefined) {
-      inner = index.has(p) && gridDisk(p, 1).every((c) => index.has(c));
-      known.set(p, inner);
+    let s = known.get(p);
+    if (s === undefined) {
+      const at = index.get(p);
+      s = at !== undefined && (exact || gridDisk(p, 1).every((c) => index.has(c))) ? at : -1;
+      known.set(p, s);
     }
-    interior[k] = inner ? 1 : 0;
+    studyOf[k] = s;
   });
   const out = new Int32Array(points.lon.length);
   for (let i = 0; i < out.length; i++) {
-    const k = fine.cellOf[i];
-    if (interior[k]) out[i] = index.get(parents[k])!;
+    const s = studyOf[fine.cellOf[i]];
+    if (s >= 0) out[i] = s;
+    else if (exact) out[i] = -1;
     else out[i] = index.get(latLngToCell(points.lat[i], points.lon[i], studyResolution)) ?? -1;
   }
   return out;
@@ -241,7 +246,15 @@ export function cellAt(lon: number, lat: number, resolution: number): string {
 
 /** The parent of each cell at a coarser resolution (the cell itself when not coarser). */
 export function parentCells(cells: readonly string[], resolution: number): string[] {
-  return cells.map((c) => (resolution < getResolution(c) ? cellToParent(c, resolution) : c));
+  return cells.map((c) => (resolution < cellResolution(c) ? cellToParent(c, resolution) : c));
+}
+
+/**
+ * getResolution without the call into h3-js for a cell in its usual 15-digit form: the bits
+ * below the mode (the leading 8 of a cell) are the resolution, the second hex digit.
+ */
+function cellResolution(c: string): number {
+  return c.length === 15 && c.charCodeAt(0) === 56 /* 8 */ ? parseInt(c[1], 16) : getResolution(c);
 }
 
 /**

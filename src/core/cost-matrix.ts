@@ -47,7 +47,7 @@ export function buildCostTable(numDemand: number, numCandidates: number, candida
   return table;
 }
 
-/** Pairs regrouped by demand point (counting sort); `numSites` bounds the site index (checked). */
+/** Pairs regrouped by demand point (counting sort), each row by site; `numSites` bounds the site index (checked). */
 function demandMajor(numDemand: number, pairs: CostPairs, numSites = Infinity, what = 'site'): { offsets: Int32Array; site: Int32Array; cost: Float64Array } {
   const n = pairs.demand.length;
   const offsets = new Int32Array(numDemand + 1);
@@ -65,7 +65,26 @@ function demandMajor(numDemand: number, pairs: CostPairs, numSites = Infinity, w
     site[q] = pairs.site[p];
     cost[q] = pairs.cost[p];
   }
+  sortCostRows(offsets, site, cost);
   return { offsets, site, cost };
+}
+
+/**
+ * Each compressed row's entries in increasing site order (ties keep their order), so a table
+ * does not depend on the order the pairs arrived in (a database hands them over in none).
+ * Insertion sort: rows are short and usually sorted already.
+ */
+export function sortCostRows(offsets: Int32Array, site: Int32Array, cost: Float64Array): void {
+  for (let d = 0; d + 1 < offsets.length; d++) {
+    const a = offsets[d], b = offsets[d + 1];
+    for (let p = a + 1; p < b; p++) {
+      const s = site[p], c = cost[p];
+      let q = p - 1;
+      while (q >= a && site[q] > s) { site[q + 1] = site[q]; cost[q + 1] = cost[q]; q--; }
+      site[q + 1] = s;
+      cost[q + 1] = c;
+    }
+  }
 }
 
 /** Site → (demand point, cost) compressed rows: what the Huff model reads from a cost file. */

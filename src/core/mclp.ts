@@ -26,15 +26,16 @@ export interface MclpOptions extends SelectionConstraints {
   restarts?: number;
   /**
    * Improvement phases stop once they have visited this many candidate–demand pairs in all
-   * (default 6e7, a few hundred ms): a deterministic cap, so dense instances stay fast and
-   * results never depend on machine speed.
+   * (default: 20 passes over the coverage sets, at least 4e6 and at most 6e7 pairs): a
+   * deterministic cap proportional to the instance, so large instances stay fast, small ones
+   * get many restarts, and results never depend on machine speed.
    */
   maxWork?: number;
   /** Iterated local search after the restarts: drop one site, re-converge without it (default true). */
   kicks?: boolean;
   /** Lagrangian bound and starts after the restarts (default true). */
   lagrangian?: boolean;
-  /** Subgradient iterations of the Lagrangian relaxation (default 200). */
+  /** Subgradient iterations of the Lagrangian relaxation (default: what 40 % of maxWork pays for, 10 to 200). */
   lagrangianIterations?: number;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
@@ -67,9 +68,11 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
   const prep = prepareSelection(problem.candidateLon, problem.candidateLat, options);
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
   const localSearch = options.localSearch ?? true;
-  const first = runFrom(problem, prep, k, Array.from(prep.pinned), [], localSearch, options);
+  const reach = reachOf(problem);
+  const first = runFrom(problem, reach, prep, k, Array.from(prep.pinned), [], localSearch, options);
   let best = first;
-  const maxWork = options.maxWork ?? 6e7;
+  const nnz = Math.max(1, problem.candidates.demand.length);
+  const maxWork = options.maxWork ?? Math.min(6e7, Math.max(4e6, 20 * nnz));
   let work = first.work;
   const tol = 1e-10 * problem.totalDemand;
   const free = () => best.chosen.length - prep.pinned.length;
@@ -83,26 +86,26 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
     const inBest = new Set(first.chosen);
     const heap = new GainHeap(problem.candidates.numSites);
     for (let j = 0; j < problem.candidates.numSites; j++) {
-      if (!prep.allowed[j] || inBest.has(j)) continue;
-      const g = state.gain(j);
+      if (!prep.allowed[j] || inBest.has(j) || !(reach[j] > 0)) continue;
+      const g = prep.pinned.length ? state.gain(j) : reach[j];
       if (g > 0) heap.push(j, g);
     }
     // Budget shares: restarts up to 30 %, the relaxation 40 %, kicks the rest.
     for (let r = 0; r < restarts && heap.size > 0 && work < 0.3 * maxWork; r++) {
       options.signal?.throwIfAborted();
-      const run = runFrom(problem, prep, k, [...prep.pinned, heap.pop()], [], true, options);
+      const run = runFrom(problem, reach, prep, k, [...prep.pinned, heap.pop()], [], true, options);
       work += run.work;
       if (run.covered > best.covered + tol) best = run;
     }
     // Phase 2, Lagrangian relaxation: a proven upper bound, and its best top-k sets as starts.
     if (options.lagrangian ?? true) {
-      const nnz = Math.max(1, problem.candidates.demand.length);
-      const lag = lagrangianMclp(problem, prep, k, best.covered, { signal: options.signal, maxIterations: Math.min(options.lagrangianIterations ?? 200, Math.max(20, Math.floor((0.4 * maxWork) / nnz))) });
+      const iterations = options.lagrangianIterations ?? Math.min(200, Math.max(10, Math.floor((0.4 * maxWork) / nnz)));
+      const lag = lagrangianMclp(problem, prep, k, best.covered, { signal: options.signal, maxIterations: iterations });
       work += lag.work;
       upperBound = Math.max(lag.bound, best.covered);
       for (const start of lag.starts) {
         if (work >= maxWork || upperBound - best.covered <= tol) break;
-        const run = runFrom(problem, prep, k, start, [], true, options);
+        const run = runFrom(problem, reach, prep, k, start, [], true, options);
         work += run.work;
         if (run.covered > best.covered + tol) best = run;
       }
@@ -119,7 +122,7 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
         if (pinned.has(s) || work >= maxWork) continue;
         options.signal?.throwIfAborted();
         const start = best.chosen.filter((j) => j !== s);
-        const run = runFrom(problem, prep, k, start, [s], true, options);
+        const run = runFrom(problem, reach, prep, k, start, [s], true, options);
         work += run.work;
         if (run.covered > best.covered + tol) {
           best = run;
@@ -169,24 +172,25 @@ interface Run { chosen: number[]; covered: number; greedyCovered: number; swaps:
  * tabu ≥ 0 that candidate is forbidden for greedy and a first local search, then allowed
  * again for a second one.
  */
-function runFrom(problem: CoverageProblem, prep: PreparedSelection, k: number, start: readonly number[], tabu: readonly number[], localSearch: boolean, options: MclpOptions): Run {
+function runFrom(problem: CoverageProblem, reach: Float64Array, prep: PreparedSelection, k: number, start: readonly number[], tabu: readonly number[], localSearch: boolean, options: MclpOptions): Run {
   prep.spacing?.reset();
   const state = new CoverState(problem);
   const wasAllowed = tabu.map((j) => prep.allowed[j]);
   const restore = () => tabu.forEach((j, q) => (prep.allowed[j] = wasAllowed[q]));
   for (const j of tabu) prep.allowed[j] = 0;
-  const chosen = greedy(problem, state, prep, k, start, options);
+  const chosen = greedy(problem, state, reach, prep, k, start, options);
   const greedyCovered = state.covered;
   let swaps = 0;
   const nnz = problem.candidates.demand.length;
-  let work = nnz;
+  // Greedy reads only the sets whose gain it re-evaluates (initial keys are the cached reaches).
+  let work = state.visited;
   if (localSearch && chosen.length > prep.pinned.length) {
-    swaps = swapSearch(problem, state, prep, chosen, options);
+    swaps = swapSearch(problem, state, reach, prep, chosen, options);
     // Each pass reads every candidate's set at most once.
     work += (swaps + 1) * nnz;
     if (tabu.length) {
       restore();
-      const more = swapSearch(problem, state, prep, chosen, options);
+      const more = swapSearch(problem, state, reach, prep, chosen, options);
       swaps += more;
       work += (more + 1) * nnz;
     }
@@ -205,6 +209,8 @@ class CoverState {
   readonly idSum: Float64Array;
   /** Demand covered by existing ∪ chosen sites. */
   covered: number;
+  /** Candidate–demand pairs read by gain(): the work budget's unit. */
+  visited = 0;
   constructor(private readonly problem: CoverageProblem) {
     this.count = new Int32Array(problem.weight.length);
     this.idSum = new Float64Array(problem.weight.length);
@@ -214,7 +220,9 @@ class CoverState {
     const { offsets, demand } = this.problem.candidates;
     const { weight, existingCovered } = this.problem;
     let g = 0;
-    for (let p = offsets[j]; p < offsets[j + 1]; p++) {
+    const p1 = offsets[j + 1];
+    this.visited += p1 - offsets[j];
+    for (let p = offsets[j]; p < p1; p++) {
       const i = demand[p];
       if (this.count[i] === 0 && !existingCovered[i]) g += weight[i];
     }
@@ -241,7 +249,7 @@ class CoverState {
 }
 
 /** Lazy greedy after the `start` sites (pinned ones first; others skipped if spacing forbids them). */
-function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelection, k: number, start: readonly number[], options: MclpOptions): number[] {
+function greedy(problem: CoverageProblem, state: CoverState, reach: Float64Array, prep: PreparedSelection, k: number, start: readonly number[], options: MclpOptions): number[] {
   const n = problem.candidates.numSites;
   const chosen: number[] = [];
   const isChosen = new Uint8Array(n);
@@ -253,11 +261,12 @@ function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelec
     state.add(j);
     prep.spacing?.add(j);
   }
+  // A candidate's reach (its demand no existing site covers) bounds its gain from above, and
+  // equals it while nothing is chosen: lazy evaluation re-checks what the start sites took.
   const heap = new GainHeap(n);
   for (let j = 0; j < n; j++) {
-    if (!prep.allowed[j] || isChosen[j]) continue;
-    const g = state.gain(j);
-    if (g > 0) heap.push(j, g);
+    if (!prep.allowed[j] || isChosen[j] || !(reach[j] > 0)) continue;
+    heap.push(j, reach[j]);
   }
   let reported = -1;
   while (chosen.length < k && heap.size > 0) {
@@ -284,6 +293,19 @@ function greedy(problem: CoverageProblem, state: CoverState, prep: PreparedSelec
   return chosen;
 }
 
+/** Upper bound on what each candidate could ever add: the demand it covers that no existing site does. */
+function reachOf(problem: CoverageProblem): Float64Array {
+  const { offsets, demand, numSites } = problem.candidates;
+  const { weight, existingCovered } = problem;
+  const reach = new Float64Array(numSites);
+  for (let j = 0; j < numSites; j++) {
+    let t = 0;
+    for (let p = offsets[j]; p < offsets[j + 1]; p++) if (!existingCovered[demand[p]]) t += weight[demand[p]];
+    reach[j] = t;
+  }
+  return reach;
+}
+
 /**
  * After local search a site that covers nothing on its own (no candidate could improve on
  * it, or swap search would have replaced it) is dead weight: drop it, last chosen first.
@@ -307,7 +329,7 @@ function pruneRedundant(problem: CoverageProblem, state: CoverState, prep: Prepa
 }
 
 /** Best-improvement 1-swap until no swap gains more than a rounding tolerance. Mutates `chosen`. */
-function swapSearch(problem: CoverageProblem, state: CoverState, prep: PreparedSelection, chosen: number[], options: MclpOptions): number {
+function swapSearch(problem: CoverageProblem, state: CoverState, reach: Float64Array, prep: PreparedSelection, chosen: number[], options: MclpOptions): number {
   const { offsets, demand } = problem.candidates;
   const { weight, existingCovered } = problem;
   const n = problem.candidates.numSites;
@@ -317,13 +339,6 @@ function swapSearch(problem: CoverageProblem, state: CoverState, prep: PreparedS
   const locked = new Uint8Array(m);
   const pinnedSet = new Set(prep.pinned);
   chosen.forEach((j, q) => (locked[q] = pinnedSet.has(j) ? 1 : 0));
-  // Upper bound on what a candidate could ever add: its uncovered-by-existing demand.
-  const reach = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    let t = 0;
-    for (let p = offsets[j]; p < offsets[j + 1]; p++) if (!existingCovered[demand[p]]) t += weight[demand[p]];
-    reach[j] = t;
-  }
   const loss = new Float64Array(m);
   const extra = new Float64Array(m);
   const tol = 1e-10 * Math.max(problem.totalDemand, Number.MIN_VALUE);

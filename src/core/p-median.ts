@@ -34,6 +34,12 @@ export interface PMedianOptions extends SelectionConstraints {
   localSearch?: boolean;
   /** Extra greedy + swap runs from the best single sites the answer leaves out (default 8). */
   restarts?: number;
+  /**
+   * Restarts stop once all runs together have read this many candidate–demand pairs (default:
+   * 24 passes over the pairs, at least 4e6): a deterministic cap proportional to the instance,
+   * so an 8M-pair cost file does not pay for eight full restarts.
+   */
+  maxWork?: number;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -94,6 +100,15 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
   const prep = prepareSelection(input.candidates.lon, input.candidates.lat, options);
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
 
+  // Each candidate's gain with only the pinned sites open: it only shrinks as sites open
+  // (the reduction is submodular), so every run's lazy greedy starts from these bounds.
+  const base = new NearestState(w, dExist, cand, byDemand);
+  for (const j of prep.pinned) base.open(j);
+  const baseGain = new Float64Array(C);
+  for (let j = 0; j < C; j++) if (prep.allowed[j] && !base.isOpen[j]) baseGain[j] = base.gain(j);
+  const nnz = Math.max(1, cand.demand.length);
+  let work = nnz;
+
   const runOnce = (seed: number) => {
     prep.spacing?.reset();
     const st = new NearestState(w, dExist, cand, byDemand);
@@ -105,8 +120,7 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
     const heap = new GainHeap(C);
     for (let j = 0; j < C; j++) {
       if (!prep.allowed[j] || st.isOpen[j]) continue;
-      const g = st.gain(j);
-      if (g > 0) heap.push(j, g);
+      if (baseGain[j] > 0) heap.push(j, baseGain[j]);
     }
     while (chosen.length < k && heap.size > 0) {
       options.signal?.throwIfAborted();
@@ -121,6 +135,7 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
       options.onProgress?.({ stage: 'greedy', done: chosen.length, total: k });
     }
     let swaps = 0;
+    work += st.visited;
     if (options.localSearch ?? true) {
       const locked = new Set(prep.pinned);
       const tol = 1e-10 * Math.max(st.objective(), Number.MIN_VALUE);
@@ -137,20 +152,21 @@ export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMed
         chosen[q] = c;
         swaps++;
       }
+      // Each swap pass reads every allowed candidate's pairs once.
+      work += (swaps + 1) * nnz;
     }
     return { chosen, objective: st.objective(), swaps };
   };
 
   let best = runOnce(-1);
   const restarts = (options.localSearch ?? true) ? options.restarts ?? 8 : 0;
+  const maxWork = options.maxWork ?? Math.max(4e6, 24 * nnz);
   if (restarts > 0 && best.chosen.length > prep.pinned.length) {
     // As in mclp.ts: restart from the strongest single sites the current answer leaves out.
-    const base = new NearestState(w, dExist, cand, byDemand);
-    for (const j of prep.pinned) base.open(j);
     const inBest = new Set(best.chosen);
     const heap = new GainHeap(C);
-    for (let j = 0; j < C; j++) if (prep.allowed[j] && !inBest.has(j)) { const g = base.gain(j); if (g > 0) heap.push(j, g); }
-    for (let r = 0; r < restarts && heap.size > 0; r++) {
+    for (let j = 0; j < C; j++) if (prep.allowed[j] && !inBest.has(j) && baseGain[j] > 0) heap.push(j, baseGain[j]);
+    for (let r = 0; r < restarts && heap.size > 0 && work < maxWork; r++) {
       const run = runOnce(heap.pop());
       if (run.objective < best.objective * (1 - 1e-12)) best = run;
     }
@@ -235,6 +251,8 @@ function meanNearest(demand: Points, w: Float64Array, total: number, existing: P
 /** Nearest and second-nearest (capped) distance per demand point over existing ∪ open candidates. */
 class NearestState {
   readonly isOpen: Uint8Array;
+  /** Candidate–demand pairs read by gain(). */
+  visited = 0;
   private readonly d1: Float64Array;
   private readonly d2: Float64Array;
   private readonly near: Int32Array;
@@ -260,6 +278,7 @@ class NearestState {
   gain(j: number): number {
     const { offsets, demand, distanceM } = this.cand;
     let g = 0;
+    this.visited += offsets[j + 1] - offsets[j];
     for (let p = offsets[j]; p < offsets[j + 1]; p++) {
       const i = demand[p];
       const d = distanceM[p];

@@ -111,15 +111,16 @@ describe('haversineReach sweep (the block-by-block fast path)', () => {
     expect(Array.from(seen).every((v) => v === 1)).toBe(true);
   });
 
-  it('builds the same atoms (up to numbering) as the point-by-point reach', () => {
+  // 500 candidates: blocks see ~20 sites (lists as bit masks); 3000: far more than 30 (lists point by point).
+  it.each([[500, 700], [3000, 700], [500, 150]])('builds the same atoms (up to numbering) as the point-by-point reach (%i candidates, R %i m)', (m, R) => {
     const rng = mulberry32(11);
-    const n = 5000, m = 500;
+    const n = 5000;
     const demand = { lon: Float64Array.from({ length: n }, () => E(rng() * 8000)), lat: Float64Array.from({ length: n }, () => 31.2 + rng() * 0.07), weight: Float64Array.from({ length: n }, () => Math.floor(rng() * 3)) };
     const candidates = { lon: Float64Array.from({ length: m }, () => E(rng() * 8000)), lat: Float64Array.from({ length: m }, () => 31.2 + rng() * 0.07) };
     const existing = { lon: [E(2000)], lat: [31.23] };
-    const fast = buildPointCoverage({ demand, numCandidates: m, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: 700, reach: haversineReach(demand, existing, candidates, 700) });
-    const slow = haversineReach(demand, existing, candidates, 700);
-    const plain = buildPointCoverage({ demand, numCandidates: m, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: 700, reach: { candidatesOf: slow.candidatesOf, existingCovers: slow.existingCovers } });
+    const fast = buildPointCoverage({ demand, numCandidates: m, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: R, reach: haversineReach(demand, existing, candidates, R) });
+    const slow = haversineReach(demand, existing, candidates, R);
+    const plain = buildPointCoverage({ demand, numCandidates: m, candidateLon: candidates.lon, candidateLat: candidates.lat, radiusM: R, reach: { candidatesOf: slow.candidatesOf, existingCovers: slow.existingCovers } });
     expect(fast.pointPairs).toBe(plain.pointPairs);
     expect(fast.atomPairs).toBe(plain.atomPairs);
     expect(fast.problem.weight.length).toBe(plain.problem.weight.length);

@@ -37,7 +37,7 @@ export interface ReachSource {
  * Haversine reach: GridIndex over candidates and existing sites, distance ≤ radiusM (metres).
  * It also offers `sweep`, the fast path buildPointCoverage takes (see BlockSweep).
  */
-export function haversineReach(demand: Points, existing: Points, candidates: Points, radiusM: number): ReachSource & { sweep: BlockSweep } {
+export function haversineReach(demand: Points, existing: Points, candidates: Points, radiusM: number): ReachSource & { sweep: BlockSweep; sweepGroups: GroupSweep } {
   if (!(radiusM >= 0)) throw new RangeError(`radiusM must be ≥ 0 metres, got ${radiusM}`);
   const cell = Math.max(radiusM, 50);
   const cand = new GridIndex(candidates, cell);
@@ -46,7 +46,8 @@ export function haversineReach(demand: Points, existing: Points, candidates: Poi
   return {
     candidatesOf: (i, out) => cand.within(demand.lon[i], demand.lat[i], radiusM, out),
     existingCovers: (i) => existing.lon.length > 0 && exist.within(demand.lon[i], demand.lat[i], radiusM, tmp) > 0,
-    sweep: (visit, onBlock) => sweepBlocks(demand, cand, candidates, exist, existing, radiusM, visit, onBlock),
+    sweep: (visit, onBlock) => sweepBlocks(demand, cand, candidates, exist, existing, radiusM, visit, null, onBlock),
+    sweepGroups: (visitGroup, onBlock) => sweepBlocks(demand, cand, candidates, exist, existing, radiusM, null, visitGroup, onBlock),
   };
 }
 
@@ -64,11 +65,26 @@ export type BlockSweep = (
   onBlock?: (pointsDone: number) => void,
 ) => void;
 
+/**
+ * The same verdicts as BlockSweep, delivered per group: within a block, the points with the
+ * same candidate list (or covered by an existing site, `existingCovered`, with an empty list)
+ * come together as `point[0 .. count)`. Neighbouring points mostly share their list, so a
+ * consumer keyed on the list (the atoms) looks each list up once per block, not per point.
+ */
+export type GroupSweep = (
+  visitGroup: (ids: Int32Array, n: number, existingCovered: boolean, point: Int32Array, count: number) => void,
+  onBlock?: (pointsDone: number) => void,
+) => void;
+
 const RAD = Math.PI / 180;
+/** Blocks with at most this many candidate sites code each point's list as a bit mask. */
+const MASK_BITS = 30;
 
 function sweepBlocks(
   demand: Points, cand: GridIndex, candidates: Points, exist: GridIndex, existing: Points, radiusM: number,
-  visit: (i: number, ids: Int32Array, n: number, existingCovered: boolean) => void, onBlock?: (done: number) => void,
+  visit: ((i: number, ids: Int32Array, n: number, existingCovered: boolean) => void) | null,
+  visitGroup: ((ids: Int32Array, n: number, existingCovered: boolean, point: Int32Array, count: number) => void) | null,
+  onBlock?: (done: number) => void,
 ): void {
   const N = demand.lon.length;
   if (N === 0) return;
@@ -93,6 +109,12 @@ function sweepBlocks(
   let ids = new Int32Array(256);
   let esup = new Int32Array(16);
   const { start, point, blocks } = order;
+  // Group mode: each point's code (mask of its sites in `sup`, −1 existing-covered), then the
+  // points regrouped by code through a small per-block table.
+  const one = new Int32Array(1);
+  let code = new Int32Array(64), members = new Int32Array(64);
+  let slotCode = new Int32Array(256), slotCount = new Int32Array(256), slotStart = new Int32Array(256), slotUsed = new Int32Array(256);
+  let shift = 24;
   for (let b = 0; b < blocks; b++) {
     const p0 = start[b], p1 = start[b + 1];
     if (p0 === p1) continue;
@@ -126,6 +148,10 @@ function sweepBlocks(
     sup.set(hits.index.subarray(0, ns));
     sup.subarray(0, ns).sort();
     for (let t = 0; t < ns; t++) { const j = sup[t]; sx[t] = cu.x[j]; sy[t] = cu.y[j]; sz[t] = cu.z[j]; }
+    if (visitGroup && ns <= MASK_BITS) {
+      groupBlock(p0, p1, ne, ns);
+      continue;
+    }
     for (let q = p0; q < p1; q++) {
       const i = point[q];
       const lon = demand.lon[i], lat = demand.lat[i];
@@ -139,15 +165,82 @@ function sweepBlocks(
         if (d2 < c2lo) covered = true;
         else if (d2 <= c2hi) covered = haversineM(lon, lat, existing.lon[e], existing.lat[e]) <= radiusM;
       }
-      if (covered) { visit(i, ids, 0, true); continue; }
       let n = 0;
-      for (let t = 0; t < ns; t++) {
-        const dx = px - sx[t], dy = py - sy[t], dz = pz - sz[t];
-        const d2 = dx * dx + dy * dy + dz * dz;
-        if (d2 > c2hi) continue;
-        if (d2 < c2lo || haversineM(lon, lat, candidates.lon[sup[t]], candidates.lat[sup[t]]) <= radiusM) ids[n++] = sup[t];
+      if (!covered) {
+        for (let t = 0; t < ns; t++) {
+          const dx = px - sx[t], dy = py - sy[t], dz = pz - sz[t];
+          const d2 = dx * dx + dy * dy + dz * dz;
+          if (d2 > c2hi) continue;
+          if (d2 < c2lo || haversineM(lon, lat, candidates.lon[sup[t]], candidates.lat[sup[t]]) <= radiusM) ids[n++] = sup[t];
+        }
       }
-      visit(i, ids, n, false);
+      if (visit) visit(i, ids, n, covered);
+      else { one[0] = i; visitGroup!(ids, n, covered, one, 1); }
+    }
+  }
+
+  /** One block in group mode (at most MASK_BITS candidate sites: a point's list is a mask). */
+  function groupBlock(p0: number, p1: number, ne: number, ns: number): void {
+    const m = p1 - p0;
+    if (code.length < m) { code = new Int32Array(m * 2); members = new Int32Array(m * 2); }
+    // At least twice as many slots as points, so the table never fills.
+    if (slotCode.length < 2 * m) {
+      let size = slotCode.length;
+      while (size < 2 * m) { size *= 2; shift--; }
+      slotCode = new Int32Array(size); slotCount = new Int32Array(size); slotStart = new Int32Array(size); slotUsed = new Int32Array(size);
+    }
+    let used = 0;
+    const mask = slotCode.length - 1;
+    for (let q = p0; q < p1; q++) {
+      const i = point[q];
+      const lon = demand.lon[i], lat = demand.lat[i];
+      const la = lat * RAD, lo = lon * RAD, cl = Math.cos(la);
+      const px = cl * Math.cos(lo), py = cl * Math.sin(lo), pz = Math.sin(la);
+      let covered = false;
+      for (let t = 0; t < ne && !covered; t++) {
+        const e = esup[t];
+        const dx = px - eu.x[e], dy = py - eu.y[e], dz = pz - eu.z[e];
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 < c2lo) covered = true;
+        else if (d2 <= c2hi) covered = haversineM(lon, lat, existing.lon[e], existing.lat[e]) <= radiusM;
+      }
+      let c = -1;
+      if (!covered) {
+        c = 0;
+        for (let t = 0; t < ns; t++) {
+          const dx = px - sx[t], dy = py - sy[t], dz = pz - sz[t];
+          const d2 = dx * dx + dy * dy + dz * dz;
+          if (d2 > c2hi) continue;
+          if (d2 < c2lo || haversineM(lon, lat, candidates.lon[sup[t]], candidates.lat[sup[t]]) <= radiusM) c |= 1 << t;
+        }
+      }
+      code[q - p0] = c;
+      // Count per code in an open-addressing table of the block's distinct codes.
+      let h = (Math.imul(c, 0x9e3779b1) >>> shift) & mask;
+      for (;;) {
+        if (slotCount[h] === 0) { slotCode[h] = c; slotUsed[used++] = h; break; }
+        if (slotCode[h] === c) break;
+        h = (h + 1) & mask;
+      }
+      slotCount[h]++;
+    }
+    // Prefix sums give each code its run in `members`, in the order the codes first appeared.
+    let at = 0;
+    for (let u = 0; u < used; u++) { const h = slotUsed[u]; slotStart[h] = at; at += slotCount[h]; }
+    for (let q = p0; q < p1; q++) {
+      const c = code[q - p0];
+      let h = (Math.imul(c, 0x9e3779b1) >>> shift) & mask;
+      while (slotCode[h] !== c) h = (h + 1) & mask;
+      members[slotStart[h]++] = point[q];
+    }
+    for (let u = 0; u < used; u++) {
+      const h = slotUsed[u];
+      const c = slotCode[h], count = slotCount[h];
+      const from = slotStart[h] - count;
+      let n = 0;
+      if (c > 0) for (let t = 0; t < ns; t++) if (c & (1 << t)) ids[n++] = sup[t];
+      visitGroup!(ids, n, c < 0, members.subarray(from, from + count), count);
+      slotCount[h] = 0;
     }
   }
 }
@@ -170,8 +263,11 @@ export interface PointCoverageInput {
   candidateLon: ArrayLike<number>;
   candidateLat: ArrayLike<number>;
   radiusM: number;
-  /** Who reaches each point; a reach with `sweep` (haversineReach) is visited block by block, in spatial order. */
-  reach: ReachSource & { sweep?: BlockSweep };
+  /**
+   * Who reaches each point; a reach with `sweepGroups` or `sweep` (haversineReach) is visited
+   * block by block, in spatial order.
+   */
+  reach: ReachSource & { sweep?: BlockSweep; sweepGroups?: GroupSweep };
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -213,7 +309,26 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
     input.signal?.throwIfAborted();
     input.onProgress?.({ stage: 'coverage', done, total: N });
   };
-  if (reach.sweep) reach.sweep(visit, report);
+  if (reach.sweepGroups) {
+    reach.sweepGroups((ids, n, existingCovered, point, count) => {
+      let a: number;
+      if (existingCovered) a = EXISTING;
+      else if (n === 0) a = UNREACHED;
+      else {
+        pointPairs += n * count;
+        a = prevAtom >= 0 && atoms.equals(prevAtom, ids, n) ? prevAtom : atoms.intern(ids, n);
+        prevAtom = a;
+      }
+      let s = 0;
+      for (let q = 0; q < count; q++) {
+        const i = point[q], w = demand.weight[i];
+        if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`demand weight at index ${i} is ${w}; weights must be finite and ≥ 0`);
+        atomOf[i] = a;
+        s += w;
+      }
+      atoms.weight[a] += s;
+    }, report);
+  } else if (reach.sweep) reach.sweep(visit, report);
   else {
     const hits = new Hits(256);
     for (let i = 0; i < N; i++) {
