@@ -74,9 +74,11 @@ export const sitesMessages = defineMessages(
     'sites.stage.coverage': 'Coverage of the candidates',
     'sites.stage.solve': 'Solving',
     'sites.stage.greedy': 'Choosing sites',
+    'sites.stage.bounds': 'Bounding each candidate\'s Huff gain',
     'sites.stage.swap': 'Improving by swaps',
     'sites.stage.exact': 'Exact solver (HiGHS)',
     'sites.stage.bootstrap': 'Bootstrap robustness',
+    'sites.stage.huff': 'Huff shares at every demand point',
 
     'sites.summary.points': '{points} demand {points|cell|cells}, {candidates} {candidates|candidate|candidates}.',
     'sites.summary.pointsExact': '{points} demand {points|point|points} at {points|its|their} exact {points|location|locations}, {candidates} {candidates|candidate|candidates}.',
@@ -322,9 +324,11 @@ export const sitesMessages = defineMessages(
     'sites.stage.coverage': '计算候选点覆盖范围',
     'sites.stage.solve': '求解中',
     'sites.stage.greedy': '选择网点',
+    'sites.stage.bounds': '估算各候选点的 Huff 增益上界',
     'sites.stage.swap': '交换改进',
     'sites.stage.exact': '精确求解（HiGHS）',
     'sites.stage.bootstrap': 'Bootstrap 稳健性',
+    'sites.stage.huff': '逐个需求点计算 Huff 份额',
 
     'sites.summary.points': '{points} 个需求网格，{candidates} 个候选点。',
     'sites.summary.pointsExact': '{points} 个需求点（按精确位置），{candidates} 个候选点。',

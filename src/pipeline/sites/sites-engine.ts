@@ -25,10 +25,11 @@ import {
   buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type NetworkSites, type PointSet, type SiteType, type StudyCells,
 } from './sites-model.ts';
 import type { SitesRunOutput, SitesRunRequest } from './sites-pipeline.ts';
-import { evaluateScenario, initialScenario, type NewSite, type Scenario, type ScenarioEval } from './sites-scenario.ts';
+import { evaluateScenario, initialScenario, scenarioHuffModel, type NewSite, type Scenario, type ScenarioEval } from './sites-scenario.ts';
+import { GridIndex } from '../../core/spatial-index.ts';
 import type { SiteRow, SolveOutcome } from './sites-solve.ts';
 import { WhatIfDrag, type DragTarget, type DragUpdate } from './sites-whatif.ts';
-import type { PipelineRunner } from './sites-runner.ts';
+import { yieldNow, type PipelineRunner } from './sites-runner.ts';
 import type { GridView } from '../hotspots/hotspot-engine.ts';
 import type { CostTable } from '../../core/cost-matrix.ts';
 import { NAME_WORDS, siteName, type SiteNames } from './sites-names.ts';
@@ -193,6 +194,10 @@ interface RunState {
   scenario: Scenario;
   version: number;
   nextDropped: number;
+  /** The demand's spatial index for Huff (cell size from the cut-off), built once per run. */
+  huffIndex: GridIndex;
+  /** The current scenario's Huff model at every demand point; a drag starts from it. */
+  model: HuffModel;
 }
 
 export class SitesEngine {
@@ -328,7 +333,18 @@ export class SitesEngine {
     }));
     const initial = initialScenario(out.data, added);
     const scenario = cloneScenario(initial);
-    const ev = evaluateScenario(out.data, scenario, req.huff, undefined, { withCosts: req.objective === 'pmedian' });
+    // Huff at every demand point (200k on the demo): the model build is the long step here,
+    // so it reports progress and a cancel gets in before and after it.
+    await yieldNow();
+    signal.throwIfAborted();
+    const huffIndex = new GridIndex(out.data.demand, Math.min(req.huff?.cutoffM ?? HUFF_DEFAULTS.cutoffM, 2000));
+    const model = scenarioHuffModel(out.data, scenario, req.huff, {
+      signal, demandIndex: huffIndex, onProgress: (done, total) => onProgress({ stage: 'huff', done, total }),
+    });
+    await yieldNow();
+    signal.throwIfAborted();
+    if (runId !== this.runSeq) throw new DOMException('Cancelled', 'AbortError');
+    const ev = evaluateScenario(out.data, scenario, req.huff, model, { withCosts: req.objective === 'pmedian' });
     const d = out.data;
     const { constraints: _c, ...outcome } = out.outcome;
     const view: RunView = {
@@ -362,7 +378,7 @@ export class SitesEngine {
       timings: { ...out.timings, evaluateMs: 0 },
       scenario: null as unknown as ScenarioView,
     };
-    this.state = { view, out, initial, scenario, version: 0, nextDropped: 1 };
+    this.state = { view, out, initial, scenario, version: 0, nextDropped: 1, huffIndex, model };
     this.drag = null;
     view.scenario = this.scenarioView(ev);
     view.timings.evaluateMs = performance.now() - t0;
@@ -388,9 +404,11 @@ export class SitesEngine {
     return this.state;
   }
 
+  /** The numbers of the scenario as it now is (`ev` when already evaluated); its Huff model is kept for the next drag. */
   private scenarioView(ev?: ScenarioEval): ScenarioView {
     const s = this.requireRun();
-    const e = ev ?? evaluateScenario(s.out.data, s.scenario, s.view.request.huff, undefined, { withCosts: s.view.request.objective === 'pmedian' });
+    if (!ev) s.model = scenarioHuffModel(s.out.data, s.scenario, s.view.request.huff, { demandIndex: s.huffIndex });
+    const e = ev ?? evaluateScenario(s.out.data, s.scenario, s.view.request.huff, s.model, { withCosts: s.view.request.objective === 'pmedian' });
     return {
       version: ++s.version,
       added: s.scenario.added.map((a) => ({ ...a })),
@@ -406,7 +424,7 @@ export class SitesEngine {
     const s = this.requireRun();
     this.refuseWithCosts(s);
     const t0 = performance.now();
-    this.drag = new WhatIfDrag(s.out.data, s.scenario, target, s.view.request.huff);
+    this.drag = new WhatIfDrag(s.out.data, s.scenario, target, s.view.request.huff, s.model);
     const [lon, lat] = target.kind === 'added'
       ? [s.scenario.added[target.index].lon, s.scenario.added[target.index].lat]
       : [s.scenario.ownLon[target.index], s.scenario.ownLat[target.index]];

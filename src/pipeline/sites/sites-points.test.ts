@@ -11,6 +11,7 @@ import { HotspotEngine } from '../hotspots/hotspot-engine.ts';
 import { SitesEngine, type CostsFn, type RunRequest } from './sites-engine.ts';
 import { localRunner } from './sites-runner.ts';
 import { recountCoverage } from '../../core/point-coverage.ts';
+import { HuffModel } from '../../core/huff.ts';
 import { buildCostTable } from '../../core/cost-matrix.ts';
 import { mulberry32 } from '../../core/rng.ts';
 import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
@@ -106,6 +107,41 @@ describe('Sites at exact demand points', () => {
     sc.eval.rows.forEach((r, q) => expect(r.marginalDemand).toBeCloseTo(rc.marginal[q], 9));
     // the moved site is named anew where it stands: 121.5, 31.2 lies 2.9 km SW of OB2 (no name in the file: its id)
     expect(sc.added[1].names).toEqual({ en: 'Square · OB2 SW 2.9 km', 'zh-CN': '方块区 · OB2 西南 2.9 km' });
+  });
+
+  it('Huff: the shares it reports are the core Huff model\'s at every point (no pooling), before, after and per site, and while dragging', async () => {
+    const net: NetworkSites = {
+      ...NETWORK, id: [...NETWORK.id, 'XB2'], name: [...NETWORK.name!, ''], lon: Float64Array.from([...NETWORK.lon, 121.43]), lat: Float64Array.from([...NETWORK.lat, 31.27]),
+      type: [...NETWORK.type, 'branch'], owner: [...NETWORK.owner, 'CCB'], attractiveness: Float64Array.from([1, 1.5, 1, 2, 0.7]),
+    };
+    const huff = { beta: 1.5, cutoffM: 4000 };
+    const e = engine(pts, { network: net });
+    const stages = new Set<string>();
+    const v = await e.run({ ...REQ, objective: 'huff', k: 3, huff }, signal(), (p) => stages.add(p.stage));
+    expect(stages.has('huff')).toBe(true); // the analysis worker's model build reports progress
+    const sites = { lon: Array.from(net.lon), lat: Array.from(net.lat), owner: net.owner, attractiveness: Array.from(net.attractiveness) };
+    const before = new HuffModel(pts, sites, huff).evaluate();
+    expect(v.ownShareBeforePct).toBeCloseTo(before.owners[0].sharePct, 9);
+    expect(v.outcome.huff!.ownCapturedBefore).toBeCloseTo(before.ownCapturedDemand, 9);
+    const rows = v.scenario.eval.rows;
+    const withNew = { lon: [...sites.lon, ...rows.map((r) => r.lon)], lat: [...sites.lat, ...rows.map((r) => r.lat)], owner: [...sites.owner, ...rows.map(() => 'own')], attractiveness: [...sites.attractiveness, ...rows.map(() => 1)] };
+    const after = new HuffModel(pts, withNew, huff).evaluate();
+    expect(v.scenario.eval.totals.ownSharePct).toBeCloseTo(after.owners[0].sharePct, 9);
+    expect(v.outcome.huff!.ownCapturedAfter).toBeCloseTo(after.ownCapturedDemand, 6);
+    v.scenario.eval.totals.owners.forEach((o, q) => expect(o.sharePct).toBeCloseTo(after.owners[q].sharePct, 9));
+    rows.forEach((r, q) => expect(r.huffCaptured).toBeCloseTo(after.siteCaptured[sites.lon.length + q], 9));
+    // each point's own probability, as the map colours it
+    for (let i = 0; i < pts.lon.length; i += 97) expect(v.scenario.eval.ownProbability[i]).toBeCloseTo(after.ownProbability[i], 6);
+    // the live drag: our share with the second new site at each position
+    e.dragStart({ kind: 'added', index: 1 });
+    for (const [lon, lat] of [[121.45, 31.2], [121.58, 31.12], [121.5, 31.25]]) {
+      const u = e.dragMove(lon, lat);
+      const moved = { ...withNew, lon: withNew.lon.map((x, p) => (p === sites.lon.length + 1 ? lon : x)), lat: withNew.lat.map((y, p) => (p === sites.lon.length + 1 ? lat : y)) };
+      const full = new HuffModel(pts, moved, huff).evaluate();
+      expect(u.ownSharePct).toBeCloseTo(full.owners[0].sharePct, 9);
+      expect(u.siteCaptured).toBeCloseTo(full.siteCaptured[sites.lon.length + 1], 6);
+    }
+    e.dragCancel();
   });
 
   it('names every recommended site in both languages: area, our nearest site, bearing and distance', async () => {
