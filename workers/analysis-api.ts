@@ -264,11 +264,11 @@ export class AnalysisApi {
     return this.sites.resetScenario();
   }
 
-  sitesClosure(req: ClosureRequest): ClosureView {
+  sitesClosure(req: ClosureRequest): Promise<ClosureView> {
     return this.sites.closure(req);
   }
 
-  sitesRationalise(req: Omit<ClosureRequest, 'close'>): RationaliseRow[] {
+  sitesRationalise(req: Omit<ClosureRequest, 'close'>): Promise<RationaliseRow[]> {
     return this.sites.rationalise(req);
   }
   // ----- end sites --------------------------------------------------------------------

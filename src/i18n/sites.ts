@@ -211,6 +211,8 @@ export const sitesMessages = defineMessages(
 
     'sites.closure.hint': 'Click our sites on the map, or tick them in the list, to close them.',
     'sites.closure.closing': 'Sites closed: {n}',
+    'sites.closure.atPoints': 'Judged at each of {n} {n|customer|customers} where they are (Huff, distance and access), not at cell centres.',
+    'sites.closure.atCells': 'Judged at H3 cell centres (customers per cell; population has no exact locations).',
     'sites.closure.toggle': 'Close {id}',
     'sites.closure.captured': 'Our Huff-captured demand',
     'sites.closure.closedCaptured': 'Captured by the closed sites',
@@ -461,6 +463,8 @@ export const sitesMessages = defineMessages(
 
     'sites.closure.hint': '在地图上点击本行网点，或在列表中勾选，以模拟关闭。',
     'sites.closure.closing': '关闭网点数：{n}',
+    'sites.closure.atPoints': '按 {n} 位客户各自的实际位置评估（Huff、距离与可达性），而非网格中心。',
+    'sites.closure.atCells': '按 H3 网格中心评估（每格客户数；人口没有精确位置）。',
     'sites.closure.toggle': '关闭 {id}',
     'sites.closure.captured': '本行 Huff 捕获需求',
     'sites.closure.closedCaptured': '被关闭网点原捕获',

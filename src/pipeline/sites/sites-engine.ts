@@ -22,7 +22,7 @@ import { studyGridFromCells } from '../../core/grid.ts';
 import { HUFF_DEFAULTS, HuffModel, type HuffParams } from '../../core/huff.ts';
 import { rationalise } from '../../core/rationalisation.ts';
 import {
-  buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type NetworkSites, type PointSet, type SiteType, type StudyCells,
+  buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type DemandPoints, type NetworkSites, type PointSet, type SiteType, type StudyCells,
 } from './sites-model.ts';
 import type { SitesRunOutput, SitesRunRequest } from './sites-pipeline.ts';
 import { evaluateScenario, initialScenario, scenarioHuffModel, type NewSite, type Scenario, type ScenarioEval } from './sites-scenario.ts';
@@ -154,8 +154,12 @@ export interface ClosureView extends Omit<ClosureResult, 'closed' | 'siteCapture
     population: { beforePct: number; afterPct: number; breached: boolean; overLimit: boolean } | null;
     customers: { beforePct: number; afterPct: number; breached: boolean; overLimit: boolean } | null;
   };
-  /** Demand points for the map: h3, and 0 within the access distance, 1 beyond before and after, 2 newly beyond. */
-  map: { h3: string[]; status: Uint8Array; catchment: Float64Array };
+  /**
+   * Demand points for the map: at exact points (customers where they are, `customer` 1; population
+   * cell centres 0) or study cells (`h3`); status 0 within the access distance, 1 beyond before
+   * and after, 2 newly beyond; catchment = the closed sites' captured demand per point.
+   */
+  map: { at: 'points' | 'cells'; h3: string[]; lon: Float64Array; lat: Float64Array; customer: Uint8Array; status: Uint8Array; catchment: Float64Array };
   /** Where the closed sites' customers go (core/closure-flows.ts). */
   flows: ClosureFlowsView;
   warnings: SiteWarning[];
@@ -209,6 +213,7 @@ export class SitesEngine {
   private readonly points = new Map<PointSource, Promise<ExactPoints | null>>();
   private readonly costTables = new Map<string, Promise<CostTable & { pairs: number }>>();
   private state: RunState | null = null;
+  private closureCache: { dKey: string; demand: DemandPoints; mKey: string; model: HuffModel | null } | null = null;
   private drag: WhatIfDrag | null = null;
   private runSeq = 0;
 
@@ -222,6 +227,7 @@ export class SitesEngine {
       this.customersOutside.clear();
       this.points.clear();
       this.costTables.clear();
+      this.closureCache = null;
       this.state = null;
       this.drag = null;
     }
@@ -490,22 +496,42 @@ export class SitesEngine {
     return this.scenarioView();
   }
 
-  private closureDemand(req: { resolution: number; measure: DemandMeasure; blendCustomerShare?: number }) {
+  /**
+   * Closure and rationalisation judge our customers where they are (exact points, as the
+   * recommendation does), population at cell centres (it has no points): every customer is a
+   * demand point, weighted by the measure (0 under population alone, still counted by the
+   * access check). Without points: customers per study cell. Demand and the Huff model are
+   * kept for the next ticked box (200k points: the model is the costly part).
+   */
+  private async closureModel(req: Omit<ClosureRequest, 'close'>): Promise<{ inputs: SitesInputs; demand: DemandPoints; all: number[]; own: number[]; sites: ReturnType<typeof huffSitesOf>; model: HuffModel }> {
     const inputs = this.requireInputs();
     const { cells } = this.studyCells(req.resolution);
-    const customers = this.customers.get(req.resolution) ?? null;
-    const demand = buildDemand(
-      { cells, customers, areaPopulation: inputs.areaPopulation },
-      { measure: req.measure, blendCustomerShare: req.blendCustomerShare, keepAllPeople: true },
-    );
-    return { inputs, cells, demand };
+    const points = req.measure !== 'population' || inputs.areaPopulation ? await this.exactPoints('customers') : null;
+    const dKey = `${req.resolution}|${req.measure}|${req.blendCustomerShare ?? ''}|${points ? 'points' : 'cells'}`;
+    if (this.closureCache?.dKey !== dKey) {
+      const customers = points ? null : this.customers.get(req.resolution) ?? null;
+      const demand = buildDemand(
+        { cells, points, customers, areaPopulation: inputs.areaPopulation },
+        { measure: req.measure, blendCustomerShare: req.blendCustomerShare, keepAllPeople: true, fineResolution: req.resolution },
+      );
+      this.closureCache = { dKey, demand, mKey: '', model: null };
+    }
+    const c = this.closureCache;
+    const { all, own } = sitesOfType(inputs.network, req.siteType);
+    const sites = huffSitesOf(inputs.network, all);
+    const mKey = `${req.siteType}|${JSON.stringify({ ...HUFF_DEFAULTS, ...req.huff })}`;
+    if (c.mKey !== mKey || !c.model) {
+      c.model = new HuffModel(c.demand, sites, req.huff);
+      c.mKey = mKey;
+    }
+    return { inputs, demand: c.demand, all, own, sites, model: c.model };
   }
 
-  /** Close some of our sites: Huff leakage, distance change and the access check. */
-  closure(req: ClosureRequest): ClosureView {
-    const { inputs, cells, demand } = this.closureDemand(req);
+  /** Close some of our sites: Huff leakage, distance change and the access check, at every demand point. */
+  async closure(req: ClosureRequest): Promise<ClosureView> {
+    const { inputs, demand, all, own, sites, model } = await this.closureModel(req);
     const net = inputs.network;
-    const { all, own } = sitesOfType(net, req.siteType);
+    const { cells } = this.studyCells(req.resolution);
     const pos = new Map(all.map((j, p) => [net.id[j], p]));
     const close: number[] = [];
     for (const id of req.close) {
@@ -514,8 +540,6 @@ export class SitesEngine {
       close.push(p);
     }
     const accessDistanceM = req.accessDistanceM ?? 1600;
-    const sites = huffSitesOf(net, all);
-    const model = new HuffModel(demand, sites, req.huff);
     const r = simulateClosure({
       demand, sites, close, huff: req.huff, model,
       access: {
@@ -556,18 +580,19 @@ export class SitesEngine {
       becomesUnreached: r.becomesUnreached,
       distance: r.distance,
       access: { distanceM: accessDistanceM, limitPct: r.access.limitPct, population: r.access.population, customers: r.access.customers },
-      map: { h3: Array.from(demand.cell, (i) => cells.h3[i]), status, catchment: f.catchment },
+      map: demand.at === 'points'
+        ? { at: 'points', h3: [], lon: demand.lon, lat: demand.lat, customer: Uint8Array.from(demand.source!, (i) => (i >= 0 ? 1 : 0)), status, catchment: f.catchment }
+        : { at: 'cells', h3: Array.from(demand.cell, (i) => cells.h3[i]), lon: demand.lon, lat: demand.lat, customer: new Uint8Array(0), status, catchment: f.catchment },
       flows: { released: f.released, recipients, unreached: f.unreached, newlyBeyondDemand },
       warnings: r.warnings,
     };
   }
 
-  /** Per own site of the type: demand only it covers, and the Huff demand lost if it closed. */
-  rationalise(req: Omit<ClosureRequest, 'close'>): RationaliseRow[] {
-    const { inputs, demand } = this.closureDemand(req);
+  /** Per own site of the type: demand only it covers, and the Huff demand lost if it closed (at every demand point). */
+  async rationalise(req: Omit<ClosureRequest, 'close'>): Promise<RationaliseRow[]> {
+    const { inputs, demand, all, sites, model } = await this.closureModel(req);
     const net = inputs.network;
-    const { all } = sitesOfType(net, req.siteType);
-    const rows = rationalise({ demand, sites: huffSitesOf(net, all), radiusM: req.radiusM ?? DEFAULT_RADIUS_M[req.siteType], huff: req.huff });
+    const rows = rationalise({ demand, sites, model, radiusM: req.radiusM ?? DEFAULT_RADIUS_M[req.siteType], huff: req.huff });
     return rows.map((r) => ({
       id: net.id[all[r.site]],
       coveredDemand: r.coveredDemand,

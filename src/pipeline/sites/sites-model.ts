@@ -146,7 +146,9 @@ export interface DemandPoints extends Demand {
 }
 
 export function buildDemand(src: DemandSource, opts: DemandOptions): DemandPoints {
-  if (src.points && opts.measure !== 'population') return pointDemand(src, src.points, opts);
+  // Population alone has no points; with keepAllPeople (closure's access check) the customers
+  // still stand where they are, at weight 0.
+  if (src.points && (opts.measure !== 'population' || opts.keepAllPeople)) return pointDemand(src, src.points, opts);
   const n = src.cells.h3.length;
   const warnings: SiteWarning[] = [];
   const needCustomers = opts.measure !== 'population';
@@ -245,14 +247,16 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
     pop = populationPotential(src.cells.areaIndex, src.areaPopulation);
     for (let c = 0; c < pop.length; c++) { if (!(pop[c] >= 0)) pop[c] = 0; P += pop[c]; }
   }
-  if (opts.measure === 'blend' && !pop) throw new SitesInputError('no_population', 'demand from population needs an indicators file with a numeric "population" column (--indicators)');
+  if (opts.measure !== 'customers' && !pop) throw new SitesInputError('no_population', 'demand from population needs an indicators file with a numeric "population" column (--indicators)');
   const lambda = opts.blendCustomerShare ?? 0.5;
   if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`blendCustomerShare must be in [0, 1], got ${lambda}`);
   const blend = opts.measure === 'blend';
-  const pointScale = blend ? (C > 0 ? lambda : 0) : 1;
+  // Weight per unit: customers 1 / population 0 for `customers`, 0 / 1 for `population`
+  // (points kept for the access check only), the blend's mix otherwise.
+  const pointScale = blend ? (C > 0 ? lambda : 0) : opts.measure === 'customers' ? 1 : 0;
   const popCells: number[] = [];
-  if (blend && pop) for (let c = 0; c < pop.length; c++) if (pop[c] > 0) popCells.push(c);
-  const popScale = blend && P > 0 ? ((C > 0 ? 1 - lambda : 1) * (C > 0 ? C : P)) / P : 0;
+  if ((opts.measure !== 'customers' || opts.keepAllPeople) && pop) for (let c = 0; c < pop.length; c++) if (pop[c] > 0) popCells.push(c);
+  const popScale = opts.measure === 'population' ? 1 : blend && P > 0 ? ((C > 0 ? 1 - lambda : 1) * (C > 0 ? C : P)) / P : 0;
   const m = keep.length + popCells.length;
   const lon = new Float64Array(m), lat = new Float64Array(m), weight = new Float64Array(m), cell = new Int32Array(m);
   const customers = new Float64Array(m), population = new Float64Array(m);

@@ -170,6 +170,50 @@ describe('Sites at exact demand points', () => {
   });
 });
 
+describe('Closing a branch at exact points (hand-checked)', () => {
+  // Along a meridian, where haversine is R·Δφ exactly: our OB1 at 0 m, a competitor XB1 at
+  // 1000 m, our OB2 at 2000 m; one customer each at 0, 500 and 2000 m. Huff α 1, β 2, floor 100 m.
+  const at = (m: number) => 31.2 + (m / 6_371_008.8) * (180 / Math.PI);
+  const pts: ExactPoints = { lon: Float64Array.from([121.5, 121.5, 121.5]), lat: Float64Array.from([at(0), at(500), at(2000)]), weight: Float64Array.from([1, 1, 1]) };
+  const network: NetworkSites = {
+    id: ['OB1', 'XB1', 'OB2'], name: ['', '', ''], lon: Float64Array.from([121.5, 121.5, 121.5]), lat: Float64Array.from([at(0), at(1000), at(2000)]),
+    type: ['branch', 'branch', 'branch'], owner: ['own', 'ICBC', 'own'], attractiveness: Float64Array.from([1, 1, 1]),
+  };
+  const base = { resolution: 8, siteType: 'branch' as const, measure: 'customers' as const, accessDistanceM: 1600, maxSharePct: 5 };
+
+  it('OB1 closes: its catchment, who picks it up, distance and access, each customer where they live', async () => {
+    // utilities 1/max(d, 100)²: P1 (OB1 1e-4, XB1 1e-6, OB2 2.5e-7), P2 (4e-6, 4e-6, 1/1500²), P3 (2.5e-7, 1e-6, 1e-4)
+    const u2 = 1 / 1500 ** 2;
+    const D1 = 1e-4 + 1e-6 + 2.5e-7, D2 = 8e-6 + u2, D3 = D1;
+    const ownBefore = (1e-4 + 2.5e-7) / D1 + (4e-6 + u2) / D2 + (2.5e-7 + 1e-4) / D3;
+    const ownAfter = 2.5e-7 / 1.25e-6 + u2 / (4e-6 + u2) + 1e-4 / 1.01e-4; // 0.2 + 0.1 + 0.990099
+    const catchment = [1e-4 / D1, 4e-6 / D2, 2.5e-7 / D3];
+    const released = catchment[0] + catchment[1] + catchment[2];
+    const toXB1 = (1e-6 / 1.25e-6 + 4e-6 / (4e-6 + u2) + 1e-6 / 1.01e-4) - (1e-6 / D1 + 4e-6 / D2 + 1e-6 / D3);
+    const c = await engine(pts, { network }).closure({ ...base, close: ['OB1'] });
+    expect(c.map.at).toBe('points');
+    expect(Array.from(c.map.lat)).toEqual(Array.from(pts.lat));
+    expect(c.ownCapturedBefore).toBeCloseTo(ownBefore, 9);
+    expect(c.ownCapturedAfter).toBeCloseTo(ownAfter, 9);
+    expect(ownAfter).toBeCloseTo(1.290099, 6);
+    expect(c.closedSitesCaptured).toBeCloseTo(released, 9);
+    c.map.catchment.forEach((x, i) => expect(x).toBeCloseTo(catchment[i], 9));
+    expect(c.leakedToCompetitors).toBeCloseTo(toXB1, 9);
+    expect(c.recapturedByOwn).toBeCloseTo(released - toXB1, 9);
+    expect(c.flows.recipients.map((r) => r.id)).toEqual(['XB1', 'OB2']);
+    expect(c.flows.recipients[0].demand).toBeCloseTo(toXB1, 9);
+    // nearest own branch: P1 0 → 2000 m (beyond 1.6 km), P2 500 → 1500 m, P3 stays at 0
+    expect(Array.from(c.map.status)).toEqual([2, 0, 0]);
+    expect(c.distance).toMatchObject({ affectedPoints: 2, affectedDemand: 2 });
+    expect(c.distance.meanIncreaseM).toBeCloseTo(1500, 6);
+    expect(c.distance.maxIncreaseM).toBeCloseTo(2000, 6);
+    expect(c.access.customers!.beforePct).toBe(0);
+    expect(c.access.customers!.afterPct).toBeCloseTo(100 / 3, 9);
+    expect(c.access.customers!.breached).toBe(true);
+    expect(c.flows.newlyBeyondDemand).toBe(1);
+  });
+});
+
 describe('Sites with a travel-cost table (hand-checked)', () => {
   // Four compounds (households 10, 20, 30, 40), three candidate sites, our branch OB1.
   const points: ExactPoints = {
