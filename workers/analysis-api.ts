@@ -256,6 +256,10 @@ export class AnalysisApi {
     return this.sites.dropSite(lon, lat);
   }
 
+  sitesSwapCandidate(index: number, candidateId: string): ScenarioView {
+    return this.sites.swapCandidate(index, candidateId);
+  }
+
   sitesRemoveAdded(index: number): ScenarioView {
     return this.sites.removeAdded(index);
   }

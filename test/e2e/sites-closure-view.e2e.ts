@@ -128,7 +128,7 @@ describe('closure view', () => {
     const total = rows.reduce((t, r) => t + r.demand, 0) + rest;
     for (const r of rows.filter((r) => r.demand >= 0.01 * total)) assert.ok(map.flows!.some((d) => Math.abs(d - r.demand) < 1e-6), `a line to ${r.id}`);
     await shot(page, 'closure-flows.png');
-    console.log(`closure flows: released ${released}; ${rows.map((r) => `${r.id} ${r.demand.toFixed(1)}`).join(', ')}; rest ${rest}; unreached ${unreached}; ${map.catchment} catchment cells, ${map.flows!.length} lines`);
+    console.log(`closure flows: released ${released}; ${rows.map((r) => `${r.id} ${r.demand.toFixed(1)}`).join(', ')}; rest ${rest}; unreached ${unreached}; ${map.catchment} catchment points, ${map.flows!.length} lines`);
     // The same in Chinese.
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="sites-flows"] h3')?.textContent === '其客户的去向', null, { timeout: 10_000 });

@@ -115,7 +115,11 @@ export interface RunView {
   costs: { pairs: number } | null;
   /** Names of the outcome rows (same order), in both UI languages. */
   names: SiteNames[];
-  candidates: { count: number; generated: boolean; zoneExcluded: number; unknownIds: string[] };
+  candidates: {
+    count: number; generated: boolean; zoneExcluded: number; unknownIds: string[];
+    /** With a travel-cost table: the candidates file's sites, the alternatives a new site can be swapped for. */
+    swap: { id: string[]; name: string[]; lon: Float64Array; lat: Float64Array } | null;
+  };
   /** Our existing sites of the type (ids as in the sites file). */
   own: { id: string[] };
   /** The objective's own numbers (the CLI's), the bounds and gaps. */
@@ -375,6 +379,7 @@ export class SitesEngine {
         generated: d.candidates.source.some((s) => s === 'generated'),
         zoneExcluded: out.outcome.zoneExcluded,
         unknownIds: out.outcome.unknownIds,
+        swap: costs ? { id: d.candidates.id, name: d.candidates.name, lon: d.candidates.lon, lat: d.candidates.lat } : null,
       },
       own: { id: d.ownSites.map((j) => d.network.id[j]) },
       outcome,
@@ -479,6 +484,25 @@ export class SitesEngine {
       id: `new-${s.nextDropped++}`, lon, lat, origin: 'dropped', candidate: -1, pinned: false, robustnessPct: NaN,
       names: this.nameOf(s.out.data, this.studyCells(s.view.request.resolution).cells, { lon, lat }),
     });
+    return this.scenarioView();
+  }
+
+  /**
+   * Puts new site `index` on another candidate (with a travel-cost table the what-if: a site
+   * can only stand where the table has costs). Every number is recomputed from the table.
+   */
+  swapCandidate(index: number, candidateId: string): ScenarioView {
+    const s = this.requireRun();
+    if (!(index >= 0 && index < s.scenario.added.length)) throw new RangeError(`no new site ${index}`);
+    const c = s.out.data.candidates.id.indexOf(candidateId);
+    if (c < 0) throw new SitesInputError('unknown_candidate', `${candidateId} is not a candidate of this run`, { id: candidateId });
+    if (s.scenario.added.some((a, r) => r !== index && a.candidate === c)) throw new SitesInputError('candidate_taken', `${candidateId} already holds a new site`, { id: candidateId });
+    const cand = s.out.data.candidates;
+    const a = s.scenario.added[index];
+    s.scenario.added[index] = {
+      ...a, id: cand.id[c], lon: cand.lon[c], lat: cand.lat[c], candidate: c, robustnessPct: NaN,
+      names: this.nameOf(s.out.data, this.studyCells(s.view.request.resolution).cells, { lon: cand.lon[c], lat: cand.lat[c], name: cand.name[c] || undefined }),
+    };
     return this.scenarioView();
   }
 

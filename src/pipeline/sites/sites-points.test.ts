@@ -260,6 +260,32 @@ describe('Sites with a travel-cost table (hand-checked)', () => {
     }
   });
 
+  it('swaps a new site for another candidate of the cost file; every number is recounted from the table', async () => {
+    const e = engine(points, { candidatesFile, network, costs });
+    const v = await e.run(req, signal(), () => {});
+    expect(v.candidates.swap!.id).toEqual(['K1', 'K2', 'K3']);
+    // K2 (rank 2) → K1: K1 reaches P1 (100, already OB1's) and P2 (300 ≤ 400): it adds P2's 20
+    const sc = e.swapCandidate(1, 'K1');
+    expect(sc.added.map((a) => [a.id, a.candidate])).toEqual([['K3', 2], ['K1', 0]]);
+    expect(sc.eval.rows.map((r) => [r.id, r.marginalDemand, r.coveredDemand])).toEqual([['K3', 40, 50], ['K1', 20, 70]]);
+    // an independent recount straight from the pairs: covered = OB1 (cost 50 to P1) or a chosen candidate ≤ R
+    const chosen = new Set([2, 0]);
+    let covered = 10;
+    for (let i = 1; i < 4; i++) if (pairs.some(([d, c, m]) => d === i && chosen.has(c) && m <= 400)) covered += points.weight[i];
+    expect(sc.eval.totals.coveredDemand).toBe(covered);
+    expect(sc.added[1].names).toBeDefined();
+    expect(() => e.swapCandidate(1, 'K3')).toThrow(expect.objectContaining({ code: 'candidate_taken' }));
+    expect(() => e.swapCandidate(0, 'K9')).toThrow(expect.objectContaining({ code: 'unknown_candidate' }));
+    // p-median, k 1: K2 (222,500) swapped for K1 saves 174,000 of the 810,500 before: 636,500
+    const p = engine(points, { candidatesFile, network, costs });
+    await p.run({ ...req, objective: 'pmedian', k: 1 }, signal(), () => {});
+    const sw = p.swapCandidate(0, 'K1');
+    expect(sw.eval.rows[0].totalCost).toBeCloseTo(636_500, 6);
+    expect(sw.eval.rows[0].meanCost).toBeCloseTo(6_365, 9);
+    // the candidates file's name follows the site: K2 is 龙华小区旁
+    expect(p.swapCandidate(0, 'K2').added[0].names).toEqual({ en: '龙华小区旁', 'zh-CN': '龙华小区旁' });
+  });
+
   it('refuses costs without a candidates file', async () => {
     await expect(engine(points, { network, costs }).run(req, signal(), () => {})).rejects.toMatchObject({ code: 'costs_need_candidates' });
   });
