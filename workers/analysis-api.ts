@@ -256,6 +256,10 @@ export class AnalysisApi {
     return this.sites.dropSite(lon, lat);
   }
 
+  sitesSwapCandidate(index: number, candidateId: string): ScenarioView {
+    return this.sites.swapCandidate(index, candidateId);
+  }
+
   sitesRemoveAdded(index: number): ScenarioView {
     return this.sites.removeAdded(index);
   }
@@ -264,11 +268,11 @@ export class AnalysisApi {
     return this.sites.resetScenario();
   }
 
-  sitesClosure(req: ClosureRequest): ClosureView {
+  sitesClosure(req: ClosureRequest): Promise<ClosureView> {
     return this.sites.closure(req);
   }
 
-  sitesRationalise(req: Omit<ClosureRequest, 'close'>): RationaliseRow[] {
+  sitesRationalise(req: Omit<ClosureRequest, 'close'>): Promise<RationaliseRow[]> {
     return this.sites.rationalise(req);
   }
   // ----- end sites --------------------------------------------------------------------

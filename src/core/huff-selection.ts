@@ -18,6 +18,7 @@ import { GainHeap } from './gain-heap.ts';
 import { HUFF_DEFAULTS, HuffModel, OWN, type HuffParams, type HuffSites } from './huff.ts';
 import { prepareSelection, type RankedSite, type SelectionConstraints } from './site-selection.ts';
 import { GridIndex, Hits, type Points } from './spatial-index.ts';
+import { haversineM } from './haversine.ts';
 import type { SiteCostPairs } from './cost-matrix.ts';
 
 export interface HuffSelectionInput {
@@ -43,11 +44,11 @@ export interface HuffSelectionResult {
   warnings: SiteWarning[];
 }
 
-export function solveHuffGreedy(input: HuffSelectionInput, options: SelectionConstraints & { k: number; signal?: AbortSignal; onProgress?: (p: SiteProgress) => void }): HuffSelectionResult {
-  const k = options.k;
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
-  const prep = prepareSelection(input.candidates.lon, input.candidates.lat, options);
-  if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
+type SelectOptions = SelectionConstraints & { k: number; signal?: AbortSignal; onProgress?: (p: SiteProgress) => void };
+
+export function solveHuffGreedy(input: HuffSelectionInput, options: SelectOptions): HuffSelectionResult {
+  if (!Number.isInteger(options.k) || options.k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${options.k}`);
+  if (!input.costs) return new HuffGains(input, options).solve(input.demand.weight, options);
   const alpha = input.huff?.alpha ?? HUFF_DEFAULTS.alpha;
   const beta = input.huff?.beta ?? HUFF_DEFAULTS.beta;
   const cutoffM = input.huff?.cutoffM ?? HUFF_DEFAULTS.cutoffM;
@@ -55,45 +56,37 @@ export function solveHuffGreedy(input: HuffSelectionInput, options: SelectionCon
   const { demand } = input;
   const N = demand.lon.length;
   const C = input.candidates.lon.length;
-
-  // Per demand point: our utility O and everybody's D, from the existing network.
   const costs = input.costs;
-  if (costs && (costs.sites.offsets.length !== input.sites.lon.length + 1 || costs.candidates.offsets.length !== C + 1)) {
+  if (costs.sites.offsets.length !== input.sites.lon.length + 1 || costs.candidates.offsets.length !== C + 1) {
     throw new RangeError(`cost pairs cover ${costs.sites.offsets.length - 1} sites and ${costs.candidates.offsets.length - 1} candidates; expected ${input.sites.lon.length} and ${C}`);
   }
-  const model = new HuffModel(demand, input.sites, input.huff, costs ? { costs: costs.sites } : undefined);
-  const before = model.evaluate();
+  const before = new HuffModel(demand, input.sites, input.huff, { costs: costs.sites, signal: options.signal }).evaluate();
+  // Per demand point: our utility O and everybody's D, from the existing network.
   const own = new Float64Array(N);
   const all = new Float64Array(N);
-  const index = costs ? null : new GridIndex(demand, Math.min(cutoffM, 2000));
-  const hits = new Hits(1024);
-  /** Demand points site j of `pairs` (or at lon/lat) competes for, with their distance or cost, into `hits`. */
-  const reachOf = (pairs: SiteCostPairs | undefined, j: number, lon: number, lat: number): number => {
-    if (!pairs) return index!.within(lon, lat, cutoffM, hits);
-    hits.count = 0;
-    for (let p = pairs.offsets[j]; p < pairs.offsets[j + 1]; p++) if (pairs.cost[p] <= cutoffM) hits.push(pairs.demand[p], pairs.cost[p]);
-    return hits.count;
-  };
   const A = input.sites.attractiveness;
   for (let j = 0; j < input.sites.lon.length; j++) {
-    const n = reachOf(costs?.sites, j, input.sites.lon[j], input.sites.lat[j]);
     const a = (A ? A[j] : 1) ** alpha;
-    for (let h = 0; h < n; h++) {
-      const u = a * Math.max(hits.distanceM[h], floorM) ** -beta;
-      all[hits.index[h]] += u;
-      if (input.sites.owner[j] === OWN) own[hits.index[h]] += u;
+    for (let p = costs.sites.offsets[j]; p < costs.sites.offsets[j + 1]; p++) {
+      if (!(costs.sites.cost[p] <= cutoffM)) continue;
+      const i = costs.sites.demand[p];
+      const u = a * Math.max(costs.sites.cost[p], floorM) ** -beta;
+      all[i] += u;
+      if (input.sites.owner[j] === OWN) own[i] += u;
     }
   }
-  // Candidate → (demand, utility) pairs within the cut-off.
+  // Candidate → (demand, utility) pairs within the cut-off, from the cost file.
   const offsets = new Int32Array(C + 1);
   const pd: number[] = [];
   const pu: number[] = [];
   for (let c = 0; c < C; c++) {
     if ((c & 1023) === 0) options.signal?.throwIfAborted();
-    const a = (input.candidates.attractiveness ? input.candidates.attractiveness[c] : 1) ** alpha;
-    if (!(a > 0)) throw new RangeError(`attractiveness of candidate ${c} must be > 0`);
-    const n = reachOf(costs?.candidates, c, input.candidates.lon[c], input.candidates.lat[c]);
-    for (let h = 0; h < n; h++) { pd.push(hits.index[h]); pu.push(a * Math.max(hits.distanceM[h], floorM) ** -beta); }
+    const a = candidateAttr(input.candidates, c, alpha);
+    for (let p = costs.candidates.offsets[c]; p < costs.candidates.offsets[c + 1]; p++) {
+      if (!(costs.candidates.cost[p] <= cutoffM)) continue;
+      pd.push(costs.candidates.demand[p]);
+      pu.push(a * Math.max(costs.candidates.cost[p], floorM) ** -beta);
+    }
     offsets[c + 1] = pd.length;
   }
   const w = demand.weight;
@@ -108,14 +101,43 @@ export function solveHuffGreedy(input: HuffSelectionInput, options: SelectionCon
   const add = (c: number) => {
     for (let p = offsets[c]; p < offsets[c + 1]; p++) { own[pd[p]] += pu[p]; all[pd[p]] += pu[p]; }
   };
+  return lazyGreedy(input.candidates, options, { own, all, gain, add, bound: gain, capturedBefore: before.ownCapturedDemand, total: before.totalDemand });
+}
 
+function candidateAttr(cands: HuffSelectionInput['candidates'], c: number, alpha: number): number {
+  const a = (cands.attractiveness ? cands.attractiveness[c] : 1) ** alpha;
+  if (!(a > 0)) throw new RangeError(`attractiveness of candidate ${c} must be > 0`);
+  return a;
+}
+
+interface GreedyState {
+  /** Our and everybody's utility per demand point; changed by `add` and restored by the caller's copy. */
+  own: Float64Array;
+  all: Float64Array;
+  /** Exact gain of candidate c given own/all. */
+  gain: (c: number) => number;
+  add: (c: number) => void;
+  /** An upper bound of c's gain given the existing network (the heap's start). */
+  bound: (c: number) => number;
+  capturedBefore: number;
+  total: number;
+}
+
+/** Lazy greedy (heap of upper bounds, re-evaluated at the top), then the report order over the chosen set. */
+function lazyGreedy(cands: Points, options: SelectOptions, st: GreedyState): HuffSelectionResult {
+  const k = options.k;
+  const C = cands.lon.length;
+  const prep = prepareSelection(cands.lon, cands.lat, options);
+  if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
+  const { own, all, gain, add } = st;
   const own0 = own.slice();
   const all0 = all.slice();
   const chosen: number[] = [];
   const isChosen = new Uint8Array(C);
   for (const c of prep.pinned) { chosen.push(c); isChosen[c] = 1; add(c); prep.spacing?.add(c); }
+  // Gains only shrink as sites are added (pins included), so the bounds stay upper bounds.
   const heap = new GainHeap(C);
-  for (let c = 0; c < C; c++) if (prep.allowed[c] && !isChosen[c]) { const g = gain(c); if (g > 0) heap.push(c, g); }
+  for (let c = 0; c < C; c++) if (prep.allowed[c] && !isChosen[c]) { const g = st.bound(c); if (g > 0) heap.push(c, g); }
   while (chosen.length < k && heap.size > 0) {
     options.signal?.throwIfAborted();
     const c = heap.pop();
@@ -132,8 +154,8 @@ export function solveHuffGreedy(input: HuffSelectionInput, options: SelectionCon
   // Report order over the final set (pins included): each rank the largest gain next.
   own.set(own0);
   all.set(all0);
-  const total = before.totalDemand;
-  let captured = before.ownCapturedDemand;
+  const total = st.total;
+  let captured = st.capturedBefore;
   const out: RankedSite[] = [];
   const pinnedSet = new Set(prep.pinned);
   const left = [...chosen];
@@ -147,7 +169,178 @@ export function solveHuffGreedy(input: HuffSelectionInput, options: SelectionCon
   }
   const warnings = [...prep.warnings];
   if (out.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: out.length, k } });
-  return { sites: out, totalDemand: total, ownCapturedBefore: before.ownCapturedDemand, ownCapturedAfter: captured, warnings };
+  return { sites: out, totalDemand: total, ownCapturedBefore: st.capturedBefore, ownCapturedAfter: captured, warnings };
+}
+
+/**
+ * Huff site selection at exact demand points with straight-line distances, prepared once for
+ * any number of weightings of the same points (the bootstrap re-solves with resampled
+ * weights). What does not depend on the weights is computed here: our and everybody's
+ * utility per point from the existing network, the points grouped in squares, and per
+ * candidate a bound factor per square within reach. A candidate's pairs with the points are
+ * never stored (200k points × 10k candidates within 5 km would be ~10⁸ pairs): its exact gain
+ * is summed over the spatial index when lazy greedy asks for it, and the heap starts from
+ * upper bounds Σ_square φ · open weight, so only candidates that may win are summed point by
+ * point.
+ *
+ * The bound: a point's gain from a new site of utility u is w·(1 − s)·u / (D + u), s = O/D
+ * its current own share (gain w where D = 0): increasing in u, decreasing in D. A square's
+ * points lie within r of its centroid, so each is at least d − r from a candidate d away;
+ * φ = u(d − r) / (min D + u(d − r)) and the open weight Σ w(1 − s) bound what the square can
+ * give. Gains only shrink as sites are added (submodular), so the bounds hold throughout.
+ */
+export class HuffGains {
+  private readonly input: HuffSelectionInput;
+  private readonly own0: Float64Array;
+  private readonly all0: Float64Array;
+  private readonly index: GridIndex;
+  private readonly attr: Float64Array;
+  private readonly p: { alpha: number; beta: number; cutoffM: number; floorM: number };
+  /** Square of each point, and per candidate (CSR) the squares within reach with their φ. */
+  private readonly square: Int32Array;
+  private readonly numSquares: number;
+  private readonly boundStart: Int32Array;
+  private readonly boundSquare: Int32Array;
+  private readonly boundPhi: Float32Array;
+
+  constructor(input: HuffSelectionInput, hooks: { signal?: AbortSignal; onProgress?: (p: SiteProgress) => void } = {}) {
+    this.input = input;
+    const huff = input.huff;
+    const p = {
+      alpha: huff?.alpha ?? HUFF_DEFAULTS.alpha, beta: huff?.beta ?? HUFF_DEFAULTS.beta,
+      cutoffM: huff?.cutoffM ?? HUFF_DEFAULTS.cutoffM, floorM: huff?.minDistanceM ?? HUFF_DEFAULTS.minDistanceM,
+    };
+    if (!(p.cutoffM > 0) || !(p.floorM > 0)) throw new RangeError(`Huff cutoffM and minDistanceM must be > 0 metres, got ${p.cutoffM} and ${p.floorM}`);
+    this.p = p;
+    const { demand, sites, candidates } = input;
+    const N = demand.lon.length, C = candidates.lon.length;
+    this.attr = Float64Array.from({ length: C }, (_, c) => candidateAttr(candidates, c, p.alpha));
+    this.index = new GridIndex(demand, Math.min(p.cutoffM, 2000));
+    const hits = new Hits(1024);
+    const own = new Float64Array(N), all = new Float64Array(N);
+    for (let j = 0; j < sites.lon.length; j++) {
+      const a = sites.attractiveness ? sites.attractiveness[j] : 1;
+      if (!(a > 0) || !Number.isFinite(a)) throw new RangeError(`attractiveness of site ${j} is ${a}; it must be a number > 0`);
+      const aa = a ** p.alpha;
+      const n = this.index.within(sites.lon[j], sites.lat[j], p.cutoffM, hits);
+      for (let h = 0; h < n; h++) {
+        const u = aa * Math.max(hits.distanceM[h], p.floorM) ** -p.beta;
+        all[hits.index[h]] += u;
+        if (sites.owner[j] === OWN) own[hits.index[h]] += u;
+      }
+    }
+    this.own0 = own;
+    this.all0 = all;
+
+    // Squares of about cutoff/10 in a local equirectangular frame (only the grouping uses it;
+    // distances are haversine).
+    this.square = new Int32Array(N);
+    let minLon = Infinity, minLat = Infinity, sumLat = 0;
+    for (let i = 0; i < N; i++) { minLon = Math.min(minLon, demand.lon[i]); minLat = Math.min(minLat, demand.lat[i]); sumLat += demand.lat[i]; }
+    const sideM = Math.max(100, p.cutoffM / 10);
+    const kx = (111_320 * Math.cos(((N > 0 ? sumLat / N : 0) * Math.PI) / 180)) / sideM, ky = 110_574 / sideM;
+    const squareOf = new Map<number, number>();
+    for (let i = 0; i < N; i++) {
+      const key = Math.floor((demand.lon[i] - minLon) * kx) * 1_048_576 + Math.floor((demand.lat[i] - minLat) * ky);
+      let q = squareOf.get(key);
+      if (q === undefined) { q = squareOf.size; squareOf.set(key, q); }
+      this.square[i] = q;
+    }
+    const K = (this.numSquares = squareOf.size);
+    const cx = new Float64Array(K), cy = new Float64Array(K), cnt = new Float64Array(K), r = new Float64Array(K), minD = new Float64Array(K).fill(Infinity);
+    for (let i = 0; i < N; i++) {
+      const q = this.square[i];
+      cx[q] += demand.lon[i]; cy[q] += demand.lat[i]; cnt[q]++;
+      if (all[i] < minD[q]) minD[q] = all[i];
+    }
+    for (let q = 0; q < K; q++) { cx[q] /= cnt[q]; cy[q] /= cnt[q]; }
+    let rMax = 0;
+    for (let i = 0; i < N; i++) {
+      const q = this.square[i];
+      const d = haversineM(cx[q], cy[q], demand.lon[i], demand.lat[i]);
+      if (d > r[q]) { r[q] = d; if (d > rMax) rMax = d; }
+    }
+    const squares = new GridIndex({ lon: cx, lat: cy }, Math.min(p.cutoffM, 2000));
+    this.boundStart = new Int32Array(C + 1);
+    let bs = new Int32Array(1024), bp = new Float32Array(1024), nnz = 0;
+    for (let c = 0; c < C; c++) {
+      if ((c & 255) === 0) {
+        hooks.signal?.throwIfAborted();
+        hooks.onProgress?.({ stage: 'bounds', done: c, total: C });
+      }
+      const m = squares.within(candidates.lon[c], candidates.lat[c], p.cutoffM + rMax, hits);
+      for (let h = 0; h < m; h++) {
+        const q = hits.index[h];
+        const dMin = hits.distanceM[h] - r[q];
+        if (dMin > p.cutoffM) continue;
+        const u = this.attr[c] * Math.max(dMin, p.floorM) ** -p.beta;
+        if (nnz === bs.length) {
+          const s2 = new Int32Array(nnz * 2); s2.set(bs); bs = s2;
+          const p2 = new Float32Array(nnz * 2); p2.set(bp); bp = p2;
+        }
+        bs[nnz] = q;
+        // Float32 rounds: nudge up so φ stays an upper bound.
+        bp[nnz] = Math.fround(u / (minD[q] + u)) * (1 + 1e-6);
+        nnz++;
+      }
+      this.boundStart[c + 1] = nnz;
+    }
+    hooks.onProgress?.({ stage: 'bounds', done: C, total: C });
+    this.boundSquare = bs.slice(0, nnz);
+    this.boundPhi = bp.slice(0, nnz);
+  }
+
+  /** Our captured demand with the existing network, for these weights: Σ w·O/D. */
+  capturedBefore(weight: ArrayLike<number>): number {
+    let t = 0;
+    for (let i = 0; i < weight.length; i++) if (this.all0[i] > 0) t += (weight[i] * this.own0[i]) / this.all0[i];
+    return t;
+  }
+
+  /** Greedy + report order for the demand weighted by `weight` (same points). */
+  solve(weight: ArrayLike<number>, options: SelectOptions): HuffSelectionResult {
+    const N = this.own0.length;
+    if (weight.length !== N) throw new RangeError(`${weight.length} weights for ${N} demand points`);
+    const own = this.own0.slice(), all = this.all0.slice();
+    const open = new Float64Array(this.numSquares);
+    let total = 0;
+    for (let i = 0; i < N; i++) {
+      const wi = weight[i];
+      if (!(wi >= 0) || !Number.isFinite(wi)) throw new RangeError(`demand weight at index ${i} is ${wi}; weights must be finite and ≥ 0`);
+      total += wi;
+      open[this.square[i]] += wi * (all[i] > 0 ? 1 - own[i] / all[i] : 1);
+    }
+    const { boundStart, boundSquare, boundPhi, attr, index } = this;
+    const { cutoffM, floorM, beta } = this.p;
+    const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
+    const hits = new Hits(1024);
+    return lazyGreedy(this.input.candidates, options, {
+      own, all, total, capturedBefore: this.capturedBefore(weight),
+      bound: (c) => {
+        let b = 0;
+        for (let t = boundStart[c]; t < boundStart[c + 1]; t++) b += boundPhi[t] * open[boundSquare[t]];
+        return b > 0 ? b * (1 + 1e-9) + 1e-12 : 0;
+      },
+      gain: (c) => {
+        const n = index.within(cl[c], ct[c], cutoffM, hits);
+        let g = 0;
+        for (let h = 0; h < n; h++) {
+          const i = hits.index[h];
+          const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
+          g += weight[i] * ((own[i] + u) / (all[i] + u) - (all[i] > 0 ? own[i] / all[i] : 0));
+        }
+        return g;
+      },
+      add: (c) => {
+        const n = index.within(cl[c], ct[c], cutoffM, hits);
+        for (let h = 0; h < n; h++) {
+          const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
+          own[hits.index[h]] += u;
+          all[hits.index[h]] += u;
+        }
+      },
+    });
+  }
 }
 
 export interface NewSiteMetrics {

@@ -151,6 +151,45 @@ describe('HuffModel, incremental', () => {
     }
   });
 
+  it('moveShares gives moveTo\'s totals by owner class (own, competitors) without per-site sums', () => {
+    const { demand, sites, rng } = randomCity(7, 1500, 40);
+    const model = new HuffModel(demand, sites, { cutoffM: 3000 });
+    const closed = new Uint8Array(40);
+    closed[2] = 1;
+    for (const j of [0, 1, 3]) { // own, competitor, own
+      const drag = model.drag(j, closed);
+      const base = drag.baseline().siteCaptured;
+      for (let step = 0; step < 5; step++) {
+        const lon = 121.3 + rng() * 0.4, lat = 31.0 + rng() * 0.4;
+        const full = drag.moveTo(lon, lat);
+        const fast = drag.moveShares(lon, lat);
+        let own = 0, others = 0;
+        for (let k = 0; k < 40; k++) {
+          if (k === j) continue;
+          if (model.ownerOf[k] === 0) own += base[k] - full.siteCaptured[k];
+          else others += base[k] - full.siteCaptured[k];
+        }
+        expect(fast.siteCaptured).toBeCloseTo(full.siteCaptured[j], 6);
+        expect(fast.ownCaptured).toBeCloseTo(full.ownCapturedDemand, 6);
+        expect(fast.unreached).toBeCloseTo(full.unreachedDemand, 6);
+        expect(fast.takenFromOwn).toBeCloseTo(own, 6);
+        expect(fast.takenFromOthers).toBeCloseTo(others, 6);
+        expect(fast.affectedDemandPoints).toBe(full.affectedDemandPoints);
+      }
+    }
+  });
+
+  it('a model build reports progress and stops on abort', () => {
+    const { demand, sites } = randomCity(8, 500, 40);
+    const seen: number[] = [];
+    new HuffModel(demand, sites, {}, { onProgress: (done, total) => { expect(total).toBe(40); seen.push(done); } });
+    expect(seen.at(-1)).toBe(40);
+    expect(seen.length).toBeGreaterThan(1);
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => new HuffModel(demand, sites, {}, { signal: ac.signal })).toThrow(/abort/i);
+  });
+
   it('a drag baseline is the network without the dragged site', () => {
     const { demand, sites } = randomCity(6, 800, 20);
     const model = new HuffModel(demand, sites, { cutoffM: 3000 });

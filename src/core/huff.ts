@@ -112,7 +112,10 @@ export class HuffModel {
    * `options.costs`: site-major costs to the demand points (core/cost-matrix.ts huffCostPairs)
    * replacing haversine distances, in `sites` order.
    */
-  constructor(demand: Demand, sites: HuffSites, params?: HuffParams, options?: { demandIndex?: GridIndex; costs?: SiteCostPairs }) {
+  constructor(
+    demand: Demand, sites: HuffSites, params?: HuffParams,
+    options?: { demandIndex?: GridIndex; costs?: SiteCostPairs; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ) {
     this.params = {
       alpha: params?.alpha ?? HUFF_DEFAULTS.alpha,
       beta: params?.beta ?? HUFF_DEFAULTS.beta,
@@ -153,34 +156,42 @@ export class HuffModel {
     }
     this.demandIndex = options?.demandIndex ?? new GridIndex(demand, Math.min(cutoffM, 2000));
 
-    // Site-major pass gathers pairs; a counting sort turns them demand-major.
+    // Site-major pass gathers pairs; a counting sort turns them demand-major. Pairs go into
+    // growing typed arrays: at exact points (200k customers × ~15 sites each) JS arrays of
+    // numbers cost seconds and three times the memory.
     const hits = new Hits(1024);
-    const pairSite: number[] = [];
-    const pairDemand: number[] = [];
-    const pairU: number[] = [];
+    let pairSite = new Int32Array(1024);
+    let pairDemand = new Int32Array(1024);
+    let pairU = new Float64Array(1024);
+    let nnz = 0;
+    const push = (j: number, i: number, u: number) => {
+      if (nnz === pairSite.length) {
+        const grow = <T extends Int32Array | Float64Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(a.length * 2); b.set(a); return b; };
+        pairSite = grow(pairSite); pairDemand = grow(pairDemand); pairU = grow(pairU);
+      }
+      pairSite[nnz] = j; pairDemand[nnz] = i; pairU[nnz] = u; nnz++;
+    };
     const siteStart = new Int32Array(S + 1);
     const costs = options?.costs;
     this.fromCosts = costs !== undefined;
     if (costs && costs.offsets.length !== S + 1) throw new RangeError(`cost pairs cover ${costs.offsets.length - 1} sites, the model has ${S}`);
     for (let j = 0; j < S; j++) {
+      if ((j & 15) === 0) {
+        options?.signal?.throwIfAborted();
+        options?.onProgress?.(j, S);
+      }
       if (costs) {
         for (let p = costs.offsets[j]; p < costs.offsets[j + 1]; p++) {
           if (!(costs.cost[p] <= cutoffM)) continue;
-          pairSite.push(j);
-          pairDemand.push(costs.demand[p]);
-          pairU.push(this.utility(j, costs.cost[p]));
+          push(j, costs.demand[p], this.utility(j, costs.cost[p]));
         }
       } else {
         const n = this.demandIndex.within(sites.lon[j], sites.lat[j], cutoffM, hits);
-        for (let h = 0; h < n; h++) {
-          pairSite.push(j);
-          pairDemand.push(hits.index[h]);
-          pairU.push(this.utility(j, hits.distanceM[h]));
-        }
+        for (let h = 0; h < n; h++) push(j, hits.index[h], this.utility(j, hits.distanceM[h]));
       }
-      siteStart[j + 1] = pairSite.length;
+      siteStart[j + 1] = nnz;
     }
-    const nnz = pairSite.length;
+    options?.onProgress?.(S, S);
     const rowStart = new Int32Array(N + 1);
     for (let p = 0; p < nnz; p++) rowStart[pairDemand[p] + 1]++;
     for (let i = 0; i < N; i++) rowStart[i + 1] += rowStart[i];
@@ -196,7 +207,7 @@ export class HuffModel {
     }
     this.rowStart = rowStart;
     this.siteStart = siteStart;
-    this.siteDemand = Int32Array.from(pairDemand);
+    this.siteDemand = pairDemand.slice(0, nnz);
     let total = 0;
     for (let i = 0; i < N; i++) total += this.weight[i];
     this.totalDemand = total;
@@ -337,6 +348,10 @@ export class HuffDrag {
   private readonly closed?: ArrayLike<number>;
   /** Denominators without the dragged site. */
   private readonly denom: Float64Array;
+  /** Our sites' utility per demand point, without the dragged site. */
+  private readonly ownDenom: Float64Array;
+  /** Demand our other sites capture without the dragged site. */
+  private readonly baseOwn: number;
   /** Captured demand per site without the dragged site. */
   private readonly baseCaptured: Float64Array;
   private readonly baseUnreached: number;
@@ -350,15 +365,20 @@ export class HuffDrag {
     const { rowStart, rowSite, rowU, weight } = model.internals();
     const N = model.numDemand;
     this.denom = new Float64Array(N);
+    this.ownDenom = new Float64Array(N);
     this.baseCaptured = new Float64Array(model.numSites);
     let unreached = 0;
     for (let i = 0; i < N; i++) {
-      let D = 0;
+      let D = 0, O = 0;
       for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
         const k = rowSite[p];
-        if (k !== j && !(closed && closed[k])) D += rowU[p];
+        if (k !== j && !(closed && closed[k])) {
+          D += rowU[p];
+          if (model.ownerOf[k] === 0) O += rowU[p];
+        }
       }
       this.denom[i] = D;
+      this.ownDenom[i] = O;
       if (D === 0) {
         unreached += weight[i];
         continue;
@@ -370,6 +390,42 @@ export class HuffDrag {
       }
     }
     this.baseUnreached = unreached;
+    let own = 0;
+    for (let k = 0; k < model.numSites; k++) if (model.ownerOf[k] === 0) own += this.baseCaptured[k];
+    this.baseOwn = own;
+  }
+
+  /**
+   * The dragged site at (lon, lat), totals by owner class only: what it captures, our whole
+   * network's captured demand, and what it takes from our other sites and from competitors
+   * (versus the network without it). Same numbers as moveTo, but each demand point within
+   * the cut-off costs O(1) instead of a pass over the sites competing for it — a live drag
+   * at exact points (200k customers, 60k of them within 5 km) stays within a frame.
+   */
+  moveShares(lon: number, lat: number): { siteCaptured: number; ownCaptured: number; unreached: number; takenFromOwn: number; takenFromOthers: number; affectedDemandPoints: number } {
+    const m = this.model;
+    const { weight, demandIndex } = m.internals();
+    const j = this.site;
+    let captured = 0, takenOwn = 0, takenOthers = 0;
+    let unreached = this.baseUnreached;
+    const n = demandIndex.within(lon, lat, m.params.cutoffM, this.hits);
+    for (let h = 0; h < n; h++) {
+      const i = this.hits.index[h];
+      const u = m.utilityOf(j, this.hits.distanceM[h]);
+      const Dm = this.denom[i];
+      const Dn = Dm + u;
+      captured += (weight[i] * u) / Dn;
+      if (Dm === 0) {
+        unreached -= weight[i];
+        continue;
+      }
+      const f = weight[i] * (1 / Dm - 1 / Dn);
+      const O = this.ownDenom[i];
+      takenOwn += f * O;
+      takenOthers += f * (Dm - O);
+    }
+    const ownCaptured = this.baseOwn - takenOwn + (m.ownerOf[j] === 0 ? captured : 0);
+    return { siteCaptured: captured, ownCaptured, unreached, takenFromOwn: takenOwn, takenFromOthers: takenOthers, affectedDemandPoints: n };
   }
 
   /** Totals of the network without the dragged site. */

@@ -6,7 +6,38 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { Geometry } from 'geojson';
+import { latLngToCell } from 'h3-js';
 import { demoApp, screenshotsIn } from './harness.ts';
+import { HuffModel } from '../../src/core/huff.ts';
+import { studyCellsOf } from '../../src/pipeline/sites/sites-cells.ts';
+
+/** The demo's customers in the study area (H3 r8 cells of the areas) and its branches, read here in Node. */
+function demoBranches() {
+  const fc = JSON.parse(readFileSync('public/demo/areas.geojson', 'utf8')) as GeoJSON.FeatureCollection;
+  const study = new Set(studyCellsOf(fc.features.map((f) => f.geometry as Geometry), 8).h3);
+  const lines = gunzipSync(readFileSync('public/demo/customers.csv.gz')).toString().trim().split('\n');
+  const head = lines[0].split(',');
+  const li = head.indexOf('lon'), la = head.indexOf('lat');
+  const lon: number[] = [], lat: number[] = [];
+  for (const l of lines.slice(1)) {
+    const f = l.split(',');
+    const x = Number(f[li]), y = Number(f[la]);
+    if (study.has(latLngToCell(y, x, 8))) { lon.push(x); lat.push(y); }
+  }
+  const rows = readFileSync('public/demo/sites.csv', 'utf8').trim().split('\n').map((l) => l.split(','));
+  const h = rows[0];
+  const br = rows.slice(1).filter((r) => r[h.indexOf('type')].toLowerCase() === 'branch');
+  return {
+    demand: { lon, lat, weight: lon.map(() => 1) },
+    sites: {
+      id: br.map((r) => r[h.indexOf('site_id')]), lon: br.map((r) => Number(r[h.indexOf('lon')])), lat: br.map((r) => Number(r[h.indexOf('lat')])),
+      owner: br.map((r) => r[h.indexOf('owner')]), attractiveness: br.map((r) => Number(r[h.indexOf('attractiveness')]) || 1),
+    },
+  };
+}
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites-closure'));
 
@@ -44,6 +75,23 @@ describe('closure view', () => {
     assert.ok(dM < 300, `centred on the closed branch (${dM.toFixed(0)} m off)`);
     await page.waitForSelector('[data-testid="sites-closure-result"]', { timeout: 60_000 });
     await shot(page, 'closure-zoomed.png');
+    // Judged at every customer where they live, and the numbers are the core Huff model's on
+    // those points, recomputed here from the demo files.
+    const cl = await page.evaluate(() => (window as unknown as { __bpSites: { closure: { mapAt: string; mapCustomers: number; closedIds: string[]; ownCapturedBefore: number; ownCapturedAfter: number; closedSitesCaptured: number; huff: { alpha: number; beta: number; cutoffM: number; minDistanceM: number } } } }).__bpSites.closure);
+    assert.equal(cl.mapAt, 'points');
+    assert.equal(await page.getByTestId('sites-closure-at').getAttribute('data-at'), 'points');
+    const { demand, sites } = demoBranches();
+    assert.equal(cl.mapCustomers, demand.lon.length, 'every customer in the study area is a demand point');
+    const model = new HuffModel(demand, sites, cl.huff);
+    const closed = new Uint8Array(sites.id.length);
+    for (const c of cl.closedIds) closed[sites.id.indexOf(c)] = 1;
+    const hBefore = model.evaluate(), hAfter = model.evaluate(closed);
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+    assert.ok(rel(cl.ownCapturedBefore, hBefore.ownCapturedDemand) < 1e-9, `captured before ${cl.ownCapturedBefore} vs ${hBefore.ownCapturedDemand}`);
+    assert.ok(rel(cl.ownCapturedAfter, hAfter.ownCapturedDemand) < 1e-9, `captured after ${cl.ownCapturedAfter} vs ${hAfter.ownCapturedDemand}`);
+    const closedCaptured = sites.id.reduce((t, _, j) => t + (closed[j] ? hBefore.siteCaptured[j] : 0), 0);
+    assert.ok(rel(cl.closedSitesCaptured, closedCaptured) < 1e-9);
+    console.log(`closure of ${cl.closedIds.join(',')} at ${demand.lon.length} customer points: our captured ${hBefore.ownCapturedDemand.toFixed(1)} → ${hAfter.ownCapturedDemand.toFixed(1)} (core = app)`);
   });
 
   it('shows where the closed branch\'s customers go, in the panel and on the map', async () => {
@@ -75,12 +123,12 @@ describe('closure view', () => {
       const cat = byId('sites-catchment'), fl = byId('sites-flows');
       return { catchment: cat ? (cat.props.data as { length: number }).length : -1, flows: fl ? (fl.props.data as { demand: number }[]).map((d) => d.demand) : null };
     });
-    assert.ok(map.catchment > 0, `catchment cells on the map: ${map.catchment}`);
+    assert.ok(map.catchment > 0, `catchment points on the map: ${map.catchment}`);
     assert.ok(map.flows && map.flows.length >= 1 && map.flows.length <= rows.length, `flow lines on the map: ${map.flows?.length}`);
     const total = rows.reduce((t, r) => t + r.demand, 0) + rest;
     for (const r of rows.filter((r) => r.demand >= 0.01 * total)) assert.ok(map.flows!.some((d) => Math.abs(d - r.demand) < 1e-6), `a line to ${r.id}`);
     await shot(page, 'closure-flows.png');
-    console.log(`closure flows: released ${released}; ${rows.map((r) => `${r.id} ${r.demand.toFixed(1)}`).join(', ')}; rest ${rest}; unreached ${unreached}; ${map.catchment} catchment cells, ${map.flows!.length} lines`);
+    console.log(`closure flows: released ${released}; ${rows.map((r) => `${r.id} ${r.demand.toFixed(1)}`).join(', ')}; rest ${rest}; unreached ${unreached}; ${map.catchment} catchment points, ${map.flows!.length} lines`);
     // The same in Chinese.
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="sites-flows"] h3')?.textContent === '其客户的去向', null, { timeout: 10_000 });

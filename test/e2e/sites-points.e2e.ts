@@ -229,11 +229,28 @@ describe('sites at exact demand points', () => {
     assert.match((await page.getByTestId('sites-exact').textContent())!, /optimal/);
     await page.waitForTimeout(800);
     await shot(page, '04-pmedian-costs.png');
+    // The what-if with costs: no free drag (said on screen, and why), a swap to another candidate instead.
+    assert.match((await page.getByTestId('sites-costs-nodrag').textContent())!, /dragged point has no travel costs/);
+    const other = p.candidates.map((k) => k.id).find((id) => !rows.some((r) => r.id === id))!;
+    const options = await page.getByTestId('sites-row-2-swap').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.ok(options.includes(other) && !options.includes(rows[0].id), `row 2 offers the free candidates (${options.join(',')})`);
+    await page.getByTestId('sites-row-2-swap').selectOption(other);
+    await page.waitForFunction((id) => (window as unknown as { __bpSites: Snap }).__bpSites.scenario?.rows[1]?.id === id, other, { timeout: 30_000 });
+    const sw = (await snap(page)).scenario!.rows;
+    let swapped = 0;
+    for (const c of p.compounds) swapped += c.households * Math.min(cost.get(`${c.name}|${rows[0].id}`) ?? cap, cost.get(`${c.name}|${other}`) ?? cap);
+    assert.ok(Math.abs(sw[1].totalCost - swapped) < 1e-6 * swapped, `after the swap to ${other}: ${sw[1].totalCost} vs recount ${swapped}`);
+    assert.ok(swapped >= best.total, 'the exact optimum stays the best pair');
+    assert.equal(await page.getByTestId('sites-row-2-swap').inputValue(), other);
+    await page.waitForTimeout(600);
+    await shot(page, '04b-swap-costs.png');
+    console.log(`swap with costs: ${rows[1].id} → ${other}, total cost ${best.total} → ${swapped} (= recount)`);
     // the same names in Chinese
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction((n) => document.querySelector('[data-testid="sites-row-1-name"]')?.textContent === n, rows[0].names!['zh-CN'], { timeout: 5_000 });
     assert.match(rows[0].names!['zh-CN'], / (北|东北|东|东南|南|西南|西|西北) [\d.]+ k?m$/);
     assert.match((await page.getByTestId('sites-costs-on').textContent())!, /通行成本/);
+    assert.match((await page.getByTestId('sites-costs-nodrag').textContent())!, /没有通行成本/);
     await shot(page, '05-pmedian-costs-zh.png');
     await page.getByTestId('lang-switch').click();
     console.log(`p-median on ${p.compounds.length} compounds, ${p.costs.length} cost pairs: ${best.pair}, total ${best.total}; names: ${rows.map((r) => r.names!.en).join(' | ')}`);

@@ -112,14 +112,14 @@ describe('SitesEngine', () => {
     expect(b1.live.ownCaptured).toBeCloseTo(b1.done.eval.totals.ownCaptured, 9);
     expect(def.live.ownCaptured).toBeCloseTo(def.done.eval.totals.ownCaptured, 9);
     const base = { resolution: 8, siteType: 'branch' as const, measure: 'customers' as const, close: ['OB1'] };
-    expect(def.e.closure(base).huff).toEqual({ alpha: 1, beta: 2, cutoffM: 5000, minDistanceM: 100 });
-    expect(def.e.closure({ ...base, huff: { alpha: 0.5, beta: 3, cutoffM: 2000, minDistanceM: 50 } }).huff).toEqual({ alpha: 0.5, beta: 3, cutoffM: 2000, minDistanceM: 50 });
+    expect((await def.e.closure(base)).huff).toEqual({ alpha: 1, beta: 2, cutoffM: 5000, minDistanceM: 100 });
+    expect((await def.e.closure({ ...base, huff: { alpha: 0.5, beta: 3, cutoffM: 2000, minDistanceM: 50 } })).huff).toEqual({ alpha: 0.5, beta: 3, cutoffM: 2000, minDistanceM: 50 });
   });
 
-  it('closes a site: leakage, distance change and the access check', () => {
+  it('closes a site: leakage, distance change and the access check (customers per cell when there are no points)', async () => {
     const e = engine();
     const base = { resolution: 8, siteType: 'branch' as const, measure: 'customers' as const, accessDistanceM: 1600, maxSharePct: 70 };
-    const c = e.closure({ ...base, close: ['OB1'] });
+    const c = await e.closure({ ...base, close: ['OB1'] });
     // A (10 customers) loses its only own branch within reach; nobody else reaches A
     expect(c.ownCapturedBefore).toBeCloseTo(10, 9);
     expect(c.ownCapturedAfter).toBe(0);
@@ -135,8 +135,8 @@ describe('SitesEngine', () => {
     expect(c.flows.unreached).toBeCloseTo(10, 9);
     expect(c.flows.newlyBeyondDemand).toBeGreaterThan(0);
     expect(c.map.catchment.reduce((t, x) => t + x, 0)).toBeCloseTo(10, 9);
-    expect(() => e.closure({ ...base, close: ['XB1'] })).toThrow(/not one of our branch sites/);
-    const rat = e.rationalise(base);
+    await expect(e.closure({ ...base, close: ['XB1'] })).rejects.toThrow(/not one of our branch sites/);
+    const rat = await e.rationalise(base);
     expect(rat.map((r) => [r.id, r.coveredDemand, r.uniqueDemand])).toEqual([['OB1', 10, 10]]);
   });
 

@@ -22,13 +22,14 @@ import { studyGridFromCells } from '../../core/grid.ts';
 import { HUFF_DEFAULTS, HuffModel, type HuffParams } from '../../core/huff.ts';
 import { rationalise } from '../../core/rationalisation.ts';
 import {
-  buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type NetworkSites, type PointSet, type SiteType, type StudyCells,
+  buildDemand, DEFAULT_RADIUS_M, huffSitesOf, SitesInputError, sitesOfType, type DemandMeasure, type DemandPoints, type NetworkSites, type PointSet, type SiteType, type StudyCells,
 } from './sites-model.ts';
 import type { SitesRunOutput, SitesRunRequest } from './sites-pipeline.ts';
-import { evaluateScenario, initialScenario, type NewSite, type Scenario, type ScenarioEval } from './sites-scenario.ts';
+import { evaluateScenario, initialScenario, scenarioHuffModel, type NewSite, type Scenario, type ScenarioEval } from './sites-scenario.ts';
+import { GridIndex } from '../../core/spatial-index.ts';
 import type { SiteRow, SolveOutcome } from './sites-solve.ts';
 import { WhatIfDrag, type DragTarget, type DragUpdate } from './sites-whatif.ts';
-import type { PipelineRunner } from './sites-runner.ts';
+import { yieldNow, type PipelineRunner } from './sites-runner.ts';
 import type { GridView } from '../hotspots/hotspot-engine.ts';
 import type { CostTable } from '../../core/cost-matrix.ts';
 import { NAME_WORDS, siteName, type SiteNames } from './sites-names.ts';
@@ -114,7 +115,11 @@ export interface RunView {
   costs: { pairs: number } | null;
   /** Names of the outcome rows (same order), in both UI languages. */
   names: SiteNames[];
-  candidates: { count: number; generated: boolean; zoneExcluded: number; unknownIds: string[] };
+  candidates: {
+    count: number; generated: boolean; zoneExcluded: number; unknownIds: string[];
+    /** With a travel-cost table: the candidates file's sites, the alternatives a new site can be swapped for. */
+    swap: { id: string[]; name: string[]; lon: Float64Array; lat: Float64Array } | null;
+  };
   /** Our existing sites of the type (ids as in the sites file). */
   own: { id: string[] };
   /** The objective's own numbers (the CLI's), the bounds and gaps. */
@@ -153,8 +158,12 @@ export interface ClosureView extends Omit<ClosureResult, 'closed' | 'siteCapture
     population: { beforePct: number; afterPct: number; breached: boolean; overLimit: boolean } | null;
     customers: { beforePct: number; afterPct: number; breached: boolean; overLimit: boolean } | null;
   };
-  /** Demand points for the map: h3, and 0 within the access distance, 1 beyond before and after, 2 newly beyond. */
-  map: { h3: string[]; status: Uint8Array; catchment: Float64Array };
+  /**
+   * Demand points for the map: at exact points (customers where they are, `customer` 1; population
+   * cell centres 0) or study cells (`h3`); status 0 within the access distance, 1 beyond before
+   * and after, 2 newly beyond; catchment = the closed sites' captured demand per point.
+   */
+  map: { at: 'points' | 'cells'; h3: string[]; lon: Float64Array; lat: Float64Array; customer: Uint8Array; status: Uint8Array; catchment: Float64Array };
   /** Where the closed sites' customers go (core/closure-flows.ts). */
   flows: ClosureFlowsView;
   warnings: SiteWarning[];
@@ -193,6 +202,10 @@ interface RunState {
   scenario: Scenario;
   version: number;
   nextDropped: number;
+  /** The demand's spatial index for Huff (cell size from the cut-off), built once per run. */
+  huffIndex: GridIndex;
+  /** The current scenario's Huff model at every demand point; a drag starts from it. */
+  model: HuffModel;
 }
 
 export class SitesEngine {
@@ -204,6 +217,7 @@ export class SitesEngine {
   private readonly points = new Map<PointSource, Promise<ExactPoints | null>>();
   private readonly costTables = new Map<string, Promise<CostTable & { pairs: number }>>();
   private state: RunState | null = null;
+  private closureCache: { dKey: string; demand: DemandPoints; mKey: string; model: HuffModel | null } | null = null;
   private drag: WhatIfDrag | null = null;
   private runSeq = 0;
 
@@ -217,6 +231,7 @@ export class SitesEngine {
       this.customersOutside.clear();
       this.points.clear();
       this.costTables.clear();
+      this.closureCache = null;
       this.state = null;
       this.drag = null;
     }
@@ -328,7 +343,18 @@ export class SitesEngine {
     }));
     const initial = initialScenario(out.data, added);
     const scenario = cloneScenario(initial);
-    const ev = evaluateScenario(out.data, scenario, req.huff, undefined, { withCosts: req.objective === 'pmedian' });
+    // Huff at every demand point (200k on the demo): the model build is the long step here,
+    // so it reports progress and a cancel gets in before and after it.
+    await yieldNow();
+    signal.throwIfAborted();
+    const huffIndex = new GridIndex(out.data.demand, Math.min(req.huff?.cutoffM ?? HUFF_DEFAULTS.cutoffM, 2000));
+    const model = scenarioHuffModel(out.data, scenario, req.huff, {
+      signal, demandIndex: huffIndex, onProgress: (done, total) => onProgress({ stage: 'huff', done, total }),
+    });
+    await yieldNow();
+    signal.throwIfAborted();
+    if (runId !== this.runSeq) throw new DOMException('Cancelled', 'AbortError');
+    const ev = evaluateScenario(out.data, scenario, req.huff, model, { withCosts: req.objective === 'pmedian' });
     const d = out.data;
     const { constraints: _c, ...outcome } = out.outcome;
     const view: RunView = {
@@ -353,6 +379,7 @@ export class SitesEngine {
         generated: d.candidates.source.some((s) => s === 'generated'),
         zoneExcluded: out.outcome.zoneExcluded,
         unknownIds: out.outcome.unknownIds,
+        swap: costs ? { id: d.candidates.id, name: d.candidates.name, lon: d.candidates.lon, lat: d.candidates.lat } : null,
       },
       own: { id: d.ownSites.map((j) => d.network.id[j]) },
       outcome,
@@ -362,7 +389,7 @@ export class SitesEngine {
       timings: { ...out.timings, evaluateMs: 0 },
       scenario: null as unknown as ScenarioView,
     };
-    this.state = { view, out, initial, scenario, version: 0, nextDropped: 1 };
+    this.state = { view, out, initial, scenario, version: 0, nextDropped: 1, huffIndex, model };
     this.drag = null;
     view.scenario = this.scenarioView(ev);
     view.timings.evaluateMs = performance.now() - t0;
@@ -388,9 +415,11 @@ export class SitesEngine {
     return this.state;
   }
 
+  /** The numbers of the scenario as it now is (`ev` when already evaluated); its Huff model is kept for the next drag. */
   private scenarioView(ev?: ScenarioEval): ScenarioView {
     const s = this.requireRun();
-    const e = ev ?? evaluateScenario(s.out.data, s.scenario, s.view.request.huff, undefined, { withCosts: s.view.request.objective === 'pmedian' });
+    if (!ev) s.model = scenarioHuffModel(s.out.data, s.scenario, s.view.request.huff, { demandIndex: s.huffIndex });
+    const e = ev ?? evaluateScenario(s.out.data, s.scenario, s.view.request.huff, s.model, { withCosts: s.view.request.objective === 'pmedian' });
     return {
       version: ++s.version,
       added: s.scenario.added.map((a) => ({ ...a })),
@@ -406,7 +435,7 @@ export class SitesEngine {
     const s = this.requireRun();
     this.refuseWithCosts(s);
     const t0 = performance.now();
-    this.drag = new WhatIfDrag(s.out.data, s.scenario, target, s.view.request.huff);
+    this.drag = new WhatIfDrag(s.out.data, s.scenario, target, s.view.request.huff, s.model);
     const [lon, lat] = target.kind === 'added'
       ? [s.scenario.added[target.index].lon, s.scenario.added[target.index].lat]
       : [s.scenario.ownLon[target.index], s.scenario.ownLat[target.index]];
@@ -458,6 +487,25 @@ export class SitesEngine {
     return this.scenarioView();
   }
 
+  /**
+   * Puts new site `index` on another candidate (with a travel-cost table the what-if: a site
+   * can only stand where the table has costs). Every number is recomputed from the table.
+   */
+  swapCandidate(index: number, candidateId: string): ScenarioView {
+    const s = this.requireRun();
+    if (!(index >= 0 && index < s.scenario.added.length)) throw new RangeError(`no new site ${index}`);
+    const c = s.out.data.candidates.id.indexOf(candidateId);
+    if (c < 0) throw new SitesInputError('unknown_candidate', `${candidateId} is not a candidate of this run`, { id: candidateId });
+    if (s.scenario.added.some((a, r) => r !== index && a.candidate === c)) throw new SitesInputError('candidate_taken', `${candidateId} already holds a new site`, { id: candidateId });
+    const cand = s.out.data.candidates;
+    const a = s.scenario.added[index];
+    s.scenario.added[index] = {
+      ...a, id: cand.id[c], lon: cand.lon[c], lat: cand.lat[c], candidate: c, robustnessPct: NaN,
+      names: this.nameOf(s.out.data, this.studyCells(s.view.request.resolution).cells, { lon: cand.lon[c], lat: cand.lat[c], name: cand.name[c] || undefined }),
+    };
+    return this.scenarioView();
+  }
+
   removeAdded(index: number): ScenarioView {
     const s = this.requireRun();
     if (!(index >= 0 && index < s.scenario.added.length)) throw new RangeError(`no new site ${index}`);
@@ -472,22 +520,42 @@ export class SitesEngine {
     return this.scenarioView();
   }
 
-  private closureDemand(req: { resolution: number; measure: DemandMeasure; blendCustomerShare?: number }) {
+  /**
+   * Closure and rationalisation judge our customers where they are (exact points, as the
+   * recommendation does), population at cell centres (it has no points): every customer is a
+   * demand point, weighted by the measure (0 under population alone, still counted by the
+   * access check). Without points: customers per study cell. Demand and the Huff model are
+   * kept for the next ticked box (200k points: the model is the costly part).
+   */
+  private async closureModel(req: Omit<ClosureRequest, 'close'>): Promise<{ inputs: SitesInputs; demand: DemandPoints; all: number[]; own: number[]; sites: ReturnType<typeof huffSitesOf>; model: HuffModel }> {
     const inputs = this.requireInputs();
     const { cells } = this.studyCells(req.resolution);
-    const customers = this.customers.get(req.resolution) ?? null;
-    const demand = buildDemand(
-      { cells, customers, areaPopulation: inputs.areaPopulation },
-      { measure: req.measure, blendCustomerShare: req.blendCustomerShare, keepAllPeople: true },
-    );
-    return { inputs, cells, demand };
+    const points = req.measure !== 'population' || inputs.areaPopulation ? await this.exactPoints('customers') : null;
+    const dKey = `${req.resolution}|${req.measure}|${req.blendCustomerShare ?? ''}|${points ? 'points' : 'cells'}`;
+    if (this.closureCache?.dKey !== dKey) {
+      const customers = points ? null : this.customers.get(req.resolution) ?? null;
+      const demand = buildDemand(
+        { cells, points, customers, areaPopulation: inputs.areaPopulation },
+        { measure: req.measure, blendCustomerShare: req.blendCustomerShare, keepAllPeople: true, fineResolution: req.resolution },
+      );
+      this.closureCache = { dKey, demand, mKey: '', model: null };
+    }
+    const c = this.closureCache;
+    const { all, own } = sitesOfType(inputs.network, req.siteType);
+    const sites = huffSitesOf(inputs.network, all);
+    const mKey = `${req.siteType}|${JSON.stringify({ ...HUFF_DEFAULTS, ...req.huff })}`;
+    if (c.mKey !== mKey || !c.model) {
+      c.model = new HuffModel(c.demand, sites, req.huff);
+      c.mKey = mKey;
+    }
+    return { inputs, demand: c.demand, all, own, sites, model: c.model };
   }
 
-  /** Close some of our sites: Huff leakage, distance change and the access check. */
-  closure(req: ClosureRequest): ClosureView {
-    const { inputs, cells, demand } = this.closureDemand(req);
+  /** Close some of our sites: Huff leakage, distance change and the access check, at every demand point. */
+  async closure(req: ClosureRequest): Promise<ClosureView> {
+    const { inputs, demand, all, own, sites, model } = await this.closureModel(req);
     const net = inputs.network;
-    const { all, own } = sitesOfType(net, req.siteType);
+    const { cells } = this.studyCells(req.resolution);
     const pos = new Map(all.map((j, p) => [net.id[j], p]));
     const close: number[] = [];
     for (const id of req.close) {
@@ -496,8 +564,6 @@ export class SitesEngine {
       close.push(p);
     }
     const accessDistanceM = req.accessDistanceM ?? 1600;
-    const sites = huffSitesOf(net, all);
-    const model = new HuffModel(demand, sites, req.huff);
     const r = simulateClosure({
       demand, sites, close, huff: req.huff, model,
       access: {
@@ -538,18 +604,19 @@ export class SitesEngine {
       becomesUnreached: r.becomesUnreached,
       distance: r.distance,
       access: { distanceM: accessDistanceM, limitPct: r.access.limitPct, population: r.access.population, customers: r.access.customers },
-      map: { h3: Array.from(demand.cell, (i) => cells.h3[i]), status, catchment: f.catchment },
+      map: demand.at === 'points'
+        ? { at: 'points', h3: [], lon: demand.lon, lat: demand.lat, customer: Uint8Array.from(demand.source!, (i) => (i >= 0 ? 1 : 0)), status, catchment: f.catchment }
+        : { at: 'cells', h3: Array.from(demand.cell, (i) => cells.h3[i]), lon: demand.lon, lat: demand.lat, customer: new Uint8Array(0), status, catchment: f.catchment },
       flows: { released: f.released, recipients, unreached: f.unreached, newlyBeyondDemand },
       warnings: r.warnings,
     };
   }
 
-  /** Per own site of the type: demand only it covers, and the Huff demand lost if it closed. */
-  rationalise(req: Omit<ClosureRequest, 'close'>): RationaliseRow[] {
-    const { inputs, demand } = this.closureDemand(req);
+  /** Per own site of the type: demand only it covers, and the Huff demand lost if it closed (at every demand point). */
+  async rationalise(req: Omit<ClosureRequest, 'close'>): Promise<RationaliseRow[]> {
+    const { inputs, demand, all, sites, model } = await this.closureModel(req);
     const net = inputs.network;
-    const { all } = sitesOfType(net, req.siteType);
-    const rows = rationalise({ demand, sites: huffSitesOf(net, all), radiusM: req.radiusM ?? DEFAULT_RADIUS_M[req.siteType], huff: req.huff });
+    const rows = rationalise({ demand, sites, model, radiusM: req.radiusM ?? DEFAULT_RADIUS_M[req.siteType], huff: req.huff });
     return rows.map((r) => ({
       id: net.id[all[r.site]],
       coveredDemand: r.coveredDemand,

@@ -146,7 +146,9 @@ export interface DemandPoints extends Demand {
 }
 
 export function buildDemand(src: DemandSource, opts: DemandOptions): DemandPoints {
-  if (src.points && opts.measure !== 'population') return pointDemand(src, src.points, opts);
+  // Population alone has no points; with keepAllPeople (closure's access check) the customers
+  // still stand where they are, at weight 0.
+  if (src.points && (opts.measure !== 'population' || opts.keepAllPeople)) return pointDemand(src, src.points, opts);
   const n = src.cells.h3.length;
   const warnings: SiteWarning[] = [];
   const needCustomers = opts.measure !== 'population';
@@ -245,14 +247,16 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
     pop = populationPotential(src.cells.areaIndex, src.areaPopulation);
     for (let c = 0; c < pop.length; c++) { if (!(pop[c] >= 0)) pop[c] = 0; P += pop[c]; }
   }
-  if (opts.measure === 'blend' && !pop) throw new SitesInputError('no_population', 'demand from population needs an indicators file with a numeric "population" column (--indicators)');
+  if (opts.measure !== 'customers' && !pop) throw new SitesInputError('no_population', 'demand from population needs an indicators file with a numeric "population" column (--indicators)');
   const lambda = opts.blendCustomerShare ?? 0.5;
   if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`blendCustomerShare must be in [0, 1], got ${lambda}`);
   const blend = opts.measure === 'blend';
-  const pointScale = blend ? (C > 0 ? lambda : 0) : 1;
+  // Weight per unit: customers 1 / population 0 for `customers`, 0 / 1 for `population`
+  // (points kept for the access check only), the blend's mix otherwise.
+  const pointScale = blend ? (C > 0 ? lambda : 0) : opts.measure === 'customers' ? 1 : 0;
   const popCells: number[] = [];
-  if (blend && pop) for (let c = 0; c < pop.length; c++) if (pop[c] > 0) popCells.push(c);
-  const popScale = blend && P > 0 ? ((C > 0 ? 1 - lambda : 1) * (C > 0 ? C : P)) / P : 0;
+  if ((opts.measure !== 'customers' || opts.keepAllPeople) && pop) for (let c = 0; c < pop.length; c++) if (pop[c] > 0) popCells.push(c);
+  const popScale = opts.measure === 'population' ? 1 : blend && P > 0 ? ((C > 0 ? 1 - lambda : 1) * (C > 0 ? C : P)) / P : 0;
   const m = keep.length + popCells.length;
   const lon = new Float64Array(m), lat = new Float64Array(m), weight = new Float64Array(m), cell = new Int32Array(m);
   const customers = new Float64Array(m), population = new Float64Array(m);
@@ -303,58 +307,6 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
   };
 }
 
-
-/**
- * H3 resolution at which exact points are pooled for the Huff model. Coverage is decided at
- * every point; Huff shares vary smoothly with distance (d is floored at 100 m), so the model
- * runs on the points pooled per resolution-9 cell (edge ≈ 174 m) at the weighted centroid
- * of each cell's points: the demo's 200k customers become ~12k Huff points, and a drag's
- * set-up and moves stay interactive (bench/sites-ui.bench.ts).
- */
-export const HUFF_POOL_RESOLUTION = 9;
-
-/** The demand the Huff model reads, and each demand point's row in it. */
-export interface HuffDemand {
-  lon: Float64Array;
-  lat: Float64Array;
-  weight: Float64Array;
-  /** Row of each demand point. */
-  of: Int32Array;
-}
-
-const huffDemands = new WeakMap<DemandPoints, HuffDemand>();
-
-/** Cell demand as it is; exact points pooled per HUFF_POOL_RESOLUTION cell at their weighted centroid. Cached per demand. */
-export function huffDemandOf(demand: DemandPoints): HuffDemand {
-  let h = huffDemands.get(demand);
-  if (h) return h;
-  if (demand.at === 'cells') {
-    h = { lon: demand.lon, lat: demand.lat, weight: demand.weight, of: Int32Array.from({ length: demand.lon.length }, (_, i) => i) };
-  } else {
-    const pc = pointCells(demand, HUFF_POOL_RESOLUTION);
-    const n = pc.cells.length;
-    const lon = new Float64Array(n), lat = new Float64Array(n), weight = new Float64Array(n), count = new Float64Array(n);
-    const fx = new Float64Array(n), fy = new Float64Array(n);
-    for (let i = 0; i < demand.lon.length; i++) {
-      const k = pc.cellOf[i], w = demand.weight[i];
-      weight[k] += w; lon[k] += w * demand.lon[i]; lat[k] += w * demand.lat[i];
-      count[k]++; fx[k] += demand.lon[i]; fy[k] += demand.lat[i];
-    }
-    for (let k = 0; k < n; k++) {
-      if (weight[k] > 0) { lon[k] /= weight[k]; lat[k] /= weight[k]; } else { lon[k] = fx[k] / count[k]; lat[k] = fy[k] / count[k]; }
-    }
-    h = { lon, lat, weight, of: pc.cellOf };
-  }
-  huffDemands.set(demand, h);
-  return h;
-}
-
-/** Per-point weights (e.g. a bootstrap draw) summed onto the Huff demand's rows. */
-export function pooledWeights(h: HuffDemand, w: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(h.lon.length);
-  for (let i = 0; i < w.length; i++) out[h.of[i]] += w[i];
-  return out;
-}
 
 /** Indices of the sites of `type` (case-insensitive), and of ours among them. */
 export function sitesOfType(network: NetworkSites, type: SiteType): { all: number[]; own: number[] } {

@@ -57,7 +57,7 @@ export async function runSitesPipeline(src: PipelineSource, req: SitesRunRequest
     data,
     outcome,
     robustnessPct,
-    ownShareBeforePct: hooks.ownShare === false ? NaN : ownHuffSharePct(data, req.huff),
+    ownShareBeforePct: hooks.ownShare === false ? NaN : ownHuffSharePct(data, req.huff, { signal: hooks.signal }),
     timings: { prepareMs: t1 - t0, solveMs: t2 - t1, bootstrapMs: t3 - t2 },
   };
 }

@@ -11,6 +11,7 @@ import { HotspotEngine } from '../hotspots/hotspot-engine.ts';
 import { SitesEngine, type CostsFn, type RunRequest } from './sites-engine.ts';
 import { localRunner } from './sites-runner.ts';
 import { recountCoverage } from '../../core/point-coverage.ts';
+import { HuffModel } from '../../core/huff.ts';
 import { buildCostTable } from '../../core/cost-matrix.ts';
 import { mulberry32 } from '../../core/rng.ts';
 import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
@@ -108,6 +109,41 @@ describe('Sites at exact demand points', () => {
     expect(sc.added[1].names).toEqual({ en: 'Square · OB2 SW 2.9 km', 'zh-CN': '方块区 · OB2 西南 2.9 km' });
   });
 
+  it('Huff: the shares it reports are the core Huff model\'s at every point (no pooling), before, after and per site, and while dragging', async () => {
+    const net: NetworkSites = {
+      ...NETWORK, id: [...NETWORK.id, 'XB2'], name: [...NETWORK.name!, ''], lon: Float64Array.from([...NETWORK.lon, 121.43]), lat: Float64Array.from([...NETWORK.lat, 31.27]),
+      type: [...NETWORK.type, 'branch'], owner: [...NETWORK.owner, 'CCB'], attractiveness: Float64Array.from([1, 1.5, 1, 2, 0.7]),
+    };
+    const huff = { beta: 1.5, cutoffM: 4000 };
+    const e = engine(pts, { network: net });
+    const stages = new Set<string>();
+    const v = await e.run({ ...REQ, objective: 'huff', k: 3, huff }, signal(), (p) => stages.add(p.stage));
+    expect(stages.has('huff')).toBe(true); // the analysis worker's model build reports progress
+    const sites = { lon: Array.from(net.lon), lat: Array.from(net.lat), owner: net.owner, attractiveness: Array.from(net.attractiveness) };
+    const before = new HuffModel(pts, sites, huff).evaluate();
+    expect(v.ownShareBeforePct).toBeCloseTo(before.owners[0].sharePct, 9);
+    expect(v.outcome.huff!.ownCapturedBefore).toBeCloseTo(before.ownCapturedDemand, 9);
+    const rows = v.scenario.eval.rows;
+    const withNew = { lon: [...sites.lon, ...rows.map((r) => r.lon)], lat: [...sites.lat, ...rows.map((r) => r.lat)], owner: [...sites.owner, ...rows.map(() => 'own')], attractiveness: [...sites.attractiveness, ...rows.map(() => 1)] };
+    const after = new HuffModel(pts, withNew, huff).evaluate();
+    expect(v.scenario.eval.totals.ownSharePct).toBeCloseTo(after.owners[0].sharePct, 9);
+    expect(v.outcome.huff!.ownCapturedAfter).toBeCloseTo(after.ownCapturedDemand, 6);
+    v.scenario.eval.totals.owners.forEach((o, q) => expect(o.sharePct).toBeCloseTo(after.owners[q].sharePct, 9));
+    rows.forEach((r, q) => expect(r.huffCaptured).toBeCloseTo(after.siteCaptured[sites.lon.length + q], 9));
+    // each point's own probability, as the map colours it
+    for (let i = 0; i < pts.lon.length; i += 97) expect(v.scenario.eval.ownProbability[i]).toBeCloseTo(after.ownProbability[i], 6);
+    // the live drag: our share with the second new site at each position
+    e.dragStart({ kind: 'added', index: 1 });
+    for (const [lon, lat] of [[121.45, 31.2], [121.58, 31.12], [121.5, 31.25]]) {
+      const u = e.dragMove(lon, lat);
+      const moved = { ...withNew, lon: withNew.lon.map((x, p) => (p === sites.lon.length + 1 ? lon : x)), lat: withNew.lat.map((y, p) => (p === sites.lon.length + 1 ? lat : y)) };
+      const full = new HuffModel(pts, moved, huff).evaluate();
+      expect(u.ownSharePct).toBeCloseTo(full.owners[0].sharePct, 9);
+      expect(u.siteCaptured).toBeCloseTo(full.siteCaptured[sites.lon.length + 1], 6);
+    }
+    e.dragCancel();
+  });
+
   it('names every recommended site in both languages: area, our nearest site, bearing and distance', async () => {
     const v = await engine(pts).run(REQ, signal(), () => {});
     expect(v.names).toHaveLength(v.outcome.rows.length);
@@ -131,6 +167,50 @@ describe('Sites at exact demand points', () => {
     await e.run(REQ, signal(), () => {});
     await e.run(REQ, signal(), () => {});
     expect(asked).toEqual(['demand_points', 'customers']); // read once per dataset
+  });
+});
+
+describe('Closing a branch at exact points (hand-checked)', () => {
+  // Along a meridian, where haversine is R·Δφ exactly: our OB1 at 0 m, a competitor XB1 at
+  // 1000 m, our OB2 at 2000 m; one customer each at 0, 500 and 2000 m. Huff α 1, β 2, floor 100 m.
+  const at = (m: number) => 31.2 + (m / 6_371_008.8) * (180 / Math.PI);
+  const pts: ExactPoints = { lon: Float64Array.from([121.5, 121.5, 121.5]), lat: Float64Array.from([at(0), at(500), at(2000)]), weight: Float64Array.from([1, 1, 1]) };
+  const network: NetworkSites = {
+    id: ['OB1', 'XB1', 'OB2'], name: ['', '', ''], lon: Float64Array.from([121.5, 121.5, 121.5]), lat: Float64Array.from([at(0), at(1000), at(2000)]),
+    type: ['branch', 'branch', 'branch'], owner: ['own', 'ICBC', 'own'], attractiveness: Float64Array.from([1, 1, 1]),
+  };
+  const base = { resolution: 8, siteType: 'branch' as const, measure: 'customers' as const, accessDistanceM: 1600, maxSharePct: 5 };
+
+  it('OB1 closes: its catchment, who picks it up, distance and access, each customer where they live', async () => {
+    // utilities 1/max(d, 100)²: P1 (OB1 1e-4, XB1 1e-6, OB2 2.5e-7), P2 (4e-6, 4e-6, 1/1500²), P3 (2.5e-7, 1e-6, 1e-4)
+    const u2 = 1 / 1500 ** 2;
+    const D1 = 1e-4 + 1e-6 + 2.5e-7, D2 = 8e-6 + u2, D3 = D1;
+    const ownBefore = (1e-4 + 2.5e-7) / D1 + (4e-6 + u2) / D2 + (2.5e-7 + 1e-4) / D3;
+    const ownAfter = 2.5e-7 / 1.25e-6 + u2 / (4e-6 + u2) + 1e-4 / 1.01e-4; // 0.2 + 0.1 + 0.990099
+    const catchment = [1e-4 / D1, 4e-6 / D2, 2.5e-7 / D3];
+    const released = catchment[0] + catchment[1] + catchment[2];
+    const toXB1 = (1e-6 / 1.25e-6 + 4e-6 / (4e-6 + u2) + 1e-6 / 1.01e-4) - (1e-6 / D1 + 4e-6 / D2 + 1e-6 / D3);
+    const c = await engine(pts, { network }).closure({ ...base, close: ['OB1'] });
+    expect(c.map.at).toBe('points');
+    expect(Array.from(c.map.lat)).toEqual(Array.from(pts.lat));
+    expect(c.ownCapturedBefore).toBeCloseTo(ownBefore, 9);
+    expect(c.ownCapturedAfter).toBeCloseTo(ownAfter, 9);
+    expect(ownAfter).toBeCloseTo(1.290099, 6);
+    expect(c.closedSitesCaptured).toBeCloseTo(released, 9);
+    c.map.catchment.forEach((x, i) => expect(x).toBeCloseTo(catchment[i], 9));
+    expect(c.leakedToCompetitors).toBeCloseTo(toXB1, 9);
+    expect(c.recapturedByOwn).toBeCloseTo(released - toXB1, 9);
+    expect(c.flows.recipients.map((r) => r.id)).toEqual(['XB1', 'OB2']);
+    expect(c.flows.recipients[0].demand).toBeCloseTo(toXB1, 9);
+    // nearest own branch: P1 0 → 2000 m (beyond 1.6 km), P2 500 → 1500 m, P3 stays at 0
+    expect(Array.from(c.map.status)).toEqual([2, 0, 0]);
+    expect(c.distance).toMatchObject({ affectedPoints: 2, affectedDemand: 2 });
+    expect(c.distance.meanIncreaseM).toBeCloseTo(1500, 6);
+    expect(c.distance.maxIncreaseM).toBeCloseTo(2000, 6);
+    expect(c.access.customers!.beforePct).toBe(0);
+    expect(c.access.customers!.afterPct).toBeCloseTo(100 / 3, 9);
+    expect(c.access.customers!.breached).toBe(true);
+    expect(c.flows.newlyBeyondDemand).toBe(1);
   });
 });
 
@@ -178,6 +258,32 @@ describe('Sites with a travel-cost table (hand-checked)', () => {
       expect(() => e.dragStart({ kind: 'added', index: 0 })).toThrow(expect.objectContaining({ code: 'costs_no_whatif' }));
       expect(() => e.dropSite(121.5, 31.2)).toThrow(expect.objectContaining({ code: 'costs_no_whatif' }));
     }
+  });
+
+  it('swaps a new site for another candidate of the cost file; every number is recounted from the table', async () => {
+    const e = engine(points, { candidatesFile, network, costs });
+    const v = await e.run(req, signal(), () => {});
+    expect(v.candidates.swap!.id).toEqual(['K1', 'K2', 'K3']);
+    // K2 (rank 2) → K1: K1 reaches P1 (100, already OB1's) and P2 (300 ≤ 400): it adds P2's 20
+    const sc = e.swapCandidate(1, 'K1');
+    expect(sc.added.map((a) => [a.id, a.candidate])).toEqual([['K3', 2], ['K1', 0]]);
+    expect(sc.eval.rows.map((r) => [r.id, r.marginalDemand, r.coveredDemand])).toEqual([['K3', 40, 50], ['K1', 20, 70]]);
+    // an independent recount straight from the pairs: covered = OB1 (cost 50 to P1) or a chosen candidate ≤ R
+    const chosen = new Set([2, 0]);
+    let covered = 10;
+    for (let i = 1; i < 4; i++) if (pairs.some(([d, c, m]) => d === i && chosen.has(c) && m <= 400)) covered += points.weight[i];
+    expect(sc.eval.totals.coveredDemand).toBe(covered);
+    expect(sc.added[1].names).toBeDefined();
+    expect(() => e.swapCandidate(1, 'K3')).toThrow(expect.objectContaining({ code: 'candidate_taken' }));
+    expect(() => e.swapCandidate(0, 'K9')).toThrow(expect.objectContaining({ code: 'unknown_candidate' }));
+    // p-median, k 1: K2 (222,500) swapped for K1 saves 174,000 of the 810,500 before: 636,500
+    const p = engine(points, { candidatesFile, network, costs });
+    await p.run({ ...req, objective: 'pmedian', k: 1 }, signal(), () => {});
+    const sw = p.swapCandidate(0, 'K1');
+    expect(sw.eval.rows[0].totalCost).toBeCloseTo(636_500, 6);
+    expect(sw.eval.rows[0].meanCost).toBeCloseTo(6_365, 9);
+    // the candidates file's name follows the site: K2 is 龙华小区旁
+    expect(p.swapCandidate(0, 'K2').added[0].names).toEqual({ en: '龙华小区旁', 'zh-CN': '龙华小区旁' });
   });
 
   it('refuses costs without a candidates file', async () => {

@@ -6,8 +6,9 @@
  *
  * - coverage: demand within R of an own site; each new site's marginal demand is what it
  *   covers first given existing sites and the new sites ranked before it (DESIGN.md order);
- * - Huff (core/huff.ts, on the demand as huffDemandOf pools exact points): our captured
- *   demand and share of total demand, per new site what it captures, what it takes from our other sites (cannibalisation) and from competitors;
+ * - Huff (core/huff.ts, at every demand point): our captured demand and share of total
+ *   demand, per new site what it captures, what it takes from our other sites
+ *   (cannibalisation) and from competitors;
  * - distance from each new site to the nearest competitor of the type;
  * - p-median (`withCosts`): Σ weight · distance (or travel cost) to the nearest open own site
  *   with rows 1..r, and its mean over the total weight, as the solver reports them.
@@ -15,8 +16,9 @@
  * With a travel-cost table (SitesData.costs) coverage is decided by the table: a new site at
  * a candidate covers the points whose cost to it is ≤ R, our existing sites by their lowest
  * cost; a site off every candidate has no costs and covers nothing (the engine refuses such
- * edits). Huff stays on straight-line distances (DESIGN.md's cost file feeds coverage and
- * p-median here; the CLI refuses Huff with a cost file).
+ * edits). Huff uses the table too when it was read with the network's costs (the Huff
+ * objective): a site's utility comes from its costs, a site without a cost to a point does
+ * not compete for it; otherwise Huff stays on straight-line distances.
  *
  * Pure: the analysis worker keeps the scenario, tests call this directly.
  */
@@ -25,7 +27,8 @@ import { nearestSiteDistanceM } from '../../core/demand.ts';
 import { unreachableCost } from './sites-solve.ts';
 import { HuffModel, OWN, type HuffParams, type HuffSites } from '../../core/huff.ts';
 import { GridIndex, Hits } from '../../core/spatial-index.ts';
-import { huffDemandOf, type SitesData } from './sites-model.ts';
+import type { SitesData } from './sites-model.ts';
+import { huffCostPairs, type SiteCostPairs } from '../../core/cost-matrix.ts';
 import type { SiteNames } from './sites-names.ts';
 
 export type NewSiteOrigin = 'recommended' | 'dropped';
@@ -124,14 +127,17 @@ export interface ScenarioNetwork extends HuffSites {
   ownIndex: Int32Array;
   /** Position → new site r, or −1. */
   addedIndex: Int32Array;
+  /** Position → index in SitesData.typeSites, or −1 for a new site. */
+  typeIndex: Int32Array;
 }
 
 export function scenarioNetwork(data: SitesData, s: Scenario): ScenarioNetwork {
   const ownPos = new Map(data.ownSites.map((j, q) => [j, q]));
-  const lon: number[] = [], lat: number[] = [], owner: string[] = [], attr: number[] = [], ownIndex: number[] = [], addedIndex: number[] = [];
-  for (const j of data.typeSites) {
+  const lon: number[] = [], lat: number[] = [], owner: string[] = [], attr: number[] = [], ownIndex: number[] = [], addedIndex: number[] = [], typeIndex: number[] = [];
+  for (const [t, j] of data.typeSites.entries()) {
     const q = ownPos.get(j);
     if (q !== undefined && !s.ownOpen[q]) continue;
+    typeIndex.push(t);
     lon.push(q !== undefined ? s.ownLon[q] : data.network.lon[j]);
     lat.push(q !== undefined ? s.ownLat[q] : data.network.lat[j]);
     owner.push(data.network.owner[j]);
@@ -140,12 +146,52 @@ export function scenarioNetwork(data: SitesData, s: Scenario): ScenarioNetwork {
     addedIndex.push(-1);
   }
   s.added.forEach((a, r) => {
-    lon.push(a.lon); lat.push(a.lat); owner.push(OWN); attr.push(1); ownIndex.push(-1); addedIndex.push(r);
+    lon.push(a.lon); lat.push(a.lat); owner.push(OWN); attr.push(1); ownIndex.push(-1); addedIndex.push(r); typeIndex.push(-1);
   });
   return {
     lon: Float64Array.from(lon), lat: Float64Array.from(lat), owner, attractiveness: Float64Array.from(attr),
-    ownIndex: Int32Array.from(ownIndex), addedIndex: Int32Array.from(addedIndex),
+    ownIndex: Int32Array.from(ownIndex), addedIndex: Int32Array.from(addedIndex), typeIndex: Int32Array.from(typeIndex),
   };
+}
+
+const huffPairs = new WeakMap<SitesData, ReturnType<typeof huffCostPairs>>();
+
+/**
+ * The Huff model of a scenario at every demand point: straight-line distances, or the cost
+ * table's when it carries the network's costs (a new site at a candidate uses that
+ * candidate's costs; one off the candidates has none and competes for nobody).
+ */
+export function scenarioHuffModel(
+  data: SitesData, s: Scenario, huff?: HuffParams,
+  hooks: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; demandIndex?: GridIndex } = {},
+): HuffModel {
+  const net = scenarioNetwork(data, s);
+  let costs: SiteCostPairs | undefined;
+  if (data.costs?.network) {
+    let pairs = huffPairs.get(data);
+    if (!pairs) { pairs = huffCostPairs(data.costs, data.demand.source!, data.typeSites); huffPairs.set(data, pairs); }
+    const slice = (p: number): [SiteCostPairs, number] => {
+      const t = net.typeIndex[p];
+      if (t >= 0) return [pairs.sites, t];
+      const c = s.added[net.addedIndex[p]].candidate;
+      return [pairs.candidates, c];
+    };
+    const S = net.owner.length;
+    const offsets = new Int32Array(S + 1);
+    for (let p = 0; p < S; p++) {
+      const [src, j] = slice(p);
+      offsets[p + 1] = offsets[p] + (j >= 0 ? src.offsets[j + 1] - src.offsets[j] : 0);
+    }
+    const demand = new Int32Array(offsets[S]), cost = new Float64Array(offsets[S]);
+    for (let p = 0; p < S; p++) {
+      const [src, j] = slice(p);
+      if (j < 0) continue;
+      demand.set(src.demand.subarray(src.offsets[j], src.offsets[j + 1]), offsets[p]);
+      cost.set(src.cost.subarray(src.offsets[j], src.offsets[j + 1]), offsets[p]);
+    }
+    costs = { offsets, demand, cost };
+  }
+  return new HuffModel(data.demand, net, huff, { costs, signal: hooks.signal, onProgress: hooks.onProgress, demandIndex: costs ? undefined : hooks.demandIndex });
 }
 
 /** Who covers each demand point from the cost table: existing sites (lowest cost), and the new sites at candidates. */
@@ -233,8 +279,7 @@ export function evaluateScenario(data: SitesData, s: Scenario, huff?: HuffParams
   const costs = opts.withCosts ? scenarioCosts(data, s) : null;
   let cum = existingCovered;
   const net = scenarioNetwork(data, s);
-  const hd = huffDemandOf(demand);
-  const m = model ?? new HuffModel(hd, net, huff);
+  const m = model ?? scenarioHuffModel(data, s, huff);
   const ev = m.evaluate();
   const compIdx: number[] = [];
   for (let p = 0; p < net.owner.length; p++) if (net.owner[p] !== OWN) compIdx.push(p);
@@ -280,6 +325,6 @@ export function evaluateScenario(data: SitesData, s: Scenario, huff?: HuffParams
       owners: ev.owners.map((o) => ({ owner: o.owner, sharePct: o.sharePct })),
     },
     coverBy,
-    ownProbability: Float32Array.from(hd.of, (k) => ev.ownProbability[k]),
+    ownProbability: Float32Array.from(ev.ownProbability),
   };
 }

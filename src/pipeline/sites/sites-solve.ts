@@ -15,7 +15,7 @@
  */
 import type { CoverageProblem, SiteProgress, SiteWarning } from '../../core/coverage.ts';
 import { HuffModel, type HuffParams } from '../../core/huff.ts';
-import { solveHuffGreedy } from '../../core/huff-selection.ts';
+import { HuffGains, solveHuffGreedy } from '../../core/huff-selection.ts';
 import { solveLscpGreedy, type LscpExactResult, type LscpResult } from '../../core/lscp.ts';
 import { solveMclpGreedy, type MclpResult } from '../../core/mclp.ts';
 import type { MclpExactResult } from '../../core/mclp-exact.ts';
@@ -26,7 +26,7 @@ import { costDistances, huffCostPairs, type CostTable } from '../../core/cost-ma
 import { bootstrapSites } from '../../core/site-bootstrap.ts';
 import { coveredDemandOf, rankSites, type SelectionConstraints } from '../../core/site-selection.ts';
 import { mulberry32, type Rng } from '../../core/rng.ts';
-import { constraintsFor, huffDemandOf, huffSitesOf, pointsOf, pooledWeights, SitesInputError, type CandidateSource, type ConstraintRequest, type SiteObjective, type SiteSolver, type SitesData } from './sites-model.ts';
+import { constraintsFor, huffSitesOf, pointsOf, SitesInputError, type CandidateSource, type ConstraintRequest, type SiteObjective, type SiteSolver, type SitesData } from './sites-model.ts';
 
 export interface SolveRequest extends ConstraintRequest {
   objective: SiteObjective;
@@ -173,9 +173,9 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     // Huff has no MILP here: its lazy greedy answers, and the outcome says so.
     const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
     const costs = data.costs ? huffCostPairs(data.costs, data.demand.source!, data.typeSites) : undefined;
+    // Every demand point where it is (no pooling): the shares are the core Huff model's on these points.
     const r = solveHuffGreedy(
-      // With a cost table the costs are per demand point, so the points are not pooled into cells.
-      { demand: costs ? data.demand : huffDemandOf(data.demand), sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs },
+      { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs },
       { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
     );
     return {
@@ -307,6 +307,10 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
   const chunk = 5;
   const k = rows.length;
   const cons = outcome.constraints;
+  // Huff: what does not depend on the weights (utilities, bound factors) is prepared once.
+  const huffSites = req.objective === 'huff' ? huffSitesOf(data.network, data.typeSites) : null;
+  const huffCosts = req.objective === 'huff' && data.costs ? huffCostPairs(data.costs, data.demand.source!, data.typeSites) : undefined;
+  const huffGains = huffSites && !huffCosts ? new HuffGains({ demand: data.demand, sites: huffSites, candidates: data.candidates, huff: req.huff }, { signal: opts.signal }) : null;
   for (let b0 = 0; b0 < B; b0 += chunk) {
     await opts.yieldNow?.();
     opts.signal?.throwIfAborted();
@@ -326,9 +330,9 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
       for (let b = 0; b < m; b++) {
         const w = sampler(draws, total);
         const chosen = req.objective === 'huff'
-          ? solveHuffGreedy(
-            { demand: { ...huffDemandOf(data.demand), weight: pooledWeights(huffDemandOf(data.demand), w) }, sites: huffSitesOf(data.network, data.typeSites), candidates: data.candidates, huff: req.huff },
-            { ...cons, k, signal: opts.signal },
+          ? (huffGains
+            ? huffGains.solve(w, { ...cons, k, signal: opts.signal })
+            : solveHuffGreedy({ demand: { ...data.demand, weight: w }, sites: huffSites!, candidates: data.candidates, huff: req.huff, costs: huffCosts }, { ...cons, k, signal: opts.signal })
           ).sites.map((s) => s.candidate)
           : solvePMedian(
             { demand: { lon: data.demand.lon, lat: data.demand.lat, weight: w }, existing: pointsOf(data.network, data.ownSites), candidates: data.candidates },
@@ -367,6 +371,8 @@ function weightSampler(weight: Float64Array, rng: Rng): (draws: number, total: n
 }
 
 /** Our Huff share of total demand (percent) for the network of the type as it is. */
-export function ownHuffSharePct(data: SitesData, huff?: HuffParams): number {
-  return new HuffModel(huffDemandOf(data.demand), huffSitesOf(data.network, data.typeSites), huff).evaluate().owners[0].sharePct;
+export function ownHuffSharePct(data: SitesData, huff?: HuffParams, hooks: { signal?: AbortSignal } = {}): number {
+  // Costs when the table has the network's (read for the Huff objective), else straight lines.
+  const costs = data.costs?.network ? huffCostPairs(data.costs, data.demand.source!, data.typeSites).sites : undefined;
+  return new HuffModel(data.demand, huffSitesOf(data.network, data.typeSites), huff, { costs, signal: hooks.signal }).evaluate().owners[0].sharePct;
 }

@@ -3,12 +3,14 @@
  * totals follow it. Set-up is one pass over the network (HuffModel + HuffDrag baseline, a
  * per-demand count of the other own sites covering it); each `move` then touches only the
  * demand within R (coverage) and within the Huff cut-off (shares) of the new position, so
- * its cost does not grow with the size of the city.
+ * its cost does not grow with the size of the city. Both at every demand point: Huff's
+ * move costs O(1) per point within the cut-off (HuffDrag.moveShares). The scenario's Huff
+ * model (the costly part of the set-up) can be passed in when the caller keeps it.
  */
-import { HuffModel, type HuffDrag, type HuffParams } from '../../core/huff.ts';
+import type { HuffDrag, HuffModel, HuffParams } from '../../core/huff.ts';
 import { GridIndex, Hits } from '../../core/spatial-index.ts';
-import { huffDemandOf, type SitesData } from './sites-model.ts';
-import { scenarioNetwork, type Scenario, type ScenarioNetwork } from './sites-scenario.ts';
+import type { SitesData } from './sites-model.ts';
+import { scenarioHuffModel, scenarioNetwork, type Scenario, type ScenarioNetwork } from './sites-scenario.ts';
 
 /** Which site is dragged: a new site (rank order index) or one of our existing sites (SitesData.ownSites index). */
 export type DragTarget = { kind: 'added'; index: number } | { kind: 'own'; index: number };
@@ -40,7 +42,6 @@ export class WhatIfDrag {
   /** Position of the dragged site in `net`. */
   readonly site: number;
   private readonly drag: HuffDrag;
-  private readonly baseCaptured: Float64Array;
   private readonly coverCount: Uint16Array;
   private readonly baseCovered: number;
   private readonly total: number;
@@ -50,7 +51,8 @@ export class WhatIfDrag {
   private readonly hits = new Hits(512);
   private readonly isOwn: Uint8Array;
 
-  constructor(data: SitesData, s: Scenario, target: DragTarget, huff?: HuffParams) {
+  /** `model`: the scenario's Huff model (sites-scenario.ts scenarioHuffModel), built here when absent. */
+  constructor(data: SitesData, s: Scenario, target: DragTarget, huff?: HuffParams, model?: HuffModel) {
     this.target = target;
     this.net = scenarioNetwork(data, s);
     const key = target.kind === 'added' ? this.net.addedIndex : this.net.ownIndex;
@@ -59,10 +61,7 @@ export class WhatIfDrag {
     const demand = data.demand;
     this.weight = demand.weight;
     this.radiusM = data.radiusM;
-    // Huff on the pooled demand (sites-model.ts huffDemandOf); coverage below at every point.
-    const model = new HuffModel(huffDemandOf(demand), this.net, huff);
-    this.drag = model.drag(this.site);
-    this.baseCaptured = this.drag.baseline().siteCaptured;
+    this.drag = (model ?? scenarioHuffModel(data, s, huff)).drag(this.site);
     this.isOwn = Uint8Array.from(this.net.owner, (o) => (o === 'own' ? 1 : 0));
     this.index = new GridIndex(demand, Math.max(data.radiusM, 50));
     this.coverCount = new Uint16Array(demand.lon.length);
@@ -92,25 +91,18 @@ export class WhatIfDrag {
       const i = this.hits.index[h];
       if (this.coverCount[i] === 0) unique += this.weight[i];
     }
-    const r = this.drag.moveTo(lon, lat);
-    let cannibalised = 0, fromCompetitors = 0;
-    for (let p = 0; p < this.baseCaptured.length; p++) {
-      if (p === this.site) continue;
-      const lost = this.baseCaptured[p] - r.siteCaptured[p];
-      if (this.isOwn[p]) cannibalised += lost;
-      else fromCompetitors += lost;
-    }
+    const r = this.drag.moveShares(lon, lat);
     const covered = this.baseCovered + unique;
     return {
       lon, lat,
       coveredDemand: covered,
       coveragePct: this.total > 0 ? (100 * covered) / this.total : NaN,
       uniqueDemand: unique,
-      ownCaptured: r.ownCapturedDemand,
-      ownSharePct: r.owners[0].sharePct,
-      siteCaptured: r.siteCaptured[this.site],
-      cannibalised,
-      fromCompetitors,
+      ownCaptured: r.ownCaptured,
+      ownSharePct: this.total > 0 ? (100 * r.ownCaptured) / this.total : NaN,
+      siteCaptured: r.siteCaptured,
+      cannibalised: r.takenFromOwn,
+      fromCompetitors: r.takenFromOthers,
       affectedDemandPoints: r.affectedDemandPoints,
       computeMs: performance.now() - t0,
     };

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { catchmentCells, flowData, flowWidthPx } from './closure-layers.ts';
+import { catchmentCells, catchmentPoints, flowData, flowWidthPx } from './closure-layers.ts';
 
 describe('closure map data', () => {
   it('keeps the catchment cells above 5 % of the largest, darker where more was taken', () => {
     const c = catchmentCells(['a', 'b', 'c', 'd'], [0, 100, 25, 4]);
     expect(c.h3).toEqual(['b', 'c']);
+    expect([...c.alpha]).toEqual([200, 100]);
+  });
+
+  it('keeps the catchment at exact points the same way', () => {
+    const c = catchmentPoints([1, 2, 3, 4], [5, 6, 7, 8], [0, 100, 25, 4]);
+    expect([...c.lon]).toEqual([2, 3]);
+    expect([...c.lat]).toEqual([6, 7]);
     expect([...c.alpha]).toEqual([200, 100]);
   });
 

@@ -4,7 +4,7 @@
  * from the closed site to each remaining site that picks some of it up, as wide as its share
  * (ours blue, competitors orange). Built from plain arrays so tests can check them as data.
  */
-import { LineLayer } from '@deck.gl/layers';
+import { LineLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { haversineM } from '../../core/haversine.ts';
 import { ALWAYS_ON_TOP, h3CellsLayer } from '../map/layers.ts';
@@ -27,6 +27,35 @@ export function catchmentCells(h3: readonly string[], catchment: ArrayLike<numbe
   for (let i = 0; i < catchment.length; i++) if (catchment[i] > 0 && catchment[i] >= minShare * max) keep.push(i);
   const alpha = Uint8Array.from(keep, (i) => Math.round(200 * Math.sqrt(catchment[i] / max)));
   return { h3: keep.map((i) => h3[i]), alpha };
+}
+
+/** The same at exact points: the points kept (share ≥ minShare of the largest) with their alpha. */
+export function catchmentPoints(lon: ArrayLike<number>, lat: ArrayLike<number>, catchment: ArrayLike<number>, minShare = 0.05): { lon: Float64Array; lat: Float64Array; alpha: Uint8Array } {
+  let max = 0;
+  for (let i = 0; i < catchment.length; i++) max = Math.max(max, catchment[i]);
+  const keep: number[] = [];
+  for (let i = 0; i < catchment.length; i++) if (catchment[i] > 0 && catchment[i] >= minShare * max) keep.push(i);
+  return {
+    lon: Float64Array.from(keep, (i) => lon[i]), lat: Float64Array.from(keep, (i) => lat[i]),
+    alpha: Uint8Array.from(keep, (i) => Math.round(200 * Math.sqrt(catchment[i] / max))),
+  };
+}
+
+export function catchmentPointsLayer(p: { lon: Float64Array; lat: Float64Array; alpha: Uint8Array }, version: number): Layer {
+  const [r, g, b] = CATCHMENT;
+  const n = p.lon.length;
+  const positions = new Float64Array(2 * n), colors = new Uint8Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    positions[2 * i] = p.lon[i]; positions[2 * i + 1] = p.lat[i];
+    colors[4 * i] = r; colors[4 * i + 1] = g; colors[4 * i + 2] = b; colors[4 * i + 3] = Math.max(60, p.alpha[i]);
+  }
+  return new ScatterplotLayer({
+    id: 'sites-catchment',
+    data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } },
+    radiusUnits: 'meters', getRadius: 14, radiusMinPixels: 1.5, radiusMaxPixels: 5, stroked: false,
+    parameters: { depthCompare: 'always' },
+    updateTriggers: { getFillColor: [version] },
+  });
 }
 
 export function catchmentLayer(cells: { h3: string[]; alpha: Uint8Array }, version: number): Layer {

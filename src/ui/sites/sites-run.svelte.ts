@@ -291,6 +291,11 @@ export function dropSite(lon: number, lat: number): Promise<void> {
   return edit(() => analysisWorker().sitesDropSite(lon, lat));
 }
 
+/** With travel costs: new site `index` onto another candidate of the cost file. */
+export function swapCandidate(index: number, candidateId: string): Promise<void> {
+  return edit(() => analysisWorker().sitesSwapCandidate(index, candidateId));
+}
+
 export function removeAdded(index: number): Promise<void> {
   return edit(() => analysisWorker().sitesRemoveAdded(index));
 }

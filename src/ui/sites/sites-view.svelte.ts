@@ -245,7 +245,11 @@ function closureView(): WorkflowView {
     // The closure's demand points: with customers in the measure a cell here says customers
     // live there, and this view has no counts per cell to apply k. With population alone the
     // points are the populated study cells (population is spread over every cell of an area).
-    layers.push(markedCells({ id: 'sites-access', h3: cl.map.h3, colors: accessColors(cl.map.status), version: colorVersion }, sites.measure === 'population' ? null : 'unknown'));
+    // At exact points the customers stand where they live (individual data: left out of a
+    // safe export); population cell centres among them are drawn too.
+    layers.push(cl.map.at === 'points'
+      ? markLayer(demandPointsLayer({ id: 'sites-access', lon: cl.map.lon, lat: cl.map.lat, colors: accessColors(cl.map.status), version: colorVersion }), 'individual')
+      : markedCells({ id: 'sites-access', h3: cl.map.h3, colors: accessColors(cl.map.status), version: colorVersion }, sites.measure === 'population' ? null : 'unknown'));
     // Where the closed sites' customers go: their catchment (per-point demand: left out of a
     // safe export, like the access cells) and lines to the sites that pick them up.
     const [catchment, flows] = closureMapLayers(cl, colorVersion);
@@ -322,6 +326,10 @@ function snapshot() {
     dragging: sites.dragging,
     dragStats: sites.dragStats,
     dragSetupMs: sites.dragSetupMs,
-    closure: cl && { closedIds: cl.closedIds, access: cl.access, leakedToCompetitors: cl.leakedToCompetitors, distance: cl.distance },
+    closure: cl && {
+      closedIds: cl.closedIds, access: cl.access, leakedToCompetitors: cl.leakedToCompetitors, distance: cl.distance,
+      ownCapturedBefore: cl.ownCapturedBefore, ownCapturedAfter: cl.ownCapturedAfter, closedSitesCaptured: cl.closedSitesCaptured, huff: cl.huff,
+      mapAt: cl.map.at, mapPoints: cl.map.lon.length, mapCustomers: cl.map.customer.reduce((a, x) => a + x, 0),
+    },
   };
 }
