@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { DbApi } from '../src/pipeline/dataset/db-api.ts';
+import { packBuffers, type AreaPack, type DisplayCrs } from '../src/pipeline/dataset/area-pack.ts';
 import type { SqlParam } from '../src/db/connector.ts';
 import { browserDbStorage, markKeptDatabase, openBrowserDuckDB, type BrowserDbStorage } from '../src/db/duckdb-browser.ts';
 
@@ -79,6 +80,16 @@ class BrowserDbApi extends DbApi {
   override async indicatorsArrow(): Promise<Uint8Array> {
     const bytes = await super.indicatorsArrow();
     return Comlink.transfer(bytes, [bytes.buffer]);
+  }
+
+  override getAreaPack(): AreaPack | null {
+    const p = super.getAreaPack();
+    return p && Comlink.transfer(p, packBuffers(p));
+  }
+
+  override getAreaSources(version: number, crs: DisplayCrs): { areas: Uint8Array; labels: Uint8Array } | null {
+    const s = super.getAreaSources(version, crs);
+    return s && Comlink.transfer(s, [s.areas.buffer as ArrayBuffer, s.labels.buffer as ArrayBuffer]);
   }
 
   override async sitesArrow(): Promise<Uint8Array> {

@@ -110,12 +110,12 @@ describe('heavy areas files keep the UI responsive', () => {
     assert.match(await page.getByTestId('import-report').innerText(), /simplified to [\d,]+ \(Douglas–Peucker, tolerance \d+ m\)/);
     assert.equal(await areasCount(page), 1);
     assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
-    it(`20,000 small areas: no UI task over ${MAX_TASK_MS} ms`, { todo: TODO }, async () => {
+  });
+
+  it(`20,000 small areas: no UI task over ${MAX_TASK_MS} ms`, { todo: TODO }, async () => {
     const p = await loadWatched(page, 'many_areas.geojson', manySmallAreas(20_000), 20_000);
     await shot(page, '01-many-areas.png');
     console.log(`20,000 areas: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
     assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
   });
-
-});
 });

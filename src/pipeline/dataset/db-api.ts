@@ -13,6 +13,7 @@ import { tableColumns } from '../../data/table-columns.ts';
 import { isNumericType, tableExistsSql } from '../../sql/columns.ts';
 import { decodeColumns, replaceDerivedTable, type Columns } from '../../data/arrow-io.ts';
 import { REJECTS_TABLE, previousName } from '../../sql/load-tables.ts';
+import { areaSourcesJson, packAreas, packable, type AreaPack, type DisplayCrs } from './area-pack.ts';
 
 /** How many rejected rows a load returns for the on-screen report (all are downloadable). */
 export const REJECT_PREVIEW = 200;
@@ -351,6 +352,39 @@ export class DbApi {
   /** The loaded areas as GeoJSON (geometry never enters DuckDB: no spatial extension offline). */
   getAreas(): GeoJSON.FeatureCollection | null {
     return this.areas;
+  }
+
+  private packed: { areas: AreaFeatureCollection; pack: AreaPack } | null = null;
+  private packVersion = 0;
+
+  private currentPack(): AreaPack | null {
+    if (!this.areas || !packable(this.areas)) return null;
+    if (this.packed?.areas !== this.areas) this.packed = { areas: this.areas, pack: packAreas(this.areas, ++this.packVersion) };
+    return this.packed.pack;
+  }
+
+  /**
+   * The loaded areas in typed arrays (area-pack.ts) for the page to rebuild and draw without
+   * long tasks; null when there are none or they cannot be packed exactly (then `getAreas`).
+   * A fresh copy each call: the browser worker transfers its buffers.
+   */
+  getAreaPack(): AreaPack | null {
+    const p = this.currentPack();
+    return p && structuredClone(p);
+  }
+
+  /** Properties of areas [start, end) of the pack `version` (null when the areas changed since). */
+  getAreaProperties(version: number, start: number, end: number): Array<Record<string, unknown> | null> | null {
+    const p = this.currentPack();
+    if (!p || p.version !== version || !this.areas) return null;
+    return this.areas.features.slice(start, end).map((f) => f.properties);
+  }
+
+  /** The GeoJSON MapLibre draws for the pack `version`, as JSON bytes (null when the areas changed). */
+  getAreaSources(version: number, crs: DisplayCrs): { areas: Uint8Array; labels: Uint8Array } | null {
+    const p = this.currentPack();
+    if (!p || p.version !== version || !this.areas) return null;
+    return areaSourcesJson(this.areas, p, crs);
   }
 
   // -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { app } from '../app/app-state.svelte.ts';
 import { buildDataset } from '../../pipeline/dataset/dataset.ts';
 import { runTask } from '../app/tasks.svelte.ts';
 import { dbWorker, DbWorkerDied, unlessDbDies } from '../app/workers.ts';
+import { fetchAreas } from '../map/area-geometry.ts';
 import { checkCapacity, isOutOfMemory, memoryCapBytes, type CapacityFile, type Refusal } from './capacity.ts';
 
 /** The outcome of the last load (report, rejects preview, problems) for the Data panel. */
@@ -32,7 +33,8 @@ async function refresh(outcome: LoadOutcome | null): Promise<LoadOutcome | null>
   lastLoad.outcome = outcome;
   if (!outcome.ok) return outcome;
   const db = dbWorker();
-  const [areas, ind, sites] = await Promise.all([db.getAreas(), db.indicatorsArrow(), db.sitesArrow()]);
+  // Areas in slices from typed arrays: a big areas file never stalls the UI (issue 15).
+  const [areas, ind, sites] = await Promise.all([fetchAreas(db), db.indicatorsArrow(), db.sitesArrow()]);
   app.setDataset(buildDataset(outcome.summary, areas ?? { type: 'FeatureCollection', features: [] }, ind, sites));
   return outcome;
 }

@@ -2,9 +2,11 @@
  * deck.gl layers of the base view, built from plain data so tests can check them as data.
  * The choropleth sits below MapLibre's district outlines and labels (`beforeId`).
  */
-import { GeoJsonLayer, IconLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, IconLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import { H3HexagonLayer, type H3HexagonLayerProps } from '@deck.gl/geo-layers';
-import type { Layer, PickingInfo } from '@deck.gl/core';
+import { CompositeLayer, type DefaultProps, type GetPickingInfoParams, type Layer, type PickingInfo } from '@deck.gl/core';
+import type { AreaPack } from '../../pipeline/dataset/area-pack.ts';
+import { areaPackOf } from './area-geometry.ts';
 import { classOf } from '../../core/classify.ts';
 import { NO_DATA, type Rgb } from './palette.ts';
 import { siteSymbol, type IconAtlas, type SiteSymbol } from './site-icons.ts';
@@ -46,8 +48,84 @@ export function choroplethColors(values: Float64Array, breaks: number[], colors:
   });
 }
 
+type RgbaColor = [number, number, number, number];
+
+interface AreaFillProps {
+  areas: GeoJSON.FeatureCollection;
+  pack: AreaPack;
+  fills: Rgb[];
+  selectedIndex: number;
+}
+
+/**
+ * The choropleth of areas brought as a pack (area-geometry.ts): the fill from the worker's
+ * triangles and typed arrays (nothing tessellated on the UI thread), the selected area's
+ * outline as a one-feature layer. The other outlines are MapLibre's (`AREA_OUTLINE_LAYER`):
+ * a deck.gl path per area edge would cost the GPU seconds per frame for a 50,000-vertex ring.
+ * Picks report the area's feature and index, as the GeoJsonLayer it replaces did.
+ */
+class AreaFillLayer extends CompositeLayer<AreaFillProps> {
+  static override layerName = 'AreaFillLayer';
+  static override defaultProps: DefaultProps<AreaFillProps> = {
+    areas: { type: 'object', value: { type: 'FeatureCollection', features: [] } },
+    pack: { type: 'object', value: null as unknown as AreaPack },
+    fills: { type: 'array', value: [] },
+    selectedIndex: -1,
+  };
+
+  override renderLayers() {
+    const { pack, fills, selectedIndex, areas } = this.props;
+    const d = pack.draw;
+    const fill = new SolidPolygonLayer<unknown>(this.getSubLayerProps({
+      id: 'fill',
+      data: { length: d.polygonStarts.length - 1, startIndices: d.polygonStarts, attributes: { getPolygon: { value: d.positions, size: 2 }, indices: d.triangles } },
+      _normalize: false,
+      filled: true,
+      extruded: false,
+      // No value for an area (e.g. a dataset with areas but no indicators yet): the no-data grey.
+      getFillColor: (_: unknown, { index }: { index: number }) => [...(fills[d.polygonFeature[index]] ?? NO_DATA), 190] as RgbaColor,
+      updateTriggers: { getFillColor: [fills] },
+    }));
+    const f = selectedIndex >= 0 ? areas.features[selectedIndex] : undefined;
+    const outline = f ? new GeoJsonLayer(this.getSubLayerProps({
+      id: 'selected',
+      data: { type: 'FeatureCollection', features: [f] },
+      pickable: false,
+      filled: false,
+      stroked: true,
+      getLineColor: [20, 20, 20, 255],
+      getLineWidth: 3,
+      lineWidthUnits: 'pixels',
+    })) : null;
+    return [fill, outline];
+  }
+
+  override getPickingInfo({ info }: GetPickingInfoParams): PickingInfo {
+    if (info.index >= 0) {
+      const fi = this.props.pack.draw.polygonFeature[info.index];
+      info.index = fi;
+      info.object = this.props.areas.features[fi];
+    }
+    return info;
+  }
+}
+
 export function choroplethLayer(input: ChoroplethInput): Layer {
   const fills = choroplethColors(input.values, input.breaks, input.colors);
+  const pack = areaPackOf(input.areas);
+  if (pack && pack.count === input.areas.features.length) {
+    return new AreaFillLayer({
+      id: 'choropleth',
+      areas: input.areas,
+      pack,
+      fills,
+      selectedIndex: input.selectedIndex,
+      ...BENEATH_OUTLINES,
+      pickable: true,
+      onHover: input.onHover,
+      onClick: input.onClick,
+    }) as unknown as Layer;
+  }
   const index = new Map(input.areas.features.map((f, i) => [f, i]));
   return new GeoJsonLayer({
     id: 'choropleth',
