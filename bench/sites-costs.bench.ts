@@ -58,12 +58,14 @@ function timeCli(args: string[]): Timed {
   return { wallS, cpuS: num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/), rssMB: num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024, stderr: err };
 }
 
-for (const objective of ['coverage', 'pmedian']) {
+for (const objective of (process.env.BENCH_OBJECTIVES ?? 'coverage,pmedian').split(',')) {
   const out = join(dir, `bp-costs-${objective}.csv`);
   const r = timeCli(['sites', '--demand-points', pointsCsv, '--candidates', candCsv, '--costs', costsCsv, '--objective', objective, '--radius', '1500', '--k', '10', '--out', out]);
   const pairs = /sites: (\d+) cost pair/.exec(r.stderr)?.[1] ?? '?';
+  const read = /\((read in [\d.]+ ms)\)/.exec(r.stderr)?.[1] ?? '';
+  const phases = `${read ? `costs ${read}, ` : ''}${/sites: (prepare [\d.]+ ms, solve [\d.]+ ms)/.exec(r.stderr)?.[1] ?? ''}`;
   const rows = readFileSync(out, 'utf8').trim().split('\n').length - 1;
-  const line = (name: string, v: number, unit: string) => console.log(`sites.costs_8m_cli_${objective}_${name}\t${v.toFixed(unit === 'MB' ? 0 : 1)}\t${unit}\t-\t${pairs} pairs, ${rows} sites`);
+  const line = (name: string, v: number, unit: string) => console.log(`sites.costs_8m_cli_${objective}_${name}\t${v.toFixed(unit === 'MB' ? 0 : 1)}\t${unit}\t-\t${pairs} pairs, ${rows} sites; ${phases}`);
   line('wall_s', r.wallS, 's');
   line('cpu_s', r.cpuS, 's');
   line('peak_rss', r.rssMB, 'MB');

@@ -147,10 +147,11 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     }
     const network = await readNetwork(conn);
     const candidatesFile = await readCandidates(conn);
+    const costsStart = performance.now();
     const costs = args.has('costs') && points && candidatesFile
       ? await streamCostTable(conn.conn, args.has('demand-points') ? 'demand_points' : 'customers', points.lon.length, candidatesFile.id.length, siteType, network.id.length > 0, objective === 'huff')
       : null;
-    if (costs) ctx.stderr(`sites: ${costs.pairs} cost pair(s) name a demand point and a candidate; costs replace straight-line distances (unit of --radius)\n`);
+    if (costs) ctx.stderr(`sites: ${costs.pairs} cost pair(s) name a demand point and a candidate (read in ${fmt(performance.now() - costsStart)} ms); costs replace straight-line distances (unit of --radius)\n`);
     if (costs && objective === 'huff') {
       ctx.stderr(`sites: Huff with costs: d = the cost, floored at ${fmt(huffFloor)} and cut off at ${fmt(huffCutoff)} (the cost file's unit); a site with no cost to a point does not compete for it\n`);
       let below = 0, used = 0;
