@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HUFF_DEFAULTS } from '../../core/huff.ts';
-import { huffIssues, parseResult, parseShared, usableHuff, type RestoredResult } from './sites-params.ts';
+import { decodeHash, encodeHash } from '../share/permalink.ts';
+import { huffIssues, parseResult, parseShared, safeResult, usableHuff, type RestoredResult } from './sites-params.ts';
 
 describe('parseShared', () => {
   it('keeps every valid field', () => {
@@ -71,5 +72,70 @@ describe('a shared result', () => {
     expect(bad({}, { origin: 'hacked' })).toBeUndefined();
     expect(parseResult({ ...result, sites: Array(1001).fill(result.sites[0]) })).toBeUndefined();
     expect(parseResult('x')).toBeUndefined();
+  });
+});
+
+describe('safeResult (a safe link never carries a count below k)', () => {
+  /** Every count a reader could take from the link, directly or as a difference of two it shows. */
+  function countsIn(r: RestoredResult): number[] {
+    const out = [r.demandPoints, r.totalDemand, r.existingCoveredDemand, r.coveredDemand];
+    const cum = [r.existingCoveredDemand, ...r.sites.map((s) => s.coveredDemand), r.coveredDemand];
+    for (const s of r.sites) out.push(s.marginalDemand, s.coveredDemand, s.huffCaptured);
+    // a percentage of the (shown) total gives the cumulative back
+    for (const s of r.sites) if (Number.isFinite(s.coveragePct) && Number.isFinite(r.totalDemand)) cum.push((s.coveragePct * r.totalDemand) / 100);
+    // a row's cumulative less its marginal is the row before's
+    for (const s of r.sites) if (Number.isFinite(s.coveredDemand) && Number.isFinite(s.marginalDemand)) cum.push(s.coveredDemand - s.marginalDemand);
+    // the total less the existing and the marginals shown is what the hidden marginals add up to
+    if (Number.isFinite(r.coveredDemand) && Number.isFinite(r.existingCoveredDemand)) {
+      out.push(r.coveredDemand - r.existingCoveredDemand - r.sites.reduce((t, s) => t + (Number.isFinite(s.marginalDemand) ? s.marginalDemand : 0), 0));
+    }
+    const shown = cum.filter(Number.isFinite);
+    for (let a = 0; a < shown.length; a++) for (let b = 0; b < shown.length; b++) if (shown[b] > shown[a] + 1e-6) out.push(shown[b] - shown[a]); // (a percentage gives a cumulative back up to rounding)
+    return out.filter(Number.isFinite);
+  }
+
+  function randomResult(seed: number): RestoredResult {
+    let x = seed;
+    const rnd = () => ((x = (x * 16807) % 2147483647) / 2147483647);
+    const existing = Math.floor(rnd() * 40);
+    const total = 500 + Math.floor(rnd() * 500);
+    let cum = existing;
+    const sites = Array.from({ length: 1 + Math.floor(rnd() * 6) }, (_, q) => {
+      const m = rnd() < 0.5 ? Math.floor(rnd() * 12) : 10 + Math.floor(rnd() * 80);
+      cum += m;
+      return {
+        id: `K${q}`, lon: 121.4, lat: 31.2, names: { en: `K${q}`, 'zh-CN': `K${q}` }, origin: 'recommended' as const, moved: false,
+        marginalDemand: m, coveredDemand: cum, coveragePct: (100 * cum) / total, huffCaptured: rnd() * 30, totalCost: NaN, meanCost: NaN,
+      };
+    });
+    return {
+      objective: 'coverage', solver: 'greedy', siteType: 'branch', radiusM: 800, at: 'points', costs: false, demandPoints: total,
+      totalDemand: total, existingCoveredDemand: existing, coveredDemand: cum, coveragePct: (100 * cum) / total, ownSharePct: 20, sites,
+    };
+  }
+
+  it('leaves out every figure below k, and every one that subtraction would turn into a count below k', () => {
+    let masked = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const k = 5 + (seed % 10);
+      const r = randomResult(seed);
+      // the link as the app writes it (a URL hash; JSON: NaN → null) and reads it back
+      const hash = encodeHash({
+        camera: { center: [121.4, 31.2], zoom: 11, bearing: 0, pitch: 0 }, tab: 'sites', indicator: '', period: '', classMethod: 'quantile', classCount: 5,
+        layers: {}, selectedAreaId: null, fingerprint: 'f', slices: { sites: { result: safeResult(r, k) } },
+      });
+      const back = parseShared(decodeHash(hash).state.slices!.sites).result!;
+      expect(back.maskedBelow).toBe(k);
+      for (const c of countsIn(back)) if (!(c === 0 || c >= k - 1e-9)) throw new Error(`seed ${seed} k ${k}: ${c} in ${JSON.stringify(back)} from ${JSON.stringify(r)}`);
+      // what is not small is still there
+      back.sites.forEach((s, q) => {
+        if (r.sites[q].marginalDemand >= k) expect(s.marginalDemand).toBe(r.sites[q].marginalDemand);
+        else masked++;
+      });
+      expect(back.totalDemand).toBe(r.totalDemand);
+    }
+    expect(masked).toBeGreaterThan(50); // the random results do have small figures
+    // unmasked, some of them would show a count below k: the test can fail
+    expect(countsIn(randomResult(3)).some((c) => c > 0 && c < 14)).toBe(true);
   });
 });

@@ -72,6 +72,40 @@ export interface RestoredResult {
   coveragePct: number;
   ownSharePct: number;
   sites: RestoredSite[];
+  /** Shared in safe mode: demand figures below this k were left out (NaN), shown as "< k". */
+  maskedBelow?: number;
+}
+
+/**
+ * The result as a safe link or snapshot may carry it (safe sharing, DESIGN.md small-cell
+ * rule): demand counts are sums of customers, so every figure below k is left out (NaN).
+ * Cumulatives are tied to the marginals (covered demand of row r = existing + marginals
+ * 1..r, the total = the last row), so a masked marginal could be got back by subtraction:
+ * when the existing covered demand or any marginal is masked, every cumulative figure (each
+ * row's covered demand and percentage, the total covered demand and percentage) is left out
+ * too — what remains has no equation that gives a masked figure back. Huff captured demand
+ * per site is masked below k the same way. Positions, names, costs and our Huff share stay.
+ */
+export function safeResult(r: RestoredResult, k: number): RestoredResult {
+  const small = (x: number) => !Number.isFinite(x) || (x > 0 && x < k);
+  const hide = (x: number) => (small(x) ? NaN : x);
+  const cut = small(r.existingCoveredDemand) || r.sites.some((x) => small(x.marginalDemand));
+  return {
+    ...r,
+    demandPoints: hide(r.demandPoints),
+    totalDemand: hide(r.totalDemand),
+    existingCoveredDemand: hide(r.existingCoveredDemand),
+    coveredDemand: cut ? NaN : hide(r.coveredDemand),
+    coveragePct: cut || small(r.coveredDemand) ? NaN : r.coveragePct,
+    sites: r.sites.map((x) => ({
+      ...x,
+      marginalDemand: hide(x.marginalDemand),
+      coveredDemand: cut ? NaN : hide(x.coveredDemand),
+      coveragePct: cut || small(x.coveredDemand) ? NaN : x.coveragePct,
+      huffCaptured: hide(x.huffCaptured),
+    })),
+    maskedBelow: k,
+  };
 }
 
 /** The Huff parameters as the advanced controls hold them. */
@@ -197,5 +231,6 @@ export function parseResult(v: unknown): RestoredResult | undefined {
     objective: o.objective as SiteObjective, solver: o.solver, siteType: o.siteType, radiusM, at: o.at, costs: o.costs === true,
     demandPoints: finiteOrNaN(o.demandPoints), totalDemand: finiteOrNaN(o.totalDemand), existingCoveredDemand: finiteOrNaN(o.existingCoveredDemand),
     coveredDemand: finiteOrNaN(o.coveredDemand), coveragePct: finiteOrNaN(o.coveragePct), ownSharePct: finiteOrNaN(o.ownSharePct), sites,
+    ...(num(o.maskedBelow, 2, 1000) !== undefined ? { maskedBelow: num(o.maskedBelow, 2, 1000) } : {}),
   };
 }

@@ -86,7 +86,7 @@ export function captureState(opts: { safe: boolean }): ShareState {
     layers: { ...app.layers },
     selectedAreaId: app.selectedAreaId,
     fingerprint: app.dataset?.summary.fingerprint ?? '',
-    slices: captureSlices({ safe: opts.safe }).values,
+    slices: captureSlices({ safe: opts.safe, k: shareSettings.k }).values,
   };
 }
 

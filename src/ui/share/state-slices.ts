@@ -14,11 +14,19 @@
  * left out of links and exported files while safe sharing is on.
  */
 import { SLICE_NAME_RE } from '../../pipeline/share/permalink.ts';
+import { DEFAULT_K } from '../../pipeline/share/safe-cells.ts';
 
 export type SlicePrivacy = 'aggregate' | 'individual';
 
+/** How the state is being captured: safe sharing on or off, and its k (small-cell rule). */
+export interface CaptureContext {
+  safe: boolean;
+  k: number;
+}
+
 export interface StateSlice {
-  get: () => unknown;
+  /** `ctx`: a slice that carries aggregate figures masks those below `ctx.k` when `ctx.safe`. */
+  get: (ctx: CaptureContext) => unknown;
   set: (value: unknown) => void;
   privacy?: SlicePrivacy;
   /**
@@ -67,14 +75,14 @@ export function describeSlice(name: string): string[] {
  * Current values of all slices. With `safe`, individual-level slices are left out. A slice
  * whose getter throws, or whose JSON is longer than `maxChars`, is left out and reported.
  */
-export function captureSlices(opts: { safe: boolean; maxChars?: number }): { values: Record<string, unknown>; problems: string[] } {
+export function captureSlices(opts: { safe: boolean; k?: number; maxChars?: number }): { values: Record<string, unknown>; problems: string[] } {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   const max = opts.maxChars ?? 4000;
   for (const [name, s] of slices) {
     if (opts.safe && s.privacy === 'individual') continue;
     try {
-      const v = s.get();
+      const v = s.get({ safe: opts.safe, k: opts.k ?? DEFAULT_K });
       if (v === undefined) continue;
       const json = JSON.stringify(v);
       if (json.length > max) {

@@ -7,19 +7,25 @@
  *
  * The slice carries parameters only: site ids of ours and candidates (or H3 cells), circles
  * of the exclusion zones — no customer rows. In safe mode the report shows demand counts
- * below k as "< k", like every other aggregate that leaves the app.
+ * below k as "< k", like every other aggregate that leaves the app, and a link or snapshot
+ * carrying the result leaves them out (safeResult).
  */
 import { app } from '../app/app-state.svelte.ts';
 import { sites } from './sites.svelte.ts';
-import { parseShared, usableHuff, type HuffInputs, type RestoredResult, type SitesShared } from '../../pipeline/sites/sites-params.ts';
+import { parseShared, safeResult, usableHuff, type HuffInputs, type RestoredResult, type SitesShared } from '../../pipeline/sites/sites-params.ts';
+import { DEFAULT_K } from '../../pipeline/share/safe-cells.ts';
 import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
 import { openDataset, recommend } from './sites-run.svelte.ts';
-import { registerStateSlice } from '../share/state-slices.ts';
+import { registerStateSlice, type CaptureContext } from '../share/state-slices.ts';
 import { siteLabel } from './site-names.ts';
 import { registerReport, type ReportContext, type ReportSection } from '../share/report-sections.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
-export function sharedState(): SitesShared {
+/** `ctx.safe`: per-site demand below k is left out of the result (sites-params.ts safeResult). */
+export function sharedState(ctx: CaptureContext = { safe: false, k: DEFAULT_K }): SitesShared {
+  const result = currentResult();
+  // Demand counts are customers (or households of demand points) unless population alone: masked.
+  const shared = result && ctx.safe && sites.measure !== 'population' ? safeResult(result, ctx.k) : result;
   return {
     mode: sites.mode, siteType: sites.siteType, k: sites.k, radiusM: sites.radiusM, objective: sites.objective, solver: sites.solver,
     timeLimitS: sites.timeLimitS, targetPct: sites.targetPct, measure: sites.measure, blendPct: sites.blendPct, resolution: sites.resolution,
@@ -30,7 +36,7 @@ export function sharedState(): SitesShared {
     closeIds: [...sites.closeIds], accessDistanceM: sites.accessDistanceM, maxSharePct: sites.maxSharePct,
     colouring: sites.colouring, huff: { ...sites.huff }, ran: sites.run !== null || sites.restored !== null,
     pointSource: sites.pointSource, useCosts: sites.useCosts,
-    ...(currentResult() ? { result: currentResult()! } : {}),
+    ...(shared ? { result: shared } : {}),
   };
 }
 
@@ -166,7 +172,7 @@ function reportSections(ctx: ReportContext): ReportSection[] {
 
 export function registerSitesShare(): void {
   registerStateSlice('sites', {
-    get: () => (app.dataset ? sharedState() : undefined),
+    get: (ctx) => (app.dataset ? sharedState(ctx) : undefined),
     describe: describeSites,
     set: (v) => {
       const rerun = applyShared(v);

@@ -1,0 +1,71 @@
+/**
+ * Safe sharing and the Sites result a link carries (issue 12): with safe sharing on, the
+ * address bar's link leaves out every per-site demand figure below the share settings' k
+ * (and the cumulatives that would give one back), and a browser opening it shows "< k".
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { demoApp, screenshotsIn } from './harness.ts';
+import { decodeHash } from '../../src/pipeline/share/permalink.ts';
+import { parseShared } from '../../src/pipeline/sites/sites-params.ts';
+
+const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites-safe'));
+interface Row { id: string; marginalDemand: number; coveredDemand: number; huffCaptured: number }
+const rowsOf = (page: Page) => page.evaluate(() => (window as unknown as { __bpSites: { scenario: { rows: Row[] } | null } }).__bpSites.scenario?.rows ?? null);
+
+describe('safe links from the Sites tab', () => {
+  let page: Page;
+  const { another } = demoApp({
+    viewport: { width: 1400, height: 900 },
+    async ready(session) {
+      page = session.page;
+      await page.getByTestId('tab-sites').click();
+      await page.waitForSelector('[data-testid="sites-run"]', { timeout: 10_000 });
+    },
+  });
+
+  it('never puts a demand count below k in the link; the reopened link shows "< k"', async () => {
+    // enough sites that the last ones add few customers
+    if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
+    await page.getByTestId('sites-k').fill('10'); // (a link's result slice stays under 4,000 characters)
+    if (!(await page.getByTestId('sites-replicates').isVisible())) await page.getByTestId('sites-more').click();
+    await page.getByTestId('sites-replicates').fill('0');
+    await page.getByTestId('sites-run').click();
+    await page.waitForFunction(() => (window as unknown as { __bpSites: { run: unknown } }).__bpSites.run !== null, null, { timeout: 300_000 });
+    const rows = (await rowsOf(page))!;
+    // k above some of the run's marginal demand, so the rule has something to do
+    const k = Math.max(2, Math.min(1000, Math.floor(Math.min(...rows.map((r) => r.marginalDemand))) + 1));
+    await page.getByTestId('tab-share').click();
+    if (!(await page.getByTestId('share-safe').isChecked())) await page.getByTestId('share-safe').check();
+    await page.getByTestId('share-k').fill(String(k));
+    await page.getByTestId('share-k').dispatchEvent('change');
+    await page.waitForFunction((k) => location.hash.includes('maskedBelow%22%3A' + k) || decodeURIComponent(location.hash).includes(`"maskedBelow":${k}`), k, { timeout: 30_000 });
+    const hash = await page.evaluate(() => location.hash);
+    const result = parseShared(decodeHash(hash).state.slices!.sites).result!;
+    assert.equal(result.maskedBelow, k);
+    const counts = [result.totalDemand, result.existingCoveredDemand, result.coveredDemand, ...result.sites.flatMap((s) => [s.marginalDemand, s.coveredDemand, s.huffCaptured])];
+    for (const c of counts.filter(Number.isFinite)) assert.ok(c === 0 || c >= k, `a count ${c} below k = ${k} in the link`);
+    const small = rows.filter((r) => r.marginalDemand > 0 && r.marginalDemand < k);
+    assert.ok(small.length > 0, 'some site adds fewer than k');
+    for (const r of small) assert.ok(!Number.isFinite(result.sites.find((s) => s.id === r.id)!.marginalDemand), `${r.id}: ${r.marginalDemand} left out`);
+    // the same result with safe sharing off carries every figure
+    await page.getByTestId('share-safe').uncheck();
+    await page.waitForFunction(() => !decodeURIComponent(location.hash).includes('maskedBelow'), null, { timeout: 30_000 });
+    const open = parseShared(decodeHash(await page.evaluate(() => location.hash)).state.slices!.sites).result!;
+    assert.deepEqual(open.sites.map((s) => s.marginalDemand), rows.map((r) => r.marginalDemand));
+    await page.getByTestId('share-safe').check();
+    await page.waitForTimeout(400);
+    await shot(page, '01-share-safe.png');
+    await another({ path: '/' + hash, viewport: { width: 1400, height: 900 } }, async (o) => {
+      await o.page.waitForFunction(() => (window as unknown as { __bpSites?: { restored?: { sites: unknown[] } } }).__bpSites?.restored?.sites.length, null, { timeout: 120_000 });
+      const q = rows.indexOf(small[0]);
+      await o.page.getByTestId(`sites-row-${q + 1}-marginal`).waitFor({ timeout: 10_000 });
+      assert.equal((await o.page.getByTestId(`sites-row-${q + 1}-marginal`).textContent())!.replace(/[\s,]/g, ''), `<${k}`);
+      await o.page.waitForTimeout(600);
+      await shot(o.page, '02-restored-safe.png');
+    });
+    console.log(`safe link, k = ${k}: ${small.length} of ${rows.length} sites' marginal demand left out (${small.map((r) => r.marginalDemand).join(', ')})`);
+  });
+});
