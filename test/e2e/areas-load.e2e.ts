@@ -84,6 +84,8 @@ async function loadWatched(page: Page, name: string, text: string, wantAreas: nu
   const t0 = Date.now();
   await page.getByTestId('import-load').click({ timeout: 10_000 });
   await page.waitForFunction((n) => (window as unknown as { __bpApp: { dataset: { summary: { counts: { areas: number } } } | null } }).__bpApp.dataset?.summary.counts.areas === n, wantAreas, { timeout: 240_000, polling: 200 });
+  // The map's own sources hold the new areas (they arrive after the dataset), then it is idle.
+  await page.waitForFunction((n) => document.querySelector('[data-testid="map"]')?.getAttribute('data-areas-set') === String(n), wantAreas, { timeout: 240_000, polling: 200 });
   await page.waitForFunction(() => {
     const m = (window as unknown as { __bpMap?: { loaded(): boolean; areTilesLoaded(): boolean } }).__bpMap;
     return !!m && m.loaded() && m.areTilesLoaded();
@@ -97,11 +99,15 @@ describe('heavy areas files keep the UI responsive', () => {
   let page: Page;
   demoApp({ ready: (s) => void (page = s.page) });
 
-  // Not met yet (issue 15): parsing, repair and simplification run in the DB worker, but the page
-  // then draws the areas — the dataset's structured clone, deck.gl's tessellation, MapLibre's
-  // setData, the label points — in tasks of seconds (longest 5.9 s for the 50,000 positions left
-  // of this ring, on a 2-core machine at load 15). The test runs and prints its figures.
-  const TODO = 'the page still draws a big areas file in long tasks (see the comment above)';
+  // Not met yet (issue 15). What was the page's own work is now off the UI thread (areas arrive
+  // as transferred typed arrays with a worker-triangulated fill, MapLibre reads blob: URLs the
+  // DB worker wrote, the analysis worker gets the packed geometry): the ring's longest task went
+  // from 5.5 s to 0.47 s at load ~10. What remains are frames: under software GL (SwiftShader,
+  // no GPU compositing) each commit reads the WebGL canvas back (GLES2::ReadPixels) and waits for
+  // the GPU process to draw the frame, 0.1–0.7 s per frame on the loaded 2-core machine even for
+  // the demo alone. 20,000 areas loaded alone finish (longest 3.1 s, again ReadPixels waits),
+  // after the ring the wait for the map times out: not yet understood.
+  const TODO = 'frames still take over 250 ms of GPU wait under software GL on a loaded machine (see above)';
 
   it(`a 300,000-position ring: simplified in the worker, no UI task over ${MAX_TASK_MS} ms`, { todo: TODO }, async () => {
     const p = await loadWatched(page, 'huge_ring.geojson', hugeRing(300_000), 1);

@@ -8,7 +8,14 @@
  */
 import type { AreaPack, DisplayCrs } from '../../pipeline/dataset/area-pack.ts';
 import { unpackGeometry } from '../../pipeline/dataset/area-pack.ts';
-import type { DbRemote } from '../app/workers.ts';
+
+/** What this module asks of the DB worker (its comlink remote). */
+export interface AreaSourceWorker {
+  getAreas(): Promise<GeoJSON.FeatureCollection | null>;
+  getAreaPack(): Promise<AreaPack | null>;
+  getAreaProperties(version: number, start: number, end: number): Promise<Array<Record<string, unknown> | null> | null>;
+  getAreaSources(version: number, crs: DisplayCrs): Promise<{ areas: Uint8Array; labels: Uint8Array } | null>;
+}
 
 const packs = new WeakMap<GeoJSON.FeatureCollection, AreaPack>();
 
@@ -25,7 +32,7 @@ const SLICE_POSITIONS = 50_000;
 const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /** The DB worker's loaded areas as a FeatureCollection, built in slices; null when it holds none. */
-export async function fetchAreas(db: DbRemote): Promise<GeoJSON.FeatureCollection | null> {
+export async function fetchAreas(db: AreaSourceWorker): Promise<GeoJSON.FeatureCollection | null> {
   const pack = await db.getAreaPack();
   if (!pack) return db.getAreas();
   const features: GeoJSON.Feature[] = new Array(pack.count);
@@ -48,7 +55,7 @@ export async function fetchAreas(db: DbRemote): Promise<GeoJSON.FeatureCollectio
 }
 
 /** blob: URLs MapLibre's worker fetches, for the areas of `pack` in `crs`; null if stale. */
-export async function areaSourceUrls(db: DbRemote, pack: AreaPack, crs: DisplayCrs): Promise<{ areas: string; labels: string } | null> {
+export async function areaSourceUrls(db: AreaSourceWorker, pack: AreaPack, crs: DisplayCrs): Promise<{ areas: string; labels: string } | null> {
   const s = await db.getAreaSources(pack.version, crs);
   if (!s) return null;
   const url = (b: Uint8Array) => URL.createObjectURL(new Blob([b as BlobPart], { type: 'application/geo+json' }));
