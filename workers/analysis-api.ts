@@ -13,7 +13,7 @@ import * as Comlink from 'comlink';
 import type { Geometry } from 'geojson';
 import { resultBuffers, type ComputeRequest, type ComputeResult, type GridView, type StabilityResult, type TypologyResult } from '../src/pipeline/hotspots/hotspot-engine.ts';
 import type { HotspotDbPort } from '../src/pipeline/hotspots/hotspot-db-port.ts';
-import type { Aggregate, AssignInfo } from '../src/pipeline/hotspots/hotspot-pipeline.ts';
+import type { Aggregate, AssignInfo, DemandSource } from '../src/pipeline/hotspots/hotspot-pipeline.ts';
 import { HotspotWorkflow } from '../src/pipeline/hotspots/hotspot-workflow.ts';
 import type { TableColumn } from '../src/data/table-columns.ts';
 
@@ -121,6 +121,11 @@ export class AnalysisApi {
   /** Whether the customers table has coordinates (a dataset may have no customers). */
   hotspotsCustomersAvailable(key: string): Promise<boolean> {
     return this.hotspots.dataset(key).customersAvailable();
+  }
+
+  /** Customer rows, or a loaded demand-cell table (with its resolutions), or null. */
+  hotspotsDemandSource(key: string): Promise<DemandSource | null> {
+    return this.hotspots.dataset(key).demandSource();
   }
 
   /** The customers table's columns, marked numeric or not (for measures and filters). */
