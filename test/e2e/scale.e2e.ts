@@ -82,7 +82,7 @@ describe('the browser data store', () => {
       assert.match(en, /too_big\.csv is too large for this browser/);
       assert.match(en, /needs about \d+ MB of memory, and this browser can hold about 1 MB\./);
       assert.match(en, /current data is unchanged/);
-      assert.match(en, /npm run cli -- aggregate --areas areas\.geojson --customers too_big\.csv --out cells\.parquet/);
+      assert.match(en, /npm run cli -- aggregate --areas areas\.geojson --customers too_big\.csv --resolution 7,8,9 --out cells\.parquet/);
       assert.doesNotMatch(en, /Out of Memory|Error/);
       await shot(page, '01-refused-en.png');
       await page.getByTestId('lang-switch').click();

@@ -73,7 +73,13 @@ export async function loadCustomerOptions(ds: Dataset): Promise<void> {
     const numericColumns = cols.filter((x) => x.numeric && !['lon', 'lat'].includes(x.name)).map((x) => x.name);
     const segments = names.has('segment') ? await analysis.hotspotsDistinctValues(c.key, 'segment', 50) : [];
     const cells = source.kind === 'cells' ? source.resolutions : null;
-    options = { available: true, rows: cells ? counts.demand_cells : counts.customers, numericColumns, segments, hasAge: names.has('age'), hasDigital: names.has('digital_active'), cells };
+    // Filters need a value per customer: from demand cells only group columns have one (an
+    // `age` there is sum_age, usable as a measure, not as a filter).
+    const filterable = new Set(cols.filter((x) => !cells || !x.numeric).map((x) => x.name));
+    options = {
+      available: true, rows: cells ? counts.demand_cells : counts.customers, numericColumns, segments,
+      hasAge: filterable.has('age'), hasDigital: filterable.has('digital_active'), cells,
+    };
   }
   if (app.dataset !== ds) return;
   readyFor = ds;

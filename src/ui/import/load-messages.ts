@@ -44,6 +44,10 @@ const REASONS: Pattern[] = [
   [/^(.+) must be greater than 0$/, 'import.reason.positive', 'column'],
   [/^(.+) must not be negative$/, 'import.reason.nonNegative', 'column'],
   [/^(.+) must be branch or atm$/, 'import.reason.branchAtm', 'column'],
+  [/^(.+) is not an H3 cell index$/, 'import.reason.notH3', 'column'],
+  [/^(.+) is not a cell at the row's resolution$/, 'import.reason.h3Resolution', 'column'],
+  [/^(.+) must be a whole number from 0 to 15$/, 'import.reason.h3ResRange', 'column'],
+  [/^(.+) must be a whole number, not negative$/, 'import.reason.wholeCount', 'column'],
   [/^(type) "(.*)" is not a known site type: /s, 'import.reason.unknownType', 'column', 'value'],
 ];
 
