@@ -29,9 +29,12 @@ describe('capacity estimate', () => {
     expect(gz(703, 12e6) / 3.8e9).toBeLessThan(1.05);
   });
 
-  it('matches the measured 1M in-place load (1,101 MB peak) within 10 %, lets 12M and 20M CSVs through, refuses 40M and anything past a set cap', () => {
+  it('matches the measured 1M in-place loads (966 and 1,101 MB peak) within 15 % above, lets 12M and 20M CSVs through, refuses 40M and anything past a set cap', () => {
     const need1m = estimateNeed([{ fileName: 'c1m.csv', kind: 'customers', bytes: 58.7e6, rows: 1e6 }], 'opfs');
-    expect(Math.abs(need1m - 1101e6) / 1101e6).toBeLessThan(0.1);
+    for (const measured of [966e6, 1101e6]) {
+      expect(need1m / measured).toBeGreaterThanOrEqual(0.99);
+      expect(need1m / measured).toBeLessThan(1.15);
+    }
     const twelve = [{ fileName: 'c12m.csv', kind: 'customers' as const, bytes: 703e6, rows: 12e6 }];
     expect(checkCapacity(twelve, DEFAULT_CAP_BYTES, 'opfs')).toBeNull();
     const twenty = [{ fileName: 'c20m.csv', kind: 'customers' as const, bytes: 1172e6, rows: 20e6 }];

@@ -13,7 +13,7 @@
  *   (coordinates and cells in the analysis worker, the 1M-line point slices, the drawn
  *   sample). Calibrated on this machine
  *   (bench/scale-browser.bench.ts, headless Chromium, OPFS database): 1M customers by this route
- *   peaked at 1,101 MB; the per-row slope is the 1M → 12M slope of the earlier route's
+ *   peaked at 1,101 MB and 966 MB in two runs (1,100 MB estimated); the per-row slope is the 1M → 12M slope of the earlier route's
  *   measurements once its three file copies are taken out (1.0 GB at 1M, 3.2–3.8 GB at 12M with
  *   2.1 GB of copies: 75–110 bytes a row). Not measured on this route past 1M yet (3M and 6M
  *   runs could not finish on the shared machine); a file that passes and still does not fit
