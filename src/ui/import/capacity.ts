@@ -6,22 +6,21 @@
  * The estimate counts what the tab's renderer holds at its peak while loading and analysing
  * (load, then the hotspot map), per route the loader takes (data/load-inputs.ts blobData):
  * - the app itself with the demo city and the map: about 400 MB (APP_BYTES);
- * - what any load grows the tab by: about 600 MB (DuckDB's buffers and wasm heap, the hotspot
- *   run), seen on both routes at 1M rows (below);
+ * - what any load grows the tab by: about 350 MB (DuckDB's buffers and wasm heap, the hotspot
+ *   run);
  * - **in place** — a CSV dropped as a file (a Blob, read by DuckDB where it is; source-csv.ts):
- *   the text is never held whole, so the file's size does not count; 100 bytes a row
- *   (coordinates and cells in the analysis worker, the 1M-line point slices, the drawn
- *   sample). Calibrated on this machine
- *   (bench/scale-browser.bench.ts, headless Chromium, OPFS database): 1M customers by this route
- *   peaked at 1,101 MB and 966 MB in two runs (1,100 MB estimated); the per-row slope is the 1M → 12M slope of the earlier route's
- *   measurements once its three file copies are taken out (1.0 GB at 1M, 3.2–3.8 GB at 12M with
- *   2.1 GB of copies: 75–110 bytes a row). Not measured on this route past 1M yet (3M and 6M
- *   runs could not finish on the shared machine); a file that passes and still does not fit
- *   ends in the same sentence from the engine (import.tooBig.engine), nothing lost;
+ *   the text is never held whole, so the file's size does not count; 240 bytes a row (DuckDB's
+ *   pages of the table, coordinates and cells in the analysis worker, the 1M-line point
+ *   slices). Calibrated on this machine (bench/scale-browser.bench.ts, headless Chromium, OPFS
+ *   database, one run each under load): renderer peak 966 MB at 1M customers and 1,430 MB at
+ *   3M (990 and 1,470 MB estimated; an earlier 1M run peaked at 1,101 MB). Past 3M this route
+ *   is not measured yet: DuckDB's 2 GiB limit should bend the curve down (12M is estimated at
+ *   3.5 GB and let through; 20M at 5.4 GB and refused). A file that passes and still does not
+ *   fit ends in the same sentence from the engine (import.tooBig.engine), nothing lost;
  * - **in memory** — gzip, Excel, Parquet (and GeoJSON): the expanded file three times (read by
  *   the page and handed to the DB worker, copied there, held in DuckDB's heap) plus 48 bytes a
- *   row of working columns (1M: 974–1,122 MB measured, 1,225 MB estimated; 12M: 3.2–3.8 GB
- *   measured, 3.7 GB estimated); such a file must also fit one ArrayBuffer (under 2 GiB). A CSV that
+ *   row of working columns (1M: 974–1,122 MB measured, 975 MB estimated; 12M: 3.2–3.8 GB
+ *   measured, 3.4 GB estimated); such a file must also fit one ArrayBuffer (under 2 GiB). A CSV that
  *   needs converting (GBK, UTF-16, mixed line endings) is converted in memory too, but the
  *   loader refuses those over 512 MB itself, so it is counted as in place here;
  * - when DuckDB runs in memory (no OPFS), its tables too (about 120 bytes a row); with an OPFS
@@ -69,9 +68,9 @@ const TEXT_BYTES_PER_ROW = 30;
 /** The page, map and demo city before any file. */
 const APP_BYTES = 400e6;
 /** What any load grows the tab by (DuckDB's buffers and wasm heap, the hotspot run). */
-const LOAD_FIXED_BYTES = 600e6;
-/** In place: what each row adds. */
-const IN_PLACE_BYTES_PER_ROW = 100;
+const LOAD_FIXED_BYTES = 350e6;
+/** In place: what each row adds (DuckDB's pages of the table under its limit, the workers' columns). */
+const IN_PLACE_BYTES_PER_ROW = 240;
 /** In memory: working columns per row (the file's copies are counted from its size). */
 const WORKING_BYTES_PER_ROW = 48;
 const TABLE_BYTES_PER_ROW = 120;
