@@ -14,13 +14,13 @@ import { INPUT_OPTIONS, loadForCli } from './common.ts';
 import { aggregateCustomers, cellAreaIds, demandCellColumns, writeDemandCells } from './demand-cells-io.ts';
 import { DataError, type CliContext, type CommandSpec } from './types.ts';
 
-const { areas, customers, crs, map, rejects, report } = INPUT_OPTIONS;
+const { areas, customers, crs, map, rejects, lang, report } = INPUT_OPTIONS;
 
 export const spec: CommandSpec = {
   name: 'aggregate',
   summary: 'Demand cells: customers per H3 cell (and per group) with count and sums of the numeric columns, as Parquet or CSV.',
   options: {
-    areas, customers, crs, map, rejects, report,
+    areas, customers, crs, map, rejects, lang, report,
     resolution: { type: 'string', placeholder: 'R[,R…]', description: 'H3 resolution(s), 0–15, comma-separated (default 8)' },
     by: { type: 'string', placeholder: 'COL[,COL…]', description: 'group columns of the customers file, e.g. segment (default: none)' },
     out: { type: 'string', placeholder: 'FILE', description: 'the demand-cell table, .parquet or .csv (required)' },

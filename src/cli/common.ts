@@ -18,6 +18,7 @@ import { valueMapText } from '../data/value-map.ts';
 import { UsageError, type CliArgs, type OptionSpec } from './args.ts';
 import { DataError, type CliContext } from './types.ts';
 import { warningText, type LoadWarning } from '../data/load-warnings.ts';
+import { cliLang, rejectSayer } from './reject-text.ts';
 
 export const INPUT_OPTIONS: Record<string, OptionSpec> = {
   areas: { type: 'string', placeholder: 'FILE', description: 'area boundaries, GeoJSON FeatureCollection with area_id' },
@@ -38,6 +39,7 @@ export const INPUT_OPTIONS: Record<string, OptionSpec> = {
     description: 'sites: read WORD in type as branch or atm, or in owner as own or a competitor name, before the built-in words (repeatable; e.g. type:柜台=branch, owner:总行=own)',
   },
   rejects: { type: 'string', placeholder: 'FILE', description: 'write rejected rows as CSV file,line,column,reason,raw' },
+  lang: { type: 'string', placeholder: 'en|zh-CN', description: 'language of the reject reasons (--rejects, validate\'s list); default en' },
   report: { type: 'string', placeholder: 'FILE.json', description: 'write counts (rows read, rejected, outside the study area) and warnings' },
 };
 
@@ -251,7 +253,7 @@ interface ReportJson {
 function writeSideFiles(args: CliArgs, ctx: CliContext, rejects: readonly RejectRow[], report: ReportJson): void {
   const rejectsPath = args.string('rejects');
   if (rejectsPath !== undefined) {
-    writeFileSync(resolve(ctx.cwd, rejectsPath), rejectsCsv(rejects, { bom: false }));
+    writeFileSync(resolve(ctx.cwd, rejectsPath), rejectsCsv(rejects, rejectSayer(cliLang(args)), { bom: false }));
   }
   const reportPath = args.string('report');
   if (reportPath !== undefined) {

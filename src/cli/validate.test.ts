@@ -35,6 +35,7 @@ describe('cli validate over the bad fixtures', () => {
     expect(rows.slice(1).map(([file, line, column]) => [file, line, column])).toEqual(
       c.rejects!.map((x) => [c.file, x.line === null ? '' : String(x.line), x.column ?? '']),
     );
+    c.rejects!.forEach((x, i) => x.reason && expect(rows[i + 1][3], 'the English reason').toContain(x.reason));
     const written = parseCsv(readFileSync(rejectsPath, 'utf8'));
     expect(written[0]).toEqual(['file', 'line', 'column', 'reason', 'raw']);
     expect(written.length - 1).toBe(c.rejects!.length);
@@ -67,6 +68,18 @@ describe('cli validate, good data and usage', () => {
       { file: 'duplicate_ids.csv', line: 4, column: 'customer_id', reason: 'duplicate customer_id (first on line 2)' },
       { file: 'duplicate_ids.csv', line: 6, column: 'customer_id', reason: 'duplicate customer_id (first on line 3)' },
     ]);
+  });
+
+  it('--lang zh-CN says the reasons in Chinese on stdout and in --rejects, from the same codes', async () => {
+    const rejectsPath = join(tempDir(), 'dups-zh.rejects.csv');
+    const r = await cli(['validate', '--customers', join(BAD_FIXTURES_DIR, 'duplicate_ids.csv'), '--lang', 'zh-CN', '--rejects', rejectsPath]);
+    expect(r.code, r.stderr).toBe(1);
+    const said = parseCsv(r.stdout).slice(1).map((x) => x[3]);
+    expect(said).toEqual(['customer_id 重复（首次出现在第 2 行）', 'customer_id 重复（首次出现在第 3 行）']);
+    expect(parseCsv(readFileSync(rejectsPath, 'utf8')).slice(1).map((x) => x[3])).toEqual(said);
+    const bad = await cli(['validate', '--customers', join(BAD_FIXTURES_DIR, 'duplicate_ids.csv'), '--lang', 'fr']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--lang must be one of en, zh-CN');
   });
 
   it.concurrent.each([

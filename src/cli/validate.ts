@@ -11,6 +11,8 @@ import { writeTable, outputFormat, type Row } from './output.ts';
 import { writeNormalized } from './normalized.ts';
 import { basename, resolve } from 'node:path';
 import type { CliContext, CommandSpec } from './types.ts';
+import type { RejectRow } from '../data/types.ts';
+import { cliLang, rejectSayer } from './reject-text.ts';
 
 export const spec: CommandSpec = {
   name: 'validate',
@@ -27,6 +29,8 @@ const COLUMNS = ['file', 'line', 'column', 'reason'];
 export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   const out = args.string('out');
   outputFormat(out); // a bad --out is a usage error before any work
+  const say = rejectSayer(cliLang(args));
+  const row = (r: RejectRow): Row => ({ file: r.file, line: r.line, column: r.column, reason: say(r) });
   const outcome = await loadFilesForCli(args, ctx);
   try {
     if (outcome.ok) {
@@ -36,11 +40,11 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
         ctx.stderr(`validate: wrote ${paths.map((p) => basename(p)).join(', ')} to ${dir}\n`);
       }
       const rejects = await readRejects(outcome.dataset.conn);
-      writeTable(ctx, out, COLUMNS, rejects as unknown as Row[]);
+      writeTable(ctx, out, COLUMNS, rejects.map(row));
       return rejects.length === 0 ? 0 : 1;
     }
     const problemRows: Row[] = outcome.problems.map((p) => ({ file: p.file, line: p.line ?? null, column: null, reason: p.message }));
-    writeTable(ctx, out, COLUMNS, [...problemRows, ...(outcome.rejects as unknown as Row[])]);
+    writeTable(ctx, out, COLUMNS, [...problemRows, ...outcome.rejects.map(row)]);
     ctx.stderr(`validate: ${outcome.problems.length} file problem(s); nothing would be loaded:\n${outcome.problems.map((p) => '  ' + formatProblem(p)).join('\n')}\n`);
     return 1;
   } finally {

@@ -12,6 +12,7 @@ import { dropTableSql } from '../sql/load-tables.ts';
 import type { CheckSpec } from '../sql/load-validate.ts';
 import { tableColumns } from './table-columns.ts';
 import type { RejectCode } from './types.ts';
+import { rejectReason, type RejectReason } from './reject-reasons.ts';
 
 export interface AreaName {
   area_id: string;
@@ -83,9 +84,9 @@ function levenshtein(a: string, b: string): number {
   return prev[B.length];
 }
 
-export const unknownAreaReason = (key: string, closest: readonly string[]) =>
-  `area_id "${key}" is no area of the areas file (by area_id, name or name_en)${closest.length ? `; closest: ${closest.join(', ')}` : ''}`;
-export const ambiguousAreaReason = (key: string, ids: readonly string[]) => `area_id "${key}" names more than one area (${ids.join(', ')})`;
+export const unknownAreaReason = (key: string, closest: readonly string[]): RejectReason =>
+  closest.length ? rejectReason('unknownAreaClosest', { key, closest: closest.join(', ') }) : rejectReason('unknownAreaKey', { key });
+export const ambiguousAreaReason = (key: string, ids: readonly string[]): RejectReason => rejectReason('ambiguousArea', { key, ids: ids.join(', ') });
 
 /**
  * Rewrite `area_id` of the usable rows of an indicators check table from names to ids; rows
@@ -110,7 +111,7 @@ export async function applyAreaKeys(conn: Connector, chk: string, areaRef: strin
       continue;
     }
     const k = checks.length + 1;
-    checks.push({ k, column: 'area_id', code: 'unknown_area', reason: 'ambiguous' in r ? ambiguousAreaReason(v, r.ambiguous) : unknownAreaReason(v, r.closest) });
+    checks.push({ k, column: 'area_id', code: 'unknown_area', ...('ambiguous' in r ? ambiguousAreaReason(v, r.ambiguous) : unknownAreaReason(v, r.closest)) });
     rows.push({ v, to: null, k });
   }
   if (rows.length === 0) return byName;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { MAX_REPAIR_VERTICES, MAX_VERTICES_PER_AREA, polygonFlaw, repairAreaGeometry } from './area-repair.ts';
 import { polygonAreaM2, ringAreaM2 } from '../core/polygon-area.ts';
+import { englishReason } from '../../test/fixtures/reason-text.ts';
 
 const poly = (...rings: Position[][]): Polygon => ({ type: 'Polygon', coordinates: rings });
 /** Counter-clockwise lon/lat rectangle. */
@@ -14,13 +15,14 @@ const cw = (r: Position[]) => [...r].reverse();
 
 function ok(g: Polygon | MultiPolygon) {
   const r = repairAreaGeometry(g);
-  if (!r.ok) throw new Error(`refused: ${r.problem}`);
+  if (!r.ok) throw new Error(`refused: ${englishReason({ ...r.problem, params: { feature: 0, ...r.problem.params } })}`);
   return r;
 }
+/** The refusal in English, as said after "features[i]: ". */
 function refused(g: Polygon | MultiPolygon): string {
   const r = repairAreaGeometry(g);
   if (r.ok) throw new Error('repaired, expected a refusal');
-  return r.problem;
+  return englishReason({ ...r.problem, params: { feature: 0, ...r.problem.params } }).replace(/^features\[0\]: /, '');
 }
 const areaKm2 = (g: Polygon | MultiPolygon) =>
   (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).reduce((s, p) => s + polygonAreaM2(p), 0) / 1e6;
@@ -122,7 +124,7 @@ describe('repairAreaGeometry', () => {
 describe('polygonFlaw', () => {
   it('finds no flaw in valid polygons and finds a hole inside another hole', () => {
     expect(polygonFlaw(poly(rect(0, 0, 4, 4), cw(rect(1, 1, 2, 2)), cw(rect(2.5, 2.5, 3, 3))).coordinates)).toBeNull();
-    expect(polygonFlaw(poly(rect(0, 0, 4, 4), cw(rect(1, 1, 3, 3)), cw(rect(1.5, 1.5, 2, 2))).coordinates)).toEqual({ kind: 'hole', text: 'hole 2 lies inside hole 1' });
+    expect(polygonFlaw(poly(rect(0, 0, 4, 4), cw(rect(1, 1, 3, 3)), cw(rect(1.5, 1.5, 2, 2))).coordinates)).toEqual({ kind: 'hole', text: 'hole 2 lies inside hole 1', code: 'holeInHole', params: { hole: 2, other: 1 } });
   });
 
   it('finds a ring touching itself at a vertex and a spike folding back', () => {

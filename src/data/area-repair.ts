@@ -25,6 +25,7 @@ import { union, type Geom } from 'polyclip-ts';
 import { orient2d } from 'robust-predicates';
 import simplify from 'simplify-js';
 import { polygonAreaM2, ringAreaM2 } from '../core/polygon-area.ts';
+import { rejectReason, type FlawCode, type ReasonParams, type RejectReason } from './reject-reasons.ts';
 
 /**
  * Positions one area may have before it is simplified. A county boundary from a national
@@ -54,7 +55,8 @@ export interface Repair {
 
 export type AreaRepairOutcome =
   | { ok: true; geometry: Polygon | MultiPolygon; repairs: Repair[]; vertices: number }
-  | { ok: false; problem: string };
+  /** Why it is refused: a reason code and its parameters (`polygon` for a MultiPolygon's part). */
+  | { ok: false; problem: RejectReason };
 
 const M_PER_DEG = 111_320;
 
@@ -74,15 +76,15 @@ export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepair
   const out: Position[][][] = [];
   for (let p = 0; p < parts.length; p++) {
     const where = multi ? `polygon ${p}, ` : '';
-    const cleaned = cleanPolygon(parts[p], where, note);
-    if (typeof cleaned === 'string') return { ok: false, problem: cleaned };
+    const cleaned = cleanPolygon(parts[p], where, multi ? { polygon: p } : {}, note);
+    if (!Array.isArray(cleaned)) return { ok: false, problem: cleaned };
     out.push(cleaned);
   }
   let vertices = countVertices(out);
   if (vertices > MAX_VERTICES_PER_AREA) {
     const simplified = simplifyParts(out, MAX_VERTICES_PER_AREA);
     if (!simplified) {
-      return { ok: false, problem: `has ${fmt(vertices)} positions, more than the ${fmt(MAX_VERTICES_PER_AREA)} an area may have, and could not be simplified to fit; simplify it in a GIS and load it again` };
+      return { ok: false, problem: rejectReason('tooManyPositions', { n: fmt(vertices), max: fmt(MAX_VERTICES_PER_AREA) }) };
     }
     note({
       code: 'simplified',
@@ -95,27 +97,28 @@ export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepair
   const valid: Position[][][] = [];
   for (let p = 0; p < out.length; p++) {
     const where = multi ? `polygon ${p}, ` : '';
+    const at: ReasonParams = multi ? { polygon: p } : {};
     const flaw = polygonFlaw(out[p]);
     if (flaw === null) {
       valid.push(orient(out[p], note));
       continue;
     }
     if (flaw.kind === 'unchecked') {
-      return { ok: false, problem: `${where}has ${fmt(countVertices([out[p]]))} positions in too tangled a shape to check for self-intersections; simplify it in a GIS and load it again` };
+      return { ok: false, problem: rejectReason('tooTangled', { ...at, n: fmt(countVertices([out[p]])) }) };
     }
     const n = countVertices([out[p]]);
+    const flawAt = { ...at, ...flaw.params, flaw: flaw.code };
     if (n > MAX_REPAIR_VERTICES) {
-      return { ok: false, problem: `${where}${flaw.text} and has ${fmt(n)} positions, more than the ${fmt(MAX_REPAIR_VERTICES)} repaired here; repair it in a GIS (e.g. QGIS "Fix geometries") and load it again` };
+      return { ok: false, problem: rejectReason('flawTooBig', { ...flawAt, n: fmt(n), max: fmt(MAX_REPAIR_VERTICES) }) };
     }
     let made: Position[][][];
     try {
       made = union(out[p] as Geom) as Position[][][];
     } catch {
-      return { ok: false, problem: `${where}${flaw.text} and could not be repaired; repair it in a GIS (e.g. QGIS "Fix geometries") and load it again` };
+      return { ok: false, problem: rejectReason('flawUnrepaired', flawAt) };
     }
     if (made.length === 0) {
-      const why = flaw.kind === 'hole' ? 'nothing of the area is left once its holes are taken out' : 'no area is left once it is made valid (its rings cancel out)';
-      return { ok: false, problem: `${where}${flaw.text}: ${why}` };
+      return { ok: false, problem: rejectReason(flaw.kind === 'hole' ? 'holesLeaveNothing' : 'ringsCancel', flawAt) };
     }
     const beforeKm2 = polygonAreaM2(out[p]) / 1e6;
     const afterKm2 = made.reduce((s, poly) => s + polygonAreaM2(poly), 0) / 1e6;
@@ -146,8 +149,8 @@ function countVertices(parts: readonly Position[][][]): number {
   return n;
 }
 
-/** Duplicates out, rings closed, degenerate holes dropped, antimeridian refused. A string = the reason it is refused. */
-function cleanPolygon(rings: Position[][], where: string, note: (r: Repair) => void): Position[][] | string {
+/** Duplicates out, rings closed, degenerate holes dropped, antimeridian refused (the reason why). */
+function cleanPolygon(rings: Position[][], where: string, at: { polygon?: number }, note: (r: Repair) => void): Position[][] | RejectReason {
   const out: Position[][] = [];
   let dupes = 0;
   for (let r = 0; r < rings.length; r++) {
@@ -164,7 +167,7 @@ function cleanPolygon(rings: Position[][], where: string, note: (r: Repair) => v
       note({ code: 'closed', text: `${where}ring ${r} was not closed: closed by repeating its first position`, params: { ring: r } });
     }
     if (ring.length < 4) {
-      if (r === 0) return `${where}ring 0 has ${Math.max(0, ring.length - 1)} distinct positions; an outer ring needs at least 3`;
+      if (r === 0) return rejectReason('outerTooShort', { ...at, n: Math.max(0, ring.length - 1) });
       note({ code: 'holeDropped', text: `${where}hole ${r} has fewer than 3 distinct positions: dropped`, params: { ring: r } });
       continue;
     }
@@ -175,13 +178,13 @@ function cleanPolygon(rings: Position[][], where: string, note: (r: Repair) => v
       if (x < west) west = x;
       if (x > east) east = x;
       if (k > 0 && Math.abs(x - ring[k - 1][0]) > 180) {
-        return `${where}ring ${r} runs across the ±180° meridian between positions ${k - 1} and ${k} (a whole-world polygon, or one crossing the antimeridian); split it at ±180° into a MultiPolygon`;
+        return rejectReason('antimeridian', { ...at, ring: r, from: k - 1, to: k });
       }
     }
     if (east - west >= 180) {
-      return `${where}ring ${r} spans ${fmt(Math.round(east - west))}° of longitude; an area must span less than 180° (H3 reads a wider one as crossing the antimeridian)`;
+      return rejectReason('tooWide', { ...at, ring: r, degrees: fmt(Math.round(east - west)) });
     }
-    if (r === 0 && collinear(ring)) return `${where}ring 0 encloses no area (its positions lie on one line)`;
+    if (r === 0 && collinear(ring)) return rejectReason('noArea', at);
     out.push(ring);
   }
   if (dupes > 0) note({ code: 'duplicates', text: `${dupes} repeated consecutive positions removed`, params: { count: dupes } });
@@ -258,7 +261,8 @@ function simplifyParts(parts: Position[][][], max: number): { parts: Position[][
   return { parts: best, vertices: countVertices(best), toleranceM: Math.max(1, Math.round(hi * M_PER_DEG)) };
 }
 
-type Flaw = { kind: 'crossing' | 'hole'; text: string } | { kind: 'unchecked' };
+/** `text`: English, for the repair note; `code` and `params`: the same said from the dictionaries. */
+type Flaw = { kind: 'crossing' | 'hole'; text: string; code: FlawCode; params: Record<string, number | string> } | { kind: 'unchecked' };
 
 /** Why a cleaned polygon is not valid (OGC simple features), or null when it is. */
 export function polygonFlaw(rings: Position[][]): Flaw | null {
@@ -266,21 +270,22 @@ export function polygonFlaw(rings: Position[][]): Flaw | null {
   if (crossing === 'budget') return { kind: 'unchecked' };
   if (crossing) {
     const at = `${crossing.x.toFixed(5)}, ${crossing.y.toFixed(5)}`;
-    const text = crossing.ringA === crossing.ringB
-      ? `ring ${crossing.ringA} crosses itself near ${at}`
-      : `ring ${crossing.ringA} and ring ${crossing.ringB} touch or cross near ${at}`;
-    return { kind: 'crossing', text };
+    return crossing.ringA === crossing.ringB
+      ? { kind: 'crossing', text: `ring ${crossing.ringA} crosses itself near ${at}`, code: 'selfCrossing', params: { ring: crossing.ringA, at } }
+      : { kind: 'crossing', text: `ring ${crossing.ringA} and ring ${crossing.ringB} touch or cross near ${at}`, code: 'ringsCross', params: { ring: crossing.ringA, other: crossing.ringB, at } };
   }
   // No crossings: a hole is wholly inside the outer ring, wholly outside it, or around it.
   for (let h = 1; h < rings.length; h++) {
     if (!inRing(rings[h][0], rings[0])) {
-      return { kind: 'hole', text: inRing(rings[0][0], rings[h]) ? `hole ${h} is bigger than its outer ring` : `hole ${h} lies outside its outer ring` };
+      return inRing(rings[0][0], rings[h])
+        ? { kind: 'hole', text: `hole ${h} is bigger than its outer ring`, code: 'holeBigger', params: { hole: h } }
+        : { kind: 'hole', text: `hole ${h} lies outside its outer ring`, code: 'holeOutside', params: { hole: h } };
     }
   }
   if (rings.length > 2 && rings.length <= 500) {
     for (let a = 1; a < rings.length; a++) {
       for (let b = 1; b < rings.length; b++) {
-        if (a !== b && inRing(rings[a][0], rings[b])) return { kind: 'hole', text: `hole ${a} lies inside hole ${b}` };
+        if (a !== b && inRing(rings[a][0], rings[b])) return { kind: 'hole', text: `hole ${a} lies inside hole ${b}`, code: 'holeInHole', params: { hole: a, other: b } };
       }
     }
   }

@@ -11,6 +11,7 @@ import { FileProblemError } from './errors.ts';
 import { toWgs84 } from './crs.ts';
 import type { AreaFeatureCollection, AreaProperties, Crs, RejectCode, RejectRow } from './types.ts';
 import { loadWarning, type LoadWarning } from './load-warnings.ts';
+import { rejectReason, type RejectReason } from './reject-reasons.ts';
 
 export interface AreasResult {
   collection: AreaFeatureCollection;
@@ -65,8 +66,8 @@ export function validateAreas(
   }
 
   const rejects: RejectRow[] = [];
-  const reject = (i: number, column: string, code: RejectCode, reason: string, props: unknown) =>
-    rejects.push({ kind: 'areas', file: fileName, line: null, column, code, reason, raw: rawOf(props) });
+  const reject = (i: number, column: string, code: RejectCode, why: RejectReason, props: unknown) =>
+    rejects.push({ kind: 'areas', file: fileName, line: null, column, code, reason: why.reason, params: { feature: i, ...why.params }, raw: rawOf(props) });
   const firstIndex = new Map<string, number>();
   const kept: AreaFeatureCollection['features'] = [];
   let vertices = 0;
@@ -78,21 +79,21 @@ export function validateAreas(
     const feat = f as { type?: unknown; id?: unknown; properties?: Record<string, unknown> | null; geometry?: unknown };
     const props = feat?.properties && typeof feat.properties === 'object' ? feat.properties : {};
     if (!feat || typeof feat !== 'object' || feat.type !== 'Feature') {
-      return reject(i, `features[${i}]`, 'bad_geometry', `features[${i}] is not a GeoJSON Feature`, props);
+      return reject(i, `features[${i}]`, 'bad_geometry', rejectReason('notFeature'), props);
     }
     const geomProblem = checkGeometry(feat.geometry);
-    if (geomProblem) return reject(i, `features[${i}].geometry`, 'bad_geometry', `features[${i}]: ${geomProblem}`, props);
+    if (geomProblem) return reject(i, `features[${i}].geometry`, 'bad_geometry', geomProblem, props);
     const idSource = mapping.area_id === FEATURE_ID ? feat.id : props[mapping.area_id];
     const idColumn = mapping.area_id === FEATURE_ID ? `features[${i}].id` : `features[${i}].properties.${mapping.area_id}`;
     const areaId = typeof idSource === 'string' ? idSource.trim() : typeof idSource === 'number' && Number.isFinite(idSource) ? String(idSource) : '';
-    if (!areaId) return reject(i, idColumn, 'empty_required', `features[${i}] has no area_id`, props);
+    if (!areaId) return reject(i, idColumn, 'empty_required', rejectReason('noAreaId'), props);
     const first = firstIndex.get(areaId);
     if (first !== undefined) {
-      return reject(i, idColumn, 'duplicate_id', `duplicate area_id (first at features[${first}])`, props);
+      return reject(i, idColumn, 'duplicate_id', rejectReason('duplicateFeature', { first }), props);
     }
     // Repaired after the CRS conversion: the antimeridian and the simplification tolerance are WGS84 notions.
     const repaired = repairAreaGeometry(convertGeometry(feat.geometry as Polygon | MultiPolygon, options.crs ?? 'wgs84'));
-    if (!repaired.ok) return reject(i, `features[${i}].geometry`, 'bad_geometry', `features[${i}]: ${repaired.problem}`, props);
+    if (!repaired.ok) return reject(i, `features[${i}].geometry`, 'bad_geometry', repaired.problem, props);
     firstIndex.set(areaId, i);
     vertices += repaired.vertices;
     const said = repaired.repairs.filter((r) => {
@@ -160,34 +161,35 @@ function rawOf(props: unknown): string {
  * Why a geometry is unusable as data, or null when it is a Polygon/MultiPolygon of finite
  * lon/lat positions; its shape (closure, crossings, holes) is area-repair.ts's business.
  */
-export function checkGeometry(g: unknown): string | null {
+export function checkGeometry(g: unknown): RejectReason | null {
   const geom = g as { type?: unknown; coordinates?: unknown } | null;
-  if (!geom || typeof geom !== 'object') return 'has no geometry';
-  if (geom.type === 'Polygon') return checkPolygon(geom.coordinates, '');
+  if (!geom || typeof geom !== 'object') return rejectReason('geomMissing');
+  if (geom.type === 'Polygon') return checkPolygon(geom.coordinates, {});
   if (geom.type === 'MultiPolygon') {
-    if (!Array.isArray(geom.coordinates) || geom.coordinates.length === 0) return 'MultiPolygon has no polygons';
+    if (!Array.isArray(geom.coordinates) || geom.coordinates.length === 0) return rejectReason('geomNoPolygons');
     for (let p = 0; p < geom.coordinates.length; p++) {
-      const problem = checkPolygon(geom.coordinates[p], `polygon ${p}, `);
+      const problem = checkPolygon(geom.coordinates[p], { polygon: p });
       if (problem) return problem;
     }
     return null;
   }
-  return `geometry must be Polygon or MultiPolygon, not ${String(geom.type)}`;
+  // The type as written in the file: data, said as plain text.
+  return rejectReason('geomType', { type: String(geom.type).slice(0, 100) });
 }
 
-function checkPolygon(rings: unknown, where: string): string | null {
-  if (!Array.isArray(rings) || rings.length === 0) return `${where}polygon has no rings`;
+function checkPolygon(rings: unknown, at: { polygon?: number }): RejectReason | null {
+  if (!Array.isArray(rings) || rings.length === 0) return rejectReason('noRings', at);
   for (let r = 0; r < rings.length; r++) {
     const ring = rings[r] as unknown;
-    if (!Array.isArray(ring)) return `${where}ring ${r} is not an array of positions`;
-    if (ring.length < 3) return `${where}ring ${r} has ${ring.length} positions; a ring needs at least 3 distinct ones`;
+    if (!Array.isArray(ring)) return rejectReason('ringNotArray', { ...at, ring: r });
+    if (ring.length < 3) return rejectReason('ringTooShort', { ...at, ring: r, n: ring.length });
     for (let k = 0; k < ring.length; k++) {
       const p = ring[k] as unknown;
       if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
-        return `${where}ring ${r}, position ${k} is not a pair of finite numbers`;
+        return rejectReason('positionNotNumbers', { ...at, ring: r, position: k });
       }
       if (p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90) {
-        return `${where}ring ${r}, position ${k} is outside lon [-180, 180] / lat [-90, 90]`;
+        return rejectReason('positionOutside', { ...at, ring: r, position: k });
       }
     }
   }

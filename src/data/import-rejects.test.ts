@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countsByCode, rejectsCsv, rejectsFileName } from './import-rejects.ts';
 import type { FileReport, RejectRow } from './types.ts';
+import { chineseReason, englishReason } from '../../test/fixtures/reason-text.ts';
 
 const file = (rejectsByCode: FileReport['rejectsByCode']): FileReport => ({
   kind: 'customers', file: 'c.csv', format: 'csv', rowsRead: 0, rowsKept: 0, rowsRejected: 0, rejectsByCode,
@@ -18,23 +19,25 @@ describe('rejects report helpers', () => {
 
   it('writes file,line,column,reason,raw with RFC 4180 quoting and raw text unaltered but for a formula guard', () => {
     const rows: RejectRow[] = [
-      { kind: 'customers', file: 'h.csv', line: 4, column: 'lon', reason: 'lon is not a number', code: 'not_a_number', raw: 'c3,not-a-number,31.3,"<b>bold</b>","${jndi:x}"' },
-      { kind: 'areas', file: 'a.geojson', line: null, column: 'features[1].geometry', reason: 'features[1]: ring not closed', code: 'bad_geometry', raw: '{"area_id":"B"}' },
-      { kind: 'customers', file: 'h.csv', line: 9, column: null, reason: 'row has 5 fields, the header has 4', code: 'ragged_row', raw: "=1+1,a\nb,'); DROP TABLE x; --" },
+      { kind: 'customers', file: 'h.csv', line: 4, column: 'lon', reason: 'notNumber', params: { column: 'lon' }, code: 'not_a_number', raw: 'c3,not-a-number,31.3,"<b>bold</b>","${jndi:x}"' },
+      { kind: 'areas', file: 'a.geojson', line: null, column: 'features[1].geometry', reason: 'noRings', params: { feature: 1 }, code: 'bad_geometry', raw: '{"area_id":"B"}' },
+      { kind: 'customers', file: 'h.csv', line: 9, column: null, reason: 'ragged', params: { fields: 5, header: 4 }, code: 'ragged_row', raw: "=1+1,a\nb,'); DROP TABLE x; --" },
     ];
-    const csv = rejectsCsv(rows);
+    const csv = rejectsCsv(rows, englishReason);
     expect(csv.startsWith('\uFEFFfile,line,column,reason,raw\n')).toBe(true);
     expect(csv).toContain('h.csv,4,lon,lon is not a number,"c3,not-a-number,31.3,""<b>bold</b>"",""${jndi:x}"""\n');
-    expect(csv).toContain('a.geojson,,features[1].geometry,features[1]: ring not closed,"{""area_id"":""B""}"\n');
+    expect(csv).toContain('a.geojson,,features[1].geometry,features[1]: polygon has no rings,"{""area_id"":""B""}"\n');
     expect(csv).toContain(`h.csv,9,,"row has 5 fields, the header has 4","'=1+1,a\nb,'); DROP TABLE x; --"\n`);
-    expect(rejectsCsv([], { bom: false })).toBe('file,line,column,reason,raw\n');
+    expect(rejectsCsv([], englishReason, { bom: false })).toBe('file,line,column,reason,raw\n');
+    // The reason in the language it is said in (the zh-CN download, `--lang zh-CN`).
+    expect(rejectsCsv(rows.slice(0, 1), chineseReason, { bom: false })).toContain('h.csv,4,lon,lon 不是数字,');
   });
 
   it('guards every text field a spreadsheet would evaluate: file, column, reason and raw', () => {
     const row: RejectRow = {
-      kind: 'sites', file: '=cmd.csv', line: 2, column: '@col', reason: '-bad', code: 'not_a_number', raw: '+1,x',
+      kind: 'sites', file: '=cmd.csv', line: 2, column: '@col', reason: 'notNumber', params: { column: '-bad' }, code: 'not_a_number', raw: '+1,x',
     };
-    expect(rejectsCsv([row], { bom: false })).toBe(`file,line,column,reason,raw\n'=cmd.csv,2,'@col,'-bad,"'+1,x"\n`);
+    expect(rejectsCsv([row], englishReason, { bom: false })).toBe(`file,line,column,reason,raw\n'=cmd.csv,2,'@col,'-bad is not a number,"'+1,x"\n`);
   });
 
   it('names the download after the file', () => {

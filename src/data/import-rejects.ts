@@ -18,12 +18,13 @@ export function countsByCode(files: readonly FileReport[]): Array<{ code: Reject
 
 /**
  * The rejects as CSV, written by the one export encoder (csv-write.ts): quoted, formula-guarded,
- * LF. `raw` is the row's text as the user's own file had it, never "fixed", except that text a
- * spreadsheet would run as a formula gets the encoder's neutralising apostrophe. A UTF-8 BOM
- * leads unless `bom: false` (the browser download has it for Excel; the CLI's --rejects not).
+ * LF. `reason` is the reason said by `say` (the UI's language, or the CLI's `--lang`). `raw` is
+ * the row's text as the user's own file had it, never "fixed", except that text a spreadsheet
+ * would run as a formula gets the encoder's neutralising apostrophe. A UTF-8 BOM leads unless
+ * `bom: false` (the browser download has it for Excel; the CLI's --rejects not).
  */
-export function rejectsCsv(rows: readonly RejectRow[], opts: { bom?: boolean } = {}): string {
-  return toCsv(REJECTS_CSV_COLUMNS, rows, opts);
+export function rejectsCsv(rows: readonly RejectRow[], say: (r: RejectRow) => string, opts: { bom?: boolean } = {}): string {
+  return toCsv(REJECTS_CSV_COLUMNS, rows.map((r) => ({ file: r.file, line: r.line, column: r.column, reason: say(r), raw: r.raw })), opts);
 }
 
 /** `customers_rejects.csv`-style download name from the files of the load. */

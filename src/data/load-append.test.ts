@@ -29,7 +29,7 @@ describeOnEachEngine('appending on $name', (conn) => {
     // C0002 is the original row, not the appended one (lon 121.4858, not 121.48).
     expect((await conn().query<{ lon: number }>("SELECT lon FROM customers WHERE customer_id = 'C0002'")).map((r) => r.lon)).toEqual([121.4858]);
     const rej = (await readRejects(conn())).filter((r) => r.file === 'more.csv');
-    expect(rej).toMatchObject([{ kind: 'customers', line: 3, column: 'customer_id', code: 'duplicate_id', reason: 'customer_id already loaded' }]);
+    expect(rej).toMatchObject([{ kind: 'customers', line: 3, column: 'customer_id', code: 'duplicate_id', reason: 'alreadyLoaded', params: { column: 'customer_id' } }]);
     expect(rej[0].raw).toContain('C0002');
     expect(await n('SELECT count(*)::INTEGER AS n FROM rejects')).toBe(rejectsBefore + 1);
     // New customers are assigned to the loaded areas like the first ones.
@@ -62,7 +62,7 @@ describeOnEachEngine('appending on $name', (conn) => {
     const periods = await conn().query<{ period: string; i: number }>('SELECT DISTINCT period, period_index AS i FROM indicators ORDER BY i');
     expect(periods).toEqual([...GOOD_COUNTS.periods, '2025Q1'].map((period, i) => ({ period, i })));
     const rej = (await readRejects(conn())).filter((r) => r.file === 'i2.csv');
-    expect(rej).toMatchObject([{ line: 2, code: 'duplicate_id', reason: 'area_id + period already loaded' }]);
+    expect(rej).toMatchObject([{ line: 2, code: 'duplicate_id', reason: 'alreadyLoaded', params: { column: 'area_id + period' } }]);
   });
 
   it('append of a kind not loaded yet simply loads it', async () => {

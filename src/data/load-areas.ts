@@ -22,8 +22,7 @@ export async function loadAreas(
   await insertReaderRejects(conn, result.rejects, stagingName('areas', 'jsrej'));
   const features = result.collection.features;
   if (features.length === 0) {
-    const first = result.rejects[0];
-    throw new FileProblemError(`has no usable features (${result.rowsRead} read, all rejected; the first: ${first?.reason ?? 'unusable'}); see the rejects`);
+    throw new FileProblemError(`has no usable features (${result.rowsRead} read, all rejected); see the rejects for why`);
   }
   const columns: Record<string, Vector> = {
     area_id: vectorFromArray(features.map((f) => f.properties.area_id), new Utf8()),

@@ -12,6 +12,7 @@ import { LoadError } from './errors.ts';
 import type { InputKind, LoadInput, LoadReport } from './types.ts';
 import { BAD_FIXTURES_DIR, GOOD_COUNTS, GOOD_FIXTURES, badCases } from '../../test/fixtures/index.ts';
 import { warningText } from './load-warnings.ts';
+import { chineseReason, englishReason, hasEnglishPhrase } from '../../test/fixtures/reason-text.ts';
 
 const EXPECTED = badCases();
 
@@ -49,7 +50,8 @@ describeOnEachEngine('bad fixtures on $name', (conn) => {
       c.rejects!.map((r) => ({ line: r.line, column: r.column, code: r.code })),
     );
     c.rejects!.forEach((r, i) => {
-      if (r.reason) expect(rejects[i].reason).toContain(r.reason);
+      if (r.reason) expect(englishReason(rejects[i])).toContain(r.reason);
+        expect(hasEnglishPhrase(chineseReason(rejects[i]), rejects[i].params), `zh-CN: ${chineseReason(rejects[i])}`).toBe(false);
       expect(rejects[i].file).toBe(c.file);
       expect(rejects[i].raw, 'every reject carries its row').not.toBeNull();
     });
@@ -103,7 +105,7 @@ describeOnEachEngine('bad fixtures on $name', (conn) => {
     ]);
     expect(await schema('areas')).toEqual(['area_id VARCHAR', 'name VARCHAR', 'name_en VARCHAR', 'area_km2 DOUBLE']);
     expect(await schema('rejects')).toEqual([
-      'file VARCHAR', 'line INTEGER', 'column VARCHAR', 'reason VARCHAR', 'raw VARCHAR', 'kind VARCHAR', 'code VARCHAR',
+      'file VARCHAR', 'line INTEGER', 'column VARCHAR', 'reason VARCHAR', 'params VARCHAR', 'raw VARCHAR', 'kind VARCHAR', 'code VARCHAR',
     ]);
     const [own] = await conn().query<{ b: number; a: number }>(
       "SELECT count(*) FILTER (WHERE type = 'branch')::INTEGER AS b, count(*) FILTER (WHERE type = 'atm')::INTEGER AS a FROM sites WHERE owner = 'own'",

@@ -13,6 +13,7 @@ import { loadInputs, readRejects } from './load-inputs.ts';
 import { LoadError } from './errors.ts';
 import type { InputKind, LoadInput } from './types.ts';
 import { BAD_FIXTURES_DIR, GOOD_FIXTURES } from '../../test/fixtures/index.ts';
+import { englishReason } from '../../test/fixtures/reason-text.ts';
 import { warningText } from './load-warnings.ts';
 
 const text = (kind: InputKind, fileName: string, content: string, extra: Partial<LoadInput> = {}): LoadInput => ({
@@ -108,7 +109,8 @@ describeOnEachEngine('formats on $name', (conn) => {
     const r = await loadInputs(conn(), [text('indicators', 'ind.csv', csv)]);
     expect(r.files[0]).toMatchObject({ rowsKept: 2, rejectsByCode: { unknown_area: 1 } });
     const [rej] = await readRejects(conn());
-    expect(rej).toMatchObject({ line: 4, column: 'area_id', reason: expect.stringMatching(/^area_id "999999" is no area of the areas file \(by area_id, name or name_en\); closest: /) });
+    expect(rej).toMatchObject({ line: 4, column: 'area_id', reason: 'unknownAreaClosest', params: { key: '999999' } });
+    expect(englishReason(rej!)).toMatch(/^area_id "999999" is no area of the areas file \(by area_id, name or name_en\); closest: /);
     expect(await conn().query('SELECT period, period_index FROM indicators')).toEqual([
       { period: '2024-01', period_index: 0 },
       { period: '2024-02', period_index: 1 },

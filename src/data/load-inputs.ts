@@ -17,6 +17,7 @@ import { FileProblemError, LoadCancelled, LoadError } from './errors.ts';
 import { areaLookup, loadAreas } from './load-areas.ts';
 import { isParquet, isZip, loadTabular, looksLikeJson, type TabularContext } from './load-tabular.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
+import { parseParams } from './reject-reasons.ts';
 import {
   INPUT_KINDS, type AreaFeatureCollection, type FileProblem, type FileReport, type InputKind, type LoadHooks,
   type LoadInput, type LoadOptions, type LoadReport, type LoadStep, type RejectRow,
@@ -202,11 +203,11 @@ async function reassignCustomers(conn: Connector, lookup: AreaLookup, checkAbort
   await conn.exec(dropTableSql(ok));
 }
 
-/** All rows of a rejects table (staging or live), for reports and the CLI. */
+/** All rows of a rejects table (staging or live), for reports and the CLI: reason codes and their parameters. */
 export async function readRejects(conn: Connector, table: string = REJECTS_TABLE, limit?: number): Promise<RejectRow[]> {
-  const rows = await conn.query<RejectRow>(
-    `SELECT kind, file, line, "column" AS column, reason, code, raw FROM ${quoteIdent(table)}
+  const rows = await conn.query<Omit<RejectRow, 'params'> & { params: string | null }>(
+    `SELECT kind, file, line, "column" AS column, reason, params, code, raw FROM ${quoteIdent(table)}
      ORDER BY file, line NULLS FIRST, "column"${limit !== undefined ? ' LIMIT ' + Math.max(0, Math.floor(limit)) : ''}`,
   );
-  return rows.map((r) => ({ ...r, line: r.line === null ? null : Number(r.line) }));
+  return rows.map((r) => ({ ...r, line: r.line === null ? null : Number(r.line), params: parseParams(r.params) }));
 }

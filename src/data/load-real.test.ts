@@ -13,6 +13,7 @@ import type { InputKind, LoadInput } from './types.ts';
 import { valueMapText } from './value-map.ts';
 import { REAL_FIXTURES_DIR, realCases } from '../../test/fixtures/index.ts';
 import { warningText } from './load-warnings.ts';
+import { chineseReason, englishReason, hasEnglishPhrase } from '../../test/fixtures/reason-text.ts';
 
 const CASES = realCases();
 
@@ -40,7 +41,8 @@ describeOnEachEngine('real exports on $name', (conn) => {
         c.rejects!.map((r) => ({ line: r.line, column: r.column, code: r.code })),
       );
       c.rejects!.forEach((r, i) => {
-        if (r.reason) expect(rejects[i].reason).toContain(r.reason);
+        if (r.reason) expect(englishReason(rejects[i])).toContain(r.reason);
+        expect(hasEnglishPhrase(chineseReason(rejects[i]), rejects[i].params), `zh-CN: ${chineseReason(rejects[i])}`).toBe(false);
         expect(rejects[i].raw, 'every reject carries its row').not.toBeNull();
       });
       for (const w of c.warnings ?? []) expect(report.warnings.map(warningText).join('\n')).toContain(w);
@@ -76,7 +78,8 @@ describeOnEachEngine('real exports on $name', (conn) => {
     expect(plain.warnings.map(warningText).join('\n')).toContain('s.csv: no own sites');
     const rej = (await readRejects(conn())).filter((r) => r.file === 's.csv');
     expect(rej.map((r) => [r.line, r.column, r.code])).toEqual([[3, 'type', 'bad_value']]);
-    expect(rej[0].reason).toContain('"柜台"');
+    expect(rej[0]).toMatchObject({ reason: 'unknownType', params: { column: 'type', value: '柜台' } });
+    expect(englishReason(rej[0])).toContain('"柜台"');
     const edited = await loadInputs(conn(), [{ kind: 'sites', fileName: 's.csv', bytes, values: { type: { 柜台: 'branch' }, owner: { 总行: 'own' } } }]);
     expect(edited.files[0]).toMatchObject({ rowsKept: 3, rowsRejected: 0 });
     expect(edited.warnings.map(warningText).join('\n')).not.toContain('no own sites');

@@ -8,7 +8,7 @@ import { type Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
-import { STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
+import { REJECTS_COLUMNS, STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
 import { planExtras, resolveMapping, type TabularKind } from './column-plan.ts';
 import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
@@ -22,6 +22,7 @@ import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow, Value
 import { OWN_WORDS, applySiteValues } from './value-map.ts';
 import { applyAreaKeys } from './area-keys.ts';
 import { loadWarning } from './load-warnings.ts';
+import { paramsJson } from './reject-reasons.ts';
 
 const KEYS: Record<TabularKind, string[]> = {
   customers: ['customer_id'],
@@ -125,12 +126,12 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   const dupK = check.checks.length + 1;
   const checks: CheckSpec<RejectCode>[] = [
     ...check.checks,
-    { k: dupK, column: keys.join(','), code: 'duplicate_id', reason: `duplicate ${keys.join(' + ')}` },
+    { k: dupK, column: keys.join(','), code: 'duplicate_id', reason: 'duplicateLine', params: { column: keys.join(' + ') } },
   ];
   let periods: string[] | null = null;
   if (kind === 'indicators') {
     const badK = dupK + 1;
-    checks.push({ k: badK, column: 'period', code: 'bad_period', reason: 'period is not a period like 2024Q3, 2024-09 or 2024' });
+    checks.push({ k: badK, column: 'period', code: 'bad_period', reason: 'badPeriod', params: {} });
     if (ctx.areaRef) {
       const byName = await applyAreaKeys(conn, t.chk, ctx.areaRef, stagingName(kind, 'areakeys'), checks);
       if (byName > 0) warnings.push(loadWarning('areasByName', { file: input.fileName, n: byName }));
@@ -148,7 +149,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   if (ctx.appendTo) {
     // Appending: a key already loaded is a reject like a duplicate within the file.
     const k = checks.reduce((m, c) => Math.max(m, c.k), 0) + 1;
-    checks.push({ k, column: keys.join(','), code: 'duplicate_id', reason: `${keys.join(' + ')} already loaded` });
+    checks.push({ k, column: keys.join(','), code: 'duplicate_id', reason: 'alreadyLoaded', params: { column: keys.join(' + ') } });
     const c = quoteIdent(t.chk);
     const match = keys.map((key) => `l.${quoteIdent(key)} = ${c}.${quoteIdent(key)}`).join(' AND ');
     await conn.exec(`UPDATE ${c} SET __bp_k = ${k} WHERE __bp_k IS NULL AND EXISTS (SELECT 1 FROM ${quoteIdent(ctx.appendTo)} l WHERE ${match})`);
@@ -264,7 +265,7 @@ export function looksLikeJson(b: Uint8Array): boolean {
   return b[i] === 0x7b || b[i] === 0x5b; // { or [
 }
 
-/** Reject rows the reader flagged but kept: one check number per distinct reason. */
+/** Reject rows the reader flagged but kept: one check number per distinct reason and parameters. */
 async function markRowRejects(
   conn: Connector,
   chk: string,
@@ -274,15 +275,17 @@ async function markRowRejects(
 ): Promise<void> {
   if (rows.length === 0) return;
   const kByReason = new Map<string, number>();
+  const keyOf = (r: (typeof rows)[number]) => `${r.reason} ${paramsJson(r.params)}`;
   for (const r of rows) {
-    if (kByReason.has(r.reason)) continue;
+    const key = keyOf(r);
+    if (kByReason.has(key)) continue;
     const k = checks.length + 1;
-    checks.push({ k, column: null, code: r.code, reason: r.reason });
-    kByReason.set(r.reason, k);
+    checks.push({ k, column: null, code: r.code, reason: r.reason, params: r.params });
+    kByReason.set(key, k);
   }
   const t = new Table({
     line: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => r.line) }),
-    k: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => kByReason.get(r.reason)!) }),
+    k: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => kByReason.get(keyOf(r))!) }),
   });
   await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
   await conn.exec(`UPDATE ${quoteIdent(chk)} SET __bp_k = m.k FROM ${quoteIdent(scratch)} AS m WHERE ${quoteIdent(chk)}.__bp_line = m.line; ${dropTableSql(scratch)}`);
@@ -294,6 +297,7 @@ async function insertChecks(conn: Connector, table: string, checks: CheckSpec<Re
     col: vectorFromArray(checks.map((c) => c.column), new Utf8()),
     code: vectorFromArray(checks.map((c) => c.code), new Utf8()),
     reason: vectorFromArray(checks.map((c) => c.reason), new Utf8()),
+    params: vectorFromArray(checks.map((c) => paramsJson(c.params)), new Utf8()),
   });
   await conn.insertArrowIPC(table, tableToIPC(t, 'stream'));
 }
@@ -307,12 +311,13 @@ export async function insertReaderRejects(conn: Connector, rejects: readonly Rej
     line: vectorFromArray(rejects.map((r) => r.line), new Int32()),
     column: text((r) => r.column),
     reason: text((r) => r.reason),
+    params: text((r) => paramsJson(r.params)),
     raw: text((r) => r.raw),
     kind: text((r) => r.kind),
     code: text((r) => r.code),
   });
   await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
-  await conn.exec(`INSERT INTO ${quoteIdent(STAGED_REJECTS)} SELECT file, line, "column", reason, raw, kind, code FROM ${quoteIdent(scratch)}; ${dropTableSql(scratch)}`);
+  await conn.exec(`INSERT INTO ${quoteIdent(STAGED_REJECTS)} SELECT ${REJECTS_COLUMNS} FROM ${quoteIdent(scratch)}; ${dropTableSql(scratch)}`);
 }
 
 /** Validation rejects carry only their line; attach the row's text (DESIGN.md: raw, unaltered). */

@@ -18,9 +18,9 @@ import { toUtf8, EncodingError } from './decode.ts';
 import { FileProblemError } from './errors.ts';
 import { loadWarning, type LoadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
-import { TOTALS_REASON } from '../sql/load-validate.ts';
 import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectCode, RejectRow } from './types.ts';
+import { rejectReason, type ReasonCode, type RejectReason } from './reject-reasons.ts';
 
 const utf8 = new TextDecoder();
 
@@ -326,7 +326,7 @@ async function readScanned(
     const raw = texts.get(rec)?.text ?? '';
     const fields = splitRecord(raw, delimiter);
     if (isTotalsRow(fields)) {
-      readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: null, reason: TOTALS_REASON, code: 'totals_row', raw });
+      readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: null, ...rejectReason('totals'), code: 'totals_row', raw });
       return;
     }
     // A wrong field count wins over any other error (DuckDB may report a bad number first on a
@@ -335,23 +335,19 @@ async function readScanned(
       // A numeric contract column that DuckDB could not read as a number.
       const i = Number(x.col.slice(1));
       const blank = (fields[i] ?? '').trim() === '';
-      const [code, reason]: [RejectCode, string] = blank
-        ? coordinates[i]
-          ? ['coord_empty', `${labels[i]} is empty`]
-          : ['not_a_number', `${labels[i]} holds only spaces; leave it empty or give a number`]
-        : ['not_a_number', `${labels[i]} is not a number`];
-      readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: labels[i], reason, code, raw });
+      const [code, reason]: [RejectCode, ReasonCode] = blank ? (coordinates[i] ? ['coord_empty', 'empty'] : ['not_a_number', 'onlySpaces']) : ['not_a_number', 'notNumber'];
+      readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: labels[i], ...rejectReason(reason, { column: labels[i] }), code, raw });
       return;
     }
     const countError = x.et === 'CAST' || x.et === 'TOO MANY COLUMNS' || x.et === 'MISSING COLUMNS';
-    const { code, reason } = describeReaderError(countError && fields.length !== headers.length ? 'TOO MANY COLUMNS' : x.et, fields.length, headers.length);
-    readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: null, reason, code, raw });
+    const described = describeReaderError(countError && fields.length !== headers.length ? 'TOO MANY COLUMNS' : x.et, fields.length, headers.length);
+    readerRejects.push({ kind, file: fileName, line: scan.lines[rec], column: null, ...described, raw });
   });
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
 
   // DuckDB tolerates one extra empty field at the end of a row (`a,b,` or `a,b,""`): the scan
   // listed the rows ending in a delimiter or quote whose field count is not the header's.
-  const rowRejects: { line: number; code: RejectCode; reason: string }[] = [];
+  const rowRejects: NonNullable<RawSource['rowRejects']> = [];
   for (const s of scan.suspects) {
     if (!rejected.has(s.record)) rowRejects.push({ line: scan.lines[s.record], ...describeReaderError('TOO MANY COLUMNS', s.fields, headers.length) });
   }
@@ -405,16 +401,17 @@ function isBlank(bytes: Uint8Array): boolean {
   return true;
 }
 
-function describeReaderError(errorType: string, fields: number, headerFields: number): { code: RejectCode; reason: string } {
+function describeReaderError(errorType: string, fields: number, headerFields: number): { code: RejectCode } & RejectReason {
   switch (errorType) {
     case 'TOO MANY COLUMNS':
     case 'MISSING COLUMNS':
-      return { code: 'ragged_row', reason: `row has ${fields} field${fields === 1 ? '' : 's'}, the header has ${headerFields}` };
+      return { code: 'ragged_row', ...rejectReason('ragged', { fields, header: headerFields }) };
     case 'UNQUOTED VALUE':
-      return { code: 'bad_quoting', reason: 'a quoted field is not closed properly (a closing quote must be followed by the delimiter or the line end)' };
+      return { code: 'bad_quoting', ...rejectReason('badQuoting') };
     case 'LINE SIZE OVER MAXIMUM':
-      return { code: 'line_too_long', reason: 'row is longer than the maximum line size (2 MB)' };
+      return { code: 'line_too_long', ...rejectReason('tooLong', { size: '2 MB' }) };
     default:
-      return { code: 'unreadable_row', reason: `row could not be read (${errorType.toLowerCase()})` };
+      // DuckDB's error type (a fixed word like "cast"), not its message.
+      return { code: 'unreadable_row', ...rejectReason('unreadable', { error: errorType.toLowerCase() }) };
   }
 }

@@ -9,9 +9,9 @@ import type { Connector } from '../db/connector.ts';
 import { FileProblemError } from './errors.ts';
 import { loadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
-import { TOTALS_REASON } from '../sql/load-validate.ts';
 import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, toCsvLine, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectRow } from './types.ts';
+import { rejectReason } from './reject-reasons.ts';
 
 type CellValue = unknown;
 
@@ -61,11 +61,11 @@ export async function readXlsxSource(
   for (const r of rows.slice(h + 1)) {
     rawByLine.set(r.line, r.values);
     if (isTotalsRow(r.values) && r.values.length > width) {
-      readerRejects.push({ kind, file: fileName, line: r.line, column: null, code: 'totals_row', reason: TOTALS_REASON, raw: toCsvLine(r.values) });
+      readerRejects.push({ kind, file: fileName, line: r.line, column: null, code: 'totals_row', ...rejectReason('totals'), raw: toCsvLine(r.values) });
     } else if (r.values.length > width) {
       readerRejects.push({
         kind, file: fileName, line: r.line, column: null, code: 'extra_values',
-        reason: `row has values in ${r.values.length} columns, the header has ${width}`,
+        ...rejectReason('extraValues', { fields: r.values.length, header: width }),
         raw: toCsvLine(r.values),
       });
     } else kept.push(r);

@@ -6,6 +6,7 @@
 import { type Connector } from '../db/connector.ts';
 import { MAX_COLUMN_NAME, columnNames, quoteIdent, type RenameReason } from '../sql/ident.ts';
 import type { RejectCode, RejectRow } from './types.ts';
+import type { RejectReason } from './reject-reasons.ts';
 import { FileProblemError } from './errors.ts';
 import { loadWarning, type LoadWarning, type WarningCode } from './load-warnings.ts';
 import { quoteCsvField } from './csv-write.ts';
@@ -29,7 +30,7 @@ export interface RawSource {
    * Rows the reader kept in the raw table but that must be rejected (DuckDB accepts a row with
    * one extra, empty trailing field; DESIGN.md rejects any row with too many fields).
    */
-  rowRejects?: { line: number; code: RejectCode; reason: string }[];
+  rowRejects?: ({ line: number; code: RejectCode } & RejectReason)[];
   /** The row's text for the rejects report (null when the line is unknown). */
   rawText: (line: number) => string | null;
   /** Instead of `rawText`, when the text must be read back from the file (many lines at once). */

@@ -4,6 +4,7 @@
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { LoadWarning } from './load-warnings.ts';
+import type { ReasonCode, ReasonParams } from './reject-reasons.ts';
 
 export type { LoadWarning, WarningCode } from './load-warnings.ts';
 
@@ -146,8 +147,10 @@ export interface RejectRow {
   line: number | null;
   /** Contract column (or source column for extra columns); `features[i]…` for GeoJSON. */
   column: string | null;
-  /** English, for people; `code` is the stable key. */
-  reason: string;
+  /** Why, as a code said from the dictionaries (reject-reasons.ts); `code` is the coarser kind counted in reports. */
+  reason: ReasonCode;
+  /** The reason's parameters (column, line, key …); values from data are plain text. */
+  params: ReasonParams;
   code: RejectCode;
   /** CSV: the row's text unaltered. Excel/Parquet: the row's values as CSV. GeoJSON: properties JSON. */
   raw: string | null;

@@ -10,6 +10,7 @@ import { quoteIdent } from '../sql/ident.ts';
 import { dropTableSql } from '../sql/load-tables.ts';
 import type { CheckSpec } from '../sql/load-validate.ts';
 import type { RejectCode, ValueMapLine, ValueMapping } from './types.ts';
+import { rejectReason, type RejectReason } from './reject-reasons.ts';
 
 export type SiteType = 'branch' | 'atm';
 
@@ -49,8 +50,7 @@ export function mapOwner(value: string, user: ValueMapping['owner'] = {}): strin
   return OWN_INDEX.has(valueKey(value)) ? 'own' : value;
 }
 
-export const UNKNOWN_TYPE_REASON = (column: string, value: string) =>
-  `${column} "${value}" is not a known site type: must be branch or atm (or a word for one, e.g. 支行, 营业部, 自助银行, ATM)`;
+export const UNKNOWN_TYPE_REASON = (column: string, value: string): RejectReason => rejectReason('unknownType', { column, value });
 
 /**
  * Map `type` and `owner` of the usable rows of a sites check table in place. A type that is no
@@ -73,7 +73,7 @@ export async function applySiteValues(
     let k: number | null = null;
     if (to === null) {
       k = checks.length + 1;
-      checks.push({ k, column: 'type', code: 'bad_value', reason: UNKNOWN_TYPE_REASON('type', r.v) });
+      checks.push({ k, column: 'type', code: 'bad_value', ...UNKNOWN_TYPE_REASON('type', r.v) });
     } else if (to !== r.v) lines.push({ column: 'type', from: r.v, to, rows: Number(r.n) });
     return { v: r.v, to, k };
   });

@@ -9,9 +9,16 @@ export const REJECTS_TABLE = 'rejects';
 export const STAGING_PREFIX = '__bp_';
 export const STAGED_REJECTS = '__bp_stg_rejects';
 
-/** `rejects`: one row per unusable row (DESIGN.md); `kind` and `code` added for filtering. */
+/**
+ * `rejects`: one row per unusable row (DESIGN.md); `reason` is a reason code and `params` its
+ * parameters as a JSON object (src/data/reject-reasons.ts), said in the UI's language when shown;
+ * `kind` and `code` added for filtering.
+ */
 export const REJECTS_COLUMNS_DDL =
-  'file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR, raw VARCHAR, kind VARCHAR, code VARCHAR';
+  'file VARCHAR, line INTEGER, "column" VARCHAR, reason VARCHAR, params VARCHAR, raw VARCHAR, kind VARCHAR, code VARCHAR';
+
+/** The rejects columns in table order, for INSERT … SELECT between rejects tables. */
+export const REJECTS_COLUMNS = 'file, line, "column", reason, params, raw, kind, code';
 
 export function stagingName(kind: string, step: string): string {
   return `${STAGING_PREFIX}${step}_${kind}`;
@@ -91,7 +98,7 @@ export function buildCommitSql(
     const list = rejectKinds.map((k) => `'${k}'`).join(', ');
     stmts.push(`DELETE FROM ${quoteIdent(REJECTS_TABLE)} WHERE kind IN (${list})`);
   }
-  stmts.push(`INSERT INTO ${quoteIdent(REJECTS_TABLE)} SELECT file, line, "column", reason, raw, kind, code FROM ${quoteIdent(STAGED_REJECTS)}`);
+  stmts.push(`INSERT INTO ${quoteIdent(REJECTS_TABLE)} SELECT ${REJECTS_COLUMNS} FROM ${quoteIdent(STAGED_REJECTS)}`);
   stmts.push('COMMIT');
   return stmts.join(';\n') + ';';
 }

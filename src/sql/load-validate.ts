@@ -5,8 +5,8 @@
  * Input: a raw table whose columns are `c0, c1, …` (source names stay in JS: they are data, not
  * SQL) and a lines table `(__bp_line INTEGER)` with the same row count and order; they are
  * joined by position. Output: one typed row per input row with `__bp_k`, the number of the first
- * failed check (NULL = row is usable). Check numbers map to column/code/reason in a small table
- * the caller inserts as data (`CheckSpec`), so no text from files is ever spliced into SQL.
+ * failed check (NULL = row is usable). Check numbers map to column/code/reason/params in a small
+ * table the caller inserts as data (`CheckSpec`), so no text from files is ever spliced into SQL.
  */
 import { quoteIdent } from './ident.ts';
 
@@ -56,7 +56,10 @@ export interface CheckSpec<Code extends string = CheckCode> {
   /** Null for whole-row problems. */
   column: string | null;
   code: Code;
+  /** The reason's code (src/data/reject-reasons.ts), said from the dictionaries, never a sentence. */
   reason: string;
+  /** Its parameters (the column's name …), stored as JSON text beside it. */
+  params: Record<string, string | number>;
 }
 
 export interface CheckSqlInput {
@@ -79,7 +82,6 @@ export interface CheckSqlInput {
  */
 export const TOTALS_PATTERN = '^(合计|总计|小计|总合计|total|subtotal|grand total)([\\s:：].*)?$';
 
-export const TOTALS_REASON = 'totals row (合计, 总计, 小计 or Total in the first cells), not data';
 
 /** Values that mean "no value" in exports (Excel, core banking): read as empty, never a reject. */
 export const MISSING_MARKERS = ['--', '—', '——', '-', 'N/A', '无'];
@@ -147,16 +149,16 @@ export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
 export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: CheckSpec[]; soft: { column: string; label: string }[] } {
   const checks: CheckSpec[] = [];
   const whens: string[] = [];
-  const add = (cond: string, column: string | null, code: CheckCode, reason: string) => {
+  const add = (cond: string, column: string | null, code: CheckCode, reason: string, params: Record<string, string | number> = {}) => {
     const k = checks.length + 1;
-    checks.push({ k, column, code, reason });
+    checks.push({ k, column, code, reason, params });
     whens.push(`WHEN ${cond} THEN ${k}`);
   };
   const cols = input.columns;
   const totals = input.totalsSources ?? [];
   if (totals.length) {
     const cond = totals.map((_, m) => `regexp_matches(h${m}, '${TOTALS_PATTERN}', 'i')`).join(' OR ');
-    add(cond, null, 'totals_row', TOTALS_REASON);
+    add(cond, null, 'totals_row', 'totals');
   }
   // t<j>: the value as trimmed text (NULL when empty); n<j>: as a number. A typed raw column
   // needs no text: its n<j> is the column itself.
@@ -188,13 +190,13 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
     switch (c.rule) {
       case 'id':
       case 'required_text':
-        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
+        add(`${t} IS NULL`, label, 'empty_required', 'empty', { column: label });
         outputs.push(`${t} AS ${quoteIdent(c.out)}`);
         break;
       case 'known_area':
-        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
+        add(`${t} IS NULL`, label, 'empty_required', 'empty', { column: label });
         if (input.areaRef) {
-          add(`${t} NOT IN (SELECT area_id FROM ${quoteIdent(input.areaRef)})`, label, 'unknown_area', `${label} is not an area_id of the areas file`);
+          add(`${t} NOT IN (SELECT area_id FROM ${quoteIdent(input.areaRef)})`, label, 'unknown_area', 'unknownArea', { column: label });
         }
         outputs.push(`${t} AS ${quoteIdent(c.out)}`);
         break;
@@ -204,90 +206,90 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
       case 'lon':
       case 'lat': {
         const lim = c.rule === 'lon' ? 180 : 90;
-        add(isEmpty, label, 'coord_empty', `${label} is empty`);
-        add(`${n} IS NULL OR NOT isfinite(${n})`, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} < -${lim} OR ${n} > ${lim}`, label, 'out_of_range', `${label} is outside [-${lim}, ${lim}]`);
+        add(isEmpty, label, 'coord_empty', 'empty', { column: label });
+        add(`${n} IS NULL OR NOT isfinite(${n})`, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < -${lim} OR ${n} > ${lim}`, label, 'out_of_range', 'outside', { column: label, min: -lim, max: lim });
         if (j === Math.max(lonIdx, latIdx) && lonIdx !== -1 && latIdx !== -1) {
-          add(`n${lonIdx} = 0 AND n${latIdx} = 0`, `${cols[lonIdx].label},${cols[latIdx].label}`, 'zero_zero', 'coordinates are exactly (0, 0)');
+          add(`n${lonIdx} = 0 AND n${latIdx} = 0`, `${cols[lonIdx].label},${cols[latIdx].label}`, 'zero_zero', 'zeroZero');
         }
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       }
       case 'number':
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'soft_number':
         outputs.push(`${softN(j)} AS ${quoteIdent(c.out)}`);
         break;
       case 'age':
-        add(`${n} < 0 OR ${n} > 120`, label, 'out_of_range', `${label} must be between 0 and 120`);
+        add(`${n} < 0 OR ${n} > 120`, label, 'out_of_range', 'between', { column: label, min: 0, max: 120 });
         outputs.push(`${softN(j)} AS ${quoteIdent(c.out)}`);
         break;
       case 'amount':
-        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        add(`${n} < 0`, label, 'out_of_range', 'nonNegative', { column: label });
         outputs.push(`${softN(j)} AS ${quoteIdent(c.out)}`);
         break;
       case 'soft_flag01':
-        add(`${n} NOT IN (0, 1)`, label, 'bad_value', `${label} must be 0 or 1`);
+        add(`${n} NOT IN (0, 1)`, label, 'bad_value', 'zeroOne', { column: label });
         outputs.push(`(${softN(j)})::INTEGER AS ${quoteIdent(c.out)}`);
         break;
       case 'flag01':
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} NOT IN (0, 1)`, label, 'bad_value', `${label} must be 0 or 1`);
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} NOT IN (0, 1)`, label, 'bad_value', 'zeroOne', { column: label });
         outputs.push(`${n}::INTEGER AS ${quoteIdent(c.out)}`);
         break;
       case 'positive_default1':
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} <= 0`, label, 'out_of_range', `${label} must be greater than 0`);
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} <= 0`, label, 'out_of_range', 'positive', { column: label });
         outputs.push(`coalesce(${n}, 1.0) AS ${quoteIdent(c.out)}`);
         break;
       case 'nonneg':
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < 0`, label, 'out_of_range', 'nonNegative', { column: label });
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'nonneg_default1':
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < 0`, label, 'out_of_range', 'nonNegative', { column: label });
         outputs.push(`coalesce(${n}, 1.0) AS ${quoteIdent(c.out)}`);
         break;
       case 'required_nonneg':
-        add(isEmpty, label, 'empty_required', `${label} is empty`);
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} < 0`, label, 'out_of_range', `${label} must not be negative`);
+        add(isEmpty, label, 'empty_required', 'empty', { column: label });
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < 0`, label, 'out_of_range', 'nonNegative', { column: label });
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'h3_cell': {
         // An H3 cell index has mode 1 in bits 59–62 and its resolution in bits 52–55.
         const x = `(${h3CellSql(t)})`;
-        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
-        add(`${x} IS NULL OR (${x} >> 59) & 15 <> 1`, label, 'bad_value', `${label} is not an H3 cell index`);
+        add(`${t} IS NULL`, label, 'empty_required', 'empty', { column: label });
+        add(`${x} IS NULL OR (${x} >> 59) & 15 <> 1`, label, 'bad_value', 'notH3', { column: label });
         outputs.push(`${x} AS ${quoteIdent(c.out)}`);
         break;
       }
       case 'h3_resolution':
-        add(isEmpty, label, 'empty_required', `${label} is empty`);
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} < 0 OR ${n} > 15 OR ${n} <> round(${n})`, label, 'out_of_range', `${label} must be a whole number from 0 to 15`);
+        add(isEmpty, label, 'empty_required', 'empty', { column: label });
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < 0 OR ${n} > 15 OR ${n} <> round(${n})`, label, 'out_of_range', 'h3ResRange', { column: label });
         if (h3Idx !== -1) {
           // after both columns' own checks, so a bad resolution is named as that
           const x = `(${h3CellSql(`t${h3Idx}`)})`;
-          add(`CAST((${x} >> 52) & 15 AS DOUBLE) <> ${n}`, cols[h3Idx].label, 'bad_value', `${cols[h3Idx].label} is not a cell at the row's resolution`);
+          add(`CAST((${x} >> 52) & 15 AS DOUBLE) <> ${n}`, cols[h3Idx].label, 'bad_value', 'h3Resolution', { column: cols[h3Idx].label });
         }
         outputs.push(`${n}::INTEGER AS ${quoteIdent(c.out)}`);
         break;
       case 'count':
-        add(isEmpty, label, 'empty_required', `${label} is empty`);
-        add(notNumber, label, 'not_a_number', `${label} is not a number`);
-        add(`${n} < 0 OR ${n} <> round(${n})`, label, 'out_of_range', `${label} must be a whole number, not negative`);
+        add(isEmpty, label, 'empty_required', 'empty', { column: label });
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < 0 OR ${n} <> round(${n})`, label, 'out_of_range', 'wholeCount', { column: label });
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'site_type':
       case 'owner':
         // Kept as written: the value mapping (src/data/value-map.ts) reads 支行 as branch, 本行 as
         // own …, and rejects a type that is no known word, naming it.
-        add(`${t} IS NULL`, label, 'empty_required', `${label} is empty`);
+        add(`${t} IS NULL`, label, 'empty_required', 'empty', { column: label });
         outputs.push(`${t} AS ${quoteIdent(c.out)}`);
         break;
     }
@@ -331,12 +333,15 @@ WHERE c.__bp_k IS NULL AND c.__bp_line > d.__bp_first`;
 }
 
 /**
- * Insert rejects into the staging rejects table. $1 = kind, $2 = file. A duplicate's reason gets
- * the first line appended: "duplicate customer_id (first on line 2)".
+ * Insert rejects into the staging rejects table. $1 = kind, $2 = file. The checks table holds each
+ * check's reason code and its parameters as a JSON object; a duplicate's parameters get the first
+ * line (an integer the query computed) as `line`: `{"line":2,"column":"customer_id"}`.
  */
 export function buildInsertRejectsSql(rejects: string, rejected: string, checksTable: string): string {
-  return `INSERT INTO ${quoteIdent(rejects)} (kind, file, line, "column", reason, code, raw)
-SELECT $1, $2, x.__bp_line, k.col, CASE WHEN x.__bp_first IS NULL THEN k.reason ELSE k.reason || ' (first on line ' || x.__bp_first || ')' END, k.code, NULL
+  return `INSERT INTO ${quoteIdent(rejects)} (kind, file, line, "column", reason, params, code, raw)
+SELECT $1, $2, x.__bp_line, k.col, k.reason,
+  CASE WHEN x.__bp_first IS NULL THEN k.params ELSE '{"line":' || x.__bp_first::VARCHAR || CASE WHEN k.params = '{}' THEN '}' ELSE ',' || substr(k.params, 2) END END,
+  k.code, NULL
 FROM (${rejected}) x JOIN ${quoteIdent(checksTable)} k ON k.k = x.__bp_k`;
 }
 

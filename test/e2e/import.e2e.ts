@@ -68,6 +68,38 @@ async function listedRejects(page: Page, file: string): Promise<Array<{ line: nu
   }, file);
 }
 
+interface StatusEntry { status: string; customers: number | null; undone: boolean; stored: boolean }
+
+/**
+ * From now on (and after reloads: an init script), record every text the status bar shows, with
+ * the customers on screen at that moment and whether the undo note and the kept record are shown.
+ */
+async function recordStatus(page: Page): Promise<void> {
+  const install = () => {
+    const w = window as unknown as { __bpStatusLog?: StatusEntry[]; __bpApp?: { dataset?: { summary: { counts: { customers: number } } } } };
+    if (w.__bpStatusLog) return;
+    const log: StatusEntry[] = (w.__bpStatusLog = []);
+    const record = () => {
+      const text = document.querySelector('[data-testid="status"]')?.textContent?.trim() ?? '';
+      if (!text || log[log.length - 1]?.status === text) return;
+      log.push({
+        status: text,
+        customers: w.__bpApp?.dataset?.summary.counts.customers ?? null,
+        undone: !!document.querySelector('[data-testid="import-undone"]'),
+        stored: !!document.querySelector('[data-testid="import-stored"]'),
+      });
+    };
+    new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+    record();
+  };
+  await page.addInitScript(install);
+  await page.evaluate(install);
+}
+
+async function statusLog(page: Page): Promise<StatusEntry[]> {
+  return page.evaluate(() => (window as unknown as { __bpStatusLog: StatusEntry[] }).__bpStatusLog.splice(0));
+}
+
 /** Two areas A and B (for the indicators fixtures, whose rows name areas A and B). */
 const AREAS_AB = JSON.stringify({
   type: 'FeatureCollection',
@@ -124,8 +156,17 @@ describe('import in the browser', () => {
     // The kept record holds the appended file on top of the demo.
     assert.match(await page.getByTestId('import-stored').innerText(), /more_customers\.csv/);
 
+    // The status bar is busy from the click until the previous data is on screen and the kept
+    // record says so: it never says Ready in between (every change of the bar is recorded).
+    await recordStatus(page);
     await page.getByTestId('import-undo').click({ timeout: 10_000 });
     await page.getByTestId('import-undone').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.trim() === 'Ready', null, { timeout: 30_000 });
+    const log = await statusLog(page);
+    const began = log.findIndex((e) => /Restoring the previous data/.test(e.status));
+    assert.ok(began >= 0, JSON.stringify(log));
+    const early = log.slice(began).filter((e) => e.status === 'Ready' && (e.customers !== demo.customers || !e.undone || e.stored));
+    assert.deepEqual(early, [], 'Ready only once the previous data is back and kept');
     assert.deepEqual(await datasetCounts(page), demo);
     assert.equal(await page.getByTestId('import-undo').count(), 0);
     assert.equal(await page.getByTestId('import-stored').count(), 0);
@@ -142,10 +183,16 @@ describe('import in the browser', () => {
     // The record is written after the report shows ("Keeping the loaded files…" meanwhile).
     await page.waitForFunction(() => /more_customers\.csv/.test(document.querySelector('[data-testid="import-stored"]')?.textContent ?? ''), null, { timeout: 30_000 });
     assert.equal(await page.getByTestId('import-saving').count(), 0);
+    await recordStatus(page);
     await page.reload({ timeout: 30_000 });
     await page.getByTestId('import-report').waitFor({ timeout: 90_000 });
-    await page.waitForFunction(() => !document.querySelector('[data-testid="cancel"]'), null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.trim() === 'Ready', null, { timeout: 90_000 });
     assert.deepEqual(await datasetCounts(page), { ...demo, customers: demo.customers + 2 });
+    // Restoring is the demo, then the appended file: the bar is busy throughout, not Ready
+    // with the demo alone on screen.
+    const log = await statusLog(page);
+    assert.ok(log.some((e) => /Restoring the data kept in this browser/.test(e.status)), JSON.stringify(log));
+    assert.deepEqual(log.filter((e) => e.status === 'Ready' && e.customers !== null && e.customers !== demo.customers + 2), [], JSON.stringify(log));
     assert.match(await page.getByTestId('import-report').innerText(), /Restored from this browser: more_customers\.csv/);
     assert.match(await page.getByTestId('import-stored').innerText(), /more_customers\.csv/);
     // Back to the plain demo for the tests below.
@@ -349,12 +396,19 @@ describe('import in the browser', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="import-panel"] h2')?.textContent === '您的数据', null, { timeout: 5_000 });
     const reasons = await page.getByTestId('import-reasons').innerText();
     for (const r of ['不是数字', '坐标为空', '坐标为 (0, 0)', '超出范围', '字段数不对']) assert.ok(reasons.includes(r), r);
-    // Each rejected row's detail is Chinese too, with its column and counts; the CSV keeps English.
+    // Each rejected row's detail is said from its reason code in Chinese, with its column and counts.
     const rejects = await page.getByTestId('import-rejects').innerText();
-    for (const r of ['lon 不是数字', '该行有 4 个字段，表头有 5 个']) assert.ok(rejects.includes(r), `${r} in ${rejects}`);
-    assert.doesNotMatch(rejects, /is not a number|the header has|is empty|is outside/);
+    for (const r of ['lon 不是数字', 'lat 为空', '坐标恰为 (0, 0)', 'lon 超出 [-180, 180]', '该行有 4 个字段，表头有 5 个']) assert.ok(rejects.includes(r), `${r} in ${rejects}`);
+    assert.doesNotMatch(rejects, /is not a number|the header has|is empty|is outside|exactly/);
     assert.match(await page.getByTestId('import-download').innerText(), /下载全部拒绝行/);
     await page.screenshot({ path: join(SHOTS, '21-report-zh.png') });
+    // The download says the reasons in the language of the screen; the rows stay as written.
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.getByTestId('import-download').click()]);
+    const csv = readFileSync((await dl.path())!, 'utf8');
+    assert.ok(csv.startsWith('\uFEFFfile,line,column,reason,raw\n'));
+    assert.ok(csv.includes(',3,lon,lon 不是数字,"c2,abc,31.2,young,""<b onmouseover=alert(1)>x</b>"""\n'), csv);
+    assert.ok(csv.includes(',7,,该行有 4 个字段，表头有 5 个,"c6,121.5,31.3,young"\n'), csv);
+    assert.doesNotMatch(csv, /is not a number|the header has/);
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="import-panel"] h2')?.textContent === 'Your data', null, { timeout: 5_000 });
   });

@@ -21,7 +21,9 @@ import { RAW_ENGINE_TEXT } from '../../src/data/engine-errors.ts';
 import { loadInputs, readRejects } from '../../src/data/load-inputs.ts';
 import { polygonFlaw } from '../../src/data/area-repair.ts';
 import { polygonToCells } from 'h3-js';
-import type { LoadReport } from '../../src/data/types.ts';
+import type { LoadReport, RejectRow } from '../../src/data/types.ts';
+import { REASON_CODES } from '../../src/data/reject-reasons.ts';
+import { chineseReason, englishReason, hasEnglishPhrase } from '../fixtures/reason-text.ts';
 import { HEADER_CLASSES } from '../fixtures/hostile-headers.ts';
 import { warningText } from '../../src/data/load-warnings.ts';
 
@@ -214,8 +216,8 @@ export async function checkLoad(conn: Connector, f: GenFile, bytes: Uint8Array, 
   const rejects = (await readRejects(conn)).filter((r) => r.kind === 'customers');
   const rejectedLines = new Set<number>();
   for (const r of rejects) {
-    if (r.line === null || !r.reason || !r.code) throw new Error(`reject without line/code/reason: ${JSON.stringify(r)}`);
-    if (RAW_ENGINE_TEXT.test(r.reason)) throw new Error(`raw engine text in a reason: ${r.reason}`);
+    if (r.line === null || !REASON_CODES.includes(r.reason) || !r.code) throw new Error(`reject without line/code/reason: ${JSON.stringify(r)}`);
+    checkReasonText(r);
     rejectedLines.add(r.line);
   }
   for (const w of report.warnings.map(warningText)) if (RAW_ENGINE_TEXT.test(w)) throw new Error(`raw engine text in a warning: ${w}`);
@@ -223,7 +225,7 @@ export async function checkLoad(conn: Connector, f: GenFile, bytes: Uint8Array, 
     const line = lineOf(f, i, format);
     const bad = expectedBad(f, i, format);
     if (bad && !rejectedLines.has(line)) throw new Error(`bad row (${r.bad}) on line ${line} was kept`);
-    if (!bad && rejectedLines.has(line)) throw new Error(`good row on line ${line} was rejected: ${rejects.find((x) => x.line === line)?.reason}`);
+    if (!bad && rejectedLines.has(line)) throw new Error(`good row on line ${line} was rejected: ${englishReason(rejects.find((x) => x.line === line)!)}`);
   });
   return { ok: true, problems: [] };
 }
@@ -313,6 +315,15 @@ function checkKeptGeometry(report: LoadReport): void {
   }
 }
 
+/** A reject's reason is a known code, said without engine text in English and without an English phrase in zh-CN. */
+function checkReasonText(r: RejectRow): void {
+  if (!REASON_CODES.includes(r.reason)) throw new Error(`unknown reason code: ${JSON.stringify(r)}`);
+  const en = englishReason(r);
+  if (RAW_ENGINE_TEXT.test(en)) throw new Error(`raw engine text in a reason: ${en}`);
+  const zh = chineseReason(r);
+  if (hasEnglishPhrase(zh, r.params)) throw new Error(`English in a zh-CN reason: ${zh}`);
+}
+
 /** Areas: never a throw other than LoadError, features read = kept + rejected, no engine text. */
 export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOutcome> {
   const text = JSON.stringify({ type: 'FeatureCollection', features: a.features });
@@ -322,7 +333,7 @@ export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOut
     if (file.rowsRead !== a.features.length) throw new Error(`read ${file.rowsRead} features, generated ${a.features.length}`);
     if (file.rowsRead !== file.rowsKept + file.rowsRejected) throw new Error(`read ≠ kept + rejected`);
     checkKeptGeometry(report);
-    for (const r of (await readRejects(conn)).filter((x) => x.kind === 'areas')) if (RAW_ENGINE_TEXT.test(r.reason)) throw new Error(`raw engine text: ${r.reason}`);
+    for (const r of (await readRejects(conn)).filter((x) => x.kind === 'areas')) checkReasonText(r);
     return { ok: true, problems: [] };
   } catch (e) {
     if (!(e instanceof LoadError)) throw e;

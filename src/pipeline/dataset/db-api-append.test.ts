@@ -24,7 +24,7 @@ describe.each(connectorFactories)('DbApi append and undo on $name', ({ create })
     expect(api.canRestorePrevious()).toBe(false);
     const out = await api.loadFiles([{ kind: 'customers', fileName: 'more.csv', bytes: csv(MORE) }], { append: ['customers'] }, 2);
     expect(count(out)).toBe(demoCustomers + 2);
-    expect(out.rejects.filter((r) => r.file === 'more.csv')).toMatchObject([{ line: 3, code: 'duplicate_id', reason: 'customer_id already loaded' }]);
+    expect(out.rejects.filter((r) => r.file === 'more.csv')).toMatchObject([{ line: 3, code: 'duplicate_id', reason: 'alreadyLoaded', params: { column: 'customer_id' } }]);
     expect(out.ok && out.summary.counts.areas).toBe(16);
     // The report keeps the demo's customers file and adds the appended one; the name stays.
     expect(out.files.filter((f) => f.kind === 'customers').map((f) => f.rowsKept).sort((a, b) => a - b)).toEqual([2, demoCustomers]);

@@ -20,6 +20,8 @@ import { CellsResolutionError, nearestHeld, type HotspotPipeline } from './hotsp
 import { cellsAtResolution } from './hotspot-cells.ts';
 import { bigintToH3, h3ToBigint } from '../../core/grid.ts';
 import type { LoadInput } from '../../data/types.ts';
+import { parseParams, type ReasonCode } from '../../data/reject-reasons.ts';
+import { englishReason } from '../../../test/fixtures/reason-text.ts';
 import { ROOT, QUEUED_TIMEOUT_MS, runCli, useTempDir } from '../../cli/cli-test-helpers.ts';
 
 const tempDir = useTempDir('hotspot-cells-');
@@ -191,7 +193,8 @@ describe('loading a damaged demand-cell table', () => {
     expect(o.ok).toBe(true);
     if (!o.ok) return;
     expect(o.summary.counts.demand_cells).toBe(3);
-    const rejects = await api.query<{ line: number; column: string; reason: string }>(`SELECT line, "column", reason FROM rejects ORDER BY line`);
+    const rows = await api.query<{ line: number; column: string; reason: string; params: string }>(`SELECT line, "column", reason, params FROM rejects ORDER BY line`);
+    const rejects = rows.map((r) => ({ ...r, reason: englishReason({ reason: r.reason as ReasonCode, params: parseParams(r.params) }) }));
     expect(rejects.map((r) => [r.line, r.column])).toEqual([[4, 'h3'], [5, 'h3'], [6, 'resolution'], [7, 'count'], [8, 'count'], [9, 'h3,resolution,segment']]);
     expect(rejects[0].reason).toMatch(/not an H3 cell index/);
     expect(rejects[1].reason).toMatch(/resolution/);

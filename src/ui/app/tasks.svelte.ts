@@ -18,7 +18,25 @@ export const status = $state({
   task: null as TaskState | null,
   /** Last outcome worth telling the user: an error message or a cancellation. */
   message: null as { kind: 'error' | 'cancelled'; text: string } | null,
+  /**
+   * A workflow of several steps still running (restoring a dataset: the demo, then each batch of
+   * files, then saving the record): shown between its tasks, so the bar never says Ready before
+   * the whole of it is done. Not cancellable as a whole.
+   */
+  busy: null as MessageKey | null,
 });
+
+let busyDepth = 0;
+
+/** Run `work` with the status bar busy under `label` until it settles (nested calls keep the outer label). */
+export async function whileBusy<T>(label: MessageKey, work: () => Promise<T>): Promise<T> {
+  if (busyDepth++ === 0) status.busy = label;
+  try {
+    return await work();
+  } finally {
+    if (--busyDepth === 0) status.busy = null;
+  }
+}
 
 let nextId = 1;
 

@@ -11,7 +11,8 @@ import { validateAreas } from '../../data/geojson.ts';
 import type { LoadWarning } from '../../data/load-warnings.ts';
 import { importMessages } from '../../i18n/import.ts';
 import { format } from '../../i18n/format.ts';
-import { loadProblemMessage, loadWarningMessage, rejectReasonMessage, type LoadMessage } from './load-messages.ts';
+import { loadProblemMessage, loadWarningMessage, type LoadMessage } from './load-messages.ts';
+import { chineseReason, englishReason } from '../../../test/fixtures/reason-text.ts';
 
 const zh = (m: LoadMessage | null) => (m ? format(importMessages['zh-CN'][m.key as keyof typeof importMessages.en], m.params) : null);
 const load = (name: string) => validateAreas(readFileSync(join(FIXTURES_DIR, 'polygons', name), 'utf8'), name);
@@ -28,13 +29,16 @@ describe('polygon repairs and refusals in zh-CN', () => {
     ]);
   });
 
-  it('translates each refusal with its specific reason', () => {
-    const reasons = [...load('world.geojson').rejects, ...load('hole-bigger-than-shell.geojson').rejects].map((r) => zh(rejectReasonMessage(r.reason)));
-    expect(reasons).toEqual([
-      '要素 1：多边形跨越 ±180° 经线（覆盖全球或跨越日界线）；请在 ±180° 处拆分',
-      '要素 2：多边形跨越 ±180° 经线（覆盖全球或跨越日界线）；请在 ±180° 处拆分',
-      '要素 1：内环（洞）大于外环，区域不剩任何部分',
+  it('says each refusal in Chinese from its code, with the ring, positions and MultiPolygon part', () => {
+    const rejects = [...load('world.geojson').rejects, ...load('hole-bigger-than-shell.geojson').rejects];
+    expect(rejects.map((r) => r.reason)).toEqual(['antimeridian', 'antimeridian', 'holesLeaveNothing']);
+    expect(rejects.map(chineseReason)).toEqual([
+      expect.stringMatching(/^要素 1：环 0 在第 \d+ 与第 \d+ 个点之间跨越 ±180° 经线（覆盖全球或跨越日界线）；请在 ±180° 处拆分为 MultiPolygon$/),
+      expect.stringMatching(/^要素 2：(第 \d+ 个多边形，)?环 \d+ 在第 \d+ 与第 \d+ 个点之间跨越 ±180° 经线/),
+      expect.stringMatching(/^要素 1：(第 \d+ 个多边形，)?内环 1 比外环还大：扣除内环（洞）后区域不剩任何部分$/),
     ]);
+    // The English says the same, word for word as before reasons were codes.
+    expect(englishReason(rejects[2])).toMatch(/^features\[1\]: (polygon \d+, )?hole 1 is bigger than its outer ring: nothing of the area is left once its holes are taken out$/);
   });
 
   it('translates the simplification note and the per-file position limit', () => {

@@ -13,6 +13,7 @@ import { shouldAskCrs } from '../../data/crs-prompt.ts';
 import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { DbWorkerDied } from '../app/workers.ts';
+import { whileBusy } from '../app/tasks.svelte.ts';
 import { t } from '../../i18n/i18n.svelte.ts';
 import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig, reopenKept, restorePrevious, tagKept } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, restoreBatches, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
@@ -310,6 +311,11 @@ class ImportSession {
    */
   async undo(): Promise<void> {
     if (!this.canUndo || this.loading) return;
+    // The status bar stays busy until the data is on screen and the kept record says so too.
+    await whileBusy('import.undo.busy', () => this.undoNow());
+  }
+
+  private async undoNow(): Promise<void> {
     this.loading = true;
     this.undoError = null;
     try {
@@ -369,8 +375,16 @@ class ImportSession {
     await this.restore(rec);
   }
 
-  /** Rebuild a saved dataset: the demo first when the files were loaded on top of it. */
+  /**
+   * Rebuild a saved dataset: the demo first when the files were loaded on top of it, then each
+   * batch of files (an appended file after the ones it was appended to). The status bar is busy
+   * from the first step to the last, never Ready in between.
+   */
   async restore(rec?: StoredDataset): Promise<void> {
+    await whileBusy('import.restoring', () => this.restoreNow(rec));
+  }
+
+  private async restoreNow(rec?: StoredDataset): Promise<void> {
     rec ??= (await readStoredDataset().catch(() => null)) ?? undefined;
     if (!rec) return;
     this.restoring = true;

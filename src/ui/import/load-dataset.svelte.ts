@@ -12,7 +12,7 @@ import type { DatasetMeta, LoadOutcome } from '../../pipeline/dataset/db-api.ts'
 import type { LoadInput } from '../../data/types.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { buildDataset } from '../../pipeline/dataset/dataset.ts';
-import { runTask } from '../app/tasks.svelte.ts';
+import { runTask, whileBusy } from '../app/tasks.svelte.ts';
 import { dbWorker, DbWorkerDied, unlessDbDies } from '../app/workers.ts';
 import { checkCapacity, isOutOfMemory, memoryCapBytes, type CapacityFile, type Refusal } from './capacity.ts';
 
@@ -52,7 +52,10 @@ export async function refuseIfTooBig(files: readonly CapacityFile[]): Promise<bo
 export async function loadDemo(): Promise<LoadOutcome | null> {
   const db = dbWorker();
   const base = new URL(import.meta.env.BASE_URL + 'demo/', location.href).pathname;
-  return refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => unlessDbDies<LoadOutcome>(db.loadDemo(base, id, onProgress)), (id) => db.cancel(id)));
+  // Busy until the map's data is read back too, not only until the worker's load ends.
+  return whileBusy('task.loadDemo', async () =>
+    refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => unlessDbDies<LoadOutcome>(db.loadDemo(base, id, onProgress)), (id) => db.cancel(id))),
+  );
 }
 
 /**
@@ -69,15 +72,19 @@ export function tagKept(token: string): void {
   void dbWorker().keep(token).catch(() => undefined);
 }
 
-/** Undo the last load of files in the DB worker and show the data as it was before it. */
+/** Undo the last load of files in the DB worker and show the data as it was before it (busy meanwhile). */
 export async function restorePrevious(): Promise<LoadOutcome | null> {
-  return refresh(await dbWorker().restorePrevious());
+  return whileBusy('import.undo.busy', async () => refresh(await dbWorker().restorePrevious()));
 }
 
 const OUT_OF_MEMORY = Symbol('out of memory');
 const DIED = Symbol('DB worker died');
 
 export async function loadFiles(inputs: LoadInput[], meta: DatasetMeta): Promise<LoadOutcome | null> {
+  return whileBusy('task.loadFiles', () => loadFilesTask(inputs, meta));
+}
+
+async function loadFilesTask(inputs: LoadInput[], meta: DatasetMeta): Promise<LoadOutcome | null> {
   const db = dbWorker();
   const files = inputs.map((i) => ({ fileName: i.fileName, bytes: i.blob?.size ?? i.bytes.length }));
   const outcome = await runTask<LoadOutcome | typeof OUT_OF_MEMORY | typeof DIED>(

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadWarningMessage, rejectReasonMessage, type LoadMessage } from './load-messages.ts';
+import { loadWarningMessage, rejectReasonText, type LoadMessage } from './load-messages.ts';
+import { FLAW_CODES, REASON_CODES, type ReasonCode, type ReasonParams, type RejectReason } from '../../data/reject-reasons.ts';
+import { rejectSayer } from '../../cli/reject-text.ts';
+import { hasEnglishPhrase } from '../../../test/fixtures/reason-text.ts';
 import { WARNING_CODES, warningText, type LoadWarning, type WarningCode } from '../../data/load-warnings.ts';
 import { importMessages } from '../../i18n/import.ts';
 import { format } from '../../i18n/format.ts';
@@ -8,29 +11,110 @@ const zh = (m: LoadMessage | null) => (m ? format(importMessages['zh-CN'][m.key 
 const en = (m: LoadMessage | null) => (m ? format(importMessages.en[m.key as keyof typeof importMessages.en], m.params) : null);
 
 describe('reject reasons in the UI language', () => {
-  it('reads the loader’s English sentences back into messages with their parameters', () => {
-    expect(zh(rejectReasonMessage('lat is outside [-90, 90]'))).toBe('lat 超出 [-90, 90]');
-    expect(zh(rejectReasonMessage('customer_id is empty'))).toBe('customer_id 为空');
-    expect(zh(rejectReasonMessage('duplicate site_id (first on line 12)'))).toBe('site_id 已在第 12 行出现');
-    expect(zh(rejectReasonMessage('duplicate area_id + period'))).toBe('area_id + period 重复');
-    expect(zh(rejectReasonMessage('duplicate area_id (first at features[3])'))).toBe('area_id 已被要素 3 使用');
-    expect(zh(rejectReasonMessage('row has 1 field, the header has 5'))).toBe('该行有 1 个字段，表头有 5 个');
-    expect(zh(rejectReasonMessage('features[7]: ring is not closed'))).toBe('要素 7 的几何无效');
-    expect(zh(rejectReasonMessage('type must be branch or atm'))).toBe('type 必须为 branch（网点）或 atm');
-    expect(zh(rejectReasonMessage('period is not a period like 2024Q3, 2024-09 or 2024'))).toBe('期间格式应为 2024Q3、2024-09 或 2024');
-    expect(zh(rejectReasonMessage('type "柜台" is not a known site type: must be branch or atm (or a word for one, e.g. 支行, 营业部, 自助银行, ATM)'))).toBe(
-      'type“柜台”不是已知的网点类型：应为 branch 或 atm（或其同义词，如 支行、营业部、自助银行、ATM），可在值映射中指定',
-    );
-    expect(zh(rejectReasonMessage('area_id "静安区" is no area of the areas file (by area_id, name or name_en); closest: 黄浦区, 徐汇区'))).toBe(
-      'area_id“静安区”与区域文件中的任何区域都不匹配（按 area_id、name 或 name_en）；最接近：黄浦区, 徐汇区',
-    );
+  const p = (reason: ReasonCode, params: ReasonParams = {}): RejectReason => ({ reason, params });
+  /**
+   * Each code with parameters as the loader gives them, and the English the loader wrote before
+   * reasons were codes (the CLI, the rejects CSV and the fixtures' expectations keep it).
+   */
+  const SAMPLE: Record<ReasonCode, [ReasonParams, string]> = {
+    ragged: [{ fields: 1, header: 5 }, 'row has 1 field, the header has 5'],
+    extraValues: [{ fields: 6, header: 4 }, 'row has values in 6 columns, the header has 4'],
+    badQuoting: [{}, 'a quoted field is not closed properly (a closing quote must be followed by the delimiter or the line end)'],
+    tooLong: [{ size: '2 MB' }, 'row is longer than the maximum line size (2 MB)'],
+    unreadable: [{ error: 'cast' }, 'row could not be read (cast)'],
+    totals: [{}, 'totals row (合计, 总计, 小计 or Total in the first cells), not data'],
+    empty: [{ column: 'customer_id' }, 'customer_id is empty'],
+    onlySpaces: [{ column: 'age' }, 'age holds only spaces; leave it empty or give a number'],
+    notNumber: [{ column: 'lon' }, 'lon is not a number'],
+    outside: [{ column: 'lat', min: -90, max: 90 }, 'lat is outside [-90, 90]'],
+    between: [{ column: 'age', min: 0, max: 120 }, 'age must be between 0 and 120'],
+    nonNegative: [{ column: 'balance' }, 'balance must not be negative'],
+    positive: [{ column: 'attractiveness' }, 'attractiveness must be greater than 0'],
+    zeroOne: [{ column: 'default_flag' }, 'default_flag must be 0 or 1'],
+    zeroZero: [{}, 'coordinates are exactly (0, 0)'],
+    duplicateLine: [{ line: 12, column: 'site_id' }, 'duplicate site_id (first on line 12)'],
+    alreadyLoaded: [{ column: 'area_id + period' }, 'area_id + period already loaded'],
+    badPeriod: [{}, 'period is not a period like 2024Q3, 2024-09 or 2024'],
+    unknownArea: [{ column: 'area_id' }, 'area_id is not an area_id of the areas file'],
+    unknownAreaKey: [{ key: 'X9' }, 'area_id "X9" is no area of the areas file (by area_id, name or name_en)'],
+    unknownAreaClosest: [{ key: '静安区', closest: '黄浦区, 徐汇区' }, 'area_id "静安区" is no area of the areas file (by area_id, name or name_en); closest: 黄浦区, 徐汇区'],
+    ambiguousArea: [{ key: '新区', ids: 'A1, A2' }, 'area_id "新区" names more than one area (A1, A2)'],
+    unknownType: [{ column: 'type', value: '柜台' }, 'type "柜台" is not a known site type: must be branch or atm (or a word for one, e.g. 支行, 营业部, 自助银行, ATM)'],
+    notH3: [{ column: 'h3' }, 'h3 is not an H3 cell index'],
+    h3Resolution: [{ column: 'h3' }, "h3 is not a cell at the row's resolution"],
+    h3ResRange: [{ column: 'resolution' }, 'resolution must be a whole number from 0 to 15'],
+    wholeCount: [{ column: 'count' }, 'count must be a whole number, not negative'],
+    notFeature: [{ feature: 3 }, 'features[3] is not a GeoJSON Feature'],
+    noAreaId: [{ feature: 3 }, 'features[3] has no area_id'],
+    duplicateFeature: [{ feature: 4, first: 1 }, 'duplicate area_id (first at features[1])'],
+    geomMissing: [{ feature: 0 }, 'features[0]: has no geometry'],
+    geomNoPolygons: [{ feature: 0 }, 'features[0]: MultiPolygon has no polygons'],
+    geomType: [{ feature: 0, type: 'Point' }, 'features[0]: geometry must be Polygon or MultiPolygon, not Point'],
+    noRings: [{ feature: 0, polygon: 1 }, 'features[0]: polygon 1, polygon has no rings'],
+    ringNotArray: [{ feature: 0, ring: 1 }, 'features[0]: ring 1 is not an array of positions'],
+    ringTooShort: [{ feature: 0, ring: 0, n: 2 }, 'features[0]: ring 0 has 2 positions; a ring needs at least 3 distinct ones'],
+    positionNotNumbers: [{ feature: 0, ring: 0, position: 4 }, 'features[0]: ring 0, position 4 is not a pair of finite numbers'],
+    positionOutside: [{ feature: 0, polygon: 2, ring: 0, position: 4 }, 'features[0]: polygon 2, ring 0, position 4 is outside lon [-180, 180] / lat [-90, 90]'],
+    outerTooShort: [{ feature: 0, n: 2 }, 'features[0]: ring 0 has 2 distinct positions; an outer ring needs at least 3'],
+    antimeridian: [{ feature: 1, ring: 0, from: 0, to: 1 }, 'features[1]: ring 0 runs across the ±180° meridian between positions 0 and 1 (a whole-world polygon, or one crossing the antimeridian); split it at ±180° into a MultiPolygon'],
+    tooWide: [{ feature: 1, ring: 0, degrees: '200' }, 'features[1]: ring 0 spans 200° of longitude; an area must span less than 180° (H3 reads a wider one as crossing the antimeridian)'],
+    noArea: [{ feature: 1 }, 'features[1]: ring 0 encloses no area (its positions lie on one line)'],
+    tooManyPositions: [{ feature: 1, n: '60,000', max: '50,000' }, 'features[1]: has 60,000 positions, more than the 50,000 an area may have, and could not be simplified to fit; simplify it in a GIS and load it again'],
+    tooTangled: [{ feature: 1, n: '40,000' }, 'features[1]: has 40,000 positions in too tangled a shape to check for self-intersections; simplify it in a GIS and load it again'],
+    flawTooBig: [
+      { feature: 1, flaw: 'selfCrossing', ring: 0, at: '121.00000, 31.00000', n: '20,012', max: '20,000' },
+      'features[1]: ring 0 crosses itself near 121.00000, 31.00000 and has 20,012 positions, more than the 20,000 repaired here; repair it in a GIS (e.g. QGIS "Fix geometries") and load it again',
+    ],
+    flawUnrepaired: [
+      { feature: 1, polygon: 0, flaw: 'ringsCross', ring: 0, other: 1, at: '1.00000, 2.00000' },
+      'features[1]: polygon 0, ring 0 and ring 1 touch or cross near 1.00000, 2.00000 and could not be repaired; repair it in a GIS (e.g. QGIS "Fix geometries") and load it again',
+    ],
+    holesLeaveNothing: [{ feature: 1, polygon: 1, flaw: 'holeBigger', hole: 1 }, 'features[1]: polygon 1, hole 1 is bigger than its outer ring: nothing of the area is left once its holes are taken out'],
+    ringsCancel: [{ feature: 2, flaw: 'holeInHole', hole: 2, other: 1 }, 'features[2]: hole 2 lies inside hole 1: no area is left once it is made valid (its rings cancel out)'],
+  };
+  const dict = (lang: 'en' | 'zh-CN') => importMessages[lang] as Record<string, string>;
+  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)(?:\|[^}]*)?\}/g)].map((m) => m[1]).sort();
+
+  it('has an en and a zh-CN text for every reason and flaw code, with the same placeholders', () => {
+    const keys = [...REASON_CODES.map((c) => `import.reason.${c}`), ...FLAW_CODES.map((c) => `import.flaw.${c}`), 'import.reason.where'];
+    for (const key of keys) {
+      expect(dict('en')[key], key).toBeTruthy();
+      expect(dict('zh-CN')[key], key).toBeTruthy();
+      expect([...new Set(placeholders(dict('zh-CN')[key]))], key).toEqual([...new Set(placeholders(dict('en')[key]))]);
+    }
+    // No dictionary entry is left over from the regex era.
+    const known = new Set(keys);
+    for (const key of Object.keys(dict('en')).filter((k) => /^import\.(reason|flaw)\./.test(k))) expect(known.has(key), key).toBe(true);
   });
-  it('keeps the English sentence under en (singular counts too)', () => {
-    expect(en(rejectReasonMessage('row has 1 field, the header has 5'))).toBe('row has 1 field, the header has 5');
-    expect(en(rejectReasonMessage('lon is not a number'))).toBe('lon is not a number');
+
+  it('says every code in English word for word as the loader did, and the CLI says the same', () => {
+    for (const code of REASON_CODES) {
+      const [params, english] = SAMPLE[code];
+      expect(rejectReasonText(p(code, params), (key, ps) => format(dict('en')[key], ps)), code).toBe(english);
+      expect(rejectSayer('en')(p(code, params)), code).toBe(english);
+      // Placeholders all filled: no "{name}" left in either language.
+      expect(rejectSayer('zh-CN')(p(code, params)), code).not.toMatch(/\{\w+/);
+    }
   });
-  it('returns null for a sentence it does not know, so no English reaches a zh-CN screen', () => {
-    expect(rejectReasonMessage('something new happened')).toBeNull();
+
+  it('says every code in Chinese with its parameters and no English phrase', () => {
+    for (const code of REASON_CODES) {
+      const [params] = SAMPLE[code];
+      const text = rejectSayer('zh-CN')(p(code, params));
+      expect(hasEnglishPhrase(text, params), `${code}: ${text}`).toBe(false);
+      for (const v of Object.values(params)) if (typeof v === 'string' && !FLAW_CODES.includes(v as never)) expect(text, code).toContain(v);
+    }
+    expect(rejectSayer('zh-CN')(p('duplicateLine', { line: 12, column: 'site_id' }))).toBe('site_id 重复（首次出现在第 12 行）');
+    expect(rejectSayer('zh-CN')(p('holesLeaveNothing', SAMPLE.holesLeaveNothing[0]))).toBe('要素 1：第 1 个多边形，内环 1 比外环还大：扣除内环（洞）后区域不剩任何部分');
+  });
+
+  it('keeps data as plain text: markup and braces in a parameter are not interpreted', () => {
+    const text = rejectSayer('zh-CN')(p('unknownType', { column: 'type', value: '<img src=x onerror=alert(1)>{column}' }));
+    expect(text).toContain('“<img src=x onerror=alert(1)>{column}”');
+  });
+
+  it('says a code it does not know (a newer table) as the code, never as a blank', () => {
+    expect(rejectSayer('zh-CN')({ reason: 'somethingNew' as ReasonCode, params: {} })).toBe('somethingNew');
   });
 });
 

@@ -1,13 +1,12 @@
 /**
- * Loader messages in the UI language. Warnings come as a code and parameters
- * (src/data/load-warnings.ts) and are said from the dictionaries. Reject reasons are still
- * English sentences (the CLI prints them and the rejects CSV keeps them): their known shapes are
- * read back into a message key and its parameters (column names, counts, lines); a sentence of
- * an unknown shape yields null, and the caller shows the reject code's name instead of English
- * prose under zh-CN.
+ * Loader messages in the UI language. Warnings and reject reasons come as a code and parameters
+ * (src/data/load-warnings.ts, src/data/reject-reasons.ts) and are said from the dictionaries.
+ * File problems are English sentences still: their known shapes are read back into a message key
+ * and its parameters; one of an unknown shape yields null and the English is shown.
  */
 import type { MessageKey } from '../../i18n/i18n.svelte.ts';
 import type { LoadWarning } from '../../data/types.ts';
+import { reasonText, type RejectReason } from '../../data/reject-reasons.ts';
 
 export interface LoadMessage {
   key: MessageKey;
@@ -15,41 +14,6 @@ export interface LoadMessage {
 }
 
 type Pattern = [RegExp, MessageKey, ...string[]];
-
-const REASONS: Pattern[] = [
-  [/^features\[(\d+)\] is not a GeoJSON Feature$/, 'import.reason.notFeature', 'feature'],
-  [/^features\[(\d+)\] has no area_id$/, 'import.reason.noAreaId', 'feature'],
-  [/^features\[(\d+)\]: (?:polygon \d+, )?ring \d+ runs across the ±180° meridian/, 'import.reason.antimeridian', 'feature'],
-  [/^features\[(\d+)\]: (?:polygon \d+, )?ring \d+ spans ([\d,]+)° of longitude/, 'import.reason.tooWide', 'feature', 'degrees'],
-  [/^features\[(\d+)\]: (?:polygon \d+, )?hole \d+ is bigger than its outer ring/, 'import.reason.holeCoversShell', 'feature'],
-  [/^features\[(\d+)\]: /, 'import.reason.badGeometry', 'feature'],
-  [/^duplicate area_id \(first at features\[(\d+)\]\)$/, 'import.reason.duplicateFeature', 'first'],
-  [/^duplicate (.+) \(first on line (\d+)\)$/, 'import.reason.duplicateLine', 'column', 'line'],
-  [/^duplicate (.+)$/, 'import.reason.duplicate', 'column'],
-  [/^period is not a period like /, 'import.reason.badPeriod'],
-  [/^row has (\d+) fields?, the header has (\d+)$/, 'import.reason.ragged', 'fields', 'header'],
-  [/^row has values in (\d+) columns, the header has (\d+)$/, 'import.reason.extraValues', 'fields', 'header'],
-  [/^a quoted field is not closed properly/, 'import.reason.badQuoting'],
-  [/^row is longer than the maximum line size \((.+)\)$/, 'import.reason.tooLong', 'size'],
-  [/^row could not be read \((.+)\)$/, 'import.reason.unreadable', 'error'],
-  [/^coordinates are exactly \(0, 0\)$/, 'import.reason.zeroZero'],
-  [/^(.+) is empty$/, 'import.reason.empty', 'column'],
-  [/^(.+) is not an area_id of the areas file$/, 'import.reason.unknownArea', 'column'],
-  [/^area_id "(.*)" is no area of the areas file \(by area_id, name or name_en\); closest: (.+)$/s, 'import.reason.unknownAreaClosest', 'key', 'closest'],
-  [/^area_id "(.*)" is no area of the areas file \(by area_id, name or name_en\)$/s, 'import.reason.unknownAreaKey', 'key'],
-  [/^area_id "(.*)" names more than one area \((.+)\)$/s, 'import.reason.ambiguousArea', 'key', 'ids'],
-  [/^(.+) is not a number$/, 'import.reason.notNumber', 'column'],
-  [/^(.+) is outside \[(-?[\d.]+), (-?[\d.]+)\]$/, 'import.reason.outside', 'column', 'min', 'max'],
-  [/^(.+) must be 0 or 1$/, 'import.reason.zeroOne', 'column'],
-  [/^(.+) must be greater than 0$/, 'import.reason.positive', 'column'],
-  [/^(.+) must not be negative$/, 'import.reason.nonNegative', 'column'],
-  [/^(.+) must be branch or atm$/, 'import.reason.branchAtm', 'column'],
-  [/^(.+) is not an H3 cell index$/, 'import.reason.notH3', 'column'],
-  [/^(.+) is not a cell at the row's resolution$/, 'import.reason.h3Resolution', 'column'],
-  [/^(.+) must be a whole number from 0 to 15$/, 'import.reason.h3ResRange', 'column'],
-  [/^(.+) must be a whole number, not negative$/, 'import.reason.wholeCount', 'column'],
-  [/^(type) "(.*)" is not a known site type: /s, 'import.reason.unknownType', 'column', 'value'],
-];
 
 function match(text: string, patterns: Pattern[]): LoadMessage | null {
   for (const [re, key, ...names] of patterns) {
@@ -62,9 +26,13 @@ function match(text: string, patterns: Pattern[]): LoadMessage | null {
   return null;
 }
 
-/** A reject's English reason as a message, or null when its shape is unknown. */
-export function rejectReasonMessage(reason: string): LoadMessage | null {
-  return match(reason, REASONS);
+/**
+ * A reject's reason in the UI language: its code and parameters said from the dictionaries
+ * (`import.reason.<code>`, reject-reasons.ts composes a geometry reason's parts). `say` is the
+ * UI's `t`; parameters from data (a column name, a key) are filled in as plain text.
+ */
+export function rejectReasonText(r: RejectReason, say: (key: MessageKey, params: Record<string, string | number>) => string): string {
+  return reasonText(r, (key, params) => say(key as MessageKey, params));
 }
 
 const PROBLEMS: Pattern[] = [
