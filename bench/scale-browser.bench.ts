@@ -22,7 +22,7 @@ if (!existsSync('dist/index.html')) {
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000000,6000000,12000000').split(',').map(Number).filter((n) => n > 0);
 const BEFORE = process.env.BENCH_SCALE_BEFORE;
 
-const { launch, openApp, replaceWhereAsked, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
+const { answerCrsWhereAsked, launch, openApp, replaceWhereAsked, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
 type Browser = Awaited<ReturnType<typeof launch>>;
 type Counts = { customers: number };
 const customersNow = () => (window as unknown as { __bpApp: { dataset: { summary: { counts: Counts } } | null } }).__bpApp.dataset?.summary.counts.customers ?? 0;
@@ -66,6 +66,9 @@ async function runSize(n: number, label: string): Promise<void> {
     await page.locator('[data-testid="import-file"] [data-testid="import-kind"]').waitFor({ timeout: 120_000 });
     // Customers are loaded already (the demo's): choose replace, as a user adding a new book would.
     await replaceWhereAsked(page);
+    // Points in China ask for their coordinate system and Load waits for it: the file is WGS84.
+    await page.locator('[data-testid="import-crs-ask-wgs84"]').waitFor({ timeout: 900_000 }).catch(() => undefined);
+    await answerCrsWhereAsked(page);
     // The file's inspection (rows, headers) may take long on a busy machine: Load is enabled after it.
     await page.waitForFunction(() => document.querySelector('[data-testid="import-load"]')?.hasAttribute('disabled') === false, null, { timeout: 900_000, polling: 250 });
     let t0 = performance.now();

@@ -14,7 +14,7 @@ import type { Geometry } from 'geojson';
 import { unpackGeometry, type AreaGeometryPack } from '../src/pipeline/dataset/area-pack.ts';
 import { resultBuffers, type ComputeRequest, type ComputeResult, type GridView, type StabilityResult, type TypologyResult } from '../src/pipeline/hotspots/hotspot-engine.ts';
 import type { HotspotDbPort } from '../src/pipeline/hotspots/hotspot-db-port.ts';
-import type { Aggregate, AssignInfo } from '../src/pipeline/hotspots/hotspot-pipeline.ts';
+import type { Aggregate, AssignInfo, DemandSource } from '../src/pipeline/hotspots/hotspot-pipeline.ts';
 import { HotspotWorkflow } from '../src/pipeline/hotspots/hotspot-workflow.ts';
 import type { TableColumn } from '../src/data/table-columns.ts';
 
@@ -128,6 +128,11 @@ export class AnalysisApi {
   /** Whether the customers table has coordinates (a dataset may have no customers). */
   hotspotsCustomersAvailable(key: string): Promise<boolean> {
     return this.hotspots.dataset(key).customersAvailable();
+  }
+
+  /** Customer rows, or a loaded demand-cell table (with its resolutions), or null. */
+  hotspotsDemandSource(key: string): Promise<DemandSource | null> {
+    return this.hotspots.dataset(key).demandSource();
   }
 
   /** The customers table's columns, marked numeric or not (for measures and filters). */

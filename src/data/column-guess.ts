@@ -21,6 +21,9 @@ export const CONTRACT: Record<InputKind, ContractColumns> = {
   candidates: { required: ['site_id', 'lon', 'lat'], optional: ['cost', 'name'] },
   demand_points: { required: ['point_id', 'lon', 'lat'], optional: ['weight'] },
   costs: { required: ['demand_id', 'site_id', 'cost'], optional: [] },
+  // `aggregate`'s table or a warehouse's GROUP BY (README § Demand cells); group columns and
+  // sum_<col>/n_<col> pairs come along as extra columns.
+  demand_cells: { required: ['h3', 'resolution', 'count'], optional: [] },
 };
 
 /**
@@ -50,6 +53,9 @@ const SYNONYMS: Record<string, readonly string[]> = {
   point_id: ['point_id', 'pointid', 'demand_id', 'compound_id', 'tract_id', 'poi_id', '需求点编号', '小区编号', '编号', 'id', '小区名称', '小区', '需求点名称', '需求点'],
   // Road-network tools (OD cost matrices) name the two ends origin and destination (起点, 终点).
   demand_id: ['demand_id', 'point_id', 'customer_id', 'origin_id', 'from_id', '需求点编号', '客户编号', '起点编号', 'originid', 'originname', 'origin', '起点', '起点名称'],
+  h3: ['h3', 'h3_index', 'h3index', 'h3_cell', 'h3cell', 'cell', 'cell_id', 'h3_id', 'hex_id', 'hex', 'geotoh3', 'h3_lat_lng_to_cell', 'h3编码', '网格编码'],
+  resolution: ['resolution', 'h3_resolution', 'res', 'h3_res', '分辨率', '层级'],
+  count: ['count', 'customers', 'customer_count', 'n_customers', 'cnt', 'num_customers', '客户数', '客户数量', '人数'],
   weight: ['weight', 'households', 'population', 'pop', 'count', '户数', '人口', '权重'],
 };
 

@@ -19,6 +19,7 @@ const RULES: Record<Exclude<InputKind, 'areas'>, Record<string, Rule>> = {
   candidates: { site_id: 'id', lon: 'lon', lat: 'lat', cost: 'nonneg', name: 'text' },
   demand_points: { point_id: 'id', lon: 'lon', lat: 'lat', weight: 'nonneg_default1' },
   costs: { demand_id: 'id', site_id: 'id', cost: 'required_nonneg' },
+  demand_cells: { h3: 'h3_cell', resolution: 'h3_resolution', count: 'count' },
   indicators: { area_id: 'known_area', period: 'required_text', name: 'text', name_en: 'text' },
 };
 
@@ -107,6 +108,10 @@ export function planExtras(
         rule = 'text';
         warnings.push(loadWarning('textColumn', { file: fileName, column: name }));
       } else rule = 'number';
+    } else if (kind === 'demand_cells') {
+      // sum_<col>/n_<col> are the sums; every other column (area_id, segment, …) is a group
+      // label, kept as text even when it holds digits (digital_active 0/1, an age band).
+      rule = /^(sum|n)_./i.test(name) ? 'number' : 'text';
     } else {
       rule = p.present > 0 && p.nonNumeric === 0 && p.leadingZero === 0 ? 'number' : 'text';
     }

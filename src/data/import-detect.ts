@@ -9,7 +9,7 @@ import { POINT_KINDS, type Crs, type InputKind } from './types.ts';
 export type SourceFormat = 'csv' | 'xlsx' | 'parquet' | 'geojson';
 
 /** Kinds that come as tables (CSV, Excel, Parquet); areas come as GeoJSON. */
-export const TABULAR_KINDS: readonly InputKind[] = ['customers', 'sites', 'indicators', 'candidates', 'demand_points', 'costs'];
+export const TABULAR_KINDS: readonly InputKind[] = ['customers', 'sites', 'indicators', 'candidates', 'demand_points', 'costs', 'demand_cells'];
 
 /** What the first bytes say; gzip is reported so the caller can inflate and look again. */
 export type Sniffed = SourceFormat | 'gzip' | 'xls' | 'empty';
@@ -40,6 +40,7 @@ export function stripGz(name: string): string {
 
 /** Words in file names that say which kind a file is (English and Chinese exports). */
 const NAME_HINTS: Array<[InputKind, RegExp]> = [
+  ['demand_cells', /cells|h3|网格/i],
   ['costs', /cost|travel|matrix|成本|通行|路网/i],
   ['demand_points', /demand|compound|需求点|小区|居民点/i],
   ['candidates', /candidate|候选|备选|选址/i],

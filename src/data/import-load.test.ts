@@ -10,7 +10,7 @@ import { DbApi, type LoadOutcome } from '../pipeline/dataset/db-api.ts';
 import { GOOD_COUNTS, GOOD_FIXTURES } from '../../test/fixtures/index.ts';
 import type { InputKind, LoadInput } from './types.ts';
 
-const good = async (kind: Exclude<InputKind, 'demand_points' | 'costs'>): Promise<LoadInput> => ({
+const good = async (kind: Exclude<InputKind, 'demand_points' | 'costs' | 'demand_cells'>): Promise<LoadInput> => ({
   kind, fileName: GOOD_FIXTURES[kind].split('/').pop()!, bytes: new Uint8Array(await readFile(GOOD_FIXTURES[kind])),
 });
 

@@ -24,7 +24,7 @@ import {
 } from './types.ts';
 
 /** Order of work: areas first (indicators and customers are checked against them). */
-const ORDER: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
+const ORDER: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs', 'demand_cells'];
 
 export async function loadInputs(
   conn: Connector,

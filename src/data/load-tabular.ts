@@ -31,7 +31,18 @@ const KEYS: Record<TabularKind, string[]> = {
   demand_points: ['point_id'],
   costs: ['demand_id', 'site_id'],
   indicators: ['area_id', 'period'],
+  // plus the text (group) columns: see rowKeys
+  demand_cells: ['h3', 'resolution'],
 };
+
+/**
+ * A row's unique key. Demand cells: one row per cell, resolution and combination of group
+ * columns (the text extras: segment, …); a repeated combination would be counted twice.
+ */
+function rowKeys(kind: TabularKind, extras: readonly { out: string; rule: string }[]): string[] {
+  if (kind !== 'demand_cells') return KEYS[kind];
+  return [...KEYS[kind], ...extras.filter((c) => c.rule === 'text').map((c) => c.out)];
+}
 
 export interface TabularContext {
   conn: Connector;
@@ -111,7 +122,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   }
   await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
   checkAbort();
-  const keys = KEYS[kind];
+  const keys = rowKeys(kind, extras.columns);
   const dupK = check.checks.length + 1;
   const checks: CheckSpec<RejectCode>[] = [
     ...check.checks,

@@ -17,6 +17,8 @@ export const REASON_CODES = [
   // Values
   'empty', 'onlySpaces', 'notNumber', 'outside', 'between', 'nonNegative', 'positive', 'zeroOne', 'zeroZero',
   'duplicateLine', 'alreadyLoaded', 'badPeriod', 'unknownArea', 'unknownAreaKey', 'unknownAreaClosest', 'ambiguousArea', 'unknownType',
+  // Demand cells (an aggregate's or a warehouse's table)
+  'notH3', 'h3Resolution', 'h3ResRange', 'wholeCount',
   // GeoJSON features
   'notFeature', 'noAreaId', 'duplicateFeature',
   'geomMissing', 'geomNoPolygons', 'geomType', 'noRings', 'ringNotArray', 'ringTooShort', 'positionNotNumbers', 'positionOutside',

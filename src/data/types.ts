@@ -8,8 +8,8 @@ import type { ReasonCode, ReasonParams } from './reject-reasons.ts';
 
 export type { LoadWarning, WarningCode } from './load-warnings.ts';
 
-export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates' | 'demand_points' | 'costs';
-export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs'];
+export type InputKind = 'areas' | 'indicators' | 'customers' | 'sites' | 'candidates' | 'demand_points' | 'costs' | 'demand_cells';
+export const INPUT_KINDS: readonly InputKind[] = ['areas', 'indicators', 'customers', 'sites', 'candidates', 'demand_points', 'costs', 'demand_cells'];
 /** Kinds whose rows are points (they take a CRS and get coordinate checks). */
 export const POINT_KINDS: readonly InputKind[] = ['customers', 'sites', 'candidates', 'demand_points'];
 

@@ -42,3 +42,76 @@ WHERE c.${q('lon')} IS NOT NULL AND c.${q('lat')} IS NOT NULL AND ${where}`,
     params,
   };
 }
+
+// ----- the app's `demand_cells` table (the loaded demand-cell file) --------------------------
+// Columns as the loader leaves them: h3 UBIGINT, resolution INTEGER, count DOUBLE, the group
+// columns as text, sum_<col>/n_<col> DOUBLE. Filters name group columns (segment, …) as they
+// name customer columns, so `filterClause` applies to a cell row as to a customer: a row is one
+// group combination of one cell.
+
+/** Default name of the loaded demand-cell table. */
+export const DEMAND_CELLS_TABLE = 'demand_cells';
+
+/** The resolutions present, ascending. Result column: resolution INTEGER. */
+export function cellsResolutionsSql(table = DEMAND_CELLS_TABLE): string {
+  return `SELECT DISTINCT resolution FROM ${q(table)} WHERE resolution IS NOT NULL ORDER BY resolution`;
+}
+
+/**
+ * Per-cell totals from the demand-cell table at `resolution`, over the rows that pass `filter`:
+ * the same columns as `cellTotalsSql` on raw customers (cell, customers, value, missing), and
+ * the same numbers — customers = Σ count, value = Σ count or Σ sum_<col>, missing =
+ * Σ (count − n_<col>), the customers without a value.
+ */
+export function cellsTotalsSql(
+  resolution: number,
+  value: { kind: 'count' } | { kind: 'sum'; column: string },
+  filter?: HotspotFilter,
+  table = DEMAND_CELLS_TABLE,
+): { sql: string; params: SqlParam[] } {
+  const params: SqlParam[] = [resolution];
+  const where = filterClause(filter, params);
+  const s = value.kind === 'sum' ? q(`sum_${value.column}`) : null;
+  const n = value.kind === 'sum' ? q(`n_${value.column}`) : null;
+  const valueExpr = s ? `CAST(coalesce(sum(c.${s}), 0) AS DOUBLE)` : 'CAST(coalesce(sum(c.count), 0) AS DOUBLE)';
+  const missingExpr = n ? `CAST(coalesce(sum(c.count - coalesce(c.${n}, 0)), 0) AS DOUBLE)` : 'CAST(0 AS DOUBLE)';
+  return {
+    sql: `SELECT c.h3 AS cell, CAST(sum(c.count) AS DOUBLE) AS customers, ${valueExpr} AS value, ${missingExpr} AS missing
+FROM ${q(table)} AS c WHERE c.resolution = $1 AND ${where} GROUP BY c.h3`,
+    params,
+  };
+}
+
+/**
+ * Per-cell profile (all rows, no filter) at `resolution`, with `cellProfileSql`'s columns: cell,
+ * customers, sum_<i>/n_<i> per numeric column, seg_<i> per value of the segment column.
+ */
+export function cellsProfileSql(
+  resolution: number,
+  numericColumns: readonly string[],
+  segmentValues: readonly string[],
+  segmentColumn = 'segment',
+  table = DEMAND_CELLS_TABLE,
+): { sql: string; params: SqlParam[] } {
+  const params: SqlParam[] = [resolution];
+  const sums = numericColumns.map((c, i) => `CAST(sum(c.${q(`sum_${c}`)}) AS DOUBLE) AS sum_${i}, CAST(coalesce(sum(c.${q(`n_${c}`)}), 0) AS DOUBLE) AS n_${i}`);
+  const segs = segmentValues.map((v, i) => {
+    params.push(v);
+    return `CAST(coalesce(sum(c.count) FILTER (WHERE CAST(c.${q(segmentColumn)} AS VARCHAR) = $${params.length}), 0) AS DOUBLE) AS seg_${i}`;
+  });
+  const cols = ['c.h3 AS cell', 'CAST(sum(c.count) AS DOUBLE) AS customers', ...sums, ...segs].join(',\n  ');
+  return { sql: `SELECT ${cols}\nFROM ${q(table)} AS c WHERE c.resolution = $1 GROUP BY c.h3`, params };
+}
+
+/**
+ * Values of a group column with their customers (Σ count at one resolution, so each customer
+ * counts once), most first: the demand-cell form of `distinctValuesSql`.
+ */
+export function cellsDistinctValuesSql(column: string, limit = 100, table = DEMAND_CELLS_TABLE): { sql: string; params: SqlParam[] } {
+  const col = `CAST(${q(column)} AS VARCHAR)`;
+  return {
+    sql: `SELECT ${col} AS value, CAST(sum(count) AS DOUBLE) AS n FROM ${q(table)}
+WHERE ${q(column)} IS NOT NULL AND resolution = (SELECT min(resolution) FROM ${q(table)}) GROUP BY 1 ORDER BY n DESC, value LIMIT $1`,
+    params: [limit],
+  };
+}

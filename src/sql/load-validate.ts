@@ -28,7 +28,10 @@ export type Rule =
   | 'nonneg_default1' // demand weight: ≥ 0, empty → 1
   | 'required_nonneg' // travel cost: required, ≥ 0
   | 'site_type'
-  | 'owner';
+  | 'owner'
+  | 'h3_cell' // demand cells: required H3 index as 15–16 hex digits or its decimal integer → UBIGINT
+  | 'h3_resolution' // demand cells: required whole number 0–15, the h3 cell's own resolution
+  | 'count'; // demand cells: required whole number ≥ 0 (customers in the cell)
 
 export interface PlannedColumn {
   /** Output column name (contract name, or the source header for extra columns). */
@@ -102,6 +105,16 @@ export function withoutMissingSql(t: string): string {
   return `CASE WHEN ${t} IN (${MISSING_MARKERS.map((m) => `'${m}'`).join(', ')}) THEN NULL ELSE ${t} END`;
 }
 
+/**
+ * An H3 index written as text (`t` trimmed, NULL when empty) → UBIGINT, NULL when it is neither
+ * 15–16 hex digits (the usual form, e.g. 8831aa5a4dfffff) nor a decimal integer (Spark,
+ * ClickHouse and BigQuery keep H3 as a 64-bit integer).
+ */
+export function h3CellSql(t: string): string {
+  return `CASE WHEN regexp_full_match(${t}, '[0-9]{17,20}') THEN TRY_CAST(${t} AS UBIGINT)
+    WHEN regexp_full_match(${t}, '[0-9a-fA-F]{15,16}') THEN TRY_CAST('0x' || ${t} AS UBIGINT) END`;
+}
+
 /** Rules whose unreadable values are emptied and counted instead of rejected. */
 export const SOFT_RULES: readonly Rule[] = ['soft_number', 'age', 'amount', 'soft_flag01'];
 
@@ -118,7 +131,9 @@ export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
     case 'nonneg':
     case 'nonneg_default1':
     case 'required_nonneg':
+    case 'count':
       return 'DOUBLE';
+    case 'h3_resolution':
     case 'flag01':
     case 'soft_flag01':
       return 'INTEGER';
@@ -163,6 +178,7 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
     cols[j].typed ? `(n${j} IS NOT NULL AND NOT isfinite(n${j}))` : `(t${j} IS NOT NULL AND (n${j} IS NULL OR NOT isfinite(n${j})))`;
   const softN = (j: number) => `CASE WHEN ${unreadable(j)} THEN NULL ELSE n${j} END`;
   const lonIdx = cols.findIndex((c) => c.rule === 'lon');
+  const h3Idx = cols.findIndex((c) => c.rule === 'h3_cell');
   const latIdx = cols.findIndex((c) => c.rule === 'lat');
   const outputs: string[] = [];
   cols.forEach((c, j) => {
@@ -242,6 +258,31 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
         add(isEmpty, label, 'empty_required', 'empty', { column: label });
         add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
         add(`${n} < 0`, label, 'out_of_range', 'nonNegative', { column: label });
+        outputs.push(`${n} AS ${quoteIdent(c.out)}`);
+        break;
+      case 'h3_cell': {
+        // An H3 cell index has mode 1 in bits 59–62 and its resolution in bits 52–55.
+        const x = `(${h3CellSql(t)})`;
+        add(`${t} IS NULL`, label, 'empty_required', 'empty', { column: label });
+        add(`${x} IS NULL OR (${x} >> 59) & 15 <> 1`, label, 'bad_value', 'notH3', { column: label });
+        outputs.push(`${x} AS ${quoteIdent(c.out)}`);
+        break;
+      }
+      case 'h3_resolution':
+        add(isEmpty, label, 'empty_required', 'empty', { column: label });
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < 0 OR ${n} > 15 OR ${n} <> round(${n})`, label, 'out_of_range', 'h3ResRange', { column: label });
+        if (h3Idx !== -1) {
+          // after both columns' own checks, so a bad resolution is named as that
+          const x = `(${h3CellSql(`t${h3Idx}`)})`;
+          add(`CAST((${x} >> 52) & 15 AS DOUBLE) <> ${n}`, cols[h3Idx].label, 'bad_value', 'h3Resolution', { column: cols[h3Idx].label });
+        }
+        outputs.push(`${n}::INTEGER AS ${quoteIdent(c.out)}`);
+        break;
+      case 'count':
+        add(isEmpty, label, 'empty_required', 'empty', { column: label });
+        add(notNumber, label, 'not_a_number', 'notNumber', { column: label });
+        add(`${n} < 0 OR ${n} <> round(${n})`, label, 'out_of_range', 'wholeCount', { column: label });
         outputs.push(`${n} AS ${quoteIdent(c.out)}`);
         break;
       case 'site_type':

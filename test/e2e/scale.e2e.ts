@@ -72,17 +72,21 @@ describe('the browser data store', () => {
 
   it('refuses a file larger than the memory cap before loading, in English and Chinese, with the old dataset intact', async () => {
     const before = await countsOf(page);
-    await page.evaluate(() => localStorage.setItem('bp.memoryCapMB', '1'));
+    // A realistic cap: 800 MB holds the app and a small load (≈ 716 MB for the 2,000 rows
+    // above); 500,000 rows read in place need ≈ 400 + 350 MB + 240 B a row ≈ 830 MB
+    // (capacity.ts) — refused, while counting the file's 17 MB of text three times would not.
+    await page.evaluate(() => localStorage.setItem('bp.memoryCapMB', '800'));
     try {
-      await addAndLoad(page, 'too_big.csv', customersCsv(40_000, 'T'));
+      await addAndLoad(page, 'too_big.csv', customersCsv(500_000, 'T'));
       const notice = page.getByTestId('import-too-big');
       await notice.waitFor({ timeout: 30_000 });
       assert.equal(await notice.getAttribute('data-reason'), 'estimate');
       const en = await notice.innerText();
       assert.match(en, /too_big\.csv is too large for this browser/);
-      assert.match(en, /needs about \d+ MB of memory, and this browser can hold about 1 MB\./);
+      const need = Number(/needs about ([\d,]+) MB of memory, and this browser can hold about 800 MB\./.exec(en)?.[1].replaceAll(',', ''));
+      assert.ok(need > 800 && need < 900, `estimated ${need} MB`);
       assert.match(en, /current data is unchanged/);
-      assert.match(en, /npm run cli -- aggregate --areas areas\.geojson --customers too_big\.csv --out cells\.parquet/);
+      assert.match(en, /npm run cli -- aggregate --areas areas\.geojson --customers too_big\.csv --resolution 7,8,9 --out cells\.parquet/);
       assert.doesNotMatch(en, /Out of Memory|Error/);
       await shot(page, '01-refused-en.png');
       await page.getByTestId('lang-switch').click();

@@ -71,7 +71,7 @@ export interface DatasetSummary {
   counts: {
     areas: number; indicators: number; customers: number; sites: number; rejects: number; outside: number;
     /** Rows of the optional site-selection kinds (0 when not loaded). */
-    candidates: number; demand_points: number; costs: number;
+    candidates: number; demand_points: number; costs: number; demand_cells: number;
   };
   /** Numeric indicator columns, in file order. */
   indicatorColumns: string[];
@@ -334,6 +334,7 @@ export class DbApi {
       candidates: await count('candidates'),
       demand_points: await count('demand_points'),
       costs: await count('costs'),
+      demand_cells: await count('demand_cells'),
       rejects: await count('rejects'),
       outside: files.reduce((s, f) => s + (f.outsideStudyArea ?? 0), 0),
     };

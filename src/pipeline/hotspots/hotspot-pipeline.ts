@@ -8,6 +8,12 @@
  *      in DuckDB (once per resolution, shared by concurrent callers);
  *   3. per filter change: per-cell totals in DuckDB (bound parameters) → Gi* / Local Moran.
  *
+ * Without a customers table, a loaded demand-cell table (`demand_cells`: the CLI's `aggregate`
+ * or a warehouse's GROUP BY) is the demand instead: no assignment — its rows already name their
+ * cells — and the totals are sums over its rows at the chosen resolution, equal to the totals of
+ * the raw customers it was made from (x_i is a count or a sum over the customers of cell i).
+ * Only the resolutions the file holds can be computed (`demandSource`).
+ *
  * HotspotWorkflow (hotspot-workflow.ts) owns the engine and hands out one pipeline per dataset.
  */
 import type { SqlParam } from '../../sql/ident.ts';
@@ -20,6 +26,8 @@ import type { CellTotals } from './hotspot-stats.ts';
 import { tableColumns, type TableColumn } from '../../data/table-columns.ts';
 import { isNumericType } from '../../sql/columns.ts';
 import { queryColumns, type Columns, type HotspotDbPort } from './hotspot-db-port.ts';
+import { DEMAND_CELLS_TABLE, cellsDistinctValuesSql, cellsProfileSql, cellsResolutionsSql, cellsTotalsSql } from '../../sql/demand-cells.ts';
+import { cellsAtResolution } from './hotspot-cells.ts';
 
 /** The measure and filter vocabulary of the per-cell SQL, as callers of the pipeline name it. */
 export type { HotspotFilter, HotspotValue };
@@ -45,6 +53,17 @@ export interface Aggregate {
   filter?: HotspotFilter;
 }
 
+/** Where the demand comes from: customer rows, or a demand-cell table at some resolutions. */
+export type DemandSource = { kind: 'customers' } | { kind: 'cells'; resolutions: number[] };
+
+/** A resolution the demand-cell table does not hold (the UI offers only the ones it holds). */
+export class CellsResolutionError extends Error {
+  constructor(readonly resolution: number, readonly resolutions: readonly number[]) {
+    super(`the demand cells hold resolution ${resolutions.join(', ')}, not ${resolution}`);
+    this.name = 'CellsResolutionError';
+  }
+}
+
 export interface AssignInfo {
   resolution: number;
   rows: number;
@@ -67,6 +86,7 @@ export class HotspotPipeline {
   private readonly assigned = new Map<number, Promise<AssignInfo>>();
   private readonly joins = new Map<number, CellJoin>();
   private hasCustomers: Promise<boolean> | null = null;
+  private source: Promise<DemandSource | null> | null = null;
   private readonly transfer: <T>(value: T, buffers: ArrayBuffer[]) => T;
   private closed = false;
 
@@ -108,15 +128,48 @@ export class HotspotPipeline {
     return this.hasCustomers;
   }
 
-  /** The customers table's columns, each marked numeric or not (for measures and filters). */
+  /** Customer rows when there are any, else a loaded demand-cell table, else null. */
+  demandSource(): Promise<DemandSource | null> {
+    this.source ??= (async (): Promise<DemandSource | null> => {
+      if (await this.customersAvailable()) return { kind: 'customers' };
+      const names = new Set((await tableColumns(this.db, DEMAND_CELLS_TABLE)).map((c) => c.name));
+      if (!names.has('h3') || !names.has('resolution') || !names.has('count')) return null;
+      const rows = (await this.db.query(cellsResolutionsSql())) as { resolution: unknown }[];
+      return { kind: 'cells', resolutions: rows.map((r) => Number(r.resolution)) };
+    })();
+    return this.source;
+  }
+
+  private async cells(): Promise<number[] | null> {
+    const s = await this.demandSource();
+    return s?.kind === 'cells' ? s.resolutions : null;
+  }
+
+  /**
+   * The customers table's columns, each marked numeric or not (for measures and filters). From
+   * demand cells: each summed column (sum_<col> with n_<col>) as numeric <col>, each group
+   * column as text — the columns of the customers the table was made from, as far as it holds them.
+   */
   async customerColumns(): Promise<Array<TableColumn & { numeric: boolean }>> {
+    if (await this.cells()) {
+      const cols = await tableColumns(this.db, DEMAND_CELLS_TABLE);
+      const names = new Set(cols.map((c) => c.name));
+      return cols.flatMap((c): Array<TableColumn & { numeric: boolean }> => {
+        if (['h3', 'resolution', 'count', 'area_id'].includes(c.name) || /^n_./.test(c.name)) return [];
+        const sum = /^sum_(.+)$/.exec(c.name);
+        if (sum) return names.has(`n_${sum[1]}`) ? [{ name: sum[1], type: 'DOUBLE', numeric: true }] : [];
+        return [{ ...c, numeric: false }];
+      });
+    }
     const cols = await tableColumns(this.db, this.customersTable);
     return cols.map((c) => ({ ...c, numeric: isNumericType(c.type) }));
   }
 
-  /** The most frequent values of a customers column, most frequent first. */
+  /** The most frequent values of a customers column (customers per value), most frequent first. */
   async distinctValues(column: string, limit: number): Promise<{ value: string; n: number }[]> {
-    const { sql, params } = distinctValuesSql(column, { customersTable: this.options.tables?.customersTable, limit });
+    const { sql, params } = (await this.cells())
+      ? cellsDistinctValuesSql(column, limit)
+      : distinctValuesSql(column, { customersTable: this.options.tables?.customersTable, limit });
     return ((await this.db.query(sql, params)) as { value: unknown; n: unknown }[]).map((r) => ({ value: String(r.value), n: Number(r.n) }));
   }
 
@@ -124,7 +177,11 @@ export class HotspotPipeline {
    * Per-cell profile of all customers at `resolution` (assignment must be done): columns cell,
    * customers, sum_<i>/n_<i> per numeric column, seg_<i> per segment value.
    */
-  cellProfile(resolution: number, numericColumns: readonly string[], segmentValues: readonly string[]): Promise<Columns> {
+  async cellProfile(resolution: number, numericColumns: readonly string[], segmentValues: readonly string[]): Promise<Columns> {
+    if (await this.cells()) {
+      const q = cellsProfileSql(resolution, numericColumns, segmentValues, this.options.tables?.segmentColumn);
+      return queryColumns(this.db, q.sql, q.params);
+    }
     const { sql, params } = cellProfileSql(resolution, [...numericColumns], [...segmentValues], this.options.tables, this.cellJoin(resolution));
     return queryColumns(this.db, sql, params);
   }
@@ -134,6 +191,10 @@ export class HotspotPipeline {
    * sum_<i> and n_<i> per numeric column, seg_<i> per segment value, in that order.
    */
   async areaProfile(resolution: number, numericColumns: readonly string[], segmentValues: readonly string[]): Promise<Float64Array[]> {
+    // Demand cells: the held resolution nearest the asked one (area sums do not depend on it,
+    // up to cells straddling an area boundary).
+    const held = await this.cells();
+    if (held && !held.includes(resolution)) resolution = held.reduce((b, r) => (Math.abs(r - resolution) < Math.abs(b - resolution) ? r : b));
     const cols = await this.cellProfile(resolution, numericColumns, segmentValues);
     this.live();
     const names = ['customers', ...numericColumns.flatMap((_, i) => [`sum_${i}`, `n_${i}`]), ...segmentValues.map((_, i) => `seg_${i}`)];
@@ -160,6 +221,14 @@ export class HotspotPipeline {
       p = (async () => {
         const t0 = performance.now();
         this.live();
+        const held = await this.cells();
+        if (held) {
+          // Demand cells name their cells: nothing to assign.
+          if (!held.includes(resolution)) throw new CellsResolutionError(resolution, held);
+          const t = await this.totals(resolution, { kind: 'count' });
+          const rows = t.customers.reduce((a, b) => a + b, 0);
+          return { resolution, rows, outside: 0, invalid: 0, assignMs: 0, join: 'rowid' as CellJoin, totalMs: performance.now() - t0 };
+        }
         await this.loadCoords();
         this.live();
         const r = await this.engine.assign(resolution, hooks.signal, hooks.onProgress);
@@ -187,13 +256,21 @@ export class HotspotPipeline {
 
   /** Per-cell totals of the customers that pass `filter` (DuckDB; assignment must be done). */
   async totals(resolution: number, value: HotspotValue, filter?: HotspotFilter): Promise<CellTotals> {
-    const { sql, params }: { sql: string; params: SqlParam[] } = cellTotalsSql(resolution, value, filter, this.options.tables, this.cellJoin(resolution));
+    const { sql, params }: { sql: string; params: SqlParam[] } = (await this.cells()) ? cellsTotalsSql(resolution, value, filter) : cellTotalsSql(resolution, value, filter, this.options.tables, this.cellJoin(resolution));
     const c = await queryColumns(this.db, sql, params);
     return { cells: asCells(c.cell), customers: c.customers as Float64Array, value: c.value as Float64Array, missing: c.missing as Float64Array };
   }
 
   /** Customers per H3 cell at `resolution` (assigned first when needed), e.g. the sites' demand. */
   async customerCounts(resolution: number, hooks: StepHooks = {}): Promise<{ cells: BigUint64Array; counts: Float64Array }> {
+    const held = await this.cells();
+    if (held && !held.includes(resolution)) {
+      // Siting at a resolution the demand cells lack: from the nearest they hold (finer rolled
+      // up, coarser at its centre child; approximate either way, as the Sites tab says).
+      const from = nearestHeld(held, resolution);
+      const t = await this.totals(from, { kind: 'count' });
+      return cellsAtResolution(t.cells, t.customers, resolution);
+    }
     await this.ensureAssigned(resolution, hooks);
     const t = await this.totals(resolution, { kind: 'count' });
     return { cells: t.cells, counts: t.customers };
@@ -205,6 +282,16 @@ export class HotspotPipeline {
     this.live();
     return this.engine.compute({ ...req, totals }, hooks.signal, hooks.onProgress);
   }
+}
+
+/**
+ * The demand-cell resolution siting at `resolution` uses: the coarsest finer one held (rolled
+ * up), else the finest coarser one.
+ */
+export function nearestHeld(held: readonly number[], resolution: number): number {
+  if (held.includes(resolution)) return resolution;
+  const finer = held.filter((r) => r > resolution);
+  return finer.length ? Math.min(...finer) : Math.max(...held);
 }
 
 function asCells(c: Columns[string] | undefined): BigUint64Array {

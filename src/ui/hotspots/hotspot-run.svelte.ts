@@ -15,9 +15,10 @@ import { app } from '../app/app-state.svelte.ts';
 import type { Dataset } from '../../pipeline/dataset/dataset.ts';
 import { indicatorSlice } from '../../pipeline/dataset/dataset.ts';
 import { analysisDataset, analysisWorker } from '../app/workers.ts';
+import { t } from '../../i18n/i18n.svelte.ts';
 import { isAbort, runTask } from '../app/tasks.svelte.ts';
 import { measureNeedsCustomers, silentTaskId, type Aggregate } from '../../pipeline/hotspots/hotspot-pipeline.ts';
-import { hotspots, type CustomerOptions, type RiskSource } from './hotspots.svelte.ts';
+import { hotspots, RESOLUTIONS, type CustomerOptions, type RiskSource } from './hotspots.svelte.ts';
 import { demandRiskQuadrants } from '../../pipeline/hotspots/hotspot-quadrants.ts';
 import { customerVariables, profileMatrix, type AreaCustomerSums, type ProfileVariable } from '../../pipeline/hotspots/hotspot-typology.ts';
 import { risk } from '../risk/risk-state.svelte.ts';
@@ -62,17 +63,29 @@ function gridFor(c: Context, resolution: number): Promise<GridView> {
 export async function loadCustomerOptions(ds: Dataset): Promise<void> {
   const c = context(ds);
   const analysis = analysisWorker();
-  let options: CustomerOptions = { available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false };
-  if (ds.summary.counts.customers > 0 && (await analysis.hotspotsCustomersAvailable(c.key))) {
+  let options: CustomerOptions = { available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false, cells: null };
+  const counts = ds.summary.counts;
+  const source = counts.customers > 0 || counts.demand_cells > 0 ? await analysis.hotspotsDemandSource(c.key) : null;
+  if (source) {
+    // From demand cells the columns are its sums and group columns (hotspot-pipeline.ts).
     const cols = await analysis.hotspotsCustomerColumns(c.key);
     const names = new Set(cols.map((x) => x.name));
     const numericColumns = cols.filter((x) => x.numeric && !['lon', 'lat'].includes(x.name)).map((x) => x.name);
     const segments = names.has('segment') ? await analysis.hotspotsDistinctValues(c.key, 'segment', 50) : [];
-    options = { available: true, rows: ds.summary.counts.customers, numericColumns, segments, hasAge: names.has('age'), hasDigital: names.has('digital_active') };
+    const cells = source.kind === 'cells' ? source.resolutions : null;
+    // Filters need a value per customer: from demand cells only group columns have one (an
+    // `age` there is sum_age, usable as a measure, not as a filter).
+    const filterable = new Set(cols.filter((x) => !cells || !x.numeric).map((x) => x.name));
+    options = {
+      available: true, rows: cells ? counts.demand_cells : counts.customers, numericColumns, segments,
+      hasAge: filterable.has('age'), hasDigital: filterable.has('digital_active'), cells,
+    };
   }
   if (app.dataset !== ds) return;
   readyFor = ds;
   hotspots.options = options;
+  const held = options.cells?.filter((r) => RESOLUTIONS.includes(r)) ?? [];
+  if (held.length && !held.includes(hotspots.resolution)) hotspots.resolution = held.reduce((b, r) => (Math.abs(r - 8) < Math.abs(b - 8) ? r : b));
   if (!options.numericColumns.includes(hotspots.sumColumn)) hotspots.sumColumn = options.numericColumns.includes('balance') ? 'balance' : (options.numericColumns[0] ?? '');
   if (!options.available && hotspots.measure !== 'potential') hotspots.measure = 'potential';
 }
@@ -172,6 +185,12 @@ export const shownSpec = (): string => lastKey;
 export async function computeStability(ds: Dataset): Promise<void> {
   const key = hotspots.specKey;
   if (hotspots.stability?.key === key) return;
+  const cells = hotspots.options.cells;
+  if (cells && measureNeedsCustomers(hotspots.measure) && ![7, 8, 9].every((r) => cells.includes(r))) {
+    hotspots.stability = null;
+    hotspots.error = t('hotspots.cells.stabilityNeeds', { res: cells.join(', ') });
+    return;
+  }
   try {
     const c = context(ds);
     const inputs = [];

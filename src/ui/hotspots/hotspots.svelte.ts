@@ -24,6 +24,11 @@ export interface CustomerOptions {
   segments: { value: string; n: number }[];
   hasAge: boolean;
   hasDigital: boolean;
+  /**
+   * The demand is a demand-cell table (no customer rows): the resolutions it holds. Only those
+   * can be computed; filters are its group columns. Null for customer rows.
+   */
+  cells?: number[] | null;
 }
 
 export interface TypologyState {
@@ -69,7 +74,7 @@ class HotspotsState {
   quadrantRule = $state<QuadrantRule>('significance');
 
   // ---- data from the workers ----
-  options = $state.raw<CustomerOptions>({ available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false });
+  options = $state.raw<CustomerOptions>({ available: false, rows: 0, numericColumns: [], segments: [], hasAge: false, hasDigital: false, cells: null });
   grid = $state.raw<GridView | null>(null);
   result = $state.raw<ComputeResult | null>(null);
   /** `customers` per parent cell (filtered; null for measures not built from customers): the k rule of safe exports. */

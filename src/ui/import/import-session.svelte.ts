@@ -113,7 +113,7 @@ class ImportSession {
     if (!counts || (this.hasAreas && this.replaceAll)) return [];
     const rows: Record<InputKind, number> = {
       areas: counts.areas, indicators: counts.indicators, customers: counts.customers, sites: counts.sites,
-      candidates: counts.candidates, demand_points: counts.demand_points, costs: counts.costs,
+      candidates: counts.candidates, demand_points: counts.demand_points, costs: counts.costs, demand_cells: counts.demand_cells,
     };
     const kinds = [...new Set(this.files.map((f) => f.kind))];
     return kinds.filter((k) => (rows[k] ?? 0) > 0).map((kind) => ({ kind, rows: rows[kind] ?? 0 }));

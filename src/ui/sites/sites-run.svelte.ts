@@ -63,7 +63,10 @@ function context(ds: Dataset): Context {
     if (opened.demandPoints && !(ds.summary.counts.customers > 0)) sites.pointSource = 'demand_points';
     if (!opened.costs || !opened.candidatesFile) sites.useCosts = false;
     sites.hasPopulation = areaPopulation !== null;
-    sites.hasCustomers = ds.summary.counts.customers > 0 && (await analysis.hotspotsCustomersAvailable(key));
+    // Customer rows, or a demand-cell table (siting at its cell centres: approximate, said on screen).
+    const source = ds.summary.counts.customers > 0 || ds.summary.counts.demand_cells > 0 ? await analysis.hotspotsDemandSource(key) : null;
+    sites.hasCustomers = source !== null;
+    sites.demandCells = source?.kind === 'cells' ? source.resolutions : null;
     if (!sites.hasCustomers && !sites.hasDemandPoints && sites.measure !== 'population') sites.measure = 'population';
   })();
   ctx = c;

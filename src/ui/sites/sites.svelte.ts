@@ -79,6 +79,8 @@ class SitesState {
   huff = $state<HuffInputs>(defaultHuff());
 
   hasCustomers = $state(false);
+  /** The customers are a demand-cell table holding these resolutions (no rows), else null. */
+  demandCells = $state.raw<number[] | null>(null);
   hasPopulation = $state(false);
   hasCandidatesFile = $state(false);
   hasDemandPoints = $state(false);
