@@ -7,7 +7,9 @@
  * - every row generated bad (a number with digit underscores, hex, 1e999, Infinity, NaN, an
  *   empty/out-of-range/(0, 0) coordinate, a wrong field count, a duplicate id) is rejected on
  *   its line, and no good row is;
- * - the kept rows equal a clean load of the good rows alone (same columns, same values).
+ * - the kept rows equal a clean load of the good rows alone (same columns, same values);
+ * - no staging table or view is left once a load ended (kept, refused or failed);
+ * - no case runs past HANG_MS (60 s): `withinHangLimit` interrupts the engine and fails it.
  * Shared by the `npm test` suite (src/data/loader-fuzz.test.ts, few cases) and the long run
  * (bench/loader-fuzz.ts, ≥ 10,000 cases).
  */
@@ -24,6 +26,7 @@ import { polygonToCells } from 'h3-js';
 import type { LoadReport } from '../../src/data/types.ts';
 import { HEADER_CLASSES } from '../fixtures/hostile-headers.ts';
 import { warningText } from '../../src/data/load-warnings.ts';
+import { LIST_STAGING_SQL } from '../../src/sql/load-tables.ts';
 
 export type BadKind =
   | 'underscore' | 'hex' | 'huge' | 'infinity' | 'nan' | 'empty' | 'range' | 'zero' | 'text' | 'extraField' | 'missingField' | 'duplicate';
@@ -172,6 +175,31 @@ export function lineOf(f: GenFile, i: number, format: 'csv' | 'xlsx' | 'parquet'
   return i + 2 + breaks;
 }
 
+/** The longest a case may take (the issue's "no hang over 60 s"). */
+export const HANG_MS = 60_000;
+
+/** `work`, or a rejection ("hang: …") after `ms`, when the engine is interrupted. */
+export async function withinHangLimit<T>(conn: Connector, work: Promise<T>, ms = HANG_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void conn.interrupt().catch(() => undefined);
+      reject(new Error(`hang: the case ran past ${ms / 1000} s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** No staging table or view of the loader is left once a load ended. */
+export async function assertNoStaging(conn: Connector): Promise<void> {
+  const left = await conn.query<{ name: string }>(LIST_STAGING_SQL);
+  if (left.length) throw new Error(`staging left behind: ${left.map((r) => r.name).join(', ')}`);
+}
+
 export interface FuzzOutcome {
   ok: boolean;
   /** Problem text when the whole file was refused (a LoadError). */
@@ -199,6 +227,7 @@ export async function checkLoad(conn: Connector, f: GenFile, bytes: Uint8Array, 
     report = await loadInputs(conn, [{ kind: 'customers', fileName, bytes }]);
   } catch (e) {
     if (!(e instanceof LoadError)) throw new Error(`loader threw ${(e as Error)?.name}: ${(e as Error)?.message}`, { cause: e });
+    await assertNoStaging(conn);
     for (const p of e.problems) {
       if (RAW_ENGINE_TEXT.test(p.message)) throw new Error(`raw engine text in a problem: ${p.message}`);
       if (p.file !== fileName) throw new Error(`problem does not name the file: ${JSON.stringify(p)}`);
@@ -208,6 +237,7 @@ export async function checkLoad(conn: Connector, f: GenFile, bytes: Uint8Array, 
     if (good > 0) throw new Error(`file refused with ${good} good rows: ${e.problems.map((p) => p.message).join('; ')}`);
     return { ok: false, problems: e.problems.map((p) => p.message) };
   }
+  await assertNoStaging(conn);
   const file = report.files[0];
   if (file.rowsRead !== file.rowsKept + file.rowsRejected) throw new Error(`read ${file.rowsRead} ≠ kept ${file.rowsKept} + rejected ${file.rowsRejected}`);
   if (file.rowsRead !== f.rows.length) throw new Error(`read ${file.rowsRead} rows, generated ${f.rows.length}`);
@@ -318,6 +348,7 @@ export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOut
   const text = JSON.stringify({ type: 'FeatureCollection', features: a.features });
   try {
     const report = await loadInputs(conn, [{ kind: 'areas', fileName: 'fuzz.geojson', bytes: new TextEncoder().encode(text) }]);
+    await assertNoStaging(conn);
     const file = report.files[0];
     if (file.rowsRead !== a.features.length) throw new Error(`read ${file.rowsRead} features, generated ${a.features.length}`);
     if (file.rowsRead !== file.rowsKept + file.rowsRejected) throw new Error(`read ≠ kept + rejected`);
@@ -326,6 +357,7 @@ export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOut
     return { ok: true, problems: [] };
   } catch (e) {
     if (!(e instanceof LoadError)) throw e;
+    await assertNoStaging(conn);
     for (const p of e.problems) if (RAW_ENGINE_TEXT.test(p.message)) throw new Error(`raw engine text in a problem: ${p.message}`);
     return { ok: false, problems: e.problems.map((p) => p.message) };
   }
