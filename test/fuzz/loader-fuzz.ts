@@ -1,7 +1,7 @@
 /**
- * Property-based fuzzing of the loader (issue 15): generated customers files (CSV, and the same
- * rows as .xlsx and Parquet) and areas files (GeoJSON), loaded on a real DuckDB, against the
- * loader's promises:
+ * Property-based fuzzing of the loader (issue 15): generated customers files (CSV in UTF-8 or
+ * UTF-16, and the same rows as .xlsx and Parquet) and areas files (GeoJSON), loaded on a real
+ * DuckDB, against the loader's promises:
  * - it never throws anything but LoadError (file problems), and no message holds engine text;
  * - rows read = rows kept + rows rejected, and every reject has a line, a code and a reason;
  * - every row generated bad (a number with digit underscores, hex, 1e999, Infinity, NaN, an
@@ -50,6 +50,8 @@ export interface GenFile {
   delimiter: ',' | ';' | '\t';
   bom: boolean;
   quoteAll: boolean;
+  /** How the CSV is encoded (UTF-16 always with its BOM, as Excel's "Unicode text" writes it). */
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
 }
 
 const BAD_KINDS: BadKind[] = ['underscore', 'hex', 'huge', 'infinity', 'nan', 'empty', 'range', 'zero', 'text', 'extraField', 'missingField', 'duplicate'];
@@ -74,6 +76,7 @@ export const genFile: fc.Arbitrary<GenFile> = fc
     delimiter: fc.constantFrom<',' | ';' | '\t'>(',', ',', ';', '\t'),
     bom: fc.boolean(),
     quoteAll: fc.boolean(),
+    encoding: fc.constantFrom<GenFile['encoding']>('utf-8', 'utf-8', 'utf-8', 'utf-8', 'utf-16le', 'utf-16be'),
   })
   .map((f) => ({
     ...f,
@@ -127,6 +130,8 @@ export function header(f: GenFile): string[] {
   return ['customer_id', 'lon', 'lat', ...f.extraHeaders.map((_, j) => extraHeader(f, j))];
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** The file as CSV bytes; `only` keeps those rows (the clean file: good rows, LF, comma). */
 export function toCsv(f: GenFile, only?: (i: number) => boolean): Uint8Array {
   const clean = only !== undefined;
@@ -137,6 +142,13 @@ export function toCsv(f: GenFile, only?: (i: number) => boolean): Uint8Array {
     if (only && !only(i)) return;
     text += rowCells(f, i).map(q).join(d) + (clean ? '\n' : r.ending);
   });
+  if (!clean && f.encoding !== 'utf-8') {
+    // Well-formed first, as TextEncoder makes the UTF-8 file: a lone surrogate (a hostile header)
+    // becomes U+FFFD in both, where raw it would make the UTF-16 file invalid (refused whole).
+    const le = new Uint8Array(Buffer.from('\ufeff' + text.replace(LONE_SURROGATE, '\ufffd'), 'utf16le'));
+    if (f.encoding === 'utf-16be') for (let i = 0; i + 1 < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1], le[i]];
+    return le;
+  }
   const bytes = new TextEncoder().encode(text);
   if (!f.bom || clean) return bytes;
   const out = new Uint8Array(bytes.length + 3);
