@@ -49,6 +49,12 @@ describe('loader fuzz (native DuckDB)', () => {
   it('GeoJSON areas with broken features', async () => {
     await fc.assert(fc.asyncProperty(genAreas, async (a) => void (await withinHangLimit(conn, checkAreas(conn, a)))), { numRuns: 15, seed: SEED });
   }, 240_000);
+
+  // Found by the long run (seed 20261207, case 8269): area A6 of test/fixtures/fuzz-area-kept-crossing.geojson,
+  // a ring of nearly coincident points (differences ~1e-14°), is kept after repair yet polygonFlaw
+  // finds it crossing itself. Fix in area-repair.ts (reject or snap such rings), then assert
+  // checkAreas on that file here.
+  it.todo('an area whose ring collapses at floating-point precision is rejected or repaired, never kept invalid');
 });
 
 describe('loader fuzz (duckdb-wasm, the browser engine: a few cases)', () => {
