@@ -2,13 +2,15 @@
  * The loader under generated input (fast-check; properties in test/fuzz/loader-fuzz.ts): CSV
  * with hostile headers, bad numbers, wrong field counts, duplicates, BOM, mixed line endings
  * and delimiters; the same rows as .xlsx and Parquet; broken GeoJSON areas. A few cases per
- * format here (CI time); `npm run fuzz` runs 10,000 by default (bench/loader-fuzz.ts).
+ * format here (CI time), a few on duckdb-wasm (the browser's engine); `npm run fuzz` runs 10,000
+ * by default (bench/loader-fuzz.ts). Every case must end within 60 s (no hang).
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import fc from 'fast-check';
 import { NativeConnector } from '../db/native-connector.ts';
+import { createNodeWasmConnector } from '../db/node-wasm.ts';
 import type { Connector } from '../db/connector.ts';
-import { checkAgainstClean, checkAreas, checkLoad, genAreas, genFile, toCsv, toParquet, toXlsx } from '../../test/fuzz/loader-fuzz.ts';
+import { checkAgainstClean, checkAreas, checkLoad, genAreas, genFile, toCsv, toParquet, toXlsx, withinHangLimit, type GenFile } from '../../test/fuzz/loader-fuzz.ts';
 
 let conn: Connector;
 beforeAll(async () => {
@@ -20,13 +22,16 @@ afterAll(async () => {
 
 const SEED = Number(process.env.FUZZ_SEED ?? 15);
 
+/** The CSV case: the noisy file's checks, then (when it loaded) the clean-load comparison. */
+async function csvCase(c: Connector, f: GenFile): Promise<void> {
+  const out = await checkLoad(c, f, toCsv(f), 'csv');
+  if (out.ok) await checkAgainstClean(c, f);
+}
+
 describe('loader fuzz (native DuckDB)', () => {
   it('CSV: every row kept or rejected with a reason, bad ones rejected, good ones equal a clean load', async () => {
     await fc.assert(
-      fc.asyncProperty(genFile, async (f) => {
-        const out = await checkLoad(conn, f, toCsv(f), 'csv');
-        if (out.ok) await checkAgainstClean(conn, f);
-      }),
+      fc.asyncProperty(genFile, (f) => withinHangLimit(conn, csvCase(conn, f))),
       { numRuns: 15, seed: SEED },
     );
   }, 240_000);
@@ -34,14 +39,35 @@ describe('loader fuzz (native DuckDB)', () => {
   it('xlsx and Parquet of the same rows', async () => {
     await fc.assert(
       fc.asyncProperty(genFile, async (f) => {
-        await checkLoad(conn, f, await toXlsx(f), 'xlsx');
-        await checkLoad(conn, f, toParquet(f), 'parquet');
+        await withinHangLimit(conn, toXlsx(f).then((x) => checkLoad(conn, f, x, 'xlsx')));
+        await withinHangLimit(conn, checkLoad(conn, f, toParquet(f), 'parquet'));
       }),
       { numRuns: 6, seed: SEED },
     );
   }, 240_000);
 
   it('GeoJSON areas with broken features', async () => {
-    await fc.assert(fc.asyncProperty(genAreas, async (a) => void (await checkAreas(conn, a))), { numRuns: 15, seed: SEED });
+    await fc.assert(fc.asyncProperty(genAreas, async (a) => void (await withinHangLimit(conn, checkAreas(conn, a)))), { numRuns: 15, seed: SEED });
+  }, 240_000);
+
+  // Found by the long run (seed 20261207, case 8269): area A6 of test/fixtures/fuzz-area-kept-crossing.geojson,
+  // a ring of nearly coincident points (differences ~1e-14°), is kept after repair yet polygonFlaw
+  // finds it crossing itself. Fix in area-repair.ts (reject or snap such rings), then assert
+  // checkAreas on that file here.
+  it.todo('an area whose ring collapses at floating-point precision is rejected or repaired, never kept invalid');
+});
+
+describe('loader fuzz (duckdb-wasm, the browser engine: a few cases)', () => {
+  let wasm: Connector;
+  beforeAll(async () => {
+    wasm = await createNodeWasmConnector();
+  }, 60_000);
+  afterAll(async () => {
+    await wasm?.close();
+  });
+
+  it('CSV and areas keep the same promises on the browser engine', async () => {
+    await fc.assert(fc.asyncProperty(genFile, (f) => withinHangLimit(wasm, csvCase(wasm, f))), { numRuns: 4, seed: SEED + 1 });
+    await fc.assert(fc.asyncProperty(genAreas, async (a) => void (await withinHangLimit(wasm, checkAreas(wasm, a)))), { numRuns: 4, seed: SEED + 1 });
   }, 240_000);
 });

@@ -1,13 +1,15 @@
 /**
- * Property-based fuzzing of the loader (issue 15): generated customers files (CSV, and the same
- * rows as .xlsx and Parquet) and areas files (GeoJSON), loaded on a real DuckDB, against the
- * loader's promises:
+ * Property-based fuzzing of the loader (issue 15): generated customers files (CSV in UTF-8 or
+ * UTF-16, and the same rows as .xlsx and Parquet) and areas files (GeoJSON), loaded on a real
+ * DuckDB, against the loader's promises:
  * - it never throws anything but LoadError (file problems), and no message holds engine text;
  * - rows read = rows kept + rows rejected, and every reject has a line, a code and a reason;
  * - every row generated bad (a number with digit underscores, hex, 1e999, Infinity, NaN, an
  *   empty/out-of-range/(0, 0) coordinate, a wrong field count, a duplicate id) is rejected on
  *   its line, and no good row is;
- * - the kept rows equal a clean load of the good rows alone (same columns, same values).
+ * - the kept rows equal a clean load of the good rows alone (same columns, same values);
+ * - no staging table or view is left once a load ended (kept, refused or failed);
+ * - no case runs past HANG_MS (60 s): `withinHangLimit` interrupts the engine and fails it.
  * Shared by the `npm test` suite (src/data/loader-fuzz.test.ts, few cases) and the long run
  * (bench/loader-fuzz.ts, ≥ 10,000 cases).
  */
@@ -26,6 +28,7 @@ import { REASON_CODES } from '../../src/data/reject-reasons.ts';
 import { chineseReason, englishReason, hasEnglishPhrase } from '../fixtures/reason-text.ts';
 import { HEADER_CLASSES } from '../fixtures/hostile-headers.ts';
 import { warningText } from '../../src/data/load-warnings.ts';
+import { LIST_STAGING_SQL } from '../../src/sql/load-tables.ts';
 
 export type BadKind =
   | 'underscore' | 'hex' | 'huge' | 'infinity' | 'nan' | 'empty' | 'range' | 'zero' | 'text' | 'extraField' | 'missingField' | 'duplicate';
@@ -49,6 +52,8 @@ export interface GenFile {
   delimiter: ',' | ';' | '\t';
   bom: boolean;
   quoteAll: boolean;
+  /** How the CSV is encoded (UTF-16 always with its BOM, as Excel's "Unicode text" writes it). */
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
 }
 
 const BAD_KINDS: BadKind[] = ['underscore', 'hex', 'huge', 'infinity', 'nan', 'empty', 'range', 'zero', 'text', 'extraField', 'missingField', 'duplicate'];
@@ -73,6 +78,7 @@ export const genFile: fc.Arbitrary<GenFile> = fc
     delimiter: fc.constantFrom<',' | ';' | '\t'>(',', ',', ';', '\t'),
     bom: fc.boolean(),
     quoteAll: fc.boolean(),
+    encoding: fc.constantFrom<GenFile['encoding']>('utf-8', 'utf-8', 'utf-8', 'utf-8', 'utf-16le', 'utf-16be'),
   })
   .map((f) => ({
     ...f,
@@ -126,6 +132,8 @@ export function header(f: GenFile): string[] {
   return ['customer_id', 'lon', 'lat', ...f.extraHeaders.map((_, j) => extraHeader(f, j))];
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** The file as CSV bytes; `only` keeps those rows (the clean file: good rows, LF, comma). */
 export function toCsv(f: GenFile, only?: (i: number) => boolean): Uint8Array {
   const clean = only !== undefined;
@@ -136,6 +144,13 @@ export function toCsv(f: GenFile, only?: (i: number) => boolean): Uint8Array {
     if (only && !only(i)) return;
     text += rowCells(f, i).map(q).join(d) + (clean ? '\n' : r.ending);
   });
+  if (!clean && f.encoding !== 'utf-8') {
+    // Well-formed first, as TextEncoder makes the UTF-8 file: a lone surrogate (a hostile header)
+    // becomes U+FFFD in both, where raw it would make the UTF-16 file invalid (refused whole).
+    const le = new Uint8Array(Buffer.from('\ufeff' + text.replace(LONE_SURROGATE, '\ufffd'), 'utf16le'));
+    if (f.encoding === 'utf-16be') for (let i = 0; i + 1 < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1], le[i]];
+    return le;
+  }
   const bytes = new TextEncoder().encode(text);
   if (!f.bom || clean) return bytes;
   const out = new Uint8Array(bytes.length + 3);
@@ -174,6 +189,31 @@ export function lineOf(f: GenFile, i: number, format: 'csv' | 'xlsx' | 'parquet'
   return i + 2 + breaks;
 }
 
+/** The longest a case may take (the issue's "no hang over 60 s"). */
+export const HANG_MS = 60_000;
+
+/** `work`, or a rejection ("hang: …") after `ms`, when the engine is interrupted. */
+export async function withinHangLimit<T>(conn: Connector, work: Promise<T>, ms = HANG_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void conn.interrupt().catch(() => undefined);
+      reject(new Error(`hang: the case ran past ${ms / 1000} s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** No staging table or view of the loader is left once a load ended. */
+export async function assertNoStaging(conn: Connector): Promise<void> {
+  const left = await conn.query<{ name: string }>(LIST_STAGING_SQL);
+  if (left.length) throw new Error(`staging left behind: ${left.map((r) => r.name).join(', ')}`);
+}
+
 export interface FuzzOutcome {
   ok: boolean;
   /** Problem text when the whole file was refused (a LoadError). */
@@ -201,6 +241,7 @@ export async function checkLoad(conn: Connector, f: GenFile, bytes: Uint8Array, 
     report = await loadInputs(conn, [{ kind: 'customers', fileName, bytes }]);
   } catch (e) {
     if (!(e instanceof LoadError)) throw new Error(`loader threw ${(e as Error)?.name}: ${(e as Error)?.message}`, { cause: e });
+    await assertNoStaging(conn);
     for (const p of e.problems) {
       if (RAW_ENGINE_TEXT.test(p.message)) throw new Error(`raw engine text in a problem: ${p.message}`);
       if (p.file !== fileName) throw new Error(`problem does not name the file: ${JSON.stringify(p)}`);
@@ -210,6 +251,7 @@ export async function checkLoad(conn: Connector, f: GenFile, bytes: Uint8Array, 
     if (good > 0) throw new Error(`file refused with ${good} good rows: ${e.problems.map((p) => p.message).join('; ')}`);
     return { ok: false, problems: e.problems.map((p) => p.message) };
   }
+  await assertNoStaging(conn);
   const file = report.files[0];
   if (file.rowsRead !== file.rowsKept + file.rowsRejected) throw new Error(`read ${file.rowsRead} ≠ kept ${file.rowsKept} + rejected ${file.rowsRejected}`);
   if (file.rowsRead !== f.rows.length) throw new Error(`read ${file.rowsRead} rows, generated ${f.rows.length}`);
@@ -329,6 +371,7 @@ export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOut
   const text = JSON.stringify({ type: 'FeatureCollection', features: a.features });
   try {
     const report = await loadInputs(conn, [{ kind: 'areas', fileName: 'fuzz.geojson', bytes: new TextEncoder().encode(text) }]);
+    await assertNoStaging(conn);
     const file = report.files[0];
     if (file.rowsRead !== a.features.length) throw new Error(`read ${file.rowsRead} features, generated ${a.features.length}`);
     if (file.rowsRead !== file.rowsKept + file.rowsRejected) throw new Error(`read ≠ kept + rejected`);
@@ -337,6 +380,7 @@ export async function checkAreas(conn: Connector, a: AreasCase): Promise<FuzzOut
     return { ok: true, problems: [] };
   } catch (e) {
     if (!(e instanceof LoadError)) throw e;
+    await assertNoStaging(conn);
     for (const p of e.problems) if (RAW_ENGINE_TEXT.test(p.message)) throw new Error(`raw engine text in a problem: ${p.message}`);
     return { ok: false, problems: e.problems.map((p) => p.message) };
   }

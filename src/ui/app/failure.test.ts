@@ -32,6 +32,24 @@ describe('failureView', () => {
   });
 });
 
+describe('failureView of a computation the DB worker died in', () => {
+  it('says in the UI language that the engine stopped and was restarted, and what to do', async () => {
+    const { DbWorkerDied } = await import('./workers.ts');
+    const { i18n } = await import('../../i18n/i18n.svelte.ts');
+    const message = new DbWorkerDied().message;
+    const en = failureView(message);
+    expect(en).toEqual({ text: expect.stringMatching(/^the data engine stopped during this computation \(out of memory or closed\) and was restarted with your data; run it again/), detail: null });
+    i18n.locale = 'zh-CN';
+    try {
+      const zh = failureView(message).text;
+      expect(zh).toMatch(/^数据引擎在本次计算中停止（内存不足或被关闭），已用您的数据重新启动；请重新运行/);
+      expect(zh).not.toMatch(/[a-z]{4,}/);
+    } finally {
+      i18n.locale = 'en';
+    }
+  });
+});
+
 describe('failureView of a study grid that cannot be built', () => {
   it('says the study-cell limit and the coarser resolution in the UI language', async () => {
     const { buildStudyGrid } = await import('../../core/grid.ts');

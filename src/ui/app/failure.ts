@@ -1,5 +1,6 @@
 import { describeEngineError, RAW_ENGINE_TEXT } from '../../data/engine-errors.ts';
 import { t } from '../../i18n/i18n.svelte.ts';
+import { DB_WORKER_DIED_MESSAGE } from './workers.ts';
 
 /** What a failed computation shows: its sentence, and the raw engine text only behind "details". */
 export interface FailureView {
@@ -18,6 +19,8 @@ export function failureView(message: string): FailureView {
   if (cells) return { text: t('import.engine.studyCells', { estimated: cells[1], resolution: cells[2], max: cells[3], coarser: cells[4] }), detail: null };
   const fill = /^H3 could not fill area (\d+) \(in file order\) at resolution (\d+)/.exec(message);
   if (fill) return { text: t('import.engine.polygonFailed', { area: fill[1], resolution: fill[2] }), detail: null };
+  // workers.ts's DbWorkerDied: the DB worker died while this ran and was restarted
+  if (message === DB_WORKER_DIED_MESSAGE) return { text: t('import.engine.computeDied'), detail: null };
   if (!RAW_ENGINE_TEXT.test(message)) return { text: message, detail: null };
   const { key } = describeEngineError(message);
   return {

@@ -22,11 +22,17 @@ interface Started {
   die: (e: DbWorkerDied) => void;
 }
 
-/** A call to the DB worker that was running when the worker died: it will never answer. */
+/** DbWorkerDied's message: what a panel's error note recognises and says in the user's language. */
+export const DB_WORKER_DIED_MESSAGE = 'the data engine stopped while working (out of memory or closed)';
+
+/**
+ * A call to either worker that was running when the DB worker died: it would never answer (the
+ * analysis worker is replaced too, its channel pointed at the dead one).
+ */
 export class DbWorkerDied extends Error {
   override readonly name = 'DbWorkerDied';
   constructor() {
-    super('the data engine stopped while working (out of memory or closed)');
+    super(DB_WORKER_DIED_MESSAGE);
   }
 }
 
@@ -87,11 +93,26 @@ export function onDbWorkerRestart(fn: () => void): void {
 
 /**
  * A handle that always reaches the current worker, so modules may keep it in a constant and
- * still talk to the replacement after a restart.
+ * still talk to the replacement after a restart. Every call through it is raced against the
+ * death of the DB worker it went to: a load, an analysis or any other call running then rejects
+ * with DbWorkerDied instead of waiting forever (comlink's promise never settles once the worker
+ * is gone), so its panel can say so. A caller that ignores the result (`void worker.cancel(id)`)
+ * gets no unhandled rejection.
  */
 function stable<T extends object>(pick: (w: Started) => T): T {
   return new Proxy({} as T, {
-    get: (_t, prop) => Reflect.get(pick(start()), prop),
+    get: (_t, prop) => {
+      const w = start();
+      const member: unknown = Reflect.get(pick(w), prop);
+      if (typeof member !== 'function') return member;
+      return (...args: unknown[]) => {
+        const result: unknown = member(...args);
+        if (!(result instanceof Promise)) return result;
+        const raced = Promise.race([result, w.died]);
+        raced.catch(() => undefined);
+        return raced;
+      };
+    },
   });
 }
 
@@ -102,13 +123,7 @@ export function dbWorker(): DbRemote {
   return dbHandle;
 }
 
-/**
- * `call` (a call to the DB worker), rejected with DbWorkerDied if the worker it went to dies
- * first: comlink's promise would otherwise wait forever (a load in progress stuck on "loading").
- */
-export function unlessDbDies<T>(call: Promise<T>): Promise<T> {
-  return Promise.race([call, start().died]);
-}
+
 
 export function analysisWorker(): AnalysisRemote {
   return analysisHandle;

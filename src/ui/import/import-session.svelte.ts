@@ -14,7 +14,6 @@ import type { ImportInspectorApi } from '../../../workers/contracts.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { DbWorkerDied } from '../app/workers.ts';
 import { whileBusy } from '../app/tasks.svelte.ts';
-import { t } from '../../i18n/i18n.svelte.ts';
 import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig, reopenKept, restorePrevious, tagKept } from './load-dataset.svelte.ts';
 import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, restoreBatches, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
@@ -70,6 +69,23 @@ function inspectInWorker(file: File): Promise<Inspection> {
 
 let nextId = 1;
 
+/** Why a load ended without an outcome: the panel says it in the user's language. */
+export interface LoadFailure {
+  reason: 'died' | 'unreadable' | 'failed';
+  files: string[];
+}
+
+/**
+ * The DB worker died during the load (killed, out of memory), a file could no longer be read
+ * (moved, changed or deleted since it was added: the browser's NotReadableError/NotFoundError),
+ * or anything else.
+ */
+export function loadFailureReason(e: unknown): LoadFailure['reason'] {
+  if (e instanceof DbWorkerDied) return 'died';
+  if (e instanceof DOMException && (e.name === 'NotReadableError' || e.name === 'NotFoundError')) return 'unreadable';
+  return 'failed';
+}
+
 class ImportSession {
   files = $state<PendingFile[]>([]);
   /** Dataset name typed by the user ('' = default). */
@@ -80,8 +96,8 @@ class ImportSession {
   /** A load is being prepared or runs (files being read, the worker busy). */
   loading = $state(false);
   cancelled = $state(false);
-  /** A load that failed for another reason than the data (unreadable file, worker error). */
-  loadError = $state<string | null>(null);
+  /** A load that failed for another reason than the data (unreadable file, dead or failing worker). */
+  loadError = $state.raw<LoadFailure | null>(null);
   /** What the browser keeps (mirror of the IndexedDB record without the bytes), null = nothing. */
   stored = $state.raw<{ savedAt: number; files: string[]; base: 'demo' | 'none' } | null>(null);
   storeError = $state<string | null>(null);
@@ -291,14 +307,11 @@ class ImportSession {
       return outcome;
     } catch (e) {
       if (e instanceof CapacityRefused) return null; // the capacity notice says it in words
-      if (e instanceof DbWorkerDied) {
-        // dataset-sync reloads the kept dataset into the restarted engine; this load is lost
-        this.loadError = t('import.engine.diedDuringLoad');
-        return null;
-      }
-      // A file that can no longer be read (moved, changed on disk) or a worker failure: say so;
-      // nothing was committed, the files stay listed.
-      this.loadError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      // Said in words naming the files (never the engine's or the browser's text); nothing was
+      // committed, the files stay listed. After a dead worker dataset-sync reloads the kept
+      // dataset into the restarted engine; this load is lost.
+      this.loadError = { reason: loadFailureReason(e), files: pending.map((p) => p.fileName) };
+      if (this.loadError.reason === 'failed') console.warn('load failed:', e);
       return null;
     } finally {
       this.loading = false;

@@ -13,7 +13,7 @@ import type { LoadInput } from '../../data/types.ts';
 import { app } from '../app/app-state.svelte.ts';
 import { buildDataset } from '../../pipeline/dataset/dataset.ts';
 import { runTask, whileBusy } from '../app/tasks.svelte.ts';
-import { dbWorker, DbWorkerDied, unlessDbDies } from '../app/workers.ts';
+import { dbWorker, DbWorkerDied } from '../app/workers.ts';
 import { fetchAreas } from '../map/area-geometry.ts';
 import { checkCapacity, isOutOfMemory, memoryCapBytes, type CapacityFile, type Refusal } from './capacity.ts';
 
@@ -45,7 +45,7 @@ async function refresh(outcome: LoadOutcome | null): Promise<LoadOutcome | null>
  */
 export async function refuseIfTooBig(files: readonly CapacityFile[]): Promise<boolean> {
   lastLoad.refusal = null;
-  const info = await unlessDbDies(dbWorker().storageInfo()).catch(() => null);
+  const info = await dbWorker().storageInfo().catch(() => null);
   const refusal = checkCapacity(files, memoryCapBytes(), info?.mode ?? 'memory');
   lastLoad.refusal = refusal;
   return refusal !== null;
@@ -56,7 +56,7 @@ export async function loadDemo(): Promise<LoadOutcome | null> {
   const base = new URL(import.meta.env.BASE_URL + 'demo/', location.href).pathname;
   // Busy until the map's data is read back too, not only until the worker's load ends.
   return whileBusy('task.loadDemo', async () =>
-    refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => unlessDbDies<LoadOutcome>(db.loadDemo(base, id, onProgress)), (id) => db.cancel(id))),
+    refresh(await runTask<LoadOutcome>('task.loadDemo', (id, onProgress) => db.loadDemo(base, id, onProgress), (id) => db.cancel(id))),
   );
 }
 
@@ -92,10 +92,11 @@ async function loadFilesTask(inputs: LoadInput[], meta: DatasetMeta): Promise<Lo
   const outcome = await runTask<LoadOutcome | typeof OUT_OF_MEMORY | typeof DIED>(
     'task.loadFiles',
     (id, onProgress) =>
-      unlessDbDies<LoadOutcome>(db.loadFiles(inputs, meta, id, onProgress)).catch((e: unknown) => {
-        // Said in words below; the engine's text never reaches the status bar.
-        if (isOutOfMemory(e)) return OUT_OF_MEMORY;
+      db.loadFiles(inputs, meta, id, onProgress).catch((e: unknown) => {
+        // Said in words below; the engine's text never reaches the status bar. A dead worker
+        // first: its message says "out of memory or closed", which is not the engine's refusal.
         if (e instanceof DbWorkerDied) return DIED;
+        if (isOutOfMemory(e)) return OUT_OF_MEMORY;
         throw e;
       }),
     (id) => db.cancel(id),
