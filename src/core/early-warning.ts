@@ -21,7 +21,7 @@
  */
 import { indicatorValues, parseIndicatorRef, type IndicatorTable } from './indicator-table.ts';
 import type { AlertRule, AlertRuleKind, Severity } from './alert-rules.ts';
-import type { IndicatorSpec, RiskConfig } from './risk-config.ts';
+import type { RiskConfig } from './risk-config.ts';
 import { computeRiskSeries, type RiskResult } from './risk-index.ts';
 
 

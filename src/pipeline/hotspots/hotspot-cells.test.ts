@@ -7,7 +7,7 @@
  * damaged cell table, and siting counts at a resolution the table lacks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Geometry } from 'geojson';
