@@ -6,38 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import type { Geometry } from 'geojson';
-import { latLngToCell } from 'h3-js';
 import { demoApp, screenshotsIn } from './harness.ts';
 import { HuffModel } from '../../src/core/huff.ts';
-import { studyCellsOf } from '../../src/pipeline/sites/sites-cells.ts';
-
-/** The demo's customers in the study area (H3 r8 cells of the areas) and its branches, read here in Node. */
-function demoBranches() {
-  const fc = JSON.parse(readFileSync('public/demo/areas.geojson', 'utf8')) as GeoJSON.FeatureCollection;
-  const study = new Set(studyCellsOf(fc.features.map((f) => f.geometry as Geometry), 8).h3);
-  const lines = gunzipSync(readFileSync('public/demo/customers.csv.gz')).toString().trim().split('\n');
-  const head = lines[0].split(',');
-  const li = head.indexOf('lon'), la = head.indexOf('lat');
-  const lon: number[] = [], lat: number[] = [];
-  for (const l of lines.slice(1)) {
-    const f = l.split(',');
-    const x = Number(f[li]), y = Number(f[la]);
-    if (study.has(latLngToCell(y, x, 8))) { lon.push(x); lat.push(y); }
-  }
-  const rows = readFileSync('public/demo/sites.csv', 'utf8').trim().split('\n').map((l) => l.split(','));
-  const h = rows[0];
-  const br = rows.slice(1).filter((r) => r[h.indexOf('type')].toLowerCase() === 'branch');
-  return {
-    demand: { lon, lat, weight: lon.map(() => 1) },
-    sites: {
-      id: br.map((r) => r[h.indexOf('site_id')]), lon: br.map((r) => Number(r[h.indexOf('lon')])), lat: br.map((r) => Number(r[h.indexOf('lat')])),
-      owner: br.map((r) => r[h.indexOf('owner')]), attractiveness: br.map((r) => Number(r[h.indexOf('attractiveness')]) || 1),
-    },
-  };
-}
+import { demoBranches, demoCustomersInStudy } from './demo-data.ts';
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites-closure'));
 
@@ -80,7 +51,9 @@ describe('closure view', () => {
     const cl = await page.evaluate(() => (window as unknown as { __bpSites: { closure: { mapAt: string; mapCustomers: number; closedIds: string[]; ownCapturedBefore: number; ownCapturedAfter: number; closedSitesCaptured: number; huff: { alpha: number; beta: number; cutoffM: number; minDistanceM: number } } } }).__bpSites.closure);
     assert.equal(cl.mapAt, 'points');
     assert.equal(await page.getByTestId('sites-closure-at').getAttribute('data-at'), 'points');
-    const { demand, sites } = demoBranches();
+    const customers = demoCustomersInStudy();
+    const demand = { ...customers, weight: customers.lon.map(() => 1) };
+    const sites = demoBranches();
     assert.equal(cl.mapCustomers, demand.lon.length, 'every customer in the study area is a demand point');
     const model = new HuffModel(demand, sites, cl.huff);
     const closed = new Uint8Array(sites.id.length);

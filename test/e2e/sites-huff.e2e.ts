@@ -6,15 +6,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import type { Geometry } from 'geojson';
-import { latLngToCell } from 'h3-js';
 import type { Page } from 'playwright-core';
 import { demoApp, screenshotsIn } from './harness.ts';
 import { HuffModel } from '../../src/core/huff.ts';
-import { studyCellsOf } from '../../src/pipeline/sites/sites-cells.ts';
+import { demoBranches, demoCustomersInStudy } from './demo-data.ts';
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites-huff'));
 
@@ -26,30 +22,6 @@ interface Snap {
   scenario: { rows: Row[]; totals: { ownSharePct: number; ownCaptured: number; owners: { owner: string; sharePct: number }[] } } | null;
 }
 const snap = (page: Page) => page.evaluate(() => (window as unknown as { __bpSites: unknown }).__bpSites) as Promise<Snap>;
-
-function demoBranches() {
-  const fc = JSON.parse(readFileSync('public/demo/areas.geojson', 'utf8')) as GeoJSON.FeatureCollection;
-  const study = new Set(studyCellsOf(fc.features.map((f) => f.geometry as Geometry), 8).h3);
-  const lines = gunzipSync(readFileSync('public/demo/customers.csv.gz')).toString().trim().split('\n');
-  const head = lines[0].split(',');
-  const li = head.indexOf('lon'), la = head.indexOf('lat');
-  const lon: number[] = [], lat: number[] = [];
-  for (const l of lines.slice(1)) {
-    const f = l.split(',');
-    const x = Number(f[li]), y = Number(f[la]);
-    if (study.has(latLngToCell(y, x, 8))) { lon.push(x); lat.push(y); }
-  }
-  const rows = readFileSync('public/demo/sites.csv', 'utf8').trim().split('\n').map((l) => l.split(','));
-  const h = rows[0];
-  const br = rows.slice(1).filter((r) => r[h.indexOf('type')].toLowerCase() === 'branch');
-  return {
-    demand: { lon, lat, weight: lon.map(() => 1) },
-    sites: {
-      lon: br.map((r) => Number(r[h.indexOf('lon')])), lat: br.map((r) => Number(r[h.indexOf('lat')])),
-      owner: br.map((r) => r[h.indexOf('owner')]), attractiveness: br.map((r) => Number(r[h.indexOf('attractiveness')]) || 1),
-    },
-  };
-}
 
 describe('Huff at exact points', () => {
   let page: Page;
@@ -83,7 +55,9 @@ describe('Huff at exact points', () => {
     assert.equal(v.error, null);
     assert.equal(v.run!.objective, 'huff');
     assert.equal(v.run!.demandAt, 'points');
-    const { demand, sites } = demoBranches();
+    const customers = demoCustomersInStudy();
+    const demand = { ...customers, weight: customers.lon.map(() => 1) };
+    const sites = demoBranches();
     assert.equal(v.run!.demandPoints, demand.lon.length);
     const rows = v.scenario!.rows;
     assert.equal(rows.length, 3);

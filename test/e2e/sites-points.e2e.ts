@@ -13,19 +13,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import type { Geometry } from 'geojson';
-import { latLngToCell } from 'h3-js';
 import type { Page } from 'playwright-core';
 import { addFiles, demoApp, replaceWhereAsked, screenshotsIn, upload } from './harness.ts';
 import { recountCoverage } from '../../src/core/point-coverage.ts';
 import { haversineM } from '../../src/core/haversine.ts';
-import { studyCellsOf } from '../../src/pipeline/sites/sites-cells.ts';
+import { demoBranches, demoCustomersInStudy } from './demo-data.ts';
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites-points'));
-const DEMO = 'public/demo';
 
 interface Row { id: string; lon: number; lat: number; marginalDemand: number; coveredDemand: number; coveragePct: number; totalCost: number; meanCost: number; names?: { en: string; 'zh-CN': string } }
 interface Snap {
@@ -39,23 +34,12 @@ const snap = (page: Page) => page.evaluate(() => (window as unknown as { __bpSit
 
 /** The demo's customers where the app counts them: in a study cell (H3 resolution 8) of the demo areas. */
 function demoDemand() {
-  const fc = JSON.parse(readFileSync(join(DEMO, 'areas.geojson'), 'utf8')) as GeoJSON.FeatureCollection;
-  const study = new Set(studyCellsOf(fc.features.map((f) => f.geometry as Geometry), 8).h3);
-  const lines = gunzipSync(readFileSync(join(DEMO, 'customers.csv.gz'))).toString().trim().split('\n');
-  const head = lines[0].split(',');
-  const li = head.indexOf('lon'), la = head.indexOf('lat');
-  const lon: number[] = [], lat: number[] = [];
-  for (const l of lines.slice(1)) {
-    const f = l.split(',');
-    const x = Number(f[li]), y = Number(f[la]);
-    if (study.has(latLngToCell(y, x, 8))) { lon.push(x); lat.push(y); }
-  }
-  const sites = readFileSync(join(DEMO, 'sites.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
-  const sh = sites[0];
-  const own = sites.slice(1).filter((r) => r[sh.indexOf('owner')] === 'own' && r[sh.indexOf('type')].toLowerCase() === 'branch');
+  const { lon, lat } = demoCustomersInStudy();
+  const br = demoBranches();
+  const own = br.owner.flatMap((o, j) => (o === 'own' ? [j] : []));
   return {
     demand: { lon: Float64Array.from(lon), lat: Float64Array.from(lat), weight: new Float64Array(lon.length).fill(1) },
-    own: { lon: own.map((r) => Number(r[sh.indexOf('lon')])), lat: own.map((r) => Number(r[sh.indexOf('lat')])) },
+    own: { lon: own.map((j) => br.lon[j]), lat: own.map((j) => br.lat[j]) },
   };
 }
 
