@@ -15,17 +15,30 @@ import { demoApp, mapToPage, screenshotsIn } from './harness.ts';
 type Rgb = [number, number, number];
 const JINSHAN = '310116', BAOSHAN = '310113', CHONGMING = '310151', YANGPU = '310110';
 
-/** Fill colour per area_id as the deck.gl choropleth layer on the map computes it. */
+/**
+ * Fill colour per area_id as the choropleth layer on the map holds it: the packed layer's
+ * colour per area (`fills`, by area index; no value → the no-data grey), or, for areas that
+ * came without a pack, the GeoJSON layer's accessor.
+ */
 async function layerColors(page: Page): Promise<Record<string, Rgb>> {
   return page.evaluate(() => {
-    type L = { id: string; props: { data: { features: Array<{ properties: { area_id: string } }> }; getFillColor: (f: unknown) => number[] } };
+    type Area = { properties: { area_id: string } };
+    type L = { id: string; props: { areas?: { features: Area[] }; fills?: Array<number[] | undefined>; data?: { features: Area[] }; getFillColor?: (f: unknown) => number[] } };
     const map = (window as unknown as { __bpMap: { __deck: { props: { layers: L[] } } } }).__bpMap;
     const layer = map.__deck.props.layers.find((l) => l.id === 'choropleth');
     if (!layer) throw new Error('no choropleth layer on the map');
     const out: Record<string, [number, number, number]> = {};
-    for (const f of layer.props.data.features) {
-      const c = layer.props.getFillColor(f);
-      out[f.properties.area_id] = [c[0], c[1], c[2]];
+    const { areas, fills, data, getFillColor } = layer.props;
+    if (areas && fills) {
+      areas.features.forEach((f, i) => {
+        const c = fills[i] ?? [200, 200, 200];
+        out[f.properties.area_id] = [c[0], c[1], c[2]];
+      });
+    } else {
+      for (const f of data!.features) {
+        const c = getFillColor!(f);
+        out[f.properties.area_id] = [c[0], c[1], c[2]];
+      }
     }
     return out;
   });
