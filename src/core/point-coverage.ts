@@ -157,14 +157,7 @@ function sweepBlocks(
       const lon = demand.lon[i], lat = demand.lat[i];
       const la = lat * RAD, lo = lon * RAD, cl = Math.cos(la);
       const px = cl * Math.cos(lo), py = cl * Math.sin(lo), pz = Math.sin(la);
-      let covered = false;
-      for (let t = 0; t < ne && !covered; t++) {
-        const e = esup[t];
-        const dx = px - eu.x[e], dy = py - eu.y[e], dz = pz - eu.z[e];
-        const d2 = dx * dx + dy * dy + dz * dz;
-        if (d2 < c2lo) covered = true;
-        else if (d2 <= c2hi) covered = haversineM(lon, lat, existing.lon[e], existing.lat[e]) <= radiusM;
-      }
+      const covered = coveredByExisting(px, py, pz, lon, lat, ne);
       let n = 0;
       if (!covered) {
         for (let t = 0; t < ns; t++) {
@@ -177,6 +170,18 @@ function sweepBlocks(
       if (visit) visit(i, ids, n, covered);
       else { one[0] = i; visitGroup!(ids, n, covered, one, 1); }
     }
+  }
+
+  /** Whether an existing site of the block's `ne` (esup) is within the radius of the point. */
+  function coveredByExisting(px: number, py: number, pz: number, lon: number, lat: number, ne: number): boolean {
+    for (let t = 0; t < ne; t++) {
+      const e = esup[t];
+      const dx = px - eu.x[e], dy = py - eu.y[e], dz = pz - eu.z[e];
+      const d2 = dx * dx + dy * dy + dz * dz;
+      if (d2 < c2lo) return true;
+      if (d2 <= c2hi && haversineM(lon, lat, existing.lon[e], existing.lat[e]) <= radiusM) return true;
+    }
+    return false;
   }
 
   /** One block in group mode (at most MASK_BITS candidate sites: a point's list is a mask). */
@@ -196,14 +201,7 @@ function sweepBlocks(
       const lon = demand.lon[i], lat = demand.lat[i];
       const la = lat * RAD, lo = lon * RAD, cl = Math.cos(la);
       const px = cl * Math.cos(lo), py = cl * Math.sin(lo), pz = Math.sin(la);
-      let covered = false;
-      for (let t = 0; t < ne && !covered; t++) {
-        const e = esup[t];
-        const dx = px - eu.x[e], dy = py - eu.y[e], dz = pz - eu.z[e];
-        const d2 = dx * dx + dy * dy + dz * dz;
-        if (d2 < c2lo) covered = true;
-        else if (d2 <= c2hi) covered = haversineM(lon, lat, existing.lon[e], existing.lat[e]) <= radiusM;
-      }
+      const covered = coveredByExisting(px, py, pz, lon, lat, ne);
       let c = -1;
       if (!covered) {
         c = 0;
