@@ -9,10 +9,23 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { demoApp, screenshotsIn } from './harness.ts';
 import { decodeHash } from '../../src/pipeline/share/permalink.ts';
-import { parseShared } from '../../src/pipeline/sites/sites-params.ts';
+import { parseSitesSlice } from '../../src/pipeline/sites/sites-link.ts';
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites-safe'));
 interface Row { id: string; marginalDemand: number; coveredDemand: number; huffCaptured: number }
+type Result = ReturnType<typeof parseSitesSlice>['result'];
+/** The address bar's link once its Sites result (packed: decoded here) satisfies `ok`. */
+async function linkWhere(page: Page, ok: (r: Result) => boolean): Promise<{ hash: string; result: Result }> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const hash = await page.evaluate(() => location.hash);
+    const slice = decodeHash(hash).state.slices?.sites;
+    const result = slice ? parseSitesSlice(slice).result : undefined;
+    if (ok(result)) return { hash, result };
+    if (Date.now() > until) throw new Error(`the link never showed the expected result (${hash.length} characters)`);
+    await page.waitForTimeout(200);
+  }
+}
 const rowsOf = (page: Page) => page.evaluate(() => (window as unknown as { __bpSites: { scenario: { rows: Row[] } | null } }).__bpSites.scenario?.rows ?? null);
 
 describe('safe links from the Sites tab', () => {
@@ -29,7 +42,8 @@ describe('safe links from the Sites tab', () => {
   it('never puts a demand count below k in the link; the reopened link shows "< k"', async () => {
     // enough sites that the last ones add few customers
     if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
-    await page.getByTestId('sites-k').fill('10'); // (a link's result slice stays under 4,000 characters)
+    // 40 sites: a link carries them packed (sites-link.ts) within the 4,000-character slice limit
+    await page.getByTestId('sites-k').fill('40');
     if (!(await page.getByTestId('sites-replicates').isVisible())) await page.getByTestId('sites-more').click();
     await page.getByTestId('sites-replicates').fill('0');
     await page.getByTestId('sites-run').click();
@@ -41,25 +55,22 @@ describe('safe links from the Sites tab', () => {
     if (!(await page.getByTestId('share-safe').isChecked())) await page.getByTestId('share-safe').check();
     await page.getByTestId('share-k').fill(String(k));
     await page.getByTestId('share-k').dispatchEvent('change');
-    await page.waitForFunction((k) => location.hash.includes('maskedBelow%22%3A' + k) || decodeURIComponent(location.hash).includes(`"maskedBelow":${k}`), k, { timeout: 30_000 });
-    const hash = await page.evaluate(() => location.hash);
-    const result = parseShared(decodeHash(hash).state.slices!.sites).result!;
-    assert.equal(result.maskedBelow, k);
-    const counts = [result.totalDemand, result.existingCoveredDemand, result.coveredDemand, ...result.sites.flatMap((s) => [s.marginalDemand, s.coveredDemand, s.huffCaptured])];
+    const { hash, result } = await linkWhere(page, (r) => r?.maskedBelow === k);
+    assert.equal(result!.sites.length, 40, 'the link carries all 40 sites');
+    const counts = [result!.totalDemand, result!.existingCoveredDemand, result!.coveredDemand, ...result!.sites.flatMap((s) => [s.marginalDemand, s.coveredDemand, s.huffCaptured])];
     for (const c of counts.filter(Number.isFinite)) assert.ok(c === 0 || c >= k, `a count ${c} below k = ${k} in the link`);
     const small = rows.filter((r) => r.marginalDemand > 0 && r.marginalDemand < k);
     assert.ok(small.length > 0, 'some site adds fewer than k');
-    for (const r of small) assert.ok(!Number.isFinite(result.sites.find((s) => s.id === r.id)!.marginalDemand), `${r.id}: ${r.marginalDemand} left out`);
+    for (const r of small) assert.ok(!Number.isFinite(result!.sites.find((s) => s.id === r.id)!.marginalDemand), `${r.id}: ${r.marginalDemand} left out`);
     // the same result with safe sharing off carries every figure
     await page.getByTestId('share-safe').uncheck();
-    await page.waitForFunction(() => !decodeURIComponent(location.hash).includes('maskedBelow'), null, { timeout: 30_000 });
-    const open = parseShared(decodeHash(await page.evaluate(() => location.hash)).state.slices!.sites).result!;
+    const open = (await linkWhere(page, (r) => r !== undefined && r.maskedBelow === undefined)).result!;
     assert.deepEqual(open.sites.map((s) => s.marginalDemand), rows.map((r) => r.marginalDemand));
     await page.getByTestId('share-safe').check();
     await page.waitForTimeout(400);
     await shot(page, '01-share-safe.png');
     await another({ path: '/' + hash, viewport: { width: 1400, height: 900 } }, async (o) => {
-      await o.page.waitForFunction(() => (window as unknown as { __bpSites?: { restored?: { sites: unknown[] } } }).__bpSites?.restored?.sites.length, null, { timeout: 120_000 });
+      await o.page.waitForFunction(() => (window as unknown as { __bpSites?: { restored?: { sites: unknown[] } } }).__bpSites?.restored?.sites.length === 40, null, { timeout: 120_000 });
       const q = rows.indexOf(small[0]);
       await o.page.getByTestId(`sites-row-${q + 1}-marginal`).waitFor({ timeout: 10_000 });
       assert.equal((await o.page.getByTestId(`sites-row-${q + 1}-marginal`).textContent())!.replace(/[\s,]/g, ''), `<${k}`);

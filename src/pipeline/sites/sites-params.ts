@@ -35,8 +35,10 @@ export interface SitesShared {
   /** Where customer demand stood (exact customers or the demand-points table) and whether travel costs replaced distances. */
   pointSource: 'customers' | 'demand_points';
   useCosts: boolean;
-  /** The result on screen when the link was made, restored as it was without running again. */
+  /** The result on screen when the link was made, restored as it was without running again (links before the packed form). */
   result?: RestoredResult;
+  /** The same, packed (sites-link.ts packResult, PackedResult): what links carry now. */
+  rp?: { b: string; w: (string | [string, string])[] };
 }
 
 /** One new site of a shared result: position, names and the numbers the ranked list showed. */

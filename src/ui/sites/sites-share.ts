@@ -12,8 +12,10 @@
  */
 import { app } from '../app/app-state.svelte.ts';
 import { sites } from './sites.svelte.ts';
-import { parseShared, safeResult, usableHuff, type HuffInputs, type RestoredResult, type SitesShared } from '../../pipeline/sites/sites-params.ts';
+import { safeResult, usableHuff, type HuffInputs, type RestoredResult, type SitesShared } from '../../pipeline/sites/sites-params.ts';
 import { DEFAULT_K } from '../../pipeline/share/safe-cells.ts';
+import { MAX_SLICE_CHARS } from '../../pipeline/share/permalink.ts';
+import { packResult, parseSitesSlice } from '../../pipeline/sites/sites-link.ts';
 import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
 import { openDataset, recommend } from './sites-run.svelte.ts';
 import { registerStateSlice, type CaptureContext } from '../share/state-slices.ts';
@@ -21,12 +23,16 @@ import { siteLabel } from './site-names.ts';
 import { registerReport, type ReportContext, type ReportSection } from '../share/report-sections.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
-/** `ctx.safe`: per-site demand below k is left out of the result (sites-params.ts safeResult). */
+/**
+ * `ctx.safe`: per-site demand below k is left out of the result (sites-params.ts safeResult).
+ * The result travels packed (sites-link.ts, ~40 characters a site); a plan too long for a
+ * link even so (an LSCP answer of hundreds of sites) is left out and runs again when opened.
+ */
 export function sharedState(ctx: CaptureContext = { safe: false, k: DEFAULT_K }): SitesShared {
   const result = currentResult();
   // Demand counts are customers (or households of demand points) unless population alone: masked.
   const shared = result && ctx.safe && sites.measure !== 'population' ? safeResult(result, ctx.k) : result;
-  return {
+  const params: SitesShared = {
     mode: sites.mode, siteType: sites.siteType, k: sites.k, radiusM: sites.radiusM, objective: sites.objective, solver: sites.solver,
     timeLimitS: sites.timeLimitS, targetPct: sites.targetPct, measure: sites.measure, blendPct: sites.blendPct, resolution: sites.resolution,
     minSpacingM: sites.minSpacingM, replicates: sites.replicates,
@@ -36,38 +42,33 @@ export function sharedState(ctx: CaptureContext = { safe: false, k: DEFAULT_K })
     closeIds: [...sites.closeIds], accessDistanceM: sites.accessDistanceM, maxSharePct: sites.maxSharePct,
     colouring: sites.colouring, huff: { ...sites.huff }, ran: sites.run !== null || sites.restored !== null,
     pointSource: sites.pointSource, useCosts: sites.useCosts,
-    ...(shared ? { result: shared } : {}),
   };
+  if (!shared) return params;
+  const withResult = { ...params, rp: packResult(shared) };
+  return JSON.stringify(withResult).length <= MAX_SLICE_CHARS ? withResult : params;
 }
-
-const MAX_SHARED_SITES = 30;
-
-/** JSON keeps no NaN: unknown numbers travel as null (parseResult reads them back as NaN). */
-const json = (x: number): number => (Number.isFinite(x) ? x : (null as unknown as number));
 
 /** The result on screen (the edited scenario, or one restored from a link), as a link carries it. */
 export function currentResult(): RestoredResult | null {
   const run = sites.run, sc = sites.scenario;
   if (!run || !sc) return sites.restored;
-  // A link stays a link: a long plan (an LSCP answer of hundreds of sites) runs again instead.
-  if (sc.eval.rows.length > MAX_SHARED_SITES) return null;
   const tot = sc.eval.totals;
   return {
     objective: run.outcome.objective, solver: run.outcome.solver, siteType: run.siteType, radiusM: run.radiusM,
     at: run.demand.at, costs: run.costs !== null, demandPoints: run.demand.count,
     totalDemand: tot.totalDemand, existingCoveredDemand: tot.existingCoveredDemand, coveredDemand: tot.coveredDemand,
-    coveragePct: json(tot.coveragePct), ownSharePct: json(tot.ownSharePct),
+    coveragePct: tot.coveragePct, ownSharePct: tot.ownSharePct,
     sites: sc.eval.rows.map((r) => ({
       id: r.id, lon: r.lon, lat: r.lat, names: r.names ?? { en: r.id, 'zh-CN': r.id }, origin: r.origin, moved: r.moved,
-      marginalDemand: r.marginalDemand, coveredDemand: r.coveredDemand, coveragePct: json(r.coveragePct), huffCaptured: json(r.huffCaptured),
-      totalCost: json(r.totalCost), meanCost: json(r.meanCost),
+      marginalDemand: r.marginalDemand, coveredDemand: r.coveredDemand, coveragePct: r.coveragePct, huffCaptured: r.huffCaptured,
+      totalCost: r.totalCost, meanCost: r.meanCost,
     })),
   };
 }
 
 /** Apply an untrusted value from a link (see parseShared). Returns whether to run the recommendation again. */
 export function applyShared(v: unknown): boolean {
-  const p = parseShared(v);
+  const p = parseSitesSlice(v);
   if (p.siteType) sites.setSiteType(p.siteType);
   const { siteType: _t, ran, huff, result, ...rest } = p;
   Object.assign(sites, rest);
