@@ -124,6 +124,9 @@ export function cellsLayer(input: CellsInput): Layer {
 
 /** Positions per run (keyed by its lon array): built once, not on every pointer move of a drag. */
 const interleaved = new WeakMap<Float64Array, Float64Array>();
+type PointsData = { length: number; attributes: { getPosition: { value: Float64Array; size: 2 }; getFillColor: { value: Uint8Array; size: 4; normalized: true } } };
+/** One data object per set of points: deck.gl keeps the uploaded positions while it is the same, and reads the new colours (updateTriggers). */
+const pointsData = new WeakMap<Float64Array, PointsData>();
 
 export interface PointsInput {
   id: string;
@@ -169,9 +172,14 @@ export function demandPointsLayer(input: PointsInput): Layer {
     colors = new Uint8Array(4 * n);
     for (let j = 0, i = 0; j < n; j++, i += stride) colors.set(input.colors.subarray(4 * i, 4 * i + 4), 4 * j);
   }
+  // A new data object per rebuild made deck.gl upload every position again (a drag rebuilds
+  // the layer at every pointer move): the same object, its colours replaced, uploads colours only.
+  let data = pointsData.get(positions);
+  if (!data) pointsData.set(positions, (data = { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } }));
+  data.attributes.getFillColor = { value: colors, size: 4, normalized: true };
   return new ScatterplotLayer({
     id: input.id,
-    data: { length: n, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } },
+    data,
     radiusUnits: 'meters',
     getRadius: 12,
     radiusMinPixels: 1.5,

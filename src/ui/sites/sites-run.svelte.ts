@@ -207,10 +207,14 @@ let dragToken = 0;
 let readyAt = 0;
 
 let roundTrip = 0;
+/** The latest latencies (pointer → numbers), for the median. */
+let recent: number[] = [];
 
 function recordLatency(ms: number, computeMs: number): void {
   const s = sites.dragStats;
   const n = s.n + 1;
+  recent = [...recent.slice(-199), ms];
+  const sorted = [...recent].sort((a, b) => a - b);
   sites.dragStats = {
     n,
     meanRoundTripMs: s.meanRoundTripMs + (roundTrip - s.meanRoundTripMs) / n,
@@ -218,6 +222,7 @@ function recordLatency(ms: number, computeMs: number): void {
     meanMs: s.meanMs + (ms - s.meanMs) / n,
     maxMs: Math.max(s.maxMs, ms),
     lastMs: ms,
+    medianMs: sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2,
     meanComputeMs: s.meanComputeMs + (computeMs - s.meanComputeMs) / n,
   };
 }
@@ -268,17 +273,35 @@ export function startDrag(ref: DragRef, lon: number, lat: number): void {
   }).catch(fail);
 }
 
-/** The pointer moved: the ring follows at once, the numbers when the worker answers. */
+let frame = 0;
+let framePos: { lon: number; lat: number } | null = null;
+
+/**
+ * The pointer moved: the numbers when the worker answers, the ring and the map's colours at
+ * the next animation frame. Pointer events come faster than a frame is drawn (under software
+ * WebGL a frame of the map takes 100 ms and more): rebuilding the layers at every event kept
+ * the thread drawing while the worker's answers waited, so moves between two frames are
+ * coalesced and only the latest is drawn.
+ */
 export function moveDrag(lon: number, lat: number): void {
   if (!sites.dragging) return;
-  sites.dragging = { ...sites.dragging, lon, lat };
   pending = { lon, lat, at: performance.now() };
   if (sites.otherCover) void pump(dragToken);
+  framePos = { lon, lat };
+  frame ||= requestAnimationFrame(() => {
+    frame = 0;
+    if (sites.dragging && framePos) sites.dragging = { ...sites.dragging, ...framePos };
+    framePos = null;
+  });
 }
 
 export async function endDrag(lon: number, lat: number): Promise<void> {
   const d = sites.dragging;
   if (!d) return;
+  cancelAnimationFrame(frame);
+  frame = 0;
+  framePos = null;
+  sites.dragging = { ...d, lon, lat };
   const token = dragToken;
   await dragStarted;
   pending = null;

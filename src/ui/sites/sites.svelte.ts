@@ -41,6 +41,8 @@ export interface DragStats {
   meanMs: number;
   maxMs: number;
   lastMs: number;
+  /** Median of the drag's latest 200 updates, ms (a frame that stalls moves the mean, not this). */
+  medianMs: number;
   /** Worker compute per update, ms. */
   meanComputeMs: number;
   /** Request sent → answer received (worker compute + messaging + waiting for the UI thread), ms. */
@@ -105,7 +107,7 @@ class SitesState {
   otherCover = $state.raw<Uint16Array | null>(null);
   /** Worker time to set up the last drag (Huff model, coverage counts), ms. */
   dragSetupMs = $state(0);
-  dragStats = $state.raw<DragStats>({ n: 0, meanMs: 0, maxMs: 0, lastMs: 0, meanComputeMs: 0, meanRoundTripMs: 0, maxRoundTripMs: 0 });
+  dragStats = $state.raw<DragStats>({ n: 0, meanMs: 0, maxMs: 0, lastMs: 0, medianMs: 0, meanComputeMs: 0, meanRoundTripMs: 0, maxRoundTripMs: 0 });
 
   saved = $state.raw<{ A: SavedScenario | null; B: SavedScenario | null }>({ A: null, B: null });
 
