@@ -26,7 +26,7 @@ interface Snap {
     totals: { coveragePct: number; ownSharePct: number; existingCoveredDemand: number; totalDemand: number; coveredDemand: number };
   } | null;
   live: { coveragePct: number; ownSharePct: number; siteCaptured: number; computeMs: number } | null;
-  dragStats: { n: number; meanMs: number; maxMs: number; lastMs: number; meanComputeMs: number };
+  dragStats: { n: number; meanMs: number; medianMs: number; maxMs: number; lastMs: number; meanComputeMs: number };
   closure: { closedIds: string[]; access: { population: { beforePct: number; afterPct: number; breached: boolean } | null; customers: { beforePct: number; afterPct: number; breached: boolean } | null } } | null;
 }
 
@@ -135,13 +135,16 @@ describe('sites workflow on the demo city', () => {
     const sorted = [...frames].sort((a, b) => a - b);
     console.log(`frames while dragging: ${frames.length}, median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms; ${JSON.stringify(st)}`);
     // The issue's budget is the update itself (≤ 50 ms per move): measured in the worker.
-    // Pointer → numbers also waits for the UI thread, which headless Chromium's software WebGL
-    // keeps busy for 100–1,000 ms a frame on a shared machine; its figure is printed (and
-    // benchmarked in bench/sites-ui.bench.ts). Here it only has to stay interactive: no freeze.
+    // Pointer → numbers also waits for the UI thread, which a frame of the map keeps busy for
+    // 100–800 ms under headless Chromium's software WebGL on a shared machine: the numbers
+    // come before the map follows (sites-run.svelte.ts moveDrag). Median measured under load
+    // (load average 10–13 on 2 cores): 830–934 ms when every move redrew the map first,
+    // 5–16 ms since. A stalled frame moves the mean and the maximum, not the median.
     assert.ok(st.meanComputeMs < 50, `worker update ${st.meanComputeMs.toFixed(2)} ms (budget 50 ms)`);
-    assert.ok(st.meanMs < 2000, `pointer → numbers ${st.meanMs.toFixed(1)} ms on average`);
+    assert.ok(st.medianMs < 250, `pointer → numbers ${st.medianMs.toFixed(1)} ms median (bound 250 ms)`);
+    assert.ok(st.meanMs < 1000, `pointer → numbers ${st.meanMs.toFixed(1)} ms on average`);
     const setupMs = (v1 as unknown as { dragSetupMs: number }).dragSetupMs;
-    console.log(`drag: set-up ${setupMs.toFixed(0)} ms in the worker, then ${st.n} updates, pointer → numbers mean ${st.meanMs.toFixed(1)} ms, max ${st.maxMs.toFixed(1)} ms; worker compute mean ${st.meanComputeMs.toFixed(2)} ms`);
+    console.log(`drag: set-up ${setupMs.toFixed(0)} ms in the worker, then ${st.n} updates, pointer → numbers median ${st.medianMs.toFixed(1)} ms, mean ${st.meanMs.toFixed(1)} ms, max ${st.maxMs.toFixed(1)} ms; worker compute mean ${st.meanComputeMs.toFixed(2)} ms`);
     await page.waitForTimeout(500);
     await shot(page, '03-after-drag.png');
   });

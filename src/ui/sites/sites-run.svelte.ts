@@ -238,6 +238,7 @@ async function drain(token: number): Promise<void> {
       if (token !== dragToken) break;
       roundTrip = performance.now() - sent;
       sites.live = u;
+      if (!pending) scheduleFrame();
       // From the pointer event, or from the end of the drag set-up for moves made during it.
       recordLatency(performance.now() - Math.max(p.at, readyAt), u.computeMs);
     } catch (e) {
@@ -274,33 +275,52 @@ export function startDrag(ref: DragRef, lon: number, lat: number): void {
 }
 
 let frame = 0;
+let frameTimer: ReturnType<typeof setTimeout> | undefined;
 let framePos: { lon: number; lat: number } | null = null;
+/** Longest the map waits for the worker's numbers before it follows the pointer anyway. */
+const FRAME_WAIT_MS = 100;
 
-/**
- * The pointer moved: the numbers when the worker answers, the ring and the map's colours at
- * the next animation frame. Pointer events come faster than a frame is drawn (under software
- * WebGL a frame of the map takes 100 ms and more): rebuilding the layers at every event kept
- * the thread drawing while the worker's answers waited, so moves between two frames are
- * coalesced and only the latest is drawn.
- */
-export function moveDrag(lon: number, lat: number): void {
-  if (!sites.dragging) return;
-  pending = { lon, lat, at: performance.now() };
-  if (sites.otherCover) void pump(dragToken);
-  framePos = { lon, lat };
-  frame ||= requestAnimationFrame(() => {
+/** Draw the latest pointer position at the next animation frame (once, however many moves came meanwhile). */
+function scheduleFrame(): void {
+  clearTimeout(frameTimer);
+  frameTimer = undefined;
+  if (!framePos || frame) return;
+  frame = requestAnimationFrame(() => {
     frame = 0;
     if (sites.dragging && framePos) sites.dragging = { ...sites.dragging, ...framePos };
     framePos = null;
   });
 }
 
+function cancelFrame(): void {
+  cancelAnimationFrame(frame);
+  clearTimeout(frameTimer);
+  frame = 0;
+  frameTimer = undefined;
+  framePos = null;
+}
+
+/**
+ * The pointer moved: the worker gets the position at once, the map follows after its answer.
+ * Under software WebGL a frame of the map takes 100–800 ms of this thread (measured on the
+ * demo city, 2 shared cores), during which the answer waits: drawing at every pointer event
+ * kept a frame in progress when the numbers came back. Now the numbers come first and the
+ * map draws the latest position once per frame after them (or after FRAME_WAIT_MS when the
+ * worker is slow, e.g. during the drag's set-up); moves between two frames are coalesced.
+ */
+export function moveDrag(lon: number, lat: number): void {
+  if (!sites.dragging) return;
+  pending = { lon, lat, at: performance.now() };
+  framePos = { lon, lat };
+  if (sites.otherCover) void pump(dragToken);
+  // Not pushed back by later moves: the map lags the pointer by at most this while it moves.
+  frameTimer ??= setTimeout(scheduleFrame, FRAME_WAIT_MS);
+}
+
 export async function endDrag(lon: number, lat: number): Promise<void> {
   const d = sites.dragging;
   if (!d) return;
-  cancelAnimationFrame(frame);
-  frame = 0;
-  framePos = null;
+  cancelFrame();
   sites.dragging = { ...d, lon, lat };
   const token = dragToken;
   await dragStarted;
