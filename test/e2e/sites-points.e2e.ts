@@ -128,7 +128,7 @@ describe('sites at exact demand points', () => {
 
   it('a link made after the run reopens that result — sites, names, numbers, zoom — without running again', async () => {
     await page.evaluate(() => (window as unknown as { __bpMap: { jumpTo(o: object): void } }).__bpMap.jumpTo({ center: [121.48, 31.22], zoom: 12.25 }));
-    await page.waitForFunction(() => location.hash.includes('z=12.25') && location.hash.includes('result'), null, { timeout: 15_000 });
+    await page.waitForFunction(() => location.hash.includes('z=12.25') && decodeURIComponent(location.hash).includes('"rp":'), null, { timeout: 15_000 });
     hash = await page.evaluate(() => location.hash);
     await another({ path: '/' + hash, viewport: { width: 1400, height: 900 } }, async (o) => {
       await o.page.waitForFunction(() => (window as unknown as { __bpSites?: Snap }).__bpSites?.restored?.sites.length, null, { timeout: 60_000 });

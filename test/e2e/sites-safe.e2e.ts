@@ -39,6 +39,8 @@ describe('safe links from the Sites tab', () => {
     },
   });
 
+  let sharedHash = '';
+
   it('never puts a demand count below k in the link; the reopened link shows "< k"', async () => {
     // enough sites that the last ones add few customers
     if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
@@ -56,6 +58,7 @@ describe('safe links from the Sites tab', () => {
     await page.getByTestId('share-k').fill(String(k));
     await page.getByTestId('share-k').dispatchEvent('change');
     const { hash, result } = await linkWhere(page, (r) => r?.maskedBelow === k);
+    sharedHash = hash;
     assert.equal(result!.sites.length, 40, 'the link carries all 40 sites');
     const counts = [result!.totalDemand, result!.existingCoveredDemand, result!.coveredDemand, ...result!.sites.flatMap((s) => [s.marginalDemand, s.coveredDemand, s.huffCaptured])];
     for (const c of counts.filter(Number.isFinite)) assert.ok(c === 0 || c >= k, `a count ${c} below k = ${k} in the link`);
@@ -78,5 +81,23 @@ describe('safe links from the Sites tab', () => {
       await shot(o.page, '02-restored-safe.png');
     });
     console.log(`safe link, k = ${k}: ${small.length} of ${rows.length} sites' marginal demand left out (${small.map((r) => r.marginalDemand).join(', ')})`);
+  });
+
+  it('a link whose result was damaged keeps its parameters, recommends again and says so', async () => {
+    const q = new URLSearchParams(sharedHash.slice(1));
+    const slice = JSON.parse(q.get('s.sites')!);
+    const b: string = slice.rp.b;
+    slice.rp.b = b.slice(0, 20) + (b[20] === 'A' ? 'B' : 'A') + b.slice(21);
+    q.set('s.sites', JSON.stringify(slice));
+    await another({ path: '/#' + q.toString(), viewport: { width: 1400, height: 900 } }, async (o) => {
+      await o.page.getByTestId('sites-link-unread').waitFor({ timeout: 300_000 });
+      const v = await o.page.evaluate(() => (window as unknown as { __bpSites: { restored: unknown; run: { runId: number } | null } }).__bpSites);
+      assert.equal(v.restored, null, 'no result restored from the damaged link');
+      if (!(await o.page.getByTestId('sites-k').isVisible())) await o.page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
+      assert.equal(await o.page.getByTestId('sites-k').inputValue(), '40', 'the parameters came back');
+      await o.page.waitForSelector('[data-testid="sites-row-40"]', { timeout: 300_000 });
+      await shot(o.page, '03-damaged-link.png');
+      assert.deepEqual(o.errors, []);
+    });
   });
 });

@@ -78,6 +78,8 @@ export function applyShared(v: unknown): boolean {
   sites.run = null;
   sites.scenario = null;
   sites.restored = result ?? null;
+  // A result that was there but could not be read (damaged, or a newer format): said on screen.
+  sites.linkUnread = !result && !!v && typeof v === 'object' && ('rp' in v || 'result' in v);
   return ran === true && !result;
 }
 

@@ -91,6 +91,8 @@ class SitesState {
   run = $state.raw<RunView | null>(null);
   /** A result restored from a link or snapshot (shown without re-running); cleared by a run. */
   restored = $state.raw<RestoredResult | null>(null);
+  /** The link opened carried a result that could not be read: the run on screen was made again from its parameters. */
+  linkUnread = $state(false);
   scenario = $state.raw<ScenarioView | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
@@ -132,6 +134,7 @@ class SitesState {
   reset(): void {
     this.run = null;
     this.restored = null;
+    this.linkUnread = false;
     this.scenario = null;
     this.live = null;
     this.dragging = null;
