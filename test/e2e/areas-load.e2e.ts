@@ -97,19 +97,14 @@ async function loadWatched(page: Page, name: string, text: string, wantAreas: nu
 
 describe('heavy areas files keep the UI responsive', () => {
   let page: Page;
-  demoApp({ ready: (s) => void (page = s.page) });
+  // GPU compositing, as in a browser that runs the app for real (harness.ts › Compositing):
+  // with `--disable-gpu` every frame of the WebGL canvas is read back to this thread and waits
+  // there for SwiftShader to draw it — 0.2–0.5 s per frame on the loaded 2-core machine, for the
+  // demo alone as much as for these files (seen in a trace as GLES2::ReadPixels under Commit);
+  // no browser with a GPU does that, so it would measure the test machine, not the app.
+  demoApp({ compositing: 'gpu', ready: (s) => void (page = s.page) });
 
-  // Not met yet (issue 15). What was the page's own work is now off the UI thread (areas arrive
-  // as transferred typed arrays with a worker-triangulated fill, MapLibre reads blob: URLs the
-  // DB worker wrote, the analysis worker gets the packed geometry): the ring's longest task went
-  // from 5.5 s to 0.47 s at load ~10. What remains are frames: under software GL (SwiftShader,
-  // no GPU compositing) each commit reads the WebGL canvas back (GLES2::ReadPixels) and waits for
-  // the GPU process to draw the frame, 0.1–0.7 s per frame on the loaded 2-core machine even for
-  // the demo alone. 20,000 areas loaded alone finish (longest 3.1 s, again ReadPixels waits),
-  // after the ring the wait for the map times out: not yet understood.
-  const TODO = 'frames still take over 250 ms of GPU wait under software GL on a loaded machine (see above)';
-
-  it(`a 300,000-position ring: simplified in the worker, no UI task over ${MAX_TASK_MS} ms`, { todo: TODO }, async () => {
+  it(`a 300,000-position ring: simplified in the worker, no UI task over ${MAX_TASK_MS} ms`, async () => {
     const p = await loadWatched(page, 'huge_ring.geojson', hugeRing(300_000), 1);
     await shot(page, '02-huge-ring.png');
     console.log(`300,000-position ring: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
@@ -118,7 +113,10 @@ describe('heavy areas files keep the UI responsive', () => {
     assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
   });
 
-  it(`20,000 small areas: no UI task over ${MAX_TASK_MS} ms`, { todo: TODO }, async () => {
+  // Loaded after the ring, the 20,000 areas fail in the DB worker: DuckDB-wasm stops with
+  // "RuntimeError: memory access out of bounds" (the app says the load failed and keeps the
+  // ring). Loaded alone they load. Not yet understood: issue 15.
+  it(`20,000 small areas: no UI task over ${MAX_TASK_MS} ms`, { todo: 'after the 300,000-position ring DuckDB-wasm fails with "memory access out of bounds"' }, async () => {
     const p = await loadWatched(page, 'many_areas.geojson', manySmallAreas(20_000), 20_000);
     await shot(page, '01-many-areas.png');
     console.log(`20,000 areas: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
