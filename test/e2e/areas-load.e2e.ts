@@ -83,7 +83,10 @@ async function loadWatched(page: Page, name: string, text: string, wantAreas: nu
   await startProbe(page);
   const t0 = Date.now();
   await page.getByTestId('import-load').click({ timeout: 10_000 });
-  await page.waitForFunction((n) => (window as unknown as { __bpApp: { dataset: { summary: { counts: { areas: number } } } | null } }).__bpApp.dataset?.summary.counts.areas === n, wantAreas, { timeout: 240_000, polling: 200 });
+  // a failed load ends the wait at once, with the sentence the page shows
+  await page.waitForFunction((n) => (window as unknown as { __bpApp: { dataset: { summary: { counts: { areas: number } } } | null } }).__bpApp.dataset?.summary.counts.areas === n || document.querySelector('[data-testid="import-load-error"]'), wantAreas, { timeout: 240_000, polling: 200 });
+  const failed = page.getByTestId('import-load-error');
+  if (await failed.count()) throw new Error(`the load failed: ${await failed.innerText()}`);
   // The map's own sources hold the new areas (they arrive after the dataset), then it is idle.
   await page.waitForFunction((n) => document.querySelector('[data-testid="map"]')?.getAttribute('data-areas-set') === String(n), wantAreas, { timeout: 240_000, polling: 200 });
   await page.waitForFunction(() => {
@@ -121,5 +124,30 @@ describe('heavy areas files keep the UI responsive', () => {
     await shot(page, '01-many-areas.png');
     console.log(`20,000 areas: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
     assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
+  });
+
+  it('"Restore the previous data" while the DB worker dies says so in the user\'s language, and the kept areas come back', async () => {
+    // the ring's load above offers the restore; its areas are what this browser keeps
+    await page.getByTestId('import-undo').waitFor({ timeout: 30_000 });
+    await page.evaluate(() => {
+      (document.querySelector('[data-testid="import-undo"]') as HTMLButtonElement).click();
+      // the restore's call is on its way to the worker: it dies before answering
+      (window as unknown as { __bpKillDbWorker: () => void }).__bpKillDbWorker();
+    });
+    const error = page.getByTestId('import-undo-error');
+    await error.waitFor({ timeout: 90_000 });
+    assert.equal(await error.getAttribute('data-reason'), 'died');
+    const en = await error.innerText();
+    assert.match(en, /^The data engine stopped while restoring the previous data \(out of memory or closed\)\. It was restarted with the data kept in this browser/);
+    assert.doesNotMatch(en, /DbWorkerDied|Error/);
+    await page.waitForFunction(() => document.querySelector('[data-testid="engine-restarted"]')?.getAttribute('data-ok') === 'true', null, { timeout: 120_000 });
+    assert.equal(await areasCount(page), 1);
+    await shot(page, '03-undo-died.png');
+    await page.getByTestId('lang-switch').click();
+    try {
+      assert.match(await error.innerText(), /^恢复之前的数据时数据引擎停止（内存不足或被关闭）/);
+    } finally {
+      await page.getByTestId('lang-switch').click();
+    }
   });
 });
