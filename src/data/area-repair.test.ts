@@ -7,6 +7,8 @@ import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { MAX_REPAIR_VERTICES, MAX_VERTICES_PER_AREA, polygonFlaw, repairAreaGeometry } from './area-repair.ts';
 import { polygonAreaM2, ringAreaM2 } from '../core/polygon-area.ts';
 import { englishReason } from '../../test/fixtures/reason-text.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const poly = (...rings: Position[][]): Polygon => ({ type: 'Polygon', coordinates: rings });
 /** Counter-clockwise lon/lat rectangle. */
@@ -132,5 +134,44 @@ describe('polygonFlaw', () => {
     expect(polygonFlaw([touching])).toMatchObject({ kind: 'crossing' });
     const spike = [[0, 0], [1, 0], [1, 1], [2, 1], [1, 1], [0, 1], [0, 0]];
     expect(polygonFlaw([spike])).toMatchObject({ kind: 'crossing' });
+  });
+
+  it('with ringsMayTouch lets a hole meet its outer ring at a point, never cross it or run along it', () => {
+    const outer = rect(0, 0, 4, 4);
+    const touchingHole = cw([[0, 2], [2, 1], [2, 3], [0, 2]]); // its vertex (0, 2) lies on the outer ring's west edge
+    expect(polygonFlaw([outer, touchingHole])).toMatchObject({ kind: 'crossing', code: 'ringsCross' });
+    expect(polygonFlaw([outer, touchingHole], { ringsMayTouch: true })).toBeNull();
+    const crossingHole = cw(rect(3, 1, 5, 2));
+    expect(polygonFlaw([outer, crossingHole], { ringsMayTouch: true })).toMatchObject({ code: 'ringsCross' });
+    const alongEdge = cw([[0, 1], [1, 1.5], [0, 3], [0, 1]]); // shares a stretch of the west edge
+    expect(polygonFlaw([outer, alongEdge], { ringsMayTouch: true })).toMatchObject({ code: 'ringsCross' });
+    // the same ring meeting itself stays a flaw
+    expect(polygonFlaw([[[0, 0], [2, 0], [2, 2], [1, 0], [0, 2], [0, 0]]], { ringsMayTouch: true })).toMatchObject({ code: 'selfCrossing' });
+  });
+});
+
+describe('repair at floating-point precision (fuzz case 8269)', () => {
+  const fixture = (f: string) => JSON.parse(readFileSync(join('test', 'fixtures', f), 'utf8')) as GeoJSON.FeatureCollection<Polygon | MultiPolygon>;
+
+  it('refuses a ring whose positions lie a few ulps apart: the union leaves a sliver of no area, never a crossing ring', () => {
+    const a6 = fixture('fuzz-area-kept-crossing.geojson').features.find((f) => f.properties?.area_id === 'A6')!;
+    // positions differ by ~1e-13°: the only extent is a 0.0015° segment along one latitude
+    expect(refused(a6.geometry)).toMatch(/^ring 0 crosses itself near 102\.03554, 24\.02054: no area is left once it is made valid/);
+  });
+
+  it('still repairs every demo district as before (7 and 11 have a hole touching the outer ring after the union)', () => {
+    const demo = JSON.parse(readFileSync(join('public', 'demo', 'areas.geojson'), 'utf8')) as GeoJSON.FeatureCollection<Polygon | MultiPolygon>;
+    const made: number[] = [];
+    demo.features.forEach((f, i) => {
+      const r = ok(f.geometry);
+      for (const rings of r.geometry.type === 'Polygon' ? [r.geometry.coordinates] : r.geometry.coordinates) {
+        expect(polygonFlaw(rings, { ringsMayTouch: true })).toBeNull();
+      }
+      if (r.repairs.some((x) => x.code === 'madeValid')) made.push(i);
+      if (i === 7) expect(r.vertices).toBe(521);
+      if (i === 11) expect(r.vertices).toBe(540);
+    });
+    expect(made).toContain(7);
+    expect(made).toContain(11);
   });
 });

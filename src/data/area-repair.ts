@@ -113,8 +113,15 @@ export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepair
     }
     let made: Position[][][];
     try {
-      made = union(out[p] as Geom) as Position[][][];
+      made = tidyUnion(union(out[p] as Geom) as Position[][][]);
     } catch {
+      return { ok: false, problem: rejectReason('flawUnrepaired', flawAt) };
+    }
+    // The union computes in floating point: on positions a few ulps apart (fuzz case 8269) it
+    // can return a ring that still crosses itself. Such a result is never kept.
+    // Its rings may touch one another at a point (OGC allows it: a hole meeting the outer ring
+    // at a vertex, as in demo districts 7 and 11); a crossing or an overlap is refused.
+    if (made.some((poly) => polygonFlaw(poly, { ringsMayTouch: true }) !== null)) {
       return { ok: false, problem: rejectReason('flawUnrepaired', flawAt) };
     }
     if (made.length === 0) {
@@ -133,6 +140,37 @@ export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepair
   vertices = countVertices(valid);
   const geom: Polygon | MultiPolygon = valid.length === 1 && !multi ? { type: 'Polygon', coordinates: valid[0] } : { type: 'MultiPolygon', coordinates: valid };
   return { ok: true, geometry: geom, repairs: [...repairs.values()], vertices };
+}
+
+/** Made-valid polygons smaller than this are slivers of floating-point noise, not areas. */
+const MIN_MADE_AREA_M2 = 1;
+
+/**
+ * The union's output without what floating point leaves behind: consecutive repeated
+ * positions removed, holes of fewer than 3 distinct positions dropped, and polygons whose
+ * outer ring collapsed or encloses less than {@link MIN_MADE_AREA_M2} dropped. A clean output
+ * (polyclip-ts' usual) comes back unchanged.
+ */
+function tidyUnion(made: Position[][][]): Position[][][] {
+  const kept: Position[][][] = [];
+  for (const poly of made) {
+    const rings: Position[][] = [];
+    for (let r = 0; r < poly.length; r++) {
+      const ring: Position[] = [];
+      for (const q of poly[r]) {
+        const last = ring[ring.length - 1];
+        if (!last || last[0] !== q[0] || last[1] !== q[1]) ring.push(q);
+      }
+      if (ring.length < 4) {
+        if (r === 0) break;
+        continue;
+      }
+      rings.push(ring);
+    }
+    if (rings.length === 0 || Math.abs(ringAreaM2(rings[0])) < MIN_MADE_AREA_M2) continue;
+    kept.push(rings);
+  }
+  return kept;
 }
 
 function fmt(n: number): string {
@@ -264,9 +302,14 @@ function simplifyParts(parts: Position[][][], max: number): { parts: Position[][
 /** `text`: English, for the repair note; `code` and `params`: the same said from the dictionaries. */
 type Flaw = { kind: 'crossing' | 'hole'; text: string; code: FlawCode; params: Record<string, number | string> } | { kind: 'unchecked' };
 
-/** Why a cleaned polygon is not valid (OGC simple features), or null when it is. */
-export function polygonFlaw(rings: Position[][]): Flaw | null {
-  const crossing = findCrossing(rings);
+/**
+ * Why a cleaned polygon is not valid (OGC simple features), or null when it is. By default two
+ * rings that merely touch count as a flaw too (an input like that is made valid by the union);
+ * `ringsMayTouch` lets different rings meet at points, as OGC does, and still refuses rings
+ * that cross or run along each other, and any ring that meets itself.
+ */
+export function polygonFlaw(rings: Position[][], opts: { ringsMayTouch?: boolean } = {}): Flaw | null {
+  const crossing = findCrossing(rings, opts.ringsMayTouch ?? false);
   if (crossing === 'budget') return { kind: 'unchecked' };
   if (crossing) {
     const at = `${crossing.x.toFixed(5)}, ${crossing.y.toFixed(5)}`;
@@ -316,7 +359,7 @@ interface Crossing {
  * segments share; 'budget' when the sweep gave up. Segments are visited by west end; each is
  * tested against the still-open ones (east end not yet passed) whose latitude ranges overlap.
  */
-function findCrossing(rings: Position[][]): Crossing | 'budget' | null {
+function findCrossing(rings: Position[][], ringsMayTouch: boolean): Crossing | 'budget' | null {
   let n = 0;
   for (const r of rings) n += r.length - 1;
   const ax = new Float64Array(n), ay = new Float64Array(n), bx = new Float64Array(n), by = new Float64Array(n);
@@ -360,7 +403,8 @@ function findCrossing(rings: Position[][]): Crossing | 'budget' | null {
           return { ringA: ringOf[i], ringB: ringOf[j], x: ax[i], y: ay[i] };
         }
       }
-      if (segmentsMeet(ax[i], ay[i], bx[i], by[i], ax[j], ay[j], bx[j], by[j])) {
+      const touchOnly = ringsMayTouch && ringOf[i] !== ringOf[j];
+      if (touchOnly ? segmentsCrossOrOverlap(ax[i], ay[i], bx[i], by[i], ax[j], ay[j], bx[j], by[j]) : segmentsMeet(ax[i], ay[i], bx[i], by[i], ax[j], ay[j], bx[j], by[j])) {
         const p = meetPoint(i, j);
         return { ringA: Math.min(ringOf[i], ringOf[j]), ringB: Math.max(ringOf[i], ringOf[j]), x: p[0], y: p[1] };
       }
@@ -387,6 +431,24 @@ function findCrossing(rings: Position[][]): Crossing | 'budget' | null {
     const t = ((ax[j] - ax[i]) * (by[j] - ay[j]) - (ay[j] - ay[i]) * (bx[j] - ax[j])) / d;
     return [ax[i] + t * (bx[i] - ax[i]), ay[i] + t * (by[i] - ay[i])];
   }
+}
+
+/**
+ * Segments p1p2 and p3p4 cross at a point inside both, or lie on one line sharing more than a
+ * point (exact orientation tests); meeting only at an end of one of them is neither.
+ */
+function segmentsCrossOrOverlap(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
+  const d1 = Math.sign(orient2d(x3, y3, x4, y4, x1, y1));
+  const d2 = Math.sign(orient2d(x3, y3, x4, y4, x2, y2));
+  const d3 = Math.sign(orient2d(x1, y1, x2, y2, x3, y3));
+  const d4 = Math.sign(orient2d(x1, y1, x2, y2, x4, y4));
+  if (d1 * d2 < 0 && d3 * d4 < 0) return true;
+  if (d1 !== 0 || d2 !== 0 || d3 !== 0 || d4 !== 0) return false;
+  // collinear: project on the longer axis and compare the overlap with a point
+  const alongX = Math.abs(x2 - x1) + Math.abs(x4 - x3) >= Math.abs(y2 - y1) + Math.abs(y4 - y3);
+  const [a0, a1] = alongX ? [Math.min(x1, x2), Math.max(x1, x2)] : [Math.min(y1, y2), Math.max(y1, y2)];
+  const [b0, b1] = alongX ? [Math.min(x3, x4), Math.max(x3, x4)] : [Math.min(y3, y4), Math.max(y3, y4)];
+  return Math.min(a1, b1) > Math.max(a0, b0);
 }
 
 /** Closed segments p1p2 and p3p4 share at least one point (exact orientation tests). */

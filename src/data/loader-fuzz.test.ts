@@ -5,10 +5,13 @@
  * format here (CI time), a few on duckdb-wasm (the browser's engine); `npm run fuzz` runs 10,000
  * by default (bench/loader-fuzz.ts). Every case must end within 60 s (no hang).
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { NativeConnector } from '../db/native-connector.ts';
 import { createNodeWasmConnector } from '../db/node-wasm.ts';
+import { readRejects } from './load-inputs.ts';
 import type { Connector } from '../db/connector.ts';
 import { checkAgainstClean, checkAreas, checkLoad, genAreas, genFile, toCsv, toParquet, toXlsx, withinHangLimit, type GenFile } from '../../test/fuzz/loader-fuzz.ts';
 
@@ -50,11 +53,16 @@ describe('loader fuzz (native DuckDB)', () => {
     await fc.assert(fc.asyncProperty(genAreas, async (a) => void (await withinHangLimit(conn, checkAreas(conn, a)))), { numRuns: 15, seed: SEED });
   }, 240_000);
 
-  // Found by the long run (seed 20261207, case 8269): area A6 of test/fixtures/fuzz-area-kept-crossing.geojson,
-  // a ring of nearly coincident points (differences ~1e-14°), is kept after repair yet polygonFlaw
-  // finds it crossing itself. Fix in area-repair.ts (reject or snap such rings), then assert
-  // checkAreas on that file here.
-  it.todo('an area whose ring collapses at floating-point precision is rejected or repaired, never kept invalid');
+  // Found by the long run (seed 20261207, case 8269): area A6 of this file, a ring of nearly
+  // coincident points (differences ~1e-14°), was kept after repair yet crossed itself. The
+  // union's output is now tidied (repeats, slivers under 1 m²) and checked again.
+  it('an area whose ring collapses at floating-point precision is rejected with a reason, never kept invalid', async () => {
+    const file = JSON.parse(readFileSync(join('test', 'fixtures', 'fuzz-area-kept-crossing.geojson'), 'utf8')) as { features: unknown[] };
+    const out = await withinHangLimit(conn, checkAreas(conn, { features: file.features }));
+    expect(out.ok).toBe(true);
+    const rejects = (await readRejects(conn)).filter((r) => r.kind === 'areas');
+    expect(rejects.filter((r) => r.params.at === '102.03554, 24.02054').map((r) => [r.column, r.reason])).toEqual([['features[6].geometry', 'ringsCancel']]);
+  }, 60_000);
 });
 
 describe('loader fuzz (duckdb-wasm, the browser engine: a few cases)', () => {

@@ -83,7 +83,10 @@ async function loadWatched(page: Page, name: string, text: string, wantAreas: nu
   await startProbe(page);
   const t0 = Date.now();
   await page.getByTestId('import-load').click({ timeout: 10_000 });
-  await page.waitForFunction((n) => (window as unknown as { __bpApp: { dataset: { summary: { counts: { areas: number } } } | null } }).__bpApp.dataset?.summary.counts.areas === n, wantAreas, { timeout: 240_000, polling: 200 });
+  // a failed load ends the wait at once, with the sentence the page shows
+  await page.waitForFunction((n) => (window as unknown as { __bpApp: { dataset: { summary: { counts: { areas: number } } } | null } }).__bpApp.dataset?.summary.counts.areas === n || document.querySelector('[data-testid="import-load-error"]'), wantAreas, { timeout: 240_000, polling: 200 });
+  const failed = page.getByTestId('import-load-error');
+  if (await failed.count()) throw new Error(`the load failed: ${await failed.innerText()}`);
   // The map's own sources hold the new areas (they arrive after the dataset), then it is idle.
   await page.waitForFunction((n) => document.querySelector('[data-testid="map"]')?.getAttribute('data-areas-set') === String(n), wantAreas, { timeout: 240_000, polling: 200 });
   await page.waitForFunction(() => {
@@ -97,19 +100,14 @@ async function loadWatched(page: Page, name: string, text: string, wantAreas: nu
 
 describe('heavy areas files keep the UI responsive', () => {
   let page: Page;
-  demoApp({ ready: (s) => void (page = s.page) });
+  // GPU compositing, as in a browser that runs the app for real (harness.ts › Compositing):
+  // with `--disable-gpu` every frame of the WebGL canvas is read back to this thread and waits
+  // there for SwiftShader to draw it — 0.2–0.5 s per frame on the loaded 2-core machine, for the
+  // demo alone as much as for these files (seen in a trace as GLES2::ReadPixels under Commit);
+  // no browser with a GPU does that, so it would measure the test machine, not the app.
+  demoApp({ compositing: 'gpu', ready: (s) => void (page = s.page) });
 
-  // Not met yet (issue 15). What was the page's own work is now off the UI thread (areas arrive
-  // as transferred typed arrays with a worker-triangulated fill, MapLibre reads blob: URLs the
-  // DB worker wrote, the analysis worker gets the packed geometry): the ring's longest task went
-  // from 5.5 s to 0.47 s at load ~10. What remains are frames: under software GL (SwiftShader,
-  // no GPU compositing) each commit reads the WebGL canvas back (GLES2::ReadPixels) and waits for
-  // the GPU process to draw the frame, 0.1–0.7 s per frame on the loaded 2-core machine even for
-  // the demo alone. 20,000 areas loaded alone finish (longest 3.1 s, again ReadPixels waits),
-  // after the ring the wait for the map times out: not yet understood.
-  const TODO = 'frames still take over 250 ms of GPU wait under software GL on a loaded machine (see above)';
-
-  it(`a 300,000-position ring: simplified in the worker, no UI task over ${MAX_TASK_MS} ms`, { todo: TODO }, async () => {
+  it(`a 300,000-position ring: simplified in the worker, no UI task over ${MAX_TASK_MS} ms`, async () => {
     const p = await loadWatched(page, 'huge_ring.geojson', hugeRing(300_000), 1);
     await shot(page, '02-huge-ring.png');
     console.log(`300,000-position ring: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
@@ -118,10 +116,38 @@ describe('heavy areas files keep the UI responsive', () => {
     assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
   });
 
-  it(`20,000 small areas: no UI task over ${MAX_TASK_MS} ms`, { todo: TODO }, async () => {
+  // Loaded after the ring, the 20,000 areas fail in the DB worker: DuckDB-wasm stops with
+  // "RuntimeError: memory access out of bounds" (the app says the load failed and keeps the
+  // ring). Loaded alone they load. Not yet understood: issue 15.
+  it(`20,000 small areas: no UI task over ${MAX_TASK_MS} ms`, { todo: 'after the 300,000-position ring DuckDB-wasm fails with "memory access out of bounds"' }, async () => {
     const p = await loadWatched(page, 'many_areas.geojson', manySmallAreas(20_000), 20_000);
     await shot(page, '01-many-areas.png');
     console.log(`20,000 areas: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
     assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
+  });
+
+  it('"Restore the previous data" while the DB worker dies says so in the user\'s language, and the kept areas come back', async () => {
+    // the ring's load above offers the restore; its areas are what this browser keeps
+    await page.getByTestId('import-undo').waitFor({ timeout: 30_000 });
+    await page.evaluate(() => {
+      (document.querySelector('[data-testid="import-undo"]') as HTMLButtonElement).click();
+      // the restore's call is on its way to the worker: it dies before answering
+      (window as unknown as { __bpKillDbWorker: () => void }).__bpKillDbWorker();
+    });
+    const error = page.getByTestId('import-undo-error');
+    await error.waitFor({ timeout: 90_000 });
+    assert.equal(await error.getAttribute('data-reason'), 'died');
+    const en = await error.innerText();
+    assert.match(en, /^The data engine stopped while restoring the previous data \(out of memory or closed\)\. It was restarted with the data kept in this browser/);
+    assert.doesNotMatch(en, /DbWorkerDied|Error/);
+    await page.waitForFunction(() => document.querySelector('[data-testid="engine-restarted"]')?.getAttribute('data-ok') === 'true', null, { timeout: 120_000 });
+    assert.equal(await areasCount(page), 1);
+    await shot(page, '03-undo-died.png');
+    await page.getByTestId('lang-switch').click();
+    try {
+      assert.match(await error.innerText(), /^恢复之前的数据时数据引擎停止（内存不足或被关闭）/);
+    } finally {
+      await page.getByTestId('lang-switch').click();
+    }
   });
 });

@@ -86,6 +86,21 @@ export function loadFailureReason(e: unknown): LoadFailure['reason'] {
   return 'failed';
 }
 
+/** Why "Restore the previous data" failed: said in the user's language, never the error's text. */
+export type UndoFailure = 'died' | 'nothing' | 'failed';
+
+/** Nothing to restore (the engine no longer holds the previous data). */
+class NothingToRestore extends Error {
+  override readonly name = 'NothingToRestore';
+}
+
+/** The DB worker died during the restore (killed, out of memory), there was nothing to restore, or anything else. */
+export function undoFailureReason(e: unknown): UndoFailure {
+  if (e instanceof DbWorkerDied) return 'died';
+  if (e instanceof NothingToRestore) return 'nothing';
+  return 'failed';
+}
+
 class ImportSession {
   files = $state<PendingFile[]>([]);
   /** Dataset name typed by the user ('' = default). */
@@ -112,7 +127,7 @@ class ImportSession {
   /** The last load of files can be undone (the DB worker keeps the tables it replaced). */
   canUndo = $state(false);
   undone = $state(false);
-  undoError = $state<string | null>(null);
+  undoError = $state<UndoFailure | null>(null);
 
   /** The record describing the dataset on screen (kept in memory even if writing it failed). */
   private current: StoredDataset | null = null;
@@ -333,7 +348,7 @@ class ImportSession {
     this.undoError = null;
     try {
       const outcome = await restorePrevious();
-      if (!outcome?.ok) throw new Error('nothing to restore');
+      if (!outcome?.ok) throw new NothingToRestore('nothing to restore');
       this.canUndo = false;
       this.report = null;
       const before = this.before;
@@ -342,7 +357,8 @@ class ImportSession {
       else await this.forget();
       this.undone = true;
     } catch (e) {
-      this.undoError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      this.undoError = undoFailureReason(e);
+      if (this.undoError === 'failed') console.warn('restore failed:', e);
     } finally {
       this.loading = false;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DbWorkerDied } from '../app/workers.ts';
-import { loadFailureReason } from './import-session.svelte.ts';
+import { loadFailureReason, undoFailureReason } from './import-session.svelte.ts';
 
 describe('why a load ended without an outcome', () => {
   it('tells a dead DB worker, a file that can no longer be read and anything else apart', () => {
@@ -11,5 +11,14 @@ describe('why a load ended without an outcome', () => {
     expect(loadFailureReason(new Error('Binder Error: something'))).toBe('failed');
     // not the engine running out of memory, whatever its message says
     expect(loadFailureReason(new Error('the data engine stopped while working (out of memory or closed)'))).toBe('failed');
+  });
+});
+
+describe('why "Restore the previous data" failed', () => {
+  it('tells a dead DB worker and an engine with nothing to restore from anything else, never by the error text', () => {
+    expect(undoFailureReason(new DbWorkerDied())).toBe('died');
+    expect(undoFailureReason(new Error('Binder Error: something'))).toBe('failed');
+    expect(undoFailureReason(new Error('the data engine stopped while working (out of memory or closed)'))).toBe('failed');
+    expect(undoFailureReason('DbWorkerDied')).toBe('failed');
   });
 });
