@@ -2,11 +2,13 @@
  * One tabular input (indicators, customers, sites, candidates) from bytes to its final staging
  * table `__bp_fin_<kind>`: read → map columns → validate in SQL → drop duplicates → periods /
  * coordinates → rejects with their raw text. Rejects go to the shared staging rejects table.
+ * A travel-cost file, often millions of rows, takes a shorter path with the same checks
+ * (load-costs.ts).
  */
 import { Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { type Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
-import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec } from '../sql/load-validate.ts';
+import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec, type PlannedColumn } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
 import { REJECTS_COLUMNS, STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
 import { planExtras, resolveMapping, type TabularKind } from './column-plan.ts';
@@ -21,7 +23,9 @@ import { readXlsxSource } from './source-xlsx.ts';
 import type { Crs, FileReport, LoadInput, LoadStep, RejectCode, RejectRow, ValueMapLine } from './types.ts';
 import { OWN_WORDS, applySiteValues } from './value-map.ts';
 import { applyAreaKeys } from './area-keys.ts';
-import { loadWarning } from './load-warnings.ts';
+import { loadWarning, type LoadWarning } from './load-warnings.ts';
+import { insertChecks, insertRowRejects } from './load-checks.ts';
+import { finishCostRows } from './load-costs.ts';
 import { paramsJson } from './reject-reasons.ts';
 
 const KEYS: Record<TabularKind, string[]> = {
@@ -43,6 +47,9 @@ function rowKeys(kind: TabularKind, extras: readonly { out: string; rule: string
   if (kind !== 'demand_cells') return KEYS[kind];
   return [...KEYS[kind], ...extras.filter((c) => c.rule === 'text').map((c) => c.out)];
 }
+
+/** Cost files take load-costs.ts's path; tests turn it off to compare with the general one. */
+export const COST_FILES = { lightPath: true };
 
 export interface TabularContext {
   conn: Connector;
@@ -91,9 +98,76 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     ok: stagingName(kind, 'ok'),
     fin: stagingName(kind, 'fin'),
   };
-  await insertLines(conn, t.lines, source.lines);
   // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
   const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true);
+  const done: ValidatedRows = kind === 'costs' && COST_FILES.lightPath
+    ? { periods: null, ...await finishCostRows({
+      conn, fileName: input.fileName, raw: names.raw, fin: t.fin, source, columns, totalsSources, appendTo: ctx.appendTo ?? null, checkAbort,
+      progress: (within) => ctx.progress('validate', within),
+    }) }
+    : await validateRows(ctx, input, names, t, source, columns, extras.columns, totalsSources);
+  warnings.push(...done.warnings);
+  const { outside, periods, valueMap } = done;
+  const crs: Crs = input.crs ?? 'wgs84';
+
+  await insertReaderRejects(conn, source.readerRejects, stagingName(kind, 'jsrej'));
+  await fillRawText(conn, kind, source, stagingName(kind, 'rawtext'));
+  const counts = await conn.query<{ code: RejectCode; n: number }>(
+    `SELECT code, count(*)::INTEGER AS n FROM ${quoteIdent(STAGED_REJECTS)} WHERE kind = $1 GROUP BY code ORDER BY code`,
+    [kind],
+  );
+  const [{ n: kept }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.fin)}`);
+  const rowsRejected = counts.reduce((s, c) => s + c.n, 0);
+  if (kept === 0) {
+    const why = counts.map((c) => `${c.n} ${c.code}`).join(', ');
+    throw new FileProblemError(`has no usable rows (${source.rowsRead} read, all rejected: ${why}); see the rejects for each line`);
+  }
+  return {
+    kind,
+    file: input.fileName,
+    format: source.format,
+    ...(source.encoding ? { encoding: source.encoding } : {}),
+    rowsRead: source.rowsRead,
+    rowsKept: kept,
+    rowsRejected,
+    rejectsByCode: Object.fromEntries(counts.map((c) => [c.code, c.n])),
+    ...(outside !== undefined ? { outsideStudyArea: outside } : {}),
+    mapping,
+    extraColumns: extras.columns.map((c) => ({ name: c.out, type: c.rule === 'number' ? 'DOUBLE' : 'VARCHAR' })),
+    crs,
+    ...(valueMap ? { valueMap } : {}),
+    warnings: periods && periods.length === 0 ? [...warnings, loadWarning('noPeriods', { file: input.fileName })] : warnings,
+  };
+}
+
+interface ValidatedRows {
+  warnings: LoadWarning[];
+  /** Points inside no area (customers with areas). */
+  outside?: number;
+  /** Indicators: the periods found. */
+  periods: string[] | null;
+  valueMap?: ValueMapLine[];
+}
+
+/**
+ * The general validation, for every kind but costs (load-costs.ts): lines → check table →
+ * keys already loaded, reader-flagged rows, duplicates → rejects → kept rows → the final table
+ * (periods for indicators, coordinates and areas for point kinds).
+ */
+async function validateRows(
+  ctx: TabularContext,
+  input: LoadInput & { kind: TabularKind },
+  names: SourceNames,
+  t: Record<'lines' | 'chk' | 'checks' | 'dups' | 'ok' | 'fin', string>,
+  source: RawSource,
+  columns: PlannedColumn[],
+  extraColumns: readonly PlannedColumn[],
+  totalsSources: number[],
+): Promise<ValidatedRows> {
+  const { conn, checkAbort } = ctx;
+  const kind = input.kind;
+  const warnings: LoadWarning[] = [];
+  await insertLines(conn, t.lines, source.lines);
   // Area keys are matched after the checks (by id or name, applyAreaKeys), not by the SQL check.
   const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources });
   await conn.exec(check.sql);
@@ -109,7 +183,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   }
   // Rates (DESIGN.md › Real exports): a percentage outside 0–100 is kept with a warning, since
   // some rates (growth, change) can be negative; the warning says how many.
-  const rates = kind === 'indicators' ? extras.columns.filter((c) => c.rule === 'number' && isRateName(c.out)) : [];
+  const rates = kind === 'indicators' ? extraColumns.filter((c) => c.rule === 'number' && isRateName(c.out)) : [];
   if (rates.length) {
     const [counts] = await conn.query<Record<string, number>>(
       `SELECT ${rates.map((c, i) => `count(*) FILTER (WHERE ${quoteIdent(c.out)} < 0 OR ${quoteIdent(c.out)} > 100)::INTEGER AS r${i}`).join(', ')}
@@ -122,7 +196,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   }
   await conn.exec(`${dropTableSql(names.raw)}; ${dropTableSql(t.lines)}`);
   checkAbort();
-  const keys = rowKeys(kind, extras.columns);
+  const keys = rowKeys(kind, extraColumns);
   const dupK = check.checks.length + 1;
   const checks: CheckSpec<RejectCode>[] = [
     ...check.checks,
@@ -191,35 +265,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     if (kind === 'customers' && !ctx.areas) warnings.push(loadWarning('noAreas', { file: input.fileName }));
   }
   await conn.exec(`${okIsView ? dropViewSql(t.ok) : dropTableSql(t.ok)}; ${dropTableSql(t.chk)}`);
-
-  await insertReaderRejects(conn, source.readerRejects, stagingName(kind, 'jsrej'));
-  await fillRawText(conn, kind, source, stagingName(kind, 'rawtext'));
-  const counts = await conn.query<{ code: RejectCode; n: number }>(
-    `SELECT code, count(*)::INTEGER AS n FROM ${quoteIdent(STAGED_REJECTS)} WHERE kind = $1 GROUP BY code ORDER BY code`,
-    [kind],
-  );
-  const [{ n: kept }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.fin)}`);
-  const rowsRejected = counts.reduce((s, c) => s + c.n, 0);
-  if (kept === 0) {
-    const why = counts.map((c) => `${c.n} ${c.code}`).join(', ');
-    throw new FileProblemError(`has no usable rows (${source.rowsRead} read, all rejected: ${why}); see the rejects for each line`);
-  }
-  return {
-    kind,
-    file: input.fileName,
-    format: source.format,
-    ...(source.encoding ? { encoding: source.encoding } : {}),
-    rowsRead: source.rowsRead,
-    rowsKept: kept,
-    rowsRejected,
-    rejectsByCode: Object.fromEntries(counts.map((c) => [c.code, c.n])),
-    ...(outside !== undefined ? { outsideStudyArea: outside } : {}),
-    mapping,
-    extraColumns: extras.columns.map((c) => ({ name: c.out, type: c.rule === 'number' ? 'DOUBLE' : 'VARCHAR' })),
-    crs,
-    ...(valueMap ? { valueMap } : {}),
-    warnings: periods && periods.length === 0 ? [...warnings, loadWarning('noPeriods', { file: input.fileName })] : warnings,
-  };
+  return { warnings, outside, periods, ...(valueMap ? { valueMap } : {}) };
 }
 
 /** An indicator whose name says it is a rate or a share: unemployment_rate, 失业率, 占比, NPL ratio. */
@@ -265,7 +311,7 @@ export function looksLikeJson(b: Uint8Array): boolean {
   return b[i] === 0x7b || b[i] === 0x5b; // { or [
 }
 
-/** Reject rows the reader flagged but kept: one check number per distinct reason and parameters. */
+/** Reject rows the reader flagged but kept: their check replaces whatever the row had. */
 async function markRowRejects(
   conn: Connector,
   chk: string,
@@ -273,33 +319,8 @@ async function markRowRejects(
   rows: NonNullable<RawSource['rowRejects']>,
   checks: CheckSpec<RejectCode>[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const kByReason = new Map<string, number>();
-  const keyOf = (r: (typeof rows)[number]) => `${r.reason} ${paramsJson(r.params)}`;
-  for (const r of rows) {
-    const key = keyOf(r);
-    if (kByReason.has(key)) continue;
-    const k = checks.length + 1;
-    checks.push({ k, column: null, code: r.code, reason: r.reason, params: r.params });
-    kByReason.set(key, k);
-  }
-  const t = new Table({
-    line: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => r.line) }),
-    k: makeVector({ type: new Int32(), data: Int32Array.from(rows, (r) => kByReason.get(keyOf(r))!) }),
-  });
-  await conn.insertArrowIPC(scratch, tableToIPC(t, 'stream'));
+  if (!(await insertRowRejects(conn, scratch, rows, checks))) return;
   await conn.exec(`UPDATE ${quoteIdent(chk)} SET __bp_k = m.k FROM ${quoteIdent(scratch)} AS m WHERE ${quoteIdent(chk)}.__bp_line = m.line; ${dropTableSql(scratch)}`);
-}
-
-async function insertChecks(conn: Connector, table: string, checks: CheckSpec<RejectCode>[]): Promise<void> {
-  const t = new Table({
-    k: makeVector({ type: new Int32(), data: Int32Array.from(checks, (c) => c.k) }),
-    col: vectorFromArray(checks.map((c) => c.column), new Utf8()),
-    code: vectorFromArray(checks.map((c) => c.code), new Utf8()),
-    reason: vectorFromArray(checks.map((c) => c.reason), new Utf8()),
-    params: vectorFromArray(checks.map((c) => paramsJson(c.params)), new Utf8()),
-  });
-  await conn.insertArrowIPC(table, tableToIPC(t, 'stream'));
 }
 
 /** JS-made rejects (reader errors, GeoJSON features) into the staging rejects table, as data. */

@@ -14,7 +14,7 @@ import type { Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { detectDelimiter, normalizeLineEndings, recordAt, recordBytes, recordOnLine, splitRecord } from './csv-scan.ts';
 import { CsvStreamScanner, scanCsvStream, type StreamScan } from './csv-stream-scan.ts';
-import { toUtf8, EncodingError } from './decode.ts';
+import { toUtf8, EncodingError, Utf8Check } from './decode.ts';
 import { FileProblemError } from './errors.ts';
 import { loadWarning, type LoadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
@@ -164,28 +164,17 @@ async function readCsvInPlace(
   const scanner = new CsvStreamScanner({
     delimiter: delimiter.charCodeAt(0), base, headerFields: header.fields.length, fromRecord: header.h + 1, large: blob.size >= 2 ** 32,
   });
-  const strict = new TextDecoder('utf-8', { fatal: true });
-  let utf8 = true;
+  const strict = new Utf8Check();
   const step = hooks.chunkBytes ?? CSV_SCAN.chunkBytes;
   for (let at = base; at < blob.size; at += step) {
     hooks.checkAbort?.();
     const chunk = new Uint8Array(await blob.slice(at, Math.min(blob.size, at + step)).arrayBuffer());
-    if (utf8) {
-      try {
-        strict.decode(chunk, { stream: true });
-      } catch {
-        utf8 = false; // GBK, or a UTF-8 file with a line in another encoding: decoded in memory
-      }
-    }
-    if (!utf8) return 'text that is not UTF-8';
+    // GBK, or a UTF-8 file with a line in another encoding: decoded in memory
+    if (!strict.push(chunk)) return 'text that is not UTF-8';
     scanner.push(chunk);
     hooks.onScan?.(Math.min(1, (at + step) / blob.size));
   }
-  try {
-    strict.decode();
-  } catch {
-    return 'text that is not UTF-8';
-  }
+  if (!strict.end()) return 'text that is not UTF-8';
   const scan = scanner.end();
   const { lf, crlf, cr } = scan.endings;
   if (cr > 0 || (lf > 0 && crlf > 0)) return 'text with mixed line endings';

@@ -64,7 +64,11 @@ export interface CheckSpec<Code extends string = CheckCode> {
 
 export interface CheckSqlInput {
   raw: string;
-  lines: string;
+  /**
+   * The lines table joined by position; or, when the raw rows are consecutive lines, the first
+   * row's line (`__bp_line` = rowid + first: no table, no join).
+   */
+  lines: string | { first: number };
   out: string;
   columns: readonly PlannedColumn[];
   /**
@@ -74,6 +78,11 @@ export interface CheckSqlInput {
   totalsSources?: readonly number[];
   /** Table with an `area_id` column, for `known_area`. */
   areaRef?: string;
+  /**
+   * Also select the raw row's rowid as `__bp_row` and these raw columns as they are read, as
+   * `__bp_r<i>` (to tell whether the raw table can become the final one unchanged).
+   */
+  passRaw?: readonly number[];
 }
 
 /**
@@ -147,6 +156,12 @@ export function ruleType(rule: Rule): 'VARCHAR' | 'DOUBLE' | 'INTEGER' {
  * of soft columns (emptied, to be counted among kept rows).
  */
 export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: CheckSpec[]; soft: { column: string; label: string }[] } {
+  const { select, checks, soft } = buildCheckSelect(input);
+  return { sql: `CREATE TABLE ${quoteIdent(input.out)} AS\n${select}`, checks, soft };
+}
+
+/** The check table's rows as a query (`input.out` unused): see buildCheckSql. */
+export function buildCheckSelect(input: CheckSqlInput): { select: string; checks: CheckSpec[]; soft: { column: string; label: string }[] } {
   const checks: CheckSpec[] = [];
   const whens: string[] = [];
   const add = (cond: string, column: string | null, code: CheckCode, reason: string, params: Record<string, string | number> = {}) => {
@@ -295,11 +310,17 @@ export function buildCheckSql(input: CheckSqlInput): { sql: string; checks: Chec
     }
   });
   const kExpr = whens.length ? `CASE ${whens.join(' ')} END` : 'NULL';
-  const sql = `CREATE TABLE ${quoteIdent(input.out)} AS
-WITH t AS (SELECT l.__bp_line, ${[...texts, ...totals.map((src, m) => `nullif(trim(CAST(r.c${src} AS VARCHAR)), '') AS h${m}`)].join(', ')} FROM ${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(input.lines)} l),
+  const lines = input.lines;
+  const from = typeof lines === 'string'
+    ? `l.__bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`
+    : `(r.rowid + ${Math.floor(lines.first)})::INTEGER AS __bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`;
+  const pass = (input.passRaw ?? []).map((i) => `r.c${i} AS __bp_r${i}`);
+  const source = typeof lines === 'string' ? `${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(lines)} l` : `${quoteIdent(input.raw)} r`;
+  const passOut = input.passRaw ? ['__bp_row', ...(input.passRaw ?? []).map((i) => `__bp_r${i}`)] : [];
+  const select = `WITH t AS (SELECT ${from}${[...pass, ...texts, ...totals.map((src, m) => `nullif(trim(CAST(r.c${src} AS VARCHAR)), '') AS h${m}`)].join(', ')} FROM ${source}),
 n AS (SELECT *${nums.length ? ', ' + nums.join(', ') : ''} FROM t)
-SELECT __bp_line, (${kExpr})::INTEGER AS __bp_k${outputs.length ? ', ' + outputs.join(', ') : ''}${soft.map((j) => `, ${unreadable(j)} AS __bp_u${j}`).join('')} FROM n`;
-  return { sql, checks, soft: soft.map((j) => ({ column: `__bp_u${j}`, label: cols[j].label })) };
+SELECT __bp_line, (${kExpr})::INTEGER AS __bp_k${outputs.length ? ', ' + outputs.join(', ') : ''}${soft.map((j) => `, ${unreadable(j)} AS __bp_u${j}`).join('')}${passOut.map((c) => `, ${c}`).join('')} FROM n`;
+  return { select, checks, soft: soft.map((j) => ({ column: `__bp_u${j}`, label: cols[j].label })) };
 }
 
 /**
@@ -325,8 +346,10 @@ function keyJoin(keys: readonly string[]): string {
  * Rows to reject, as (line, k, first line): failed checks, then duplicates (k = `dupK`).
  * Parameters: none. Reasons are joined from the checks table by the caller.
  */
-export function buildRejectedRowsSql(chk: string, dups: string, keys: readonly string[], dupK: number): string {
-  return `SELECT __bp_line, __bp_k, NULL::INTEGER AS __bp_first FROM ${quoteIdent(chk)} WHERE __bp_k IS NOT NULL
+export function buildRejectedRowsSql(chk: string, dups: string | null, keys: readonly string[], dupK: number): string {
+  const failed = `SELECT __bp_line, __bp_k, NULL::INTEGER AS __bp_first FROM ${quoteIdent(chk)} WHERE __bp_k IS NOT NULL`;
+  if (dups === null) return failed;
+  return `${failed}
 UNION ALL
 SELECT c.__bp_line, ${dupK} AS __bp_k, d.__bp_first FROM ${quoteIdent(chk)} c JOIN ${quoteIdent(dups)} d ON ${keyJoin(keys)}
 WHERE c.__bp_k IS NULL AND c.__bp_line > d.__bp_first`;
@@ -359,4 +382,30 @@ export function buildKeepSql(chk: string, dups: string | null, out: string, keys
   return `CREATE TABLE ${quoteIdent(out)} AS SELECT c.__bp_line, ${cols} FROM ${quoteIdent(chk)} c
 LEFT JOIN ${quoteIdent(dups)} d ON ${keyJoin(keys)}
 WHERE c.__bp_k IS NULL AND (d.__bp_first IS NULL OR c.__bp_line = d.__bp_first) ORDER BY c.__bp_line`;
+}
+
+/**
+ * The final table straight from the checked rows (no `__bp_line` kept): usable rows without
+ * the later rows of a duplicate key (`dups` null: there are none), in file order. `sort`: the
+ * checked rows are not in file order (they come out of a join) and must be sorted.
+ */
+export function buildKeepTableSql(chk: string, dups: string | null, out: string, keys: readonly string[], columns: readonly string[], sort = false): string {
+  const cols = columns.map((c) => `c.${quoteIdent(c)}`).join(', ');
+  if (dups === null) return `CREATE TABLE ${quoteIdent(out)} AS SELECT ${cols} FROM ${quoteIdent(chk)} c WHERE c.__bp_k IS NULL${sort ? ' ORDER BY c.__bp_line' : ''}`;
+  return `CREATE TABLE ${quoteIdent(out)} AS SELECT ${cols} FROM ${quoteIdent(chk)} c
+LEFT JOIN ${quoteIdent(dups)} d ON ${keyJoin(keys)}
+WHERE c.__bp_k IS NULL AND (d.__bp_first IS NULL OR c.__bp_line = d.__bp_first) ORDER BY c.__bp_line`;
+}
+
+/**
+ * Raw-table rows (`__bp_row`, the raw rowid) to delete so that the raw table holds only the
+ * kept rows: failed checks and the later rows of a duplicate key.
+ */
+export function buildDroppedRowsSql(chk: string, dups: string | null, out: string, keys: readonly string[]): string {
+  const failed = `SELECT __bp_row FROM ${quoteIdent(chk)} WHERE __bp_k IS NOT NULL`;
+  const later = dups === null ? '' : `
+UNION ALL
+SELECT c.__bp_row FROM ${quoteIdent(chk)} c JOIN ${quoteIdent(dups)} d ON ${keyJoin(keys)}
+WHERE c.__bp_k IS NULL AND c.__bp_line > d.__bp_first`;
+  return `CREATE TABLE ${quoteIdent(out)} AS ${failed}${later}`;
 }
