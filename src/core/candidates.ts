@@ -125,18 +125,30 @@ function cellResolution(c: string): number {
  * `fine` are the points' cells at a resolution ≥ `resolution` (pointCells).
  */
 export function candidatesWhereDemand(fine: PointCells, resolution: number, existing: Points, radiusM: number): { h3: string[]; lon: Float64Array; lat: Float64Array } {
-  const seen = new Set<string>();
-  const parents = parentCells(fine.cells, resolution);
+  // Cells at `resolution` holding weight, in first-seen order (the fine cells themselves, distinct, when no coarser).
   const h3: string[] = [];
-  for (let k = 0; k < parents.length; k++) {
-    if (!(fine.weight[k] > 0) || seen.has(parents[k])) continue;
-    seen.add(parents[k]);
-    h3.push(parents[k]);
+  if (fine.cells.every((c) => cellResolution(c) <= resolution)) {
+    for (let k = 0; k < fine.cells.length; k++) if (fine.weight[k] > 0) h3.push(fine.cells[k]);
+  } else {
+    const seen = new Set<string>();
+    const parents = parentCells(fine.cells, resolution);
+    for (let k = 0; k < parents.length; k++) {
+      if (!(fine.weight[k] > 0) || seen.has(parents[k])) continue;
+      seen.add(parents[k]);
+      h3.push(parents[k]);
+    }
   }
   const lon = new Float64Array(h3.length), lat = new Float64Array(h3.length);
-  h3.forEach((c, q) => { const [y, x] = cellToLatLng(c); lon[q] = x; lat[q] = y; });
+  for (let q = 0; q < h3.length; q++) { const [y, x] = cellToLatLng(h3[q]); lon[q] = x; lat[q] = y; }
   const near = maskWithin({ lon, lat }, existing, radiusM / 2);
-  const keep: number[] = [];
-  for (let q = 0; q < h3.length; q++) if (!near[q]) keep.push(q);
-  return { h3: keep.map((q) => h3[q]), lon: Float64Array.from(keep, (q) => lon[q]), lat: Float64Array.from(keep, (q) => lat[q]) };
+  let kept = 0;
+  for (let q = 0; q < h3.length; q++) if (!near[q]) kept++;
+  if (kept === h3.length) return { h3, lon, lat };
+  const out = { h3: new Array<string>(kept), lon: new Float64Array(kept), lat: new Float64Array(kept) };
+  for (let q = 0, r = 0; q < h3.length; q++) {
+    if (near[q]) continue;
+    out.h3[r] = h3[q]; out.lon[r] = lon[q]; out.lat[r] = lat[q];
+    r++;
+  }
+  return out;
 }

@@ -373,6 +373,9 @@ export function buildCandidates(opts: { cells: StudyCells; existing: Points; rad
     }
   } else if (opts.where) {
     const g = candidatesWhereDemand(opts.where.fine, opts.where.resolution, opts.existing, opts.radiusM);
+    if (!opts.extra?.id.length) {
+      return { id: g.h3, lon: g.lon, lat: g.lat, source: new Array<CandidateSource>(g.h3.length).fill('generated'), name: new Array<string>(g.h3.length).fill('') };
+    }
     for (let q = 0; q < g.h3.length; q++) {
       id.push(g.h3[q]); lon.push(g.lon[q]); lat.push(g.lat[q]); source.push('generated');
     }
