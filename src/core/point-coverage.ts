@@ -140,12 +140,22 @@ function sweepBlocks(
       if (esup.length < ne) esup = new Int32Array(ne * 2);
       for (let h2 = 0; h2 < ne; h2++) esup[h2] = hits.index[h2];
     }
-    // Candidates that may cover one, sorted by id so each point's list comes out sorted.
-    const ns = cand.within(cLon, cLat, reachM, hits);
-    if (sup.length < ns) {
-      sup = new Int32Array(ns * 2); sx = new Float64Array(ns * 2); sy = new Float64Array(ns * 2); sz = new Float64Array(ns * 2); ids = new Int32Array(ns * 2);
+    // Candidates that may cover one (those of the grid cells near the block whose chord to
+    // its centre is within reachM, a hair generous), sorted by id so each point's list comes out sorted.
+    const nw = cand.near(cLon, cLat, reachM, hits);
+    if (sup.length < nw) {
+      sup = new Int32Array(nw * 2); sx = new Float64Array(nw * 2); sy = new Float64Array(nw * 2); sz = new Float64Array(nw * 2); ids = new Int32Array(nw * 2);
     }
-    sup.set(hits.index.subarray(0, ns));
+    const bla = cLat * RAD, blo = cLon * RAD, bc = Math.cos(bla);
+    const bx = bc * Math.cos(blo), by = bc * Math.sin(blo), bz = Math.sin(bla);
+    const rr = Math.min(Math.PI, reachM / EARTH_RADIUS_M);
+    const reach2 = (2 * Math.sin(rr / 2)) ** 2 * (1 + 1e-9) + 1e-24;
+    let ns = 0;
+    for (let h2 = 0; h2 < nw; h2++) {
+      const j = hits.index[h2];
+      const dx = cu.x[j] - bx, dy = cu.y[j] - by, dz = cu.z[j] - bz;
+      if (dx * dx + dy * dy + dz * dz <= reach2) sup[ns++] = j;
+    }
     sup.subarray(0, ns).sort();
     for (let t = 0; t < ns; t++) { const j = sup[t]; sx[t] = cu.x[j]; sy[t] = cu.y[j]; sz[t] = cu.z[j]; }
     if (visitGroup && ns <= MASK_BITS) {
@@ -157,7 +167,7 @@ function sweepBlocks(
       const lon = demand.lon[i], lat = demand.lat[i];
       const la = lat * RAD, lo = lon * RAD, cl = Math.cos(la);
       const px = cl * Math.cos(lo), py = cl * Math.sin(lo), pz = Math.sin(la);
-      const covered = coveredByExisting(px, py, pz, lon, lat, ne);
+      const covered = ne > 0 && coveredByExisting(px, py, pz, lon, lat, ne);
       let n = 0;
       if (!covered) {
         for (let t = 0; t < ns; t++) {
@@ -201,7 +211,7 @@ function sweepBlocks(
       const lon = demand.lon[i], lat = demand.lat[i];
       const la = lat * RAD, lo = lon * RAD, cl = Math.cos(la);
       const px = cl * Math.cos(lo), py = cl * Math.sin(lo), pz = Math.sin(la);
-      const covered = coveredByExisting(px, py, pz, lon, lat, ne);
+      const covered = ne > 0 && coveredByExisting(px, py, pz, lon, lat, ne);
       let c = -1;
       if (!covered) {
         c = 0;

@@ -95,3 +95,28 @@ describe('GridIndex.nearest', () => {
     expect(new GridIndex({ lon: [], lat: [] }).nearest(0, 0)).toEqual({ index: -1, distanceM: Infinity });
   });
 });
+
+describe('GridIndex.near', () => {
+  it('returns every point within() finds (a superset, each once), across the antimeridian too', () => {
+    const rng = mulberry32(21);
+    for (const [lon0, lat0] of [[121.4, 31.2], [179.99, -16.5], [10, 70]]) {
+      const n = 3000;
+      const lon = Float64Array.from({ length: n }, () => { const x = lon0 + (rng() - 0.5) * 0.2; return x > 180 ? x - 360 : x; });
+      const lat = Float64Array.from({ length: n }, () => lat0 + (rng() - 0.5) * 0.2);
+      const index = new GridIndex({ lon, lat }, 500);
+      const a = new Hits(), b = new Hits();
+      let superset = 0;
+      for (let q = 0; q < 200; q++) {
+        const x = lon[q], y = lat[q], r = 100 + rng() * 1500;
+        const na = index.within(x, y, r, a);
+        const nb = index.near(x, y, r, b);
+        const got = new Set(Array.from(b.index.subarray(0, nb)));
+        expect(got.size).toBe(nb);
+        for (let h = 0; h < na; h++) expect(got.has(a.index[h])).toBe(true);
+        if (nb > na) superset++;
+      }
+      // it is unfiltered: the window's corners hold points beyond the radius
+      expect(superset).toBeGreaterThan(0);
+    }
+  });
+});

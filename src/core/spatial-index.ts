@@ -123,6 +123,19 @@ export class GridIndex {
    * `out` (cleared first), in no particular order. Returns the number of hits.
    */
   within(lon: number, lat: number, radiusM: number, out: Hits): number {
+    return this.query(lon, lat, radiusM, out, true);
+  }
+
+  /**
+   * Every indexed point in the grid cells that the circle of radiusM around (lon, lat)
+   * touches, unfiltered (distanceM NaN): a superset of within()'s answer for callers that
+   * test distances their own cheaper way.
+   */
+  near(lon: number, lat: number, radiusM: number, out: Hits): number {
+    return this.query(lon, lat, radiusM, out, false);
+  }
+
+  private query(lon: number, lat: number, radiusM: number, out: Hits, exact: boolean): number {
     out.count = 0;
     if (this.size === 0 || !(radiusM >= 0)) return 0;
     const r = radiusM / EARTH_RADIUS_M;
@@ -152,14 +165,14 @@ export class GridIndex {
     const sLo = sThr * (1 - 1e-9);
     const sHi = sThr * (1 + 1e-9) + 1e-18;
     if (full) {
-      this.scan(0, this.nx - 1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out);
+      this.scan(0, this.nx - 1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
       return out.count;
     }
     const a = lon - dLonDeg, b = lon + dLonDeg;
-    this.scanLon(a, b, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out);
+    this.scanLon(a, b, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
     // Windows that cross the antimeridian continue on the other side.
-    if (a < -180) this.scanLon(a + 360, 180, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out);
-    if (b > 180) this.scanLon(-180, b - 360, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out);
+    if (a < -180) this.scanLon(a + 360, 180, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
+    if (b > 180) this.scanLon(-180, b - 360, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
     return out.count;
   }
 
@@ -190,22 +203,26 @@ export class GridIndex {
     }
   }
 
-  private scanLon(a: number, b: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits): void {
+  private scanLon(a: number, b: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits, exact: boolean): void {
     let cx0 = Math.floor((a - this.minLon) / this.cellLonDeg);
     let cx1 = Math.floor((b - this.minLon) / this.cellLonDeg);
     if (cx1 < 0 || cx0 >= this.nx) return;
     cx0 = Math.max(0, cx0);
     cx1 = Math.min(this.nx - 1, cx1);
-    this.scan(cx0, cx1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out);
+    this.scan(cx0, cx1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
   }
 
-  private scan(cx0: number, cx1: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits): void {
+  private scan(cx0: number, cx1: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits, exact: boolean): void {
     const { sLon, sLat, sLatR, sCos, sId, cellStart, nx } = this;
     const twoR = 2 * EARTH_RADIUS_M;
     for (let cy = cy0; cy <= cy1; cy++) {
       // Cells of one row are contiguous in the sorted arrays.
       const p0 = cellStart[cy * nx + cx0];
       const p1 = cellStart[cy * nx + cx1 + 1];
+      if (!exact) {
+        for (let p = p0; p < p1; p++) out.push(sId[p], NaN);
+        continue;
+      }
       for (let p = p0; p < p1; p++) {
         const sa = Math.sin((sLatR[p] - latR) / 2);
         const sb = Math.sin((sLon[p] - lon) * RAD / 2);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
+import { mulberry32 } from '../../core/rng.ts';
 import { buildCandidates, buildDemand, constraintsFor, prepareSitesData, sitesOfType, SitesInputError, type NetworkSites, type StudyCells } from './sites-model.ts';
 
 // Five cells along a parallel, ~1 km apart (0.0105° of longitude at 31.2°N ≈ 1000 m); cells
@@ -52,6 +54,35 @@ describe('buildDemand', () => {
     const none = buildDemand({ cells, customers: new Float64Array(5), areaPopulation: null }, { measure: 'customers' });
     expect(none.weight.length).toBe(0);
     expect(none.warnings.map((w) => w.code)).toEqual(['no_demand']);
+  });
+
+  it('puts each exact point in the study cell latLngToCell gives it, leaves the others out, and finds its candidate cell', () => {
+    // A study area of a few res-8 cells; points scattered over it and beyond its edge.
+    const centre = latLngToCell(31.2, 121.45, 8);
+    const h3 = gridDisk(centre, 1);
+    const study: StudyCells = {
+      h3, lon: Float64Array.from(h3, (h) => cellToLatLng(h)[1]), lat: Float64Array.from(h3, (h) => cellToLatLng(h)[0]),
+      areaIndex: new Int32Array(h3.length), areaCount: 1,
+    };
+    const rng = mulberry32(4);
+    const n = 5000;
+    const lon = Float64Array.from({ length: n }, () => 121.45 + (rng() - 0.5) * 0.05);
+    const lat = Float64Array.from({ length: n }, () => 31.2 + (rng() - 0.5) * 0.05);
+    const weight = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const d = buildDemand({ cells: study, points: { lon, lat, weight }, customers: null, areaPopulation: null }, { measure: 'customers', fineResolution: 9 });
+    let q = 0, outside = 0, outsideWeight = 0;
+    for (let i = 0; i < n; i++) {
+      const s = h3.indexOf(latLngToCell(lat[i], lon[i], 8));
+      if (s < 0) { outside++; outsideWeight += weight[i]; continue; }
+      expect(d.source![q]).toBe(i);
+      expect(d.cell[q]).toBe(s);
+      expect(d.fine!.cells[d.fine!.cellOf[q]]).toBe(latLngToCell(lat[i], lon[i], 9));
+      q++;
+    }
+    expect(q).toBe(d.weight.length);
+    expect(outside).toBeGreaterThan(100);
+    expect(d.outsidePoints).toBe(outside);
+    expect(d.outsideWeight).toBe(outsideWeight);
   });
 });
 

@@ -17,7 +17,8 @@
  * Pure functions of arrays; no Svelte, no worker, no DuckDB.
  */
 import { DEFAULT_RADIUS_M, type CoverageProblem, type Demand, type SiteWarning } from '../../core/coverage.ts';
-import { allowedOutsideCircles, candidateResolution, candidatesWhereDemand, cellAt, generateCandidates, h3ResolutionOf, pointCells, studyCellOfPoints, type PointCells } from '../../core/candidates.ts';
+import { allowedOutsideCircles, candidateResolution, candidatesWhereDemand, cellAt, generateCandidates, h3ResolutionOf, withWeights, type PointCells } from '../../core/candidates.ts';
+import { locatePoints, type LocatedPoints } from '../../core/h3-locate.ts';
 import { buildPointCoverage, haversineReach, type PointCoverage } from '../../core/point-coverage.ts';
 import { costReach, type CostTable } from '../../core/cost-matrix.ts';
 import { populationPotential } from '../../core/demand.ts';
@@ -218,8 +219,8 @@ export function buildDemand(src: DemandSource, opts: DemandOptions): DemandPoint
 }
 
 /**
- * Demand at exact points. With study cells, each point's H3 cell (at `fineResolution`, whose
- * parent at the study resolution decides) must be a study cell; the others are left out and
+ * Demand at exact points. With study cells, each point's H3 cell at the study resolution
+ * (latLngToCell, DESIGN.md › Grid) must be a study cell; the others are left out and
  * counted. `blend`: the points carry λ·C/ΣW each unit of weight, the population (1 − λ)·C
  * spread at cell centres, as in the cell blend.
  */
@@ -228,18 +229,18 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
   const n = pts.lon.length;
   const studyRes = src.cells.h3.length > 0 ? h3ResolutionOf(src.cells.h3[0]) : -1;
   const fineRes = Math.max(opts.fineResolution ?? (studyRes >= 0 ? studyRes : 9), studyRes);
-  const all = pointCells(pts, fineRes);
-  // Study cell of each point (−1 outside); all 0 without a study grid.
-  const studyOf = studyRes >= 0 ? studyCellOfPoints(pts, all, src.cells.h3, studyRes) : new Int32Array(n);
-  const keep: number[] = [];
-  let outsideWeight = 0, outsidePoints = 0;
+  // Each point's cell at the fine resolution (candidates) and at the study resolution, in one pass.
+  const located = locatePoints(pts, studyRes >= 0 && studyRes !== fineRes ? [fineRes, studyRes] : [fineRes]);
+  const all = withWeights(located[0], pts.weight);
+  // Study cell of each point (−1 outside): its own cell at the study resolution; all 0 without a study grid.
+  const studyOf = studyRes >= 0 ? studyIndexOf(located[located.length - 1], src.cells.h3) : new Int32Array(n);
+  let kept = 0, outsideWeight = 0, outsidePoints = 0, C = 0;
   for (let i = 0; i < n; i++) {
-    if (studyOf[i] >= 0) keep.push(i);
-    else { outsidePoints++; outsideWeight += pts.weight[i]; }
+    if (studyOf[i] >= 0) { kept++; C += pts.weight[i]; } else { outsidePoints++; outsideWeight += pts.weight[i]; }
   }
+  const keep = new Int32Array(kept);
+  for (let i = 0, q = 0; i < n; i++) if (studyOf[i] >= 0) keep[q++] = i;
   if (outsidePoints > 0) warnings.push({ code: 'points_outside', params: { points: outsidePoints, weight: outsideWeight } });
-  let C = 0;
-  for (const i of keep) C += pts.weight[i];
   // Population at cell centres, for the blend and the closure's access check.
   let pop: Float64Array | null = null;
   let P = 0;
@@ -257,37 +258,44 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
   const popCells: number[] = [];
   if ((opts.measure !== 'customers' || opts.keepAllPeople) && pop) for (let c = 0; c < pop.length; c++) if (pop[c] > 0) popCells.push(c);
   const popScale = opts.measure === 'population' ? 1 : blend && P > 0 ? ((C > 0 ? 1 - lambda : 1) * (C > 0 ? C : P)) / P : 0;
-  const m = keep.length + popCells.length;
+  const m = kept + popCells.length;
   const lon = new Float64Array(m), lat = new Float64Array(m), weight = new Float64Array(m), cell = new Int32Array(m);
   const customers = new Float64Array(m), population = new Float64Array(m);
   const cellOf = new Int32Array(m);
-  const fineWeight = new Float64Array(all.cells.length);
-  for (let q = 0; q < keep.length; q++) {
+  const source = new Int32Array(m).fill(-1);
+  let fineCells = all.cells;
+  let fineWeight = new Float64Array(fineCells.length);
+  for (let q = 0; q < kept; q++) {
     const i = keep[q];
+    source[q] = i;
     lon[q] = pts.lon[i]; lat[q] = pts.lat[i];
-    weight[q] = pts.weight[i] * pointScale;
+    const w = pts.weight[i] * pointScale;
+    weight[q] = w;
     customers[q] = pts.weight[i];
     const k = all.cellOf[i];
     cell[q] = studyRes >= 0 ? studyOf[i] : -1;
     cellOf[q] = k;
-    fineWeight[k] += weight[q];
+    fineWeight[k] += w;
   }
-  // Population centres join the fine cells too, so candidates are generated where they are.
-  const fineCells = all.cells.slice();
-  const fineIndex = new Map(fineCells.map((h, k) => [h, k]));
-  const fw = Array.from(fineWeight);
-  popCells.forEach((c, r) => {
-    const q = keep.length + r;
-    lon[q] = src.cells.lon[c]; lat[q] = src.cells.lat[c];
-    weight[q] = pop![c] * popScale;
-    population[q] = pop![c];
-    cell[q] = c;
-    const h = cellAt(lon[q], lat[q], fineRes);
-    let k = fineIndex.get(h);
-    if (k === undefined) { k = fineCells.length; fineIndex.set(h, k); fineCells.push(h); fw.push(0); }
-    cellOf[q] = k;
-    fw[k] += weight[q];
-  });
+  if (popCells.length > 0) {
+    // Population centres join the fine cells too, so candidates are generated where they are.
+    fineCells = fineCells.slice();
+    const fineIndex = new Map(fineCells.map((h, k) => [h, k]));
+    const fw = Array.from(fineWeight);
+    for (let r = 0; r < popCells.length; r++) {
+      const c = popCells[r], q = kept + r;
+      lon[q] = src.cells.lon[c]; lat[q] = src.cells.lat[c];
+      weight[q] = pop![c] * popScale;
+      population[q] = pop![c];
+      cell[q] = c;
+      const h = cellAt(lon[q], lat[q], fineRes);
+      let k = fineIndex.get(h);
+      if (k === undefined) { k = fineCells.length; fineIndex.set(h, k); fineCells.push(h); fw.push(0); }
+      cellOf[q] = k;
+      fw[k] += weight[q];
+    }
+    fineWeight = Float64Array.from(fw);
+  }
   let total = 0;
   for (const w of weight) total += w;
   if (total === 0) warnings.push({ code: 'no_demand', params: { measure: opts.measure } });
@@ -295,10 +303,10 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
     lon, lat, weight, cell, customers, population,
     measure: opts.measure,
     at: 'points',
-    source: Int32Array.from({ length: m }, (_, q) => (q < keep.length ? keep[q] : -1)),
-    fine: { cells: fineCells, cellOf, weight: Float64Array.from(fw) },
+    source,
+    fine: { cells: fineCells, cellOf, weight: fineWeight },
     fineResolution: fineRes,
-    id: pts.id ? [...keep.map((i) => pts.id![i]), ...popCells.map((c) => src.cells.h3[c])] : null,
+    id: pts.id ? [...Array.from(keep, (i) => pts.id![i]), ...popCells.map((c) => src.cells.h3[c])] : null,
     outsideWeight, outsidePoints,
     totalWeight: total,
     totalCustomers: C,
@@ -307,6 +315,13 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
   };
 }
 
+
+/** Index of each located point's cell among the study cells (−1 outside). */
+function studyIndexOf(located: LocatedPoints, study: readonly string[]): Int32Array {
+  const index = new Map(study.map((h, i) => [h, i]));
+  const byCell = Int32Array.from(located.cells, (h) => index.get(h) ?? -1);
+  return located.cellOf.map((k) => byCell[k]);
+}
 
 /** Indices of the sites of `type` (case-insensitive), and of ours among them. */
 export function sitesOfType(network: NetworkSites, type: SiteType): { all: number[]; own: number[] } {
@@ -358,6 +373,9 @@ export function buildCandidates(opts: { cells: StudyCells; existing: Points; rad
     }
   } else if (opts.where) {
     const g = candidatesWhereDemand(opts.where.fine, opts.where.resolution, opts.existing, opts.radiusM);
+    if (!opts.extra?.id.length) {
+      return { id: g.h3, lon: g.lon, lat: g.lat, source: new Array<CandidateSource>(g.h3.length).fill('generated'), name: new Array<string>(g.h3.length).fill('') };
+    }
     for (let q = 0; q < g.h3.length; q++) {
       id.push(g.h3[q]); lon.push(g.lon[q]); lat.push(g.lat[q]); source.push('generated');
     }
