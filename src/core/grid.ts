@@ -16,6 +16,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { cellArea, cellToLatLng, getHexagonAreaAvg, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
 import { polygonAreaM2 } from './polygon-area.ts';
+import { cellLocator } from './cell-locator.ts';
 
 /** An area of the study: only its geometry matters here; `areaIndex` refers to the array order. */
 export interface GridArea {
@@ -243,6 +244,11 @@ export function assignCells(
   const from = start ?? 0;
   const to = end ?? lon.length;
   const u32 = u32View(result);
+  const locator = cellLocator(resolution);
+  if (locator) {
+    for (let i = from; i < to; i++) locator.assignInto(lon[i], lat[i], u32, i);
+    return result;
+  }
   for (let i = from; i < to; i++) {
     const x = lon[i];
     const y = lat[i];

@@ -82,7 +82,12 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   checkAbort();
   const warnings = [...source.warnings];
   const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping, input.fileName);
-  const contract = planned.map((c) => ({ ...c, typed: c.src !== null && source.typed?.[c.src] === true }));
+  // A numeric raw column mapped to a text rule (a numeric customer_id) is still read as text.
+  const contract = planned.map((c) => ({
+    ...c,
+    typed: c.src !== null && source.typed?.[c.src] === true,
+    numeric: c.src !== null && source.numeric?.[c.src] === true && ruleType(c.rule) !== 'VARCHAR',
+  }));
   warnings.push(...mapWarnings);
   const [profileRow] = extraSources.length ? await conn.query(buildProfileSql(names.raw, extraSources)) : [{}];
   const extras = planExtras(kind, source.headers, extraSources, readProfile(profileRow ?? {}, extraSources.length), input.fileName);
@@ -99,7 +104,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     fin: stagingName(kind, 'fin'),
   };
   // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
-  const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true);
+  const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true && source.numeric?.[i] !== true);
   const done: ValidatedRows = kind === 'costs' && COST_FILES.lightPath
     ? { periods: null, ...await finishCostRows({
       conn, fileName: input.fileName, raw: names.raw, fin: t.fin, source, columns, totalsSources, appendTo: ctx.appendTo ?? null, checkAbort,

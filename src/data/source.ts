@@ -19,6 +19,11 @@ export interface RawSource {
   /** Raw columns already read as DOUBLE (by index); the others hold text or source types. */
   typed?: boolean[];
   /**
+   * Raw columns holding numbers of the source's own type (Parquet read from disk): validated
+   * exactly as their text would be (NaN and ±inf are not numbers), without printing them.
+   */
+  numeric?: boolean[];
+  /**
    * Line of each raw-table row, in table order (see RejectRow.line for what "line" means); or,
    * when rows are consecutive lines, the first line and the row count (no array per row).
    */

@@ -26,6 +26,11 @@ export interface NativeConnectorOptions {
   memoryLimit?: string;
 }
 
+/** BP_SQL_TRACE=1: each statement's time and start on stderr (profiling the CLI at scale). */
+function trace(kind: string, t0: number, sql: string): void {
+  if (process.env.BP_SQL_TRACE) process.stderr.write(`[${kind} ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 300)}\n`);
+}
+
 /** Blobs made by `fileBlob`, with the file each reads. */
 const FILE_BLOBS = new WeakMap<Blob, string>();
 
@@ -73,7 +78,9 @@ export class NativeConnector implements Connector {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    const t = performance.now();
     const reader = await this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    trace('query', t, sql);
     return reader.getRowObjectsJS() as T[];
   }
 
@@ -83,7 +90,9 @@ export class NativeConnector implements Connector {
   }
 
   async exec(sql: string): Promise<void> {
+    const t = performance.now();
     await this.conn.run(sql);
+    trace('sql', t, sql);
   }
 
   async registerFile(name: string, bytes: Uint8Array): Promise<void> {
