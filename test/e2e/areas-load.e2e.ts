@@ -201,6 +201,9 @@ describe('heavy areas files keep the UI responsive', () => {
     assert.doesNotMatch(en, /DbWorkerDied|Error/);
     await page.waitForFunction(() => document.querySelector('[data-testid="engine-restarted"]')?.getAttribute('data-ok') === 'true', null, { timeout: 120_000 });
     assert.equal(await areasCount(page), 1);
+    // as the sentence says: the previous data went with the engine, nothing is offered to restore
+    assert.match(en, /load its files again\.$/);
+    assert.equal(await page.getByTestId('import-undo').count(), 0);
     await shot(page, '03-undo-died.png');
     await page.getByTestId('lang-switch').click();
     try {
