@@ -159,6 +159,12 @@ describe('repair at floating-point precision (fuzz case 8269)', () => {
     expect(refused(a6.geometry)).toMatch(/^ring 0 crosses itself near 102\.03554, 24\.02054: no area is left once it is made valid/);
   });
 
+  it('refuses a valid triangle whose positions lie a few ulps apart (fuzz case 1034: H3 could not fill it)', () => {
+    const sliver = [[120.70182505033377, 35.57634271508172], [120.70182505033378, 35.57634271421043], [120.70182505033377, 35.57634271421043], [120.70182505033377, 35.57634271508172]];
+    expect(polygonFlaw([sliver])).toBeNull(); // valid by exact predicates
+    expect(refused(poly(sliver))).toBe('ring 0 encloses no area (its positions lie on one line)');
+  });
+
   it('still repairs every demo district as before (7 and 11 have a hole touching the outer ring after the union)', () => {
     const demo = JSON.parse(readFileSync(join('public', 'demo', 'areas.geojson'), 'utf8')) as GeoJSON.FeatureCollection<Polygon | MultiPolygon>;
     const made: number[] = [];

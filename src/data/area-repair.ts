@@ -100,6 +100,9 @@ export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepair
     const at: ReasonParams = multi ? { polygon: p } : {};
     const flaw = polygonFlaw(out[p]);
     if (flaw === null) {
+      // valid by exact predicates yet of no real extent (positions a few ulps apart, fuzz case
+      // 1034 of seed 20261208): H3 cannot fill it ("code: 1")
+      if (Math.abs(ringAreaM2(out[p][0])) < MIN_MADE_AREA_M2) return { ok: false, problem: rejectReason('noArea', at) };
       valid.push(orient(out[p], note));
       continue;
     }
@@ -142,7 +145,7 @@ export function repairAreaGeometry(geometry: Polygon | MultiPolygon): AreaRepair
   return { ok: true, geometry: geom, repairs: [...repairs.values()], vertices };
 }
 
-/** Made-valid polygons smaller than this are slivers of floating-point noise, not areas. */
+/** Polygons smaller than this (valid or made valid) are slivers of floating-point noise, not areas. */
 const MIN_MADE_AREA_M2 = 1;
 
 /**

@@ -1,8 +1,10 @@
 /**
  * Heavy areas files never stall the UI thread (issue 15): parsing, validation, repair and
- * simplification run in the DB worker, and what reaches the page is bounded. A
- * PerformanceObserver('longtask') and a requestAnimationFrame gap probe watch the page from the
- * click on Load until the map has drawn the new areas; no task may exceed 250 ms. (The campaign's
+ * simplification run in the DB worker, and what reaches the page is bounded. A Chromium trace
+ * (with a PerformanceObserver('longtask') and a requestAnimationFrame gap probe for the log)
+ * watches the page from the click on Load until the map has drawn the new areas: no task of the
+ * page's thread may compute (or wait on the GPU) more than 250 ms, nor last longer than that when
+ * the machine has a core for it (see assertResponsive). (The campaign's
  * 1,000,000-position ring is 30 MB of JSON, longer to hand to the page through the test driver
  * than its timeout; 300,000 positions exercise the same simplification.)
  *
@@ -11,6 +13,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { addFiles, demoApp, replaceWhereAsked, screenshotsIn, upload } from './harness.ts';
 
@@ -76,17 +79,53 @@ async function stopProbe(page: Page): Promise<{ tasks: number[]; maxGap: number 
 const areasCount = (page: Page) =>
   page.evaluate(() => (window as unknown as { __bpApp: { dataset: { summary: { counts: { areas: number } } } | null } }).__bpApp.dataset?.summary.counts.areas ?? null);
 
+/** One task of the page's main thread in a trace: its wall time and the CPU time it used. */
+interface TracedTask {
+  wallMs: number;
+  /** CPU time plus time blocked waiting for the GPU process (a sync wait is no CPU time but is a stall). */
+  cpuMs: number;
+  /** What most of it was, for the log: the longest event inside. */
+  what: string;
+}
+
+/**
+ * The page's main-thread tasks over `minMs` (wall) from a Chromium trace ('toplevel' RunTask
+ * events carry both `dur`, wall, and `tdur`, the thread's CPU time).
+ */
+function mainThreadTasks(trace: Buffer, minMs: number): TracedTask[] {
+  type Ev = { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: Ev[] } | Ev[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  return onMain
+    .filter((e) => e.name === 'ThreadControllerImpl::RunTask' && (e.dur ?? 0) > minMs * 1000)
+    .map((t) => {
+      const inner = onMain.filter((e) => e !== t && e.tid === t.tid && e.pid === t.pid && e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + (t.dur ?? 0) && e.name !== 'ThreadControllerImpl::RunTask');
+      const top = inner.sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0)).slice(0, 3).map((e) => e.name).join(' > ');
+      // outermost waits only (they do not nest in practice; a nested one would count twice, too much not too little)
+      const gpuWait = inner.filter((e) => e.name.startsWith('CommandBufferProxyImpl::WaitFor')).reduce((sum, e) => sum + (e.dur ?? 0), 0);
+      return { wallMs: (t.dur ?? 0) / 1000, cpuMs: ((t.tdur ?? NaN) + gpuWait) / 1000, what: top };
+    });
+}
+
 /** Load one areas file, watching the UI thread from Load to the map drawn; returns the probe. */
 async function loadWatched(page: Page, name: string, text: string, wantAreas: number) {
   await addFiles(page, [upload(name, text)]);
   await replaceWhereAsked(page);
   await startProbe(page);
+  const browser = page.context().browser()!;
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8'] });
+  const load0 = loadavg()[0];
   const t0 = Date.now();
   await page.getByTestId('import-load').click({ timeout: 10_000 });
   // a failed load ends the wait at once, with the sentence the page shows
   await page.waitForFunction((n) => (window as unknown as { __bpApp: { dataset: { summary: { counts: { areas: number } } } | null } }).__bpApp.dataset?.summary.counts.areas === n || document.querySelector('[data-testid="import-load-error"]'), wantAreas, { timeout: 240_000, polling: 200 });
   const failed = page.getByTestId('import-load-error');
-  if (await failed.count()) throw new Error(`the load failed: ${await failed.innerText()}`);
+  if (await failed.count()) {
+    await browser.stopTracing();
+    throw new Error(`the load failed: ${await failed.innerText()}`);
+  }
   // The map's own sources hold the new areas (they arrive after the dataset), then it is idle.
   await page.waitForFunction((n) => document.querySelector('[data-testid="map"]')?.getAttribute('data-areas-set') === String(n), wantAreas, { timeout: 240_000, polling: 200 });
   await page.waitForFunction(() => {
@@ -95,7 +134,29 @@ async function loadWatched(page: Page, name: string, text: string, wantAreas: nu
   }, null, { timeout: 240_000, polling: 500 });
   await page.waitForTimeout(1500); // frames after the data arrived (layers built and drawn)
   const probe = await stopProbe(page);
-  return { ...probe, seconds: (Date.now() - t0) / 1000 };
+  const seconds = (Date.now() - t0) / 1000;
+  const traced = mainThreadTasks(await browser.stopTracing(), 50);
+  return { ...probe, seconds, traced, load: Math.max(load0, loadavg()[0]) };
+}
+
+const CORES = availableParallelism();
+
+/**
+ * The verdict on one watched load. The UI thread's own work — each task's CPU time in the
+ * trace, plus any time it sat blocked on the GPU process — never exceeds MAX_TASK_MS. Its wall time is asserted too when the machine is not
+ * oversubscribed (1-minute load average ≤ cores): on a 2-core machine shared by other test
+ * sessions (load 10–15 measured) a task waits for a core far longer than it computes, and
+ * that wait is the machine's, not the app's. Both are printed.
+ */
+function assertResponsive(label: string, p: Awaited<ReturnType<typeof loadWatched>>): void {
+  const longestWall = Math.max(0, ...p.traced.map((t) => t.wallMs));
+  const worstCpu = p.traced.reduce((w, t) => (t.cpuMs > w.cpuMs ? t : w), { wallMs: 0, cpuMs: 0, what: '' });
+  console.log(`${label}: loaded in ${p.seconds.toFixed(1)} s at load average ${p.load.toFixed(1)} on ${CORES} cores; long tasks (observer) ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
+  console.log(`${label}: traced main-thread tasks over 50 ms: ${p.traced.map((t) => `${t.wallMs.toFixed(0)}/${t.cpuMs.toFixed(0)}`).join(', ')} (wall/CPU+GPU-wait ms); most ${worstCpu.cpuMs.toFixed(0)} ms in ${worstCpu.what}`);
+  assert.ok(p.traced.every((t) => Number.isFinite(t.cpuMs)), 'the trace has no thread times');
+  assert.ok(worstCpu.cpuMs <= MAX_TASK_MS, `a UI task computed ${worstCpu.cpuMs.toFixed(0)} ms (${worstCpu.what})`);
+  if (p.load <= CORES) assert.ok(longestWall <= MAX_TASK_MS, `long tasks (wall): ${p.traced.map((t) => t.wallMs.toFixed(0)).join(', ')}`);
+  else console.log(`${label}: wall time not asserted: load average ${p.load.toFixed(1)} on ${CORES} cores (longest ${longestWall.toFixed(0)} ms)`);
 }
 
 describe('heavy areas files keep the UI responsive', () => {
@@ -110,10 +171,9 @@ describe('heavy areas files keep the UI responsive', () => {
   it(`a 300,000-position ring: simplified in the worker, no UI task over ${MAX_TASK_MS} ms`, async () => {
     const p = await loadWatched(page, 'huge_ring.geojson', hugeRing(300_000), 1);
     await shot(page, '02-huge-ring.png');
-    console.log(`300,000-position ring: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
     assert.match(await page.getByTestId('import-report').innerText(), /simplified to [\d,]+ \(Douglas–Peucker, tolerance \d+ m\)/);
     assert.equal(await areasCount(page), 1);
-    assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
+    assertResponsive('300,000-position ring', p);
   });
 
   // Loaded after the ring, the 20,000 areas fail in the DB worker: DuckDB-wasm stops with
@@ -122,8 +182,7 @@ describe('heavy areas files keep the UI responsive', () => {
   it(`20,000 small areas: no UI task over ${MAX_TASK_MS} ms`, { todo: 'after the 300,000-position ring DuckDB-wasm fails with "memory access out of bounds"' }, async () => {
     const p = await loadWatched(page, 'many_areas.geojson', manySmallAreas(20_000), 20_000);
     await shot(page, '01-many-areas.png');
-    console.log(`20,000 areas: loaded in ${p.seconds.toFixed(1)} s; long tasks ${p.tasks.length}, longest ${Math.max(0, ...p.tasks).toFixed(0)} ms; largest frame gap ${p.maxGap.toFixed(0)} ms`);
-    assert.ok(Math.max(0, ...p.tasks) <= MAX_TASK_MS, `long tasks: ${p.tasks.map((t) => t.toFixed(0)).join(', ')}`);
+    assertResponsive('20,000 areas', p);
   });
 
   it('"Restore the previous data" while the DB worker dies says so in the user\'s language, and the kept areas come back', async () => {
@@ -142,6 +201,9 @@ describe('heavy areas files keep the UI responsive', () => {
     assert.doesNotMatch(en, /DbWorkerDied|Error/);
     await page.waitForFunction(() => document.querySelector('[data-testid="engine-restarted"]')?.getAttribute('data-ok') === 'true', null, { timeout: 120_000 });
     assert.equal(await areasCount(page), 1);
+    // as the sentence says: the previous data went with the engine, nothing is offered to restore
+    assert.match(en, /load its files again\.$/);
+    assert.equal(await page.getByTestId('import-undo').count(), 0);
     await shot(page, '03-undo-died.png');
     await page.getByTestId('lang-switch').click();
     try {
