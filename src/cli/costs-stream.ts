@@ -1,13 +1,14 @@
 /**
  * The cost file (`--costs`: demand_id, site_id, cost) from native DuckDB into the sites
  * engine's CostTable, streamed: DuckDB resolves the ids to indices (the demand's read order,
- * the candidates file's order — a dictionary encoding done by joins, never as JS strings) into
- * a temporary table of (i INTEGER, j INTEGER, cost DOUBLE), counts the pairs per demand point,
- * and hands the pairs over chunk by chunk; each chunk's columns are copied straight into their
- * place in the compressed rows. JS holds only the result (4 + 8 bytes a pair) and DuckDB's
- * chunk in flight, whatever the file's size; DuckDB itself spills to disk beyond its memory
- * limit. Same table as pipeline/sites/sites-inputs.ts readCosts (the app's path, one Arrow
- * result), rows sorted by candidate index.
+ * the candidates file's order — a dictionary encoding done by joins, never as JS strings) and
+ * hands the pairs (i INTEGER, j INTEGER, cost DOUBLE) over chunk by chunk, in one pass; JS
+ * keeps them in arrival order (16 bytes a pair) and places them by demand point into the
+ * compressed rows (12 bytes a pair). One streamed join instead of a temporary table, a count
+ * per point and a second scan: on the 8M-pair benchmark 3.9 s of CPU instead of 5.7 s, for
+ * 128 MB more of JS memory while the rows are built. No Arrow result or JS string per pair.
+ * Same table as pipeline/sites/sites-inputs.ts readCosts (the app's path, one Arrow result),
+ * rows sorted by candidate index.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { sortCostRows, type CostTable } from '../core/cost-matrix.ts';
@@ -42,51 +43,82 @@ export async function forEachChunk(
   }
 }
 
-const PAIRS = '__bp_cost_pairs';
+/** Growable columns of pairs in arrival order. */
+class PairColumns {
+  i: Int32Array;
+  j: Int32Array;
+  cost: Float64Array;
+  n = 0;
+  constructor(capacity: number) {
+    this.i = new Int32Array(capacity);
+    this.j = new Int32Array(capacity);
+    this.cost = new Float64Array(capacity);
+  }
+  reserve(more: number): void {
+    if (this.n + more <= this.i.length) return;
+    const cap = Math.max(this.n + more, 2 * this.i.length, 1024);
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.i = grow(this.i, (n) => new Int32Array(n));
+    this.j = grow(this.j, (n) => new Int32Array(n));
+    this.cost = grow(this.cost, (n) => new Float64Array(n));
+  }
+}
 
 /**
- * Pairs (i, j, cost) of `select` (DOUBLE columns i, j, cost) as compressed rows over
- * `numDemand` points: counted per point in DuckDB, then streamed into place. `numSites`
- * bounds j (checked); rows come out sorted by j.
+ * Pairs (i, j, cost) of `select` (columns i, j, cost) as compressed rows over `numDemand`
+ * points, in one pass over the query: the pairs are kept in arrival order (16 bytes a pair,
+ * `capacity` of them to start with: the cost file's row count bounds them), counted per point
+ * as they come, then placed by point (a counting sort). `numSites` bounds j (checked); rows
+ * come out sorted by j.
  */
-async function streamRows(conn: DuckDBConnection, select: string, params: readonly SqlParam[], numDemand: number, numSites: number, what: string): Promise<{ offsets: Int32Array; site: Int32Array; cost: Float64Array }> {
-  const t = quoteIdent(PAIRS);
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${t} AS SELECT CAST(i AS INTEGER) AS i, CAST(j AS INTEGER) AS j, CAST(cost AS DOUBLE) AS cost FROM (${select})`,
-    params.length ? (params as DuckDBValue[]) : undefined,
-  );
-  try {
-    const offsets = new Int32Array(numDemand + 1);
-    await forEachChunk(conn, `SELECT i, CAST(count(*) AS INTEGER) AS n FROM ${t} GROUP BY i`, [], ([i, n], rows) => {
-      for (let r = 0; r < rows; r++) {
-        const d = i[r];
+async function streamRows(conn: DuckDBConnection, select: string, params: readonly SqlParam[], numDemand: number, numSites: number, what: string, capacity: number): Promise<{ offsets: Int32Array; site: Int32Array; cost: Float64Array }> {
+  const pairs = new PairColumns(capacity);
+  const offsets = new Int32Array(numDemand + 1);
+  await forEachChunk(
+    conn,
+    `SELECT CAST(i AS INTEGER) AS i, CAST(j AS INTEGER) AS j, CAST(cost AS DOUBLE) AS cost FROM (${select})`,
+    params,
+    ([i, j, c], rows) => {
+      pairs.reserve(rows);
+      const { i: pi, j: pj, cost: pc } = pairs;
+      let n = pairs.n;
+      for (let r = 0; r < rows; r++, n++) {
+        const d = i[r], s = j[r], x = c[r];
         if (!(d >= 0 && d < numDemand)) throw new RangeError(`cost pair names demand ${d}, out of range`);
-        offsets[d + 1] = n[r];
-      }
-    });
-    for (let d = 0; d < numDemand; d++) offsets[d + 1] += offsets[d];
-    const total = offsets[numDemand];
-    const site = new Int32Array(total), cost = new Float64Array(total);
-    const fill = offsets.slice(0, numDemand);
-    let seen = 0;
-    await forEachChunk(conn, `SELECT i, j, cost FROM ${t}`, [], ([i, j, c], rows) => {
-      seen += rows;
-      if (seen > total) throw new Error('internal: the cost pairs changed while they were read');
-      for (let r = 0; r < rows; r++) {
-        const s = j[r], x = c[r];
         if (!(s >= 0 && s < numSites)) throw new RangeError(`cost pair names ${what} ${s}, out of range`);
         if (!(x >= 0)) throw new RangeError(`cost pair has cost ${x}; costs must be ≥ 0`);
-        const q = fill[i[r]]++;
-        site[q] = s;
-        cost[q] = x;
+        pi[n] = d;
+        pj[n] = s;
+        pc[n] = x;
+        offsets[d + 1]++;
       }
-    });
-    if (seen !== total) throw new Error('internal: the cost pairs changed while they were read');
-    sortCostRows(offsets, site, cost);
-    return { offsets, site, cost };
-  } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${t}`);
+      pairs.n = n;
+    },
+  );
+  for (let d = 0; d < numDemand; d++) offsets[d + 1] += offsets[d];
+  const total = pairs.n;
+  const site = new Int32Array(total), cost = new Float64Array(total);
+  const fill = offsets.slice(0, numDemand);
+  for (let k = 0; k < total; k++) {
+    const q = fill[pairs.i[k]]++;
+    site[q] = pairs.j[k];
+    cost[q] = pairs.cost[k];
   }
+  sortCostRows(offsets, site, cost);
+  return { offsets, site, cost };
+}
+
+/** The single integer of a one-row, one-column query. */
+async function forEachValue(conn: DuckDBConnection, sql: string): Promise<number> {
+  let v = 0;
+  await forEachChunk(conn, sql, [], ([x], rows) => {
+    if (rows > 0) v = x[0];
+  });
+  return v;
 }
 
 /**
@@ -99,7 +131,10 @@ export async function streamCostTable(
   conn: DuckDBConnection, demand: 'customers' | 'demand_points', numDemand: number, numCandidates: number,
   siteType: string, hasSites: boolean, withNetwork = false,
 ): Promise<CostTable & { pairs: number }> {
-  const rows = await streamRows(conn, candidateCostsSql(demand), [], numDemand, numCandidates, 'candidate');
+  // Each pair of the loaded file names at most one demand point and one candidate (both ids are
+  // unique once loaded), so its row count bounds the pairs.
+  const bound = await forEachValue(conn, `SELECT CAST(count(*) AS INTEGER) AS n FROM ${quoteIdent('costs')}`);
+  const rows = await streamRows(conn, candidateCostsSql(demand), [], numDemand, numCandidates, 'candidate', bound);
   const existingCost = new Float64Array(numDemand).fill(Infinity);
   if (hasSites) {
     const ex = existingCostsSql(demand, siteType);
@@ -114,7 +149,7 @@ export async function streamCostTable(
   if (withNetwork) {
     const nq = hasSites ? networkCostsSql(demand, siteType) : null;
     table.network = nq
-      ? await streamRows(conn, nq.sql, nq.params, numDemand, Infinity, 'site')
+      ? await streamRows(conn, nq.sql, nq.params, numDemand, Infinity, 'site', bound)
       : { offsets: new Int32Array(numDemand + 1), site: new Int32Array(0), cost: new Float64Array(0) };
   }
   return table;

@@ -117,7 +117,9 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     if (!args.has('candidates')) throw new UsageError('sites: --costs needs --candidates FILE: the cost file names candidates by their site_id');
   }
 
+  const loadStart = performance.now();
   const data = await loadForCli(args, ctx);
+  ctx.stderr(`sites: inputs loaded in ${fmt(performance.now() - loadStart)} ms\n`);
   try {
     const conn = data.conn;
     const features = data.areas?.features ?? [];
