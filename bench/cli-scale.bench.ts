@@ -40,7 +40,8 @@ function cli(cwd: string, args: string[]): Run {
     maxBuffer: 1 << 28,
   });
   const stderr = r.stderr ?? '';
-  const wall = /Elapsed \(wall clock\) time[^:]*: (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
+  // "Elapsed (wall clock) time (h:mm:ss or m:ss): 3:39.40" (or 1:02:03)
+  const wall = /Elapsed \(wall clock\) time \([^)]*\): (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   const cpu = ['User', 'System'].map((k) => Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1] ?? NaN));
   const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
