@@ -16,7 +16,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { cellArea, cellToLatLng, getHexagonAreaAvg, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
 import { polygonAreaM2 } from './polygon-area.ts';
-import { cellLocator } from './cell-locator.ts';
+import { locatePoints } from './h3-locate.ts';
 
 /** An area of the study: only its geometry matters here; `areaIndex` refers to the array order. */
 export interface GridArea {
@@ -244,16 +244,21 @@ export function assignCells(
   const from = start ?? 0;
   const to = end ?? lon.length;
   const u32 = u32View(result);
-  const locator = cellLocator(resolution);
-  if (locator) {
-    for (let i = from; i < to; i++) locator.assignInto(lon[i], lat[i], u32, i);
-    return result;
-  }
-  for (let i = from; i < to; i++) {
-    const x = lon[i];
-    const y = lat[i];
-    if (Number.isFinite(x) && Number.isFinite(y)) writeHex(u32, i, latLngToCell(y, x, resolution));
+  // The finite points of the range go to the lattice locator (h3-js once per distinct cell).
+  let finite = 0;
+  for (let i = from; i < to; i++) if (Number.isFinite(lon[i]) && Number.isFinite(lat[i])) finite++;
+  const at = new Int32Array(finite);
+  const x = new Float64Array(finite), y = new Float64Array(finite);
+  for (let i = from, k = 0; i < to; i++) {
+    if (Number.isFinite(lon[i]) && Number.isFinite(lat[i])) { at[k] = i; x[k] = lon[i]; y[k++] = lat[i]; }
     else u32[2 * i] = u32[2 * i + 1] = 0;
+  }
+  const [{ cells, cellOf }] = locatePoints({ lon: x, lat: y }, [resolution]);
+  const halves = u32View(h3ToUbigintArray(cells));
+  for (let k = 0; k < finite; k++) {
+    const i = at[k], c = cellOf[k];
+    u32[2 * i] = halves[2 * c];
+    u32[2 * i + 1] = halves[2 * c + 1];
   }
   return result;
 }

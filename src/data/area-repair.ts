@@ -436,15 +436,22 @@ function findCrossing(rings: Position[][], ringsMayTouch: boolean): Crossing | '
   }
 }
 
+/** Signs of orientation: p1 and p2 against line p3p4, then p3 and p4 against line p1p2 (exact). */
+function sides(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): [number, number, number, number] {
+  return [
+    Math.sign(orient2d(x3, y3, x4, y4, x1, y1)),
+    Math.sign(orient2d(x3, y3, x4, y4, x2, y2)),
+    Math.sign(orient2d(x1, y1, x2, y2, x3, y3)),
+    Math.sign(orient2d(x1, y1, x2, y2, x4, y4)),
+  ];
+}
+
 /**
  * Segments p1p2 and p3p4 cross at a point inside both, or lie on one line sharing more than a
  * point (exact orientation tests); meeting only at an end of one of them is neither.
  */
 function segmentsCrossOrOverlap(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
-  const d1 = Math.sign(orient2d(x3, y3, x4, y4, x1, y1));
-  const d2 = Math.sign(orient2d(x3, y3, x4, y4, x2, y2));
-  const d3 = Math.sign(orient2d(x1, y1, x2, y2, x3, y3));
-  const d4 = Math.sign(orient2d(x1, y1, x2, y2, x4, y4));
+  const [d1, d2, d3, d4] = sides(x1, y1, x2, y2, x3, y3, x4, y4);
   if (d1 * d2 < 0 && d3 * d4 < 0) return true;
   if (d1 !== 0 || d2 !== 0 || d3 !== 0 || d4 !== 0) return false;
   // collinear: project on the longer axis and compare the overlap with a point
@@ -456,10 +463,7 @@ function segmentsCrossOrOverlap(x1: number, y1: number, x2: number, y2: number, 
 
 /** Closed segments p1p2 and p3p4 share at least one point (exact orientation tests). */
 function segmentsMeet(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
-  const d1 = Math.sign(orient2d(x3, y3, x4, y4, x1, y1));
-  const d2 = Math.sign(orient2d(x3, y3, x4, y4, x2, y2));
-  const d3 = Math.sign(orient2d(x1, y1, x2, y2, x3, y3));
-  const d4 = Math.sign(orient2d(x1, y1, x2, y2, x4, y4));
+  const [d1, d2, d3, d4] = sides(x1, y1, x2, y2, x3, y3, x4, y4);
   if (d1 * d2 < 0 && d3 * d4 < 0) return true;
   const on = (px: number, py: number, qx: number, qy: number, rx: number, ry: number) =>
     Math.min(px, qx) <= rx && rx <= Math.max(px, qx) && Math.min(py, qy) <= ry && ry <= Math.max(py, qy);

@@ -1,7 +1,7 @@
 /**
  * Customers → H3 cells on more than one core. h3-js `latLngToCell` costs ~1.3 µs per point
- * here (1M customers ≈ 1.3 s on one core); `assignCells` now goes through a cached cell locator
- * (core/cell-locator.ts, the same cells, ~0.13 µs per point once a thread has seen the city),
+ * here (1M customers ≈ 1.3 s on one core); `assignCells` goes through the lattice locator
+ * (core/h3-locate.ts, the same cells, ~0.25 µs per point, h3-js asked once per distinct cell),
  * and the analysis worker still assigns the first slice itself while helper workers
  * (workers/hotspot-assign.worker.ts) assign the others. Without SharedArrayBuffer (it needs
  * COOP/COEP headers) each helper gets a copy of its slice of lon/lat (transferred, ~8 MB per
