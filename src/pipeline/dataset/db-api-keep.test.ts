@@ -58,4 +58,28 @@ describe.each(connectorFactories)('DbApi keep and reopen on $name', ({ create })
     await api.restorePrevious();
     expect(await reloaded().reopen('t3')).toBeNull();
   }, 60_000);
+
+  it('a kept record of many pieces (a 20,000-position ring) and one kept as a single row both reopen', async () => {
+    const ring: number[][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const t = (2 * Math.PI * i) / 20_000;
+      ring.push([+(121.47 + 0.1 * Math.cos(t)).toFixed(7), +(31.23 + 0.1 * Math.sin(t)).toFixed(7)]);
+    }
+    ring.push(ring[0]);
+    const big = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { area_id: 'BIG' }, geometry: { type: 'Polygon', coordinates: [ring] } }] });
+    const out = await api.loadFiles([{ kind: 'areas', fileName: 'big.geojson', bytes: csv(big) }], { replaceAll: true }, 3);
+    expect(out.ok).toBe(true);
+    await api.keep('t4');
+    const pieces = await conn.query<{ part: number; meta: string }>('SELECT part, meta FROM kept_dataset_meta ORDER BY part');
+    expect(pieces.length).toBeGreaterThan(1);
+    const again = reloaded();
+    expect((await again.reopen('t4'))?.ok).toBe(true);
+    expect(again.getAreas()).toEqual(api.getAreas());
+    // as a database kept before the pieces holds it: one row, one column
+    await conn.exec('CREATE OR REPLACE TABLE kept_dataset_meta (meta VARCHAR)');
+    await conn.query('INSERT INTO kept_dataset_meta VALUES ($1::VARCHAR)', [pieces.map((p) => p.meta).join('')]);
+    const old = reloaded();
+    expect((await old.reopen('t4'))?.ok).toBe(true);
+    expect(old.getAreas()).toEqual(api.getAreas());
+  }, 120_000);
 });

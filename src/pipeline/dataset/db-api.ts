@@ -31,6 +31,8 @@ export interface DatasetMeta {
 
 /** The table `keep` writes (one row of JSON); not a staging name, so loads leave it alone. */
 const KEPT_META = 'kept_dataset_meta';
+/** Characters per row of the kept record (see `keep`). */
+const KEPT_META_PIECE = 65_536;
 
 interface KeptMeta {
   token: string;
@@ -279,8 +281,14 @@ export class DbApi {
     const conn = await this.init();
     if (!this.summary) return;
     const meta: KeptMeta = { token, summary: this.summary, areas: this.areas, fileReports: [...this.fileReports.entries()] };
-    await conn.exec(`CREATE OR REPLACE TABLE ${KEPT_META} (meta VARCHAR)`);
-    await conn.query(`INSERT INTO ${KEPT_META} VALUES ($1::VARCHAR)`, [JSON.stringify(meta)]);
+    // In pieces: duckdb-wasm corrupts its heap on one multi-megabyte string value (its issue
+    // #1477; a 300,000-position ring's areas made every later statement fail with "memory access
+    // out of bounds").
+    const text = JSON.stringify(meta);
+    await conn.exec(`CREATE OR REPLACE TABLE ${KEPT_META} (part INTEGER, meta VARCHAR)`);
+    for (let part = 0, at = 0; at < text.length || part === 0; part++, at += KEPT_META_PIECE) {
+      await conn.query(`INSERT INTO ${KEPT_META} VALUES ($1::INTEGER, $2::VARCHAR)`, [part, text.slice(at, at + KEPT_META_PIECE)]);
+    }
     // On disk now, not only in the write-ahead log.
     await conn.exec('CHECKPOINT');
   }
@@ -292,10 +300,12 @@ export class DbApi {
   async reopen(token: string): Promise<LoadOutcome | null> {
     const conn = await this.init();
     if (!(await this.hasTable(conn, KEPT_META))) return null;
-    const [row] = await conn.query<{ meta: string }>(`SELECT meta FROM ${KEPT_META} LIMIT 1`);
+    // `SELECT *`: a database kept before the pieces has no `part` column (one row).
+    const rows = await conn.query<{ part?: number; meta: string }>(`SELECT * FROM ${KEPT_META}`);
+    rows.sort((a, b) => (a.part ?? 0) - (b.part ?? 0));
     let meta: KeptMeta;
     try {
-      meta = JSON.parse(row?.meta ?? 'null') as KeptMeta;
+      meta = JSON.parse(rows.length ? rows.map((r) => r.meta).join('') : 'null') as KeptMeta;
     } catch {
       return null;
     }
