@@ -11,7 +11,7 @@
  * rows sorted by candidate index.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { sortCostRows, type CostTable } from '../core/cost-matrix.ts';
+import { demandMajor, type CostTable } from '../core/cost-matrix.ts';
 import { candidateCostsSql, existingCostsSql, networkCostsSql } from '../sql/sites.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import type { SqlParam } from '../sql/ident.ts';
@@ -77,39 +77,21 @@ class PairColumns {
  */
 async function streamRows(conn: DuckDBConnection, select: string, params: readonly SqlParam[], numDemand: number, numSites: number, what: string, capacity: number): Promise<{ offsets: Int32Array; site: Int32Array; cost: Float64Array }> {
   const pairs = new PairColumns(capacity);
-  const offsets = new Int32Array(numDemand + 1);
   await forEachChunk(
     conn,
     `SELECT CAST(i AS INTEGER) AS i, CAST(j AS INTEGER) AS j, CAST(cost AS DOUBLE) AS cost FROM (${select})`,
     params,
     ([i, j, c], rows) => {
       pairs.reserve(rows);
-      const { i: pi, j: pj, cost: pc } = pairs;
-      let n = pairs.n;
-      for (let r = 0; r < rows; r++, n++) {
-        const d = i[r], s = j[r], x = c[r];
-        if (!(d >= 0 && d < numDemand)) throw new RangeError(`cost pair names demand ${d}, out of range`);
-        if (!(s >= 0 && s < numSites)) throw new RangeError(`cost pair names ${what} ${s}, out of range`);
-        if (!(x >= 0)) throw new RangeError(`cost pair has cost ${x}; costs must be ≥ 0`);
-        pi[n] = d;
-        pj[n] = s;
-        pc[n] = x;
-        offsets[d + 1]++;
-      }
-      pairs.n = n;
+      pairs.i.set(i.subarray(0, rows), pairs.n);
+      pairs.j.set(j.subarray(0, rows), pairs.n);
+      pairs.cost.set(c.subarray(0, rows), pairs.n);
+      pairs.n += rows;
     },
   );
-  for (let d = 0; d < numDemand; d++) offsets[d + 1] += offsets[d];
-  const total = pairs.n;
-  const site = new Int32Array(total), cost = new Float64Array(total);
-  const fill = offsets.slice(0, numDemand);
-  for (let k = 0; k < total; k++) {
-    const q = fill[pairs.i[k]]++;
-    site[q] = pairs.j[k];
-    cost[q] = pairs.cost[k];
-  }
-  sortCostRows(offsets, site, cost);
-  return { offsets, site, cost };
+  const n = pairs.n;
+  // ranges and costs are checked there
+  return demandMajor(numDemand, { demand: pairs.i.subarray(0, n), site: pairs.j.subarray(0, n), cost: pairs.cost.subarray(0, n) }, numSites, what);
 }
 
 /** The single integer of a one-row, one-column query. */

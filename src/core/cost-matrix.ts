@@ -48,7 +48,7 @@ export function buildCostTable(numDemand: number, numCandidates: number, candida
 }
 
 /** Pairs regrouped by demand point (counting sort), each row by site; `numSites` bounds the site index (checked). */
-function demandMajor(numDemand: number, pairs: CostPairs, numSites = Infinity, what = 'site'): { offsets: Int32Array; site: Int32Array; cost: Float64Array } {
+export function demandMajor(numDemand: number, pairs: CostPairs, numSites = Infinity, what = 'site'): { offsets: Int32Array; site: Int32Array; cost: Float64Array } {
   const n = pairs.demand.length;
   const offsets = new Int32Array(numDemand + 1);
   for (let p = 0; p < n; p++) {
