@@ -87,9 +87,14 @@ class BrowserDbApi extends DbApi {
     return p && Comlink.transfer(p, packBuffers(p));
   }
 
-  override getAreaSources(version: number, crs: DisplayCrs): { areas: Uint8Array; labels: Uint8Array } | null {
+  /**
+   * `getAreaSources` as Blobs, made here: building a Blob copies its bytes (megabytes for
+   * 20,000 areas, ~100 ms measured), and a Blob crosses to the page as a handle.
+   */
+  getAreaSourceBlobs(version: number, crs: DisplayCrs): { areas: Blob; labels: Blob } | null {
     const s = super.getAreaSources(version, crs);
-    return s && Comlink.transfer(s, [s.areas.buffer as ArrayBuffer, s.labels.buffer as ArrayBuffer]);
+    const blob = (b: Uint8Array) => new Blob([b as BlobPart], { type: 'application/geo+json' });
+    return s && { areas: blob(s.areas), labels: blob(s.labels) };
   }
 
   override async sitesArrow(): Promise<Uint8Array> {

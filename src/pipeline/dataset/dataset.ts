@@ -26,6 +26,24 @@ export interface Dataset {
   sites: Sites;
 }
 
+/** Each area's `area_id` (as text) in area order, and the index of each (the last, were one repeated). */
+export interface AreaKeys {
+  areaIds: string[];
+  areaIndex: Map<string, number>;
+}
+
+/** An empty AreaKeys that `addAreaKeys` fills, area after area. */
+export const newAreaKeys = (): AreaKeys => ({ areaIds: [], areaIndex: new Map() });
+
+/** Add the keys of areas `start`, `start + 1`… with these properties (in slices, as they arrive). */
+export function addAreaKeys(keys: AreaKeys, start: number, properties: ReadonlyArray<GeoJSON.GeoJsonProperties>): void {
+  for (let k = 0; k < properties.length; k++) {
+    const id = String(properties[k]?.area_id);
+    keys.areaIds[start + k] = id;
+    keys.areaIndex.set(id, start + k);
+  }
+}
+
 function num(v: unknown): number {
   if (v === null || v === undefined) return NaN;
   return typeof v === 'bigint' ? Number(v) : Number(v);
@@ -36,9 +54,11 @@ export function buildDataset(
   areas: GeoJSON.FeatureCollection,
   indicatorIpc: Uint8Array,
   sitesIpc: Uint8Array,
+  /** The areas' keys when they were gathered as the areas arrived (the same as computed here). */
+  keys?: AreaKeys,
 ): Dataset {
-  const areaIds = areas.features.map((f) => String(f.properties?.area_id));
-  const areaIndex = new Map(areaIds.map((id, i) => [id, i]));
+  if (!keys) addAreaKeys((keys = newAreaKeys()), 0, areas.features.map((f) => f.properties));
+  const { areaIds, areaIndex } = keys;
   const periods = summary.periods;
   const periodIndex = new Map(periods.map((p, i) => [p, i]));
 

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { AnalysisApi, DbWorkerApi } from '../../../workers/contracts.ts';
 import type { Dataset } from '../../pipeline/dataset/dataset.ts';
-import { areaPackOf } from '../map/area-geometry.ts';
+import { areaGeometryCopy } from '../map/area-geometry.ts';
 
 export type DbRemote = Comlink.Remote<DbWorkerApi>;
 export type AnalysisRemote = Comlink.Remote<AnalysisApi>;
@@ -144,11 +144,10 @@ export function analysisDataset(ds: Dataset): string {
   if (key === undefined) keys.set(ds, (key = `${ds.summary.fingerprint}#${++loads}`));
   if (open !== ds) {
     open = ds;
-    // The areas' packed geometry when they came as one (copied and transferred: cloning 20,000
+    // The areas' packed geometry when they came as one (a copy, transferred: cloning 20,000
     // GeoJSON geometries would hold the UI thread for a second).
-    const g = areaPackOf(ds.areas)?.geometry;
-    if (g) {
-      const copy = { positions: g.positions.slice(), ringStarts: g.ringStarts.slice(), polygonRings: g.polygonRings.slice(), featurePolygons: g.featurePolygons.slice(), multi: g.multi.slice() };
+    const copy = areaGeometryCopy(ds.areas);
+    if (copy) {
       void analysisWorker().hotspotsOpenPacked(key, Comlink.transfer(copy, Object.values(copy).map((a) => a.buffer as ArrayBuffer)));
     } else void analysisWorker().hotspotsOpen(key, ds.areas.features.map((f) => f.geometry));
   }

@@ -14,7 +14,7 @@ import { app } from '../app/app-state.svelte.ts';
 import { buildDataset } from '../../pipeline/dataset/dataset.ts';
 import { runTask, whileBusy } from '../app/tasks.svelte.ts';
 import { dbWorker, DbWorkerDied } from '../app/workers.ts';
-import { fetchAreas } from '../map/area-geometry.ts';
+import { areaKeysOf, fetchAreas } from '../map/area-geometry.ts';
 import { checkCapacity, isOutOfMemory, memoryCapBytes, type CapacityFile, type Refusal } from './capacity.ts';
 
 /** The outcome of the last load (report, rejects preview, problems) for the Data panel. */
@@ -35,7 +35,7 @@ async function refresh(outcome: LoadOutcome | null): Promise<LoadOutcome | null>
   const db = dbWorker();
   // Areas in slices from typed arrays: a big areas file never stalls the UI (issue 15).
   const [areas, ind, sites] = await Promise.all([fetchAreas(db), db.indicatorsArrow(), db.sitesArrow()]);
-  app.setDataset(buildDataset(outcome.summary, areas ?? { type: 'FeatureCollection', features: [] }, ind, sites));
+  app.setDataset(buildDataset(outcome.summary, areas ?? { type: 'FeatureCollection', features: [] }, ind, sites, areaKeysOf(areas)));
   return outcome;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sitePriorities, sitesLayer } from './layers.ts';
+import { sitePriorities, sitesLayer, vertexFillColors } from './layers.ts';
 import type { IconAtlas } from './site-icons.ts';
+import { packAreas } from '../../pipeline/dataset/area-pack.ts';
+import { NO_DATA, type Rgb } from './palette.ts';
 
 describe('sitesLayer', () => {
   it('draws our network and competitors facing the camera, without the depth test, competitors first', () => {
@@ -39,5 +41,26 @@ describe('sitesLayer', () => {
     expect(l.getSize({ symbol: 'competitor' })).toBeLessThan(p0.getSize({ symbol: 'competitor' }));
     expect(l.getColor({ symbol: 'competitor' })[3]).toBeLessThan(255);
     expect(l.getColor({ symbol: 'ownBranch' })[3]).toBe(255);
+  });
+});
+
+describe('vertexFillColors', () => {
+  it("gives every vertex of an area's polygons that area's colour at the fill opacity, the no-data grey where it has none", () => {
+    const square = (x: number): number[][] => [[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]];
+    const fc: GeoJSON.FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { area_id: 'A' }, geometry: { type: 'Polygon', coordinates: [square(0)] } },
+        { type: 'Feature', properties: { area_id: 'B' }, geometry: { type: 'MultiPolygon', coordinates: [[square(2)], [square(4)]] } },
+        { type: 'Feature', properties: { area_id: 'C' }, geometry: { type: 'Polygon', coordinates: [square(6)] } },
+      ],
+    };
+    const d = packAreas(fc, 1).draw;
+    const fills: Rgb[] = [[1, 2, 3], [4, 5, 6]]; // C has no colour
+    const got = vertexFillColors(d, fills);
+    // one RGBA per vertex of the fill: 4 polygons of 5 positions
+    expect(got.length).toBe(4 * 5 * 4);
+    const want = [[1, 2, 3], [4, 5, 6], [4, 5, 6], NO_DATA].flatMap((c) => Array.from({ length: 5 }, () => [...c, 190]).flat());
+    expect(Array.from(got)).toEqual(want);
   });
 });

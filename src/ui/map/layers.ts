@@ -5,7 +5,7 @@
 import { GeoJsonLayer, IconLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import { H3HexagonLayer, type H3HexagonLayerProps } from '@deck.gl/geo-layers';
 import { CompositeLayer, type DefaultProps, type GetPickingInfoParams, type Layer, type PickingInfo } from '@deck.gl/core';
-import type { AreaPack } from '../../pipeline/dataset/area-pack.ts';
+import type { AreaDrawPack, AreaPack } from '../../pipeline/dataset/area-pack.ts';
 import { areaPackOf } from './area-geometry.ts';
 import { classOf } from '../../core/classify.ts';
 import { NO_DATA, type Rgb } from './palette.ts';
@@ -48,7 +48,31 @@ export function choroplethColors(values: Float64Array, breaks: number[], colors:
   });
 }
 
-type RgbaColor = [number, number, number, number];
+/** The choropleth's fill opacity (0–255). */
+const FILL_ALPHA = 190;
+
+/**
+ * The fill colour of every vertex of the packed fill (RGBA, 4 bytes per vertex): the colour
+ * of the area its polygon belongs to (`fills`, by area index; the no-data grey where there is
+ * none), at FILL_ALPHA. A binary attribute for deck.gl: no accessor called per polygon and no
+ * per-vertex copy on the UI thread (20,000 areas: tens of ms per frame when colours change).
+ */
+export function vertexFillColors(d: AreaDrawPack, fills: readonly Rgb[]): Uint8Array {
+  const out = new Uint8Array((d.polygonStarts[d.polygonStarts.length - 1] ?? 0) * 4);
+  for (let p = 0; p + 1 < d.polygonStarts.length; p++) {
+    const [r, g, b] = fills[d.polygonFeature[p]] ?? NO_DATA;
+    for (let v = d.polygonStarts[p]; v < d.polygonStarts[p + 1]; v++) {
+      out[v * 4] = r;
+      out[v * 4 + 1] = g;
+      out[v * 4 + 2] = b;
+      out[v * 4 + 3] = FILL_ALPHA;
+    }
+  }
+  return out;
+}
+
+const sameFills = (a: readonly Rgb[], b: readonly Rgb[]): boolean =>
+  a === b || (a.length === b.length && a.every((c, i) => c === b[i] || (c[0] === b[i][0] && c[1] === b[i][1] && c[2] === b[i][2])));
 
 interface AreaFillProps {
   areas: GeoJSON.FeatureCollection;
@@ -64,6 +88,13 @@ interface AreaFillProps {
  * a deck.gl path per area edge would cost the GPU seconds per frame for a 50,000-vertex ring.
  * Picks report the area's feature and index, as the GeoJsonLayer it replaces did.
  */
+interface AreaFillGeometry {
+  length: number;
+  startIndices: Uint32Array;
+  getPolygon: { value: Float64Array; size: 2 };
+  indices: Uint32Array;
+}
+
 class AreaFillLayer extends CompositeLayer<AreaFillProps> {
   static override layerName = 'AreaFillLayer';
   static override defaultProps: DefaultProps<AreaFillProps> = {
@@ -73,18 +104,43 @@ class AreaFillLayer extends CompositeLayer<AreaFillProps> {
     selectedIndex: -1,
   };
 
+  declare state: { geometry: AreaFillGeometry | null; colors: { value: Uint8Array; size: 4; normalized: true } | null };
+
+  override initializeState() {
+    this.state = { geometry: null, colors: null };
+  }
+
+  /**
+   * The fill's binary data, rebuilt only when its input changed: the geometry per pack, the
+   * vertex colours when the areas' colours differ (the App rebuilds `fills` on every change
+   * of its layers, a selection too; recolouring 20,000 areas for nothing costs a frame).
+   */
+  override updateState({ props, oldProps }: { props: AreaFillProps; oldProps: Partial<AreaFillProps> }) {
+    const d = props.pack.draw;
+    const newPack = props.pack !== oldProps.pack || !this.state.geometry;
+    const geometry = newPack
+      ? { length: d.polygonStarts.length - 1, startIndices: d.polygonStarts, getPolygon: { value: d.positions, size: 2 }, indices: d.triangles }
+      : this.state.geometry!;
+    const colors = newPack || !this.state.colors || !sameFills(props.fills, oldProps.fills ?? [])
+      // No value for an area (e.g. a dataset with areas but no indicators yet): the no-data grey.
+      ? { value: vertexFillColors(d, props.fills), size: 4 as const, normalized: true as const }
+      : this.state.colors;
+    this.setState({ geometry, colors });
+  }
+
   override renderLayers() {
-    const { pack, fills, selectedIndex, areas } = this.props;
-    const d = pack.draw;
+    const { selectedIndex, areas } = this.props;
+    const { geometry: g, colors } = this.state;
+    if (!g || !colors) return [];
     const fill = new SolidPolygonLayer<unknown>(this.getSubLayerProps({
       id: 'fill',
-      data: { length: d.polygonStarts.length - 1, startIndices: d.polygonStarts, attributes: { getPolygon: { value: d.positions, size: 2 }, indices: d.triangles } },
+      data: { length: g.length, startIndices: g.startIndices, attributes: { getPolygon: g.getPolygon, indices: g.indices, getFillColor: colors } },
+      // The same geometry is the same data: new colours replace the colour attribute only,
+      // without tessellating (and uploading) the positions again.
+      dataComparator: (a: { attributes: { getPolygon: unknown } }, b: { attributes: { getPolygon: unknown } }) => a.attributes.getPolygon === b.attributes.getPolygon,
       _normalize: false,
       filled: true,
       extruded: false,
-      // No value for an area (e.g. a dataset with areas but no indicators yet): the no-data grey.
-      getFillColor: (_: unknown, { index }: { index: number }) => [...(fills[d.polygonFeature[index]] ?? NO_DATA), 190] as RgbaColor,
-      updateTriggers: { getFillColor: [fills] },
     }));
     const f = selectedIndex >= 0 ? areas.features[selectedIndex] : undefined;
     const outline = f ? new GeoJsonLayer(this.getSubLayerProps({

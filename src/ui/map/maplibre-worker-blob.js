@@ -18,4 +18,22 @@
   }
   self.addProtocol('blob:http', load);
   self.addProtocol('blob:https', load);
+
+  // MapLibre 5.2x answers a GeoJSON source loaded from a URL with the whole parsed GeoJSON,
+  // for the page to keep a copy (geojson_worker_source.ts › loadData): for 20,000 areas the
+  // page's thread then spent ~100 ms in one task deserialising it (issue 15). The areas'
+  // sources are blob: URLs the page wrote itself and never reads back (no getData/updateData;
+  // with no copy a source serialises as its URL, which is what map-render.ts expects), so the
+  // copy is dropped for blob: URLs. The loadData handler ("LD") is internal to MapLibre: if it
+  // is not where this looks, nothing changes and only the page's task is longer.
+  var actor = self.worker && self.worker.actor;
+  var handlers = actor && actor.messageHandlers;
+  var loadData = handlers && handlers.LD;
+  if (typeof loadData !== 'function') return;
+  handlers.LD = async function (mapId, params, abort) {
+    var result = await loadData.call(this, mapId, params, abort);
+    var url = params && params.request && params.request.url;
+    if (result && typeof url === 'string' && url.indexOf('blob:') === 0) delete result.data;
+    return result;
+  };
 })();
