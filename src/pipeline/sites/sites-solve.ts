@@ -19,7 +19,7 @@ import { HuffCostGains, HuffGains, solveHuffGreedy } from '../../core/huff-selec
 import { solveLscpGreedy, type LscpExactResult, type LscpResult } from '../../core/lscp.ts';
 import { solveMclpGreedy, type MclpResult } from '../../core/mclp.ts';
 import type { MclpExactResult } from '../../core/mclp-exact.ts';
-import { solvePMedian, type PMedianInput, type PMedianResult } from '../../core/p-median.ts';
+import { preparePMedian, solvePMedian, type PMedianInput, type PMedianPrepared, type PMedianResult } from '../../core/p-median.ts';
 import type { PMedianExactResult } from '../../core/p-median-exact.ts';
 import { nearestSiteDistanceM } from '../../core/demand.ts';
 import { costDistances, huffCostPairs, type CostTable } from '../../core/cost-matrix.ts';
@@ -185,7 +185,7 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     };
   }
 
-  const input: PMedianInput = { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates, costs: data.costs ? costDistances(data.costs, data.demand.source!, unreachableCost(data.costs)) : undefined };
+  const input = pmedianInput(data);
   let r: PMedianResult | PMedianExactResult;
   let exact: ExactInfo | null = null;
   if (req.solver === 'exact') {
@@ -206,6 +206,14 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
       ...row(s.candidate, s.rank, cov.marginal[q], cov.covered[q], problem.totalDemand > 0 ? (100 * cov.covered[q]) / problem.totalDemand : NaN, s.pinned),
       totalCost: costs[q], meanCost: data.demand.totalWeight > 0 ? costs[q] / data.demand.totalWeight : NaN,
     })),
+  };
+}
+
+/** The p-median's input: the demand points, our existing sites, the candidates, and the cost file's distances when there is one. */
+function pmedianInput(data: SitesData): PMedianInput {
+  return {
+    demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates: data.candidates,
+    costs: data.costs ? costDistances(data.costs, data.demand.source!, unreachableCost(data.costs)) : undefined,
   };
 }
 
@@ -292,7 +300,10 @@ export interface BootstrapRequest {
  * How often each recommended site is chosen again when the demand is resampled (percent,
  * aligned with `outcome.rows`). Coverage and LSCP use core/site-bootstrap.ts (the MCLP
  * re-solved with the same number of sites and constraints); Huff and p-median re-solve
- * their own objective on resampled weights.
+ * their own objective on resampled weights (with the cost file when there is one). A
+ * replicate only reweights the same points, so what does not depend on the weights is built
+ * once for all of them (Huff: utilities, bounds, first-round gains; p-median: the pairs);
+ * each replicate still picks exactly what a fresh solve on its weights would.
  *
  * Draws per replicate: the number of customers when there are customers (the sample behind
  * the demand estimate; exactly the customer bootstrap for the customers measure), else the
@@ -309,6 +320,7 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
   const k = rows.length;
   const cons = outcome.constraints;
   const seed0 = opts.seed ?? 1;
+  let pm: { input: PMedianInput; prepared: PMedianPrepared | null } | null = null;
   if (req.objective === 'huff') {
     await huffBootstrap(data, req, { ...cons, k, signal: opts.signal }, B, replicateWeights(data.demand.weight, seed0, draws, total), counts, opts);
   } else {
@@ -326,13 +338,13 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
         });
         for (let j = 0; j < counts.length; j++) counts[j] += r.frequency[j] * m;
       } else {
+        // The pairs and nearest-existing distances do not depend on the weights: built once.
+        pm ??= { input: pmedianInput(data), prepared: null };
+        pm.prepared ??= preparePMedian(pm.input, opts.signal);
         const sampler = weightSampler(data.demand.weight, mulberry32(seed));
         for (let b = 0; b < m; b++) {
           const w = sampler(draws, total, new Float64Array(data.demand.weight.length));
-          const chosen = solvePMedian(
-            { demand: { lon: data.demand.lon, lat: data.demand.lat, weight: w }, existing: pointsOf(data.network, data.ownSites), candidates: data.candidates },
-            { ...cons, k, restarts: 2, signal: opts.signal },
-          ).sites.map((s) => s.candidate);
+          const chosen = solvePMedian({ ...pm.input, demand: { ...pm.input.demand, weight: w } }, { ...cons, k, restarts: 2, signal: opts.signal }, pm.prepared).sites.map((s) => s.candidate);
           for (const j of chosen) counts[j]++;
         }
       }
