@@ -13,8 +13,6 @@
  * Prints `name<TAB>value<TAB>unit<TAB>target[<TAB>note]`.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import type { Geometry } from 'geojson';
 import { recountCoverage } from '../src/core/point-coverage.ts';
 import { buildPointCoverage, haversineReach } from '../src/core/point-coverage.ts';
 import { loadHighs } from '../src/core/highs-solver.ts';
@@ -23,52 +21,16 @@ import { solveMclpGreedy } from '../src/core/mclp.ts';
 import { mulberry32 } from '../src/core/rng.ts';
 import { totalsByStudyCell } from '../src/core/demand.ts';
 import { assignCells, studyGridFromCells } from '../src/core/grid.ts';
-import { prepareSitesData, type NetworkSites, type StudyCells } from '../src/pipeline/sites/sites-model.ts';
+import { prepareSitesData, type StudyCells } from '../src/pipeline/sites/sites-model.ts';
 import { solveSites } from '../src/pipeline/sites/sites-solve.ts';
-import { studyCellsOf } from '../src/pipeline/sites/sites-cells.ts';
+import { demoCells, demoCustomers, demoNetwork, line, measure, parseCustomers } from './sites-demo.ts';
 import { ensureCustomersCsv } from './report.ts';
 
-function line(name: string, value: number, unit: string, target: string, note = ''): void {
-  const v = Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 3 : 1);
-  console.log(`${name}\t${v}\t${unit}\t${target}${note ? `\t${note}` : ''}`);
-}
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-async function measure<T>(f: () => T | Promise<T>): Promise<{ r: T; wallMs: number; cpuMs: number }> {
-  gc();
-  const c = process.cpuUsage();
-  const t = performance.now();
-  const r = await f();
-  const d = process.cpuUsage(c);
-  return { r, wallMs: performance.now() - t, cpuMs: (d.user + d.system) / 1000 };
-}
-
-function parseCustomers(text: string): { lon: Float64Array; lat: Float64Array } {
-  const lines = text.split('\n');
-  const lon: number[] = [], lat: number[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i];
-    if (!l) continue;
-    const a = l.indexOf(','), b = l.indexOf(',', a + 1), c = l.indexOf(',', b + 1);
-    lon.push(Number(l.slice(a + 1, b)));
-    lat.push(Number(l.slice(b + 1, c < 0 ? undefined : c)));
-  }
-  return { lon: Float64Array.from(lon), lat: Float64Array.from(lat) };
-}
-
-function network(): NetworkSites {
-  const rows = readFileSync('public/demo/sites.csv', 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-  return {
-    id: rows.map((r) => r[0]), lon: Float64Array.from(rows, (r) => Number(r[1])), lat: Float64Array.from(rows, (r) => Number(r[2])),
-    type: rows.map((r) => r[3]), owner: rows.map((r) => r[4]), attractiveness: Float64Array.from(rows, (r) => Number(r[6]) || 1),
-  };
-}
-
-const areas = JSON.parse(readFileSync('public/demo/areas.geojson', 'utf8')) as { features: { geometry: Geometry }[] };
-const cells: StudyCells = studyCellsOf(areas.features.map((f) => f.geometry), 8);
-const net = network();
+const cells: StudyCells = demoCells();
+const net = demoNetwork();
 const own = net.id.map((_, j) => j).filter((j) => net.type[j] === 'atm' && net.owner[j] === 'own');
 const existing = { lon: own.map((j) => net.lon[j]), lat: own.map((j) => net.lat[j]) };
-const demo = parseCustomers(gunzipSync(readFileSync('public/demo/customers.csv.gz')).toString('utf8'));
+const demo = demoCustomers();
 const ones = (n: number) => new Float64Array(n).fill(1);
 const req = { objective: 'coverage' as const, solver: 'greedy' as const, k: 10 };
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EARTH_RADIUS_M } from './haversine.ts';
 import { HuffModel } from './huff.ts';
-import { HuffGains, siteMetrics, solveHuffGreedy } from './huff-selection.ts';
+import { HuffCostGains, HuffGains, siteMetrics, solveHuffGreedy } from './huff-selection.ts';
+import { buildCostTable, huffCostPairs } from './cost-matrix.ts';
 import { mulberry32 } from './rng.ts';
 
 const eqDeg = (m: number) => (m / EARTH_RADIUS_M) * (180 / Math.PI);
@@ -107,6 +108,125 @@ describe('solveHuffGreedy at exact points (gains summed on demand, heap from squ
     const ac = new AbortController();
     ac.abort();
     expect(() => solveHuffGreedy({ demand, sites, candidates }, { k: 2, signal: ac.signal })).toThrow(/abort/i);
+  });
+});
+
+/**
+ * A denser random city for the replicate path: 1,500 points, 12 sites, 150 candidates of
+ * which 20 sit exactly on earlier ones (equal gains: ties go to the lower index).
+ */
+function denseCity(seed: number) {
+  const rng = mulberry32(seed);
+  const n = 1500, m = 150;
+  const demand = { lon: Array.from({ length: n }, () => 121.4 + rng() * 0.12), lat: Array.from({ length: n }, () => 31.1 + rng() * 0.12), weight: Array.from({ length: n }, () => 1 + Math.floor(rng() * 5)) };
+  const sites = { lon: Array.from({ length: 12 }, () => 121.4 + rng() * 0.12), lat: Array.from({ length: 12 }, () => 31.1 + rng() * 0.12), owner: Array.from({ length: 12 }, (_, j) => (j % 3 === 0 ? 'own' : 'ICBC')) };
+  const lon: number[] = [], lat: number[] = [];
+  for (let c = 0; c < m; c++) {
+    if (c >= 130) { const d = Math.floor(rng() * 130); lon.push(lon[d]); lat.push(lat[d]); } else { lon.push(121.4 + rng() * 0.12); lat.push(31.1 + rng() * 0.12); }
+  }
+  return { demand, sites, candidates: { lon, lat } };
+}
+
+/** Resampling with replacement: n draws of a point ∝ weight, multiplicity × total / n (the bootstrap's weights). */
+function resample(weight: number[], rng: () => number): Float64Array {
+  const total = weight.reduce((a, b) => a + b, 0);
+  const cum: number[] = [];
+  weight.reduce((a, b, i) => (cum[i] = a + b), 0);
+  const w = new Float64Array(weight.length);
+  const draws = weight.length;
+  for (let d = 0; d < draws; d++) {
+    const x = rng() * total;
+    let i = 0;
+    while (cum[i] <= x) i++;
+    w[i] += total / draws;
+  }
+  return w;
+}
+
+const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+describe('HuffGains.batch: bootstrap replicates with shared first-round gains', () => {
+  it('picks for every replicate exactly what a fresh straightforward solve picks, with its gains', () => {
+    for (const seed of [31, 32, 33]) {
+      const { demand, sites, candidates } = denseCity(seed);
+      const huff = { cutoffM: 2000 + 1000 * (seed % 3) };
+      const rng = mulberry32(seed * 7);
+      const ws = Array.from({ length: 7 }, () => resample(demand.weight, rng));
+      const batch = new HuffGains({ demand, sites, candidates, huff }).batch(ws.length, (b, w) => w.set(ws[b]));
+      // Out of order, so later replicates read first-round gains an earlier one summed.
+      for (const b of [3, 0, 6, 1, 5, 2, 4]) {
+        const fast = batch.picks(b, { k: 6 });
+        const ref = solveHuffGreedy({ demand: { ...demand, weight: ws[b] }, sites, candidates, huff }, { k: 6 });
+        expect(fast.candidates).toEqual(ref.sites.map((s) => s.candidate));
+        fast.gains.forEach((g, q) => expect(relClose(g, ref.sites[q].marginalDemand), `seed ${seed} replicate ${b} rank ${q + 1}: ${g} vs ${ref.sites[q].marginalDemand}`).toBe(true));
+      }
+    }
+  });
+
+  it('breaks ties between candidates at the same place by the lower index, as the fresh solve does', () => {
+    const { demand, sites, candidates } = denseCity(34);
+    const twin = candidates.lon.findIndex((x, c) => c >= 130 && candidates.lon.indexOf(x) < c);
+    const orig = candidates.lon.indexOf(candidates.lon[twin]);
+    // Only the twins may be chosen: equal gains, so the lower index wins every replicate.
+    const excluded = candidates.lon.map((_, c) => c).filter((c) => c !== twin && c !== orig);
+    const rng = mulberry32(3);
+    const ws = Array.from({ length: 3 }, () => resample(demand.weight, rng));
+    const batch = new HuffGains({ demand, sites, candidates }).batch(3, (b, w) => w.set(ws[b]));
+    for (let b = 0; b < 3; b++) {
+      expect(batch.picks(b, { k: 1, excluded }).candidates).toEqual([Math.min(orig, twin)]);
+      expect(solveHuffGreedy({ demand: { ...demand, weight: ws[b] }, sites, candidates }, { k: 1, excluded }).sites[0].candidate).toBe(Math.min(orig, twin));
+    }
+  });
+
+  it('keeps pins, exclusions and the minimum spacing: the same chosen sets as a fresh solve', () => {
+    const { demand, sites, candidates } = denseCity(35);
+    const rng = mulberry32(9);
+    const ws = Array.from({ length: 5 }, () => resample(demand.weight, rng));
+    const batch = new HuffGains({ demand, sites, candidates }).batch(ws.length, (b, w) => w.set(ws[b]));
+    for (const opts of [{ k: 4, pinned: [7] }, { k: 5, excluded: [1, 2, 3, 40], minSpacingM: 1500 }, { k: 3, minSpacingM: 800 }]) {
+      for (let b = 0; b < ws.length; b++) {
+        const fast = batch.picks(b, opts);
+        const ref = solveHuffGreedy({ demand: { ...demand, weight: ws[b] }, sites, candidates }, opts);
+        expect([...fast.candidates].sort((x, y) => x - y)).toEqual(ref.sites.map((s) => s.candidate).sort((x, y) => x - y));
+        if (!('pinned' in opts)) fast.gains.forEach((g, q) => expect(relClose(g, ref.sites[q].marginalDemand)).toBe(true));
+        else expect(fast.candidates[0]).toBe(7);
+      }
+    }
+  });
+
+  it('refuses bad weights and a replicate outside the batch', () => {
+    const { demand, sites, candidates } = city(17);
+    const gains = new HuffGains({ demand, sites, candidates });
+    expect(() => gains.batch(2, (b, w) => { w[3] = b === 1 ? NaN : 1; })).toThrow(/index 3 is NaN/);
+    expect(() => gains.batch(1, () => {}).picks(1, { k: 1 })).toThrow(/not in 0\.\.0/);
+  });
+});
+
+describe('HuffCostGains: a cost file\'s pairs prepared once for the replicates', () => {
+  it('picks what solveHuffGreedy with the same costs picks, weighting after weighting', () => {
+    const rng = mulberry32(41);
+    const n = 300, C = 40, S = 6;
+    const pairs = (m: number, per: number) => {
+      const demand: number[] = [], site: number[] = [], cost: number[] = [];
+      for (let i = 0; i < n; i++) for (let t = 0; t < per; t++) { demand.push(i); site.push(Math.floor(rng() * m)); cost.push(1 + rng() * 30); }
+      return { demand: Int32Array.from(demand), site: Int32Array.from(site), cost: Float64Array.from(cost) };
+    };
+    const net = pairs(S, 3);
+    const table = buildCostTable(n, C, pairs(C, 6), { demand: new Int32Array(0), cost: new Float64Array(0) }, net);
+    const at = { lon: Array.from({ length: n }, () => 121.4), lat: Array.from({ length: n }, () => 31.2) };
+    const sites = { lon: Array(S).fill(121.4), lat: Array(S).fill(31.2), owner: Array.from({ length: S }, (_, j) => (j < 2 ? 'own' : 'X')) };
+    const candidates = { lon: Array(C).fill(121.4), lat: Array(C).fill(31.2) };
+    const costs = huffCostPairs(table, Int32Array.from({ length: n }, (_, i) => i), Array.from({ length: S }, (_, j) => j));
+    const huff = { minDistanceM: 1, cutoffM: 20 };
+    const weight = Array.from({ length: n }, () => 1 + Math.floor(rng() * 4));
+    const g = new HuffCostGains({ demand: { ...at, weight }, sites, candidates, huff, costs });
+    for (let b = 0; b < 4; b++) {
+      const w = resample(weight, rng);
+      const fast = g.picks(w, { k: 5 });
+      const ref = solveHuffGreedy({ demand: { ...at, weight: w }, sites, candidates, huff, costs }, { k: 5 });
+      expect(fast.candidates).toEqual(ref.sites.map((s) => s.candidate));
+      fast.gains.forEach((x, q) => expect(relClose(x, ref.sites[q].marginalDemand)).toBe(true));
+    }
   });
 });
 

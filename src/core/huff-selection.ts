@@ -49,59 +49,110 @@ type SelectOptions = SelectionConstraints & { k: number; signal?: AbortSignal; o
 export function solveHuffGreedy(input: HuffSelectionInput, options: SelectOptions): HuffSelectionResult {
   if (!Number.isInteger(options.k) || options.k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${options.k}`);
   if (!input.costs) return new HuffGains(input, options).solve(input.demand.weight, options);
-  const alpha = input.huff?.alpha ?? HUFF_DEFAULTS.alpha;
-  const beta = input.huff?.beta ?? HUFF_DEFAULTS.beta;
-  const cutoffM = input.huff?.cutoffM ?? HUFF_DEFAULTS.cutoffM;
-  const floorM = input.huff?.minDistanceM ?? HUFF_DEFAULTS.minDistanceM;
-  const { demand } = input;
-  const N = demand.lon.length;
-  const C = input.candidates.lon.length;
-  const costs = input.costs;
-  if (costs.sites.offsets.length !== input.sites.lon.length + 1 || costs.candidates.offsets.length !== C + 1) {
-    throw new RangeError(`cost pairs cover ${costs.sites.offsets.length - 1} sites and ${costs.candidates.offsets.length - 1} candidates; expected ${input.sites.lon.length} and ${C}`);
-  }
-  const before = new HuffModel(demand, input.sites, input.huff, { costs: costs.sites, signal: options.signal }).evaluate();
-  // Per demand point: our utility O and everybody's D, from the existing network.
-  const own = new Float64Array(N);
-  const all = new Float64Array(N);
-  const A = input.sites.attractiveness;
-  for (let j = 0; j < input.sites.lon.length; j++) {
-    const a = (A ? A[j] : 1) ** alpha;
-    for (let p = costs.sites.offsets[j]; p < costs.sites.offsets[j + 1]; p++) {
-      if (!(costs.sites.cost[p] <= cutoffM)) continue;
-      const i = costs.sites.demand[p];
-      const u = a * Math.max(costs.sites.cost[p], floorM) ** -beta;
-      all[i] += u;
-      if (input.sites.owner[j] === OWN) own[i] += u;
+  const before = new HuffModel(input.demand, input.sites, input.huff, { costs: input.costs.sites, signal: options.signal }).evaluate();
+  const g = new HuffCostGains({ ...input, costs: input.costs }, options);
+  return lazyGreedy(input.candidates, options, g.state(input.demand.weight, before.ownCapturedDemand, before.totalDemand));
+}
+
+/**
+ * Huff site selection with a cost file's costs, prepared once for any number of weightings
+ * of the same points: our and everybody's utility per point from the existing network, and
+ * per candidate its (point, utility) pairs within the cut-off. Every gain is summed over the
+ * pairs, so the heap starts from the exact gains.
+ */
+export class HuffCostGains {
+  private readonly candidates: Points;
+  private readonly own0: Float64Array;
+  private readonly all0: Float64Array;
+  private readonly offsets: Int32Array;
+  private readonly pd: Int32Array;
+  private readonly pu: Float64Array;
+
+  constructor(input: HuffSelectionInput & { costs: NonNullable<HuffSelectionInput['costs']> }, hooks: { signal?: AbortSignal } = {}) {
+    const alpha = input.huff?.alpha ?? HUFF_DEFAULTS.alpha;
+    const beta = input.huff?.beta ?? HUFF_DEFAULTS.beta;
+    const cutoffM = input.huff?.cutoffM ?? HUFF_DEFAULTS.cutoffM;
+    const floorM = input.huff?.minDistanceM ?? HUFF_DEFAULTS.minDistanceM;
+    const N = input.demand.lon.length;
+    const C = input.candidates.lon.length;
+    const costs = input.costs;
+    if (costs.sites.offsets.length !== input.sites.lon.length + 1 || costs.candidates.offsets.length !== C + 1) {
+      throw new RangeError(`cost pairs cover ${costs.sites.offsets.length - 1} sites and ${costs.candidates.offsets.length - 1} candidates; expected ${input.sites.lon.length} and ${C}`);
+    }
+    this.candidates = input.candidates;
+    // Per demand point: our utility O and everybody's D, from the existing network.
+    const own = (this.own0 = new Float64Array(N));
+    const all = (this.all0 = new Float64Array(N));
+    const A = input.sites.attractiveness;
+    for (let j = 0; j < input.sites.lon.length; j++) {
+      const a = (A ? A[j] : 1) ** alpha;
+      for (let p = costs.sites.offsets[j]; p < costs.sites.offsets[j + 1]; p++) {
+        if (!(costs.sites.cost[p] <= cutoffM)) continue;
+        const i = costs.sites.demand[p];
+        const u = a * Math.max(costs.sites.cost[p], floorM) ** -beta;
+        all[i] += u;
+        if (input.sites.owner[j] === OWN) own[i] += u;
+      }
+    }
+    // Candidate → (demand, utility) pairs within the cut-off, from the cost file.
+    const cc = costs.candidates;
+    this.offsets = new Int32Array(C + 1);
+    let n = 0;
+    for (let p = 0; p < cc.cost.length; p++) if (cc.cost[p] <= cutoffM) n++;
+    this.pd = new Int32Array(n);
+    this.pu = new Float64Array(n);
+    n = 0;
+    for (let c = 0; c < C; c++) {
+      if ((c & 1023) === 0) hooks.signal?.throwIfAborted();
+      const a = candidateAttr(input.candidates, c, alpha);
+      for (let p = cc.offsets[c]; p < cc.offsets[c + 1]; p++) {
+        if (!(cc.cost[p] <= cutoffM)) continue;
+        this.pd[n] = cc.demand[p];
+        this.pu[n++] = a * Math.max(cc.cost[p], floorM) ** -beta;
+      }
+      this.offsets[c + 1] = n;
     }
   }
-  // Candidate → (demand, utility) pairs within the cut-off, from the cost file.
-  const offsets = new Int32Array(C + 1);
-  const pd: number[] = [];
-  const pu: number[] = [];
-  for (let c = 0; c < C; c++) {
-    if ((c & 1023) === 0) options.signal?.throwIfAborted();
-    const a = candidateAttr(input.candidates, c, alpha);
-    for (let p = costs.candidates.offsets[c]; p < costs.candidates.offsets[c + 1]; p++) {
-      if (!(costs.candidates.cost[p] <= cutoffM)) continue;
-      pd.push(costs.candidates.demand[p]);
-      pu.push(a * Math.max(costs.candidates.cost[p], floorM) ** -beta);
-    }
-    offsets[c + 1] = pd.length;
+
+  /** Our captured demand with the existing network, for these weights: Σ w·O/D. */
+  capturedBefore(weight: ArrayLike<number>): number {
+    let t = 0;
+    for (let i = 0; i < weight.length; i++) if (this.all0[i] > 0) t += (weight[i] * this.own0[i]) / this.all0[i];
+    return t;
   }
-  const w = demand.weight;
-  const gain = (c: number) => {
-    let g = 0;
-    for (let p = offsets[c]; p < offsets[c + 1]; p++) {
-      const i = pd[p], u = pu[p];
-      g += w[i] * ((own[i] + u) / (all[i] + u) - (all[i] > 0 ? own[i] / all[i] : 0));
-    }
-    return g;
-  };
-  const add = (c: number) => {
-    for (let p = offsets[c]; p < offsets[c + 1]; p++) { own[pd[p]] += pu[p]; all[pd[p]] += pu[p]; }
-  };
-  return lazyGreedy(input.candidates, options, { own, all, gain, add, bound: gain, capturedBefore: before.ownCapturedDemand, total: before.totalDemand });
+
+  /** The chosen candidates for the demand weighted by `weight` (same points), in greedy order: for the bootstrap. */
+  picks(weight: ArrayLike<number>, options: SelectOptions): GreedyPicks {
+    checkWeights(weight, this.own0.length);
+    return greedyPicks(this.candidates, options, this.state(weight, NaN, NaN));
+  }
+
+  /** @internal the lazy greedy's view of these pairs under `weight`. */
+  state(weight: ArrayLike<number>, capturedBefore: number, total: number): GreedyState {
+    const own = this.own0.slice(), all = this.all0.slice();
+    const { offsets, pd, pu } = this;
+    const w = weight;
+    const gain = (c: number) => {
+      let g = 0;
+      for (let p = offsets[c]; p < offsets[c + 1]; p++) {
+        const i = pd[p], u = pu[p];
+        g += w[i] * ((own[i] + u) / (all[i] + u) - (all[i] > 0 ? own[i] / all[i] : 0));
+      }
+      return g;
+    };
+    const add = (c: number) => {
+      for (let p = offsets[c]; p < offsets[c + 1]; p++) { own[pd[p]] += pu[p]; all[pd[p]] += pu[p]; }
+    };
+    return { own, all, gain, add, bound: gain, known: gain, capturedBefore, total };
+  }
+}
+
+function checkWeights(weight: ArrayLike<number>, N: number): void {
+  if (weight.length !== N) throw new RangeError(`${weight.length} weights for ${N} demand points`);
+  for (let i = 0; i < N; i++) {
+    const wi = weight[i];
+    if (!(wi >= 0) || !Number.isFinite(wi)) throw new RangeError(`demand weight at index ${i} is ${wi}; weights must be finite and ≥ 0`);
+  }
 }
 
 function candidateAttr(cands: HuffSelectionInput['candidates'], c: number, alpha: number): number {
@@ -110,55 +161,99 @@ function candidateAttr(cands: HuffSelectionInput['candidates'], c: number, alpha
   return a;
 }
 
-interface GreedyState {
+/** @internal */
+export interface GreedyState {
   /** Our and everybody's utility per demand point; changed by `add` and restored by the caller's copy. */
   own: Float64Array;
   all: Float64Array;
-  /** Exact gain of candidate c given own/all. */
+  /** Exact gain of c given own/all. */
   gain: (c: number) => number;
   add: (c: number) => void;
   /** An upper bound of c's gain given the existing network (the heap's start). */
   bound: (c: number) => number;
+  /** c's exact gain given the existing network when known without work (NaN otherwise); used when nothing is pinned. */
+  known?: (c: number) => number;
+  /** Exact gain given the existing network by a cheaper route than `gain` (shared across replicates); same value. */
+  first?: (c: number) => number;
   capturedBefore: number;
   total: number;
 }
 
-/** Lazy greedy (heap of upper bounds, re-evaluated at the top), then the report order over the chosen set. */
-function lazyGreedy(cands: Points, options: SelectOptions, st: GreedyState): HuffSelectionResult {
+/** Chosen candidates in the order greedy took them: pins first (gain NaN), then each pick with its exact gain. */
+export interface GreedyPicks {
+  candidates: number[];
+  gains: number[];
+  pinned: number[];
+  warnings: SiteWarning[];
+}
+
+/**
+ * Lazy greedy (Minoux 1978): a heap of upper bounds, the top re-evaluated until it is exact
+ * and still on top. A value computed in the current round (no site added since) is exact,
+ * so it is not computed again. The pick is the largest exact gain, the lower index on ties,
+ * whatever the bounds were — which is why shared or tighter bounds give the same answer.
+ */
+function greedyPicks(cands: Points, options: SelectOptions, st: GreedyState): GreedyPicks {
   const k = options.k;
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
   const C = cands.lon.length;
   const prep = prepareSelection(cands.lon, cands.lat, options);
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
-  const { own, all, gain, add } = st;
-  const own0 = own.slice();
-  const all0 = all.slice();
+  const { gain, add } = st;
   const chosen: number[] = [];
+  const gains: number[] = [];
   const isChosen = new Uint8Array(C);
-  for (const c of prep.pinned) { chosen.push(c); isChosen[c] = 1; add(c); prep.spacing?.add(c); }
+  for (const c of prep.pinned) { chosen.push(c); gains.push(NaN); isChosen[c] = 1; add(c); prep.spacing?.add(c); }
+  // Round at which a candidate's heap value was computed exactly (−1: a bound).
+  const fresh = new Int32Array(C).fill(-1);
+  const known = chosen.length === 0 ? st.known : undefined;
   // Gains only shrink as sites are added (pins included), so the bounds stay upper bounds.
   const heap = new GainHeap(C);
-  for (let c = 0; c < C; c++) if (prep.allowed[c] && !isChosen[c]) { const g = st.bound(c); if (g > 0) heap.push(c, g); }
+  for (let c = 0; c < C; c++) {
+    if (!prep.allowed[c] || isChosen[c]) continue;
+    const x = known ? known(c) : NaN;
+    if (x === x) {
+      if (x > 0) { heap.push(c, x); fresh[c] = 0; }
+      continue;
+    }
+    const g = st.bound(c);
+    if (g > 0) heap.push(c, g);
+  }
   while (chosen.length < k && heap.size > 0) {
     options.signal?.throwIfAborted();
+    const v = heap.topGain();
     const c = heap.pop();
     if (prep.spacing && !prep.spacing.canAdd(c)) continue;
-    const g = gain(c);
+    const round = chosen.length;
+    const g = fresh[c] === round ? v : round === 0 && st.first ? st.first(c) : gain(c);
+    fresh[c] = round;
     if (g <= 0) continue;
     if (!heap.beats(c, g)) { heap.push(c, g); continue; }
     isChosen[c] = 1;
     chosen.push(c);
+    gains.push(g);
     add(c);
     prep.spacing?.add(c);
     options.onProgress?.({ stage: 'greedy', done: chosen.length, total: k });
   }
+  return { candidates: chosen, gains, pinned: Array.from(prep.pinned), warnings: prep.warnings };
+}
+
+/** Lazy greedy, then the report order over the chosen set. */
+function lazyGreedy(cands: Points, options: SelectOptions, st: GreedyState): HuffSelectionResult {
+  const k = options.k;
+  const { own, all, gain, add } = st;
+  const own0 = own.slice();
+  const all0 = all.slice();
+  const picks = greedyPicks(cands, options, st);
   // Report order over the final set (pins included): each rank the largest gain next.
   own.set(own0);
   all.set(all0);
   const total = st.total;
   let captured = st.capturedBefore;
   const out: RankedSite[] = [];
-  const pinnedSet = new Set(prep.pinned);
-  const left = [...chosen];
+  const pinnedSet = new Set(picks.pinned);
+  const left = [...picks.candidates];
   while (left.length) {
     let bq = 0, bg = -Infinity;
     left.forEach((c, q) => { const g = gain(c); if (g > bg || (g === bg && c < left[bq])) { bg = g; bq = q; } });
@@ -167,7 +262,7 @@ function lazyGreedy(cands: Points, options: SelectOptions, st: GreedyState): Huf
     captured += bg;
     out.push({ rank: out.length + 1, candidate: c, marginalDemand: bg, coveredDemand: captured, coveragePct: total > 0 ? (100 * captured) / total : NaN, pinned: pinnedSet.has(c) });
   }
-  const warnings = [...prep.warnings];
+  const warnings = [...picks.warnings];
   if (out.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: out.length, k } });
   return { sites: out, totalDemand: total, ownCapturedBefore: st.capturedBefore, ownCapturedAfter: captured, warnings };
 }
@@ -299,14 +394,81 @@ export class HuffGains {
 
   /** Greedy + report order for the demand weighted by `weight` (same points). */
   solve(weight: ArrayLike<number>, options: SelectOptions): HuffSelectionResult {
+    checkWeights(weight, this.own0.length);
+    return lazyGreedy(this.input.candidates, options, this.state(weight));
+  }
+
+  /** The chosen candidates for the demand weighted by `weight`, in greedy order (no report order). */
+  picks(weight: ArrayLike<number>, options: SelectOptions): GreedyPicks {
+    checkWeights(weight, this.own0.length);
+    return greedyPicks(this.input.candidates, options, this.state(weight));
+  }
+
+  /**
+   * Several weightings of the same points (bootstrap replicates), solved one after another
+   * with shared first-round gains. Every replicate's first greedy round needs exact gains
+   * given the existing network: the same sums over the same pairs, only the weights differ.
+   * So the first time any replicate needs candidate c's, c's pairs with the points are walked
+   * once and its gain under every weighting of the batch is summed at once (the weights
+   * stored point-major, a point's `size` weights side by side). Later replicates start their
+   * heap from these exact gains where known: their first round costs no geometry, and the
+   * tighter start saves evaluations in the rounds after it. Same terms summed in the same
+   * order, so each replicate's picks are those of picks(weight) — bit for bit.
+   *
+   * Memory: 8 · size bytes per demand point and per candidate; the caller sizes the batch.
+   * `fill(b, w)` writes weighting b into w (zeroed, length N).
+   */
+  batch(size: number, fill: (b: number, weight: Float64Array) => void): HuffBatch {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a whole number ≥ 1, got ${size}`);
+    const N = this.own0.length, C = this.attr.length, m = size;
+    const W = new Float64Array(N * m);
+    const scratch = new Float64Array(N);
+    for (let b = 0; b < m; b++) {
+      scratch.fill(0);
+      fill(b, scratch);
+      checkWeights(scratch, N);
+      for (let i = 0; i < N; i++) W[i * m + b] = scratch[i];
+    }
+    const firstGain = new Float64Array(C * m);
+    const done = new Uint8Array(C);
+    const { own0, all0, attr, index } = this;
+    const { cutoffM, floorM, beta } = this.p;
+    const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
+    const hits = new Hits(1024);
+    const walk = (c: number) => {
+      const n = index.within(cl[c], ct[c], cutoffM, hits);
+      const row = c * m;
+      for (let h = 0; h < n; h++) {
+        const i = hits.index[h];
+        const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
+        // The very expression gain() sums, with own/all as the existing network leaves them.
+        const a = (own0[i] + u) / (all0[i] + u) - (all0[i] > 0 ? own0[i] / all0[i] : 0);
+        const base = i * m;
+        for (let b = 0; b < m; b++) firstGain[row + b] += W[base + b] * a;
+      }
+      done[c] = 1;
+    };
+    return {
+      size: m,
+      picks: (b, options) => {
+        if (!Number.isInteger(b) || b < 0 || b >= m) throw new RangeError(`weighting ${b} is not in 0..${m - 1}`);
+        for (let i = 0; i < N; i++) scratch[i] = W[i * m + b];
+        const st = this.state(scratch);
+        st.known = (c) => (done[c] ? firstGain[c * m + b] : NaN);
+        st.first = (c) => { if (!done[c]) walk(c); return firstGain[c * m + b]; };
+        return greedyPicks(this.input.candidates, options, st);
+      },
+    };
+  }
+
+  /** The lazy greedy's view of the points under `weight`: square bounds, gains summed over the index. */
+  private state(weight: ArrayLike<number>): GreedyState {
     const N = this.own0.length;
-    if (weight.length !== N) throw new RangeError(`${weight.length} weights for ${N} demand points`);
     const own = this.own0.slice(), all = this.all0.slice();
     const open = new Float64Array(this.numSquares);
     let total = 0;
     for (let i = 0; i < N; i++) {
       const wi = weight[i];
-      if (!(wi >= 0) || !Number.isFinite(wi)) throw new RangeError(`demand weight at index ${i} is ${wi}; weights must be finite and ≥ 0`);
       total += wi;
       open[this.square[i]] += wi * (all[i] > 0 ? 1 - own[i] / all[i] : 1);
     }
@@ -314,7 +476,7 @@ export class HuffGains {
     const { cutoffM, floorM, beta } = this.p;
     const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
     const hits = new Hits(1024);
-    return lazyGreedy(this.input.candidates, options, {
+    return {
       own, all, total, capturedBefore: this.capturedBefore(weight),
       bound: (c) => {
         let b = 0;
@@ -339,8 +501,15 @@ export class HuffGains {
           all[hits.index[h]] += u;
         }
       },
-    });
+    };
   }
+}
+
+/** Weightings of one HuffGains' points solved with shared first-round gains (HuffGains.batch). */
+export interface HuffBatch {
+  readonly size: number;
+  /** The picks for weighting b, as HuffGains.picks would give them. */
+  picks(b: number, options: SelectOptions): GreedyPicks;
 }
 
 export interface NewSiteMetrics {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EARTH_RADIUS_M, haversineM } from './haversine.ts';
-import { solvePMedian } from './p-median.ts';
+import { preparePMedian, solvePMedian } from './p-median.ts';
 import { mulberry32 } from './rng.ts';
 
 const eqDeg = (m: number) => (m / EARTH_RADIUS_M) * (180 / Math.PI);
@@ -68,6 +68,26 @@ describe('solvePMedian', () => {
     );
     expect(r.sites[0].meanDistanceM).toBeCloseTo(5000, 6);
     expect(r.meanDistanceAfterM).toBeCloseTo(25000, 3);
+  });
+
+  it('prepared once, re-solves other weights of the same points exactly as a fresh solve (the bootstrap path)', () => {
+    const rng = mulberry32(17);
+    const n = 600, m = 50;
+    const demand = { lon: Array.from({ length: n }, () => 121.4 + rng() * 0.1), lat: Array.from({ length: n }, () => 31.1 + rng() * 0.1), weight: Array.from({ length: n }, () => 1) };
+    const existing = { lon: [121.42, 121.47], lat: [31.13, 31.16] };
+    const candidates = { lon: Array.from({ length: m }, () => 121.4 + rng() * 0.1), lat: Array.from({ length: m }, () => 31.1 + rng() * 0.1) };
+    const input = { demand, existing, candidates, maxDistanceM: 6000 };
+    const prepared = preparePMedian(input);
+    for (let b = 0; b < 4; b++) {
+      const w = demand.weight.map(() => Math.floor(rng() * 3));
+      const x = { ...input, demand: { ...demand, weight: w } };
+      const opts = { k: 4, restarts: 2, ...(b === 3 ? { pinned: [5], minSpacingM: 800 } : {}) };
+      const fresh = solvePMedian(x, opts);
+      const reused = solvePMedian(x, opts, prepared);
+      expect(reused.sites).toEqual(fresh.sites);
+      expect(reused.meanDistanceAfterM).toBe(fresh.meanDistanceAfterM);
+    }
+    expect(() => solvePMedian({ ...input, candidates: { lon: [0], lat: [0] } }, { k: 1 }, prepared)).toThrow(/prepared for 600 points and 50 candidates/);
   });
 
   it('honours pins, exclusions and empty input', () => {

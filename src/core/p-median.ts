@@ -86,15 +86,37 @@ export function pmedianDistances(input: PMedianInput, signal?: AbortSignal): { p
   return { pairs, dExist, weight: Float64Array.from(input.demand.weight), capM };
 }
 
-export function solvePMedian(input: PMedianInput, options: PMedianOptions): PMedianResult {
+/**
+ * What a p-median solve reads that does not depend on the demand weights: the pairs, each
+ * point's distance to the nearest existing site, and the pairs by demand point. Built once,
+ * it serves any number of weightings of the same points (the bootstrap's replicates).
+ */
+export interface PMedianPrepared {
+  pairs: Pairs;
+  dExist: Float64Array;
+  byDemand: { offsets: Int32Array; site: Int32Array; distanceM: Float64Array };
+  numPoints: number;
+}
+
+export function preparePMedian(input: PMedianInput, signal?: AbortSignal): PMedianPrepared {
+  const { pairs, dExist } = pmedianDistances(input, signal);
+  const N = input.demand.lon.length;
+  return { pairs, dExist, byDemand: transpose(pairs, N), numPoints: N };
+}
+
+/** `prepared`: preparePMedian of the same points, candidates, existing sites and costs (any weights). */
+export function solvePMedian(input: PMedianInput, options: PMedianOptions, prepared?: PMedianPrepared): PMedianResult {
   const k = options.k;
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
   const N = input.demand.lon.length;
   const C = input.candidates.lon.length;
-  const { pairs: cand, dExist, weight: w } = pmedianDistances(input, options.signal);
+  if (prepared && (prepared.numPoints !== N || prepared.pairs.offsets.length !== C + 1)) {
+    throw new RangeError(`prepared for ${prepared.numPoints} points and ${prepared.pairs.offsets.length - 1} candidates, given ${N} and ${C}`);
+  }
+  const { pairs: cand, dExist, byDemand } = prepared ?? preparePMedian(input, options.signal);
+  const w = Float64Array.from(input.demand.weight);
   let total = 0;
   for (let i = 0; i < N; i++) total += w[i];
-  const byDemand = transpose(cand, N);
   const hits = new Hits(1024);
 
   const prep = prepareSelection(input.candidates.lon, input.candidates.lat, options);

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { inProcessExact } from './sites-exact.ts';
 import { prepareSitesData, SitesInputError } from './sites-model.ts';
 import { tinyCity } from '../../../test/fixtures/sites-test-city.ts';
-import { bootstrapRobustness, cumulativeCoverage, ownHuffSharePct, solveSites, type SolveRequest } from './sites-solve.ts';
+import { bootstrapRobustness, cumulativeCoverage, ownHuffSharePct, replicateWeights, solveSites, type SolveRequest } from './sites-solve.ts';
+import { solveHuffGreedy } from '../../core/huff-selection.ts';
+import { mulberry32 } from '../../core/rng.ts';
+import { huffSitesOf, type StudyCells } from './sites-model.ts';
 
 const data = prepareSitesData(tinyCity(), { siteType: 'branch', demand: { measure: 'customers' } });
 const req = (r: Partial<SolveRequest>): SolveRequest => ({ objective: 'coverage', solver: 'greedy', k: 2, ...r });
@@ -92,6 +95,34 @@ describe('bootstrapRobustness', () => {
     const r = await bootstrapRobustness(data, o, req({ objective: 'huff', k: 1 }), { replicates: 10 });
     expect(r[0]).toBeGreaterThan(0);
     expect(r[0]).toBeLessThanOrEqual(100);
+  });
+
+  it('Huff at exact points: the batched replicates count what a fresh solve per replicate picks', async () => {
+    // 2,000 customers around the tiny city's network, candidates where they are (res 10).
+    const rng = mulberry32(8);
+    const n = 2000;
+    const lon = Float64Array.from({ length: n }, () => 121.44 + rng() * 0.05), lat = Float64Array.from({ length: n }, () => 31.19 + rng() * 0.07);
+    const none: StudyCells = { h3: [], lon: new Float64Array(0), lat: new Float64Array(0), areaIndex: new Int32Array(0), areaCount: 0 };
+    const city = tinyCity();
+    const d = prepareSitesData({ cells: none, points: { lon, lat, weight: new Float64Array(n).fill(1) }, customers: null, areaPopulation: null, network: city.network, candidatesFile: null }, { siteType: 'branch', demand: { measure: 'customers' } });
+    const r = req({ objective: 'huff', k: 3, huff: { cutoffM: 3000 } });
+    const o = await solveSites(d, r);
+    expect(o.rows.length).toBe(3);
+    const B = 12;
+    // The straightforward way: every replicate solved from scratch on its weights.
+    const next = replicateWeights(d.demand.weight, 4, n, n);
+    const counts = new Map<number, number>();
+    for (let b = 0; b < B; b++) {
+      const w = new Float64Array(n);
+      next(w);
+      const s = solveHuffGreedy({ demand: { ...d.demand, weight: w }, sites: huffSitesOf(d.network, d.typeSites), candidates: d.candidates, huff: r.huff }, { k: 3 });
+      for (const x of s.sites) counts.set(x.candidate, (counts.get(x.candidate) ?? 0) + 1);
+    }
+    const expected = o.rows.map((row) => (100 * (counts.get(row.candidate) ?? 0)) / B);
+    expect(expected.some((x) => x > 0 && x < 100) || expected.every((x) => x === 100)).toBe(true);
+    // One batch, and batches of one replicate each (a 1-byte budget).
+    expect(Array.from(await bootstrapRobustness(d, o, r, { replicates: B, seed: 4 }))).toEqual(expected);
+    expect(Array.from(await bootstrapRobustness(d, o, r, { replicates: B, seed: 4, huffBatchBytes: 1 }))).toEqual(expected);
   });
 
   it('stops when aborted', async () => {

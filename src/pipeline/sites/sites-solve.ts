@@ -15,11 +15,11 @@
  */
 import type { CoverageProblem, SiteProgress, SiteWarning } from '../../core/coverage.ts';
 import { HuffModel, type HuffParams } from '../../core/huff.ts';
-import { HuffGains, solveHuffGreedy } from '../../core/huff-selection.ts';
+import { HuffCostGains, HuffGains, solveHuffGreedy } from '../../core/huff-selection.ts';
 import { solveLscpGreedy, type LscpExactResult, type LscpResult } from '../../core/lscp.ts';
 import { solveMclpGreedy, type MclpResult } from '../../core/mclp.ts';
 import type { MclpExactResult } from '../../core/mclp-exact.ts';
-import { solvePMedian, type PMedianInput, type PMedianResult } from '../../core/p-median.ts';
+import { preparePMedian, solvePMedian, type PMedianInput, type PMedianPrepared, type PMedianResult } from '../../core/p-median.ts';
 import type { PMedianExactResult } from '../../core/p-median-exact.ts';
 import { nearestSiteDistanceM } from '../../core/demand.ts';
 import { costDistances, huffCostPairs, type CostTable } from '../../core/cost-matrix.ts';
@@ -185,7 +185,7 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     };
   }
 
-  const input: PMedianInput = { demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates, costs: data.costs ? costDistances(data.costs, data.demand.source!, unreachableCost(data.costs)) : undefined };
+  const input = pmedianInput(data);
   let r: PMedianResult | PMedianExactResult;
   let exact: ExactInfo | null = null;
   if (req.solver === 'exact') {
@@ -206,6 +206,14 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
       ...row(s.candidate, s.rank, cov.marginal[q], cov.covered[q], problem.totalDemand > 0 ? (100 * cov.covered[q]) / problem.totalDemand : NaN, s.pinned),
       totalCost: costs[q], meanCost: data.demand.totalWeight > 0 ? costs[q] / data.demand.totalWeight : NaN,
     })),
+  };
+}
+
+/** The p-median's input: the demand points, our existing sites, the candidates, and the cost file's distances when there is one. */
+function pmedianInput(data: SitesData): PMedianInput {
+  return {
+    demand: data.demand, existing: pointsOf(data.network, data.ownSites), candidates: data.candidates,
+    costs: data.costs ? costDistances(data.costs, data.demand.source!, unreachableCost(data.costs)) : undefined,
   };
 }
 
@@ -284,13 +292,18 @@ export interface BootstrapRequest {
   onProgress?: (p: SiteProgress) => void;
   /** Lets the caller's event loop run between replicate batches (cancel messages arrive there). */
   yieldNow?: () => Promise<void>;
+  /** Huff at exact points: most memory a batch of replicates may hold (weights, first-round gains), bytes; default 64 MB. */
+  huffBatchBytes?: number;
 }
 
 /**
  * How often each recommended site is chosen again when the demand is resampled (percent,
  * aligned with `outcome.rows`). Coverage and LSCP use core/site-bootstrap.ts (the MCLP
  * re-solved with the same number of sites and constraints); Huff and p-median re-solve
- * their own objective on resampled weights.
+ * their own objective on resampled weights (with the cost file when there is one). A
+ * replicate only reweights the same points, so what does not depend on the weights is built
+ * once for all of them (Huff: utilities, bounds, first-round gains; p-median: the pairs);
+ * each replicate still picks exactly what a fresh solve on its weights would.
  *
  * Draws per replicate: the number of customers when there are customers (the sample behind
  * the demand estimate; exactly the customer bootstrap for the customers measure), else the
@@ -304,41 +317,36 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
   const total = data.demand.totalWeight;
   const draws = Math.max(1, Math.round(data.demand.totalCustomers > 0 ? data.demand.totalCustomers : Math.min(total, 100_000)));
   const counts = new Float64Array(data.candidates.id.length);
-  const chunk = 5;
   const k = rows.length;
   const cons = outcome.constraints;
-  // Huff: what does not depend on the weights (utilities, bound factors) is prepared once.
-  const huffSites = req.objective === 'huff' ? huffSitesOf(data.network, data.typeSites) : null;
-  const huffCosts = req.objective === 'huff' && data.costs ? huffCostPairs(data.costs, data.demand.source!, data.typeSites) : undefined;
-  const huffGains = huffSites && !huffCosts ? new HuffGains({ demand: data.demand, sites: huffSites, candidates: data.candidates, huff: req.huff }, { signal: opts.signal }) : null;
-  for (let b0 = 0; b0 < B; b0 += chunk) {
-    await opts.yieldNow?.();
-    opts.signal?.throwIfAborted();
-    opts.onProgress?.({ stage: 'bootstrap', done: b0, total: B });
-    const m = Math.min(chunk, B - b0);
-    const seed = (opts.seed ?? 1) * 7919 + b0;
-    if (req.objective === 'coverage' || req.objective === 'lscp') {
-      // The baseline is only used for its site list; pass ours so nothing is solved twice.
-      const baseline = { sites: rankSites(data.problem, rows.map((r) => r.candidate)) } as MclpResult;
-      const r = bootstrapSites(data.problem, {
-        ...cons, k, replicates: m, seed, draws, baseline, signal: opts.signal,
-      });
-      for (let j = 0; j < counts.length; j++) counts[j] += r.frequency[j] * m;
-    } else {
-      const rng = mulberry32(seed);
-      const sampler = weightSampler(data.demand.weight, rng);
-      for (let b = 0; b < m; b++) {
-        const w = sampler(draws, total);
-        const chosen = req.objective === 'huff'
-          ? (huffGains
-            ? huffGains.solve(w, { ...cons, k, signal: opts.signal })
-            : solveHuffGreedy({ demand: { ...data.demand, weight: w }, sites: huffSites!, candidates: data.candidates, huff: req.huff, costs: huffCosts }, { ...cons, k, signal: opts.signal })
-          ).sites.map((s) => s.candidate)
-          : solvePMedian(
-            { demand: { lon: data.demand.lon, lat: data.demand.lat, weight: w }, existing: pointsOf(data.network, data.ownSites), candidates: data.candidates },
-            { ...cons, k, restarts: 2, signal: opts.signal },
-          ).sites.map((s) => s.candidate);
-        for (const j of chosen) counts[j]++;
+  const seed0 = opts.seed ?? 1;
+  let pm: { input: PMedianInput; prepared: PMedianPrepared | null } | null = null;
+  if (req.objective === 'huff') {
+    await huffBootstrap(data, req, { ...cons, k, signal: opts.signal }, B, replicateWeights(data.demand.weight, seed0, draws, total), counts, opts);
+  } else {
+    for (let b0 = 0; b0 < B; b0 += BOOTSTRAP_CHUNK) {
+      await opts.yieldNow?.();
+      opts.signal?.throwIfAborted();
+      opts.onProgress?.({ stage: 'bootstrap', done: b0, total: B });
+      const m = Math.min(BOOTSTRAP_CHUNK, B - b0);
+      const seed = chunkSeed(seed0, b0);
+      if (req.objective === 'coverage' || req.objective === 'lscp') {
+        // The baseline is only used for its site list; pass ours so nothing is solved twice.
+        const baseline = { sites: rankSites(data.problem, rows.map((r) => r.candidate)) } as MclpResult;
+        const r = bootstrapSites(data.problem, {
+          ...cons, k, replicates: m, seed, draws, baseline, signal: opts.signal,
+        });
+        for (let j = 0; j < counts.length; j++) counts[j] += r.frequency[j] * m;
+      } else {
+        // The pairs and nearest-existing distances do not depend on the weights: built once.
+        pm ??= { input: pmedianInput(data), prepared: null };
+        pm.prepared ??= preparePMedian(pm.input, opts.signal);
+        const sampler = weightSampler(data.demand.weight, mulberry32(seed));
+        for (let b = 0; b < m; b++) {
+          const w = sampler(draws, total, new Float64Array(data.demand.weight.length));
+          const chosen = solvePMedian({ ...pm.input, demand: { ...pm.input.demand, weight: w } }, { ...cons, k, restarts: 2, signal: opts.signal }, pm.prepared).sites.map((s) => s.candidate);
+          for (const j of chosen) counts[j]++;
+        }
       }
     }
   }
@@ -346,14 +354,73 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
   return Float64Array.from(rows, (r) => (100 * counts[r.candidate]) / B);
 }
 
-/** Multinomial resampling of weights (cumulative sums, binary search), rescaled to the original total. */
-function weightSampler(weight: Float64Array, rng: Rng): (draws: number, total: number) => Float64Array {
+/** Replicates share a seed in chunks of this many (progress and cancel come between chunks). */
+const BOOTSTRAP_CHUNK = 5;
+const chunkSeed = (seed: number, b0: number) => seed * 7919 + b0;
+
+/**
+ * The Huff bootstrap's replicate weights, in order: each call writes the next replicate's
+ * into `out` (zeroed). Replicate b is drawn from the seed of its chunk of 5, as p-median's are.
+ */
+export function replicateWeights(weight: Float64Array, seed: number, draws: number, total: number): (out: Float64Array) => void {
+  let b = 0;
+  let sampler: ReturnType<typeof weightSampler> | null = null;
+  return (out) => {
+    if (b % BOOTSTRAP_CHUNK === 0) sampler = weightSampler(weight, mulberry32(chunkSeed(seed, b)));
+    b++;
+    sampler!(draws, total, out);
+  };
+}
+
+/** Most memory the Huff bootstrap's batch may take (weights and first-round gains), bytes. */
+const HUFF_BATCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Huff bootstrap: what does not depend on the weights (utilities of the existing network,
+ * square bounds, cost pairs) is prepared once; at exact points the replicates are solved in
+ * batches that share their first-round gains (core/huff-selection.ts HuffGains.batch). Each
+ * replicate picks exactly what a fresh solve on its weights would pick.
+ */
+async function huffBootstrap(
+  data: SitesData, req: SolveRequest, options: SelectionConstraints & { k: number; signal?: AbortSignal },
+  B: number, next: (out: Float64Array) => void, counts: Float64Array, opts: BootstrapRequest,
+): Promise<void> {
+  const N = data.demand.weight.length;
+  const sites = huffSitesOf(data.network, data.typeSites);
+  const step = async (done: number) => {
+    await opts.yieldNow?.();
+    opts.signal?.throwIfAborted();
+    opts.onProgress?.({ stage: 'bootstrap', done, total: B });
+  };
+  if (data.costs) {
+    const g = new HuffCostGains({ demand: data.demand, sites, candidates: data.candidates, huff: req.huff, costs: huffCostPairs(data.costs, data.demand.source!, data.typeSites) }, { signal: opts.signal });
+    const w = new Float64Array(N);
+    for (let b = 0; b < B; b++) {
+      if (b % BOOTSTRAP_CHUNK === 0) await step(b);
+      w.fill(0);
+      next(w);
+      for (const j of g.picks(w, options).candidates) counts[j]++;
+    }
+    return;
+  }
+  const gains = new HuffGains({ demand: data.demand, sites, candidates: data.candidates, huff: req.huff }, { signal: opts.signal });
+  const perBatch = Math.max(1, Math.min(B, Math.floor((opts.huffBatchBytes ?? HUFF_BATCH_BYTES) / (8 * (N + data.candidates.id.length)))));
+  for (let b0 = 0; b0 < B; b0 += perBatch) {
+    const batch = gains.batch(Math.min(perBatch, B - b0), (_, w) => next(w));
+    for (let b = 0; b < batch.size; b++) {
+      if ((b0 + b) % BOOTSTRAP_CHUNK === 0) await step(b0 + b);
+      for (const j of batch.picks(b, options).candidates) counts[j]++;
+    }
+  }
+}
+
+/** Multinomial resampling of weights (cumulative sums, binary search), rescaled to the original total, into `out` (zeroed). */
+function weightSampler(weight: Float64Array, rng: Rng): (draws: number, total: number, out: Float64Array) => Float64Array {
   const n = weight.length;
   const cum = new Float64Array(n);
   let s = 0;
   for (let i = 0; i < n; i++) { s += weight[i]; cum[i] = s; }
-  return (draws, total) => {
-    const w = new Float64Array(n);
+  return (draws, total, w) => {
     if (s <= 0) return w;
     const scale = total / draws;
     for (let d = 0; d < draws; d++) {

@@ -1,0 +1,36 @@
+/**
+ * Bootstrap robustness on the demo city (issue 12): the UI's default 20 replicates after a
+ * k = 5 recommendation, per objective — Huff for branches and for ATMs (the slow case: every
+ * replicate re-ran the lazy greedy), coverage and p-median for branches. CPU time of
+ * bootstrapRobustness alone (prepare and the baseline solve are not counted).
+ * Prints `name<TAB>value<TAB>unit<TAB>target[<TAB>note]`.
+ */
+import { prepareSitesData, type SiteObjective, type SiteType } from '../src/pipeline/sites/sites-model.ts';
+import { bootstrapRobustness, solveSites } from '../src/pipeline/sites/sites-solve.ts';
+import { demoCells, demoCustomers, demoNetwork, line, measure } from './sites-demo.ts';
+
+const cells = demoCells();
+const net = demoNetwork();
+const demo = demoCustomers();
+const replicates = Number(process.env.BENCH_REPLICATES ?? 20);
+const only = process.env.BENCH_CASES?.split(',');
+const cases: { type: SiteType; objective: SiteObjective }[] = [
+  { type: 'branch', objective: 'huff' },
+  { type: 'atm', objective: 'huff' },
+  { type: 'branch', objective: 'coverage' },
+  { type: 'branch', objective: 'pmedian' },
+];
+for (const { type, objective } of cases) {
+  const tag = `${type}_${objective}`;
+  if (only && !only.includes(tag)) continue;
+  const data = prepareSitesData(
+    { cells, points: { lon: demo.lon, lat: demo.lat, weight: new Float64Array(demo.lon.length).fill(1) }, customers: null, areaPopulation: null, network: net, candidatesFile: null },
+    { siteType: type, demand: { measure: 'customers' } },
+  );
+  const req = { objective, solver: 'greedy' as const, k: 5 };
+  const solved = await measure(() => solveSites(data, req));
+  const b = await measure(() => bootstrapRobustness(data, solved.r, req, { replicates, seed: 1 }));
+  const pct = Array.from(b.r, (x) => x.toFixed(0)).join('/');
+  line(`sites.bootstrap_demo_${tag}_k5_solve_cpu_ms`, solved.cpuMs, 'ms', '-', `candidates ${data.candidates.id.length}; points ${data.demand.lon.length}`);
+  line(`sites.bootstrap_demo_${tag}_k5_r${replicates}_cpu_ms`, b.cpuMs, 'ms', '-', `wall ${b.wallMs.toFixed(0)} ms; robustness % ${pct}`);
+}
