@@ -49,6 +49,32 @@ async function rendererMemory(browser: Browser): Promise<{ rss: number; peak: nu
   }
 }
 
+type Trace = Array<{ at: number; ms: number; call: string; what: string }>;
+type DbWorker = { evaluate<R>(f: () => R | Promise<R>): Promise<R> };
+const dbWorker = (page: { workers(): Array<DbWorker & { url(): string }> }, name: string) => page.workers().find((w) => w.url().includes(name)) ?? null;
+const startTrace = (w: DbWorker | null) => w?.evaluate(() => (globalThis as unknown as { __bpDb: { startTrace(): void } }).__bpDb.startTrace()).catch(() => undefined);
+const stopTrace = (w: DbWorker | null): Promise<Trace> =>
+  w ? w.evaluate(() => (globalThis as unknown as { __bpDb: { stopTrace(): Trace } }).__bpDb.stopTrace()).catch(() => []) : Promise.resolve([]);
+
+/**
+ * The DB worker's engine calls over a step (bench profile): every call or step mark of 150 ms or
+ * more, the time in engine calls and the rest (JS work in the workers, messages, the page).
+ */
+function printTrace(tag: string, trace: Trace, wallMs: number): void {
+  let engine = 0;
+  for (const e of trace) engine += e.ms;
+  console.log(`# ${tag}: ${trace.length} engine calls/marks, ${Math.round(engine)} ms in engine calls of ${Math.round(wallMs)} ms wall`);
+  let prevEnd = 0;
+  for (const e of trace) {
+    const gap = e.at - prevEnd;
+    if (gap >= 150) console.log(`#   ${(prevEnd / 1000).toFixed(2).padStart(7)} s  +${Math.round(gap)} ms outside the engine`);
+    if (e.ms >= 150 || (e.call === 'mark' && !/^read 0\.(0[0-9]|1|2)/.test(e.what))) {
+      console.log(`#   ${(e.at / 1000).toFixed(2).padStart(7)} s  ${e.call === 'mark' ? 'step' : `${Math.round(e.ms)} ms ${e.call}`}: ${e.what.slice(0, 140)}`);
+    }
+    prevEnd = Math.max(prevEnd, e.at + e.ms);
+  }
+}
+
 async function runSize(n: number, label: string): Promise<void> {
   const csv = `/tmp/bp-bench-customers-${n}.csv`;
   ensureCustomersCsv(csv, n);
@@ -71,6 +97,8 @@ async function runSize(n: number, label: string): Promise<void> {
     await answerCrsWhereAsked(page);
     // The file's inspection (rows, headers) may take long on a busy machine: Load is enabled after it.
     await page.waitForFunction(() => document.querySelector('[data-testid="import-load"]')?.hasAttribute('disabled') === false, null, { timeout: 900_000, polling: 250 });
+    const dbw = dbWorker(page, 'db.worker');
+    await startTrace(dbw);
     let t0 = performance.now();
     await page.getByTestId('import-load').click();
     const outcome = await page.waitForFunction(
@@ -85,6 +113,7 @@ async function runSize(n: number, label: string): Promise<void> {
       { timeout: 900_000, polling: 100 },
     ).then((h) => h.jsonValue());
     const loadMs = performance.now() - t0;
+    printTrace(`${tag} load profile`, await stopTrace(dbw), loadMs);
     let mem = await rendererMemory(browser);
     if (outcome !== 'true') {
       const why = await page.locator('[data-testid="import-too-big"], [data-testid="import-load-error"], [data-testid="import-problems"]').first().innerText().catch(() => '');
@@ -98,6 +127,7 @@ async function runSize(n: number, label: string): Promise<void> {
     line(`${tag}.kept`, kept, 'rows');
     line(`${tag}.renderer_rss_after_load`, mem.rss / 1e6, 'MB');
 
+    await startTrace(dbw);
     t0 = performance.now();
     await page.getByTestId('tab-hotspots').click({ timeout: 30_000 });
     await page.waitForFunction(
@@ -109,7 +139,12 @@ async function runSize(n: number, label: string): Promise<void> {
       null,
       { timeout: 900_000, polling: 100 },
     );
-    line(`${tag}.hotspots_after_load`, performance.now() - t0, 'ms', n >= 12e6 ? '<= 5000' : '');
+    const hotMs = performance.now() - t0;
+    line(`${tag}.hotspots_after_load`, hotMs, 'ms', n >= 12e6 ? '<= 5000' : '');
+    printTrace(`${tag} hotspots profile`, await stopTrace(dbw), hotMs);
+    const aw = dbWorker(page, 'analysis.worker');
+    const assign = aw ? await aw.evaluate(() => (globalThis as unknown as { __bpAnalysis: { lastAssign: unknown } }).__bpAnalysis.lastAssign).catch(() => null) : null;
+    console.log(`# ${tag} hotspots assignment: ${JSON.stringify(assign)}`);
     mem = await rendererMemory(browser);
     line(`${tag}.renderer_rss_after_hotspots`, mem.rss / 1e6, 'MB');
     line(`${tag}.renderer_rss_peak`, mem.peak / 1e6, 'MB', '<= 2500');
@@ -133,9 +168,9 @@ async function runSize(n: number, label: string): Promise<void> {
       polling: 100,
     });
     line(`${tag}.reload_restore`, performance.now() - t0, 'ms');
-    const dbw = page.workers().find((w) => w.url().includes('db.worker'));
-    const adopted = dbw
-      ? await dbw.evaluate(() => (globalThis as unknown as { __bpDb: { storageInfo(): Promise<{ adopted?: boolean }> } }).__bpDb.storageInfo().then((i) => i.adopted === true)).catch(() => null)
+    const dbw2 = dbWorker(page, 'db.worker');
+    const adopted = dbw2
+      ? await dbw2.evaluate(() => (globalThis as unknown as { __bpDb: { storageInfo(): Promise<{ adopted?: boolean }> } }).__bpDb.storageInfo().then((i) => i.adopted === true)).catch(() => null)
       : null;
     console.log(`# ${tag}: keep tag ${tagged ? 'written' : 'not seen'}; reload ${adopted === null ? 'restored' : adopted ? 'reopened the database' : 'loaded the kept file again'}`);
     if (s.errors.length) console.log(`# page errors: ${s.errors.slice(0, 3).join(' | ').slice(0, 400)}`);

@@ -152,10 +152,15 @@ export class AnalysisApi {
 
   /** Customers → cells at `resolution`, stored in DuckDB as `derived_h3_r<res>`; once per resolution. */
   hotspotsAssign(key: string, resolution: number, taskId: number, onProgress?: ProgressFn): Promise<AssignInfo> {
-    return this.tasks.run(taskId, (signal) =>
-      this.hotspots.dataset(key).ensureAssigned(resolution, { signal, onProgress: (done, total) => onProgress?.({ step: 'hotspots.step.assign', fraction: done / total }) }),
-    );
+    return this.tasks.run(taskId, async (signal) => {
+      const info = await this.hotspots.dataset(key).ensureAssigned(resolution, { signal, onProgress: (done, total) => onProgress?.({ step: 'hotspots.step.assign', fraction: done / total }) });
+      this.lastAssign = info;
+      return info;
+    });
   }
+
+  /** The last assignment's times (the scale benchmark reads them). */
+  lastAssign: AssignInfo | null = null;
 
   /** The statistic for every study cell; `aggregate` (DuckDB totals) when the measure needs customers. */
   hotspotsCompute(key: string, req: Omit<ComputeRequest, 'totals'>, aggregate: Aggregate | null, taskId: number, onProgress?: ProgressFn): Promise<ComputeResult> {

@@ -13,6 +13,7 @@ import {
   LIST_STAGING_SQL, REJECTS_COLUMNS_DDL, REJECTS_TABLE, STAGED_REJECTS, buildCommitSql, dropTableSql, dropViewSql, stagingName,
 } from '../sql/load-tables.ts';
 import { toUtf8 } from './decode.ts';
+import { CELLS_TABLES_SQL, LOAD_CELLS_RESOLUTION, cellsTableName } from '../sql/hotspots.ts';
 import { FileProblemError, LoadCancelled, LoadError } from './errors.ts';
 import { areaLookup, loadAreas } from './load-areas.ts';
 import { isParquet, isZip, loadTabular, looksLikeJson, type TabularContext } from './load-tabular.ts';
@@ -117,8 +118,16 @@ export async function loadInputs(
     const appended = sorted.filter((x) => append.has(x.kind) && existing.has(x.kind)).map((x) => x.kind);
     // Rejects of an appended kind stay: they belong to the rows that stay.
     const kinds = sorted.map((x) => x.kind).filter((k) => !appended.includes(k));
+    // Customers' cells belong to the customers they were computed for: every derived cell table
+    // goes when the customers change, and the load's own (staged with them) takes its place.
+    const derived = finals.some((f) => f.kind === 'customers')
+      ? {
+          drop: (await conn.query<{ name: string }>(CELLS_TABLES_SQL)).map((r) => r.name),
+          ...((await tableExists(conn, stagingName('customers', 'cells'))) ? { install: { staged: stagingName('customers', 'cells'), table: cellsTableName(LOAD_CELLS_RESOLUTION) } } : {}),
+        }
+      : undefined;
     try {
-      await conn.exec(buildCommitSql(finals, kinds, { append: appended, existing: [...existing], keepPrevious: options.keepPrevious ?? false }));
+      await conn.exec(buildCommitSql(finals, kinds, { append: appended, existing: [...existing], keepPrevious: options.keepPrevious ?? false, derived }));
     } catch (e) {
       await conn.exec('ROLLBACK').catch(() => undefined);
       throw e;
@@ -193,7 +202,10 @@ async function reassignCustomers(conn: Connector, lookup: AreaLookup, checkAbort
   await conn.exec(`CREATE TABLE ${quoteIdent(ok)} AS SELECT (rowid + 1)::INTEGER AS __bp_line, ${names.map(quoteIdent).join(', ')} FROM customers`);
   await finishPoints(
     conn,
-    { ok, fin: stagingName('customers', 'fin'), pts: stagingName('customers', 'pts'), areaIds: stagingName('customers', 'areaids') },
+    {
+      ok, fin: stagingName('customers', 'fin'), pts: stagingName('customers', 'pts'), areaIds: stagingName('customers', 'areaids'),
+      cells: stagingName('customers', 'cells'), cellResolution: LOAD_CELLS_RESOLUTION,
+    },
     names,
     'lat',
     'wgs84',

@@ -10,6 +10,7 @@ import { type Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec, type PlannedColumn } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
+import { LOAD_CELLS_RESOLUTION } from '../sql/hotspots.ts';
 import { REJECTS_COLUMNS, STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
 import { planExtras, resolveMapping, type TabularKind } from './column-plan.ts';
 import { FileProblemError } from './errors.ts';
@@ -260,7 +261,11 @@ async function validateRows(
     if (kind === 'customers' && pointAreas) ctx.progress('assign-areas', 0.8);
     outside = await finishPoints(
       conn,
-      { ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids') },
+      {
+        ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids'),
+        // Appended rows are not the whole table: the cells of all of them are assigned later.
+        ...(kind === 'customers' && !ctx.appendTo ? { cells: stagingName(kind, 'cells'), cellResolution: LOAD_CELLS_RESOLUTION } : {}),
+      },
       outNames,
       kind === 'customers' ? 'lat' : null,
       crs,

@@ -2,12 +2,16 @@
  * Last step for point files: CRS conversion to WGS84 and, for customers, the area each point
  * falls in. Both are JS work (gcoord; exact point-in-polygon in src/core), so coordinates make
  * one round trip: out as Arrow (typed arrays, no per-row objects), back as Arrow joined on the
- * row's line, which is unique within a file.
+ * row's line, which is unique within a file. While the coordinates are here, customers also get
+ * their H3 cell at the hotspot map's first resolution (`cells`): the map then needs no second
+ * round trip of every coordinate after the load (at 6M customers that trip took longer than the
+ * load itself).
  */
-import { Float64, Int32, Table, Utf8, tableFromIPC, tableToIPC, vectorFromArray, makeVector } from 'apache-arrow';
+import { Float64, Int32, Table, Uint64, Utf8, tableFromIPC, tableToIPC, vectorFromArray, makeVector } from 'apache-arrow';
 import { type Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
 import { assignPointsToAreas, type AreaIndex } from '../core/point-in-area.ts';
+import { assignCells } from '../core/grid.ts';
 import { convertPointsToWgs84 } from './crs.ts';
 import type { Crs } from './types.ts';
 
@@ -22,6 +26,15 @@ export interface PointTables {
   /** Scratch names. */
   pts: string;
   areaIds: string;
+  /**
+   * Table to create with each point's H3 cell at `cellResolution`, in `fin`'s row order:
+   * `rid BIGINT` (= the row's rowid in `fin`), `cell UBIGINT` (0 for a point without usable
+   * coordinates) — the hotspot pipeline's derived table. Made only when the coordinates make
+   * the round trip anyway (areas to assign or a CRS to convert) and the rows line up; absent
+   * otherwise (the pipeline then assigns the cells itself).
+   */
+  cells?: string;
+  cellResolution?: number;
 }
 
 export interface AreaLookup {
@@ -60,10 +73,13 @@ export async function finishPoints(
   // In slices of lines, so the JS side holds one slice of coordinates at a time (a 12M-row file
   // would otherwise cross as ~1 GB of columns and copies at once). `ok` is in line order and the
   // line is its sort key, so each slice is a range scan; slices are appended to `pts` in order.
+  const cellsT = t.cells !== undefined && t.cellResolution !== undefined ? { table: quoteIdent(t.cells), resolution: t.cellResolution } : null;
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(t.pts)}; DROP TABLE IF EXISTS ${quoteIdent(t.areaIds)}`);
   await conn.exec(`CREATE TABLE ${quoteIdent(t.pts)} (__bp_line INTEGER, lon DOUBLE, lat DOUBLE, area_idx INTEGER)`);
+  if (cellsT) await conn.exec(`DROP TABLE IF EXISTS ${cellsT.table}; CREATE TABLE ${cellsT.table} (rid BIGINT, cell UBIGINT)`);
   const [range] = await conn.query<{ lo: number | null; hi: number | null }>(`SELECT min(__bp_line) AS lo, max(__bp_line) AS hi FROM ${quoteIdent(t.ok)}`);
   let outside = 0;
+  let rows = 0;
   const slice = `${t.pts}_slice`;
   const step = POINT_SLICES.lines;
   for (let lo = range?.lo ?? 0, hi = range?.hi ?? -1; lo <= hi; lo += step) {
@@ -80,13 +96,22 @@ export async function finishPoints(
     convertPointsToWgs84(lon, lat, crs);
     const areaIdx = assign ? assignPointsToAreas(areas.index, lon, lat) : new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) if (areaIdx[i] < 0) outside++;
-    const pts = new Table({
+    const cols = {
       __bp_line: makeVector({ type: new Int32(), data: line }),
       lon: makeVector({ type: new Float64(), data: lon }),
       lat: makeVector({ type: new Float64(), data: lat }),
       area_idx: makeVector({ type: new Int32(), data: areaIdx }),
-    });
-    await conn.insertArrowIPC(slice, tableToIPC(pts, 'stream'));
+    };
+    if (cellsT) {
+      // The converted coordinates, as `fin` stores them: the cells the pipeline would assign.
+      const cells = assignCells(lon, lat, cellsT.resolution);
+      await conn.insertArrowIPC(slice, tableToIPC(new Table({ ...cols, cell: makeVector({ type: new Uint64(), data: cells }) }), 'stream'));
+      // The slice's rowid is its row's position in it; `rows` (a count of ours) shifts it to fin's.
+      await conn.exec(`INSERT INTO ${cellsT.table} SELECT (${rows} + rowid)::BIGINT, cell FROM ${quoteIdent(slice)}`);
+    } else {
+      await conn.insertArrowIPC(slice, tableToIPC(new Table(cols), 'stream'));
+    }
+    rows += n;
     await conn.exec(`INSERT INTO ${quoteIdent(t.pts)} SELECT __bp_line, lon, lat, area_idx FROM ${quoteIdent(slice)}; DROP TABLE ${quoteIdent(slice)}`);
   }
   checkAbort();
@@ -115,5 +140,7 @@ export async function finishPoints(
     : `${ok} o JOIN ${ptsT} p ON p.__bp_line = o.__bp_line ORDER BY o.__bp_line`;
   await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('p.lon', 'p.lat', areaExpr)} FROM ${from};
     DROP TABLE ${ptsT}; DROP TABLE ${quoteIdent(t.areaIds)}`);
+  // Row k of `fin` is row k of `pts` (rid k) only when they were joined by position.
+  if (cellsT && misaligned !== 0) await conn.exec(`DROP TABLE ${cellsT.table}`);
   return assign ? outside : undefined;
 }

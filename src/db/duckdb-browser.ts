@@ -141,20 +141,32 @@ async function readMarker(dir: FileSystemDirectoryHandle): Promise<string | null
   }
 }
 
-/** Hold the Web Lock `name` until `release` is called; null when another holder has it. */
-async function tryLock(name: string): Promise<(() => void) | null> {
+/**
+ * Hold the Web Lock `name` until `release` is called; null when another holder has it (after
+ * waiting up to `waitMs` for it to be let go).
+ */
+async function tryLock(name: string, waitMs = 0): Promise<(() => void) | null> {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
+  const options: LockOptions = waitMs > 0 ? { signal: AbortSignal.timeout(waitMs) } : { ifAvailable: true };
   const granted = await new Promise<boolean>((resolve, reject) => {
     navigator.locks
-      .request(name, { ifAvailable: true }, (lock) => {
+      .request(name, options, (lock) => {
         resolve(!!lock);
         return lock ? held : undefined;
       })
-      .catch(reject);
+      .catch((e: unknown) => (e instanceof DOMException && (e.name === 'AbortError' || e.name === 'TimeoutError') ? resolve(false) : reject(e)));
   });
   return granted ? release : null;
 }
+
+/**
+ * How long a starting worker waits for the kept database's lock. On a reload the page before
+ * lets its worker go only after the new one starts (seen at 6M customers: the kept file was
+ * loaded again, 145 s, instead of the database reopened); a second live tab keeps it, and this
+ * one then starts on a fresh file after the wait.
+ */
+const KEPT_LOCK_WAIT_MS = 8_000;
 
 /**
  * A fresh working database name for this worker, locked for its lifetime, after deleting the
@@ -169,7 +181,7 @@ async function claimWorkFile(): Promise<WorkFile> {
   let id: string | null = null;
   let release: (() => void) | null = null;
   // The kept dataset's database, when no live tab has it open.
-  if (kept) release = await tryLock(LOCK_PREFIX + kept);
+  if (kept) release = await tryLock(LOCK_PREFIX + kept, KEPT_LOCK_WAIT_MS);
   if (release) id = kept;
   else {
     id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;

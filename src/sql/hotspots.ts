@@ -45,6 +45,17 @@ export interface HotspotSqlTables {
   digitalColumn?: string;
 }
 
+/**
+ * The resolution whose cells a customers load computes while the coordinates pass through JS
+ * anyway (data/points.ts), staged as `derived_h3_r8` and committed with the customers: the
+ * hotspot map's first resolution (the tab opens at 8) then needs no assignment. Other
+ * resolutions are assigned when first asked for.
+ */
+export const LOAD_CELLS_RESOLUTION = 8;
+
+/** The derived tables of every resolution (a commit that replaces the customers drops them). */
+export const CELLS_TABLES_SQL = `SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main' AND regexp_matches(table_name, '^derived_h3_r[0-9]+$')`;
+
 /** The derived table holding each customer's cell at `resolution`. */
 export function cellsTableName(resolution: number): string {
   if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) throw new RangeError(`H3 resolution must be 0..15, got ${resolution}`);

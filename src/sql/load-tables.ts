@@ -58,6 +58,8 @@ export interface CommitOptions {
   existing?: readonly string[];
   /** Keep each replaced table (and the rejects) under `previousName` instead of dropping it. */
   keepPrevious?: boolean;
+  /** Tables computed from the replaced rows (customers' cells): dropped, and one staged instead. */
+  derived?: { drop: readonly string[]; install?: { staged: string; table: string } };
 }
 
 /**
@@ -99,6 +101,9 @@ export function buildCommitSql(
     stmts.push(`DELETE FROM ${quoteIdent(REJECTS_TABLE)} WHERE kind IN (${list})`);
   }
   stmts.push(`INSERT INTO ${quoteIdent(REJECTS_TABLE)} SELECT ${REJECTS_COLUMNS} FROM ${quoteIdent(STAGED_REJECTS)}`);
+  for (const t of opts.derived?.drop ?? []) stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(t)}`);
+  const install = opts.derived?.install;
+  if (install) stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(install.table)}`, `ALTER TABLE ${quoteIdent(install.staged)} RENAME TO ${quoteIdent(install.table)}`);
   stmts.push('COMMIT');
   return stmts.join(';\n') + ';';
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorFactories } from '../../db/connector-factories.ts';
 import { DbApi, type LoadOutcome } from './db-api.ts';
+import { CELLS_TABLES_SQL } from '../../sql/hotspots.ts';
 
 const csv = (s: string) => new TextEncoder().encode(s);
 /** Two new customers and one the demo has already (C0000002). */
@@ -46,5 +47,19 @@ describe.each(connectorFactories)('DbApi append and undo on $name', ({ create })
     const back = await api.restorePrevious();
     expect(back?.ok && back.summary.counts).toMatchObject({ customers: 3, sites: 390 });
     expect(await api.restorePrevious()).toBeNull();
+  }, 120_000);
+
+  it('undoing a customers load drops the cells computed for the undone customers', async () => {
+    await api.loadDemo('demo/', 5);
+    const cells = async () => (await api.query<{ name: string }>(CELLS_TABLES_SQL)).map((r) => r.name).sort();
+    // The demo's customers got their cells at load.
+    expect(await cells()).toEqual(['derived_h3_r8']);
+    await api.loadFiles([{ kind: 'customers', fileName: 'more.csv', bytes: csv(MORE) }], {}, 6);
+    expect(await cells()).toEqual(['derived_h3_r8']);
+    // An assignment the hotspot map made for more.csv's customers at another resolution.
+    await api.query('CREATE TABLE derived_h3_r9 AS SELECT * FROM derived_h3_r8');
+    const back = await api.restorePrevious();
+    expect(count(back)).toBe(demoCustomers);
+    expect(await cells()).toEqual([]);
   }, 120_000);
 });

@@ -5,7 +5,7 @@
  * DuckDB; workers/db.worker.ts exposes it with comlink in the browser.
  */
 import type { Connector } from '../../db/connector.ts';
-import type { SqlParam } from '../../sql/ident.ts';
+import { quoteIdent, type SqlParam } from '../../sql/ident.ts';
 import { TaskRegistry, type ProgressFn } from '../tasks.ts';
 import { INPUT_KINDS, LoadError, loadInputs, readRejects } from '../../data/index.ts';
 import type { AreaFeatureCollection, FileProblem, FileReport, InputKind, LoadInput, LoadReport, LoadWarning, RejectRow } from '../../data/index.ts';
@@ -14,6 +14,8 @@ import { isNumericType, tableExistsSql } from '../../sql/columns.ts';
 import { decodeColumns, replaceDerivedTable, type Columns } from '../../data/arrow-io.ts';
 import { REJECTS_TABLE, previousName } from '../../sql/load-tables.ts';
 import { areaSourcesJson, packAreas, packable, type AreaPack, type DisplayCrs } from './area-pack.ts';
+import { SqlTrace, type TraceEntry } from './sql-trace.ts';
+import { CELLS_TABLES_SQL } from '../../sql/hotspots.ts';
 
 /** How many rejected rows a load returns for the on-screen report (all are downloadable). */
 export const REJECT_PREVIEW = 200;
@@ -98,6 +100,7 @@ export class DbApi {
   /** The report of each file the dataset holds: key = kind, or kind#n for a file appended to it. */
   private readonly fileReports = new Map<string, FileReport>();
   private previous: Previous | null = null;
+  private readonly trace = new SqlTrace();
 
   constructor(
     private readonly openConnector: () => Promise<Connector>,
@@ -107,8 +110,18 @@ export class DbApi {
   /** One init promise: concurrent callers share it, so DuckDB is opened exactly once. */
   init(): Promise<Connector> {
     // Connectors apply the engine settings (no extension autoloading) themselves.
-    this.ready ??= this.openConnector();
+    this.ready ??= this.openConnector().then((c) => this.trace.wrap(c));
     return this.ready;
+  }
+
+  /** Start recording engine calls and load steps with their times (the scale benchmark). */
+  startTrace(): void {
+    this.trace.start();
+  }
+
+  /** What was recorded since `startTrace`; recording stops. */
+  stopTrace(): TraceEntry[] {
+    return this.trace.stop();
   }
 
   async version(): Promise<string> {
@@ -180,6 +193,10 @@ export class DbApi {
     if (!prev) return null;
     const conn = await this.init();
     const stmts = ['BEGIN TRANSACTION'];
+    // Cells computed for the customers being undone would describe the wrong rows.
+    if (prev.changed.some((c) => c.kind === 'customers')) {
+      for (const { name } of await conn.query<{ name: string }>(CELLS_TABLES_SQL)) stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    }
     for (const { kind, existed } of prev.changed) {
       stmts.push(`DROP TABLE IF EXISTS ${kind}`); // our enum, never data
       if (existed) stmts.push(`ALTER TABLE ${previousName(kind)} RENAME TO ${kind}`);
@@ -215,7 +232,10 @@ export class DbApi {
     try {
       report = await loadInputs(conn, inputs, { areas: meta.replaceAll ? null : this.areas, append: meta.append, keepPrevious }, {
         signal,
-        onProgress: (p) => onProgress?.({ step: `load.${p.step}`, fraction: p.fraction }),
+        onProgress: (p) => {
+          this.trace.mark(`${p.step} ${p.fraction.toFixed(3)}`);
+          onProgress?.({ step: `load.${p.step}`, fraction: p.fraction });
+        },
       });
     } catch (e) {
       if (e instanceof LoadError) {

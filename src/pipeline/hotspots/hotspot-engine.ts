@@ -202,6 +202,14 @@ export class HotspotEngine {
     return { ipc, rows: cells.length, outside, invalid: c.invalid, ms: performance.now() - t0 };
   }
 
+  /** Customers whose cell is not a study cell at `resolution`, from customers per distinct cell. */
+  outsideCount(resolution: number, cells: BigUint64Array, counts: Float64Array): number {
+    const { index } = locateCells(this.studyGrid(resolution).grid, cells);
+    let outside = 0;
+    for (let i = 0; i < index.length; i++) if (index[i] < 0) outside += counts[i];
+    return outside;
+  }
+
   /** The measure and the statistic for every study cell. */
   async compute(req: ComputeRequest, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ComputeResult> {
     const t0 = performance.now();

@@ -59,6 +59,36 @@ describe('HotspotWorkflow on duckdb-wasm', () => {
     expect(n).toBe(N);
   });
 
+  it('uses the cells DuckDB holds for these customers instead of assigning them again', async () => {
+    await pipe.ensureAssigned(8);
+    const again = new HotspotWorkflow(db);
+    const info = await again.open('k-again', AREAS).ensureAssigned(8);
+    expect(info).toMatchObject({ kept: true, rows: N, join: 'positional', assignMs: 0, invalid: 0 });
+    expect(info.outside).toBe([...index].filter((i) => i < 0).length);
+    const r = await again.dataset('k-again').compute(request, { value: { kind: 'count' } });
+    expect(r.values).toEqual(aggregateByCell(index, grid.h3.length).values);
+    again.dispose();
+  });
+
+  it('assigns again when the stored cells are not those of these customers', async () => {
+    await pipe.ensureAssigned(8);
+    // Another dataset's cells (same rows, the first customer's cell differs): found by the sample.
+    await db.query('CREATE TABLE derived_h3_r9 AS SELECT rid, CASE WHEN rid = 0 THEN 0::UBIGINT ELSE cell END AS cell FROM derived_h3_r8');
+    await db.query('CREATE OR REPLACE TABLE derived_h3_r8 AS SELECT * FROM derived_h3_r9');
+    const again = new HotspotWorkflow(db);
+    const info = await again.open('k-stale', AREAS).ensureAssigned(8);
+    expect(info.kept).toBe(false);
+    const r = await again.dataset('k-stale').compute(request, { value: { kind: 'count' } });
+    expect(r.values).toEqual(aggregateByCell(index, grid.h3.length).values);
+    // A table that is not row-aligned with the customers is not used either.
+    await db.query('CREATE OR REPLACE TABLE derived_h3_r8 AS SELECT rid, cell FROM derived_h3_r8 ORDER BY rid DESC');
+    const third = new HotspotWorkflow(db);
+    expect((await third.open('k-rev', AREAS).ensureAssigned(8)).kept).toBe(false);
+    again.dispose();
+    third.dispose();
+    await db.query('DROP TABLE derived_h3_r9');
+  });
+
   it('gives the core\'s counts and Gi* for every study cell', async () => {
     const r = await pipe.compute(request, { value: { kind: 'count' } });
     const counts = aggregateByCell(index, grid.h3.length);

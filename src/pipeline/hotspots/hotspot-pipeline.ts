@@ -16,7 +16,6 @@
  *
  * HotspotWorkflow (hotspot-workflow.ts) owns the engine and hands out one pipeline per dataset.
  */
-import type { SqlParam } from '../../sql/ident.ts';
 import {
   alignmentSql, cellProfileSql, cellTotalsSql, cellsTableName, customerCoordsSql, distinctValuesSql, type CellJoin, type HotspotFilter, type HotspotSqlTables,
   type HotspotValue,
@@ -28,6 +27,11 @@ import { isNumericType } from '../../sql/columns.ts';
 import { queryColumns, type Columns, type HotspotDbPort } from './hotspot-db-port.ts';
 import { DEMAND_CELLS_TABLE, cellsDistinctValuesSql, cellsProfileSql, cellsResolutionsSql, cellsTotalsSql } from '../../sql/demand-cells.ts';
 import { cellsAtResolution } from './hotspot-cells.ts';
+import { assignCells } from '../../core/grid.ts';
+import { quoteIdent, type SqlParam } from '../../sql/ident.ts';
+
+/** Customers whose stored cells are checked against a fresh assignment before they are used. */
+const KEPT_CELLS_SAMPLE = 64;
 
 /** The measure and filter vocabulary of the per-cell SQL, as callers of the pipeline name it. */
 export type { HotspotFilter, HotspotValue };
@@ -71,10 +75,16 @@ export interface AssignInfo {
   invalid: number;
   /** Assignment time in the engine, ms. */
   assignMs: number;
+  /** Customers' coordinates out of DuckDB into the engine (0 when held already), ms. */
+  coordsMs: number;
+  /** The cells into DuckDB (derived table) and the alignment check, ms. */
+  storeMs: number;
   /** How the totals join the cells back to the customers (positional when verified aligned). */
   join: CellJoin;
   /** Whole step (coordinates, assignment, derived table), ms. */
   totalMs: number;
+  /** The cells DuckDB held already were used (computed by the load or an earlier assignment). */
+  kept: boolean;
 }
 
 // Task ids for quick, silent calls (no status bar): far above runTask's counter.
@@ -227,22 +237,61 @@ export class HotspotPipeline {
           if (!held.includes(resolution)) throw new CellsResolutionError(resolution, held);
           const t = await this.totals(resolution, { kind: 'count' });
           const rows = t.customers.reduce((a, b) => a + b, 0);
-          return { resolution, rows, outside: 0, invalid: 0, assignMs: 0, join: 'rowid' as CellJoin, totalMs: performance.now() - t0 };
+          return { resolution, rows, outside: 0, invalid: 0, assignMs: 0, coordsMs: 0, storeMs: 0, join: 'rowid' as CellJoin, totalMs: performance.now() - t0, kept: true };
+        }
+        const kept = await this.cellsKept(resolution);
+        this.live();
+        if (kept) {
+          this.joins.set(resolution, 'positional');
+          return { resolution, ...kept, assignMs: 0, coordsMs: 0, storeMs: 0, join: 'positional' as CellJoin, totalMs: performance.now() - t0, kept: true };
         }
         await this.loadCoords();
         this.live();
+        const t1 = performance.now();
         const r = await this.engine.assign(resolution, hooks.signal, hooks.onProgress);
         this.live();
+        const t2 = performance.now();
         await this.db.putDerived(cellsTableName(resolution), this.transfer(r.ipc, [r.ipc.buffer as ArrayBuffer]));
         const [check] = (await this.db.query(alignmentSql(resolution, this.options.tables))) as { rows: number; misaligned: number }[];
         const join: CellJoin = check && Number(check.misaligned) === 0 && Number(check.rows) === r.rows ? 'positional' : 'rowid';
         this.joins.set(resolution, join);
-        return { resolution, rows: r.rows, outside: r.outside, invalid: r.invalid, assignMs: r.ms, join, totalMs: performance.now() - t0 };
+        const t3 = performance.now();
+        return { resolution, rows: r.rows, outside: r.outside, invalid: r.invalid, assignMs: r.ms, coordsMs: t1 - t0, storeMs: t3 - t2, join, totalMs: t3 - t0, kept: false };
       })();
       this.assigned.set(resolution, p);
       p.catch(() => this.assigned.delete(resolution));
     }
     return p;
+  }
+
+  /**
+   * The customers' cells at `resolution` when DuckDB holds them already: computed by the load
+   * (data/points.ts, LOAD_CELLS_RESOLUTION) or by an earlier assignment of this database. A
+   * commit that replaces the customers drops them, and they are used only when row k is
+   * customer k's (the alignment check) and the cells of a sample of customers, assigned here
+   * again, are the stored ones. Null when they must be assigned.
+   */
+  private async cellsKept(resolution: number): Promise<{ rows: number; outside: number; invalid: number } | null> {
+    const table = cellsTableName(resolution);
+    const names = new Set((await tableColumns(this.db, table)).map((c) => c.name));
+    if (!names.has('rid') || !names.has('cell')) return null;
+    const [check] = (await this.db.query(alignmentSql(resolution, this.options.tables))) as { rows: number; misaligned: number }[];
+    const rows = Number(check?.rows ?? 0);
+    if (!check || Number(check.misaligned) !== 0 || rows === 0) return null;
+    // Row ids are ours (evenly spaced integers), never data.
+    const sample = [...new Set(Array.from({ length: Math.min(rows, KEPT_CELLS_SAMPLE) }, (_, i) => Math.floor((i * (rows - 1)) / Math.max(1, KEPT_CELLS_SAMPLE - 1))))];
+    const list = sample.join(', ');
+    const coords = await queryColumns(this.db, `SELECT * FROM (${customerCoordsSql(this.options.tables)}) WHERE rid IN (${list}) ORDER BY rid`);
+    const stored = await queryColumns(this.db, `SELECT rid, cell FROM ${quoteIdent(table)} WHERE rid IN (${list}) ORDER BY rid`);
+    const again = assignCells(coords.lon as Float64Array, coords.lat as Float64Array, resolution);
+    const cells = asCells(stored.cell);
+    if (cells.length !== again.length || again.some((c, i) => c !== cells[i])) return null;
+    const perCell = await queryColumns(this.db, `SELECT cell, CAST(count(*) AS DOUBLE) AS n FROM ${quoteIdent(table)} GROUP BY cell`);
+    const distinct = asCells(perCell.cell);
+    const n = perCell.n as Float64Array;
+    let invalid = 0;
+    for (let i = 0; i < distinct.length; i++) if (distinct[i] === 0n) invalid += n[i];
+    return { rows, outside: this.engine.outsideCount(resolution, distinct, n), invalid };
   }
 
   isAssigned(resolution: number): boolean {
