@@ -74,6 +74,14 @@ export function vertexFillColors(d: AreaDrawPack, fills: readonly Rgb[]): Uint8A
 const sameFills = (a: readonly Rgb[], b: readonly Rgb[]): boolean =>
   a === b || (a.length === b.length && a.every((c, i) => c === b[i] || (c[0] === b[i][0] && c[1] === b[i][1] && c[2] === b[i][2])));
 
+/** The packed fill as deck.gl binary data (SolidPolygonLayer, `_normalize: false`). */
+interface AreaFillGeometry {
+  length: number;
+  startIndices: Uint32Array;
+  getPolygon: { value: Float64Array; size: 2 };
+  indices: Uint32Array;
+}
+
 interface AreaFillProps {
   areas: GeoJSON.FeatureCollection;
   pack: AreaPack;
@@ -88,13 +96,6 @@ interface AreaFillProps {
  * a deck.gl path per area edge would cost the GPU seconds per frame for a 50,000-vertex ring.
  * Picks report the area's feature and index, as the GeoJsonLayer it replaces did.
  */
-interface AreaFillGeometry {
-  length: number;
-  startIndices: Uint32Array;
-  getPolygon: { value: Float64Array; size: 2 };
-  indices: Uint32Array;
-}
-
 class AreaFillLayer extends CompositeLayer<AreaFillProps> {
   static override layerName = 'AreaFillLayer';
   static override defaultProps: DefaultProps<AreaFillProps> = {
@@ -135,9 +136,10 @@ class AreaFillLayer extends CompositeLayer<AreaFillProps> {
     const fill = new SolidPolygonLayer<unknown>(this.getSubLayerProps({
       id: 'fill',
       data: { length: g.length, startIndices: g.startIndices, attributes: { getPolygon: g.getPolygon, indices: g.indices, getFillColor: colors } },
-      // The same geometry is the same data: new colours replace the colour attribute only,
-      // without tessellating (and uploading) the positions again.
+      // The same geometry is the same data: new colours replace the colour attribute only
+      // (the trigger makes deck.gl read it), without tessellating and uploading the positions again.
       dataComparator: (a: { attributes: { getPolygon: unknown } }, b: { attributes: { getPolygon: unknown } }) => a.attributes.getPolygon === b.attributes.getPolygon,
+      updateTriggers: { getFillColor: colors },
       _normalize: false,
       filled: true,
       extruded: false,
