@@ -344,6 +344,9 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
     groups: Array.from({ length: nGroups }, () => new Int32Array(BATCH_ROWS)),
   });
   type Buf = ReturnType<typeof alloc>;
+  // Buffers come back once their batch is folded (each is ~40 MB: allocating one per batch kept
+  // the garbage collector busy).
+  const free: Buf[] = [];
   let lastLine = -1;
   let inversions = 0;
   const handle = (b: Buf, n: number) => {
@@ -375,7 +378,10 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
       sums: b.sums.map((a) => a.subarray(0, m)), groups: b.groups.map((a) => a.subarray(0, m)),
     };
     const cells = Promise.all(spec.resolutions.map((r) => pool.assign(batch.lon, batch.lat, r)));
-    inFlight.push(cells.then((c) => () => folder.add(batch, c)));
+    inFlight.push(cells.then((c) => () => {
+      folder.add(batch, c);
+      free.push(b);
+    }));
   };
 
   const result = await conn.conn.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
@@ -408,7 +414,7 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
         from += take;
         if (at === BATCH_ROWS) {
           handle(buf, at);
-          buf = alloc();
+          buf = free.pop() ?? alloc();
           at = 0;
           while (inFlight.length > maxInFlight) (await inFlight.shift()!)();
         }
@@ -481,16 +487,15 @@ async function insertRejects(conn: NativeConnector, plan: Plan, lines: Int32Arra
  * (load ≤ 0.8: 1 GB for 100M rows). `add` says whether the key was there already.
  */
 export class HashSet64 {
-  private readonly lo: Uint32Array;
-  private readonly hi: Uint32Array;
+  /** Slot s holds its key's halves at 2s, 2s + 1 (one cache line per probe); (0, 0) = empty. */
+  private readonly keys: Uint32Array;
   private readonly mask: number;
   private zero = false;
 
   constructor(expected: number) {
     let cap = 1 << 16;
-    while (cap < expected * 1.25 && cap < 2 ** 31) cap *= 2;
-    this.lo = new Uint32Array(cap);
-    this.hi = new Uint32Array(cap);
+    while (cap < expected * 1.25 && cap < 2 ** 30) cap *= 2;
+    this.keys = new Uint32Array(2 * cap);
     this.mask = cap - 1;
   }
 
@@ -500,13 +505,14 @@ export class HashSet64 {
       this.zero = true;
       return had;
     }
+    const keys = this.keys;
     let s = (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
     for (;;) {
-      const a = this.lo[s];
-      const b = this.hi[s];
+      const a = keys[2 * s];
+      const b = keys[2 * s + 1];
       if (a === 0 && b === 0) {
-        this.lo[s] = lo;
-        this.hi[s] = hi;
+        keys[2 * s] = lo;
+        keys[2 * s + 1] = hi;
         return false;
       }
       if (a === lo && b === hi) return true;
