@@ -1,9 +1,9 @@
 /**
  * `aggregate`: the demand-cell table of the customers (issue 13; README § Demand cells): one row
  * per (resolution, H3 cell, group values) with count and, per numeric customers column, sum_<col>
- * and n_<col>. Customers are validated by the same loader as every command, then read back from
- * DuckDB in batches and assigned to cells on all cores, so memory grows with the number of
- * cells, not of customers. `hotspots --cells` and `sites --demand cells` take the result, as
+ * and n_<col>. Customers are validated by the same checks as every command and assigned to
+ * cells on all cores as they stream (one pass over a Parquet file read in place: in-place.ts),
+ * so memory grows with the number of cells, not of customers. `hotspots --cells` and `sites --demand cells` take the result, as
  * they take the same table computed by a warehouse.
  */
 import type { Geometry } from 'geojson';

@@ -71,6 +71,18 @@ const BATCH_ROWS = 1 << 20;
 /** The link to the customers file in the connector's private folder (no user text in SQL). */
 const IN_PLACE_FILE = 'bp-in-place-customers.parquet';
 
+/** Most rows the one pass takes (its id hash set: 8–16 bytes a row, 2 GB at this many). */
+const MAX_IN_PLACE_ROWS = 200_000_000;
+
+async function customersRows(conn: NativeConnector, path: string): Promise<number> {
+  try {
+    const rows = await conn.query<{ n: bigint | number }>(`SELECT sum(num_rows) AS n FROM parquet_file_metadata($1)`, [path]);
+    return Number(rows[0]?.n ?? 0);
+  } catch {
+    return 0; // unreadable: the reader below says so
+  }
+}
+
 /** Thrown inside the pass when the general way must decide (see the module comment). */
 class GeneralWay extends Error {}
 
@@ -125,6 +137,8 @@ async function inPlace(
     throw e;
   }
   let plan: Plan;
+  // beyond this the id hash set grows past 2 GB: the general way (DuckDB spills)
+  if ((await customersRows(conn, input.path!)) > MAX_IN_PLACE_ROWS) throw new GeneralWay('more rows than the id hash set may hold');
   try {
     plan = await planCustomers(conn, input);
   } catch (e) {
