@@ -1,17 +1,17 @@
 /**
  * `aggregate`: the demand-cell table of the customers (issue 13; README § Demand cells): one row
  * per (resolution, H3 cell, group values) with count and, per numeric customers column, sum_<col>
- * and n_<col>. Customers are validated by the same loader as every command, then read back from
- * DuckDB in batches and assigned to cells on all cores, so memory grows with the number of
- * cells, not of customers. `hotspots --cells` and `sites --demand cells` take the result, as
+ * and n_<col>. Customers are validated by the same checks as every command and assigned to
+ * cells on all cores as they stream (one pass over a Parquet file read in place: in-place.ts),
+ * so memory grows with the number of cells, not of customers. `hotspots --cells` and `sites --demand cells` take the result, as
  * they take the same table computed by a warehouse.
  */
 import type { Geometry } from 'geojson';
 import { isNumericType } from '../sql/columns.ts';
-import { tableColumns } from '../data/table-columns.ts';
 import { UsageError, type CliArgs } from './args.ts';
-import { INPUT_OPTIONS, loadForCli } from './common.ts';
-import { aggregateCustomers, cellAreaIds, demandCellColumns, writeDemandCells } from './demand-cells-io.ts';
+import { INPUT_OPTIONS } from './common.ts';
+import { loadCellsForCli } from './in-place.ts';
+import { cellAreaIds, demandCellColumns, writeDemandCells } from './demand-cells-io.ts';
 import { DataError, type CliContext, type CommandSpec } from './types.ts';
 
 const { areas, customers, crs, map, rejects, lang, report } = INPUT_OPTIONS;
@@ -48,10 +48,8 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   if (new Set(by.map((b) => b.toLowerCase())).size !== by.length) throw new UsageError(`aggregate: --by ${args.string('by')}: a column is named twice`);
 
   const t0 = performance.now();
-  const data = await loadForCli(args, ctx, ['areas', 'customers'], { assignCustomerAreas: false });
-  try {
-    const file = args.string('customers') ?? 'customers';
-    const columns = await tableColumns(data.conn, 'customers');
+  const file = args.string('customers') ?? 'customers';
+  const { data, table } = await loadCellsForCli(args, ctx, (columns) => {
     const names = new Set(columns.map((c) => c.name));
     for (const b of by) {
       if (!names.has(b) || b === 'lon' || b === 'lat' || b === 'area_id') {
@@ -59,8 +57,10 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
       }
     }
     const sums = columns.filter((c) => isNumericType(c.type) && !['lon', 'lat'].includes(c.name) && !by.includes(c.name)).map((c) => c.name);
+    return { resolutions, groups: by, sums };
+  });
+  try {
     const t1 = performance.now();
-    const table = await aggregateCustomers(data.conn, { resolutions, groups: by, sums });
     const features = data.areas?.features ?? [];
     const ids = cellAreaIds(table.dc, features.map((f) => f.geometry as Geometry), features.map((f) => String(f.properties.area_id)));
     await writeDemandCells(data.conn, table, ids, out, ctx);
@@ -70,7 +70,7 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
     ctx.stderr(
       `aggregate: ${customersTotal} customers → ${table.dc.cells.length} rows (${demandCellColumns(table).join(', ')}) ` +
         `at resolution ${resolutions.join(', ')}; ${outside} customers in cells outside the study area (area_id empty); ` +
-        `load ${((t1 - t0) / 1000).toFixed(1)} s, cells ${((t2 - t1) / 1000).toFixed(1)} s\n`,
+        `read and counted in ${((t1 - t0) / 1000).toFixed(1)} s, written in ${((t2 - t1) / 1000).toFixed(1)} s\n`,
     );
     return 0;
   } finally {

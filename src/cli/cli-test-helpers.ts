@@ -26,22 +26,22 @@ const waiting: (() => void)[] = [];
  */
 export const QUEUED_TIMEOUT_MS = 240_000;
 
-/** Run the CLI with `args` (command first); the exit code, never a throw. */
-export async function runCli(args: readonly string[]): Promise<CliRun> {
+/** Run the CLI with `args` (command first), `env` added to the environment; the exit code, never a throw. */
+export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   if (running >= MAX_RUNNING) await new Promise<void>((r) => waiting.push(r));
   running++;
   try {
-    return await spawnCli(args);
+    return await spawnCli(args, env);
   } finally {
     running--;
     waiting.shift()?.();
   }
 }
 
-function spawnCli(args: readonly string[]): Promise<CliRun> {
+function spawnCli(args: readonly string[], extra: Record<string, string>): Promise<CliRun> {
   return new Promise((done) => {
     // HOME elsewhere: DuckDB writes its extension cache under $HOME/.duckdb.
-    const env = { ...process.env, HOME: join(ROOT, '.duckdb-home') };
+    const env = { ...process.env, HOME: join(ROOT, '.duckdb-home'), ...extra };
     execFile(process.execPath, ['--import', 'tsx', 'src/cli/cli.ts', ...args], { cwd: ROOT, env, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
       done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });

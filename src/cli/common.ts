@@ -116,7 +116,7 @@ export async function readCliInputs(args: CliArgs, ctx: CliContext, required: re
  * DuckDB's memory limit in the CLI: BP_MEMORY_LIMIT (e.g. `8GB`), else 3 GB, so a 100M-row load
  * stays near 6 GB of RSS with the JS side; DuckDB spills to disk beyond it.
  */
-function cliMemoryLimit(): string {
+export function cliMemoryLimit(): string {
   const v = process.env.BP_MEMORY_LIMIT?.trim();
   return v && /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v) ? v : '3GB';
 }
@@ -208,9 +208,7 @@ export async function loadFilesForCli(
   const conn = await NativeConnector.create({ memoryLimit: cliMemoryLimit() });
   try {
     const report = await loadInputs(conn, inputs, options);
-    const rejects = await readRejects(conn);
-    writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings.map(warningText) });
-    summarise(ctx, report.files, [], report.warnings);
+    await reportLoad(args, ctx, conn, report);
     const dataset: CliDataset = { conn, report, areas: report.areas, close: () => conn.close() };
     return { ok: true, dataset };
   } catch (e) {
@@ -223,6 +221,13 @@ export async function loadFilesForCli(
     summarise(ctx, e.files, e.problems, warnings);
     return { ok: false, conn, problems: e.problems, files: e.files, rejects: e.rejects };
   }
+}
+
+/** After a successful load: --rejects and --report written, one summary line per file on stderr. */
+export async function reportLoad(args: CliArgs, ctx: CliContext, conn: NativeConnector, report: LoadReport): Promise<void> {
+  const rejects = await readRejects(conn);
+  writeSideFiles(args, ctx, rejects, { ok: true, files: report.files, problems: [], warnings: report.warnings.map(warningText) });
+  summarise(ctx, report.files, [], report.warnings);
 }
 
 /**

@@ -19,7 +19,7 @@ import { AssignPool } from '../pipeline/hotspots/hotspot-assign.ts';
 import { aggregateDemandCells, parseCell, type DemandCells } from '../pipeline/cells/demand-cells.ts';
 import type { NativeConnector } from '../db/native-connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
-import { groupDictSql, groupDictTable, pointBatchSql } from '../sql/demand-cells.ts';
+import { groupDictSql, groupDictTable, groupEnumSql, groupEnumType, pointBatchSql } from '../sql/demand-cells.ts';
 import type { HotspotFilter } from '../sql/hotspots.ts';
 import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
 import { streamPointBatches } from './native-batches.ts';
@@ -27,7 +27,7 @@ import { DataError, type CliContext } from './types.ts';
 import { UsageError } from './args.ts';
 
 /** A group column with more distinct values than this is not a category (e.g. customer_id). */
-const MAX_GROUP_VALUES = 10_000;
+export const MAX_GROUP_VALUES = 10_000;
 
 export interface NamedDemandCells {
   dc: DemandCells;
@@ -56,6 +56,7 @@ export async function aggregateCustomers(
       throw new DataError(`--by ${opts.groups[g]}: the column has ${rows.length} distinct values; group columns must be categories (at most ${MAX_GROUP_VALUES})`);
     }
     dictionaries.push(rows.map((r) => r.v));
+    await conn.exec(groupEnumSql(g));
   }
   const { sql, params } = pointBatchSql('customers', opts.sums, opts.groups, opts.filter);
   const pool = assignPool();
@@ -70,7 +71,9 @@ export async function aggregateCustomers(
     return { dc, groupColumns: [...opts.groups], dictionaries, sumColumns: [...opts.sums] };
   } finally {
     pool.terminate();
-    for (let g = 0; g < opts.groups.length; g++) await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(groupDictTable(g))}`);
+    for (let g = 0; g < opts.groups.length; g++) {
+      await conn.exec(`DROP TYPE IF EXISTS ${quoteIdent(groupEnumType(g))}; DROP TABLE IF EXISTS ${quoteIdent(groupDictTable(g))}`);
+    }
   }
 }
 

@@ -15,11 +15,12 @@ import { HotspotWorkflow } from '../pipeline/hotspots/hotspot-workflow.ts';
 import { connectorDbPort } from '../pipeline/hotspots/hotspot-db-port.ts';
 import type { HotspotValue } from '../sql/hotspots.ts';
 import { isNumericType } from '../sql/columns.ts';
-import { tableColumns } from '../data/table-columns.ts';
+import type { TableColumn } from '../data/table-columns.ts';
 import { GI_CLASSES } from '../core/getis-ord.ts';
 import { UsageError, type CliArgs } from './args.ts';
 import { INPUT_OPTIONS, OUT_OPTION, loadForCli, type CliDataset } from './common.ts';
-import { aggregateCustomers, readDemandCells } from './demand-cells-io.ts';
+import { readDemandCells } from './demand-cells-io.ts';
+import { loadCellsForCli, type CellSpec } from './in-place.ts';
 import { cellTotalsFromDemandCells } from '../pipeline/cells/demand-cells.ts';
 import type { CellTotals } from '../pipeline/hotspots/hotspot-stats.ts';
 import { outputFormat, writeTable, type Row } from './output.ts';
@@ -71,15 +72,23 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   }
   if (cellsPath !== undefined && args.string('areas') === undefined) throw new UsageError('hotspots: --areas FILE is required');
 
-  // Customers are placed by their H3 cell (DESIGN.md § Grid), never by point-in-polygon here.
-  const data = await loadForCli(args, ctx, cellsPath === undefined ? ['areas', 'customers'] : ['areas'], { assignCustomerAreas: false });
+  // Customers are placed by their H3 cell (DESIGN.md § Grid), never by point-in-polygon here;
+  // they are counted per cell as they are read (in-place.ts), never kept row by row.
+  const value: HotspotValue = valueArg === 'count' ? { kind: 'count' } : { kind: 'sum', column: valueArg };
+  let data: CliDataset;
+  let fromCustomers: CellTotals | null = null;
+  if (cellsPath === undefined) {
+    const file = args.string('customers') ?? 'customers';
+    const got = await loadCellsForCli(args, ctx, (columns) => customersSpec(columns, file, resolution, value, equals));
+    data = got.data;
+    fromCustomers = cellTotalsFromDemandCells(got.table.dc, { resolution, sum: value.kind === 'sum' ? 0 : null });
+  } else {
+    data = await loadForCli(args, ctx, ['areas'], { assignCustomerAreas: false });
+  }
   const workflow = new HotspotWorkflow(connectorDbPort(data.conn));
   try {
     const features = data.areas?.features ?? [];
-    const value: HotspotValue = valueArg === 'count' ? { kind: 'count' } : { kind: 'sum', column: valueArg };
-    const totals = cellsPath === undefined
-      ? await totalsFromCustomers(data, args.string('customers') ?? 'customers', resolution, value, equals)
-      : await totalsFromCells(data, ctx, cellsPath, resolution, value, equals);
+    const totals = fromCustomers ?? (await totalsFromCells(data, ctx, cellsPath!, resolution, value, equals));
 
     const dataset = workflow.open('cli', features.map((f) => f.geometry as Geometry));
     const r = await workflow.engine.compute({ resolution, rings, statistic: 'gi', measure: value.kind === 'sum' ? 'sum' : 'count', fdr, permutations, seed, totals });
@@ -113,9 +122,13 @@ export async function run(args: CliArgs, ctx: CliContext): Promise<number> {
   }
 }
 
-/** Per-cell totals of the loaded customers, read from DuckDB in batches (memory grows with cells, not rows). */
-async function totalsFromCustomers(data: CliDataset, file: string, resolution: number, value: HotspotValue, equals: readonly { column: string; value: string }[]): Promise<CellTotals> {
-  const columns = await tableColumns(data.conn, 'customers');
+/**
+ * What to count per cell, checked against the customers' columns (a filter or --value column
+ * that is missing or not numeric is a DataError).
+ */
+function customersSpec(
+  columns: readonly TableColumn[], file: string, resolution: number, value: HotspotValue, equals: readonly { column: string; value: string }[],
+): CellSpec {
   const known = new Map(columns.map((c) => [c.name, c.type]));
   for (const e of equals) {
     if (!known.has(e.column)) throw new DataError(`${file}: no column "${e.column}" to filter on (columns: ${[...known.keys()].filter((c) => !c.startsWith('__bp')).join(', ')})`);
@@ -125,10 +138,7 @@ async function totalsFromCustomers(data: CliDataset, file: string, resolution: n
     if (type === undefined) throw new DataError(`${file}: no column "${value.column}" for --value (use count or a numeric column)`);
     if (!isNumericType(type)) throw new DataError(`${file}: column "${value.column}" is ${type}, not numeric: --value needs numbers to sum`);
   }
-  const t = await aggregateCustomers(data.conn, {
-    resolutions: [resolution], groups: [], sums: value.kind === 'sum' ? [value.column] : [], filter: { equals },
-  });
-  return cellTotalsFromDemandCells(t.dc, { resolution, sum: value.kind === 'sum' ? 0 : null });
+  return { resolutions: [resolution], groups: [], sums: value.kind === 'sum' ? [value.column] : [], filter: { equals } };
 }
 
 /** Per-cell totals from a demand-cell table (`aggregate`'s, or a warehouse's). */

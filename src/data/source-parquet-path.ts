@@ -26,7 +26,13 @@ function rawCast(c: string, type: string): string {
 
 const NUMERIC_RAW = /^CAST\(c AS (INTEGER|BIGINT|DOUBLE)\)$/;
 
-export async function readParquetPathSource(conn: Connector, fileName: string, path: string, names: SourceNames): Promise<RawSource> {
+/**
+ * `inPlace`: a file name registered with the connector (a link to `path`, never user text in
+ * SQL) from which the raw "table" is made a VIEW (`rowid` = the file's row index), so the rows
+ * are read where they lie instead of copied (the CLI's one-pass aggregation, src/cli/in-place.ts).
+ * A single file only: a glob numbers rows across files.
+ */
+export async function readParquetPathSource(conn: Connector, fileName: string, path: string, names: SourceNames, inPlace?: string): Promise<RawSource> {
   const [{ n: matched }] = await conn.query<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM glob($1)`, [path]);
   if (matched === 0) throw new FileProblemError('matches no file');
   let schema: { column_name: string; column_type: string }[];
@@ -48,8 +54,11 @@ export async function readParquetPathSource(conn: Connector, fileName: string, p
   // trip was most of the load.
   const numeric = schema.map((s) => NUMERIC_RAW.test(rawCast('c', s.column_type)) || s.column_type.toUpperCase() === 'UBIGINT');
   const casts = (alias: string) => schema.map((s, j) => `${rawCast(`${alias}.${quoteIdent(s.column_name)}`, s.column_type)} AS c${j}`).join(', ');
+  if (inPlace !== undefined && (files.length !== 1 || !/^[\w.-]+$/.test(inPlace))) throw new Error('internal: in-place Parquet needs one file and a plain registered name');
   try {
-    await conn.query(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT ${casts('p')} FROM read_parquet($1) AS p`, [path]);
+    if (inPlace !== undefined) {
+      await conn.exec(`CREATE VIEW ${quoteIdent(names.raw)} AS SELECT ${casts('p')}, p.file_row_number AS rowid FROM read_parquet('${inPlace}', file_row_number = true) AS p`);
+    } else await conn.query(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT ${casts('p')} FROM read_parquet($1) AS p`, [path]);
   } catch (e) {
     if (/out of memory/i.test(String((e as Error)?.message))) {
       throw new FileProblemError('is too big for the memory DuckDB may use here; raise BP_MEMORY_LIMIT or free disk space for DuckDB to spill to');

@@ -17,9 +17,27 @@ SELECT v, CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS code
 FROM (SELECT DISTINCT CAST(${q(column)} AS VARCHAR) AS v FROM ${q(customers)} WHERE ${q(column)} IS NOT NULL)`;
 }
 
+/** Enum type of group column `g`: its dictionary's values in code order (a staging name). */
+export const groupEnumType = (g: number): string => `__bp_dict_enum_${g}`;
+
+/**
+ * Create group column `g`'s enum from its dictionary table (after groupDictSql). A value's code
+ * is its enum position + 1, found by a cast, not a join: a join may hand the streamed rows back
+ * in another order, and the per-cell sums are added in row order (same rows, same digits).
+ */
+export function groupEnumSql(g: number): string {
+  return `DROP TYPE IF EXISTS ${q(groupEnumType(g))}; CREATE TYPE ${q(groupEnumType(g))} AS ENUM (SELECT v FROM ${q(groupDictTable(g))} ORDER BY code)`;
+}
+
+/** Group code of `expr` (a column of the customers) in column `g`'s dictionary: 1.., 0 when empty or unknown. */
+export function groupCodeSql(expr: string, g: number): string {
+  return `coalesce(CAST(enum_code(TRY_CAST(CAST(${expr} AS VARCHAR) AS ${q(groupEnumType(g))})) AS INTEGER) + 1, 0)`;
+}
+
 /**
  * The rows to aggregate: lon, lat, each summed column as DOUBLE (NaN when empty or not a number),
- * each group column's code (0 when empty), over the customers that pass `filter`.
+ * each group column's code (0 when empty; groupEnumSql first), over the customers that pass
+ * `filter`, in the table's row order.
  */
 export function pointBatchSql(
   customers: string,
@@ -33,11 +51,10 @@ export function pointBatchSql(
     `CAST(c.${q('lon')} AS DOUBLE)`,
     `CAST(c.${q('lat')} AS DOUBLE)`,
     ...sums.map((s) => `coalesce(TRY_CAST(c.${q(s)} AS DOUBLE), CAST('NaN' AS DOUBLE))`),
-    ...groups.map((_, g) => `coalesce(d${g}.code, 0)`),
+    ...groups.map((col, g) => groupCodeSql(`c.${q(col)}`, g)),
   ];
-  const joins = groups.map((col, g) => `LEFT JOIN ${q(groupDictTable(g))} AS d${g} ON d${g}.v = CAST(c.${q(col)} AS VARCHAR)`);
   return {
-    sql: `SELECT ${cols.map((c, i) => `${c} AS x${i}`).join(', ')} FROM ${q(customers)} AS c ${joins.join(' ')}
+    sql: `SELECT ${cols.map((c, i) => `${c} AS x${i}`).join(', ')} FROM ${q(customers)} AS c
 WHERE c.${q('lon')} IS NOT NULL AND c.${q('lat')} IS NOT NULL AND ${where}`,
     params,
   };

@@ -1,0 +1,612 @@
+/**
+ * Customers read in place (issue 13): for `hotspots` and `aggregate` on one Parquet customers
+ * file, validation and the demand-cell aggregation are ONE streamed pass over the file, where
+ * the general loader makes several (copy into a table, check every row into a second table,
+ * group the ids for duplicates, copy the kept rows into the final table, read them back).
+ *
+ * The pass runs the loader's own check query (buildCheckSelect, the same SQL, so the same
+ * rejects, reasons and values) over a view of the file, and streams per row: its line, its
+ * check result, its soft-value flags, a 64-bit hash of its customer_id, and the values the
+ * aggregation needs. Here, per batch: rejected rows are listed (line, check), kept rows' ids go
+ * into a hash set (a repeated hash marks a possible duplicate), and the kept rows' coordinates
+ * go to worker threads for their H3 cells while the next batch streams; cells come back in
+ * order and are folded per cell (DemandCellFolder, in row order: the same sums as the table
+ * route). Nothing per row is kept but the id hashes (8 bytes a row, for the duplicate check).
+ *
+ * Whatever this pass cannot settle alone goes the general way (`loadForCli` then
+ * `aggregateCustomers`), so results never depend on the route: a glob or non-WGS84 input, a
+ * file problem (missing column, no usable row, unreadable file), another input's problem, a
+ * real duplicate id (its later rows must not be counted, and the fold has counted them), a group
+ * column with more than MAX_GROUP_VALUES values. BP_IN_PLACE=0 forces the general way (tests,
+ * benchmarks).
+ */
+import { basename } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { Int32, Table, Uint64, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { fileBlob, NativeConnector } from '../db/native-connector.ts';
+import { loadInputs } from '../data/load-inputs.ts';
+import { LoadError, FileProblemError } from '../data/errors.ts';
+import { readParquetPathSource } from '../data/source-parquet-path.ts';
+import { planExtras, resolveMapping } from '../data/column-plan.ts';
+import { insertChecks } from '../data/load-checks.ts';
+import { loadWarning, type LoadWarning } from '../data/load-warnings.ts';
+import { tableColumns, type TableColumn } from '../data/table-columns.ts';
+import type { FileReport, LoadInput, LoadReport, RejectCode } from '../data/types.ts';
+import { buildCheckSelect, buildDuplicatesSql, buildInsertRejectsSql, ruleType, type CheckSpec } from '../sql/load-validate.ts';
+import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
+import { REJECTS_TABLE, dropTableSql, stagingName } from '../sql/load-tables.ts';
+import { quoteIdent as q, type SqlParam } from '../sql/ident.ts';
+import { filterClause, type HotspotFilter } from '../sql/hotspots.ts';
+import { groupCodeSql, groupDictTable, groupEnumSql } from '../sql/demand-cells.ts';
+import { DemandCellFolder, type DemandCells } from '../pipeline/cells/demand-cells.ts';
+import type { AssignResponse, AssignWorkerLike } from '../pipeline/hotspots/hotspot-assign.ts';
+import { assignCells } from '../core/grid.ts';
+import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
+import { aggregateCustomers, MAX_GROUP_VALUES, type NamedDemandCells } from './demand-cells-io.ts';
+import { cliMemoryLimit, loadForCli, readCliInputs, reportLoad, type CliDataset } from './common.ts';
+import type { CliArgs } from './args.ts';
+import type { CliContext } from './types.ts';
+
+/** What to aggregate: decided from the customers' columns, as the loaded table would have them. */
+export interface CellSpec {
+  resolutions: readonly number[];
+  groups: readonly string[];
+  sums: readonly string[];
+  filter?: HotspotFilter;
+}
+
+/** Picks the aggregation from the customers' columns; throws DataError for a bad option. */
+export type SpecOf = (columns: readonly TableColumn[]) => CellSpec;
+
+export interface CliCells {
+  data: CliDataset;
+  table: NamedDemandCells;
+  /** Which way the customers went (stderr with BP_SQL_TRACE, tests). */
+  route: 'in-place' | 'table';
+}
+
+/** Rows per streamed batch. */
+const BATCH_ROWS = 1 << 20;
+/** The link to the customers file in the connector's private folder (no user text in SQL). */
+const IN_PLACE_FILE = 'bp-in-place-customers.parquet';
+
+/** Most rows the one pass takes (its id hash set: 8–16 bytes a row, 2 GB at this many). */
+const MAX_IN_PLACE_ROWS = 200_000_000;
+
+async function customersRows(conn: NativeConnector, path: string): Promise<number> {
+  try {
+    const rows = await conn.query<{ n: bigint | number }>(`SELECT sum(num_rows) AS n FROM parquet_file_metadata($1)`, [path]);
+    return Number(rows[0]?.n ?? 0);
+  } catch {
+    return 0; // unreadable: the reader below says so
+  }
+}
+
+/** Thrown inside the pass when the general way must decide (see the module comment). */
+class GeneralWay extends Error {}
+
+/**
+ * Load the inputs and aggregate the customers into demand cells: in one pass when it can
+ * (module comment), else through the customers table. Writes --rejects/--report and the
+ * per-file summary exactly as `loadForCli` does. The caller must `close()` `data`.
+ */
+export async function loadCellsForCli(args: CliArgs, ctx: CliContext, specOf: SpecOf): Promise<CliCells> {
+  const inputs = await readCliInputs(args, ctx, ['areas', 'customers']);
+  const customers = inputs.find((i) => i.kind === 'customers')!;
+  const eligible = process.env.BP_IN_PLACE !== '0' && customers.path !== undefined && !/[*?[]/.test(basename(customers.path)) && (customers.crs ?? 'wgs84') === 'wgs84';
+  if (eligible) {
+    const conn = await NativeConnector.create({ memoryLimit: cliMemoryLimit() });
+    let kept = false;
+    try {
+      const got = await inPlace(conn, inputs, customers, args, ctx, specOf);
+      kept = true;
+      return got;
+    } catch (e) {
+      if (!(e instanceof GeneralWay)) throw e;
+      if (process.env.BP_SQL_TRACE) ctx.stderr(`[in-place: ${e.message}; the general way]\n`);
+    } finally {
+      if (!kept) await conn.close();
+    }
+  }
+  return generalWay(args, ctx, specOf);
+}
+
+async function generalWay(args: CliArgs, ctx: CliContext, specOf: SpecOf): Promise<CliCells> {
+  const data = await loadForCli(args, ctx, ['areas', 'customers'], { assignCustomerAreas: false });
+  try {
+    const spec = specOf(await tableColumns(data.conn, 'customers'));
+    const table = await aggregateCustomers(data.conn, { resolutions: spec.resolutions, groups: spec.groups, sums: spec.sums, filter: spec.filter });
+    return { data, table, route: 'table' };
+  } catch (e) {
+    await data.close();
+    throw e;
+  }
+}
+
+async function inPlace(
+  conn: NativeConnector, inputs: LoadInput[], input: LoadInput, args: CliArgs, ctx: CliContext, specOf: SpecOf,
+): Promise<CliCells> {
+  // The other inputs (areas …) load as always; customers never depend on them here (no areas
+  // are assigned to customers: hotspots and aggregate place them by H3 cell).
+  let report: LoadReport;
+  try {
+    report = await loadInputs(conn, inputs.filter((i) => i !== input), { assignCustomerAreas: false });
+  } catch (e) {
+    if (e instanceof LoadError) throw new GeneralWay('another input has a problem');
+    throw e;
+  }
+  let plan: Plan;
+  // beyond this the id hash set grows past 2 GB: the general way (DuckDB spills)
+  if ((await customersRows(conn, input.path!)) > MAX_IN_PLACE_ROWS) throw new GeneralWay('more rows than the id hash set may hold');
+  try {
+    plan = await planCustomers(conn, input);
+  } catch (e) {
+    if (e instanceof FileProblemError) throw new GeneralWay('the customers file has a problem');
+    throw e;
+  }
+  // A bad option is reported after the file summary, as on the general way: aggregate nothing,
+  // report the load, then throw.
+  let spec: CellSpec;
+  let specError: unknown = null;
+  try {
+    spec = specOf(await tableColumns(conn, plan.fin));
+  } catch (e) {
+    specError = e;
+    spec = { resolutions: [0], groups: [], sums: [] };
+  }
+  if (plan.soft.length > 30) throw new GeneralWay('too many soft columns for the flags');
+  let dictionaries: string[][];
+  let pass: PassResult;
+  try {
+    dictionaries = await groupDictionaries(conn, plan.fin, spec.groups);
+    pass = await streamPass(conn, plan, spec, dictionaries.map((d) => d.length));
+  } catch (e) {
+    // e.g. a damaged row group: the general way words it as a file problem
+    if (e instanceof GeneralWay) throw e;
+    throw new GeneralWay(`the pass failed (${(e as Error)?.message})`);
+  }
+  if (pass.candidates.length > 0 && (await duplicateKeys(conn, plan, pass.candidates)) > 0) throw new GeneralWay('the file repeats a customer_id');
+  const rejected = await insertRejects(conn, plan, pass.rejectLines, pass.rejectChecks);
+  const rowsKept = plan.rowsRead - rejected.total;
+  if (rowsKept === 0) throw new GeneralWay('no usable rows');
+
+  const warnings: LoadWarning[] = [...plan.warnings];
+  plan.soft.forEach((c, i) => {
+    if (pass.softCounts[i] > 0) warnings.push(loadWarning('unreadNumbers', { file: input.fileName, column: c.label, n: pass.softCounts[i] }));
+  });
+  if (!report.areas) warnings.push(loadWarning('noAreas', { file: input.fileName }));
+  // The same fields, in the same order, as loadTabular's report (--report writes them as JSON).
+  const fileReport: FileReport = {
+    kind: 'customers',
+    file: input.fileName,
+    format: 'parquet',
+    rowsRead: plan.rowsRead,
+    rowsKept,
+    rowsRejected: rejected.total,
+    rejectsByCode: rejected.byCode,
+    mapping: plan.mapping,
+    extraColumns: plan.extraColumns,
+    crs: input.crs ?? 'wgs84',
+    warnings,
+  };
+  const order = ['areas', 'indicators', 'customers'];
+  const files = [...report.files.filter((f) => order.includes(f.kind)), fileReport, ...report.files.filter((f) => !order.includes(f.kind))];
+  const full: LoadReport = {
+    ...report,
+    files,
+    tables: [...new Set([...report.tables, 'customers'])],
+    rowsRejected: files.reduce((s, f) => s + f.rowsRejected, 0),
+    warnings: files.flatMap((f) => f.warnings),
+  };
+  await reportLoad(args, ctx, conn, full);
+  if (specError !== null) throw specError;
+
+  const table = namedCells(pass.dc, spec, dictionaries);
+  if (process.env.BP_SQL_TRACE) ctx.stderr(`[in-place: ${plan.rowsRead} rows in one pass]\n`);
+  const data: CliDataset = { conn, report: full, areas: full.areas, close: () => conn.close() };
+  return { data, table, route: 'in-place' };
+}
+
+interface Plan {
+  fileName: string;
+  rowsRead: number;
+  /** View of the checked rows (`__bp_line`, `__bp_k`, outputs, `__bp_u<j>`). */
+  chk: string;
+  /** View of the customers table as the loader would make it (same columns, types, order). */
+  fin: string;
+  checks: CheckSpec<RejectCode>[];
+  dupK: number;
+  soft: { column: string; label: string }[];
+  mapping: Record<string, string>;
+  extraColumns: { name: string; type: 'DOUBLE' | 'VARCHAR' }[];
+  warnings: LoadWarning[];
+  rawTexts: (lines: readonly number[]) => Promise<(string | null)[]>;
+}
+
+/** loadTabular's reading and planning for a customers Parquet file, with the rows left in the file. */
+async function planCustomers(conn: NativeConnector, input: LoadInput): Promise<Plan> {
+  const kind = 'customers';
+  const raw = stagingName(kind, 'raw');
+  await conn.registerBlob(IN_PLACE_FILE, await fileBlob(input.path!));
+  const source = await readParquetPathSource(conn, input.fileName, input.path!, { raw, file: '', rejects: '', rejectScans: '' }, IN_PLACE_FILE);
+  const warnings = [...source.warnings];
+  const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping, input.fileName);
+  const contract = planned.map((c) => ({
+    ...c,
+    typed: c.src !== null && source.typed?.[c.src] === true,
+    numeric: c.src !== null && source.numeric?.[c.src] === true && ruleType(c.rule) !== 'VARCHAR',
+  }));
+  warnings.push(...mapWarnings);
+  const [profileRow] = extraSources.length ? await conn.query(buildProfileSql(raw, extraSources)) : [{}];
+  const extras = planExtras(kind, source.headers, extraSources, readProfile(profileRow ?? {}, extraSources.length), input.fileName);
+  warnings.push(...extras.warnings);
+  const columns = [...contract, ...extras.columns];
+  const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true && source.numeric?.[i] !== true);
+  const check = buildCheckSelect({ raw, lines: { first: 2 }, out: '', columns, totalsSources });
+  const chk = stagingName(kind, 'chk');
+  const fin = stagingName(kind, 'fin');
+  await conn.exec(`CREATE VIEW ${q(chk)} AS ${check.select}`);
+  // finishPoints' final table for WGS84 without areas: the columns in order, area_id after lat.
+  const finCols = columns.flatMap((c) => (c.out === 'lat' ? [q('lat'), 'NULL::VARCHAR AS area_id'] : [q(c.out)]));
+  await conn.exec(`CREATE VIEW ${q(fin)} AS SELECT ${finCols.join(', ')} FROM ${q(chk)}`);
+  const dupK = check.checks.length + 1;
+  const checks: CheckSpec<RejectCode>[] = [
+    ...check.checks,
+    { k: dupK, column: 'customer_id', code: 'duplicate_id', reason: 'duplicateLine', params: { column: 'customer_id' } },
+  ];
+  return {
+    fileName: input.fileName,
+    rowsRead: source.rowsRead,
+    chk,
+    fin,
+    checks,
+    dupK,
+    soft: check.soft,
+    mapping,
+    extraColumns: extras.columns.map((c) => ({ name: c.out, type: c.rule === 'number' ? 'DOUBLE' : 'VARCHAR' })),
+    warnings,
+    rawTexts: source.rawTexts!,
+  };
+}
+
+/**
+ * Each group column's values among the file's rows (rejected ones included: a superset of the
+ * customers table's), codes 1.. in text order as groupDictSql; cut to the values counted after
+ * the pass (namedCells), the same dictionary and codes as the table route.
+ */
+async function groupDictionaries(conn: NativeConnector, fin: string, groups: readonly string[]): Promise<string[][]> {
+  const out: string[][] = [];
+  for (let g = 0; g < groups.length; g++) {
+    const col = q(groups[g]);
+    await conn.exec(`CREATE OR REPLACE TEMP TABLE ${q(groupDictTable(g))} AS
+SELECT v, CAST(row_number() OVER (ORDER BY v) AS INTEGER) AS code
+FROM (SELECT DISTINCT CAST(${col} AS VARCHAR) AS v FROM ${q(fin)} WHERE ${col} IS NOT NULL)`);
+    const rows = await conn.query<{ v: string }>(`SELECT v FROM ${q(groupDictTable(g))} ORDER BY code LIMIT ${MAX_GROUP_VALUES * 4 + 1}`);
+    if (rows.length > MAX_GROUP_VALUES * 4) throw new GeneralWay(`--by ${groups[g]} has too many values`);
+    out.push(rows.map((r) => r.v));
+    await conn.exec(groupEnumSql(g));
+  }
+  return out;
+}
+
+/** The table route's NamedDemandCells: group codes renumbered over the values that were counted. */
+function namedCells(dc: DemandCells, spec: CellSpec, dictionaries: string[][]): NamedDemandCells {
+  const finalDicts = dictionaries.map((dict, g) => {
+    const seen = new Uint8Array(dict.length + 1);
+    for (const code of dc.groups[g]) seen[code] = 1;
+    const remap = new Int32Array(dict.length + 1);
+    const kept: string[] = [];
+    for (let c = 1; c <= dict.length; c++) if (seen[c]) remap[c] = kept.push(dict[c - 1]);
+    if (kept.length > MAX_GROUP_VALUES) throw new GeneralWay(`--by ${spec.groups[g]} has too many values`);
+    for (let i = 0; i < dc.groups[g].length; i++) dc.groups[g][i] = remap[dc.groups[g][i]];
+    return kept;
+  });
+  // Rows are sorted by (cell, combination); renumbering keeps the order (codes stay in text order).
+  return { dc, groupColumns: [...spec.groups], dictionaries: finalDicts, sumColumns: [...spec.sums] };
+}
+
+interface PassResult {
+  dc: DemandCells;
+  rejectLines: Int32Array;
+  rejectChecks: Int32Array;
+  /** Unreadable values emptied, per soft column, among rows that passed the checks. */
+  softCounts: number[];
+  /** Id hashes seen more than once among rows that passed the checks. */
+  candidates: bigint[];
+}
+
+/** The one pass: check, list rejects, hash ids, assign cells on worker threads, fold. */
+async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, cardinality: readonly number[]): Promise<PassResult> {
+  const params: SqlParam[] = [];
+  const pass = filterClause(spec.filter, params);
+  const soft = plan.soft.map((c, i) => `CASE WHEN c.${q(c.column)} THEN ${1 << i} ELSE 0 END`);
+  const cols = [
+    'c.__bp_line',
+    'coalesce(c.__bp_k, 0)',
+    soft.length ? soft.join(' + ') : '0',
+    `CAST(coalesce(c.__bp_k IS NULL AND (${pass}), false) AS INTEGER)`,
+    `coalesce(hash(c.${q('customer_id')}), CAST(0 AS UBIGINT))`,
+    `coalesce(CAST(c.${q('lon')} AS DOUBLE), CAST('NaN' AS DOUBLE))`,
+    `coalesce(CAST(c.${q('lat')} AS DOUBLE), CAST('NaN' AS DOUBLE))`,
+    ...spec.sums.map((s) => `coalesce(TRY_CAST(c.${q(s)} AS DOUBLE), CAST('NaN' AS DOUBLE))`),
+    ...spec.groups.map((col, g) => groupCodeSql(`c.${q(col)}`, g)),
+  ];
+  const finCols = (await tableColumns(conn, plan.fin)).map((c) => `f.${q(c.name)}`);
+  const softCols = plan.soft.map((c) => `f.${q(c.column)}`);
+  // The customers table's columns (fin) with the check's line, result and soft flags beside them.
+  const rows = `(SELECT f.__bp_line, f.__bp_k, ${[...softCols, ...finCols].join(', ')} FROM (SELECT *, NULL::VARCHAR AS area_id FROM ${q(plan.chk)}) f)`;
+  const sql = `SELECT ${cols.map((c, i) => `${c} AS x${i}`).join(', ')} FROM ${rows} AS c`;
+
+  const nSums = spec.sums.length;
+  const nGroups = spec.groups.length;
+  const folder = new DemandCellFolder(spec.resolutions, nSums, cardinality);
+  const ids = new HashSet64(plan.rowsRead);
+  const softCounts = plan.soft.map(() => 0);
+  const rejLines = new GrowingInt32();
+  const rejChecks = new GrowingInt32();
+  const candidates: bigint[] = [];
+  const pool = new CellPool(Math.max(1, Math.min(4, availableParallelism())));
+  const inFlight: Promise<() => void>[] = [];
+  const maxInFlight = pool.size + 1;
+
+  // Batch buffers: one set per batch (they go to the fold after the cells come back).
+  const alloc = () => ({
+    line: new Int32Array(BATCH_ROWS), k: new Int32Array(BATCH_ROWS), u: new Int32Array(BATCH_ROWS), pass: new Int32Array(BATCH_ROWS),
+    h: new Uint32Array(2 * BATCH_ROWS), lon: new Float64Array(BATCH_ROWS), lat: new Float64Array(BATCH_ROWS),
+    sums: Array.from({ length: nSums }, () => new Float64Array(BATCH_ROWS)),
+    groups: Array.from({ length: nGroups }, () => new Int32Array(BATCH_ROWS)),
+  });
+  type Buf = ReturnType<typeof alloc>;
+  // Buffers come back once their batch is folded (each is ~40 MB: allocating one per batch kept
+  // the garbage collector busy).
+  const free: Buf[] = [];
+  let lastLine = -1;
+  let inversions = 0;
+  const handle = (b: Buf, n: number) => {
+    // rejects, soft counts, ids; the rows to count moved to the front (in order)
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (b.line[i] <= lastLine) inversions++;
+      lastLine = b.line[i];
+      const k = b.k[i];
+      if (k !== 0) {
+        rejLines.push(b.line[i]);
+        rejChecks.push(k);
+        continue;
+      }
+      const u = b.u[i];
+      if (u !== 0) for (let s = 0; s < softCounts.length; s++) if (u & (1 << s)) softCounts[s]++;
+      if (ids.add(b.h[2 * i], b.h[2 * i + 1])) candidates.push(BigInt(b.h[2 * i]) | (BigInt(b.h[2 * i + 1]) << 32n));
+      if (b.pass[i] === 0) continue;
+      if (m !== i) {
+        b.lon[m] = b.lon[i];
+        b.lat[m] = b.lat[i];
+        for (let s = 0; s < nSums; s++) b.sums[s][m] = b.sums[s][i];
+        for (let g = 0; g < nGroups; g++) b.groups[g][m] = b.groups[g][i];
+      }
+      m++;
+    }
+    const batch = {
+      lon: b.lon.subarray(0, m), lat: b.lat.subarray(0, m),
+      sums: b.sums.map((a) => a.subarray(0, m)), groups: b.groups.map((a) => a.subarray(0, m)),
+    };
+    const cells = Promise.all(spec.resolutions.map((r) => pool.assign(batch.lon, batch.lat, r)));
+    inFlight.push(cells.then((c) => () => {
+      folder.add(batch, c);
+      free.push(b);
+    }));
+  };
+
+  const result = await conn.conn.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
+  let buf = alloc();
+  let at = 0;
+  try {
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      let from = 0;
+      while (from < n) {
+        const take = Math.min(n - from, BATCH_ROWS - at);
+        const items = (j: number) => {
+          const v = (chunk.getColumnVector(j) as unknown as { items?: { subarray(a: number, b: number): ArrayLike<number | bigint> & { buffer: ArrayBufferLike; byteOffset: number } } }).items;
+          if (!v) throw new Error('internal: streamed column is not a fixed-width vector');
+          return v.subarray(from, from + take);
+        };
+        buf.line.set(items(0) as Int32Array, at);
+        buf.k.set(items(1) as Int32Array, at);
+        buf.u.set(items(2) as Int32Array, at);
+        buf.pass.set(items(3) as Int32Array, at);
+        const h = items(4) as unknown as BigUint64Array;
+        buf.h.set(new Uint32Array(h.buffer, h.byteOffset, 2 * take), 2 * at);
+        buf.lon.set(items(5) as Float64Array, at);
+        buf.lat.set(items(6) as Float64Array, at);
+        for (let s = 0; s < nSums; s++) buf.sums[s].set(items(7 + s) as Float64Array, at);
+        for (let g = 0; g < nGroups; g++) buf.groups[g].set(items(7 + nSums + g) as Int32Array, at);
+        at += take;
+        from += take;
+        if (at === BATCH_ROWS) {
+          handle(buf, at);
+          buf = free.pop() ?? alloc();
+          at = 0;
+          while (inFlight.length > maxInFlight) (await inFlight.shift()!)();
+        }
+      }
+    }
+    if (at > 0) handle(buf, at);
+    while (inFlight.length) (await inFlight.shift()!)();
+  } finally {
+    pool.terminate();
+  }
+  if (process.env.BP_SQL_TRACE) console.error(`[in-place: ${inversions} rows out of line order]`);
+  return { dc: folder.finish(), rejectLines: rejLines.array(), rejectChecks: rejChecks.array(), softCounts, candidates };
+}
+
+/**
+ * Ids whose hash repeats, checked exactly: the loader's duplicate query over just the rows with
+ * those hashes (every row of a repeated id has its hash). The number of ids really repeated.
+ */
+async function duplicateKeys(conn: NativeConnector, plan: Plan, hashes: readonly bigint[]): Promise<number> {
+  const want = stagingName('customers', 'dupwant');
+  const rows = stagingName('customers', 'duprows');
+  const dups = stagingName('customers', 'dups');
+  const distinct = [...new Set(hashes)];
+  await conn.insertArrowIPC(want, tableToIPC(new Table({ h: makeVector({ type: new Uint64(), data: BigUint64Array.from(distinct) }) }), 'stream'));
+  await conn.exec(`CREATE TABLE ${q(rows)} AS SELECT __bp_line, __bp_k, ${q('customer_id')} FROM ${q(plan.chk)}
+    WHERE __bp_k IS NULL AND hash(${q('customer_id')}) IN (SELECT h FROM ${q(want)})`);
+  await conn.exec(buildDuplicatesSql(rows, dups, ['customer_id']));
+  const [{ n }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${q(dups)}`);
+  await conn.exec(`${dropTableSql(want)}; ${dropTableSql(rows)}; ${dropTableSql(dups)}`);
+  return n;
+}
+
+/** The rejects into the live rejects table, as loadTabular words them, with each row's text. */
+async function insertRejects(conn: NativeConnector, plan: Plan, lines: Int32Array, ks: Int32Array): Promise<{ total: number; byCode: Partial<Record<RejectCode, number>> }> {
+  if (lines.length > 0) {
+    const checks = stagingName('customers', 'checks');
+    const scratch = stagingName('customers', 'rej');
+    await insertChecks(conn, checks, plan.checks);
+    await conn.insertArrowIPC(scratch, tableToIPC(new Table({
+      line: makeVector({ type: new Int32(), data: lines }),
+      k: makeVector({ type: new Int32(), data: ks }),
+    }), 'stream'));
+    await conn.query(
+      buildInsertRejectsSql(REJECTS_TABLE, `SELECT line AS __bp_line, k AS __bp_k, NULL::INTEGER AS __bp_first FROM ${q(scratch)}`, checks),
+      ['customers', plan.fileName],
+    );
+    await conn.exec(`${dropTableSql(scratch)}; ${dropTableSql(checks)}`);
+    // fillRawText's step: the rows' text read back from the file
+    const distinct = [...new Set(lines)].sort((a, b) => a - b);
+    const text = stagingName('customers', 'rawtext');
+    await conn.insertArrowIPC(text, tableToIPC(new Table({
+      line: makeVector({ type: new Int32(), data: Int32Array.from(distinct) }),
+      raw: vectorFromArray(await plan.rawTexts(distinct), new Utf8()),
+    }), 'stream'));
+    await conn.query(
+      `UPDATE ${q(REJECTS_TABLE)} AS r SET raw = m.raw FROM ${q(text)} AS m WHERE r.kind = $1 AND r.line = m.line AND r.raw IS NULL`,
+      ['customers'],
+    );
+    await conn.exec(dropTableSql(text));
+  }
+  const counts = await conn.query<{ code: RejectCode; n: number }>(
+    `SELECT code, count(*)::INTEGER AS n FROM ${q(REJECTS_TABLE)} WHERE kind = $1 GROUP BY code ORDER BY code`,
+    ['customers'],
+  );
+  return { total: counts.reduce((s, c) => s + c.n, 0), byCode: Object.fromEntries(counts.map((c) => [c.code, c.n])) };
+}
+
+/**
+ * A set of 64-bit keys (two uint32 halves), open addressing sized once from the row count
+ * (load ≤ 0.8: 1 GB for 100M rows). `add` says whether the key was there already.
+ */
+export class HashSet64 {
+  /** Slot s holds its key's halves at 2s, 2s + 1 (one cache line per probe); (0, 0) = empty. */
+  private readonly keys: Uint32Array;
+  private readonly mask: number;
+  private zero = false;
+
+  constructor(expected: number) {
+    let cap = 1 << 16;
+    while (cap < expected * 1.25 && cap < 2 ** 30) cap *= 2;
+    this.keys = new Uint32Array(2 * cap);
+    this.mask = cap - 1;
+  }
+
+  add(lo: number, hi: number): boolean {
+    if (lo === 0 && hi === 0) {
+      const had = this.zero;
+      this.zero = true;
+      return had;
+    }
+    const keys = this.keys;
+    let s = (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
+    for (;;) {
+      const a = keys[2 * s];
+      const b = keys[2 * s + 1];
+      if (a === 0 && b === 0) {
+        keys[2 * s] = lo;
+        keys[2 * s + 1] = hi;
+        return false;
+      }
+      if (a === lo && b === hi) return true;
+      s = (s + 1) & this.mask;
+    }
+  }
+}
+
+class GrowingInt32 {
+  private a = new Int32Array(1024);
+  private n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  array(): Int32Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/**
+ * Worker threads assigning whole batches (one request = one batch at one resolution), taken in
+ * turn, so the main thread keeps streaming while they work. A worker that fails is not asked
+ * again; its batch is assigned here.
+ */
+class CellPool {
+  private readonly workers: (AssignWorkerLike | null)[] = [];
+  private readonly pending = new Map<number, { worker: number; resolve: (c: BigUint64Array) => void; reject: (e: Error) => void }>();
+  private next = 0;
+  private id = 1;
+
+  constructor(readonly size: number) {
+    for (let w = 0; w < size; w++) {
+      try {
+        const worker = spawnNodeAssignWorker();
+        worker.addEventListener('message', (e: MessageEvent<AssignResponse>) => {
+          const p = this.pending.get(e.data.id);
+          if (!p) return;
+          this.pending.delete(e.data.id);
+          if (e.data.cells) p.resolve(e.data.cells);
+          else p.reject(new Error(e.data.error));
+        });
+        worker.addEventListener('error', () => {
+          this.workers[w] = null;
+          for (const [id, p] of this.pending) {
+            if (p.worker !== w) continue;
+            this.pending.delete(id);
+            p.reject(new Error('cell worker failed'));
+          }
+        });
+        this.workers.push(worker);
+      } catch {
+        this.workers.push(null);
+      }
+    }
+  }
+
+  /** Cells of the points; `lon`/`lat` are copied (the batch keeps its own arrays). */
+  async assign(lon: Float64Array, lat: Float64Array, resolution: number): Promise<BigUint64Array> {
+    const live = this.workers.map((w, i) => (w ? i : -1)).filter((i) => i >= 0);
+    if (live.length === 0 || lon.length === 0) return assignCells(lon, lat, resolution);
+    const w = live[this.next++ % live.length];
+    const id = this.id++;
+    const x = lon.slice();
+    const y = lat.slice();
+    try {
+      return await new Promise<BigUint64Array>((resolve, reject) => {
+        this.pending.set(id, { worker: w, resolve, reject });
+        this.workers[w]!.postMessage({ id, lon: x, lat: y, resolution }, [x.buffer, y.buffer]);
+      });
+    } catch {
+      return assignCells(lon, lat, resolution);
+    }
+  }
+
+  terminate(): void {
+    for (const w of this.workers) w?.terminate();
+  }
+}
