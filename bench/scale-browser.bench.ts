@@ -150,7 +150,18 @@ async function runSize(n: number, label: string): Promise<void> {
     line(`${tag}.renderer_rss_peak`, mem.peak / 1e6, 'MB', '<= 2500');
 
     await page.getByTestId('tab-data').click({ timeout: 30_000 }).catch(() => undefined);
-    await page.getByTestId('import-stored').waitFor({ timeout: 600_000 });
+    // The kept copy of the file is written to OPFS first; a failed write (e.g. over the storage
+    // quota of the benchmark's off-the-record context) ends the run with its message.
+    const saved = await page
+      .waitForFunction(() => (document.querySelector('[data-testid="import-stored"]') ? 'stored' : document.querySelector('[data-testid="import-store-error"]')?.textContent ?? null), null, {
+        timeout: 600_000,
+        polling: 500,
+      })
+      .then((h) => h.jsonValue(), () => 'not saved within 600 s');
+    if (saved !== 'stored') {
+      console.log(`# ${tag}: the dataset was not kept (${String(saved).replace(/\s+/g, ' ').slice(0, 300)}): no reload measured`);
+      return;
+    }
     // The save then tags the OPFS database as the kept one (a checkpoint): a reload before that
     // loads the kept file again, after it reopens the database. Measured once the tag is there.
     t0 = performance.now();

@@ -281,8 +281,9 @@ export class HotspotPipeline {
     // Row ids are ours (evenly spaced integers), never data.
     const sample = [...new Set(Array.from({ length: Math.min(rows, KEPT_CELLS_SAMPLE) }, (_, i) => Math.floor((i * (rows - 1)) / Math.max(1, KEPT_CELLS_SAMPLE - 1))))];
     const list = sample.join(', ');
-    const coords = await queryColumns(this.db, `SELECT * FROM (${customerCoordsSql(this.options.tables)}) WHERE rid IN (${list}) ORDER BY rid`);
-    const stored = await queryColumns(this.db, `SELECT rid, cell FROM ${quoteIdent(table)} WHERE rid IN (${list}) ORDER BY rid`);
+    // Filters on rowid (rid = rowid in both, checked above): DuckDB reads only those rows.
+    const coords = await queryColumns(this.db, `${customerCoordsSql(this.options.tables)} WHERE rowid IN (${list}) ORDER BY rid`);
+    const stored = await queryColumns(this.db, `SELECT rid, cell FROM ${quoteIdent(table)} WHERE rowid IN (${list}) ORDER BY rid`);
     const again = assignCells(coords.lon as Float64Array, coords.lat as Float64Array, resolution);
     const cells = asCells(stored.cell);
     if (cells.length !== again.length || again.some((c, i) => c !== cells[i])) return null;
