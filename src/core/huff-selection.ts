@@ -147,6 +147,18 @@ export class HuffCostGains {
   }
 }
 
+/**
+ * d ↦ max(d, floorM)^−β, the Huff distance decay. V8's general pow costs more than all the
+ * rest of a gain term, so the usual integer β are products (β = 2: 1/x², within an ulp or two
+ * of pow); every path of the selection uses the same function, so they agree to the bit.
+ */
+function decayOf(beta: number, floorM: number): (d: number) => number {
+  if (beta === 2) return (d) => { const x = d > floorM ? d : floorM; return 1 / (x * x); };
+  if (beta === 1) return (d) => 1 / (d > floorM ? d : floorM);
+  if (beta === 3) return (d) => { const x = d > floorM ? d : floorM; return 1 / (x * x * x); };
+  return (d) => Math.max(d, floorM) ** -beta;
+}
+
 function checkWeights(weight: ArrayLike<number>, N: number): void {
   if (weight.length !== N) throw new RangeError(`${weight.length} weights for ${N} demand points`);
   for (let i = 0; i < N; i++) {
@@ -219,13 +231,27 @@ function greedyPicks(cands: Points, options: SelectOptions, st: GreedyState): Gr
     const g = st.bound(c);
     if (g > 0) heap.push(c, g);
   }
+  // With `first`: whether a candidate's heap value is still the loose start bound (1) — in a
+  // later round its first-round gain, shared and an upper bound too, is tried before gain().
+  const loose = st.first ? new Uint8Array(C) : null;
+  if (loose) for (let c = 0; c < C; c++) loose[c] = fresh[c] < 0 ? 1 : 0;
   while (chosen.length < k && heap.size > 0) {
     options.signal?.throwIfAborted();
     const v = heap.topGain();
     const c = heap.pop();
     if (prep.spacing && !prep.spacing.canAdd(c)) continue;
     const round = chosen.length;
-    const g = fresh[c] === round ? v : round === 0 && st.first ? st.first(c) : gain(c);
+    let g: number;
+    if (fresh[c] === round) g = v;
+    else if (round === 0 && st.first) g = st.first(c);
+    else if (loose && loose[c]) {
+      loose[c] = 0;
+      // Gains only shrink, so the first-round gain bounds this one (inflated: floating point).
+      const f = st.first!(c);
+      if (f > 0) heap.push(c, f * (1 + 1e-9) + 1e-12);
+      continue;
+    } else g = gain(c);
+    if (loose) loose[c] = 0;
     fresh[c] = round;
     if (g <= 0) continue;
     if (!heap.beats(c, g)) { heap.push(c, g); continue; }
@@ -291,6 +317,8 @@ export class HuffGains {
   private readonly index: GridIndex;
   private readonly attr: Float64Array;
   private readonly p: { alpha: number; beta: number; cutoffM: number; floorM: number };
+  /** d ↦ max(d, floor)^−β. */
+  private readonly decay: (d: number) => number;
   /** Square of each point, and per candidate (CSR) the squares within reach with their φ. */
   private readonly square: Int32Array;
   private readonly numSquares: number;
@@ -307,6 +335,7 @@ export class HuffGains {
     };
     if (!(p.cutoffM > 0) || !(p.floorM > 0)) throw new RangeError(`Huff cutoffM and minDistanceM must be > 0 metres, got ${p.cutoffM} and ${p.floorM}`);
     this.p = p;
+    const decay = (this.decay = decayOf(p.beta, p.floorM));
     const { demand, sites, candidates } = input;
     const N = demand.lon.length, C = candidates.lon.length;
     this.attr = Float64Array.from({ length: C }, (_, c) => candidateAttr(candidates, c, p.alpha));
@@ -319,7 +348,7 @@ export class HuffGains {
       const aa = a ** p.alpha;
       const n = this.index.within(sites.lon[j], sites.lat[j], p.cutoffM, hits);
       for (let h = 0; h < n; h++) {
-        const u = aa * Math.max(hits.distanceM[h], p.floorM) ** -p.beta;
+        const u = aa * decay(hits.distanceM[h]);
         all[hits.index[h]] += u;
         if (sites.owner[j] === OWN) own[hits.index[h]] += u;
       }
@@ -368,7 +397,7 @@ export class HuffGains {
         const q = hits.index[h];
         const dMin = hits.distanceM[h] - r[q];
         if (dMin > p.cutoffM) continue;
-        const u = this.attr[c] * Math.max(dMin, p.floorM) ** -p.beta;
+        const u = this.attr[c] * decay(dMin);
         if (nnz === bs.length) {
           const s2 = new Int32Array(nnz * 2); s2.set(bs); bs = s2;
           const p2 = new Float32Array(nnz * 2); p2.set(bp); bp = p2;
@@ -431,8 +460,8 @@ export class HuffGains {
     }
     const firstGain = new Float64Array(C * m);
     const done = new Uint8Array(C);
-    const { own0, all0, attr, index } = this;
-    const { cutoffM, floorM, beta } = this.p;
+    const { own0, all0, attr, index, decay } = this;
+    const { cutoffM } = this.p;
     const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
     const hits = new Hits(1024);
     const walk = (c: number) => {
@@ -440,7 +469,7 @@ export class HuffGains {
       const row = c * m;
       for (let h = 0; h < n; h++) {
         const i = hits.index[h];
-        const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
+        const u = attr[c] * decay(hits.distanceM[h]);
         // The very expression gain() sums, with own/all as the existing network leaves them.
         const a = (own0[i] + u) / (all0[i] + u) - (all0[i] > 0 ? own0[i] / all0[i] : 0);
         const base = i * m;
@@ -472,8 +501,8 @@ export class HuffGains {
       total += wi;
       open[this.square[i]] += wi * (all[i] > 0 ? 1 - own[i] / all[i] : 1);
     }
-    const { boundStart, boundSquare, boundPhi, attr, index } = this;
-    const { cutoffM, floorM, beta } = this.p;
+    const { boundStart, boundSquare, boundPhi, attr, index, decay } = this;
+    const { cutoffM } = this.p;
     const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
     const hits = new Hits(1024);
     return {
@@ -488,7 +517,7 @@ export class HuffGains {
         let g = 0;
         for (let h = 0; h < n; h++) {
           const i = hits.index[h];
-          const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
+          const u = attr[c] * decay(hits.distanceM[h]);
           g += weight[i] * ((own[i] + u) / (all[i] + u) - (all[i] > 0 ? own[i] / all[i] : 0));
         }
         return g;
@@ -496,7 +525,7 @@ export class HuffGains {
       add: (c) => {
         const n = index.within(cl[c], ct[c], cutoffM, hits);
         for (let h = 0; h < n; h++) {
-          const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
+          const u = attr[c] * decay(hits.distanceM[h]);
           own[hits.index[h]] += u;
           all[hits.index[h]] += u;
         }
