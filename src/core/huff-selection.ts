@@ -185,8 +185,6 @@ export interface GreedyState {
   bound: (c: number) => number;
   /** c's exact gain given the existing network when known without work (NaN otherwise); used when nothing is pinned. */
   known?: (c: number) => number;
-  /** Exact gain given the existing network by a cheaper route than `gain` (shared across replicates); same value. */
-  first?: (c: number) => number;
   capturedBefore: number;
   total: number;
 }
@@ -231,27 +229,13 @@ function greedyPicks(cands: Points, options: SelectOptions, st: GreedyState): Gr
     const g = st.bound(c);
     if (g > 0) heap.push(c, g);
   }
-  // With `first`: whether a candidate's heap value is still the loose start bound (1) — in a
-  // later round its first-round gain, shared and an upper bound too, is tried before gain().
-  const loose = st.first ? new Uint8Array(C) : null;
-  if (loose) for (let c = 0; c < C; c++) loose[c] = fresh[c] < 0 ? 1 : 0;
   while (chosen.length < k && heap.size > 0) {
     options.signal?.throwIfAborted();
     const v = heap.topGain();
     const c = heap.pop();
     if (prep.spacing && !prep.spacing.canAdd(c)) continue;
     const round = chosen.length;
-    let g: number;
-    if (fresh[c] === round) g = v;
-    else if (round === 0 && st.first) g = st.first(c);
-    else if (loose && loose[c]) {
-      loose[c] = 0;
-      // Gains only shrink, so the first-round gain bounds this one (inflated: floating point).
-      const f = st.first!(c);
-      if (f > 0) heap.push(c, f * (1 + 1e-9) + 1e-12);
-      continue;
-    } else g = gain(c);
-    if (loose) loose[c] = 0;
+    const g = fresh[c] === round ? v : gain(c);
     fresh[c] = round;
     if (g <= 0) continue;
     if (!heap.beats(c, g)) { heap.push(c, g); continue; }
@@ -315,6 +299,15 @@ export class HuffGains {
   private readonly own0: Float64Array;
   private readonly all0: Float64Array;
   private readonly index: GridIndex;
+  /**
+   * Per-point arrays here (own0, all0, the weights a solve sums) are laid out in the index's
+   * order — `order[p]` is the demand point at position p, `pos` the inverse — and the gains
+   * read them through withinByPosition: the points of a candidate's disc are then runs in
+   * memory, not scattered reads. The hits come in the same sequence either way, so the sums
+   * are term for term those over the points in their own order.
+   */
+  private readonly order: Int32Array;
+  private readonly pos: Int32Array;
   private readonly attr: Float64Array;
   private readonly p: { alpha: number; beta: number; cutoffM: number; floorM: number };
   /** d ↦ max(d, floor)^−β. */
@@ -340,13 +333,16 @@ export class HuffGains {
     const N = demand.lon.length, C = candidates.lon.length;
     this.attr = Float64Array.from({ length: C }, (_, c) => candidateAttr(candidates, c, p.alpha));
     this.index = new GridIndex(demand, Math.min(p.cutoffM, 2000));
+    const order = (this.order = this.index.order);
+    const pos = (this.pos = new Int32Array(N));
+    for (let q = 0; q < N; q++) pos[order[q]] = q;
     const hits = new Hits(1024);
     const own = new Float64Array(N), all = new Float64Array(N);
     for (let j = 0; j < sites.lon.length; j++) {
       const a = sites.attractiveness ? sites.attractiveness[j] : 1;
       if (!(a > 0) || !Number.isFinite(a)) throw new RangeError(`attractiveness of site ${j} is ${a}; it must be a number > 0`);
       const aa = a ** p.alpha;
-      const n = this.index.within(sites.lon[j], sites.lat[j], p.cutoffM, hits);
+      const n = this.index.withinByPosition(sites.lon[j], sites.lat[j], p.cutoffM, hits);
       for (let h = 0; h < n; h++) {
         const u = aa * decay(hits.distanceM[h]);
         all[hits.index[h]] += u;
@@ -375,7 +371,7 @@ export class HuffGains {
     for (let i = 0; i < N; i++) {
       const q = this.square[i];
       cx[q] += demand.lon[i]; cy[q] += demand.lat[i]; cnt[q]++;
-      if (all[i] < minD[q]) minD[q] = all[i];
+      if (all[pos[i]] < minD[q]) minD[q] = all[pos[i]];
     }
     for (let q = 0; q < K; q++) { cx[q] /= cnt[q]; cy[q] /= cnt[q]; }
     let rMax = 0;
@@ -417,7 +413,8 @@ export class HuffGains {
   /** Our captured demand with the existing network, for these weights: Σ w·O/D. */
   capturedBefore(weight: ArrayLike<number>): number {
     let t = 0;
-    for (let i = 0; i < weight.length; i++) if (this.all0[i] > 0) t += (weight[i] * this.own0[i]) / this.all0[i];
+    const { own0, all0, pos } = this;
+    for (let i = 0; i < weight.length; i++) { const q = pos[i]; if (all0[q] > 0) t += (weight[i] * own0[q]) / all0[q]; }
     return t;
   }
 
@@ -434,72 +431,169 @@ export class HuffGains {
   }
 
   /**
-   * Several weightings of the same points (bootstrap replicates), solved one after another
-   * with shared first-round gains. Every replicate's first greedy round needs exact gains
-   * given the existing network: the same sums over the same pairs, only the weights differ.
-   * So the first time any replicate needs candidate c's, c's pairs with the points are walked
-   * once and its gain under every weighting of the batch is summed at once (the weights
-   * stored point-major, a point's `size` weights side by side). Later replicates start their
-   * heap from these exact gains where known: their first round costs no geometry, and the
-   * tighter start saves evaluations in the rounds after it. Same terms summed in the same
-   * order, so each replicate's picks are those of picks(weight) — bit for bit.
+   * Several weightings of the same points (bootstrap replicates) solved together. A
+   * replicate only reweights the points, so every exact gain is a sum over the same pairs
+   * (candidate c, point i within the cut-off) with the same utilities; only the weights and,
+   * after picks, each replicate's own/all per point differ. The replicates run the lazy
+   * greedy in lockstep, round by round, and whenever one needs c's exact gain, c's pairs are
+   * walked once and its gain summed for every replicate still picking, at that replicate's
+   * state (weights and own/all stored point-major, a point's `size` values side by side). The
+   * replicates mostly need the same candidates in a round, so most of these sums are used
+   * where computed; an older one is still an upper bound (gains only shrink) and is tried
+   * before a new walk. Same terms, same order as gain(): each replicate picks what
+   * picks(weight) picks, bit for bit.
    *
-   * Memory: 8 · size bytes per demand point and per candidate; the caller sizes the batch.
-   * `fill(b, w)` writes weighting b into w (zeroed, length N).
+   * Memory: about 24 · size bytes per demand point and 30 · size per candidate; the caller
+   * sizes the batch. `fill(b, w)` writes weighting b into w (zeroed, length N).
    */
   batch(size: number, fill: (b: number, weight: Float64Array) => void): HuffBatch {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a whole number ≥ 1, got ${size}`);
-    const N = this.own0.length, C = this.attr.length, m = size;
+    const N = this.own0.length, m = size;
     const W = new Float64Array(N * m);
     const scratch = new Float64Array(N);
     for (let b = 0; b < m; b++) {
       scratch.fill(0);
       fill(b, scratch);
       checkWeights(scratch, N);
-      for (let i = 0; i < N; i++) W[i * m + b] = scratch[i];
+      for (let q = 0; q < N; q++) W[q * m + b] = scratch[this.order[q]];
     }
-    const firstGain = new Float64Array(C * m);
-    const done = new Uint8Array(C);
-    const { own0, all0, attr, index, decay } = this;
+    return { size: m, solve: (options) => this.lockstep(W, m, options) };
+  }
+
+  private lockstep(W: Float64Array, m: number, options: SelectOptions): GreedyPicks[] {
+    const k = options.k;
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
+    const N = this.own0.length, C = this.attr.length;
+    const { own0, all0, attr, index, decay, boundStart, boundSquare, boundPhi, square, pos } = this;
     const { cutoffM } = this.p;
     const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
+    const own = new Float64Array(N * m), all = new Float64Array(N * m);
+    for (let q = 0; q < N; q++) for (let b = 0; b < m; b++) { own[q * m + b] = own0[q]; all[q * m + b] = all0[q]; }
     const hits = new Hits(1024);
-    const walk = (c: number) => {
-      const n = index.within(cl[c], ct[c], cutoffM, hits);
-      const row = c * m;
+    const addTo = (b: number, c: number) => {
+      const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
       for (let h = 0; h < n; h++) {
-        const i = hits.index[h];
         const u = attr[c] * decay(hits.distanceM[h]);
-        // The very expression gain() sums, with own/all as the existing network leaves them.
-        const a = (own0[i] + u) / (all0[i] + u) - (all0[i] > 0 ? own0[i] / all0[i] : 0);
-        const base = i * m;
-        for (let b = 0; b < m; b++) firstGain[row + b] += W[base + b] * a;
+        const x = hits.index[h] * m + b;
+        own[x] += u;
+        all[x] += u;
       }
-      done[c] = 1;
     };
-    return {
-      size: m,
-      picks: (b, options) => {
-        if (!Number.isInteger(b) || b < 0 || b >= m) throw new RangeError(`weighting ${b} is not in 0..${m - 1}`);
-        for (let i = 0; i < N; i++) scratch[i] = W[i * m + b];
-        const st = this.state(scratch);
-        st.known = (c) => (done[c] ? firstGain[c * m + b] : NaN);
-        st.first = (c) => { if (!done[c]) walk(c); return firstGain[c * m + b]; };
-        return greedyPicks(this.input.candidates, options, st);
-      },
+    // Per replicate: its constraints (spacing is stateful), picks and heap.
+    const reps = Array.from({ length: m }, () => {
+      const prep = prepareSelection(cl, ct, options);
+      if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
+      return { prep, chosen: [] as number[], gains: [] as number[], isChosen: new Uint8Array(C), heap: new GainHeap(C), finished: false };
+    });
+    for (let b = 0; b < m; b++) {
+      const R = reps[b];
+      for (const c of R.prep.pinned) { R.chosen.push(c); R.gains.push(NaN); R.isChosen[c] = 1; addTo(b, c); R.prep.spacing?.add(c); }
+    }
+    // Start bounds (square bounds under each replicate's weights), one pass over the bound entries.
+    const open = new Float64Array(this.numSquares * m);
+    for (let i = 0; i < N; i++) {
+      const q = pos[i];
+      const s0 = all0[q] > 0 ? 1 - own0[q] / all0[q] : 1;
+      for (let b = 0; b < m; b++) open[square[i] * m + b] += W[q * m + b] * s0;
+    }
+    const bound = new Float64Array(m);
+    for (let c = 0; c < C; c++) {
+      bound.fill(0);
+      for (let t = boundStart[c]; t < boundStart[c + 1]; t++) {
+        const phi = boundPhi[t], q = boundSquare[t] * m;
+        for (let b = 0; b < m; b++) bound[b] += phi * open[q + b];
+      }
+      for (let b = 0; b < m; b++) {
+        const R = reps[b];
+        if (!R.prep.allowed[c] || R.isChosen[c] || !(bound[b] > 0)) continue;
+        R.heap.push(c, bound[b] * (1 + 1e-9) + 1e-12);
+      }
+    }
+    // Latest exact gain per (candidate, replicate), and the replicate's pick count then + 1 (0: none).
+    const value = new Float64Array(C * m);
+    const stamp = new Int32Array(C * m);
+    const act = new Int32Array(m);
+    const acc = new Float64Array(m);
+    const evalAll = (c: number) => {
+      let na = 0;
+      for (let b = 0; b < m; b++) if (!reps[b].finished && !reps[b].isChosen[c]) act[na++] = b;
+      acc.fill(0);
+      const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
+      for (let h = 0; h < n; h++) {
+        const u = attr[c] * decay(hits.distanceM[h]);
+        const base = hits.index[h] * m;
+        for (let t = 0; t < na; t++) {
+          const x = base + act[t];
+          const o = own[x], a = all[x];
+          // The very expression gain() sums, at this replicate's state.
+          acc[t] += W[x] * ((o + u) / (a + u) - (a > 0 ? o / a : 0));
+        }
+      }
+      for (let t = 0; t < na; t++) {
+        const b = act[t];
+        value[c * m + b] = acc[t];
+        stamp[c * m + b] = reps[b].chosen.length + 1;
+      }
     };
+    /** One lazy-greedy pick for replicate b (or none: it is finished). */
+    const step = (b: number) => {
+      const R = reps[b];
+      const { heap, prep } = R;
+      while (heap.size > 0) {
+        options.signal?.throwIfAborted();
+        const v = heap.topGain();
+        const c = heap.pop();
+        if (prep.spacing && !prep.spacing.canAdd(c)) continue;
+        const r1 = R.chosen.length + 1, x = c * m + b;
+        if (stamp[x] !== r1) {
+          if (stamp[x] > 0) {
+            // An older exact gain bounds this one (inflated: floating point); try it first.
+            const ub = value[x] * (1 + 1e-9) + 1e-12;
+            if (ub < v) { heap.push(c, ub); continue; }
+          }
+          evalAll(c);
+        }
+        const g = value[x];
+        if (g <= 0) continue;
+        if (!heap.beats(c, g)) { heap.push(c, g); continue; }
+        R.isChosen[c] = 1;
+        R.chosen.push(c);
+        R.gains.push(g);
+        addTo(b, c);
+        prep.spacing?.add(c);
+        return;
+      }
+      R.finished = true;
+    };
+    for (let round = 0; ; round++) {
+      let any = false;
+      for (let b = 0; b < m; b++) {
+        const R = reps[b];
+        if (R.finished) continue;
+        if (R.chosen.length >= k) { R.finished = true; continue; }
+        step(b);
+        any = true;
+      }
+      if (!any) break;
+      options.onProgress?.({ stage: 'greedy', done: Math.min(round + 1, k), total: k });
+    }
+    return reps.map((R) => ({ candidates: R.chosen, gains: R.gains, pinned: Array.from(R.prep.pinned), warnings: R.prep.warnings }));
   }
 
   /** The lazy greedy's view of the points under `weight`: square bounds, gains summed over the index. */
   private state(weight: ArrayLike<number>): GreedyState {
     const N = this.own0.length;
+    const { order, pos } = this;
     const own = this.own0.slice(), all = this.all0.slice();
+    // The weights in the index's order, as own and all are.
+    const w = new Float64Array(N);
+    for (let q = 0; q < N; q++) w[q] = weight[order[q]];
     const open = new Float64Array(this.numSquares);
     let total = 0;
     for (let i = 0; i < N; i++) {
-      const wi = weight[i];
+      const wi = weight[i], q = pos[i];
       total += wi;
-      open[this.square[i]] += wi * (all[i] > 0 ? 1 - own[i] / all[i] : 1);
+      open[this.square[i]] += wi * (all[q] > 0 ? 1 - own[q] / all[q] : 1);
     }
     const { boundStart, boundSquare, boundPhi, attr, index, decay } = this;
     const { cutoffM } = this.p;
@@ -513,17 +607,17 @@ export class HuffGains {
         return b > 0 ? b * (1 + 1e-9) + 1e-12 : 0;
       },
       gain: (c) => {
-        const n = index.within(cl[c], ct[c], cutoffM, hits);
+        const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
         let g = 0;
         for (let h = 0; h < n; h++) {
-          const i = hits.index[h];
+          const q = hits.index[h];
           const u = attr[c] * decay(hits.distanceM[h]);
-          g += weight[i] * ((own[i] + u) / (all[i] + u) - (all[i] > 0 ? own[i] / all[i] : 0));
+          g += w[q] * ((own[q] + u) / (all[q] + u) - (all[q] > 0 ? own[q] / all[q] : 0));
         }
         return g;
       },
       add: (c) => {
-        const n = index.within(cl[c], ct[c], cutoffM, hits);
+        const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
         for (let h = 0; h < n; h++) {
           const u = attr[c] * decay(hits.distanceM[h]);
           own[hits.index[h]] += u;
@@ -534,11 +628,11 @@ export class HuffGains {
   }
 }
 
-/** Weightings of one HuffGains' points solved with shared first-round gains (HuffGains.batch). */
+/** Weightings of one HuffGains' points solved together, sharing the walks over the pairs (HuffGains.batch). */
 export interface HuffBatch {
   readonly size: number;
-  /** The picks for weighting b, as HuffGains.picks would give them. */
-  picks(b: number, options: SelectOptions): GreedyPicks;
+  /** The picks for every weighting, in order, each as HuffGains.picks would give them. */
+  solve(options: SelectOptions): GreedyPicks[];
 }
 
 export interface NewSiteMetrics {

@@ -372,14 +372,15 @@ export function replicateWeights(weight: Float64Array, seed: number, draws: numb
   };
 }
 
-/** Most memory the Huff bootstrap's batch may take (weights and first-round gains), bytes. */
+/** Most memory the Huff bootstrap's batch of replicates may take (weights, own and all utilities per point, gains per candidate), bytes. */
 const HUFF_BATCH_BYTES = 64 * 1024 * 1024;
 
 /**
  * Huff bootstrap: what does not depend on the weights (utilities of the existing network,
  * square bounds, cost pairs) is prepared once; at exact points the replicates are solved in
- * batches that share their first-round gains (core/huff-selection.ts HuffGains.batch). Each
- * replicate picks exactly what a fresh solve on its weights would pick.
+ * batches, together, each walk over a candidate's points summing its gain for all of them
+ * (core/huff-selection.ts HuffGains.batch). Each replicate picks exactly what a fresh solve
+ * on its weights would pick.
  */
 async function huffBootstrap(
   data: SitesData, req: SolveRequest, options: SelectionConstraints & { k: number; signal?: AbortSignal },
@@ -404,13 +405,13 @@ async function huffBootstrap(
     return;
   }
   const gains = new HuffGains({ demand: data.demand, sites, candidates: data.candidates, huff: req.huff }, { signal: opts.signal });
-  const perBatch = Math.max(1, Math.min(B, Math.floor((opts.huffBatchBytes ?? HUFF_BATCH_BYTES) / (8 * (N + data.candidates.id.length)))));
+  const perBatch = Math.max(1, Math.min(B, Math.floor((opts.huffBatchBytes ?? HUFF_BATCH_BYTES) / (24 * N + 30 * data.candidates.id.length))));
   for (let b0 = 0; b0 < B; b0 += perBatch) {
+    await step(b0);
     const batch = gains.batch(Math.min(perBatch, B - b0), (_, w) => next(w));
-    for (let b = 0; b < batch.size; b++) {
-      if ((b0 + b) % BOOTSTRAP_CHUNK === 0) await step(b0 + b);
-      for (const j of batch.picks(b, options).candidates) counts[j]++;
-    }
+    const m = batch.size, k = options.k;
+    const onProgress = opts.onProgress && ((p: SiteProgress) => opts.onProgress!({ stage: 'bootstrap', done: b0 + Math.floor((m * p.done) / Math.max(k, 1)), total: B }));
+    for (const r of batch.solve({ ...options, onProgress })) for (const j of r.candidates) counts[j]++;
   }
 }
 
