@@ -114,6 +114,29 @@ export interface SolveHooks {
   exact?: ExactSolver;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
+  /** Lets the bootstrap that follows reuse what the solve prepared (pass the same object to both). */
+  reuse?: SolveReuse;
+}
+
+/**
+ * What a solve prepared that its bootstrap can reuse: Huff's utilities and bounds at exact
+ * points (HuffGains, seconds on a city with tens of thousands of candidates). A plain slot
+ * the caller holds for one run, so nothing outlives it.
+ */
+export interface SolveReuse {
+  huff?: { key: string; gains: HuffGains };
+}
+
+const huffKey = (req: SolveRequest) => JSON.stringify(req.huff ?? {});
+
+/** The HuffGains of this run's points and network, from `reuse` when it has them. */
+function huffGainsFor(data: SitesData, req: SolveRequest, hooks: { signal?: AbortSignal; onProgress?: (p: SiteProgress) => void; reuse?: SolveReuse }): HuffGains {
+  const key = huffKey(req);
+  const kept = hooks.reuse?.huff;
+  if (kept && kept.key === key) return kept.gains;
+  const gains = new HuffGains({ demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates: data.candidates, huff: req.huff }, hooks);
+  if (hooks.reuse) hooks.reuse.huff = { key, gains };
+  return gains;
 }
 
 export async function solveSites(data: SitesData, req: SolveRequest, hooks: SolveHooks = {}): Promise<SolveOutcome> {
@@ -174,10 +197,10 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
     const costs = data.costs ? huffCostPairs(data.costs, data.demand.source!, data.typeSites) : undefined;
     // Every demand point where it is (no pooling): the shares are the core Huff model's on these points.
-    const r = solveHuffGreedy(
-      { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs },
-      { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
-    );
+    const opts = { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress };
+    const r = costs
+      ? solveHuffGreedy({ demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs }, opts)
+      : huffGainsFor(data, req, hooks).solve(data.demand.weight, opts);
     return {
       ...base, solver: 'greedy', warnings: [...noExact, ...r.warnings],
       huff: { ownCapturedBefore: r.ownCapturedBefore, ownCapturedAfter: r.ownCapturedAfter },
@@ -292,8 +315,10 @@ export interface BootstrapRequest {
   onProgress?: (p: SiteProgress) => void;
   /** Lets the caller's event loop run between replicate batches (cancel messages arrive there). */
   yieldNow?: () => Promise<void>;
-  /** Huff at exact points: most memory a batch of replicates may hold (weights, first-round gains), bytes; default 64 MB. */
+  /** Huff at exact points: most memory a batch of replicates may hold (weights, own and all utilities per point, gains per candidate), bytes; default 64 MB. */
   huffBatchBytes?: number;
+  /** What the solve prepared (SolveHooks.reuse). */
+  reuse?: SolveReuse;
 }
 
 /**
@@ -404,7 +429,7 @@ async function huffBootstrap(
     }
     return;
   }
-  const gains = new HuffGains({ demand: data.demand, sites, candidates: data.candidates, huff: req.huff }, { signal: opts.signal });
+  const gains = huffGainsFor(data, req, { signal: opts.signal, reuse: opts.reuse });
   const perBatch = Math.max(1, Math.min(B, Math.floor((opts.huffBatchBytes ?? HUFF_BATCH_BYTES) / (24 * N + 30 * data.candidates.id.length))));
   for (let b0 = 0; b0 < B; b0 += perBatch) {
     await step(b0);
