@@ -145,17 +145,17 @@ function resample(weight: number[], rng: () => number): Float64Array {
 
 const relClose = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
 
-describe('HuffGains.batch: bootstrap replicates with shared first-round gains', () => {
+describe('HuffGains.batch: bootstrap replicates solved together, sharing the walks', () => {
   it('picks for every replicate exactly what a fresh straightforward solve picks, with its gains', () => {
     for (const seed of [31, 32, 33]) {
       const { demand, sites, candidates } = denseCity(seed);
       const huff = { cutoffM: 2000 + 1000 * (seed % 3) };
       const rng = mulberry32(seed * 7);
       const ws = Array.from({ length: 7 }, () => resample(demand.weight, rng));
-      const batch = new HuffGains({ demand, sites, candidates, huff }).batch(ws.length, (b, w) => w.set(ws[b]));
-      // Out of order, so later replicates read first-round gains an earlier one summed.
-      for (const b of [3, 0, 6, 1, 5, 2, 4]) {
-        const fast = batch.picks(b, { k: 6 });
+      const all = new HuffGains({ demand, sites, candidates, huff }).batch(ws.length, (b, w) => w.set(ws[b])).solve({ k: 6 });
+      expect(all.length).toBe(ws.length);
+      for (let b = 0; b < ws.length; b++) {
+        const fast = all[b];
         const ref = solveHuffGreedy({ demand: { ...demand, weight: ws[b] }, sites, candidates, huff }, { k: 6 });
         expect(fast.candidates).toEqual(ref.sites.map((s) => s.candidate));
         fast.gains.forEach((g, q) => expect(relClose(g, ref.sites[q].marginalDemand), `seed ${seed} replicate ${b} rank ${q + 1}: ${g} vs ${ref.sites[q].marginalDemand}`).toBe(true));
@@ -171,9 +171,9 @@ describe('HuffGains.batch: bootstrap replicates with shared first-round gains', 
     const excluded = candidates.lon.map((_, c) => c).filter((c) => c !== twin && c !== orig);
     const rng = mulberry32(3);
     const ws = Array.from({ length: 3 }, () => resample(demand.weight, rng));
-    const batch = new HuffGains({ demand, sites, candidates }).batch(3, (b, w) => w.set(ws[b]));
+    const all = new HuffGains({ demand, sites, candidates }).batch(3, (b, w) => w.set(ws[b])).solve({ k: 1, excluded });
     for (let b = 0; b < 3; b++) {
-      expect(batch.picks(b, { k: 1, excluded }).candidates).toEqual([Math.min(orig, twin)]);
+      expect(all[b].candidates).toEqual([Math.min(orig, twin)]);
       expect(solveHuffGreedy({ demand: { ...demand, weight: ws[b] }, sites, candidates }, { k: 1, excluded }).sites[0].candidate).toBe(Math.min(orig, twin));
     }
   });
@@ -184,8 +184,9 @@ describe('HuffGains.batch: bootstrap replicates with shared first-round gains', 
     const ws = Array.from({ length: 5 }, () => resample(demand.weight, rng));
     const batch = new HuffGains({ demand, sites, candidates }).batch(ws.length, (b, w) => w.set(ws[b]));
     for (const opts of [{ k: 4, pinned: [7] }, { k: 5, excluded: [1, 2, 3, 40], minSpacingM: 1500 }, { k: 3, minSpacingM: 800 }]) {
+      const all = batch.solve(opts);
       for (let b = 0; b < ws.length; b++) {
-        const fast = batch.picks(b, opts);
+        const fast = all[b];
         const ref = solveHuffGreedy({ demand: { ...demand, weight: ws[b] }, sites, candidates }, opts);
         expect([...fast.candidates].sort((x, y) => x - y)).toEqual(ref.sites.map((s) => s.candidate).sort((x, y) => x - y));
         if (!('pinned' in opts)) fast.gains.forEach((g, q) => expect(relClose(g, ref.sites[q].marginalDemand)).toBe(true));
@@ -194,11 +195,12 @@ describe('HuffGains.batch: bootstrap replicates with shared first-round gains', 
     }
   });
 
-  it('refuses bad weights and a replicate outside the batch', () => {
+  it('refuses bad weights, an empty batch and too many pins', () => {
     const { demand, sites, candidates } = city(17);
     const gains = new HuffGains({ demand, sites, candidates });
     expect(() => gains.batch(2, (b, w) => { w[3] = b === 1 ? NaN : 1; })).toThrow(/index 3 is NaN/);
-    expect(() => gains.batch(1, () => {}).picks(1, { k: 1 })).toThrow(/not in 0\.\.0/);
+    expect(() => gains.batch(0, () => {})).toThrow(/whole number ≥ 1/);
+    expect(() => gains.batch(2, () => {}).solve({ k: 1, pinned: [0, 1] })).toThrow(/2 sites are pinned but k is 1/);
   });
 });
 

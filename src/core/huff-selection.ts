@@ -13,38 +13,17 @@
  * siteMetrics gives the ranked list's extra columns: Huff captured demand, cannibalisation
  * of our existing sites, what is taken from competitors, distance to the nearest competitor.
  */
-import type { Demand, SiteProgress, SiteWarning } from './coverage.ts';
+import type { Demand, SiteProgress } from './coverage.ts';
 import { GainHeap } from './gain-heap.ts';
 import { HUFF_DEFAULTS, HuffModel, OWN, type HuffParams, type HuffSites } from './huff.ts';
-import { prepareSelection, type RankedSite, type SelectionConstraints } from './site-selection.ts';
+import { prepareSelection } from './site-selection.ts';
 import { GridIndex, Hits, type Points } from './spatial-index.ts';
 import { haversineM } from './haversine.ts';
-import type { SiteCostPairs } from './cost-matrix.ts';
+import { HuffCostGains } from './huff-cost-gains.ts';
+import { candidateAttr, checkWeights, decayOf, greedyPicks, lazyGreedy, type GreedyPicks, type GreedyState, type HuffSelectionInput, type HuffSelectionResult, type SelectOptions } from './huff-greedy.ts';
 
-export interface HuffSelectionInput {
-  demand: Demand;
-  /** Existing sites, ours and competitors'. */
-  sites: HuffSites;
-  candidates: Points & { attractiveness?: ArrayLike<number> };
-  huff?: HuffParams;
-  /**
-   * A cost file's costs replacing haversine distances (core/cost-matrix.ts huffCostPairs):
-   * site-major pairs over the demand points for `sites` and for `candidates`. The floor and
-   * the cut-off then apply in the cost unit; a missing pair does not compete.
-   */
-  costs?: { sites: SiteCostPairs; candidates: SiteCostPairs };
-}
-
-export interface HuffSelectionResult {
-  /** marginalDemand / coveredDemand / coveragePct are in captured demand (ours, under Huff). */
-  sites: RankedSite[];
-  totalDemand: number;
-  ownCapturedBefore: number;
-  ownCapturedAfter: number;
-  warnings: SiteWarning[];
-}
-
-type SelectOptions = SelectionConstraints & { k: number; signal?: AbortSignal; onProgress?: (p: SiteProgress) => void };
+export { HuffCostGains } from './huff-cost-gains.ts';
+export type { GreedyPicks, HuffSelectionInput, HuffSelectionResult } from './huff-greedy.ts';
 
 export function solveHuffGreedy(input: HuffSelectionInput, options: SelectOptions): HuffSelectionResult {
   if (!Number.isInteger(options.k) || options.k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${options.k}`);
@@ -52,219 +31,6 @@ export function solveHuffGreedy(input: HuffSelectionInput, options: SelectOption
   const before = new HuffModel(input.demand, input.sites, input.huff, { costs: input.costs.sites, signal: options.signal }).evaluate();
   const g = new HuffCostGains({ ...input, costs: input.costs }, options);
   return lazyGreedy(input.candidates, options, g.state(input.demand.weight, before.ownCapturedDemand, before.totalDemand));
-}
-
-/**
- * Huff site selection with a cost file's costs, prepared once for any number of weightings
- * of the same points: our and everybody's utility per point from the existing network, and
- * per candidate its (point, utility) pairs within the cut-off. Every gain is summed over the
- * pairs, so the heap starts from the exact gains.
- */
-export class HuffCostGains {
-  private readonly candidates: Points;
-  private readonly own0: Float64Array;
-  private readonly all0: Float64Array;
-  private readonly offsets: Int32Array;
-  private readonly pd: Int32Array;
-  private readonly pu: Float64Array;
-
-  constructor(input: HuffSelectionInput & { costs: NonNullable<HuffSelectionInput['costs']> }, hooks: { signal?: AbortSignal } = {}) {
-    const alpha = input.huff?.alpha ?? HUFF_DEFAULTS.alpha;
-    const beta = input.huff?.beta ?? HUFF_DEFAULTS.beta;
-    const cutoffM = input.huff?.cutoffM ?? HUFF_DEFAULTS.cutoffM;
-    const floorM = input.huff?.minDistanceM ?? HUFF_DEFAULTS.minDistanceM;
-    const N = input.demand.lon.length;
-    const C = input.candidates.lon.length;
-    const costs = input.costs;
-    if (costs.sites.offsets.length !== input.sites.lon.length + 1 || costs.candidates.offsets.length !== C + 1) {
-      throw new RangeError(`cost pairs cover ${costs.sites.offsets.length - 1} sites and ${costs.candidates.offsets.length - 1} candidates; expected ${input.sites.lon.length} and ${C}`);
-    }
-    this.candidates = input.candidates;
-    // Per demand point: our utility O and everybody's D, from the existing network.
-    const own = (this.own0 = new Float64Array(N));
-    const all = (this.all0 = new Float64Array(N));
-    const A = input.sites.attractiveness;
-    for (let j = 0; j < input.sites.lon.length; j++) {
-      const a = (A ? A[j] : 1) ** alpha;
-      for (let p = costs.sites.offsets[j]; p < costs.sites.offsets[j + 1]; p++) {
-        if (!(costs.sites.cost[p] <= cutoffM)) continue;
-        const i = costs.sites.demand[p];
-        const u = a * Math.max(costs.sites.cost[p], floorM) ** -beta;
-        all[i] += u;
-        if (input.sites.owner[j] === OWN) own[i] += u;
-      }
-    }
-    // Candidate → (demand, utility) pairs within the cut-off, from the cost file.
-    const cc = costs.candidates;
-    this.offsets = new Int32Array(C + 1);
-    let n = 0;
-    for (let p = 0; p < cc.cost.length; p++) if (cc.cost[p] <= cutoffM) n++;
-    this.pd = new Int32Array(n);
-    this.pu = new Float64Array(n);
-    n = 0;
-    for (let c = 0; c < C; c++) {
-      if ((c & 1023) === 0) hooks.signal?.throwIfAborted();
-      const a = candidateAttr(input.candidates, c, alpha);
-      for (let p = cc.offsets[c]; p < cc.offsets[c + 1]; p++) {
-        if (!(cc.cost[p] <= cutoffM)) continue;
-        this.pd[n] = cc.demand[p];
-        this.pu[n++] = a * Math.max(cc.cost[p], floorM) ** -beta;
-      }
-      this.offsets[c + 1] = n;
-    }
-  }
-
-  /** Our captured demand with the existing network, for these weights: Σ w·O/D. */
-  capturedBefore(weight: ArrayLike<number>): number {
-    let t = 0;
-    for (let i = 0; i < weight.length; i++) if (this.all0[i] > 0) t += (weight[i] * this.own0[i]) / this.all0[i];
-    return t;
-  }
-
-  /** The chosen candidates for the demand weighted by `weight` (same points), in greedy order: for the bootstrap. */
-  picks(weight: ArrayLike<number>, options: SelectOptions): GreedyPicks {
-    checkWeights(weight, this.own0.length);
-    return greedyPicks(this.candidates, options, this.state(weight, NaN, NaN));
-  }
-
-  /** @internal the lazy greedy's view of these pairs under `weight`. */
-  state(weight: ArrayLike<number>, capturedBefore: number, total: number): GreedyState {
-    const own = this.own0.slice(), all = this.all0.slice();
-    const { offsets, pd, pu } = this;
-    const w = weight;
-    const gain = (c: number) => {
-      let g = 0;
-      for (let p = offsets[c]; p < offsets[c + 1]; p++) {
-        const i = pd[p], u = pu[p];
-        g += w[i] * ((own[i] + u) / (all[i] + u) - (all[i] > 0 ? own[i] / all[i] : 0));
-      }
-      return g;
-    };
-    const add = (c: number) => {
-      for (let p = offsets[c]; p < offsets[c + 1]; p++) { own[pd[p]] += pu[p]; all[pd[p]] += pu[p]; }
-    };
-    return { own, all, gain, add, bound: gain, known: gain, capturedBefore, total };
-  }
-}
-
-function checkWeights(weight: ArrayLike<number>, N: number): void {
-  if (weight.length !== N) throw new RangeError(`${weight.length} weights for ${N} demand points`);
-  for (let i = 0; i < N; i++) {
-    const wi = weight[i];
-    if (!(wi >= 0) || !Number.isFinite(wi)) throw new RangeError(`demand weight at index ${i} is ${wi}; weights must be finite and ≥ 0`);
-  }
-}
-
-function candidateAttr(cands: HuffSelectionInput['candidates'], c: number, alpha: number): number {
-  const a = (cands.attractiveness ? cands.attractiveness[c] : 1) ** alpha;
-  if (!(a > 0)) throw new RangeError(`attractiveness of candidate ${c} must be > 0`);
-  return a;
-}
-
-/** @internal */
-export interface GreedyState {
-  /** Our and everybody's utility per demand point; changed by `add` and restored by the caller's copy. */
-  own: Float64Array;
-  all: Float64Array;
-  /** Exact gain of c given own/all. */
-  gain: (c: number) => number;
-  add: (c: number) => void;
-  /** An upper bound of c's gain given the existing network (the heap's start). */
-  bound: (c: number) => number;
-  /** c's exact gain given the existing network when known without work (NaN otherwise); used when nothing is pinned. */
-  known?: (c: number) => number;
-  /** Exact gain given the existing network by a cheaper route than `gain` (shared across replicates); same value. */
-  first?: (c: number) => number;
-  capturedBefore: number;
-  total: number;
-}
-
-/** Chosen candidates in the order greedy took them: pins first (gain NaN), then each pick with its exact gain. */
-export interface GreedyPicks {
-  candidates: number[];
-  gains: number[];
-  pinned: number[];
-  warnings: SiteWarning[];
-}
-
-/**
- * Lazy greedy (Minoux 1978): a heap of upper bounds, the top re-evaluated until it is exact
- * and still on top. A value computed in the current round (no site added since) is exact,
- * so it is not computed again. The pick is the largest exact gain, the lower index on ties,
- * whatever the bounds were — which is why shared or tighter bounds give the same answer.
- */
-function greedyPicks(cands: Points, options: SelectOptions, st: GreedyState): GreedyPicks {
-  const k = options.k;
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
-  const C = cands.lon.length;
-  const prep = prepareSelection(cands.lon, cands.lat, options);
-  if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
-  const { gain, add } = st;
-  const chosen: number[] = [];
-  const gains: number[] = [];
-  const isChosen = new Uint8Array(C);
-  for (const c of prep.pinned) { chosen.push(c); gains.push(NaN); isChosen[c] = 1; add(c); prep.spacing?.add(c); }
-  // Round at which a candidate's heap value was computed exactly (−1: a bound).
-  const fresh = new Int32Array(C).fill(-1);
-  const known = chosen.length === 0 ? st.known : undefined;
-  // Gains only shrink as sites are added (pins included), so the bounds stay upper bounds.
-  const heap = new GainHeap(C);
-  for (let c = 0; c < C; c++) {
-    if (!prep.allowed[c] || isChosen[c]) continue;
-    const x = known ? known(c) : NaN;
-    if (x === x) {
-      if (x > 0) { heap.push(c, x); fresh[c] = 0; }
-      continue;
-    }
-    const g = st.bound(c);
-    if (g > 0) heap.push(c, g);
-  }
-  while (chosen.length < k && heap.size > 0) {
-    options.signal?.throwIfAborted();
-    const v = heap.topGain();
-    const c = heap.pop();
-    if (prep.spacing && !prep.spacing.canAdd(c)) continue;
-    const round = chosen.length;
-    const g = fresh[c] === round ? v : round === 0 && st.first ? st.first(c) : gain(c);
-    fresh[c] = round;
-    if (g <= 0) continue;
-    if (!heap.beats(c, g)) { heap.push(c, g); continue; }
-    isChosen[c] = 1;
-    chosen.push(c);
-    gains.push(g);
-    add(c);
-    prep.spacing?.add(c);
-    options.onProgress?.({ stage: 'greedy', done: chosen.length, total: k });
-  }
-  return { candidates: chosen, gains, pinned: Array.from(prep.pinned), warnings: prep.warnings };
-}
-
-/** Lazy greedy, then the report order over the chosen set. */
-function lazyGreedy(cands: Points, options: SelectOptions, st: GreedyState): HuffSelectionResult {
-  const k = options.k;
-  const { own, all, gain, add } = st;
-  const own0 = own.slice();
-  const all0 = all.slice();
-  const picks = greedyPicks(cands, options, st);
-  // Report order over the final set (pins included): each rank the largest gain next.
-  own.set(own0);
-  all.set(all0);
-  const total = st.total;
-  let captured = st.capturedBefore;
-  const out: RankedSite[] = [];
-  const pinnedSet = new Set(picks.pinned);
-  const left = [...picks.candidates];
-  while (left.length) {
-    let bq = 0, bg = -Infinity;
-    left.forEach((c, q) => { const g = gain(c); if (g > bg || (g === bg && c < left[bq])) { bg = g; bq = q; } });
-    const c = left.splice(bq, 1)[0];
-    add(c);
-    captured += bg;
-    out.push({ rank: out.length + 1, candidate: c, marginalDemand: bg, coveredDemand: captured, coveragePct: total > 0 ? (100 * captured) / total : NaN, pinned: pinnedSet.has(c) });
-  }
-  const warnings = [...picks.warnings];
-  if (out.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: out.length, k } });
-  return { sites: out, totalDemand: total, ownCapturedBefore: st.capturedBefore, ownCapturedAfter: captured, warnings };
 }
 
 /**
@@ -289,8 +55,19 @@ export class HuffGains {
   private readonly own0: Float64Array;
   private readonly all0: Float64Array;
   private readonly index: GridIndex;
+  /**
+   * Per-point arrays here (own0, all0, the weights a solve sums) are laid out in the index's
+   * order — `order[p]` is the demand point at position p, `pos` the inverse — and the gains
+   * read them through withinByPosition: the points of a candidate's disc are then runs in
+   * memory, not scattered reads. The hits come in the same sequence either way, so the sums
+   * are term for term those over the points in their own order.
+   */
+  private readonly order: Int32Array;
+  private readonly pos: Int32Array;
   private readonly attr: Float64Array;
   private readonly p: { alpha: number; beta: number; cutoffM: number; floorM: number };
+  /** d ↦ max(d, floor)^−β. */
+  private readonly decay: (d: number) => number;
   /** Square of each point, and per candidate (CSR) the squares within reach with their φ. */
   private readonly square: Int32Array;
   private readonly numSquares: number;
@@ -307,19 +84,23 @@ export class HuffGains {
     };
     if (!(p.cutoffM > 0) || !(p.floorM > 0)) throw new RangeError(`Huff cutoffM and minDistanceM must be > 0 metres, got ${p.cutoffM} and ${p.floorM}`);
     this.p = p;
+    const decay = (this.decay = decayOf(p.beta, p.floorM));
     const { demand, sites, candidates } = input;
     const N = demand.lon.length, C = candidates.lon.length;
     this.attr = Float64Array.from({ length: C }, (_, c) => candidateAttr(candidates, c, p.alpha));
     this.index = new GridIndex(demand, Math.min(p.cutoffM, 2000));
+    const order = (this.order = this.index.order);
+    const pos = (this.pos = new Int32Array(N));
+    for (let q = 0; q < N; q++) pos[order[q]] = q;
     const hits = new Hits(1024);
     const own = new Float64Array(N), all = new Float64Array(N);
     for (let j = 0; j < sites.lon.length; j++) {
       const a = sites.attractiveness ? sites.attractiveness[j] : 1;
       if (!(a > 0) || !Number.isFinite(a)) throw new RangeError(`attractiveness of site ${j} is ${a}; it must be a number > 0`);
       const aa = a ** p.alpha;
-      const n = this.index.within(sites.lon[j], sites.lat[j], p.cutoffM, hits);
+      const n = this.index.withinByPosition(sites.lon[j], sites.lat[j], p.cutoffM, hits);
       for (let h = 0; h < n; h++) {
-        const u = aa * Math.max(hits.distanceM[h], p.floorM) ** -p.beta;
+        const u = aa * decay(hits.distanceM[h]);
         all[hits.index[h]] += u;
         if (sites.owner[j] === OWN) own[hits.index[h]] += u;
       }
@@ -346,7 +127,7 @@ export class HuffGains {
     for (let i = 0; i < N; i++) {
       const q = this.square[i];
       cx[q] += demand.lon[i]; cy[q] += demand.lat[i]; cnt[q]++;
-      if (all[i] < minD[q]) minD[q] = all[i];
+      if (all[pos[i]] < minD[q]) minD[q] = all[pos[i]];
     }
     for (let q = 0; q < K; q++) { cx[q] /= cnt[q]; cy[q] /= cnt[q]; }
     let rMax = 0;
@@ -368,7 +149,7 @@ export class HuffGains {
         const q = hits.index[h];
         const dMin = hits.distanceM[h] - r[q];
         if (dMin > p.cutoffM) continue;
-        const u = this.attr[c] * Math.max(dMin, p.floorM) ** -p.beta;
+        const u = this.attr[c] * decay(dMin);
         if (nnz === bs.length) {
           const s2 = new Int32Array(nnz * 2); s2.set(bs); bs = s2;
           const p2 = new Float32Array(nnz * 2); p2.set(bp); bp = p2;
@@ -388,7 +169,8 @@ export class HuffGains {
   /** Our captured demand with the existing network, for these weights: Σ w·O/D. */
   capturedBefore(weight: ArrayLike<number>): number {
     let t = 0;
-    for (let i = 0; i < weight.length; i++) if (this.all0[i] > 0) t += (weight[i] * this.own0[i]) / this.all0[i];
+    const { own0, all0, pos } = this;
+    for (let i = 0; i < weight.length; i++) { const q = pos[i]; if (all0[q] > 0) t += (weight[i] * own0[q]) / all0[q]; }
     return t;
   }
 
@@ -405,75 +187,172 @@ export class HuffGains {
   }
 
   /**
-   * Several weightings of the same points (bootstrap replicates), solved one after another
-   * with shared first-round gains. Every replicate's first greedy round needs exact gains
-   * given the existing network: the same sums over the same pairs, only the weights differ.
-   * So the first time any replicate needs candidate c's, c's pairs with the points are walked
-   * once and its gain under every weighting of the batch is summed at once (the weights
-   * stored point-major, a point's `size` weights side by side). Later replicates start their
-   * heap from these exact gains where known: their first round costs no geometry, and the
-   * tighter start saves evaluations in the rounds after it. Same terms summed in the same
-   * order, so each replicate's picks are those of picks(weight) — bit for bit.
+   * Several weightings of the same points (bootstrap replicates) solved together. A
+   * replicate only reweights the points, so every exact gain is a sum over the same pairs
+   * (candidate c, point i within the cut-off) with the same utilities; only the weights and,
+   * after picks, each replicate's own/all per point differ. The replicates run the lazy
+   * greedy in lockstep, round by round, and whenever one needs c's exact gain, c's pairs are
+   * walked once and its gain summed for every replicate still picking, at that replicate's
+   * state (weights and own/all stored point-major, a point's `size` values side by side). The
+   * replicates mostly need the same candidates in a round, so most of these sums are used
+   * where computed; an older one is still an upper bound (gains only shrink) and is tried
+   * before a new walk. Same terms, same order as gain(): each replicate picks what
+   * picks(weight) picks, bit for bit.
    *
-   * Memory: 8 · size bytes per demand point and per candidate; the caller sizes the batch.
-   * `fill(b, w)` writes weighting b into w (zeroed, length N).
+   * Memory: about 24 · size bytes per demand point and 30 · size per candidate; the caller
+   * sizes the batch. `fill(b, w)` writes weighting b into w (zeroed, length N).
    */
   batch(size: number, fill: (b: number, weight: Float64Array) => void): HuffBatch {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a whole number ≥ 1, got ${size}`);
-    const N = this.own0.length, C = this.attr.length, m = size;
+    const N = this.own0.length, m = size;
     const W = new Float64Array(N * m);
     const scratch = new Float64Array(N);
     for (let b = 0; b < m; b++) {
       scratch.fill(0);
       fill(b, scratch);
       checkWeights(scratch, N);
-      for (let i = 0; i < N; i++) W[i * m + b] = scratch[i];
+      for (let q = 0; q < N; q++) W[q * m + b] = scratch[this.order[q]];
     }
-    const firstGain = new Float64Array(C * m);
-    const done = new Uint8Array(C);
-    const { own0, all0, attr, index } = this;
-    const { cutoffM, floorM, beta } = this.p;
+    return { size: m, solve: (options) => this.lockstep(W, m, options) };
+  }
+
+  private lockstep(W: Float64Array, m: number, options: SelectOptions): GreedyPicks[] {
+    const k = options.k;
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a whole number ≥ 0, got ${k}`);
+    const N = this.own0.length, C = this.attr.length;
+    const { own0, all0, attr, index, decay, boundStart, boundSquare, boundPhi, square, pos } = this;
+    const { cutoffM } = this.p;
     const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
+    const own = new Float64Array(N * m), all = new Float64Array(N * m);
+    for (let q = 0; q < N; q++) for (let b = 0; b < m; b++) { own[q * m + b] = own0[q]; all[q * m + b] = all0[q]; }
     const hits = new Hits(1024);
-    const walk = (c: number) => {
-      const n = index.within(cl[c], ct[c], cutoffM, hits);
-      const row = c * m;
+    const addTo = (b: number, c: number) => {
+      const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
       for (let h = 0; h < n; h++) {
-        const i = hits.index[h];
-        const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
-        // The very expression gain() sums, with own/all as the existing network leaves them.
-        const a = (own0[i] + u) / (all0[i] + u) - (all0[i] > 0 ? own0[i] / all0[i] : 0);
-        const base = i * m;
-        for (let b = 0; b < m; b++) firstGain[row + b] += W[base + b] * a;
+        const u = attr[c] * decay(hits.distanceM[h]);
+        const x = hits.index[h] * m + b;
+        own[x] += u;
+        all[x] += u;
       }
-      done[c] = 1;
     };
-    return {
-      size: m,
-      picks: (b, options) => {
-        if (!Number.isInteger(b) || b < 0 || b >= m) throw new RangeError(`weighting ${b} is not in 0..${m - 1}`);
-        for (let i = 0; i < N; i++) scratch[i] = W[i * m + b];
-        const st = this.state(scratch);
-        st.known = (c) => (done[c] ? firstGain[c * m + b] : NaN);
-        st.first = (c) => { if (!done[c]) walk(c); return firstGain[c * m + b]; };
-        return greedyPicks(this.input.candidates, options, st);
-      },
+    // Per replicate: its constraints (spacing is stateful), picks and heap.
+    const reps = Array.from({ length: m }, () => {
+      const prep = prepareSelection(cl, ct, options);
+      if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
+      return { prep, chosen: [] as number[], gains: [] as number[], isChosen: new Uint8Array(C), heap: new GainHeap(C), finished: false };
+    });
+    for (let b = 0; b < m; b++) {
+      const R = reps[b];
+      for (const c of R.prep.pinned) { R.chosen.push(c); R.gains.push(NaN); R.isChosen[c] = 1; addTo(b, c); R.prep.spacing?.add(c); }
+    }
+    // Start bounds (square bounds under each replicate's weights), one pass over the bound entries.
+    const open = new Float64Array(this.numSquares * m);
+    for (let i = 0; i < N; i++) {
+      const q = pos[i];
+      const s0 = all0[q] > 0 ? 1 - own0[q] / all0[q] : 1;
+      for (let b = 0; b < m; b++) open[square[i] * m + b] += W[q * m + b] * s0;
+    }
+    const bound = new Float64Array(m);
+    for (let c = 0; c < C; c++) {
+      bound.fill(0);
+      for (let t = boundStart[c]; t < boundStart[c + 1]; t++) {
+        const phi = boundPhi[t], q = boundSquare[t] * m;
+        for (let b = 0; b < m; b++) bound[b] += phi * open[q + b];
+      }
+      for (let b = 0; b < m; b++) {
+        const R = reps[b];
+        if (!R.prep.allowed[c] || R.isChosen[c] || !(bound[b] > 0)) continue;
+        R.heap.push(c, bound[b] * (1 + 1e-9) + 1e-12);
+      }
+    }
+    // Latest exact gain per (candidate, replicate), and the replicate's pick count then + 1 (0: none).
+    const value = new Float64Array(C * m);
+    const stamp = new Int32Array(C * m);
+    const act = new Int32Array(m);
+    const acc = new Float64Array(m);
+    const evalAll = (c: number) => {
+      let na = 0;
+      for (let b = 0; b < m; b++) if (!reps[b].finished && !reps[b].isChosen[c]) act[na++] = b;
+      acc.fill(0);
+      const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
+      for (let h = 0; h < n; h++) {
+        const u = attr[c] * decay(hits.distanceM[h]);
+        const base = hits.index[h] * m;
+        for (let t = 0; t < na; t++) {
+          const x = base + act[t];
+          const o = own[x], a = all[x];
+          // The very expression gain() sums, at this replicate's state.
+          acc[t] += W[x] * ((o + u) / (a + u) - (a > 0 ? o / a : 0));
+        }
+      }
+      for (let t = 0; t < na; t++) {
+        const b = act[t];
+        value[c * m + b] = acc[t];
+        stamp[c * m + b] = reps[b].chosen.length + 1;
+      }
     };
+    /** One lazy-greedy pick for replicate b (or none: it is finished). */
+    const step = (b: number) => {
+      const R = reps[b];
+      const { heap, prep } = R;
+      while (heap.size > 0) {
+        options.signal?.throwIfAborted();
+        const v = heap.topGain();
+        const c = heap.pop();
+        if (prep.spacing && !prep.spacing.canAdd(c)) continue;
+        const r1 = R.chosen.length + 1, x = c * m + b;
+        if (stamp[x] !== r1) {
+          if (stamp[x] > 0) {
+            // An older exact gain bounds this one (inflated: floating point); try it first.
+            const ub = value[x] * (1 + 1e-9) + 1e-12;
+            if (ub < v) { heap.push(c, ub); continue; }
+          }
+          evalAll(c);
+        }
+        const g = value[x];
+        if (g <= 0) continue;
+        if (!heap.beats(c, g)) { heap.push(c, g); continue; }
+        R.isChosen[c] = 1;
+        R.chosen.push(c);
+        R.gains.push(g);
+        addTo(b, c);
+        prep.spacing?.add(c);
+        return;
+      }
+      R.finished = true;
+    };
+    for (let round = 0; ; round++) {
+      let any = false;
+      for (let b = 0; b < m; b++) {
+        const R = reps[b];
+        if (R.finished) continue;
+        if (R.chosen.length >= k) { R.finished = true; continue; }
+        step(b);
+        any = true;
+      }
+      if (!any) break;
+      options.onProgress?.({ stage: 'greedy', done: Math.min(round + 1, k), total: k });
+    }
+    return reps.map((R) => ({ candidates: R.chosen, gains: R.gains, pinned: Array.from(R.prep.pinned), warnings: R.prep.warnings }));
   }
 
   /** The lazy greedy's view of the points under `weight`: square bounds, gains summed over the index. */
   private state(weight: ArrayLike<number>): GreedyState {
     const N = this.own0.length;
+    const { order, pos } = this;
     const own = this.own0.slice(), all = this.all0.slice();
+    // The weights in the index's order, as own and all are.
+    const w = new Float64Array(N);
+    for (let q = 0; q < N; q++) w[q] = weight[order[q]];
     const open = new Float64Array(this.numSquares);
     let total = 0;
     for (let i = 0; i < N; i++) {
-      const wi = weight[i];
+      const wi = weight[i], q = pos[i];
       total += wi;
-      open[this.square[i]] += wi * (all[i] > 0 ? 1 - own[i] / all[i] : 1);
+      open[this.square[i]] += wi * (all[q] > 0 ? 1 - own[q] / all[q] : 1);
     }
-    const { boundStart, boundSquare, boundPhi, attr, index } = this;
-    const { cutoffM, floorM, beta } = this.p;
+    const { boundStart, boundSquare, boundPhi, attr, index, decay } = this;
+    const { cutoffM } = this.p;
     const cl = this.input.candidates.lon, ct = this.input.candidates.lat;
     const hits = new Hits(1024);
     return {
@@ -484,19 +363,19 @@ export class HuffGains {
         return b > 0 ? b * (1 + 1e-9) + 1e-12 : 0;
       },
       gain: (c) => {
-        const n = index.within(cl[c], ct[c], cutoffM, hits);
+        const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
         let g = 0;
         for (let h = 0; h < n; h++) {
-          const i = hits.index[h];
-          const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
-          g += weight[i] * ((own[i] + u) / (all[i] + u) - (all[i] > 0 ? own[i] / all[i] : 0));
+          const q = hits.index[h];
+          const u = attr[c] * decay(hits.distanceM[h]);
+          g += w[q] * ((own[q] + u) / (all[q] + u) - (all[q] > 0 ? own[q] / all[q] : 0));
         }
         return g;
       },
       add: (c) => {
-        const n = index.within(cl[c], ct[c], cutoffM, hits);
+        const n = index.withinByPosition(cl[c], ct[c], cutoffM, hits);
         for (let h = 0; h < n; h++) {
-          const u = attr[c] * Math.max(hits.distanceM[h], floorM) ** -beta;
+          const u = attr[c] * decay(hits.distanceM[h]);
           own[hits.index[h]] += u;
           all[hits.index[h]] += u;
         }
@@ -505,11 +384,11 @@ export class HuffGains {
   }
 }
 
-/** Weightings of one HuffGains' points solved with shared first-round gains (HuffGains.batch). */
+/** Weightings of one HuffGains' points solved together, sharing the walks over the pairs (HuffGains.batch). */
 export interface HuffBatch {
   readonly size: number;
-  /** The picks for weighting b, as HuffGains.picks would give them. */
-  picks(b: number, options: SelectOptions): GreedyPicks;
+  /** The picks for every weighting, in order, each as HuffGains.picks would give them. */
+  solve(options: SelectOptions): GreedyPicks[];
 }
 
 export interface NewSiteMetrics {

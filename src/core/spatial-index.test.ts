@@ -70,6 +70,27 @@ describe('GridIndex.within', () => {
   });
 });
 
+describe('GridIndex.withinByPosition', () => {
+  it('gives the same hits in the same sequence as within(), as positions in `order`', () => {
+    const { lon, lat } = randomPoints(12, 3000, 179.9, 10, 0.4);
+    const idx = new GridIndex({ lon, lat }, 800);
+    const a = new Hits(), b = new Hits();
+    expect([...idx.order].sort((x, y) => x - y)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    const rng = mulberry32(2);
+    for (let t = 0; t < 40; t++) {
+      let x = 179.9 + (rng() - 0.5) * 0.4;
+      if (x > 180) x -= 360;
+      const y = 10 + (rng() - 0.5) * 0.4, r = 200 + rng() * 5000;
+      const n = idx.within(x, y, r, a);
+      expect(idx.withinByPosition(x, y, r, b)).toBe(n);
+      for (let h = 0; h < n; h++) {
+        expect(idx.order[b.index[h]]).toBe(a.index[h]);
+        expect(b.distanceM[h]).toBe(a.distanceM[h]);
+      }
+    }
+  });
+});
+
 describe('GridIndex.nearest', () => {
   it('finds the brute-force nearest, also far outside the first cell and with points skipped', () => {
     const pts = randomPoints(3, 500, 116.4, 39.9, 2);

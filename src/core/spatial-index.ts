@@ -60,6 +60,8 @@ export class GridIndex {
   private readonly sLat: Float64Array;
   private readonly sLatR: Float64Array;
   private readonly sCos: Float64Array;
+  /** Identity positions for withinByPosition, made on first use. */
+  private positions: Int32Array | null = null;
 
   /**
    * @param points indexed points (WGS84 degrees)
@@ -123,7 +125,22 @@ export class GridIndex {
    * `out` (cleared first), in no particular order. Returns the number of hits.
    */
   within(lon: number, lat: number, radiusM: number, out: Hits): number {
-    return this.query(lon, lat, radiusM, out, true);
+    return this.query(lon, lat, radiusM, out, true, this.sId);
+  }
+
+  /**
+   * within(), with each hit given as the point's position in `order` instead of its index:
+   * the hits come in the same sequence, and arrays laid out in `order` are read in runs
+   * (the points of a grid row are adjacent there), not scattered.
+   */
+  withinByPosition(lon: number, lat: number, radiusM: number, out: Hits): number {
+    this.positions ??= Int32Array.from({ length: this.size }, (_, p) => p);
+    return this.query(lon, lat, radiusM, out, true, this.positions);
+  }
+
+  /** The indexed points in the index's storage order (grid cell by cell): order[p] is a point index. */
+  get order(): Int32Array {
+    return this.sId;
   }
 
   /**
@@ -132,16 +149,16 @@ export class GridIndex {
    * test distances their own cheaper way.
    */
   near(lon: number, lat: number, radiusM: number, out: Hits): number {
-    return this.query(lon, lat, radiusM, out, false);
+    return this.query(lon, lat, radiusM, out, false, this.sId);
   }
 
-  private query(lon: number, lat: number, radiusM: number, out: Hits, exact: boolean): number {
+  private query(lon: number, lat: number, radiusM: number, out: Hits, exact: boolean, ids: Int32Array): number {
     out.count = 0;
     if (this.size === 0 || !(radiusM >= 0)) return 0;
     const r = radiusM / EARTH_RADIUS_M;
     if (r >= Math.PI) {
       for (let p = 0; p < this.size; p++) {
-        out.push(this.sId[p], haversineM(lon, lat, this.sLon[p], this.sLat[p]));
+        out.push(ids[p], haversineM(lon, lat, this.sLon[p], this.sLat[p]));
       }
       return out.count;
     }
@@ -165,14 +182,14 @@ export class GridIndex {
     const sLo = sThr * (1 - 1e-9);
     const sHi = sThr * (1 + 1e-9) + 1e-18;
     if (full) {
-      this.scan(0, this.nx - 1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
+      this.scan(0, this.nx - 1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact, ids);
       return out.count;
     }
     const a = lon - dLonDeg, b = lon + dLonDeg;
-    this.scanLon(a, b, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
+    this.scanLon(a, b, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact, ids);
     // Windows that cross the antimeridian continue on the other side.
-    if (a < -180) this.scanLon(a + 360, 180, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
-    if (b > 180) this.scanLon(-180, b - 360, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
+    if (a < -180) this.scanLon(a + 360, 180, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact, ids);
+    if (b > 180) this.scanLon(-180, b - 360, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact, ids);
     return out.count;
   }
 
@@ -203,24 +220,24 @@ export class GridIndex {
     }
   }
 
-  private scanLon(a: number, b: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits, exact: boolean): void {
+  private scanLon(a: number, b: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits, exact: boolean, ids: Int32Array): void {
     let cx0 = Math.floor((a - this.minLon) / this.cellLonDeg);
     let cx1 = Math.floor((b - this.minLon) / this.cellLonDeg);
     if (cx1 < 0 || cx0 >= this.nx) return;
     cx0 = Math.max(0, cx0);
     cx1 = Math.min(this.nx - 1, cx1);
-    this.scan(cx0, cx1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact);
+    this.scan(cx0, cx1, cy0, cy1, lon, lat, latR, cosLat, radiusM, sLo, sHi, out, exact, ids);
   }
 
-  private scan(cx0: number, cx1: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits, exact: boolean): void {
-    const { sLon, sLat, sLatR, sCos, sId, cellStart, nx } = this;
+  private scan(cx0: number, cx1: number, cy0: number, cy1: number, lon: number, lat: number, latR: number, cosLat: number, radiusM: number, sLo: number, sHi: number, out: Hits, exact: boolean, ids: Int32Array): void {
+    const { sLon, sLat, sLatR, sCos, cellStart, nx } = this;
     const twoR = 2 * EARTH_RADIUS_M;
     for (let cy = cy0; cy <= cy1; cy++) {
       // Cells of one row are contiguous in the sorted arrays.
       const p0 = cellStart[cy * nx + cx0];
       const p1 = cellStart[cy * nx + cx1 + 1];
       if (!exact) {
-        for (let p = p0; p < p1; p++) out.push(sId[p], NaN);
+        for (let p = p0; p < p1; p++) out.push(ids[p], NaN);
         continue;
       }
       for (let p = p0; p < p1; p++) {
@@ -229,10 +246,10 @@ export class GridIndex {
         const s = sa * sa + cosLat * sCos[p] * sb * sb;
         if (s > sHi) continue;
         if (s < sLo) {
-          out.push(sId[p], twoR * Math.asin(Math.min(1, Math.sqrt(s))));
+          out.push(ids[p], twoR * Math.asin(Math.min(1, Math.sqrt(s))));
         } else {
           const d = haversineM(lon, lat, sLon[p], sLat[p]);
-          if (d <= radiusM) out.push(sId[p], d);
+          if (d <= radiusM) out.push(ids[p], d);
         }
       }
     }

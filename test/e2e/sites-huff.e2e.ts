@@ -2,7 +2,8 @@
  * Huff in the Sites tab at every customer's own location (issue 12): a Huff run on the demo
  * city (200k customers) reports our share, and each new site's captured demand, equal to the
  * core Huff model run here in Node on the same points and sites — nothing pooled into cells.
- * The run shows its stages (the Huff bounds, the model build) while it works.
+ * The run shows its stages (the Huff bounds, the model build) while it works. With the
+ * default 20 bootstrap replicates, each site's robustness shows in the list.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { demoBranches, demoCustomersInStudy } from './demo-data.ts';
 
 const shot = screenshotsIn(process.env.E2E_SHOTS ?? join('test-results', 'sites-huff'));
 
-interface Row { id: string; lon: number; lat: number; huffCaptured: number }
+interface Row { id: string; lon: number; lat: number; huffCaptured: number; robustnessPct: number }
 interface Snap {
   busy: boolean;
   error: string | null;
@@ -78,5 +79,31 @@ describe('Huff at exact points', () => {
     await page.waitForTimeout(800);
     await shot(page, '01-huff-points.png');
     console.log(`Huff at ${demand.lon.length} points: our share ${core.owners[0].sharePct.toFixed(3)} % (app = core); run ${((Date.now() - t0) / 1000).toFixed(1)} s in the browser (prepare ${v.run!.timings.prepareMs.toFixed(0)} ms, solve ${v.run!.timings.solveMs.toFixed(0)} ms, evaluate ${v.run!.timings.evaluateMs.toFixed(0)} ms); stages seen: ${[...stages].join(' | ')}`);
+  });
+
+  it('bootstraps a Huff recommendation with the default 20 replicates and shows each site\'s robustness', async () => {
+    const before = (await snap(page)).run!.runId;
+    if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
+    await page.getByTestId('sites-k').fill('5');
+    if (!(await page.getByTestId('sites-replicates').isVisible())) await page.getByTestId('sites-more').click();
+    await page.getByTestId('sites-replicates').fill('20');
+    await page.getByTestId('sites-run').click();
+    const t0 = Date.now();
+    for (;;) {
+      const v = await snap(page);
+      if ((v.run && v.run.runId !== before && !v.busy) || (!v.busy && v.error)) break;
+      if (Date.now() - t0 > 600_000) throw new Error('the Huff bootstrap did not finish in 10 minutes');
+      await page.waitForTimeout(250);
+    }
+    const v = await snap(page);
+    assert.equal(v.error, null);
+    const rows = v.scenario!.rows;
+    assert.equal(rows.length, 5);
+    // 20 replicates: every robustness is a whole number of twentieths (5 % steps), in [0, 100].
+    for (const r of rows) assert.ok(r.robustnessPct >= 0 && r.robustnessPct <= 100 && Math.abs(r.robustnessPct / 5 - Math.round(r.robustnessPct / 5)) < 1e-9, `${r.id}: ${r.robustnessPct}`);
+    assert.match((await page.getByTestId('sites-row-1-robust').textContent()) ?? '', /\d+\s*%/);
+    await page.waitForTimeout(800);
+    await shot(page, '02-huff-bootstrap.png');
+    console.log(`Huff k = 5 with 20 bootstrap replicates on the demo: ${((Date.now() - t0) / 1000).toFixed(1)} s in the browser; robustness ${rows.map((r) => r.robustnessPct).join(' / ')} %`);
   });
 });

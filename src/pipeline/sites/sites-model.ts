@@ -413,11 +413,13 @@ export interface ConstraintRequest {
 
 /** Candidate-index constraints from ids and zones; ids that name no candidate are reported, not fatal. */
 export function constraintsFor(candidates: Candidates, req: ConstraintRequest): SelectionConstraints & { unknownIds: string[]; zoneExcluded: number } {
-  const index = new Map(candidates.id.map((id, j) => [id, j]));
+  // Only built when ids are given: tens of thousands of generated candidates otherwise.
+  let index: Map<string, number> | null = null;
   const unknownIds: string[] = [];
   const resolve = (ids: readonly string[] | undefined) => {
     const out: number[] = [];
     for (const id of ids ?? []) {
+      index ??= new Map(candidates.id.map((x, j) => [x, j]));
       const j = index.get(id);
       if (j === undefined) unknownIds.push(id);
       else if (!out.includes(j)) out.push(j);

@@ -7,7 +7,7 @@
  */
 import type { SiteProgress } from '../../core/coverage.ts';
 import { prepareSitesData, type DemandSource, type NetworkSites, type PointSet, type PrepareRequest, type SitesData } from './sites-model.ts';
-import { bootstrapRobustness, ownHuffSharePct, solveSites, type ExactSolver, type SolveOutcome, type SolveRequest } from './sites-solve.ts';
+import { bootstrapRobustness, ownHuffSharePct, solveSites, type ExactSolver, type SolveOutcome, type SolveRequest, type SolveReuse } from './sites-solve.ts';
 
 export interface SitesRunRequest extends PrepareRequest, SolveRequest {
   /** Bootstrap replicates for the robustness column; 0 = none. */
@@ -47,10 +47,12 @@ export async function runSitesPipeline(src: PipelineSource, req: SitesRunRequest
   await hooks.yieldNow?.();
   hooks.signal?.throwIfAborted();
   hooks.onProgress?.({ stage: 'solve', done: 0, total: 1 });
-  const outcome = await solveSites(data, req, { exact: hooks.exact, signal: hooks.signal, onProgress: hooks.onProgress });
+  // The bootstrap re-solves on the same points: what the solve prepared is handed over, for this run only.
+  const reuse: SolveReuse | undefined = req.replicates > 0 ? {} : undefined;
+  const outcome = await solveSites(data, req, { exact: hooks.exact, signal: hooks.signal, onProgress: hooks.onProgress, reuse });
   const t2 = performance.now();
   const robustnessPct = req.replicates > 0
-    ? await bootstrapRobustness(data, outcome, req, { replicates: req.replicates, seed: req.seed, signal: hooks.signal, onProgress: hooks.onProgress, yieldNow: hooks.yieldNow })
+    ? await bootstrapRobustness(data, outcome, req, { replicates: req.replicates, seed: req.seed, signal: hooks.signal, onProgress: hooks.onProgress, yieldNow: hooks.yieldNow, reuse })
     : new Float64Array(outcome.rows.length).fill(NaN);
   const t3 = performance.now();
   return {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { inProcessExact } from './sites-exact.ts';
 import { prepareSitesData, SitesInputError } from './sites-model.ts';
 import { tinyCity } from '../../../test/fixtures/sites-test-city.ts';
-import { bootstrapRobustness, cumulativeCoverage, ownHuffSharePct, replicateWeights, solveSites, type SolveRequest } from './sites-solve.ts';
+import { bootstrapRobustness, cumulativeCoverage, ownHuffSharePct, replicateWeights, solveSites, type SolveRequest, type SolveReuse } from './sites-solve.ts';
 import { solveHuffGreedy } from '../../core/huff-selection.ts';
 import { mulberry32 } from '../../core/rng.ts';
 import { huffSitesOf, type StudyCells } from './sites-model.ts';
@@ -123,6 +123,12 @@ describe('bootstrapRobustness', () => {
     // One batch, and batches of one replicate each (a 1-byte budget).
     expect(Array.from(await bootstrapRobustness(d, o, r, { replicates: B, seed: 4 }))).toEqual(expected);
     expect(Array.from(await bootstrapRobustness(d, o, r, { replicates: B, seed: 4, huffBatchBytes: 1 }))).toEqual(expected);
+    // The pipeline's way: the bootstrap reuses what the solve prepared, with the same answer.
+    const reuse: SolveReuse = {};
+    const o2 = await solveSites(d, r, { reuse });
+    expect(o2.rows).toEqual(o.rows);
+    expect(reuse.huff).toBeDefined();
+    expect(Array.from(await bootstrapRobustness(d, o2, r, { replicates: B, seed: 4, reuse }))).toEqual(expected);
   });
 
   it('stops when aborted', async () => {

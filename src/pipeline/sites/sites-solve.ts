@@ -114,6 +114,29 @@ export interface SolveHooks {
   exact?: ExactSolver;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
+  /** Lets the bootstrap that follows reuse what the solve prepared (pass the same object to both). */
+  reuse?: SolveReuse;
+}
+
+/**
+ * What a solve prepared that its bootstrap can reuse: Huff's utilities and bounds at exact
+ * points (HuffGains, seconds on a city with tens of thousands of candidates). A plain slot
+ * the caller holds for one run, so nothing outlives it.
+ */
+export interface SolveReuse {
+  huff?: { key: string; gains: HuffGains };
+}
+
+const huffKey = (req: SolveRequest) => JSON.stringify(req.huff ?? {});
+
+/** The HuffGains of this run's points and network, from `reuse` when it has them. */
+function huffGainsFor(data: SitesData, req: SolveRequest, hooks: { signal?: AbortSignal; onProgress?: (p: SiteProgress) => void; reuse?: SolveReuse }): HuffGains {
+  const key = huffKey(req);
+  const kept = hooks.reuse?.huff;
+  if (kept && kept.key === key) return kept.gains;
+  const gains = new HuffGains({ demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates: data.candidates, huff: req.huff }, hooks);
+  if (hooks.reuse) hooks.reuse.huff = { key, gains };
+  return gains;
 }
 
 export async function solveSites(data: SitesData, req: SolveRequest, hooks: SolveHooks = {}): Promise<SolveOutcome> {
@@ -174,10 +197,10 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     const noExact: SiteWarning[] = req.solver === 'exact' ? [{ code: 'exact_not_available', params: { objective: req.objective } }] : [];
     const costs = data.costs ? huffCostPairs(data.costs, data.demand.source!, data.typeSites) : undefined;
     // Every demand point where it is (no pooling): the shares are the core Huff model's on these points.
-    const r = solveHuffGreedy(
-      { demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs },
-      { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress },
-    );
+    const opts = { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress };
+    const r = costs
+      ? solveHuffGreedy({ demand: data.demand, sites: huffSitesOf(data.network, data.typeSites), candidates, huff: req.huff, costs }, opts)
+      : huffGainsFor(data, req, hooks).solve(data.demand.weight, opts);
     return {
       ...base, solver: 'greedy', warnings: [...noExact, ...r.warnings],
       huff: { ownCapturedBefore: r.ownCapturedBefore, ownCapturedAfter: r.ownCapturedAfter },
@@ -292,8 +315,10 @@ export interface BootstrapRequest {
   onProgress?: (p: SiteProgress) => void;
   /** Lets the caller's event loop run between replicate batches (cancel messages arrive there). */
   yieldNow?: () => Promise<void>;
-  /** Huff at exact points: most memory a batch of replicates may hold (weights, first-round gains), bytes; default 64 MB. */
+  /** Huff at exact points: most memory a batch of replicates may hold (weights, own and all utilities per point, gains per candidate), bytes; default 64 MB. */
   huffBatchBytes?: number;
+  /** What the solve prepared (SolveHooks.reuse). */
+  reuse?: SolveReuse;
 }
 
 /**
@@ -372,14 +397,15 @@ export function replicateWeights(weight: Float64Array, seed: number, draws: numb
   };
 }
 
-/** Most memory the Huff bootstrap's batch may take (weights and first-round gains), bytes. */
+/** Most memory the Huff bootstrap's batch of replicates may take (weights, own and all utilities per point, gains per candidate), bytes. */
 const HUFF_BATCH_BYTES = 64 * 1024 * 1024;
 
 /**
  * Huff bootstrap: what does not depend on the weights (utilities of the existing network,
  * square bounds, cost pairs) is prepared once; at exact points the replicates are solved in
- * batches that share their first-round gains (core/huff-selection.ts HuffGains.batch). Each
- * replicate picks exactly what a fresh solve on its weights would pick.
+ * batches, together, each walk over a candidate's points summing its gain for all of them
+ * (core/huff-selection.ts HuffGains.batch). Each replicate picks exactly what a fresh solve
+ * on its weights would pick.
  */
 async function huffBootstrap(
   data: SitesData, req: SolveRequest, options: SelectionConstraints & { k: number; signal?: AbortSignal },
@@ -403,14 +429,14 @@ async function huffBootstrap(
     }
     return;
   }
-  const gains = new HuffGains({ demand: data.demand, sites, candidates: data.candidates, huff: req.huff }, { signal: opts.signal });
-  const perBatch = Math.max(1, Math.min(B, Math.floor((opts.huffBatchBytes ?? HUFF_BATCH_BYTES) / (8 * (N + data.candidates.id.length)))));
+  const gains = huffGainsFor(data, req, { signal: opts.signal, reuse: opts.reuse });
+  const perBatch = Math.max(1, Math.min(B, Math.floor((opts.huffBatchBytes ?? HUFF_BATCH_BYTES) / (24 * N + 30 * data.candidates.id.length))));
   for (let b0 = 0; b0 < B; b0 += perBatch) {
+    await step(b0);
     const batch = gains.batch(Math.min(perBatch, B - b0), (_, w) => next(w));
-    for (let b = 0; b < batch.size; b++) {
-      if ((b0 + b) % BOOTSTRAP_CHUNK === 0) await step(b0 + b);
-      for (const j of batch.picks(b, options).candidates) counts[j]++;
-    }
+    const m = batch.size, k = options.k;
+    const onProgress = opts.onProgress && ((p: SiteProgress) => opts.onProgress!({ stage: 'bootstrap', done: b0 + Math.floor((m * p.done) / Math.max(k, 1)), total: B }));
+    for (const r of batch.solve({ ...options, onProgress })) for (const j of r.candidates) counts[j]++;
   }
 }
 
