@@ -210,6 +210,11 @@ describe('closed egress', () => {
 
   it("refused the app's own DB-worker canary by the policy", async () => {
     const db = workerLike(/db\.worker/)!;
+    // The app's start-up probe (`?canary`) may run before the recorder reached this worker (a
+    // race under load): the worker's own probeNetwork() runs again once it listens.
+    await db.evaluate('globalThis.__name = (f) => f');
+    await db.evaluate(recordViolations, `worker ${db.url()}`);
+    await db.evaluate(() => (globalThis as unknown as { __bpDb: { probeNetwork(): Promise<string> } }).__bpDb.probeNetwork());
     const deadline = Date.now() + 60_000;
     let v: Violation[] = [];
     while (Date.now() < deadline) {
