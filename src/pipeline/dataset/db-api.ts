@@ -88,6 +88,11 @@ export interface DatasetSummary {
 /** Reads a same-origin file (the demo city); injected so Node tests read from disk. */
 export type FetchBytes = (path: string) => Promise<Uint8Array>;
 
+/** Statements dropping every table of customers' cells (they go with the customers they describe). */
+async function dropCellsSql(conn: Connector): Promise<string[]> {
+  return (await conn.query<{ name: string }>(CELLS_TABLES_SQL)).map(({ name }) => `DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+}
+
 /** Where user and demo files are registered: the only directory DuckDB may read once locked. */
 export const UPLOAD_DIR = 'upload/';
 
@@ -194,9 +199,7 @@ export class DbApi {
     const conn = await this.init();
     const stmts = ['BEGIN TRANSACTION'];
     // Cells computed for the customers being undone would describe the wrong rows.
-    if (prev.changed.some((c) => c.kind === 'customers')) {
-      for (const { name } of await conn.query<{ name: string }>(CELLS_TABLES_SQL)) stmts.push(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-    }
+    if (prev.changed.some((c) => c.kind === 'customers')) stmts.push(...(await dropCellsSql(conn)));
     for (const { kind, existed } of prev.changed) {
       stmts.push(`DROP TABLE IF EXISTS ${kind}`); // our enum, never data
       if (existed) stmts.push(`ALTER TABLE ${previousName(kind)} RENAME TO ${kind}`);
@@ -282,6 +285,8 @@ export class DbApi {
     // Kept for undo (as the loader keeps the kinds it replaced) when the load can be undone.
     const present = new Set((await conn.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main'`)).map((r) => r.t));
     const drops = others.map((k) => (keep && present.has(k) ? `DROP TABLE IF EXISTS ${previousName(k)}; ALTER TABLE ${k} RENAME TO ${previousName(k)}` : `DROP TABLE IF EXISTS ${k}`));
+    // Cells computed for the customers dropped here would describe rows that are gone.
+    if (others.includes('customers')) drops.push(...(await dropCellsSql(conn)));
     try {
       await conn.exec(`BEGIN TRANSACTION; ${drops.join('; ')}; DELETE FROM rejects WHERE kind IN (${list}); COMMIT`);
     } catch (e) {
