@@ -28,12 +28,12 @@ import { fileBlob, NativeConnector } from '../db/native-connector.ts';
 import { loadInputs } from '../data/load-inputs.ts';
 import { LoadError, FileProblemError } from '../data/errors.ts';
 import { readParquetPathSource } from '../data/source-parquet-path.ts';
-import { planExtras, resolveMapping } from '../data/column-plan.ts';
+import { planExtras, resolveMapping, withSourceTypes } from '../data/column-plan.ts';
 import { insertChecks } from '../data/load-checks.ts';
 import { loadWarning, type LoadWarning } from '../data/load-warnings.ts';
 import { tableColumns, type TableColumn } from '../data/table-columns.ts';
 import type { FileReport, LoadInput, LoadReport, RejectCode } from '../data/types.ts';
-import { buildCheckSelect, buildDuplicatesSql, buildInsertRejectsSql, ruleType, type CheckSpec } from '../sql/load-validate.ts';
+import { buildCheckSelect, buildDuplicatesSql, buildInsertRejectsSql, type CheckSpec } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
 import { REJECTS_TABLE, dropTableSql, stagingName } from '../sql/load-tables.ts';
 import { quoteIdent as q, type SqlParam } from '../sql/ident.ts';
@@ -232,11 +232,7 @@ async function planCustomers(conn: NativeConnector, input: LoadInput): Promise<P
   const source = await readParquetPathSource(conn, input.fileName, input.path!, { raw, file: '', rejects: '', rejectScans: '' }, IN_PLACE_FILE);
   const warnings = [...source.warnings];
   const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping, input.fileName);
-  const contract = planned.map((c) => ({
-    ...c,
-    typed: c.src !== null && source.typed?.[c.src] === true,
-    numeric: c.src !== null && source.numeric?.[c.src] === true && ruleType(c.rule) !== 'VARCHAR',
-  }));
+  const contract = withSourceTypes(planned, source);
   warnings.push(...mapWarnings);
   const [profileRow] = extraSources.length ? await conn.query(buildProfileSql(raw, extraSources)) : [{}];
   const extras = planExtras(kind, source.headers, extraSources, readProfile(profileRow ?? {}, extraSources.length), input.fileName);

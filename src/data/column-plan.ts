@@ -5,7 +5,8 @@
  */
 import { CONTRACT, guessMapping, normalizeName } from './column-guess.ts';
 import { FileProblemError } from './errors.ts';
-import type { PlannedColumn, Rule } from '../sql/load-validate.ts';
+import { ruleType, type PlannedColumn, type Rule } from '../sql/load-validate.ts';
+import type { RawSource } from './source.ts';
 import type { ColumnProfile } from '../sql/load-profile.ts';
 import type { InputKind } from './types.ts';
 import { loadWarning, type LoadWarning } from './load-warnings.ts';
@@ -36,6 +37,19 @@ export interface MappingResult {
   /** Source columns not used by the contract, by raw index. */
   extraSources: number[];
   warnings: LoadWarning[];
+}
+
+/**
+ * The planned columns with how the reader left each raw column: already DOUBLE (`typed`) or
+ * numbers of the source's own type (`numeric`). A numeric raw column mapped to a text rule (a
+ * numeric customer_id) is still read as text.
+ */
+export function withSourceTypes(planned: readonly PlannedColumn[], source: Pick<RawSource, 'typed' | 'numeric'>): PlannedColumn[] {
+  return planned.map((c) => ({
+    ...c,
+    typed: c.src !== null && source.typed?.[c.src] === true,
+    numeric: c.src !== null && source.numeric?.[c.src] === true && ruleType(c.rule) !== 'VARCHAR',
+  }));
 }
 
 /**

@@ -12,7 +12,7 @@ import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql,
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
 import { LOAD_CELLS_RESOLUTION } from '../sql/hotspots.ts';
 import { REJECTS_COLUMNS, STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
-import { planExtras, resolveMapping, type TabularKind } from './column-plan.ts';
+import { planExtras, resolveMapping, withSourceTypes, type TabularKind } from './column-plan.ts';
 import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
 import { applyPeriods } from './periods-step.ts';
@@ -83,12 +83,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   checkAbort();
   const warnings = [...source.warnings];
   const { mapping, contract: planned, extraSources, warnings: mapWarnings } = resolveMapping(kind, source.headers, input.mapping, input.fileName);
-  // A numeric raw column mapped to a text rule (a numeric customer_id) is still read as text.
-  const contract = planned.map((c) => ({
-    ...c,
-    typed: c.src !== null && source.typed?.[c.src] === true,
-    numeric: c.src !== null && source.numeric?.[c.src] === true && ruleType(c.rule) !== 'VARCHAR',
-  }));
+  const contract = withSourceTypes(planned, source);
   warnings.push(...mapWarnings);
   const [profileRow] = extraSources.length ? await conn.query(buildProfileSql(names.raw, extraSources)) : [{}];
   const extras = planExtras(kind, source.headers, extraSources, readProfile(profileRow ?? {}, extraSources.length), input.fileName);
