@@ -23,8 +23,8 @@
 import { basename } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Int32, Table, Uint64, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
-import type { DuckDBValue } from '@duckdb/node-api';
 import { fileBlob, NativeConnector } from '../db/native-connector.ts';
+import { BATCH_ROWS, streamRowSlices } from './native-batches.ts';
 import { loadInputs } from '../data/load-inputs.ts';
 import { LoadError, FileProblemError } from '../data/errors.ts';
 import { readParquetPathSource } from '../data/source-parquet-path.ts';
@@ -66,8 +66,6 @@ export interface CliCells {
   route: 'in-place' | 'table';
 }
 
-/** Rows per streamed batch. */
-const BATCH_ROWS = 1 << 20;
 /** The link to the customers file in the connector's private folder (no user text in SQL). */
 const IN_PLACE_FILE = 'bp-in-place-customers.parquet';
 
@@ -394,40 +392,28 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
     }));
   };
 
-  const result = await conn.conn.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
   let buf = alloc();
   let at = 0;
   try {
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const n = chunk.rowCount;
-      let from = 0;
-      while (from < n) {
-        const take = Math.min(n - from, BATCH_ROWS - at);
-        const items = (j: number) => {
-          const v = (chunk.getColumnVector(j) as unknown as { items?: { subarray(a: number, b: number): ArrayLike<number | bigint> & { buffer: ArrayBufferLike; byteOffset: number } } }).items;
-          if (!v) throw new Error('internal: streamed column is not a fixed-width vector');
-          return v.subarray(from, from + take);
-        };
-        buf.line.set(items(0) as Int32Array, at);
-        buf.k.set(items(1) as Int32Array, at);
-        buf.u.set(items(2) as Int32Array, at);
-        buf.pass.set(items(3) as Int32Array, at);
-        const h = items(4) as unknown as BigUint64Array;
-        buf.h.set(new Uint32Array(h.buffer, h.byteOffset, 2 * take), 2 * at);
-        buf.lon.set(items(5) as Float64Array, at);
-        buf.lat.set(items(6) as Float64Array, at);
-        for (let s = 0; s < nSums; s++) buf.sums[s].set(items(7 + s) as Float64Array, at);
-        for (let g = 0; g < nGroups; g++) buf.groups[g].set(items(7 + nSums + g) as Int32Array, at);
-        at += take;
-        from += take;
-        if (at === BATCH_ROWS) {
-          handle(buf, at);
-          buf = free.pop() ?? alloc();
-          at = 0;
-          while (inFlight.length > maxInFlight) (await inFlight.shift()!)();
-        }
+    for await (const slice of streamRowSlices(conn.conn, sql, params, BATCH_ROWS)) {
+      const { at: row, take } = slice;
+      const items = slice.column;
+      buf.line.set(items(0) as Int32Array, row);
+      buf.k.set(items(1) as Int32Array, row);
+      buf.u.set(items(2) as Int32Array, row);
+      buf.pass.set(items(3) as Int32Array, row);
+      const h = items(4) as unknown as BigUint64Array;
+      buf.h.set(new Uint32Array(h.buffer, h.byteOffset, 2 * take), 2 * row);
+      buf.lon.set(items(5) as Float64Array, row);
+      buf.lat.set(items(6) as Float64Array, row);
+      for (let s = 0; s < nSums; s++) buf.sums[s].set(items(7 + s) as Float64Array, row);
+      for (let g = 0; g < nGroups; g++) buf.groups[g].set(items(7 + nSums + g) as Int32Array, row);
+      at = row + take;
+      if (slice.full) {
+        handle(buf, at);
+        buf = free.pop() ?? alloc();
+        at = 0;
+        while (inFlight.length > maxInFlight) (await inFlight.shift()!)();
       }
     }
     if (at > 0) handle(buf, at);

@@ -10,7 +10,46 @@ import type { SqlParam } from '../sql/ident.ts';
 import type { PointBatch } from '../pipeline/cells/demand-cells.ts';
 
 interface ItemsVector {
-  items?: { length: number; subarray(a: number, b: number): ArrayLike<number> };
+  items?: { subarray(a: number, b: number): ColumnSlice };
+}
+
+/** Rows of one fixed-width result column, as its typed array (Float64Array, Int32Array, BigUint64Array…). */
+export type ColumnSlice = ArrayLike<number | bigint> & { buffer: ArrayBufferLike; byteOffset: number };
+
+/**
+ * One piece of a streamed chunk that fits the caller's batch: rows `at … at + take` of the batch
+ * being filled; `column(j)` is those rows of result column j (a fixed-width vector); `full` when
+ * the batch is full after it (the next piece starts a new batch at 0).
+ */
+export interface RowSlice {
+  at: number;
+  take: number;
+  full: boolean;
+  column(j: number): ColumnSlice;
+}
+
+/** Run `sql` and cut its chunks into pieces that fill batches of `batchRows` rows exactly. */
+export async function* streamRowSlices(conn: DuckDBConnection, sql: string, params: readonly SqlParam[], batchRows: number): AsyncGenerator<RowSlice> {
+  const result = await conn.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
+  let at = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    for (let from = 0; from < n; ) {
+      const take = Math.min(n - from, batchRows - at);
+      const start = from;
+      const column = (j: number) => {
+        const v = (chunk.getColumnVector(j) as unknown as ItemsVector).items;
+        if (!v) throw new Error('internal: streamed column is not a fixed-width vector');
+        return v.subarray(start, start + take);
+      };
+      const full = at + take === batchRows;
+      yield { at, take, full, column };
+      at = full ? 0 : at + take;
+      from += take;
+    }
+  }
 }
 
 /** Rows per batch: large enough for the assignment helpers to pay off, small enough to stay cheap. */
@@ -28,7 +67,6 @@ export async function* streamPointBatches(
   groups: number,
   batchRows = BATCH_ROWS,
 ): AsyncGenerator<PointBatch> {
-  const result = await conn.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
   const doubles = 2 + sums;
   const alloc = () => ({
     d: Array.from({ length: doubles }, () => new Float64Array(batchRows)),
@@ -42,27 +80,17 @@ export async function* streamPointBatches(
     sums: buf.d.slice(2).map((a) => a.subarray(0, n)),
     groups: buf.g.map((a) => a.subarray(0, n)),
   });
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
-    let from = 0;
-    while (from < n) {
-      const take = Math.min(n - from, batchRows - at);
-      for (let j = 0; j < doubles + groups; j++) {
-        const v = chunk.getColumnVector(j) as unknown as ItemsVector;
-        if (!v.items) throw new Error('internal: streamed column is not a fixed-width vector');
-        const src = v.items.subarray(from, from + take);
-        if (j < doubles) buf.d[j].set(src as Float64Array, at);
-        else buf.g[j - doubles].set(src as Int32Array, at);
-      }
-      at += take;
-      from += take;
-      if (at === batchRows) {
-        yield emit(at);
-        buf = alloc();
-        at = 0;
-      }
+  for await (const slice of streamRowSlices(conn, sql, params, batchRows)) {
+    for (let j = 0; j < doubles + groups; j++) {
+      const src = slice.column(j);
+      if (j < doubles) buf.d[j].set(src as Float64Array, slice.at);
+      else buf.g[j - doubles].set(src as Int32Array, slice.at);
+    }
+    at = slice.at + slice.take;
+    if (slice.full) {
+      yield emit(at);
+      buf = alloc();
+      at = 0;
     }
   }
   if (at > 0) yield emit(at);
