@@ -40,7 +40,7 @@ import { quoteIdent as q, type SqlParam } from '../sql/ident.ts';
 import { filterClause, type HotspotFilter } from '../sql/hotspots.ts';
 import { groupCodeSql, groupDictTable, groupEnumSql } from '../sql/demand-cells.ts';
 import { DemandCellFolder, type DemandCells } from '../pipeline/cells/demand-cells.ts';
-import type { AssignResponse, AssignWorkerLike } from '../pipeline/hotspots/hotspot-assign.ts';
+import { AssignHelper } from '../pipeline/hotspots/hotspot-assign.ts';
 import { assignCells } from '../core/grid.ts';
 import { spawnNodeAssignWorker } from './hotspot-assign-node.ts';
 import { aggregateCustomers, MAX_GROUP_VALUES, type NamedDemandCells } from './demand-cells-io.ts';
@@ -539,56 +539,31 @@ class GrowingInt32 {
  * again; its batch is assigned here.
  */
 class CellPool {
-  private readonly workers: (AssignWorkerLike | null)[] = [];
-  private readonly pending = new Map<number, { worker: number; resolve: (c: BigUint64Array) => void; reject: (e: Error) => void }>();
+  private readonly helpers: AssignHelper[] = [];
   private next = 0;
-  private id = 1;
 
   constructor(readonly size: number) {
     for (let w = 0; w < size; w++) {
       try {
-        const worker = spawnNodeAssignWorker();
-        worker.addEventListener('message', (e: MessageEvent<AssignResponse>) => {
-          const p = this.pending.get(e.data.id);
-          if (!p) return;
-          this.pending.delete(e.data.id);
-          if (e.data.cells) p.resolve(e.data.cells);
-          else p.reject(new Error(e.data.error));
-        });
-        worker.addEventListener('error', () => {
-          this.workers[w] = null;
-          for (const [id, p] of this.pending) {
-            if (p.worker !== w) continue;
-            this.pending.delete(id);
-            p.reject(new Error('cell worker failed'));
-          }
-        });
-        this.workers.push(worker);
+        this.helpers.push(new AssignHelper(spawnNodeAssignWorker()));
       } catch {
-        this.workers.push(null);
+        // fewer workers: their batches go to the others, or are assigned here
       }
     }
   }
 
   /** Cells of the points; `lon`/`lat` are copied (the batch keeps its own arrays). */
   async assign(lon: Float64Array, lat: Float64Array, resolution: number): Promise<BigUint64Array> {
-    const live = this.workers.map((w, i) => (w ? i : -1)).filter((i) => i >= 0);
+    const live = this.helpers.filter((h) => !h.dead);
     if (live.length === 0 || lon.length === 0) return assignCells(lon, lat, resolution);
-    const w = live[this.next++ % live.length];
-    const id = this.id++;
-    const x = lon.slice();
-    const y = lat.slice();
     try {
-      return await new Promise<BigUint64Array>((resolve, reject) => {
-        this.pending.set(id, { worker: w, resolve, reject });
-        this.workers[w]!.postMessage({ id, lon: x, lat: y, resolution }, [x.buffer, y.buffer]);
-      });
+      return await live[this.next++ % live.length].assign(lon.slice(), lat.slice(), resolution);
     } catch {
       return assignCells(lon, lat, resolution);
     }
   }
 
   terminate(): void {
-    for (const w of this.workers) w?.terminate();
+    for (const h of this.helpers) h.worker.terminate();
   }
 }

@@ -51,10 +51,41 @@ function yieldNow(): Promise<void> {
   });
 }
 
-export class AssignPool {
-  private helpers: AssignWorkerLike[] | null = null;
+/**
+ * One helper worker's requests, each answered by its id (the lon/lat buffers are transferred).
+ * A worker that fails (cannot load, crashes) fails every request it holds and is `dead` after.
+ */
+export class AssignHelper {
+  dead = false;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (c: BigUint64Array) => void; reject: (e: Error) => void }>();
+
+  constructor(readonly worker: AssignWorkerLike) {
+    worker.addEventListener('message', (e: MessageEvent<AssignResponse>) => {
+      const p = this.pending.get(e.data.id);
+      if (!p) return;
+      this.pending.delete(e.data.id);
+      if (e.data.cells) p.resolve(e.data.cells);
+      else p.reject(new Error(e.data.error));
+    });
+    worker.addEventListener('error', () => {
+      this.dead = true;
+      for (const p of this.pending.values()) p.reject(new Error('assignment helper worker failed'));
+      this.pending.clear();
+    });
+  }
+
+  assign(lon: Float64Array, lat: Float64Array, resolution: number): Promise<BigUint64Array> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, lon, lat, resolution }, [lon.buffer, lat.buffer]);
+    });
+  }
+}
+
+export class AssignPool {
+  private helpers: AssignHelper[] | null = null;
 
   /**
    * @param spawn creates one helper worker; null = assign everything in this thread
@@ -65,41 +96,19 @@ export class AssignPool {
     private readonly helperCount: number,
   ) {}
 
-  private ensureHelpers(): AssignWorkerLike[] {
+  private ensureHelpers(): AssignHelper[] {
     if (this.helpers) return this.helpers;
     this.helpers = [];
     if (!this.spawn) return this.helpers;
     for (let h = 0; h < this.helperCount; h++) {
       try {
-        const w = this.spawn();
-        w.addEventListener('message', (e: MessageEvent<AssignResponse>) => {
-          const p = this.pending.get(e.data.id);
-          if (!p) return;
-          this.pending.delete(e.data.id);
-          if (e.data.cells) p.resolve(e.data.cells);
-          else p.reject(new Error(e.data.error));
-        });
-        w.addEventListener('error', () => {
-          // a helper that cannot load fails every request it holds; they are redone locally
-          for (const [id, p] of this.pending) {
-            this.pending.delete(id);
-            p.reject(new Error('assignment helper worker failed'));
-          }
-        });
-        this.helpers.push(w);
+        // a helper that cannot load fails every request it holds; they are redone locally
+        this.helpers.push(new AssignHelper(this.spawn()));
       } catch {
         break;
       }
     }
     return this.helpers;
-  }
-
-  private remote(w: AssignWorkerLike, lon: Float64Array, lat: Float64Array, resolution: number): Promise<BigUint64Array> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, lon, lat, resolution }, [lon.buffer, lat.buffer]);
-    });
   }
 
   /** Cells of every point (`assignCells` semantics: H3_NULL = 0 for a non-finite coordinate). */
@@ -109,13 +118,13 @@ export class AssignPool {
     const n = lon.length;
     if (lat.length !== n) throw new RangeError(`lon and lat differ in length (${n} vs ${lat.length})`);
     const out = new BigUint64Array(n);
-    const helpers = n >= 4 * CHUNK ? this.ensureHelpers() : [];
+    const helpers = n >= 4 * CHUNK ? this.ensureHelpers().filter((h) => !h.dead) : [];
     const parts = helpers.length + 1;
     const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * n) / parts));
     let done = 0;
     const remote = helpers.map((w, h) => {
       const [a, b] = [bounds[h + 1], bounds[h + 2]];
-      return this.remote(w, lon.slice(a, b), lat.slice(a, b), resolution).then(
+      return w.assign(lon.slice(a, b), lat.slice(a, b), resolution).then(
         (cells) => {
           out.set(cells, a);
           done += b - a;
@@ -142,7 +151,7 @@ export class AssignPool {
   }
 
   terminate(): void {
-    for (const w of this.helpers ?? []) w.terminate();
+    for (const h of this.helpers ?? []) h.worker.terminate();
     this.helpers = null;
   }
 }
