@@ -13,7 +13,7 @@
  * is the MIP start, so a time-limited run is never worse than the heuristic.
  */
 import { runMip, type Highs, type MipOptions, type MipStatus } from './highs-solver.ts';
-import { pmedianDistances, solvePMedian, type PMedianInput, type PMedianOptions, type PMedianResult } from './p-median.ts';
+import { pmedianDistances, preparePMedian, solvePMedian, type PMedianInput, type PMedianOptions, type PMedianResult } from './p-median.ts';
 
 export interface PMedianExactResult extends PMedianResult {
   status: MipStatus;
@@ -26,8 +26,9 @@ export interface PMedianExactResult extends PMedianResult {
 
 export function solvePMedianExact(highs: Highs, input: PMedianInput, options: PMedianOptions & { timeLimitS?: number; onProgress?: MipOptions['onProgress']; maxPairs?: number }): PMedianExactResult {
   const k = options.k;
-  const heuristic = solvePMedian(input, { ...options, onProgress: undefined });
-  const { pairs, dExist, weight } = pmedianDistances(input, options.signal);
+  const prepared = preparePMedian(input, options.signal);
+  const heuristic = solvePMedian(input, { ...options, onProgress: undefined }, prepared);
+  const { pairs, dExist, weight } = pmedianDistances(input, options.signal, prepared);
   // One column and one row per candidate–point pair: past a few million the model does not fit
   // a browser tab. Then the heuristic answers, and says so.
   const maxPairs = options.maxPairs ?? 2_000_000;
@@ -92,7 +93,7 @@ export function solvePMedianExact(highs: Highs, input: PMedianInput, options: PM
   const chosen: number[] = [];
   if (outcome.colValue) for (let j = 0; j < C; j++) if (outcome.colValue[j] > 0.5) chosen.push(j);
   // Rank and report the chosen set the heuristic's way (pinning it whole).
-  const answer = outcome.colValue ? solvePMedian(input, { k: chosen.length, pinned: chosen, localSearch: false }) : heuristic;
+  const answer = outcome.colValue ? solvePMedian(input, { k: chosen.length, pinned: chosen, localSearch: false }, prepared) : heuristic;
   const warnings = [...answer.warnings.filter((w) => w.code !== 'fewer_sites_than_k')];
   if (answer.sites.length < k) warnings.push({ code: 'fewer_sites_than_k', params: { chosen: answer.sites.length, k } });
   if (outcome.status !== 'optimal') warnings.push({ code: 'exact_not_optimal', params: { status: outcome.status, gap: outcome.gap } });
