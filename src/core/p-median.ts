@@ -146,9 +146,8 @@ function haversinePairsByPoint(input: PMedianInput, capM: number, signal?: Abort
   const hits = new Hits(1024);
   const dExist = new Float64Array(N);
   const offsets = new Int32Array(N + 1);
-  let site = new Int32Array(Math.max(1024, 4 * N));
-  let dist = new Float64Array(site.length);
-  let n = 0;
+  const rows = new PairChunks();
+  let rowSite = new Int32Array(1024), rowDist = new Float64Array(1024);
   for (let pos = 0; pos < N; pos++) {
     if ((pos & 1023) === 0) signal?.throwIfAborted();
     const i = order[pos];
@@ -157,21 +156,48 @@ function haversinePairsByPoint(input: PMedianInput, capM: number, signal?: Abort
     dExist[pos] = e;
     if (C > 0 && e > 0) {
       const m = candidateIndex.within(lon, lat, e, hits);
-      if (n + m > site.length) {
-        const size = Math.max(2 * site.length, n + m);
-        const s2 = new Int32Array(size); s2.set(site); site = s2;
-        const d2 = new Float64Array(size); d2.set(dist); dist = d2;
-      }
-      const start = n;
+      if (m > rowSite.length) { rowSite = new Int32Array(m); rowDist = new Float64Array(m); }
+      let n = 0;
       for (let h = 0; h < m; h++) {
         const d = hits.distanceM[h];
-        if (d < e) { site[n] = hits.index[h]; dist[n++] = d; }
+        if (d < e) { rowSite[n] = hits.index[h]; rowDist[n++] = d; }
       }
-      sortPairs(site, dist, start, n);
+      sortPairs(rowSite, rowDist, 0, n);
+      rows.append(rowSite, rowDist, n);
     }
-    offsets[pos + 1] = n;
+    offsets[pos + 1] = rows.length;
   }
-  return { order, dExist, byPoint: { offsets, site: site.slice(0, n), distanceM: dist.slice(0, n) } };
+  return { order, dExist, byPoint: rows.concat(offsets) };
+}
+
+/** An append-only list of (site, distance) pairs in fixed-size blocks: no regrowing copies while the size is unknown. */
+class PairChunks {
+  length = 0;
+  private readonly sites: Int32Array[] = [];
+  private readonly dists: Float64Array[] = [];
+  private static readonly SIZE = 1 << 20;
+  append(site: Int32Array, dist: Float64Array, n: number): void {
+    const S = PairChunks.SIZE;
+    for (let a = 0; a < n;) {
+      const at = this.length % S;
+      if (at === 0) { this.sites.push(new Int32Array(S)); this.dists.push(new Float64Array(S)); }
+      const take = Math.min(n - a, S - at);
+      this.sites[this.sites.length - 1].set(site.subarray(a, a + take), at);
+      this.dists[this.dists.length - 1].set(dist.subarray(a, a + take), at);
+      a += take;
+      this.length += take;
+    }
+  }
+  concat(offsets: Int32Array): PMedianPrepared['byPoint'] {
+    const site = new Int32Array(this.length), distanceM = new Float64Array(this.length);
+    const S = PairChunks.SIZE;
+    for (let c = 0; c < this.sites.length; c++) {
+      const take = Math.min(S, this.length - c * S);
+      site.set(this.sites[c].subarray(0, take), c * S);
+      distanceM.set(this.dists[c].subarray(0, take), c * S);
+    }
+    return { offsets, site, distanceM };
+  }
 }
 
 /** A cost file's candidate-major pairs → per point, the candidates nearer than dExist, closest first. */
@@ -216,6 +242,8 @@ function byCandidateOf(byPoint: PMedianPrepared['byPoint'], C: number): PMedianP
   return { offsets, point, distanceM };
 }
 
+const pairBefore = (site: Int32Array, dist: Float64Array, x: number, y: number) => dist[x] < dist[y] || (dist[x] === dist[y] && site[x] < site[y]);
+
 /** Sorts the pairs in [lo, hi) by (distance, site) ascending: quicksort on the two parallel arrays. */
 function sortPairs(site: Int32Array, dist: Float64Array, lo: number, hi: number): void {
   for (;;) {
@@ -230,10 +258,10 @@ function sortPairs(site: Int32Array, dist: Float64Array, lo: number, hi: number)
     }
     // Median of three as the pivot; keys are distinct (a site appears once per point).
     const mid = (lo + hi) >>> 1;
-    let pa = lo, pb = mid, pc = hi - 1;
-    const less = (x: number, y: number) => dist[x] < dist[y] || (dist[x] === dist[y] && site[x] < site[y]);
-    if (less(pb, pa)) [pa, pb] = [pb, pa];
-    if (less(pc, pb)) { pb = pc; if (less(pb, pa)) pb = pa; }
+    let pa = lo, pb = mid;
+    const pc = hi - 1;
+    if (pairBefore(site, dist, pb, pa)) { pa = mid; pb = lo; }
+    if (pairBefore(site, dist, pc, pb)) { pb = pc; if (pairBefore(site, dist, pb, pa)) pb = pa; }
     const pd = dist[pb], ps = site[pb];
     let i = lo, j = hi - 1;
     while (i <= j) {
