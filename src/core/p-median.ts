@@ -47,6 +47,11 @@ export interface PMedianOptions extends SelectionConstraints {
    * candidate's row is recomputed from its pairs at every step (slower, same answer).
    */
   maxExtraEntries?: number;
+  /**
+   * Test aid (slow): after every swap, check that the objective fell by exactly the predicted
+   * amount and that the incrementally kept swap values equal ones rebuilt from scratch; throws if not.
+   */
+  selfCheck?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: SiteProgress) => void;
 }
@@ -556,10 +561,10 @@ class SwapState {
   }
 
   /** The best improving swap (position in chosen, candidate in) by more than tol, or null; ties: lowest candidate, then position. */
-  private bestSwap(chosen: number[], lockedSlot: Uint8Array, allowed: Uint8Array, spacing: PreparedSpacing | null, tol: number, row: Float64Array): [number, number] | null {
+  private bestSwap(chosen: number[], lockedSlot: Uint8Array, allowed: Uint8Array, spacing: PreparedSpacing | null, tol: number, row: Float64Array): [number, number, number] | null {
     const m = this.m;
     const extra = this.extra;
-    let best: [number, number] | null = null, bestDelta = tol;
+    let best: [number, number, number] | null = null, bestDelta = tol;
     for (let c = 0; c < allowed.length; c++) {
       if (!allowed[c] || this.isOpen[c]) continue;
       if (spacing && spacing.count[c] > 1) continue;
@@ -568,7 +573,7 @@ class SwapState {
       for (let q = 0; q < m; q++) {
         if (lockedSlot[q] || (spacing && !spacing.canSwap(c, chosen[q]))) continue;
         const delta = g - this.loss[chosen[q]] + (extra ? extra[c * m + q] : row[q]);
-        if (delta > bestDelta) { bestDelta = delta; best = [q, c]; }
+        if (delta > bestDelta) { bestDelta = delta; best = [q, c, delta]; }
       }
     }
     return best;
@@ -600,12 +605,32 @@ class SwapState {
     }
   }
 
+  /** selfCheck: the objective is `expected` and the kept swap values equal rebuilt ones (to rounding). */
+  private check(expected: number, tol: number): void {
+    const obj = this.objective();
+    const eps = Math.max(tol, 1e-9 * Math.abs(expected));
+    if (!(Math.abs(obj - expected) <= eps)) throw new Error(`swap moved the objective to ${obj}, predicted ${expected}`);
+    const kept = [Float64Array.from(this.gainOf), Float64Array.from(this.loss), this.extra ? Float64Array.from(this.extra) : null];
+    const d1 = Float64Array.from(this.nearestM), d2 = Float64Array.from(this.d2);
+    for (let i = 0; i < this.w.length; i++) this.recompute(i);
+    for (let i = 0; i < this.w.length; i++) {
+      if (d1[i] !== this.nearestM[i] || d2[i] !== this.d2[i]) throw new Error(`point ${i}: kept nearest ${d1[i]}/${d2[i]}, recomputed ${this.nearestM[i]}/${this.d2[i]}`);
+    }
+    this.rebuild();
+    const fresh = [this.gainOf, this.loss, this.extra];
+    ['gain', 'loss', 'extra'].forEach((name, t) => {
+      const a = kept[t], b = fresh[t];
+      if (!a || !b) return;
+      for (let x = 0; x < a.length; x++) if (!(Math.abs(a[x] - b[x]) <= eps)) throw new Error(`${name}[${x}] kept ${a[x]}, rebuilt ${b[x]}`);
+    });
+  }
+
   /**
    * Teitz–Bart vertex substitution from `chosen` (open in this state, changed in place): the
    * best improving swap until none improves by more than tol. The incrementally kept values
    * drift by rounding, so a local optimum is confirmed on values rebuilt from scratch.
    */
-  localSearch(chosen: number[], locked: Set<number>, allowed: Uint8Array, spacing: PreparedSpacing | null, tol: number, maxExtraEntries: number, o: { signal?: AbortSignal; onProgress?: (p: SiteProgress) => void }): number {
+  localSearch(chosen: number[], locked: Set<number>, allowed: Uint8Array, spacing: PreparedSpacing | null, tol: number, maxExtraEntries: number, o: { signal?: AbortSignal; onProgress?: (p: SiteProgress) => void; selfCheck?: boolean }): number {
     const C = this.isOpen.length, N = this.w.length;
     const m = (this.m = chosen.length);
     if (m === 0) return 0;
@@ -629,12 +654,14 @@ class SwapState {
         move = this.bestSwap(chosen, lockedSlot, allowed, spacing, tol, row);
       }
       if (!move) break;
-      const [q, c] = move;
+      const [q, c, delta] = move;
+      const before = o.selfCheck ? this.objective() : 0;
       spacing?.remove(chosen[q]);
       spacing?.add(c);
       this.swap(chosen, q, c, mark, list);
       fresh = false;
       swaps++;
+      if (o.selfCheck) this.check(before - delta, tol);
     }
     return swaps;
   }
