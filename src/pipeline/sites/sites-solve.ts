@@ -125,6 +125,16 @@ export interface SolveHooks {
  */
 export interface SolveReuse {
   huff?: { key: string; gains: HuffGains };
+  /** p-median: the pairs of `data`'s points and candidates (preparePMedian). */
+  pmedian?: { data: SitesData; prepared: PMedianPrepared };
+}
+
+/** preparePMedian of this run's points, from `reuse` when it holds them for the same data. */
+function pmedianPrepared(data: SitesData, input: PMedianInput, hooks: { signal?: AbortSignal; reuse?: SolveReuse }): PMedianPrepared {
+  if (hooks.reuse?.pmedian?.data === data) return hooks.reuse.pmedian.prepared;
+  const prepared = preparePMedian(input, hooks.signal);
+  if (hooks.reuse) hooks.reuse.pmedian = { data, prepared };
+  return prepared;
 }
 
 const huffKey = (req: SolveRequest) => JSON.stringify(req.huff ?? {});
@@ -215,7 +225,7 @@ export async function solveSites(data: SitesData, req: SolveRequest, hooks: Solv
     r = (await exactOf0(hooks)('pmedian', problem, { ...constraints, k, timeLimitS, pmedian: input }, { signal: hooks.signal, onProgress: hooks.onProgress })) as PMedianExactResult;
     exact = exactOf(r as PMedianExactResult);
   } else {
-    r = solvePMedian(input, { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress });
+    r = solvePMedian(input, { ...constraints, k, signal: hooks.signal, onProgress: hooks.onProgress }, pmedianPrepared(data, input, hooks));
   }
   // DESIGN.md columns for pmedian: the coverage numbers of the ranks, and the uncapped
   // Σ weight · distance to the nearest open own site with ranks 1..this (total_cost, mean_cost).
@@ -365,7 +375,7 @@ export async function bootstrapRobustness(data: SitesData, outcome: SolveOutcome
       } else {
         // The pairs and nearest-existing distances do not depend on the weights: built once.
         pm ??= { input: pmedianInput(data), prepared: null };
-        pm.prepared ??= preparePMedian(pm.input, opts.signal);
+        pm.prepared ??= pmedianPrepared(data, pm.input, { signal: opts.signal, reuse: opts.reuse });
         const sampler = weightSampler(data.demand.weight, mulberry32(seed));
         for (let b = 0; b < m; b++) {
           const w = sampler(draws, total, new Float64Array(data.demand.weight.length));
