@@ -14,7 +14,7 @@
  *
  * `atomOf` maps every point to its atom, so any answer can be recounted at the points.
  */
-import type { CoverageProblem, SiteProgress } from './coverage.ts';
+import { keepDemandSites, type CoverageProblem, type SiteProgress } from './coverage.ts';
 import { blockOrder, GridIndex, Hits, type Points } from './spatial-index.ts';
 import { EARTH_RADIUS_M, haversineM } from './haversine.ts';
 
@@ -364,11 +364,14 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
   existingCovered[EXISTING] = 1;
   let total = 0;
   for (let a = 0; a < A; a++) total += weight[a];
+  const candidates = { numSites: C, numDemand: A, offsets, demand: setDemand };
+  // The atoms' own lists are the transpose (atom → its candidates, ascending): kept for the solvers.
+  keepDemandSites(candidates, { offsets: listStart.slice(0, A + 1), sites: lists.slice(0, listLen) });
   return {
     problem: {
       weight,
       existingCovered,
-      candidates: { numSites: C, numDemand: A, offsets, demand: setDemand },
+      candidates,
       candidateLon: Float64Array.from(input.candidateLon),
       candidateLat: Float64Array.from(input.candidateLat),
       radiusM: input.radiusM,
