@@ -37,6 +37,40 @@ export interface CoverageSets {
   demand: Int32Array;
 }
 
+/** The transpose of CoverageSets: demand i is covered by sites[offsets[i] .. offsets[i+1]), ascending. */
+export interface DemandSites {
+  offsets: Int32Array;
+  sites: Int32Array;
+}
+
+const transposes = new WeakMap<CoverageSets, DemandSites>();
+
+/**
+ * Demand → covering sites of `sets`, built once per CoverageSets object and kept with it
+ * (sets are never changed after they are built, so the transpose stays valid; a new
+ * coverage is a new object).
+ */
+export function demandSitesOf(sets: CoverageSets): DemandSites {
+  let t = transposes.get(sets);
+  if (t) return t;
+  const { offsets, demand, numSites, numDemand } = sets;
+  const tOff = new Int32Array(numDemand + 1);
+  const nnz = offsets[numSites];
+  for (let p = 0; p < nnz; p++) tOff[demand[p] + 1]++;
+  for (let i = 0; i < numDemand; i++) tOff[i + 1] += tOff[i];
+  const fill = tOff.slice(0, numDemand);
+  const sites = new Int32Array(nnz);
+  for (let j = 0; j < numSites; j++) for (let p = offsets[j]; p < offsets[j + 1]; p++) sites[fill[demand[p]]++] = j;
+  t = { offsets: tOff, sites };
+  transposes.set(sets, t);
+  return t;
+}
+
+/** Records a transpose the caller built along with `sets` (it must equal demandSitesOf's). */
+export function keepDemandSites(sets: CoverageSets, t: DemandSites): void {
+  transposes.set(sets, t);
+}
+
 export interface BuildCoverageOptions {
   /** A prebuilt index over the same demand points (reuse it across calls). */
   index?: GridIndex;

@@ -39,6 +39,14 @@ export class GainHeap {
     }
   }
 
+  /** Becomes a copy of `other` (same entries, same order). */
+  copyFrom(other: GainHeap): void {
+    if (this.id.length < other.size) { this.gain = new Float64Array(other.size); this.id = new Int32Array(other.size); }
+    this.gain.set(other.gain.subarray(0, other.size));
+    this.id.set(other.id.subarray(0, other.size));
+    this.size = other.size;
+  }
+
   topId(): number { return this.id[0]; }
   topGain(): number { return this.gain[0]; }
 

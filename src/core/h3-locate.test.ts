@@ -112,6 +112,38 @@ describe('locatePoints', () => {
     expectSameAsH3(lon, lat, [0, 1, 2, 5, 9, 10, 15]);
   });
 
+  it('names a cell once when points reach it from two faces or first through its boundary', () => {
+    const rng = mulberry32(21);
+    const vertices = getPentagons(0).map((h) => cellToLatLng(h));
+    const lon: number[] = [], lat: number[] = [];
+    // Dense clusters on icosahedron edge midpoints and around two pentagons: cells there are
+    // seen from both faces, many points each.
+    for (let a = 0; a < 12; a++) for (let b = a + 1; b < 12; b++) {
+      const [ya, xa] = vertices[a], [yb, xb] = vertices[b];
+      const va = [Math.cos(ya / DEG) * Math.cos(xa / DEG), Math.cos(ya / DEG) * Math.sin(xa / DEG), Math.sin(ya / DEG)];
+      const vb = [Math.cos(yb / DEG) * Math.cos(xb / DEG), Math.cos(yb / DEG) * Math.sin(xb / DEG), Math.sin(yb / DEG)];
+      if (va[0] * vb[0] + va[1] * vb[1] + va[2] * vb[2] < 0 || lon.length > 40_000) continue;
+      const m = va.map((v, k) => (v + vb[k]) / 2);
+      const l = Math.hypot(m[0], m[1], m[2]);
+      const my = Math.asin(m[2] / l) * DEG, mx = Math.atan2(m[1], m[0]) * DEG;
+      for (let q = 0; q < 4000; q++) { lat.push(my + (rng() - 0.5) * 0.03); lon.push(mx + (rng() - 0.5) * 0.03); }
+    }
+    for (const [y, x] of vertices.slice(0, 2)) {
+      for (let q = 0; q < 4000; q++) { lat.push(y + (rng() - 0.5) * 0.03); lon.push(x + (rng() - 0.5) * 0.03); }
+    }
+    // Cells in the demo city's region whose first points are their vertices (decided by h3-js),
+    // then their centres and insides.
+    for (let c = 0; c < 30; c++) {
+      const h = latLngToCell(31.1 + rng() * 0.2, 121.3 + rng() * 0.3, 9);
+      for (const [y, x] of cellToBoundary(h)) { lat.push(y); lon.push(x); }
+      const [y, x] = cellToLatLng(h);
+      for (let q = 0; q < 20; q++) { lat.push(y + (rng() - 0.5) * 1e-3); lon.push(x + (rng() - 0.5) * 1e-3); }
+    }
+    const got = expectSameAsH3(lon, lat, [9, 10, 7]);
+    // Still about one h3-js call per cell.
+    for (const g of got) expect(g.lookups).toBeLessThan(1.2 * g.cells.length + 400);
+  });
+
   it('throws on coordinates latLngToCell rejects, as it does', () => {
     expect(() => locatePoints({ lon: [121.4, NaN], lat: [31.2, 31.2] }, [9])).toThrow();
     expect(() => locatePoints({ lon: [121.4], lat: [Infinity] }, [9])).toThrow();

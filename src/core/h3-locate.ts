@@ -36,6 +36,11 @@ interface Geometry {
   face: Float64Array;
   /** Per resolution 0..15: per face the 2 × 2 map from gnomonic (x, y) to lattice-plane coordinates. */
   lattice: Float64Array[];
+  /**
+   * Per face its triangle in the gnomonic plane as three half-planes n·(x, y) ≤ d with |n| = 1
+   * (9 numbers: nx, ny, d per edge): the points whose nearest face centre is this face's.
+   */
+  edges: Float64Array;
 }
 
 let geometry: Geometry | null | undefined;
@@ -62,6 +67,7 @@ function deriveGeometry(): Geometry {
   const dot = (a: readonly number[], b: readonly number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
   const norm = (a: number[]) => { const l = Math.hypot(a[0], a[1], a[2]); return [a[0] / l, a[1] / l, a[2] / l]; };
   const faces: number[][] = [];
+  const corners: number[][][] = [];
   // Adjacent vertices of an icosahedron are 63.4° apart (cos 0.447), the others ≥ 116.6° (cos ≤ −0.447).
   for (let a = 0; a < 12; a++) for (let b = a + 1; b < 12; b++) for (let c = b + 1; c < 12; c++) {
     if (dot(v[a], v[b]) > 0 && dot(v[a], v[c]) > 0 && dot(v[b], v[c]) > 0) {
@@ -70,9 +76,27 @@ function deriveGeometry(): Geometry {
       const e1 = norm([v[a][0] - t * cen[0], v[a][1] - t * cen[1], v[a][2] - t * cen[2]]);
       const e2 = [cen[1] * e1[2] - cen[2] * e1[1], cen[2] * e1[0] - cen[0] * e1[2], cen[0] * e1[1] - cen[1] * e1[0]];
       faces.push([...cen, ...e1, ...e2]);
+      corners.push([v[a], v[b], v[c]]);
     }
   }
   if (faces.length !== 20) throw new Error('expected 20 faces');
+  // Each face's triangle in its gnomonic plane (great circles project to straight lines).
+  const edges = new Float64Array(20 * 9);
+  for (let f = 0; f < 20; f++) {
+    const F = faces[f];
+    const g = corners[f].map((p) => { const d = dot(p, F); return [(p[0] * F[3] + p[1] * F[4] + p[2] * F[5]) / d, (p[0] * F[6] + p[1] * F[7] + p[2] * F[8]) / d]; });
+    for (let e = 0; e < 3; e++) {
+      const [x0, y0] = g[e], [x1, y1] = g[(e + 1) % 3], [x2, y2] = g[(e + 2) % 3];
+      let nx = y1 - y0, ny = x0 - x1;
+      const l = Math.hypot(nx, ny);
+      nx /= l; ny /= l;
+      let d = nx * x0 + ny * y0;
+      // Orient the normal away from the opposite corner (the face centre, at 0, is inside).
+      if (nx * x2 + ny * y2 > d) { nx = -nx; ny = -ny; d = -d; }
+      if (!(d > 0)) throw new Error('face centre outside its triangle');
+      edges.set([nx, ny, d], 9 * f + 3 * e);
+    }
+  }
   const face = Float64Array.from(faces.flat());
   // Fit each face's lattice at resolution 1 (Class III) and 2 (Class II).
   const fitted: Float64Array[] = [];
@@ -123,7 +147,7 @@ function deriveGeometry(): Geometry {
     const scale = Math.sqrt(7) ** (r - r0);
     lattice.push(fitted[r0 - 1].map((x) => x * scale));
   }
-  return { face, lattice };
+  return { face, lattice, edges };
 }
 
 /** Each point's cell at one resolution: distinct cells in first-seen order and each point's index into them. */
@@ -147,7 +171,7 @@ export function locatePoints(points: { lon: ArrayLike<number>; lat: ArrayLike<nu
   const faceOf = new Int8Array(n).fill(-1);
   const gx = new Float64Array(n), gy = new Float64Array(n);
   if (geo) project(points, geo.face, faceOf, gx, gy);
-  return resolutions.map((r) => locateAt(points, r, geo ? geo.lattice[r] : null, faceOf, gx, gy));
+  return resolutions.map((r) => locateAt(points, r, geo, faceOf, gx, gy));
 }
 
 function project(points: { lon: ArrayLike<number>; lat: ArrayLike<number> }, face: Float64Array, faceOf: Int8Array, gx: Float64Array, gy: Float64Array): void {
@@ -171,23 +195,53 @@ function project(points: { lon: ArrayLike<number>; lat: ArrayLike<number> }, fac
   }
 }
 
-function locateAt(points: { lon: ArrayLike<number>; lat: ArrayLike<number> }, resolution: number, M: Float64Array | null, faceOf: Int8Array, gx: Float64Array, gy: Float64Array): LocatedPoints {
+function locateAt(points: { lon: ArrayLike<number>; lat: ArrayLike<number> }, resolution: number, geo: Geometry | null, faceOf: Int8Array, gx: Float64Array, gy: Float64Array): LocatedPoints {
   const n = points.lon.length;
   const cells: string[] = [];
   const cellOf = new Int32Array(n);
-  const byCell = new Map<string, number>();
-  const keys = new HexTable();
   let lookups = 0;
-  const cellAt = (i: number): number => {
+  if (!geo) {
+    const byCell = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      lookups++;
+      const h = latLngToCell(points.lat[i], points.lon[i], resolution);
+      let k = byCell.get(h);
+      if (k === undefined) { k = cells.length; byCell.set(h, k); cells.push(h); }
+      cellOf[i] = k;
+    }
+    return { resolution, cells, cellOf, lookups };
+  }
+  const M = geo.lattice[resolution];
+  const keys = new HexTable();
+  // A lattice hexagon wholly inside its face's triangle is one cell that no other hexagon
+  // (of this face or another) names, so its name needs no lookup by text: the hexagon key
+  // finds it. Names are kept by text only for hexagons that reach a face edge (the same
+  // cell seen from two faces) and for the points decided by h3-js near a boundary.
+  const byName = new Map<string, number>();
+  const newCell = (h: string): number => { cells.push(h); return cells.length - 1; };
+  /** The cell of a point h3-js names near a boundary: by its text, else by its centre's hexagon. */
+  const nearBoundary = (i: number): number => {
     lookups++;
     const h = latLngToCell(points.lat[i], points.lon[i], resolution);
-    let k = byCell.get(h);
-    if (k === undefined) { k = cells.length; byCell.set(h, k); cells.push(h); }
+    let k = byName.get(h);
+    if (k !== undefined) return k;
+    const [y, x] = cellToLatLng(h);
+    const key = hexagonOf(geo, M, x, y);
+    if (key && !key.edge) {
+      k = keys.get(key.hi, key.lo);
+      if (k < 0) { k = newCell(h); keys.set(key.hi, key.lo, k); }
+    } else {
+      // A cell on a face edge is in byName when seen before, unless its centre lies (within
+      // rounding) on the edge itself: then search the list (never seen in practice).
+      k = key ? -1 : cells.indexOf(h);
+      if (k < 0) k = newCell(h);
+    }
+    byName.set(h, k);
     return k;
   };
   for (let i = 0; i < n; i++) {
     const f = faceOf[i];
-    if (f < 0 || !M) { cellOf[i] = cellAt(i); continue; }
+    if (f < 0) { cellOf[i] = nearBoundary(i); continue; }
     const m = 4 * f, x = gx[i], y = gy[i];
     const u = M[m] * x + M[m + 1] * y, v = M[m + 2] * x + M[m + 3] * y;
     // The nearest lattice point a·(1, 0) + b·(½, √3/2) is a corner of the rhombus holding (u, v).
@@ -200,13 +254,60 @@ function locateAt(points: { lon: ArrayLike<number>; lat: ArrayLike<number> }, re
       const d = du * du + dv * dv;
       if (d < d1) { d2 = d1; d1 = d; ka = a; kb = b; } else if (d < d2) d2 = d;
     }
-    if (!(d2 - d1 >= LATTICE_MARGIN)) { cellOf[i] = cellAt(i); continue; }
+    if (!(d2 - d1 >= LATTICE_MARGIN)) { cellOf[i] = nearBoundary(i); continue; }
     const hi = (f << 24) | (ka + HALF), lo = kb + HALF;
     let k = keys.get(hi, lo);
-    if (k < 0) { k = cellAt(i); keys.set(hi, lo, k); }
+    if (k < 0) {
+      lookups++;
+      const h = latLngToCell(points.lat[i], points.lon[i], resolution);
+      if (touchesEdge(geo, M, f, ka, kb)) {
+        k = byName.get(h) ?? -1;
+        if (k < 0) { k = newCell(h); byName.set(h, k); }
+      } else {
+        // A point near its boundary that reached it first registered this hexagon already
+        // (nearBoundary, by the cell's centre), so the cell is new.
+        k = newCell(h);
+      }
+      keys.set(hi, lo, k);
+    }
     cellOf[i] = k;
   }
   return { resolution, cells, cellOf, lookups };
+}
+
+/**
+ * Whether the lattice hexagon (a, b) of face f may reach beyond the face's triangle: its centre
+ * is nearer an edge than twice the hexagon's circumradius (a generous margin: only the
+ * hexagons well inside are treated as one face's own).
+ */
+function touchesEdge(geo: Geometry, M: Float64Array, f: number, a: number, b: number): boolean {
+  const m = 4 * f;
+  const u = a + b / 2, v = b * SQRT3_2;
+  // Gnomonic centre: M⁻¹ (u, v); M is a similarity, |det M| its scale².
+  const det = M[m] * M[m + 3] - M[m + 1] * M[m + 2];
+  const x = (M[m + 3] * u - M[m + 1] * v) / det, y = (M[m] * v - M[m + 2] * u) / det;
+  const margin = 2 / Math.sqrt(3 * Math.abs(det));
+  const E = geo.edges, o = 9 * f;
+  for (let e = 0; e < 3; e++) {
+    const q = o + 3 * e;
+    if (E[q] * x + E[q + 1] * y > E[q + 2] - margin) return true;
+  }
+  return false;
+}
+
+/** The lattice hexagon holding (lon, lat) at a resolution (M), or null when it is ambiguous (face or lattice boundary). */
+function hexagonOf(geo: Geometry, M: Float64Array, lon: number, lat: number): { hi: number; lo: number; edge: boolean } | null {
+  const faceOf = new Int8Array(1).fill(-1), gx = new Float64Array(1), gy = new Float64Array(1);
+  project({ lon: [lon], lat: [lat] }, geo.face, faceOf, gx, gy);
+  const f = faceOf[0];
+  if (f < 0) return null;
+  const m = 4 * f;
+  const u = M[m] * gx[0] + M[m + 1] * gy[0], v = M[m + 2] * gx[0] + M[m + 3] * gy[0];
+  const kb = Math.round(v / SQRT3_2), ka = Math.round(u - kb / 2);
+  const du = u - (ka + kb / 2), dv = v - kb * SQRT3_2;
+  // A centre lies on its lattice point up to rounding; anything else is not a centre of this lattice.
+  if (!(du * du + dv * dv < 0.01)) return null;
+  return { hi: (f << 24) | (ka + HALF), lo: kb + HALF, edge: touchesEdge(geo, M, f, ka, kb) };
 }
 
 /** Open-addressing table from a lattice hexagon (face and a, b packed in two int32) to a cell index. */

@@ -69,7 +69,9 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
   if (prep.pinned.length > k) throw new RangeError(`${prep.pinned.length} sites are pinned but k is ${k}; raise k or unpin sites`);
   const localSearch = options.localSearch ?? true;
   const reach = reachOf(problem);
-  const first = runFrom(problem, reach, prep, k, Array.from(prep.pinned), [], localSearch, options);
+  const scratch = new Scratch(problem, reach, prep.allowed);
+  const runFrom = (start: readonly number[], tabu: readonly number[], ls: boolean) => runOnce(problem, reach, prep, k, start, tabu, ls, options, scratch);
+  const first = runFrom(Array.from(prep.pinned), [], localSearch);
   let best = first;
   const nnz = Math.max(1, problem.candidates.demand.length);
   const maxWork = options.maxWork ?? Math.min(6e7, Math.max(4e6, 20 * nnz));
@@ -93,7 +95,7 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
     // Budget shares: restarts up to 30 %, the relaxation 40 %, kicks the rest.
     for (let r = 0; r < restarts && heap.size > 0 && work < 0.3 * maxWork; r++) {
       options.signal?.throwIfAborted();
-      const run = runFrom(problem, reach, prep, k, [...prep.pinned, heap.pop()], [], true, options);
+      const run = runFrom([...prep.pinned, heap.pop()], [], true);
       work += run.work;
       if (run.covered > best.covered + tol) best = run;
     }
@@ -105,7 +107,7 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
       upperBound = Math.max(lag.bound, best.covered);
       for (const start of lag.starts) {
         if (work >= maxWork || upperBound - best.covered <= tol) break;
-        const run = runFrom(problem, reach, prep, k, start, [], true, options);
+        const run = runFrom(start, [], true);
         work += run.work;
         if (run.covered > best.covered + tol) best = run;
       }
@@ -122,7 +124,7 @@ export function solveMclpGreedy(problem: CoverageProblem, options: MclpOptions):
         if (pinned.has(s) || work >= maxWork) continue;
         options.signal?.throwIfAborted();
         const start = best.chosen.filter((j) => j !== s);
-        const run = runFrom(problem, reach, prep, k, start, [s], true, options);
+        const run = runFrom(start, [s], true);
         work += run.work;
         if (run.covered > best.covered + tol) {
           best = run;
@@ -172,25 +174,26 @@ interface Run { chosen: number[]; covered: number; greedyCovered: number; swaps:
  * tabu ≥ 0 that candidate is forbidden for greedy and a first local search, then allowed
  * again for a second one.
  */
-function runFrom(problem: CoverageProblem, reach: Float64Array, prep: PreparedSelection, k: number, start: readonly number[], tabu: readonly number[], localSearch: boolean, options: MclpOptions): Run {
+function runOnce(problem: CoverageProblem, reach: Float64Array, prep: PreparedSelection, k: number, start: readonly number[], tabu: readonly number[], localSearch: boolean, options: MclpOptions, scratch: Scratch): Run {
   prep.spacing?.reset();
-  const state = new CoverState(problem);
+  const state = scratch.state;
+  state.reset();
   const wasAllowed = tabu.map((j) => prep.allowed[j]);
   const restore = () => tabu.forEach((j, q) => (prep.allowed[j] = wasAllowed[q]));
   for (const j of tabu) prep.allowed[j] = 0;
-  const chosen = greedy(problem, state, reach, prep, k, start, options);
+  const chosen = greedy(problem, state, scratch, prep, k, start, options);
   const greedyCovered = state.covered;
   let swaps = 0;
   const nnz = problem.candidates.demand.length;
   // Greedy reads only the sets whose gain it re-evaluates (initial keys are the cached reaches).
   let work = state.visited;
   if (localSearch && chosen.length > prep.pinned.length) {
-    swaps = swapSearch(problem, state, reach, prep, chosen, options);
+    swaps = swapSearch(problem, state, reach, prep, chosen, options, scratch.posOf);
     // Each pass reads every candidate's set at most once.
     work += (swaps + 1) * nnz;
     if (tabu.length) {
       restore();
-      const more = swapSearch(problem, state, reach, prep, chosen, options);
+      const more = swapSearch(problem, state, reach, prep, chosen, options, scratch.posOf);
       swaps += more;
       work += (more + 1) * nnz;
     }
@@ -198,6 +201,30 @@ function runFrom(problem: CoverageProblem, reach: Float64Array, prep: PreparedSe
   }
   restore();
   return { chosen, covered: state.covered, greedyCovered, swaps, work };
+}
+
+/**
+ * Buffers every run of one solve reuses (tens of runs; fresh arrays each time were most of
+ * what the solver allocated): the cover state, the candidates by reach as a ready heap, the
+ * chosen mask and positions.
+ */
+class Scratch {
+  readonly state: CoverState;
+  /** Allowed candidates that reach anything, keyed by reach: each greedy starts from a copy. */
+  readonly base: GainHeap;
+  readonly heap: GainHeap;
+  readonly isChosen: Uint8Array;
+  /** −1, or the position of a chosen candidate while swapSearch runs (reset when it returns). */
+  readonly posOf: Int32Array;
+  constructor(problem: CoverageProblem, reach: Float64Array, allowed: Uint8Array) {
+    const n = problem.candidates.numSites;
+    this.state = new CoverState(problem);
+    this.base = new GainHeap(n);
+    for (let j = 0; j < n; j++) if (allowed[j] && reach[j] > 0) this.base.push(j, reach[j]);
+    this.heap = new GainHeap(n);
+    this.isChosen = new Uint8Array(n);
+    this.posOf = new Int32Array(n).fill(-1);
+  }
 }
 
 /**
@@ -215,6 +242,12 @@ class CoverState {
     this.count = new Int32Array(problem.weight.length);
     this.idSum = new Float64Array(problem.weight.length);
     this.covered = problem.existingCoveredDemand;
+  }
+  reset(): void {
+    this.count.fill(0);
+    this.idSum.fill(0);
+    this.covered = this.problem.existingCoveredDemand;
+    this.visited = 0;
   }
   gain(j: number): number {
     const { offsets, demand } = this.problem.candidates;
@@ -249,10 +282,10 @@ class CoverState {
 }
 
 /** Lazy greedy after the `start` sites (pinned ones first; others skipped if spacing forbids them). */
-function greedy(problem: CoverageProblem, state: CoverState, reach: Float64Array, prep: PreparedSelection, k: number, start: readonly number[], options: MclpOptions): number[] {
-  const n = problem.candidates.numSites;
+function greedy(problem: CoverageProblem, state: CoverState, scratch: Scratch, prep: PreparedSelection, k: number, start: readonly number[], options: MclpOptions): number[] {
   const chosen: number[] = [];
-  const isChosen = new Uint8Array(n);
+  const isChosen = scratch.isChosen;
+  isChosen.fill(0);
   const pinned = new Set(prep.pinned);
   for (const j of start) {
     if (chosen.length >= k || isChosen[j] || (!pinned.has(j) && prep.spacing && !prep.spacing.canAdd(j))) continue;
@@ -263,11 +296,10 @@ function greedy(problem: CoverageProblem, state: CoverState, reach: Float64Array
   }
   // A candidate's reach (its demand no existing site covers) bounds its gain from above, and
   // equals it while nothing is chosen: lazy evaluation re-checks what the start sites took.
-  const heap = new GainHeap(n);
-  for (let j = 0; j < n; j++) {
-    if (!prep.allowed[j] || isChosen[j] || !(reach[j] > 0)) continue;
-    heap.push(j, reach[j]);
-  }
+  // The heap holds every candidate allowed at the start of the solve; those chosen above or
+  // barred for this run (tabu) are skipped as they come up.
+  const heap = scratch.heap;
+  heap.copyFrom(scratch.base);
   let reported = -1;
   while (chosen.length < k && heap.size > 0) {
     if (chosen.length !== reported) {
@@ -276,6 +308,7 @@ function greedy(problem: CoverageProblem, state: CoverState, reach: Float64Array
       options.onProgress?.({ stage: 'greedy', done: chosen.length, total: k });
     }
     const j = heap.pop();
+    if (isChosen[j] || !prep.allowed[j]) continue;
     // Chosen sites only accumulate, so a blocked or gainless candidate stays so.
     if (prep.spacing && !prep.spacing.canAdd(j)) continue;
     const g = state.gain(j);
@@ -329,12 +362,11 @@ function pruneRedundant(problem: CoverageProblem, state: CoverState, prep: Prepa
 }
 
 /** Best-improvement 1-swap until no swap gains more than a rounding tolerance. Mutates `chosen`. */
-function swapSearch(problem: CoverageProblem, state: CoverState, reach: Float64Array, prep: PreparedSelection, chosen: number[], options: MclpOptions): number {
+function swapSearch(problem: CoverageProblem, state: CoverState, reach: Float64Array, prep: PreparedSelection, chosen: number[], options: MclpOptions, posOf: Int32Array): number {
   const { offsets, demand } = problem.candidates;
   const { weight, existingCovered } = problem;
   const n = problem.candidates.numSites;
   const m = chosen.length;
-  const posOf = new Int32Array(n).fill(-1);
   chosen.forEach((j, q) => (posOf[j] = q));
   const locked = new Uint8Array(m);
   const pinnedSet = new Set(prep.pinned);
@@ -385,7 +417,10 @@ function swapSearch(problem: CoverageProblem, state: CoverState, reach: Float64A
       }
       extra.fill(0);
     }
-    if (bestC < 0) return swaps;
+    if (bestC < 0) {
+      for (const j of chosen) posOf[j] = -1;
+      return swaps;
+    }
     const out = chosen[bestQ];
     state.remove(out);
     prep.spacing?.remove(out);

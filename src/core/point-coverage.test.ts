@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPointCoverage, haversineReach, recountCoverage } from './point-coverage.ts';
 import { haversineM } from './haversine.ts';
+import { demandSitesOf } from './coverage.ts';
 import { solveMclpGreedy } from './mclp.ts';
 import { mulberry32 } from './rng.ts';
 
@@ -29,6 +30,27 @@ describe('buildPointCoverage', () => {
     expect(pc.atomPairs).toBe(2);
     const r = solveMclpGreedy(p, { k: 2 });
     expect(r.sites.map((s) => [s.marginalDemand, s.coveredDemand])).toEqual([[7, 10]]);
+  });
+
+  it('keeps each atom\'s candidate list as the coverage sets\' transpose (what the Lagrangian reads)', () => {
+    const rng = mulberry32(17);
+    const n = 3000, m = 300;
+    const d = { lon: Float64Array.from({ length: n }, () => 121.4 + rng() * 0.05), lat: Float64Array.from({ length: n }, () => 31.2 + rng() * 0.05), weight: new Float64Array(n).fill(1) };
+    const c = { lon: Float64Array.from({ length: m }, () => 121.4 + rng() * 0.05), lat: Float64Array.from({ length: m }, () => 31.2 + rng() * 0.05) };
+    const ex = { lon: [121.42], lat: [31.22] };
+    const sets = buildPointCoverage({ demand: d, numCandidates: m, candidateLon: c.lon, candidateLat: c.lat, radiusM: 500, reach: haversineReach(d, ex, c, 500) }).problem.candidates;
+    const kept = demandSitesOf(sets);
+    // The transpose built from scratch (a copy of the sets is not in the cache).
+    const fresh = demandSitesOf({ ...sets });
+    expect(fresh).not.toBe(kept);
+    expect(Array.from(kept.offsets)).toEqual(Array.from(fresh.offsets));
+    expect(Array.from(kept.sites)).toEqual(Array.from(fresh.sites));
+    // and by definition: j is listed for atom a exactly when a is in j's set
+    for (let a = 0; a < sets.numDemand; a++) {
+      const want: number[] = [];
+      for (let j = 0; j < m; j++) for (let p = sets.offsets[j]; p < sets.offsets[j + 1]; p++) if (sets.demand[p] === a) want.push(j);
+      expect(Array.from(kept.sites.subarray(kept.offsets[a], kept.offsets[a + 1]))).toEqual(want);
+    }
   });
 
   it('rejects negative weights', () => {

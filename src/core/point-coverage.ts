@@ -14,7 +14,7 @@
  *
  * `atomOf` maps every point to its atom, so any answer can be recounted at the points.
  */
-import type { CoverageProblem, SiteProgress } from './coverage.ts';
+import { keepDemandSites, type CoverageProblem, type SiteProgress } from './coverage.ts';
 import { blockOrder, GridIndex, Hits, type Points } from './spatial-index.ts';
 import { EARTH_RADIUS_M, haversineM } from './haversine.ts';
 
@@ -68,11 +68,12 @@ export type BlockSweep = (
 /**
  * The same verdicts as BlockSweep, delivered per group: within a block, the points with the
  * same candidate list (or covered by an existing site, `existingCovered`, with an empty list)
- * come together as `point[0 .. count)`. Neighbouring points mostly share their list, so a
+ * come together as `point[from .. from + count)` (`point` is reused: read it during the call).
+ * Neighbouring points mostly share their list, so a
  * consumer keyed on the list (the atoms) looks each list up once per block, not per point.
  */
 export type GroupSweep = (
-  visitGroup: (ids: Int32Array, n: number, existingCovered: boolean, point: Int32Array, count: number) => void,
+  visitGroup: (ids: Int32Array, n: number, existingCovered: boolean, point: Int32Array, from: number, count: number) => void,
   onBlock?: (pointsDone: number) => void,
 ) => void;
 
@@ -83,7 +84,7 @@ const MASK_BITS = 30;
 function sweepBlocks(
   demand: Points, cand: GridIndex, candidates: Points, exist: GridIndex, existing: Points, radiusM: number,
   visit: ((i: number, ids: Int32Array, n: number, existingCovered: boolean) => void) | null,
-  visitGroup: ((ids: Int32Array, n: number, existingCovered: boolean, point: Int32Array, count: number) => void) | null,
+  visitGroup: ((ids: Int32Array, n: number, existingCovered: boolean, point: Int32Array, from: number, count: number) => void) | null,
   onBlock?: (done: number) => void,
 ): void {
   const N = demand.lon.length;
@@ -178,7 +179,7 @@ function sweepBlocks(
         }
       }
       if (visit) visit(i, ids, n, covered);
-      else { one[0] = i; visitGroup!(ids, n, covered, one, 1); }
+      else { one[0] = i; visitGroup!(ids, n, covered, one, 0, 1); }
     }
   }
 
@@ -247,7 +248,7 @@ function sweepBlocks(
       const from = slotStart[h] - count;
       let n = 0;
       if (c > 0) for (let t = 0; t < ns; t++) if (c & (1 << t)) ids[n++] = sup[t];
-      visitGroup!(ids, n, c < 0, members.subarray(from, from + count), count);
+      visitGroup!(ids, n, c < 0, members, from, count);
       slotCount[h] = 0;
     }
   }
@@ -291,7 +292,7 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
   const atomOf = new Int32Array(N);
   // Atoms 0 and 1 are the existing-covered and the unreachable points.
   const EXISTING = 0, UNREACHED = 1;
-  const atoms = new AtomTable();
+  const atoms = new AtomTable(N);
   let pointPairs = 0;
   let prevAtom = -1;
   const visit = (i: number, ids: Int32Array, n: number, existingCovered: boolean): void => {
@@ -318,7 +319,7 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
     input.onProgress?.({ stage: 'coverage', done, total: N });
   };
   if (reach.sweepGroups) {
-    reach.sweepGroups((ids, n, existingCovered, point, count) => {
+    reach.sweepGroups((ids, n, existingCovered, point, from, count) => {
       let a: number;
       if (existingCovered) a = EXISTING;
       else if (n === 0) a = UNREACHED;
@@ -327,14 +328,7 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
         a = prevAtom >= 0 && atoms.equals(prevAtom, ids, n) ? prevAtom : atoms.intern(ids, n);
         prevAtom = a;
       }
-      let s = 0;
-      for (let q = 0; q < count; q++) {
-        const i = point[q], w = demand.weight[i];
-        if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`demand weight at index ${i} is ${w}; weights must be finite and ≥ 0`);
-        atomOf[i] = a;
-        s += w;
-      }
-      atoms.weight[a] += s;
+      atoms.weight[a] += assignGroup(point, from, count, a, demand.weight, atomOf);
     }, report);
   } else if (reach.sweep) reach.sweep(visit, report);
   else {
@@ -364,11 +358,14 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
   existingCovered[EXISTING] = 1;
   let total = 0;
   for (let a = 0; a < A; a++) total += weight[a];
+  const candidates = { numSites: C, numDemand: A, offsets, demand: setDemand };
+  // The atoms' own lists are the transpose (atom → its candidates, ascending): kept for the solvers.
+  keepDemandSites(candidates, { offsets: listStart.slice(0, A + 1), sites: lists.slice(0, listLen) });
   return {
     problem: {
       weight,
       existingCovered,
-      candidates: { numSites: C, numDemand: A, offsets, demand: setDemand },
+      candidates,
       candidateLon: Float64Array.from(input.candidateLon),
       candidateLat: Float64Array.from(input.candidateLat),
       radiusM: input.radiusM,
@@ -382,6 +379,18 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
   };
 }
 
+/** Puts the points point[from .. from + count) into atom a; returns their summed weight. */
+function assignGroup(point: Int32Array, from: number, count: number, a: number, weight: ArrayLike<number>, atomOf: Int32Array): number {
+  let s = 0;
+  for (let q = from; q < from + count; q++) {
+    const i = point[q], w = weight[i];
+    if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`demand weight at index ${i} is ${w}; weights must be finite and ≥ 0`);
+    atomOf[i] = a;
+    s += w;
+  }
+  return s;
+}
+
 /**
  * Distinct sorted candidate lists ("atoms") with their weights, interned through an
  * open-addressing hash table; typed arrays only (a Map of 400k entries cost more than the
@@ -389,12 +398,23 @@ export function buildPointCoverage(input: PointCoverageInput): PointCoverage {
  */
 class AtomTable {
   size = 2;
-  weight: Float64Array = new Float64Array(1 << 12);
+  weight: Float64Array;
   /** listStart[a] .. listStart[a + 1]: atom a's candidates in `lists`. */
-  listStart: Int32Array = new Int32Array(1 << 12);
-  lists: Int32Array = new Int32Array(1 << 16);
-  private hash = new Int32Array(1 << 13);
-  private codes: Int32Array = new Int32Array(1 << 12);
+  listStart: Int32Array;
+  lists: Int32Array;
+  private hash: Int32Array;
+  private codes: Int32Array;
+
+  /** Sized for about half as many atoms as points, 8 candidates each (the demo city: 0.58, 8.5), so it seldom grows. */
+  constructor(points: number) {
+    let atoms = 1 << 12;
+    while (atoms < points / 2 && atoms < 1 << 24) atoms *= 2;
+    this.weight = new Float64Array(atoms);
+    this.listStart = new Int32Array(atoms);
+    this.codes = new Int32Array(atoms);
+    this.lists = new Int32Array(atoms * 8);
+    this.hash = new Int32Array(atoms * 2);
+  }
 
   equals(a: number, ids: Int32Array, n: number): boolean {
     const s = this.listStart[a];
@@ -426,7 +446,8 @@ class AtomTable {
     }
     const s = this.listStart[a];
     if (s + n > this.lists.length) this.lists = grow(this.lists, Math.max(this.lists.length * 2, s + n));
-    this.lists.set(n === ids.length ? ids : ids.subarray(0, n), s);
+    const lists = this.lists;
+    for (let q = 0; q < n; q++) lists[s + q] = ids[q];
     this.listStart[a + 1] = s + n;
     this.codes[a] = h;
     this.hash[slot] = a + 1;
