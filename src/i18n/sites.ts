@@ -98,7 +98,7 @@ export const sitesMessages = defineMessages(
     'sites.summary.lscpCount': 'LSCP: {n} new {n|site|sites} needed.',
     'sites.summary.restored': 'Restored from a link: the result as it was shared. Recommend again to edit it.',
     'sites.summary.linkUnread': 'The result in the link could not be read (the link is damaged or from a newer version): it was recommended again from the link’s parameters.',
-    'sites.link.tooLong': 'This plan has {n} sites: too many for a link (at most about {max} characters). The link keeps the settings and recommends again when opened, so the answer may differ if the data changed. To keep this exact plan, save a snapshot or export the report.',
+    'sites.link.tooLong': 'This plan’s sites ({n}) are too many for a link (at most about {max} characters). The link keeps the settings and recommends again when opened, so the answer may differ if the data changed. To keep this exact plan, save a snapshot or export the report.',
     'sites.summary.time': 'Computed in {ms} ms.',
     'sites.status.optimal': 'optimal',
     'sites.status.time_limit': 'stopped at the time limit',
