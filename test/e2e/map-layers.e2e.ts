@@ -55,6 +55,13 @@ async function labelMask(page: Page, names: string[]): Promise<{ mask: string; d
   }, names);
 }
 
+/** Wait until the map has stopped moving (a recommendation eases to its sites), then a little for deck.gl to redraw. */
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => !(window as unknown as { __bpMap: { isMoving(): boolean } }).__bpMap.isMoving(), null, { timeout: 20_000 });
+  await page.waitForTimeout(1000);
+  await page.waitForFunction(() => !(window as unknown as { __bpMap: { isMoving(): boolean } }).__bpMap.isMoving(), null, { timeout: 20_000 });
+}
+
 async function setNetwork(page: Page, on: boolean): Promise<void> {
   const ctl = await openLayerControl(page);
   for (const k of ['ownBranch', 'ownAtm', 'competitor']) await ctl.getByTestId(`layer-${k}`).setChecked(on);
@@ -151,7 +158,7 @@ describe('map layers on every tab, decluttered network, district names on top', 
         await page.getByTestId('sites-run').click();
         await page.waitForSelector('[data-testid="sites-row-10"]', { timeout: 180_000 });
       }
-      await page.waitForTimeout(1500);
+      await settle(page);
       const check = () => page.evaluate(() => {
         interface Box { x0: number; y0: number; x1: number; y1: number }
         interface Picked { object?: { index?: number } | null; layer?: { id: string } | null }
@@ -164,20 +171,22 @@ describe('map layers on every tab, decluttered network, district names on top', 
         const ranks = layers.find((l) => l.id === 'sites-new-label')!;
         const placements = names.state.placements ?? [];
         const problems: string[] = [];
+        const canvas = (window as unknown as { __bpMap: { getCanvas(): HTMLCanvasElement } }).__bpMap.getCanvas();
         let shown = 0;
         placements.forEach((p, i) => {
-          if (!p) return;
+          const b = p?.box;
+          // Names placed off screen are not drawn where anyone could see them: only those in view count.
+          if (!b || b.x0 < 0 || b.y0 < 0 || b.x1 > canvas.clientWidth || b.y1 > canvas.clientHeight) return;
           shown++;
-          const b = p.box;
           const rect = { x: Math.ceil(b.x0) + 1, y: Math.ceil(b.y0) + 1, width: Math.floor(b.x1 - b.x0) - 2, height: Math.floor(b.y1 - b.y0) - 2, maxObjects: 100 };
           // Every object with a pixel in the box (picking reports the root layer's id).
           const picked = deck.pickObjects(rect);
           const inNames = picked.filter((o) => o.layer?.id === 'sites-new-names');
-          if (!inNames.some((o) => o.object?.index === i)) problems.push(`name ${i + 1} is not drawn in its box`);
+          if (!inNames.some((o) => o.object?.index === i)) problems.push(`name ${i + 1} is not drawn in its box ${JSON.stringify(rect)}`);
           for (const o of inNames) if (o.object?.index !== undefined && o.object.index !== i) problems.push(`name ${o.object.index + 1} drawn over name ${i + 1}`);
           if (picked.some((o) => o.layer?.id === 'sites-new-disc')) problems.push(`name ${i + 1} covers a marker`);
         });
-        return { total: names.props.data.length, shown, ranks: (ranks.props.data as { label: string }[]).map((d) => d.label), problems };
+        return { total: names.props.data.length, shown, hidden: placements.filter((p) => !p).length, ranks: (ranks.props.data as { label: string }[]).map((d) => d.label), problems };
       });
       const city = await check();
       assert.equal(city.total, 10);
@@ -192,10 +201,12 @@ describe('map layers on every tab, decluttered network, district names on top', 
         const lon = a.reduce((x, p) => x + p.lon, 0) / a.length, lat = a.reduce((x, p) => x + p.lat, 0) / a.length;
         w.__bpMap.jumpTo({ center: [lon, lat], zoom: w.__bpMap.getZoom() + 2 });
       });
-      await page.waitForTimeout(1500);
+      await settle(page);
       const near = await check();
       assert.deepEqual(near.problems, []);
-      assert.ok(near.shown >= city.shown, `names shown: ${city.shown} at city zoom, ${near.shown} zoomed in`);
+      // Zoomed in, fewer names are hidden for lack of room (some sites may now lie off screen).
+      assert.ok(near.hidden <= city.hidden, `names hidden: ${city.hidden} at city zoom, ${near.hidden} zoomed in`);
+      assert.ok(near.shown >= 1);
       await shot(page, `sites-names-zoomed-${lang}.png`);
       await page.evaluate(() => (window as unknown as { __bpMap: { jumpTo(o: object): void; getZoom(): number } }).__bpMap.jumpTo({ zoom: (window as unknown as { __bpMap: { getZoom(): number } }).__bpMap.getZoom() - 2 }));
       if (lang === 'zh-CN') await page.getByTestId('lang-switch').click();
