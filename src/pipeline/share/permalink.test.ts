@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHash, encodeHash, isShareHash, sameCamera, type ShareState } from './permalink.ts';
+import { decodeHash, encodeHash, isShareHash, MAX_SLICE_CHARS, sameCamera, type ShareState } from './permalink.ts';
 
 const state: ShareState = {
   camera: { center: [121.4737021, 31.2303904], zoom: 10.123456, bearing: -17.25, pitch: 42.5 },
@@ -52,7 +52,7 @@ describe('permalink hash', () => {
   });
 
   it('rejects overlong slices (parameters, never data)', () => {
-    const big = encodeURIComponent(JSON.stringify({ rows: 'x'.repeat(5000) }));
+    const big = encodeURIComponent(JSON.stringify({ rows: 'x'.repeat(MAX_SLICE_CHARS + 1) }));
     const { state: s, problems } = decodeHash(`#bp=1&s.data=${big}`);
     expect(s.slices).toBeUndefined();
     expect(problems[0]).toMatch(/longer than/);

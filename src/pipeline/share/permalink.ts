@@ -45,8 +45,18 @@ export interface DecodedHash {
 
 /** Longest string field accepted (ids, names of indicators and periods). */
 export const MAX_FIELD_CHARS = 200;
-/** Longest JSON text of one slice: slices carry parameters, never data. */
-export const MAX_SLICE_CHARS = 4000;
+/**
+ * Longest JSON text of one slice: slices carry parameters, never data — and a plan's sites,
+ * packed (~14 characters a site: a 500-site plan is ~8,000–10,500 characters).
+ */
+export const MAX_SLICE_CHARS = 14_000;
+/**
+ * Longest link the app writes, in characters of the URL hash. The hash never reaches a server
+ * (no proxy's 8 KB request-line limit applies) and Chrome, Edge, Firefox and Safari open far
+ * longer ones; mail, Teams and WeChat carry a link of this length whole. Apps that cut messages
+ * at 4,096 characters cannot carry a plan of more than ~200 sites whatever the encoding.
+ */
+export const MAX_LINK_CHARS = 16_000;
 /** Names of state slices and layer toggles: what a link may name. */
 export const SLICE_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 

@@ -8,6 +8,7 @@ import { applySlices, captureSlices, individualSliceNames, registerStateSlice } 
 import { countCustomersByCell } from './customer-cells.ts';
 import { cellRows } from '../../ui/share/aggregates.ts';
 import { safeCells } from './safe-cells.ts';
+import { MAX_SLICE_CHARS } from './permalink.ts';
 
 describe('scale bar', () => {
   it('uses the Web Mercator ground resolution', () => {
@@ -94,7 +95,7 @@ describe('state slices', () => {
     let risk = { w: 1 };
     const offA = registerStateSlice('risk', () => risk, (v) => (risk = v as { w: number }));
     const offB = registerStateSlice('cust', { get: () => ({ id: 'C1' }), set: () => {}, privacy: 'individual' });
-    const offC = registerStateSlice('huge', () => ({ rows: 'x'.repeat(10_000) }), () => {});
+    const offC = registerStateSlice('huge', () => ({ rows: 'x'.repeat(MAX_SLICE_CHARS + 1) }), () => {});
     expect(individualSliceNames()).toEqual(['cust']);
     const safe = captureSlices({ safe: true });
     expect(safe.values).toEqual({ risk: { w: 1 } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newSnapshotId, parseSnapshotFile, snapshotFile, validateSnapshotFile, type Snapshot } from './snapshot-schema.ts';
+import { MAX_SLICE_CHARS } from './permalink.ts';
 
 const good: Snapshot = {
   id: 'abc123',
@@ -35,7 +36,7 @@ describe('snapshot files', () => {
       { ...good, name: '' },
       { ...good, state: { ...good.state, camera: { center: [999, 0], zoom: 3, bearing: 0, pitch: 0 } } },
       { ...good, state: { ...good.state, classCount: '5' } },
-      { ...good, state: { ...good.state, slices: { big: 'x'.repeat(5000) } } },
+      { ...good, state: { ...good.state, slices: { big: 'x'.repeat(MAX_SLICE_CHARS + 1) } } },
       'not an object',
     ];
     const r = validateSnapshotFile({ format: 'branch-planner-snapshots', version: 1, snapshots: [good, ...bad] });

@@ -38,7 +38,7 @@ export interface SitesShared {
   /** The result on screen when the link was made, restored as it was without running again (links before the packed form). */
   result?: RestoredResult;
   /** The same, packed (sites-link.ts packResult, PackedResult): what links carry now. */
-  rp?: { b: string; w: (string | [string, string])[] };
+  rp?: { b: string; w?: (string | [string, string])[] };
 }
 
 /** One new site of a shared result: position, names and the numbers the ranked list showed. */

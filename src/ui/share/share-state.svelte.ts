@@ -57,6 +57,8 @@ class ShareLive {
   notice = $state.raw<Notice | null>(null);
   /** The permalink of what is on screen (also in the address bar). */
   link = $state('');
+  /** What the link leaves out (e.g. a plan too long for one), in the UI language. */
+  linkNotes = $state.raw<string[]>([]);
 }
 
 export const shareLive = new ShareLive();

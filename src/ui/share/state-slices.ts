@@ -13,7 +13,7 @@
  * what does not fit. A slice marked `privacy: 'individual'` (e.g. a selected customer id) is
  * left out of links and exported files while safe sharing is on.
  */
-import { SLICE_NAME_RE } from '../../pipeline/share/permalink.ts';
+import { MAX_SLICE_CHARS, SLICE_NAME_RE } from '../../pipeline/share/permalink.ts';
 import { DEFAULT_K } from '../../pipeline/share/safe-cells.ts';
 
 export type SlicePrivacy = 'aggregate' | 'individual';
@@ -34,6 +34,11 @@ export interface StateSlice {
    * (e.g. ["Getis-Ord Gi*", "Customers", "H3 resolution 8"]). Never JSON.
    */
   describe?: () => string[];
+  /**
+   * What the last `get` had to leave out of a link, in the UI language (e.g. a plan too long
+   * for one), shown under the link; undefined when nothing was.
+   */
+  note?: () => string | undefined;
 }
 
 const slices = new Map<string, StateSlice>();
@@ -60,6 +65,11 @@ export function individualSliceNames(): string[] {
   return [...slices].filter(([, s]) => s.privacy === 'individual').map(([n]) => n).sort();
 }
 
+/** The notes of the slices' last capture (StateSlice.note), for the Share panel. */
+export function captureNotes(): string[] {
+  return [...slices.values()].flatMap((s) => s.note?.() ?? []);
+}
+
 /** The words a slice gives for its current parameters (none when it has no `describe`). */
 export function describeSlice(name: string): string[] {
   const s = slices.get(name);
@@ -78,7 +88,7 @@ export function describeSlice(name: string): string[] {
 export function captureSlices(opts: { safe: boolean; k?: number; maxChars?: number }): { values: Record<string, unknown>; problems: string[] } {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
-  const max = opts.maxChars ?? 4000;
+  const max = opts.maxChars ?? MAX_SLICE_CHARS;
   for (const [name, s] of slices) {
     if (opts.safe && s.privacy === 'individual') continue;
     try {

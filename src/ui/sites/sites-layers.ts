@@ -9,6 +9,7 @@ import { LineLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { haversineM } from '../../core/haversine.ts';
 import { ALWAYS_ON_TOP, h3CellsLayer } from '../map/layers.ts';
+import { SiteNamesLayer } from '../map/site-names-layer.ts';
 import { sequential, type Rgb } from '../map/palette.ts';
 
 /** New sites by rank (ColorBrewer Dark2 + Paired darks): saturated, apart from the pale cell classes. */
@@ -221,26 +222,12 @@ export interface MarkerDatum {
   label: string;
 }
 
-/** New sites' names beside their discs (CJK glyphs are built on demand: characterSet 'auto'). */
+/**
+ * New sites' names beside their discs, rank 1 first: placed where they overlap no other name
+ * or disc at the current zoom, hidden where they cannot be (site-names-layer.ts).
+ */
 export function nameLabelsLayer(id: string, markers: readonly (MarkerDatum & { name: string })[]): Layer {
-  return new TextLayer<MarkerDatum & { name: string }>({
-    id,
-    data: markers,
-    getPosition: (d) => [d.lon, d.lat],
-    getText: (d) => d.name,
-    characterSet: 'auto',
-    getSize: 12,
-    getColor: [33, 37, 41, 255],
-    getPixelOffset: [14, 0],
-    getTextAnchor: 'start',
-    getAlignmentBaseline: 'center',
-    outlineWidth: 3,
-    outlineColor: [255, 255, 255, 230],
-    fontSettings: { sdf: true },
-    billboard: true,
-    ...ALWAYS_ON_TOP,
-    updateTriggers: { getPosition: [markers], getText: [markers] },
-  });
+  return new SiteNamesLayer({ id, data: markers, markerRadiusPx: 13, fontPx: 12, pickable: true, ...ALWAYS_ON_TOP });
 }
 
 /** New sites: numbered discs, facing the camera and drawn over cells and extrusions when the map is pitched. */

@@ -14,7 +14,7 @@ import { app } from '../app/app-state.svelte.ts';
 import { sites } from './sites.svelte.ts';
 import { safeResult, usableHuff, type HuffInputs, type RestoredResult, type SitesShared } from '../../pipeline/sites/sites-params.ts';
 import { DEFAULT_K } from '../../pipeline/share/safe-cells.ts';
-import { MAX_SLICE_CHARS } from '../../pipeline/share/permalink.ts';
+import { MAX_LINK_CHARS, MAX_SLICE_CHARS } from '../../pipeline/share/permalink.ts';
 import { packResult, parseSitesSlice } from '../../pipeline/sites/sites-link.ts';
 import { HUFF_DEFAULTS, type HuffParams } from '../../core/huff.ts';
 import { openDataset, recommend } from './sites-run.svelte.ts';
@@ -23,10 +23,14 @@ import { siteLabel } from './site-names.ts';
 import { registerReport, type ReportContext, type ReportSection } from '../share/report-sections.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/i18n.svelte.ts';
 
+/** Sites of the last result too many for a link (0 when it fitted): said under the link (linkNote). */
+let omittedSites = 0;
+
 /**
  * `ctx.safe`: per-site demand below k is left out of the result (sites-params.ts safeResult).
- * The result travels packed (sites-link.ts, ~40 characters a site); a plan too long for a
- * link even so (an LSCP answer of hundreds of sites) is left out and runs again when opened.
+ * The result travels packed (sites-link.ts, ~14 characters a site); a plan too long for a
+ * link even so (well over 500 sites) is left out, the link runs it again when opened, and the
+ * Share panel says so (linkNote) — never a link cut short.
  */
 export function sharedState(ctx: CaptureContext = { safe: false, k: DEFAULT_K }): SitesShared {
   const result = currentResult();
@@ -43,9 +47,18 @@ export function sharedState(ctx: CaptureContext = { safe: false, k: DEFAULT_K })
     colouring: sites.colouring, huff: { ...sites.huff }, ran: sites.run !== null || sites.restored !== null,
     pointSource: sites.pointSource, useCosts: sites.useCosts,
   };
+  omittedSites = 0;
   if (!shared) return params;
   const withResult = { ...params, rp: packResult(shared) };
-  return JSON.stringify(withResult).length <= MAX_SLICE_CHARS ? withResult : params;
+  // As the link spells it: percent-escaped JSON.
+  if (encodeURIComponent(JSON.stringify(withResult)).length <= MAX_SLICE_CHARS) return withResult;
+  omittedSites = shared.sites.length;
+  return params;
+}
+
+/** Why the link lacks the plan on screen, in the UI language (undefined when it holds it). */
+export function linkNote(): string | undefined {
+  return omittedSites ? t('sites.link.tooLong', { n: formatNumber(omittedSites), max: formatNumber(MAX_LINK_CHARS) }) : undefined;
 }
 
 /** The result on screen (the edited scenario, or one restored from a link), as a link carries it. */
@@ -177,6 +190,7 @@ export function registerSitesShare(): void {
   registerStateSlice('sites', {
     get: (ctx) => (app.dataset ? sharedState(ctx) : undefined),
     describe: describeSites,
+    note: linkNote,
     set: (v) => {
       const rerun = applyShared(v);
       const ds = app.dataset;
