@@ -145,4 +145,41 @@ describe('HashSet64', () => {
     expect(fresh.add(1, 0)).toBe(false);
     expect(fresh.add(0, 1)).toBe(true);
   });
+
+  it('staged keys: every extra sighting is reported once, across queue flushes and regions', () => {
+    // 200,000 keys over 32 regions, queues of 64: a key's sightings land in different flushes
+    // (and the first may still be queued when the second comes), the zero key included.
+    const set = new HashSet64(200_000, 64);
+    const want: string[] = [];
+    const seen = new Set<string>();
+    let x = 12345;
+    for (let i = 0; i < 200_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      // about one key in four is one of 3,000 repeated ones (few distinct low bits)
+      const lo = x % 4 === 0 ? (x >>> 8) % 3000 * 4096 : x;
+      const hi = x % 4 === 0 ? 7 : i;
+      const key = `${lo}:${hi}`;
+      if (seen.has(key)) want.push(key);
+      seen.add(key);
+      set.stage(lo, hi);
+    }
+    set.stage(0, 0);
+    set.stage(0, 0);
+    want.push('0:0');
+    const got = set.drain().map((k) => `${Number(k & 0xffffffffn)}:${Number(k >> 32n)}`);
+    expect(got.length).toBeGreaterThan(40_000);
+    expect(got.sort()).toEqual(want.sort());
+    // drained: the keys are in the set, and nothing more is reported
+    expect(set.add(want[0].split(':').map(Number)[0], 7)).toBe(true);
+    expect(set.drain()).toEqual([]);
+  });
+
+  it('a region that fills up throws instead of probing forever', () => {
+    const set = new HashSet64(10, 8);
+    // more keys than the 65,536 slots of its 8 regions
+    expect(() => {
+      for (let i = 1; i <= 70_000; i++) set.add(i, 0);
+    }).toThrow(/region full/);
+  });
 });
+

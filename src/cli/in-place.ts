@@ -5,13 +5,14 @@
  * group the ids for duplicates, copy the kept rows into the final table, read them back).
  *
  * The pass runs the loader's own check query (buildCheckSelect, the same SQL, so the same
- * rejects, reasons and values) over a view of the file, and streams per row: its line, its
- * check result, its soft-value flags, a 64-bit hash of its customer_id, and the values the
- * aggregation needs. Here, per batch: rejected rows are listed (line, check), kept rows' ids go
- * into a hash set (a repeated hash marks a possible duplicate), and the kept rows' coordinates
- * go to worker threads for their H3 cells while the next batch streams; cells come back in
- * order and are folded per cell (DemandCellFolder, in row order: the same sums as the table
- * route). Nothing per row is kept but the id hashes (8 bytes a row, for the duplicate check).
+ * rejects, reasons and values) over a view of the file, and streams per row only what the pass
+ * needs: one tag (the failed check, or the filter and soft-value flags), a rejected row's line or
+ * a kept row's 64-bit customer_id hash, and the values the aggregation needs. Here, per chunk:
+ * rejected rows are listed (line, check), kept rows' ids are staged into a hash set (a repeated
+ * hash marks a possible duplicate), and the counted rows' coordinates go to worker threads for
+ * their H3 cells while the next batch streams; cells come back in order and are folded per cell
+ * (DemandCellFolder, in row order: the same sums as the table route). Nothing per row is kept
+ * but the id hashes (9–18 bytes a row, for the duplicate check).
  *
  * Whatever this pass cannot settle alone goes the general way (`loadForCli` then
  * `aggregateCustomers`), so results never depend on the route: a glob or non-WGS84 input, a
@@ -69,7 +70,7 @@ export interface CliCells {
 /** The link to the customers file in the connector's private folder (no user text in SQL). */
 const IN_PLACE_FILE = 'bp-in-place-customers.parquet';
 
-/** Most rows the one pass takes (its id hash set: 8–16 bytes a row, 2 GB at this many). */
+/** Most rows the one pass takes (its id hash set: 8–16 bytes a row, its queues an eighth more: 2.3 GB at this many). */
 const MAX_IN_PLACE_ROWS = 200_000_000;
 
 async function customersRows(conn: NativeConnector, path: string): Promise<number> {
@@ -153,7 +154,7 @@ async function inPlace(
     specError = e;
     spec = { resolutions: [0], groups: [], sums: [] };
   }
-  if (plan.soft.length > 30) throw new GeneralWay('too many soft columns for the flags');
+  if (plan.soft.length > MAX_SOFT) throw new GeneralWay('too many soft columns for the row tag');
   let dictionaries: string[][];
   let pass: PassResult;
   try {
@@ -310,17 +311,23 @@ interface PassResult {
   candidates: bigint[];
 }
 
+/** Most soft columns the pass's row tag holds (one bit each, beside the filter's bit). */
+const MAX_SOFT = 29;
+
 /** The one pass: check, list rejects, hash ids, assign cells on worker threads, fold. */
 async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, cardinality: readonly number[]): Promise<PassResult> {
   const params: SqlParam[] = [];
   const pass = filterClause(spec.filter, params);
-  const soft = plan.soft.map((c, i) => `CASE WHEN c.${q(c.column)} THEN ${1 << i} ELSE 0 END`);
+  const soft = plan.soft.map((c, i) => `CASE WHEN c.${q(c.column)} THEN ${2 << i} ELSE 0 END`);
+  // Per row, as few columns as the pass needs (each column costs the main thread a fetch per
+  // 2,048 rows and a copy per row):
+  //   x0 (INTEGER) the row's tag: −check for a rejected row; else bit 0 = counted (passes the
+  //      filter), bit 1 + i = soft column i had an unreadable value;
+  //   x1 (UBIGINT) a rejected row's line, else the hash of its customer_id;
+  //   lon, lat, the sums and the group codes (read only for counted rows).
   const cols = [
-    'c.__bp_line',
-    'coalesce(c.__bp_k, 0)',
-    soft.length ? soft.join(' + ') : '0',
-    `CAST(coalesce(c.__bp_k IS NULL AND (${pass}), false) AS INTEGER)`,
-    `coalesce(hash(c.${q('customer_id')}), CAST(0 AS UBIGINT))`,
+    `CASE WHEN c.__bp_k IS NOT NULL THEN -c.__bp_k ELSE CAST(coalesce(${pass}, false) AS INTEGER)${soft.length ? ` + ${soft.join(' + ')}` : ''} END`,
+    `CASE WHEN c.__bp_k IS NOT NULL THEN CAST(c.__bp_line AS UBIGINT) ELSE coalesce(hash(c.${q('customer_id')}), CAST(0 AS UBIGINT)) END`,
     `coalesce(CAST(c.${q('lon')} AS DOUBLE), CAST('NaN' AS DOUBLE))`,
     `coalesce(CAST(c.${q('lat')} AS DOUBLE), CAST('NaN' AS DOUBLE))`,
     ...spec.sums.map((s) => `coalesce(TRY_CAST(c.${q(s)} AS DOUBLE), CAST('NaN' AS DOUBLE))`),
@@ -339,48 +346,24 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
   const softCounts = plan.soft.map(() => 0);
   const rejLines = new GrowingInt32();
   const rejChecks = new GrowingInt32();
-  const candidates: bigint[] = [];
   const pool = new CellPool(Math.max(1, Math.min(4, availableParallelism())));
   const inFlight: Promise<() => void>[] = [];
   const maxInFlight = pool.size + 1;
 
-  // Batch buffers: one set per batch (they go to the fold after the cells come back).
+  // Batch buffers of the counted rows: one set per batch (they go to the fold after the cells
+  // come back).
   const alloc = () => ({
-    line: new Int32Array(BATCH_ROWS), k: new Int32Array(BATCH_ROWS), u: new Int32Array(BATCH_ROWS), pass: new Int32Array(BATCH_ROWS),
-    h: new Uint32Array(2 * BATCH_ROWS), lon: new Float64Array(BATCH_ROWS), lat: new Float64Array(BATCH_ROWS),
+    lon: new Float64Array(BATCH_ROWS), lat: new Float64Array(BATCH_ROWS),
     sums: Array.from({ length: nSums }, () => new Float64Array(BATCH_ROWS)),
     groups: Array.from({ length: nGroups }, () => new Int32Array(BATCH_ROWS)),
   });
   type Buf = ReturnType<typeof alloc>;
-  // Buffers come back once their batch is folded (each is ~40 MB: allocating one per batch kept
-  // the garbage collector busy).
+  // Buffers come back once their batch is folded (each is ~16 MB and up: allocating one per
+  // batch kept the garbage collector busy).
   const free: Buf[] = [];
-  let lastLine = -1;
+  let lastReject = -1;
   let inversions = 0;
-  const handle = (b: Buf, n: number) => {
-    // rejects, soft counts, ids; the rows to count moved to the front (in order)
-    let m = 0;
-    for (let i = 0; i < n; i++) {
-      if (b.line[i] <= lastLine) inversions++;
-      lastLine = b.line[i];
-      const k = b.k[i];
-      if (k !== 0) {
-        rejLines.push(b.line[i]);
-        rejChecks.push(k);
-        continue;
-      }
-      const u = b.u[i];
-      if (u !== 0) for (let s = 0; s < softCounts.length; s++) if (u & (1 << s)) softCounts[s]++;
-      if (ids.add(b.h[2 * i], b.h[2 * i + 1])) candidates.push(BigInt(b.h[2 * i]) | (BigInt(b.h[2 * i + 1]) << 32n));
-      if (b.pass[i] === 0) continue;
-      if (m !== i) {
-        b.lon[m] = b.lon[i];
-        b.lat[m] = b.lat[i];
-        for (let s = 0; s < nSums; s++) b.sums[s][m] = b.sums[s][i];
-        for (let g = 0; g < nGroups; g++) b.groups[g][m] = b.groups[g][i];
-      }
-      m++;
-    }
+  const send = (b: Buf, m: number) => {
     const batch = {
       lon: b.lon.subarray(0, m), lat: b.lat.subarray(0, m),
       sums: b.sums.map((a) => a.subarray(0, m)), groups: b.groups.map((a) => a.subarray(0, m)),
@@ -393,36 +376,51 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
   };
 
   let buf = alloc();
-  let at = 0;
+  let m = 0; // counted rows in buf
   try {
     for await (const slice of streamRowSlices(conn.conn, sql, params, BATCH_ROWS)) {
-      const { at: row, take } = slice;
-      const items = slice.column;
-      buf.line.set(items(0) as Int32Array, row);
-      buf.k.set(items(1) as Int32Array, row);
-      buf.u.set(items(2) as Int32Array, row);
-      buf.pass.set(items(3) as Int32Array, row);
-      const h = items(4) as unknown as BigUint64Array;
-      buf.h.set(new Uint32Array(h.buffer, h.byteOffset, 2 * take), 2 * row);
-      buf.lon.set(items(5) as Float64Array, row);
-      buf.lat.set(items(6) as Float64Array, row);
-      for (let s = 0; s < nSums; s++) buf.sums[s].set(items(7 + s) as Float64Array, row);
-      for (let g = 0; g < nGroups; g++) buf.groups[g].set(items(7 + nSums + g) as Int32Array, row);
-      at = row + take;
+      const { take } = slice;
+      const tag = slice.column(0) as Int32Array;
+      const key64 = slice.column(1) as unknown as BigUint64Array;
+      const key = new Uint32Array(key64.buffer, key64.byteOffset, 2 * take);
+      const lon = slice.column(2) as Float64Array;
+      const lat = slice.column(3) as Float64Array;
+      const sums = spec.sums.map((_, s) => slice.column(4 + s) as Float64Array);
+      const groups = spec.groups.map((_, g) => slice.column(4 + nSums + g) as Int32Array);
+      // rejects, soft counts, ids; the rows to count copied to the batch (in order)
+      for (let i = 0; i < take; i++) {
+        const t = tag[i];
+        if (t < 0) {
+          const line = key[2 * i];
+          if (line <= lastReject) inversions++;
+          lastReject = line;
+          rejLines.push(line);
+          rejChecks.push(-t);
+          continue;
+        }
+        if (t > 1) for (let s = 0; s < softCounts.length; s++) if (t & (2 << s)) softCounts[s]++;
+        ids.stage(key[2 * i], key[2 * i + 1]);
+        if ((t & 1) === 0) continue;
+        buf.lon[m] = lon[i];
+        buf.lat[m] = lat[i];
+        for (let s = 0; s < nSums; s++) buf.sums[s][m] = sums[s][i];
+        for (let g = 0; g < nGroups; g++) buf.groups[g][m] = groups[g][i];
+        m++;
+      }
       if (slice.full) {
-        handle(buf, at);
+        send(buf, m);
         buf = free.pop() ?? alloc();
-        at = 0;
+        m = 0;
         while (inFlight.length > maxInFlight) (await inFlight.shift()!)();
       }
     }
-    if (at > 0) handle(buf, at);
+    if (m > 0) send(buf, m);
     while (inFlight.length) (await inFlight.shift()!)();
   } finally {
     pool.terminate();
   }
-  if (process.env.BP_SQL_TRACE) console.error(`[in-place: ${inversions} rows out of line order]`);
-  return { dc: folder.finish(), rejectLines: rejLines.array(), rejectChecks: rejChecks.array(), softCounts, candidates };
+  if (process.env.BP_SQL_TRACE) console.error(`[in-place: ${inversions} rejects out of line order]`);
+  return { dc: folder.finish(), rejectLines: rejLines.array(), rejectChecks: rejChecks.array(), softCounts, candidates: ids.drain() };
 }
 
 /**
@@ -478,21 +476,49 @@ async function insertRejects(conn: NativeConnector, plan: Plan, lines: Int32Arra
   return { total: counts.reduce((s, c) => s + c.n, 0), byCode: Object.fromEntries(counts.map((c) => [c.code, c.n])) };
 }
 
+/** murmur3's 32-bit finaliser: every output bit depends on every input bit. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Slots per region of HashSet64 (64 KB of keys: a region being filled stays in the CPU's cache). */
+const REGION_SLOTS = 1 << 13;
+
 /**
  * A set of 64-bit keys (two uint32 halves), open addressing sized once from the row count
- * (load ≤ 0.8: 1 GB for 100M rows). `add` says whether the key was there already.
+ * (load ≤ 0.8: 1 GB for 100M rows), cut into regions of REGION_SLOTS slots: a key lives in the
+ * region its hash picks, probing wraps inside the region.
+ *
+ * `add` inserts at once and says whether the key was there already. `stage` defers: keys wait
+ * in their region's queue and a full queue is inserted in one go (`drain` inserts the rest), so
+ * the inserts of a queue hit one 64 KB region instead of a random place in 1 GB — the main
+ * thread's slowest step at 100M rows was waiting on memory here. Staged keys found again are
+ * listed by `drain` (each extra sighting once), in no particular order.
  */
 export class HashSet64 {
   /** Slot s holds its key's halves at 2s, 2s + 1 (one cache line per probe); (0, 0) = empty. */
   private readonly keys: Uint32Array;
-  private readonly mask: number;
+  private readonly regions: number;
+  private readonly filled: Int32Array;
+  private readonly queue: Uint32Array;
+  private readonly queued: Int32Array;
+  private readonly queueLen: number;
+  private readonly repeats: bigint[] = [];
   private zero = false;
 
-  constructor(expected: number) {
+  constructor(expected: number, queueLen = 2048) {
     let cap = 1 << 16;
     while (cap < expected * 1.25 && cap < 2 ** 30) cap *= 2;
     this.keys = new Uint32Array(2 * cap);
-    this.mask = cap - 1;
+    this.regions = cap / REGION_SLOTS;
+    this.filled = new Int32Array(this.regions);
+    this.queueLen = queueLen;
+    this.queue = new Uint32Array(2 * queueLen * this.regions);
+    this.queued = new Int32Array(this.regions);
   }
 
   add(lo: number, hi: number): boolean {
@@ -501,19 +527,61 @@ export class HashSet64 {
       this.zero = true;
       return had;
     }
+    const h = mix32(lo ^ Math.imul(hi, 0x9e3779b1));
+    return this.insert(h & (this.regions - 1), h >>> 19, lo, hi);
+  }
+
+  /** Key into region r, starting at slot `start` of it; whether it was there already. */
+  private insert(r: number, start: number, lo: number, hi: number): boolean {
     const keys = this.keys;
-    let s = (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
+    const base = r * REGION_SLOTS;
+    let s = start & (REGION_SLOTS - 1);
     for (;;) {
-      const a = keys[2 * s];
-      const b = keys[2 * s + 1];
+      const at = 2 * (base + s);
+      const a = keys[at];
+      const b = keys[at + 1];
       if (a === 0 && b === 0) {
-        keys[2 * s] = lo;
-        keys[2 * s + 1] = hi;
+        // a region is never filled up: probing would not end (the caller takes another way)
+        if (++this.filled[r] >= REGION_SLOTS) throw new Error('internal: id hash region full');
+        keys[at] = lo;
+        keys[at + 1] = hi;
         return false;
       }
       if (a === lo && b === hi) return true;
-      s = (s + 1) & this.mask;
+      s = (s + 1) & (REGION_SLOTS - 1);
     }
+  }
+
+  stage(lo: number, hi: number): void {
+    if (lo === 0 && hi === 0) {
+      if (this.zero) this.repeats.push(0n);
+      this.zero = true;
+      return;
+    }
+    const h = mix32(lo ^ Math.imul(hi, 0x9e3779b1));
+    const r = h & (this.regions - 1);
+    const n = this.queued[r];
+    const at = 2 * (r * this.queueLen + n);
+    this.queue[at] = lo;
+    this.queue[at + 1] = hi;
+    if (n + 1 === this.queueLen) this.flush(r, n + 1);
+    else this.queued[r] = n + 1;
+  }
+
+  private flush(r: number, n: number): void {
+    const q = this.queue;
+    for (let i = 0, at = 2 * r * this.queueLen; i < n; i++, at += 2) {
+      const lo = q[at];
+      const hi = q[at + 1];
+      if (this.insert(r, mix32(lo ^ Math.imul(hi, 0x9e3779b1)) >>> 19, lo, hi)) this.repeats.push(BigInt(lo) | (BigInt(hi) << 32n));
+    }
+    this.queued[r] = 0;
+  }
+
+  /** Inserts every staged key; the keys staged so far that were found already (one entry per extra sighting). */
+  drain(): bigint[] {
+    for (let r = 0; r < this.regions; r++) if (this.queued[r] > 0) this.flush(r, this.queued[r]);
+    return this.repeats.splice(0);
   }
 }
 
