@@ -74,6 +74,21 @@ describeOnEachEngine('loading from a Blob equals loading from bytes on $name', (
     CSV_SCAN.chunkBytes = DEFAULT_CHUNK;
   }, 240_000);
 
+  it('DuckDB reads while the file is scanned, and again when the scan finds digit separators the head did not show', async () => {
+    // `1_21.5` past the first megabyte (the head): read_csv would take it for 121.5, so the early
+    // read (numbers typed) is dropped and the file read again with numbers as text.
+    const rows: string[] = ['customer_id,lon,lat,segment'];
+    for (let i = 0; i < 60_000; i++) rows.push(`c${i},${i === 50_000 ? '1_21.5' : (121 + (i % 1000) / 2000).toFixed(5)},31.2,young`);
+    const text = rows.join('\n') + '\n';
+    expect(text.indexOf('1_21.5')).toBeGreaterThan(1024 * 1024);
+    const bytesIn: LoadInput = { kind: 'customers', fileName: 'sep.csv', bytes: new TextEncoder().encode(text) };
+    const blobIn: LoadInput = { kind: 'customers', fileName: 'sep.csv', bytes: new Uint8Array(0), blob: new Blob([text]) };
+    const bytes = (await outcome(conn(), [bytesIn])) as { report: { files: { rowsKept: number }[] }; rejects: { line: number; code: string; column: string }[] };
+    expect(bytes.report.files[0].rowsKept).toBe(60_000 - 1);
+    expect(bytes.rejects.map((r) => [r.line, r.code, r.column])).toEqual([[50_002, 'not_a_number', 'lon']]);
+    expect(await outcome(conn(), [blobIn])).toEqual(bytes);
+  }, 240_000);
+
   describe('the in-place route', () => {
     const names = { raw: '__bp_t_raw', file: 'upload/t-inplace.csv', rejects: '__bp_t_rej', rejectScans: '__bp_t_scan' };
     const typing = (h: readonly string[]) => ({ types: h.map(() => 'VARCHAR' as const), labels: [...h], coordinates: h.map(() => false) });

@@ -16,7 +16,7 @@ import { planExtras, resolveMapping, withSourceTypes, type TabularKind } from '.
 import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
 import { applyPeriods } from './periods-step.ts';
-import { insertLines, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
+import { firstOfConsecutive, insertLines, scratch, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import { readCsvSource, type CsvReadHooks } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
 import { readParquetPathSource } from './source-parquet-path.ts';
@@ -168,10 +168,12 @@ async function validateRows(
   const { conn, checkAbort } = ctx;
   const kind = input.kind;
   const warnings: LoadWarning[] = [];
-  await insertLines(conn, t.lines, source.lines);
+  // Consecutive lines (the common case at scale) need no lines table: the line is rowid + first.
+  const first = firstOfConsecutive(source.lines);
+  if (first === null) await insertLines(conn, t.lines, source.lines, true);
   // Area keys are matched after the checks (by id or name, applyAreaKeys), not by the SQL check.
-  const check = buildCheckSql({ raw: names.raw, lines: t.lines, out: t.chk, columns, totalsSources });
-  await conn.exec(check.sql);
+  const check = buildCheckSql({ raw: names.raw, lines: first === null ? t.lines : { first }, out: t.chk, columns, totalsSources });
+  await conn.exec(scratch(check.sql));
   if (check.soft.length) {
     const [counts] = await conn.query<Record<string, number>>(
       `SELECT ${check.soft.map((c, i) => `count(*) FILTER (WHERE ${quoteIdent(c.column)})::INTEGER AS u${i}`).join(', ')}
@@ -231,12 +233,12 @@ async function validateRows(
   }
   await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);
-  await conn.exec(buildDuplicatesSql(t.chk, t.dups, keys));
+  await conn.exec(scratch(buildDuplicatesSql(t.chk, t.dups, keys)));
   const [{ n: dupKeys }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.dups)}`);
   await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, t.dups, keys, dupK), t.checks), [kind, input.fileName]);
   const outNames = columns.map((c) => c.out);
   const okIsView = dupKeys === 0;
-  await conn.exec(buildKeepSql(t.chk, okIsView ? null : t.dups, t.ok, keys, outNames));
+  await conn.exec(scratch(buildKeepSql(t.chk, okIsView ? null : t.dups, t.ok, keys, outNames)));
   await conn.exec(`${dropTableSql(t.dups)}; ${dropTableSql(t.checks)}`);
   checkAbort();
 

@@ -70,49 +70,73 @@ export async function finishPoints(
     await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('o.lon', 'o.lat', 'NULL::VARCHAR')} FROM ${quoteIdent(t.ok)} o`);
     return undefined;
   }
-  // In slices of lines, so the JS side holds one slice of coordinates at a time (a 12M-row file
+  // In slices of lines, so the JS side holds few slices of coordinates at a time (a 12M-row file
   // would otherwise cross as ~1 GB of columns and copies at once). `ok` is in line order and the
   // line is its sort key, so each slice is a range scan; slices are appended to `pts` in order.
+  // Pipelined: while JS converts and assigns slice k, the engine appends slice k-1 and reads
+  // slice k+1 (the connector runs its statements in order; DuckDB runs in a worker of its own).
+  // `pts` is scratch (TEMP, source.ts scratch): only `fin` and the cells go to the database file.
+  // WGS84 coordinates are unchanged: `pts` then holds only the line, area and cell.
   const cellsT = t.cells !== undefined && t.cellResolution !== undefined ? { table: quoteIdent(t.cells), resolution: t.cellResolution } : null;
+  const converted = crs !== 'wgs84';
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(t.pts)}; DROP TABLE IF EXISTS ${quoteIdent(t.areaIds)}`);
-  await conn.exec(`CREATE TABLE ${quoteIdent(t.pts)} (__bp_line INTEGER, lon DOUBLE, lat DOUBLE, area_idx INTEGER)`);
-  if (cellsT) await conn.exec(`DROP TABLE IF EXISTS ${cellsT.table}; CREATE TABLE ${cellsT.table} (rid BIGINT, cell UBIGINT)`);
+  const ptsCols = ['__bp_line', ...(converted ? ['lon', 'lat'] : []), 'area_idx', ...(cellsT ? ['cell'] : [])];
+  const ptsTypes: Record<string, string> = { __bp_line: 'INTEGER', lon: 'DOUBLE', lat: 'DOUBLE', area_idx: 'INTEGER', cell: 'UBIGINT' };
+  await conn.exec(`CREATE TEMP TABLE ${quoteIdent(t.pts)} (${ptsCols.map((c) => `${c} ${ptsTypes[c]}`).join(', ')})`);
+  if (cellsT) await conn.exec(`DROP TABLE IF EXISTS ${cellsT.table}`);
   const [range] = await conn.query<{ lo: number | null; hi: number | null }>(`SELECT min(__bp_line) AS lo, max(__bp_line) AS hi FROM ${quoteIdent(t.ok)}`);
   let outside = 0;
-  let rows = 0;
   const slice = `${t.pts}_slice`;
   const step = POINT_SLICES.lines;
-  for (let lo = range?.lo ?? 0, hi = range?.hi ?? -1; lo <= hi; lo += step) {
-    checkAbort();
-    // No ORDER BY: `ok` is in line order already, and the alignment is checked below.
-    const arrow = tableFromIPC(
-      await conn.queryArrow(`SELECT __bp_line, lon, lat FROM ${quoteIdent(t.ok)} WHERE __bp_line >= ${lo} AND __bp_line < ${lo + step}`),
-    );
-    const n = arrow.numRows;
-    if (n === 0) continue;
-    const line = Int32Array.from(arrow.getChild('__bp_line')?.toArray() ?? []);
-    const lon = Float64Array.from(arrow.getChild('lon')?.toArray() ?? []);
-    const lat = Float64Array.from(arrow.getChild('lat')?.toArray() ?? []);
-    convertPointsToWgs84(lon, lat, crs);
-    const areaIdx = assign ? assignPointsToAreas(areas.index, lon, lat) : new Int32Array(n).fill(-1);
-    for (let i = 0; i < n; i++) if (areaIdx[i] < 0) outside++;
-    const cols = {
-      __bp_line: makeVector({ type: new Int32(), data: line }),
-      lon: makeVector({ type: new Float64(), data: lon }),
-      lat: makeVector({ type: new Float64(), data: lat }),
-      area_idx: makeVector({ type: new Int32(), data: areaIdx }),
-    };
-    if (cellsT) {
-      // The converted coordinates, as `fin` stores them: the cells the pipeline would assign.
-      const cells = assignCells(lon, lat, cellsT.resolution);
-      await conn.insertArrowIPC(slice, tableToIPC(new Table({ ...cols, cell: makeVector({ type: new Uint64(), data: cells }) }), 'stream'));
-      // The slice's rowid is its row's position in it; `rows` (a count of ours) shifts it to fin's.
-      await conn.exec(`INSERT INTO ${cellsT.table} SELECT (${rows} + rowid)::BIGINT, cell FROM ${quoteIdent(slice)}`);
-    } else {
-      await conn.insertArrowIPC(slice, tableToIPC(new Table(cols), 'stream'));
+  const lo0 = range?.lo ?? 0;
+  const hi = range?.hi ?? -1;
+  // One statement at a time, in the order asked (not every connector queues them itself).
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = tail.then(f);
+    tail = p.catch(() => undefined);
+    return p;
+  };
+  // No ORDER BY: `ok` is in line order already, and the alignment is checked below.
+  const fetch = (lo: number) =>
+    serial(() => conn.queryArrow(`SELECT __bp_line, lon, lat FROM ${quoteIdent(t.ok)} WHERE __bp_line >= ${lo} AND __bp_line < ${lo + step}`));
+  const append = (ipc: Uint8Array): Promise<void> =>
+    serial(async () => {
+      if (conn.appendArrowIPC) return conn.appendArrowIPC(t.pts, ipc);
+      await conn.insertArrowIPC(slice, ipc);
+      await conn.exec(`INSERT INTO ${quoteIdent(t.pts)} SELECT * FROM ${quoteIdent(slice)}; DROP TABLE ${quoteIdent(slice)}`);
+    });
+  let next: Promise<Uint8Array> | null = lo0 <= hi ? fetch(lo0) : null;
+  let appending: Promise<void> = Promise.resolve();
+  try {
+    for (let lo = lo0; next; lo += step) {
+      const arrow = tableFromIPC(await next);
+      next = lo + step <= hi ? fetch(lo + step) : null;
+      checkAbort();
+      const n = arrow.numRows;
+      if (n === 0) continue;
+      const line = Int32Array.from(arrow.getChild('__bp_line')?.toArray() ?? []);
+      const lon = Float64Array.from(arrow.getChild('lon')?.toArray() ?? []);
+      const lat = Float64Array.from(arrow.getChild('lat')?.toArray() ?? []);
+      convertPointsToWgs84(lon, lat, crs);
+      const areaIdx = assign ? assignPointsToAreas(areas.index, lon, lat) : new Int32Array(n).fill(-1);
+      for (let i = 0; i < n; i++) if (areaIdx[i] < 0) outside++;
+      const cols = {
+        __bp_line: makeVector({ type: new Int32(), data: line }),
+        ...(converted ? { lon: makeVector({ type: new Float64(), data: lon }), lat: makeVector({ type: new Float64(), data: lat }) } : {}),
+        area_idx: makeVector({ type: new Int32(), data: areaIdx }),
+        // The converted coordinates, as `fin` stores them: the cells the pipeline would assign.
+        ...(cellsT ? { cell: makeVector({ type: new Uint64(), data: assignCells(lon, lat, cellsT.resolution) }) } : {}),
+      };
+      const ipc = tableToIPC(new Table(cols), 'stream');
+      // One append in flight: the previous one has (almost always) finished while this slice was computed.
+      await appending;
+      appending = append(ipc);
     }
-    rows += n;
-    await conn.exec(`INSERT INTO ${quoteIdent(t.pts)} SELECT __bp_line, lon, lat, area_idx FROM ${quoteIdent(slice)}; DROP TABLE ${quoteIdent(slice)}`);
+    await appending;
+  } finally {
+    // A failed slice leaves no read or append running when the caller cleans up.
+    await Promise.allSettled([next, appending]);
   }
   checkAbort();
   const ids = areas?.ids ?? [];
@@ -138,9 +162,10 @@ export async function finishPoints(
   const from = misaligned === 0
     ? `${ok} o POSITIONAL JOIN ${ptsT} p`
     : `${ok} o JOIN ${ptsT} p ON p.__bp_line = o.__bp_line ORDER BY o.__bp_line`;
-  await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select('p.lon', 'p.lat', areaExpr)} FROM ${from};
-    DROP TABLE ${ptsT}; DROP TABLE ${quoteIdent(t.areaIds)}`);
-  // Row k of `fin` is row k of `pts` (rid k) only when they were joined by position.
-  if (cellsT && misaligned !== 0) await conn.exec(`DROP TABLE ${cellsT.table}`);
+  const xy = converted ? ['p.lon', 'p.lat'] as const : ['o.lon', 'o.lat'] as const;
+  await conn.exec(`CREATE TABLE ${quoteIdent(t.fin)} AS SELECT ${select(xy[0], xy[1], areaExpr)} FROM ${from}`);
+  // Row k of `fin` is row k of `pts` (its rowid k) only when they were joined by position.
+  if (cellsT && misaligned === 0) await conn.exec(`CREATE TABLE ${cellsT.table} AS SELECT rowid::BIGINT AS rid, cell FROM ${ptsT}`);
+  await conn.exec(`DROP TABLE ${ptsT}; DROP TABLE ${quoteIdent(t.areaIds)}`);
   return assign ? outside : undefined;
 }

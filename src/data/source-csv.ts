@@ -161,26 +161,131 @@ async function readCsvInPlace(
     h = new Uint8Array(await blob.slice(0, Math.min(blob.size, h.length * 4, HEAD_MAX_BYTES)).arrayBuffer());
   }
   if (!header) throw new FileProblemError('has no complete line in its first 64 MB: it does not look like a CSV file');
-  const scanner = new CsvStreamScanner({
-    delimiter: delimiter.charCodeAt(0), base, headerFields: header.fields.length, fromRecord: header.h + 1, large: blob.size >= 2 ** 32,
-  });
-  const strict = new Utf8Check();
-  const step = hooks.chunkBytes ?? CSV_SCAN.chunkBytes;
-  for (let at = base; at < blob.size; at += step) {
-    hooks.checkAbort?.();
-    const chunk = new Uint8Array(await blob.slice(at, Math.min(blob.size, at + step)).arrayBuffer());
-    // GBK, or a UTF-8 file with a line in another encoding: decoded in memory
-    if (!strict.push(chunk)) return 'text that is not UTF-8';
-    scanner.push(chunk);
-    hooks.onScan?.(Math.min(1, (at + step) / blob.size));
+  // DuckDB reads the file while it is scanned here (the scan and read_csv each took minutes at
+  // 12M rows, one after the other). The read assumes what the head shows — its line ending, no
+  // digit separators — and is done again in the rare file where the scan says otherwise.
+  const guessCrlf = firstLineEndsCrlf(head.subarray(base));
+  const started = startRead(conn, kind, names, (name) => conn.registerBlob(name, blob), typing, delimiter, guessCrlf ? '\\r\\n' : '\\n', header, false) ?? undefined;
+  let scan: StreamScan;
+  try {
+    const scanner = new CsvStreamScanner({
+      delimiter: delimiter.charCodeAt(0), base, headerFields: header.fields.length, fromRecord: header.h + 1, large: blob.size >= 2 ** 32,
+    });
+    const strict = new Utf8Check();
+    const step = hooks.chunkBytes ?? CSV_SCAN.chunkBytes;
+    for (let at = base; at < blob.size; at += step) {
+      hooks.checkAbort?.();
+      const chunk = new Uint8Array(await blob.slice(at, Math.min(blob.size, at + step)).arrayBuffer());
+      // GBK, or a UTF-8 file with a line in another encoding: decoded in memory
+      if (!strict.push(chunk)) return await abandon(conn, started, 'text that is not UTF-8');
+      scanner.push(chunk);
+      hooks.onScan?.(Math.min(1, (at + step) / blob.size));
+    }
+    if (!strict.end()) return await abandon(conn, started, 'text that is not UTF-8');
+    scan = scanner.end();
+  } catch (e) {
+    await abandon(conn, started, '');
+    throw e;
   }
-  if (!strict.end()) return 'text that is not UTF-8';
-  const scan = scanner.end();
   const { lf, crlf, cr } = scan.endings;
-  if (cr > 0 || (lf > 0 && crlf > 0)) return 'text with mixed line endings';
+  if (cr > 0 || (lf > 0 && crlf > 0)) return abandon(conn, started, 'text with mixed line endings');
   return readScanned(conn, kind, fileName, blobText(blob, base), (name) => conn.registerBlob(name, blob), names, typing, {
-    delimiter, newLine: crlf > 0 ? '\\r\\n' : '\\n', header, scan, warnings: [], encoding: 'utf-8',
+    delimiter, newLine: crlf > 0 ? '\\r\\n' : '\\n', header, scan, warnings: [], encoding: 'utf-8', started,
   });
+}
+
+/** Whether the first line break of `bytes` is CRLF (DuckDB's `new_line` guess for the early read). */
+function firstLineEndsCrlf(bytes: Uint8Array): boolean {
+  const nl = bytes.indexOf(0x0a);
+  return nl > 0 && bytes[nl - 1] === 0x0d;
+}
+
+/** An early read (startRead): what it assumed, and its column types once done (null: it failed). */
+interface StartedRead {
+  names: SourceNames;
+  newLine: string;
+  digitsAsText: boolean;
+  done: Promise<('VARCHAR' | 'DOUBLE')[] | null>;
+  cancel: () => void;
+}
+
+/**
+ * Start DuckDB's read of the registered text into the raw table (readRaw) without waiting for
+ * it. A failure is kept for later: the scan decides whether the read was of use at all.
+ */
+function startRead(
+  conn: Connector, kind: InputKind, names: SourceNames, register: (name: string) => Promise<void>, typing: ColumnTyping,
+  delimiter: string, newLine: string, header: HeaderInfo, digitsAsText: boolean,
+): StartedRead | null {
+  let types: ('VARCHAR' | 'DOUBLE')[];
+  try {
+    types = typing(dedupeHeaders(header.fields)).types;
+  } catch {
+    // Headers the mapping cannot use (or text that is not UTF-8 yet): said after the scan.
+    return null;
+  }
+  if (digitsAsText) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
+  let cancelled = false;
+  const done = readRaw(conn, kind, names, register, types, delimiter, newLine, header.line, () => cancelled).then(
+    () => types,
+    () => null,
+  );
+  return { names, newLine, digitsAsText, done, cancel: () => (cancelled = true) };
+}
+
+/** Stop an early read that is of no use (interrupting it), wait for it, and drop what it made. */
+async function abandon(conn: Connector, started: StartedRead | undefined, why: string): Promise<string> {
+  if (!started) return why;
+  started.cancel();
+  await conn.interrupt().catch(() => undefined);
+  await started.done;
+  await dropRead(conn, started.names);
+  return why;
+}
+
+/** Drop the raw and reject tables a read made. */
+function dropRead(conn: Connector, names: SourceNames): Promise<void> {
+  return conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.raw)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
+}
+
+/**
+ * Register the text under `names.file` and read it into the raw table with read_csv; columns
+ * of `types` read_csv could not read as numbers are read again as text (`types` is updated).
+ */
+async function readRaw(
+  conn: Connector, kind: InputKind, names: SourceNames, register: (name: string) => Promise<void>, types: ('VARCHAR' | 'DOUBLE')[],
+  delimiter: string, newLine: string, headerLine: number, cancelled: () => boolean = () => false,
+): Promise<void> {
+  await register(names.file);
+  try {
+    if (cancelled()) return;
+    const read = async () => {
+      const columns = types.map((t, i) => `'c${i}': '${t}'`).join(', ');
+      // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
+      // A scratch table (source.ts scratch), but for cost files: their raw table may become the
+      // final one (load-costs.ts), which must be in the database file.
+      const create = kind === 'costs' ? 'CREATE TABLE' : 'CREATE TEMP TABLE';
+      await conn.exec(`${create} ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
+        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', new_line = '${newLine}', header = true, skip = ${headerLine - 1},
+        auto_detect = false, columns = {${columns}}, store_rejects = true,
+        rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
+    };
+    await read();
+    if (cancelled()) return;
+    // Numbers as exports write them (`311,033.07`, `3.5%`, `--`) fail read_csv's DOUBLE: read
+    // those columns again as text, for the validation SQL to parse. Clean files read once.
+    const failed = await conn.query<{ col: string }>(
+      `SELECT DISTINCT column_name AS col FROM ${quoteIdent(names.rejects)} WHERE error_type::VARCHAR = 'CAST' AND column_name IS NOT NULL`,
+    );
+    const retype = failed.map((f) => (/^c\d+$/.test(f.col) ? Number(f.col.slice(1)) : -1)).filter((i) => types[i] === 'DOUBLE');
+    if (retype.length && !cancelled()) {
+      for (const i of retype) types[i] = 'VARCHAR';
+      await dropRead(conn, names);
+      await read();
+    }
+  } finally {
+    await conn.dropFile(names.file);
+  }
 }
 
 interface HeaderInfo {
@@ -248,9 +353,15 @@ async function readScanned(
   names: SourceNames,
   typing: ColumnTyping,
   /** newLine: read_csv's `new_line` as SQL text (`\\n` or `\\r\\n`). */
-  r: { delimiter: string; newLine: string; header: HeaderInfo; scan: StreamScan; warnings: LoadWarning[]; encoding: RawSource['encoding'] },
+  r: {
+    delimiter: string; newLine: string; header: HeaderInfo; scan: StreamScan; warnings: LoadWarning[]; encoding: RawSource['encoding'];
+    /** The read started before the scan ended (in-place route), when there is one. */
+    started?: StartedRead;
+  },
 ): Promise<RawSource> {
   const { delimiter, header, scan } = r;
+  // The early read is waited for before anything here may fail, so none is left running.
+  const early = r.started ? await r.started.done : null;
   const h = header.h;
   const warnings = [...r.warnings];
   if (delimiter !== ',') warnings.push(loadWarning('delimiter', { file: fileName, delimiter }));
@@ -262,30 +373,12 @@ async function readScanned(
   // read_csv takes `1_21.5` for 121.5 (digit separators): where a digit-underscore-digit occurs
   // at all, numbers are read as text and parsed strictly by the validation SQL instead.
   if (scan.digitUnderscore) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
-  await register(names.file);
-  try {
-    const read = async () => {
-      const columns = headers.map((_, i) => `'c${i}': '${types[i]}'`).join(', ');
-      // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
-      await conn.exec(`CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
-        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', new_line = '${r.newLine}', header = true, skip = ${header.line - 1},
-        auto_detect = false, columns = {${columns}}, store_rejects = true,
-        rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
-    };
-    await read();
-    // Numbers as exports write them (`311,033.07`, `3.5%`, `--`) fail read_csv's DOUBLE: read
-    // those columns again as text, for the validation SQL to parse. Clean files read once.
-    const failed = await conn.query<{ col: string }>(
-      `SELECT DISTINCT column_name AS col FROM ${quoteIdent(names.rejects)} WHERE error_type::VARCHAR = 'CAST' AND column_name IS NOT NULL`,
-    );
-    const retype = failed.map((f) => (/^c\d+$/.test(f.col) ? Number(f.col.slice(1)) : -1)).filter((i) => types[i] === 'DOUBLE');
-    if (retype.length) {
-      for (const i of retype) types[i] = 'VARCHAR';
-      await conn.exec(`DROP TABLE ${quoteIdent(names.raw)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
-      await read();
-    }
-  } finally {
-    await conn.dropFile(names.file);
+  // The early read (in-place route) is used when it assumed what the scan found.
+  if (early && r.started!.newLine === r.newLine && r.started!.digitsAsText === scan.digitUnderscore) {
+    early.forEach((t, i) => (types[i] = t));
+  } else {
+    if (r.started) await dropRead(conn, names);
+    await readRaw(conn, kind, names, register, types, delimiter, r.newLine, header.line);
   }
 
   // One reject per row: a structural error (wrong field count, quoting) before any value that

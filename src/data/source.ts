@@ -64,19 +64,38 @@ export interface SourceNames {
   rejectScans: string;
 }
 
-/** Insert a one-column `(__bp_line INTEGER)` table, row order = `lines` order. */
-export async function insertLines(conn: Connector, table: string, lines: Int32Array | { first: number; count: number }): Promise<void> {
+/**
+ * A scratch table or view of one load (`CREATE TABLE|VIEW … AS …` → `CREATE TEMP …`): it lives in
+ * DuckDB's temporary catalog — in memory, spilled to the temp directory past the memory limit —
+ * instead of being written, compressed, into the database file. Only the final tables of a load
+ * need the database file; at 12M customers each scratch copy written there cost tens of seconds.
+ */
+export function scratch(sql: string): string {
+  if (!/^CREATE (TABLE|VIEW) /.test(sql)) throw new Error('scratch: expected CREATE TABLE or CREATE VIEW');
+  return sql.replace(/^CREATE (TABLE|VIEW) /, 'CREATE TEMP $1 ');
+}
+
+/** The first line when `lines` are consecutive (one record per line, nothing rejected), else null. */
+export function firstOfConsecutive(lines: Int32Array | { first: number; count: number }): number | null {
+  if (!(lines instanceof Int32Array)) return Math.floor(lines.first);
+  if (lines.length === 0) return null;
+  for (let i = 1; i < lines.length; i++) if (lines[i] !== lines[i - 1] + 1) return null;
+  return lines[0];
+}
+
+/** Insert a one-column `(__bp_line INTEGER)` table, row order = `lines` order (`temp`: a scratch table). */
+export async function insertLines(conn: Connector, table: string, lines: Int32Array | { first: number; count: number }, temp = false): Promise<void> {
+  const create = temp ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
   if (!(lines instanceof Int32Array)) {
     const first = Math.floor(lines.first);
     const count = Math.max(0, Math.floor(lines.count));
-    return conn.exec(`CREATE TABLE ${quoteIdent(table)} AS SELECT (range + ${first})::INTEGER AS __bp_line FROM range(${count})`);
+    return conn.exec(`${create} ${quoteIdent(table)} AS SELECT (range + ${first})::INTEGER AS __bp_line FROM range(${count})`);
   }
-  if (lines.length === 0) return conn.exec(`CREATE TABLE ${quoteIdent(table)} (__bp_line INTEGER)`);
+  if (lines.length === 0) return conn.exec(`${create} ${quoteIdent(table)} (__bp_line INTEGER)`);
   // The common case — one record per line, nothing rejected by the reader — needs no data sent.
-  let contiguous = true;
-  for (let i = 1; i < lines.length && contiguous; i++) contiguous = lines[i] === lines[i - 1] + 1;
-  if (contiguous) {
-    return conn.exec(`CREATE TABLE ${quoteIdent(table)} AS SELECT (range + ${lines[0]})::INTEGER AS __bp_line FROM range(${lines.length})`);
+  const first = firstOfConsecutive(lines);
+  if (first !== null) {
+    return conn.exec(`${create} ${quoteIdent(table)} AS SELECT (range + ${first})::INTEGER AS __bp_line FROM range(${lines.length})`);
   }
   const field = new Field('__bp_line', new Int32(), false);
   const data = makeData({ type: new Int32(), length: lines.length, nullCount: 0, data: lines });

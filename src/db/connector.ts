@@ -52,6 +52,12 @@ export interface Connector {
    */
   insertArrowIPC(table: string, ipc: Uint8Array): Promise<void>;
   /**
+   * Append an Arrow IPC stream's rows to the existing table `table` (temporary tables too),
+   * columns by position, without a table per batch. Optional: without it, callers insert the
+   * batch as a table of its own and `INSERT … SELECT` it.
+   */
+  appendArrowIPC?(table: string, ipc: Uint8Array): Promise<void>;
+  /**
    * Interrupt the running statement, if any (cancellation); it fails with an error and the
    * connection stays usable. On duckdb-wasm only parameter-free statements can be interrupted.
    */

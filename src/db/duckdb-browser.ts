@@ -7,8 +7,9 @@
  * Where the data lives: in a database file of this tab's own in the Origin Private File System
  * (`opfs://branch-planner/work-<id>.duckdb`), not in wasm memory only. DuckDB's buffer manager
  * then writes table blocks to that file and evicts them under its memory limit, so a dataset
- * larger than the wasm heap (4 GiB at most) can be loaded; intermediates of big joins and sorts
- * spill to a temporary directory beside it. Each tab (and each restart of a crashed worker)
+ * larger than the wasm heap (4 GiB at most) can be loaded; intermediates of big joins and sorts,
+ * and a load's scratch tables (TEMP: src/data/source.ts `scratch`), spill to a temporary directory
+ * beside it. Each tab (and each restart of a crashed worker)
  * takes a file of its own — OPFS gives one writer per file — and holds a Web Lock named after
  * it for as long as it lives; files whose lock nobody holds are left over from closed tabs and
  * are deleted at the next start — except the one named in `kept-db.txt`: the working file of the

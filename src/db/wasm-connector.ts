@@ -86,6 +86,11 @@ export class WasmConnector implements Connector {
     await this.serial(() => this.conn.insertArrowFromIPCStream(copy, { name: table, create: true }));
   }
 
+  async appendArrowIPC(table: string, ipc: Uint8Array): Promise<void> {
+    const copy = ipc.slice();
+    await this.serial(() => this.conn.insertArrowFromIPCStream(copy, { name: table, create: false }));
+  }
+
   async interrupt(): Promise<void> {
     await this.db.cancelPendingQuery(this.connId);
   }

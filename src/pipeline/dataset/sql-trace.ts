@@ -62,6 +62,7 @@ export class SqlTrace {
       registerBlob: timed('registerBlob', (n: string, b: Blob) => conn.registerBlob(n, b), (n) => n),
       dropFile: timed('dropFile', (n: string) => conn.dropFile(n), (n) => n),
       insertArrowIPC: timed('insertArrowIPC', (t: string, ipc: Uint8Array) => conn.insertArrowIPC(t, ipc), (t) => t),
+      ...(conn.appendArrowIPC ? { appendArrowIPC: timed('appendArrowIPC', (t: string, ipc: Uint8Array) => conn.appendArrowIPC!(t, ipc), (t) => t) } : {}),
       interrupt: () => conn.interrupt(),
       close: () => conn.close(),
     } as Connector;
