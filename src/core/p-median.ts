@@ -149,60 +149,39 @@ function haversinePairsByPoint(input: PMedianInput, capM: number, signal?: Abort
   const existingIndex = new GridIndex(input.existing, 2000);
   const candidateIndex = new GridIndex(input.candidates, 1000);
   const hits = new Hits(1024);
+  const nearExisting = (i: number) => Math.min(existingIndex.nearest(input.demand.lon[i], input.demand.lat[i], capM, undefined, hits).distanceM, capM);
+  // Room for the pairs, estimated from every 64th point (+15 %), so they are written once in place.
+  let estimate = 0;
+  if (C > 0) for (let pos = 0; pos < N; pos += 64) { const i = order[pos]; estimate += candidateIndex.within(input.demand.lon[i], input.demand.lat[i], nearExisting(i), hits); }
+  let site = new Int32Array(Math.ceil(estimate * 64 * 1.15) + 1024);
+  let dist = new Float64Array(site.length);
   const dExist = new Float64Array(N);
   const offsets = new Int32Array(N + 1);
-  const rows = new PairChunks();
-  let rowSite = new Int32Array(1024), rowDist = new Float64Array(1024);
+  let n = 0;
   for (let pos = 0; pos < N; pos++) {
     if ((pos & 1023) === 0) signal?.throwIfAborted();
     const i = order[pos];
-    const lon = input.demand.lon[i], lat = input.demand.lat[i];
-    const e = Math.min(existingIndex.nearest(lon, lat, capM, undefined, hits).distanceM, capM);
+    const e = nearExisting(i);
     dExist[pos] = e;
     if (C > 0 && e > 0) {
-      const m = candidateIndex.within(lon, lat, e, hits);
-      if (m > rowSite.length) { rowSite = new Int32Array(m); rowDist = new Float64Array(m); }
-      let n = 0;
+      const m = candidateIndex.within(input.demand.lon[i], input.demand.lat[i], e, hits);
+      if (n + m > site.length) {
+        const size = Math.max(Math.ceil(site.length * 1.5), n + m);
+        const s2 = new Int32Array(size); s2.set(site.subarray(0, n)); site = s2;
+        const d2 = new Float64Array(size); d2.set(dist.subarray(0, n)); dist = d2;
+      }
+      const start = n;
       for (let h = 0; h < m; h++) {
         const d = hits.distanceM[h];
-        if (d < e) { rowSite[n] = hits.index[h]; rowDist[n++] = d; }
+        if (d < e) { site[n] = hits.index[h]; dist[n++] = d; }
       }
-      sortPairs(rowSite, rowDist, 0, n);
-      rows.append(rowSite, rowDist, n);
+      sortPairs(site, dist, start, n);
     }
-    offsets[pos + 1] = rows.length;
+    offsets[pos + 1] = n;
   }
-  return { order, dExist, byPoint: rows.concat(offsets) };
-}
-
-/** An append-only list of (site, distance) pairs in fixed-size blocks: no regrowing copies while the size is unknown. */
-class PairChunks {
-  length = 0;
-  private readonly sites: Int32Array[] = [];
-  private readonly dists: Float64Array[] = [];
-  private static readonly SIZE = 1 << 20;
-  append(site: Int32Array, dist: Float64Array, n: number): void {
-    const S = PairChunks.SIZE;
-    for (let a = 0; a < n;) {
-      const at = this.length % S;
-      if (at === 0) { this.sites.push(new Int32Array(S)); this.dists.push(new Float64Array(S)); }
-      const take = Math.min(n - a, S - at);
-      this.sites[this.sites.length - 1].set(site.subarray(a, a + take), at);
-      this.dists[this.dists.length - 1].set(dist.subarray(a, a + take), at);
-      a += take;
-      this.length += take;
-    }
-  }
-  concat(offsets: Int32Array): PMedianPrepared['byPoint'] {
-    const site = new Int32Array(this.length), distanceM = new Float64Array(this.length);
-    const S = PairChunks.SIZE;
-    for (let c = 0; c < this.sites.length; c++) {
-      const take = Math.min(S, this.length - c * S);
-      site.set(this.sites[c].subarray(0, take), c * S);
-      distanceM.set(this.dists[c].subarray(0, take), c * S);
-    }
-    return { offsets, site, distanceM };
-  }
+  // A view when the estimate was close (the rest of the buffer was never written), else a copy.
+  const fit = <T extends Int32Array | Float64Array>(a: T): T => (n >= 0.85 * a.length ? a.subarray(0, n) : a.slice(0, n)) as T;
+  return { order, dExist, byPoint: { offsets, site: fit(site), distanceM: fit(dist) } };
 }
 
 /** A cost file's candidate-major pairs → per point, the candidates nearer than dExist, closest first. */
