@@ -2,7 +2,8 @@
  * Share workflow end to end on the demo city in headless Chromium: PNG export,
  * PDF area report, permalink restore (same and different dataset), snapshots surviving a
  * reload, presentation mode, and the safe aggregate export — checked against customer
- * cells counted here in Node from the demo's own customers file.
+ * cells counted here in Node from the demo's own customers file; a plan of 200 ATMs through a
+ * link and back, and edited links that say what they lost.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -466,6 +467,62 @@ describe('share: pictures, reports, links, snapshots, presentation, safe export'
       assert.match(await notice.innerText(), /hotspots: ignored resolution 12/);
       const snap = await hotspotsResult(other.page, { resolution: 8, includes: '"young"' }, 120_000);
       assert.equal(snap.resolution, 8);
+    });
+  });
+
+  it('shares a plan of 200 ATMs in a link and reopens it with every site, its name and figures; a damaged link says so', async () => {
+    const page = s.page;
+    await openTab(page, 'sites');
+    await page.waitForSelector('[data-testid="sites-run"]', { timeout: 10_000 });
+    if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
+    await page.getByTestId('sites-type').selectOption('atm');
+    await page.getByTestId('sites-k').fill('200');
+    await page.getByTestId('sites-radius').fill('500');
+    await page.getByTestId('sites-run').click();
+    await page.getByTestId('sites-row-200').waitFor({ timeout: 600_000 });
+    await page.waitForFunction(() => {
+      const q = new URLSearchParams(location.hash.slice(1)).get('s.sites');
+      return !!q && JSON.parse(q).k === 200 && 'rp' in JSON.parse(q);
+    }, null, { timeout: 20_000 });
+    const hash = await page.evaluate(() => location.hash);
+    // Format 1 held ~70 sites in 4,000 characters of slice; the limit is 16,000 characters (permalink.ts MAX_LINK_CHARS).
+    assert.ok(hash.length <= 16_000, `a link of 200 sites in ${hash.length} characters`);
+    console.log(`share link of 200 recommended ATMs: ${hash.length} characters`);
+    type Site = { id: string; names?: { en: string; 'zh-CN': string }; marginalDemand: number };
+    const plan = await page.evaluate(() => (window as unknown as { __bpSites: { scenario: { rows: Site[] } } }).__bpSites.scenario.rows.map((r) => ({ id: r.id, names: r.names, marginalDemand: r.marginalDemand })));
+    assert.equal(plan.length, 200);
+    await openTab(page, 'share');
+    assert.equal(await page.getByTestId('share-link-note').count(), 0, 'the link holds the whole plan: nothing to say under it');
+
+    await openLink('/' + hash, async (fresh) => {
+      await fresh.page.waitForFunction(() => (window as unknown as { __bpSites?: { restored?: { sites: unknown[] } } }).__bpSites?.restored?.sites.length === 200, null, { timeout: 120_000 });
+      const back = await fresh.page.evaluate(() => (window as unknown as { __bpSites: { restored: { sites: Site[] } } }).__bpSites.restored.sites);
+      assert.deepEqual(back.map((x) => x.id), plan.map((x) => x.id));
+      assert.deepEqual(back.map((x) => x.names), plan.map((x) => x.names));
+      // Safe sharing (on by default) leaves demand below k out; the rest is kept to whole customers.
+      const kept = back.filter((x, i) => Number.isFinite(x.marginalDemand) && Math.abs(x.marginalDemand - plan[i].marginalDemand) <= 0.5);
+      assert.equal(kept.length, back.filter((x) => Number.isFinite(x.marginalDemand)).length, 'every figure the link kept equals the plan’s');
+      await fresh.page.getByTestId('tab-sites').click({ timeout: 10_000 });
+      assert.equal((await fresh.page.getByTestId('sites-row-200-name').textContent({ timeout: 10_000 }))?.trim(), plan[199].names?.en);
+      assert.equal(await fresh.page.getByTestId('share-notice').count(), 0, 'no problem reported');
+      assert.deepEqual(fresh.errors, []);
+    });
+
+    // Edited links: the plan's bytes replaced by markup, and an over-long part. The plan is not
+    // restored (said on the Sites tab), the long part is named in the notice, and nothing of the
+    // link becomes HTML.
+    const sitesValue = JSON.parse(new URLSearchParams(hash.slice(1)).get('s.sites')!);
+    // k = 5: the link runs its recommendation again (the result could not be read), quickly.
+    const evil = { ...sitesValue, k: 5, rp: { b: '<img src=x onerror="window.__pwned=1">' } };
+    const bad = hash.replace(/s\.sites=[^&]+/, 's.sites=' + encodeURIComponent(JSON.stringify(evil))) + '&s.extra=' + encodeURIComponent(JSON.stringify('<b>x</b>'.repeat(2_000)));
+    await openLink('/' + bad, async (other) => {
+      const notice = other.page.getByTestId('share-notice');
+      await notice.waitFor({ timeout: 10_000 });
+      assert.match(await notice.innerText(), /part “s\.extra” of the link is damaged or from a newer version/);
+      await other.page.getByTestId('tab-sites').click({ timeout: 10_000 });
+      await other.page.getByTestId('sites-link-unread').waitFor({ timeout: 180_000 });
+      const injected = await other.page.evaluate(() => ({ img: document.querySelectorAll('img[src="x"], b').length, pwned: (window as unknown as { __pwned?: number }).__pwned }));
+      assert.deepEqual(injected, { img: 0, pwned: undefined });
     });
   });
 
