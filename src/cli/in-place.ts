@@ -377,9 +377,11 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
 
   let buf = alloc();
   let m = 0; // counted rows in buf
+  let counted = new Int32Array(2048); // a slice's counted rows
   try {
     for await (const slice of streamRowSlices(conn.conn, sql, params, BATCH_ROWS)) {
       const { take } = slice;
+      if (counted.length < take) counted = new Int32Array(take);
       const tag = slice.column(0) as Int32Array;
       const key64 = slice.column(1) as unknown as BigUint64Array;
       const key = new Uint32Array(key64.buffer, key64.byteOffset, 2 * take);
@@ -387,7 +389,8 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
       const lat = slice.column(3) as Float64Array;
       const sums = spec.sums.map((_, s) => slice.column(4 + s) as Float64Array);
       const groups = spec.groups.map((_, g) => slice.column(4 + nSums + g) as Int32Array);
-      // rejects, soft counts, ids; the rows to count copied to the batch (in order)
+      // rejects, soft counts, ids; which rows to count (in order)
+      let k = 0;
       for (let i = 0; i < take; i++) {
         const t = tag[i];
         if (t < 0) {
@@ -400,13 +403,14 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
         }
         if (t > 1) for (let s = 0; s < softCounts.length; s++) if (t & (2 << s)) softCounts[s]++;
         ids.stage(key[2 * i], key[2 * i + 1]);
-        if ((t & 1) === 0) continue;
-        buf.lon[m] = lon[i];
-        buf.lat[m] = lat[i];
-        for (let s = 0; s < nSums; s++) buf.sums[s][m] = sums[s][i];
-        for (let g = 0; g < nGroups; g++) buf.groups[g][m] = groups[g][i];
-        m++;
+        if (t & 1) counted[k++] = i;
       }
+      // the counted rows' values into the batch, a column at a time
+      copyRows(buf.lon, m, lon, counted, k, take);
+      copyRows(buf.lat, m, lat, counted, k, take);
+      for (let s = 0; s < nSums; s++) copyRows(buf.sums[s], m, sums[s], counted, k, take);
+      for (let g = 0; g < nGroups; g++) copyRows(buf.groups[g], m, groups[g], counted, k, take);
+      m += k;
       if (slice.full) {
         send(buf, m);
         buf = free.pop() ?? alloc();
@@ -421,6 +425,12 @@ async function streamPass(conn: NativeConnector, plan: Plan, spec: CellSpec, car
   }
   if (process.env.BP_SQL_TRACE) console.error(`[in-place: ${inversions} rejects out of line order]`);
   return { dc: folder.finish(), rejectLines: rejLines.array(), rejectChecks: rejChecks.array(), softCounts, candidates: ids.drain() };
+}
+
+/** `dst[at + j] = src[rows[j]]` for the first `k` rows (all `n` of src when k = n: one copy). */
+function copyRows<T extends Float64Array | Int32Array>(dst: T, at: number, src: T, rows: Int32Array, k: number, n: number): void {
+  if (k === n) dst.set(src, at);
+  else for (let j = 0; j < k; j++) dst[at + j] = src[rows[j]];
 }
 
 /**
