@@ -200,12 +200,12 @@ function firstLineEndsCrlf(bytes: Uint8Array): boolean {
   return nl > 0 && bytes[nl - 1] === 0x0d;
 }
 
-/** An early read (startRead): what it assumed, and its column types once done (null: it failed). */
+/** An early read (startRead): what it assumed, and its column types once done (or its error). */
 interface StartedRead {
   names: SourceNames;
   newLine: string;
   digitsAsText: boolean;
-  done: Promise<('VARCHAR' | 'DOUBLE')[] | null>;
+  done: Promise<{ types: ('VARCHAR' | 'DOUBLE')[] } | { error: unknown }>;
   cancel: () => void;
 }
 
@@ -227,8 +227,8 @@ function startRead(
   if (digitsAsText) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   let cancelled = false;
   const done = readRaw(conn, kind, names, register, types, delimiter, newLine, header.line, () => cancelled).then(
-    () => types,
-    () => null,
+    () => ({ types }),
+    (error: unknown) => ({ error }),
   );
   return { names, newLine, digitsAsText, done, cancel: () => (cancelled = true) };
 }
@@ -375,7 +375,9 @@ async function readScanned(
   if (scan.digitUnderscore) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   // The early read (in-place route) is used when it assumed what the scan found.
   if (early && r.started!.newLine === r.newLine && r.started!.digitsAsText === scan.digitUnderscore) {
-    early.forEach((t, i) => (types[i] = t));
+    // The same read again would fail the same way (or the load was cancelled while it ran).
+    if ('error' in early) throw early.error;
+    early.types.forEach((t, i) => (types[i] = t));
   } else {
     if (r.started) await dropRead(conn, names);
     await readRaw(conn, kind, names, register, types, delimiter, r.newLine, header.line);
