@@ -16,7 +16,7 @@ import { planExtras, resolveMapping, withSourceTypes, type TabularKind } from '.
 import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
 import { applyPeriods } from './periods-step.ts';
-import { firstOfConsecutive, insertLines, scratch, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
+import { firstOfConsecutive, insertLines, scratch, tempScratch, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import { readCsvSource, type CsvReadHooks } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
 import { readParquetPathSource } from './source-parquet-path.ts';
@@ -78,7 +78,8 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   };
   ctx.progress('read', 0);
   // The file scan is the first quarter of this file's share of the bar.
-  const hooks = { checkAbort, onScan: (f: number) => ctx.progress('read', 0.25 * f) };
+  const temp = tempScratch(input.path !== undefined ? null : bytes instanceof Blob ? bytes.size : bytes.length);
+  const hooks = { checkAbort, onScan: (f: number) => ctx.progress('read', 0.25 * f), tempRaw: temp };
   const source = await readSource(conn, input, bytes, names, (headers) => csvTyping(kind, headers, input.mapping), hooks);
   checkAbort();
   const warnings = [...source.warnings];
@@ -106,7 +107,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
       conn, fileName: input.fileName, raw: names.raw, fin: t.fin, source, columns, totalsSources, appendTo: ctx.appendTo ?? null, checkAbort,
       progress: (within) => ctx.progress('validate', within),
     }) }
-    : await validateRows(ctx, input, names, t, source, columns, extras.columns, totalsSources);
+    : await validateRows(ctx, input, names, t, source, columns, extras.columns, totalsSources, temp);
   warnings.push(...done.warnings);
   const { outside, periods, valueMap } = done;
   const crs: Crs = input.crs ?? 'wgs84';
@@ -164,16 +165,18 @@ async function validateRows(
   columns: PlannedColumn[],
   extraColumns: readonly PlannedColumn[],
   totalsSources: number[],
+  /** Scratch tables TEMP (source.ts tempScratch). */
+  temp: boolean,
 ): Promise<ValidatedRows> {
   const { conn, checkAbort } = ctx;
   const kind = input.kind;
   const warnings: LoadWarning[] = [];
   // Consecutive lines (the common case at scale) need no lines table: the line is rowid + first.
   const first = firstOfConsecutive(source.lines);
-  if (first === null) await insertLines(conn, t.lines, source.lines, true);
+  if (first === null) await insertLines(conn, t.lines, source.lines, temp);
   // Area keys are matched after the checks (by id or name, applyAreaKeys), not by the SQL check.
   const check = buildCheckSql({ raw: names.raw, lines: first === null ? t.lines : { first }, out: t.chk, columns, totalsSources });
-  await conn.exec(scratch(check.sql));
+  await conn.exec(scratch(check.sql, temp));
   if (check.soft.length) {
     const [counts] = await conn.query<Record<string, number>>(
       `SELECT ${check.soft.map((c, i) => `count(*) FILTER (WHERE ${quoteIdent(c.column)})::INTEGER AS u${i}`).join(', ')}
@@ -233,12 +236,12 @@ async function validateRows(
   }
   await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);
-  await conn.exec(scratch(buildDuplicatesSql(t.chk, t.dups, keys)));
+  await conn.exec(scratch(buildDuplicatesSql(t.chk, t.dups, keys), temp));
   const [{ n: dupKeys }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.dups)}`);
   await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, t.dups, keys, dupK), t.checks), [kind, input.fileName]);
   const outNames = columns.map((c) => c.out);
   const okIsView = dupKeys === 0;
-  await conn.exec(scratch(buildKeepSql(t.chk, okIsView ? null : t.dups, t.ok, keys, outNames)));
+  await conn.exec(scratch(buildKeepSql(t.chk, okIsView ? null : t.dups, t.ok, keys, outNames), temp));
   await conn.exec(`${dropTableSql(t.dups)}; ${dropTableSql(t.checks)}`);
   checkAbort();
 
@@ -259,7 +262,7 @@ async function validateRows(
     outside = await finishPoints(
       conn,
       {
-        ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids'),
+        ok: t.ok, fin: t.fin, pts: stagingName(kind, 'pts'), areaIds: stagingName(kind, 'areaids'), tempPts: temp,
         // Appended rows are not the whole table: the cells of all of them are assigned later.
         ...(kind === 'customers' && !ctx.appendTo ? { cells: stagingName(kind, 'cells'), cellResolution: LOAD_CELLS_RESOLUTION } : {}),
       },

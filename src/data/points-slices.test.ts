@@ -10,10 +10,12 @@ import { describeOnEachEngine } from '../db/connector-factories.ts';
 import type { Connector } from '../db/connector.ts';
 import { loadInputs } from './load-inputs.ts';
 import { POINT_SLICES } from './points.ts';
+import { SCRATCH } from './source.ts';
 import type { InputKind, LoadInput } from './types.ts';
 import { GOOD_FIXTURES } from '../../test/fixtures/index.ts';
 
 const DEFAULT = POINT_SLICES.lines;
+const TEMP_MAX = SCRATCH.tempMaxBytes;
 const input = (kind: InputKind, crs?: 'gcj02'): LoadInput => ({
   kind, fileName: `${kind}.dat`, bytes: new Uint8Array(readFileSync(GOOD_FIXTURES[kind as keyof typeof GOOD_FIXTURES])), ...(crs ? { crs } : {}),
 });
@@ -28,7 +30,17 @@ async function loadAll(conn: Connector): Promise<unknown> {
 }
 
 describeOnEachEngine('point files in slices on $name', (conn) => {
-  afterEach(() => void (POINT_SLICES.lines = DEFAULT));
+  afterEach(() => {
+    POINT_SLICES.lines = DEFAULT;
+    SCRATCH.tempMaxBytes = TEMP_MAX;
+  });
+
+  it('scratch tables in the database file (files over SCRATCH.tempMaxBytes) give the same tables as TEMP ones', async () => {
+    const temp = await loadAll(conn());
+    SCRATCH.tempMaxBytes = 0;
+    POINT_SLICES.lines = 7;
+    expect(await loadAll(conn())).toEqual(temp);
+  }, 120_000);
 
   it('slices of 7 lines give the same tables, in the same order, as one slice', async () => {
     const whole = await loadAll(conn());

@@ -26,6 +26,8 @@ export interface PointTables {
   /** Scratch names. */
   pts: string;
   areaIds: string;
+  /** `pts` as a TEMP table (source.ts tempScratch); else in the database file. */
+  tempPts?: boolean;
   /**
    * Table to create with each point's H3 cell at `cellResolution`, in `fin`'s row order:
    * `rid BIGINT` (= the row's rowid in `fin`), `cell UBIGINT` (0 for a point without usable
@@ -75,14 +77,14 @@ export async function finishPoints(
   // line is its sort key, so each slice is a range scan; slices are appended to `pts` in order.
   // Pipelined: while JS converts and assigns slice k, the engine appends slice k-1 and reads
   // slice k+1 (the connector runs its statements in order; DuckDB runs in a worker of its own).
-  // `pts` is scratch (TEMP, source.ts scratch): only `fin` and the cells go to the database file.
+  // `pts` is scratch (TEMP for small files, source.ts tempScratch).
   // WGS84 coordinates are unchanged: `pts` then holds only the line, area and cell.
   const cellsT = t.cells !== undefined && t.cellResolution !== undefined ? { table: quoteIdent(t.cells), resolution: t.cellResolution } : null;
   const converted = crs !== 'wgs84';
   await conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(t.pts)}; DROP TABLE IF EXISTS ${quoteIdent(t.areaIds)}`);
   const ptsCols = ['__bp_line', ...(converted ? ['lon', 'lat'] : []), 'area_idx', ...(cellsT ? ['cell'] : [])];
   const ptsTypes: Record<string, string> = { __bp_line: 'INTEGER', lon: 'DOUBLE', lat: 'DOUBLE', area_idx: 'INTEGER', cell: 'UBIGINT' };
-  await conn.exec(`CREATE TEMP TABLE ${quoteIdent(t.pts)} (${ptsCols.map((c) => `${c} ${ptsTypes[c]}`).join(', ')})`);
+  await conn.exec(`CREATE ${t.tempPts ? 'TEMP ' : ''}TABLE ${quoteIdent(t.pts)} (${ptsCols.map((c) => `${c} ${ptsTypes[c]}`).join(', ')})`);
   if (cellsT) await conn.exec(`DROP TABLE IF EXISTS ${cellsT.table}`);
   const [range] = await conn.query<{ lo: number | null; hi: number | null }>(`SELECT min(__bp_line) AS lo, max(__bp_line) AS hi FROM ${quoteIdent(t.ok)}`);
   let outside = 0;

@@ -49,6 +49,8 @@ export interface CsvReadHooks {
   chunkBytes?: number;
   /** Override of NORMALIZE_MAX_BYTES (tests). */
   normalizeMaxBytes?: number;
+  /** The raw table is a TEMP scratch table (source.ts tempScratch); cost files never. */
+  tempRaw?: boolean;
 }
 
 /**
@@ -139,7 +141,7 @@ async function readCsvBytes(
   const scan = scanCsvStream(bytes, { delimiter: delimiter.charCodeAt(0), headerFields: header.fields.length, fromRecord: header.h + 1 });
   hooks.onScan?.(1);
   return readScanned(conn, kind, fileName, bytesText(bytes), (name) => conn.registerFile(name, bytes), names, typing, {
-    delimiter, newLine: '\\n', header, scan, warnings, encoding: decoded.encoding,
+    delimiter, newLine: '\\n', header, scan, warnings, encoding: decoded.encoding, tempRaw: hooks.tempRaw === true,
   });
 }
 
@@ -165,7 +167,7 @@ async function readCsvInPlace(
   // 12M rows, one after the other). The read assumes what the head shows — its line ending, no
   // digit separators — and is done again in the rare file where the scan says otherwise.
   const guessCrlf = firstLineEndsCrlf(head.subarray(base));
-  const started = startRead(conn, kind, names, (name) => conn.registerBlob(name, blob), typing, delimiter, guessCrlf ? '\\r\\n' : '\\n', header, false) ?? undefined;
+  const started = startRead(conn, kind, names, (name) => conn.registerBlob(name, blob), typing, delimiter, guessCrlf ? '\\r\\n' : '\\n', header, false, hooks.tempRaw === true) ?? undefined;
   let scan: StreamScan;
   try {
     const scanner = new CsvStreamScanner({
@@ -190,7 +192,7 @@ async function readCsvInPlace(
   const { lf, crlf, cr } = scan.endings;
   if (cr > 0 || (lf > 0 && crlf > 0)) return abandon(conn, started, 'text with mixed line endings');
   return readScanned(conn, kind, fileName, blobText(blob, base), (name) => conn.registerBlob(name, blob), names, typing, {
-    delimiter, newLine: crlf > 0 ? '\\r\\n' : '\\n', header, scan, warnings: [], encoding: 'utf-8', started,
+    delimiter, newLine: crlf > 0 ? '\\r\\n' : '\\n', header, scan, warnings: [], encoding: 'utf-8', started, tempRaw: hooks.tempRaw === true,
   });
 }
 
@@ -200,12 +202,12 @@ function firstLineEndsCrlf(bytes: Uint8Array): boolean {
   return nl > 0 && bytes[nl - 1] === 0x0d;
 }
 
-/** An early read (startRead): what it assumed, and its column types once done (null: it failed). */
+/** An early read (startRead): what it assumed, and its column types once done (or its error). */
 interface StartedRead {
   names: SourceNames;
   newLine: string;
   digitsAsText: boolean;
-  done: Promise<('VARCHAR' | 'DOUBLE')[] | null>;
+  done: Promise<{ types: ('VARCHAR' | 'DOUBLE')[] } | { error: unknown }>;
   cancel: () => void;
 }
 
@@ -215,7 +217,7 @@ interface StartedRead {
  */
 function startRead(
   conn: Connector, kind: InputKind, names: SourceNames, register: (name: string) => Promise<void>, typing: ColumnTyping,
-  delimiter: string, newLine: string, header: HeaderInfo, digitsAsText: boolean,
+  delimiter: string, newLine: string, header: HeaderInfo, digitsAsText: boolean, temp: boolean,
 ): StartedRead | null {
   let types: ('VARCHAR' | 'DOUBLE')[];
   try {
@@ -226,9 +228,9 @@ function startRead(
   }
   if (digitsAsText) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   let cancelled = false;
-  const done = readRaw(conn, kind, names, register, types, delimiter, newLine, header.line, () => cancelled).then(
-    () => types,
-    () => null,
+  const done = readRaw(conn, kind, names, register, types, delimiter, newLine, header.line, temp, () => cancelled).then(
+    () => ({ types }),
+    (error: unknown) => ({ error }),
   );
   return { names, newLine, digitsAsText, done, cancel: () => (cancelled = true) };
 }
@@ -254,7 +256,7 @@ function dropRead(conn: Connector, names: SourceNames): Promise<void> {
  */
 async function readRaw(
   conn: Connector, kind: InputKind, names: SourceNames, register: (name: string) => Promise<void>, types: ('VARCHAR' | 'DOUBLE')[],
-  delimiter: string, newLine: string, headerLine: number, cancelled: () => boolean = () => false,
+  delimiter: string, newLine: string, headerLine: number, temp: boolean, cancelled: () => boolean = () => false,
 ): Promise<void> {
   await register(names.file);
   try {
@@ -264,7 +266,7 @@ async function readRaw(
       // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
       // A scratch table (source.ts scratch), but for cost files: their raw table may become the
       // final one (load-costs.ts), which must be in the database file.
-      const create = kind === 'costs' ? 'CREATE TABLE' : 'CREATE TEMP TABLE';
+      const create = temp && kind !== 'costs' ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
       await conn.exec(`${create} ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
         delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', new_line = '${newLine}', header = true, skip = ${headerLine - 1},
         auto_detect = false, columns = {${columns}}, store_rejects = true,
@@ -357,6 +359,8 @@ async function readScanned(
     delimiter: string; newLine: string; header: HeaderInfo; scan: StreamScan; warnings: LoadWarning[]; encoding: RawSource['encoding'];
     /** The read started before the scan ended (in-place route), when there is one. */
     started?: StartedRead;
+    /** The raw table is TEMP (CsvReadHooks.tempRaw). */
+    tempRaw: boolean;
   },
 ): Promise<RawSource> {
   const { delimiter, header, scan } = r;
@@ -375,10 +379,12 @@ async function readScanned(
   if (scan.digitUnderscore) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   // The early read (in-place route) is used when it assumed what the scan found.
   if (early && r.started!.newLine === r.newLine && r.started!.digitsAsText === scan.digitUnderscore) {
-    early.forEach((t, i) => (types[i] = t));
+    // The same read again would fail the same way (or the load was cancelled while it ran).
+    if ('error' in early) throw early.error;
+    early.types.forEach((t, i) => (types[i] = t));
   } else {
     if (r.started) await dropRead(conn, names);
-    await readRaw(conn, kind, names, register, types, delimiter, r.newLine, header.line);
+    await readRaw(conn, kind, names, register, types, delimiter, r.newLine, header.line, r.tempRaw);
   }
 
   // One reject per row: a structural error (wrong field count, quoting) before any value that
