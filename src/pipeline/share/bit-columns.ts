@@ -27,6 +27,14 @@ export class ByteWriter {
     }
     this.bytes.push(x);
   }
+  /** A signed integer, zigzag-coded. */
+  int(x: number): void {
+    this.uint(zigzag(x));
+  }
+  /** A number to 1/scale, NaN kept (fixedCode). */
+  fixed(x: number, scale: number): void {
+    this.uint(fixedCode(x, scale));
+  }
   raw(b: Uint8Array): void {
     for (const x of b) this.bytes.push(x);
   }
@@ -54,6 +62,12 @@ export class ByteReader {
       if (b < 0x80) return x;
       mul *= 0x80;
     }
+  }
+  int(): number {
+    return unzigzag(this.uint());
+  }
+  fixed(scale: number): number {
+    return fixedValue(this.uint(), scale);
   }
   raw(n: number): Uint8Array {
     if (n > this.left) throw new RangeError('truncated');

@@ -63,66 +63,6 @@ const DEG = 1e6;
 const DEMAND = 100;
 const PCT = 1e4;
 
-class Writer {
-  private bytes: number[] = [];
-  byte(b: number): void {
-    this.bytes.push(b & 0xff);
-  }
-  /** A non-negative integer below 2^53 (arithmetic, not 32-bit shifts). */
-  uint(x: number): void {
-    if (!(Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`not a varint: ${x}`);
-    while (x >= 0x80) {
-      this.bytes.push((x % 0x80) | 0x80);
-      x = Math.floor(x / 0x80);
-    }
-    this.bytes.push(x);
-  }
-  int(x: number): void {
-    this.uint(x >= 0 ? 2 * x : -2 * x - 1);
-  }
-  /** NaN as 0, else 1 + zigzag(round(x · scale)). */
-  fixed(x: number, scale: number): void {
-    if (!Number.isFinite(x)) return this.uint(0);
-    const v = Math.round(x * scale);
-    this.uint(1 + (v >= 0 ? 2 * v : -2 * v - 1));
-  }
-  done(): Uint8Array {
-    return Uint8Array.from(this.bytes);
-  }
-}
-
-class Reader {
-  pos = 0;
-  constructor(private readonly b: Uint8Array) {}
-  get left(): number {
-    return this.b.length - this.pos;
-  }
-  byte(): number {
-    if (this.pos >= this.b.length) throw new RangeError('truncated');
-    return this.b[this.pos++];
-  }
-  uint(): number {
-    let x = 0, mul = 1;
-    for (;;) {
-      const b = this.byte();
-      x += (b & 0x7f) * mul;
-      if (x > Number.MAX_SAFE_INTEGER) throw new RangeError('varint too long');
-      if (b < 0x80) return x;
-      mul *= 0x80;
-    }
-  }
-  int(): number {
-    const z = this.uint();
-    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-  }
-  fixed(scale: number): number {
-    const z = this.uint();
-    if (z === 0) return NaN;
-    const v = (z - 1) % 2 === 0 ? (z - 1) / 2 : -z / 2;
-    return v / scale;
-  }
-}
-
 /** FNV-1a, 32 bits: catches a changed, dropped or added character (not a defence against forgery; parseResult is). */
 function fnv1a(b: Uint8Array): number {
   let h = 0x811c9dc5;
@@ -171,7 +111,7 @@ export function packResultV1(r: RestoredResult): PackedResult {
       names: paired ? [en.map((w, i) => ref(w === zh[i] ? w : [w, zh[i]]))] : [en.map(ref), zh.map(ref)],
     };
   });
-  const w = new Writer();
+  const w = new ByteWriter();
   w.byte(FORMAT_1);
   w.byte(OBJECTIVES.indexOf(r.objective));
   w.byte((r.solver === 'exact' ? 1 : 0) | (r.siteType === 'atm' ? 2 : 0) | (r.at === 'cells' ? 4 : 0) | (r.costs ? 8 : 0) | (r.maskedBelow !== undefined ? 16 : 0));
@@ -234,13 +174,13 @@ export function unpackResult(v: unknown): RestoredResult | undefined {
   const sum = all[all.length - 4] | (all[all.length - 3] << 8) | (all[all.length - 2] << 16) | (all[all.length - 1] << 24);
   if (sum >>> 0 !== checksum(body, words)) return undefined;
   try {
-    return readResult(new Reader(body), words);
+    return readResult(new ByteReader(body), words);
   } catch {
     return undefined;
   }
 }
 
-function readResult(rd: Reader, words: PackedResult['w']): RestoredResult | undefined {
+function readResult(rd: ByteReader, words: PackedResult['w']): RestoredResult | undefined {
   if (rd.byte() !== FORMAT_1) return undefined;
   const objective = OBJECTIVES[rd.byte()] as SiteObjective | undefined;
   const flags = rd.byte();
