@@ -138,27 +138,30 @@ export class DemandCellFolder {
 
 /**
  * Open-addressing (linear probing) table keyed by a cell's two uint32 halves and a group
- * combination; values in parallel Float64Arrays. No BigInt or string per row.
+ * combination. No BigInt or string per row. A slot's key (lo, hi, combination, used) and its
+ * values (count, then each sum and its non-empty count) sit side by side, so folding a row
+ * touches two or three cache lines instead of one per array: with 160,000 cells in file order
+ * the separate arrays made the fold the CLI aggregate's main cost (10M rows × 2 resolutions ×
+ * 5 sums: 5.8–7.6 s CPU, cache misses).
  */
 class CellTable {
   private mask = (1 << 12) - 1;
   private size = 0;
-  private keyLo = new Uint32Array(this.mask + 1);
-  private keyHi = new Uint32Array(this.mask + 1);
-  private keyCombo = new Int32Array(this.mask + 1);
-  private used = new Uint8Array(this.mask + 1);
-  private count = new Float64Array(this.mask + 1);
-  private sums: Float64Array[];
-  private nonEmpty: Float64Array[];
+  /** Per slot: lo, hi, combination, used (0/1). */
+  private keys = new Uint32Array((this.mask + 1) * 4);
+  /** Per slot: count, then (sum, non-empty count) per summed column. */
+  private vals: Float64Array;
+  private readonly stride: number;
 
   constructor(private readonly nSums: number) {
-    this.sums = Array.from({ length: nSums }, () => new Float64Array(this.mask + 1));
-    this.nonEmpty = Array.from({ length: nSums }, () => new Float64Array(this.mask + 1));
+    this.stride = 1 + 2 * nSums;
+    this.vals = new Float64Array((this.mask + 1) * this.stride);
   }
 
   /** Fold one batch in; returns the points without a cell (cell 0). */
   add(cells: BigUint64Array, combo: Int32Array, sums: readonly Float64Array[]): number {
     const halves = new Uint32Array(cells.buffer, cells.byteOffset, cells.length * 2);
+    const { nSums, stride } = this;
     let missed = 0;
     for (let i = 0; i < cells.length; i++) {
       const lo = halves[2 * i];
@@ -167,13 +170,14 @@ class CellTable {
         missed++;
         continue;
       }
-      const s = this.slot(lo, hi, combo[i]);
-      this.count[s]++;
-      for (let k = 0; k < this.nSums; k++) {
+      const at = this.slot(lo, hi, combo[i]) * stride;
+      const vals = this.vals;
+      vals[at]++;
+      for (let k = 0; k < nSums; k++) {
         const v = sums[k][i];
         if (v === v) {
-          this.sums[k][s] += v;
-          this.nonEmpty[k][s]++;
+          vals[at + 1 + 2 * k] += v;
+          vals[at + 2 + 2 * k]++;
         }
       }
     }
@@ -187,50 +191,43 @@ class CellTable {
     let h = Math.imul(lo ^ (lo >>> 16), 0x85ebca6b) ^ Math.imul(hi ^ (hi >>> 13), 0xc2b2ae35) ^ Math.imul(c + 1, 0x27d4eb2d);
     h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
     let s = (h ^ (h >>> 12)) & this.mask;
-    while (this.used[s]) {
-      if (this.keyLo[s] === lo && this.keyHi[s] === hi && this.keyCombo[s] === c) return s;
+    const keys = this.keys;
+    while (keys[4 * s + 3]) {
+      if (keys[4 * s] === lo && keys[4 * s + 1] === hi && keys[4 * s + 2] === c) return s;
       s = (s + 1) & this.mask;
     }
     if ((this.size + 1) * 2 > this.mask) {
       this.grow();
       return this.slot(lo, hi, c);
     }
-    this.used[s] = 1;
-    this.keyLo[s] = lo;
-    this.keyHi[s] = hi;
-    this.keyCombo[s] = c;
+    keys[4 * s] = lo;
+    keys[4 * s + 1] = hi;
+    keys[4 * s + 2] = c;
+    keys[4 * s + 3] = 1;
     this.size++;
     return s;
   }
 
   private grow(): void {
-    const old = { lo: this.keyLo, hi: this.keyHi, combo: this.keyCombo, used: this.used, count: this.count, sums: this.sums, nonEmpty: this.nonEmpty };
+    const { keys, vals, stride } = this;
     const cap = (this.mask + 1) * 2;
     this.mask = cap - 1;
     this.size = 0;
-    this.keyLo = new Uint32Array(cap);
-    this.keyHi = new Uint32Array(cap);
-    this.keyCombo = new Int32Array(cap);
-    this.used = new Uint8Array(cap);
-    this.count = new Float64Array(cap);
-    this.sums = Array.from({ length: this.nSums }, () => new Float64Array(cap));
-    this.nonEmpty = Array.from({ length: this.nSums }, () => new Float64Array(cap));
-    for (let s = 0; s < old.used.length; s++) {
-      if (!old.used[s]) continue;
-      const t = this.slot(old.lo[s], old.hi[s], old.combo[s]);
-      this.count[t] = old.count[s];
-      for (let k = 0; k < this.nSums; k++) {
-        this.sums[k][t] = old.sums[k][s];
-        this.nonEmpty[k][t] = old.nonEmpty[k][s];
-      }
+    this.keys = new Uint32Array(cap * 4);
+    this.vals = new Float64Array(cap * stride);
+    for (let s = 0; s < keys.length / 4; s++) {
+      if (!keys[4 * s + 3]) continue;
+      const t = this.slot(keys[4 * s], keys[4 * s + 1], keys[4 * s + 2]);
+      this.vals.set(vals.subarray(s * stride, (s + 1) * stride), t * stride);
     }
   }
 
   /** The entries in ascending (cell, combination) order. */
   columns(): { cells: BigUint64Array; combo: Int32Array; count: Float64Array; sums: Float64Array[]; nonEmpty: Float64Array[] } {
+    const { keys, vals, stride } = this;
     const slots: number[] = [];
-    for (let s = 0; s < this.used.length; s++) if (this.used[s]) slots.push(s);
-    slots.sort((a, b) => this.keyHi[a] - this.keyHi[b] || this.keyLo[a] - this.keyLo[b] || this.keyCombo[a] - this.keyCombo[b]);
+    for (let s = 0; s < keys.length / 4; s++) if (keys[4 * s + 3]) slots.push(s);
+    slots.sort((a, b) => keys[4 * a + 1] - keys[4 * b + 1] || keys[4 * a] - keys[4 * b] || keys[4 * a + 2] - keys[4 * b + 2]);
     const m = slots.length;
     const cells = new BigUint64Array(m);
     const halves = new Uint32Array(cells.buffer);
@@ -239,13 +236,13 @@ class CellTable {
     const sums = Array.from({ length: this.nSums }, () => new Float64Array(m));
     const nonEmpty = Array.from({ length: this.nSums }, () => new Float64Array(m));
     slots.forEach((s, i) => {
-      halves[2 * i] = this.keyLo[s];
-      halves[2 * i + 1] = this.keyHi[s];
-      combo[i] = this.keyCombo[s];
-      count[i] = this.count[s];
+      halves[2 * i] = keys[4 * s];
+      halves[2 * i + 1] = keys[4 * s + 1];
+      combo[i] = keys[4 * s + 2];
+      count[i] = vals[s * stride];
       for (let k = 0; k < this.nSums; k++) {
-        sums[k][i] = this.sums[k][s];
-        nonEmpty[k][i] = this.nonEmpty[k][s];
+        sums[k][i] = vals[s * stride + 1 + 2 * k];
+        nonEmpty[k][i] = vals[s * stride + 2 + 2 * k];
       }
     });
     return { cells, combo, count, sums, nonEmpty };
