@@ -89,16 +89,22 @@ const utf8 = new TextEncoder();
 /** The checksum covers the bytes and the word table. */
 const checksum = (body: Uint8Array, words: PackedResult['w']) => fnv1a(Uint8Array.from([...body, ...utf8.encode(JSON.stringify(words))]));
 
-/** The result packed in format 1 (kept to test that old links open; links are written in format 2). */
-export function packResultV1(r: RestoredResult): PackedResult {
-  const words: PackedResult['w'] = [];
+/** Each distinct word once, in first-use order; `ref` gives a word's index. */
+function wordTable<W>(key: (w: W) => string): { words: W[]; ref: (w: W) => number } {
+  const words: W[] = [];
   const index = new Map<string, number>();
-  const ref = (w: string | [string, string]) => {
-    const k = wordKey(w);
+  const ref = (w: W) => {
+    const k = key(w);
     let i = index.get(k);
     if (i === undefined) index.set(k, (i = words.push(w) - 1));
     return i;
   };
+  return { words, ref };
+}
+
+/** The result packed in format 1 (kept to test that old links open; links are written in format 2). */
+export function packResultV1(r: RestoredResult): PackedResult {
+  const { words, ref } = wordTable<string | [string, string]>(wordKey);
   const q = (x: number) => Math.round(x * DEG);
   const sites = r.sites.map((s) => {
     const lon = q(s.lon), lat = q(s.lat);
@@ -256,14 +262,7 @@ const MAX_BYTES = 60_000;
 
 /** The result packed in format 2 (see the file comment). */
 export function packResult(r: RestoredResult): PackedResultV2 {
-  const words: string[][] = [];
-  const index = new Map<string, number>();
-  const ref = (w: string[]) => {
-    const k = w.join('\u0000');
-    let i = index.get(k);
-    if (i === undefined) index.set(k, (i = words.push(w) - 1));
-    return i;
-  };
+  const { words, ref } = wordTable<string[]>((w) => w.join('\u0000'));
   const q = (x: number) => Math.round(x * DEG);
   // Per site: tokens of its names (a word index, or SPLIT between the English and the Chinese name when they are not paired).
   const rows = r.sites.map((s) => {
