@@ -102,16 +102,23 @@ function wordTable<W>(key: (w: W) => string): { words: W[]; ref: (w: W) => numbe
   return { words, ref };
 }
 
+/**
+ * A site's position in 1e-6° integers, whether its id is the H3 cell (at `res`) holding that
+ * position, and its names' words (paired when both names have as many).
+ */
+function siteParts(s: RestoredSite) {
+  const lon = Math.round(s.lon * DEG), lat = Math.round(s.lat * DEG);
+  const res = h3ResolutionOf(s.id);
+  const derived = res >= 0 && cellAt(lon / DEG, lat / DEG, res) === s.id;
+  const en = s.names.en.split(' '), zh = s.names['zh-CN'].split(' ');
+  return { lon, lat, res, derived, en, zh, paired: en.length === zh.length };
+}
+
 /** The result packed in format 1 (kept to test that old links open; links are written in format 2). */
 export function packResultV1(r: RestoredResult): PackedResult {
   const { words, ref } = wordTable<string | [string, string]>(wordKey);
-  const q = (x: number) => Math.round(x * DEG);
   const sites = r.sites.map((s) => {
-    const lon = q(s.lon), lat = q(s.lat);
-    const res = h3ResolutionOf(s.id);
-    const derived = res >= 0 && cellAt(lon / DEG, lat / DEG, res) === s.id;
-    const en = s.names.en.split(' '), zh = s.names['zh-CN'].split(' ');
-    const paired = en.length === zh.length;
+    const { lon, lat, res, derived, en, zh, paired } = siteParts(s);
     return {
       s, lon, lat, idKind: derived ? ID_H3 : ID_STRING, id: derived ? res : ref(s.id), paired,
       names: paired ? [en.map((w, i) => ref(w === zh[i] ? w : [w, zh[i]]))] : [en.map(ref), zh.map(ref)],
@@ -263,14 +270,9 @@ const MAX_BYTES = 60_000;
 /** The result packed in format 2 (see the file comment). */
 export function packResult(r: RestoredResult): PackedResultV2 {
   const { words, ref } = wordTable<string[]>((w) => w.join('\u0000'));
-  const q = (x: number) => Math.round(x * DEG);
   // Per site: tokens of its names (a word index, or SPLIT between the English and the Chinese name when they are not paired).
   const rows = r.sites.map((s) => {
-    const lon = q(s.lon), lat = q(s.lat);
-    const res = h3ResolutionOf(s.id);
-    const derived = res >= 0 && cellAt(lon / DEG, lat / DEG, res) === s.id;
-    const en = s.names.en.split(' '), zh = s.names['zh-CN'].split(' ');
-    const paired = en.length === zh.length;
+    const { lon, lat, res, derived, en, zh, paired } = siteParts(s);
     const tokens: (number | 'split')[] = paired ? en.map((w, i) => ref(w === zh[i] ? [w] : [w, zh[i]])) : [...en.map((w) => ref([w])), 'split', ...zh.map((w) => ref([w]))];
     return { s, lon, lat, derived, id: derived ? res : ref([s.id]), paired, tokens };
   });
