@@ -97,6 +97,24 @@ export interface CheckSqlInput {
  */
 export const TOTALS_PATTERN = '^(合计|总计|小计|总合计|total|subtotal|grand total)([\\s:：].*)?$';
 
+/**
+ * The first characters a totals cell can start with under RE2's case-insensitive matching, as
+ * code points: 合 总 小, t T, s S and ſ (U+017F, the long s, which RE2 folds to s), g G.
+ */
+const TOTALS_FIRST = [...'合总小tTsSſgG'].map((c) => c.codePointAt(0)!);
+
+/**
+ * Whether trimmed text `t` marks a totals row (TOTALS_PATTERN). The regular expression runs only
+ * on text whose first character could start a match: it cost DuckDB ~15 % of the whole check
+ * query on 100M customer ids, none of which starts like that; `unicode()` of the first character
+ * is a cheap test. Same result as the expression alone, NULL for NULL. `list_contains`, not
+ * `IN (…)`: DuckDB turns an IN list this long into a join, and the streamed check query then
+ * returned its rows out of file order (sums over cells changed in their last digits).
+ */
+export function totalsSql(t: string): string {
+  return `(list_contains([${TOTALS_FIRST.join(', ')}], unicode(${t})) AND regexp_matches(${t}, '${TOTALS_PATTERN}', 'i'))`;
+}
+
 
 /** Values that mean "no value" in exports (Excel, core banking): read as empty, never a reject. */
 export const MISSING_MARKERS = ['--', '—', '——', '-', 'N/A', '无'];
@@ -178,7 +196,7 @@ export function buildCheckSelect(input: CheckSqlInput): { select: string; checks
   const cols = input.columns;
   const totals = input.totalsSources ?? [];
   if (totals.length) {
-    const cond = totals.map((_, m) => `regexp_matches(h${m}, '${TOTALS_PATTERN}', 'i')`).join(' OR ');
+    const cond = totals.map((_, m) => totalsSql(`h${m}`)).join(' OR ');
     add(cond, null, 'totals_row', 'totals');
   }
   // t<j>: the value as trimmed text (NULL when empty); n<j>: as a number. A typed raw column
