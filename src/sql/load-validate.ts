@@ -89,6 +89,12 @@ export interface CheckSqlInput {
    * `__bp_r<i>` (to tell whether the raw table can become the final one unchanged).
    */
   passRaw?: readonly number[];
+  /**
+   * Read the raw rows from this relation (SQL, e.g. a `read_csv(…)` call) instead of the table
+   * `raw`: the check table is made in the same pass as the read. A relation has no rowid: its
+   * rows are numbered in read order, so `lines` must be `{ first }`.
+   */
+  from?: string;
 }
 
 /**
@@ -323,11 +329,16 @@ export function buildCheckSelect(input: CheckSqlInput): { select: string; checks
   });
   const kExpr = whens.length ? `CASE ${whens.join(' ')} END` : 'NULL';
   const lines = input.lines;
+  if (input.from !== undefined && (typeof lines === 'string' || input.passRaw)) throw new Error('buildCheckSelect: a relation is read with { first } lines and no passRaw');
+  // row_number() OVER () with an empty window streams: it numbers the rows as read, no sort.
+  const rowIndex = input.from !== undefined ? '(row_number() OVER () - 1)' : 'r.rowid';
   const from = typeof lines === 'string'
     ? `l.__bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`
-    : `(r.rowid + ${Math.floor(lines.first)})::INTEGER AS __bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`;
+    : `(${rowIndex} + ${Math.floor(lines.first)})::INTEGER AS __bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`;
   const pass = (input.passRaw ?? []).map((i) => `r.c${i} AS __bp_r${i}`);
-  const source = typeof lines === 'string' ? `${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(lines)} l` : `${quoteIdent(input.raw)} r`;
+  const source = input.from !== undefined
+    ? `${input.from} r`
+    : typeof lines === 'string' ? `${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(lines)} l` : `${quoteIdent(input.raw)} r`;
   const passOut = input.passRaw ? ['__bp_row', ...(input.passRaw ?? []).map((i) => `__bp_r${i}`)] : [];
   const select = `WITH t AS (SELECT ${from}${[...pass, ...texts, ...totals.map((src, m) => `nullif(trim(CAST(r.c${src} AS VARCHAR)), '') AS h${m}`)].join(', ')} FROM ${source}),
 n AS (SELECT *${nums.length ? ', ' + nums.join(', ') : ''} FROM t)
