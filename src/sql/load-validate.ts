@@ -361,6 +361,21 @@ SELECT ${k}, min(__bp_line) AS __bp_first FROM ${c}
 WHERE __bp_k IS NULL AND hash(${k}) IN (SELECT h FROM h) GROUP BY ${k} HAVING count(*) > 1`;
 }
 
+/**
+ * Whether one key column's values among the usable rows rise strictly from row to row — then
+ * they are all distinct, and the duplicate search (buildDuplicatesSql, a hash aggregate over
+ * every row) is not needed. Exports are usually sorted by their id. One row, `n`: the rows whose
+ * key is not above the one before (0: no duplicates). Whatever order the rows are read in, a
+ * sequence that always rises has no value twice. `limit`: look at that many rows only (a cheap
+ * first test of an unsorted file).
+ */
+export function buildKeysRiseSql(chk: string, key: string, limit?: number): string {
+  const k = quoteIdent(key);
+  const rows = `SELECT ${k} AS k FROM ${quoteIdent(chk)} WHERE __bp_k IS NULL${limit !== undefined ? ` LIMIT ${Math.floor(limit)}` : ''}`;
+  // lag() over an empty window streams (no sort, no hash table); the first row's is NULL.
+  return `SELECT count(*) FILTER (WHERE p >= k)::INTEGER AS n FROM (SELECT k, lag(k) OVER () AS p FROM (${rows}))`;
+}
+
 function keyJoin(keys: readonly string[]): string {
   return keys.map((key) => `c.${quoteIdent(key)} = d.${quoteIdent(key)}`).join(' AND ');
 }
