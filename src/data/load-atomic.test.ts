@@ -156,6 +156,22 @@ describeOnEachEngine('loader on $name', (conn) => {
     ]);
   });
 
+  it('ids in rising order skip the duplicate search; a repeat among sorted ids is still rejected, naming the first line', async () => {
+    // More rows than the rise test's first look (KEYS_RISE_SAMPLE), so both of its reads run.
+    const ids = Array.from({ length: 70_000 }, (_, i) => `C${String(i + 1).padStart(6, '0')}`);
+    const rows = (list: string[]) => `customer_id,lon,lat\n${list.map((id, i) => `${id},121.${String(4000 + (i % 1000))},31.2`).join('\n')}\n`;
+    const sorted = await loadInputs(conn(), [text('customers', 'sorted.csv', rows(ids))]);
+    expect(sorted.files[0]).toMatchObject({ rowsKept: 70_000, rowsRejected: 0 });
+    // The same ids with one repeated at the end, then with two swapped: a duplicate each.
+    const repeated = await loadInputs(conn(), [text('customers', 'repeat.csv', rows([...ids, ids[ids.length - 1]]))]);
+    expect(repeated.files[0]).toMatchObject({ rowsKept: 70_000, rowsRejected: 1 });
+    expect((await readRejects(conn())).map((r) => [r.line, r.code, r.params])).toEqual([[70_002, 'duplicate_id', { line: 70_001, column: 'customer_id' }]]);
+    const late = [...ids.slice(0, 69_000), ids[5], ...ids.slice(69_000)];
+    const unsorted = await loadInputs(conn(), [text('customers', 'late.csv', rows(late))]);
+    expect(unsorted.files[0]).toMatchObject({ rowsKept: 70_000, rowsRejected: 1 });
+    expect((await readRejects(conn())).map((r) => [r.line, r.code, r.params])).toEqual([[69_002, 'duplicate_id', { line: 7, column: 'customer_id' }]]);
+  });
+
   it('replaces rejects per kind: other kinds keep theirs', async () => {
     await loadInputs(conn(), [file('customers', `${BAD_FIXTURES_DIR}/duplicate_ids.csv`)]);
     await loadInputs(conn(), [file('sites', `${BAD_FIXTURES_DIR}/sites_bad_values.csv`)]);

@@ -8,7 +8,7 @@
 import { Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { type Connector } from '../db/connector.ts';
 import { quoteIdent } from '../sql/ident.ts';
-import { buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec, type PlannedColumn } from '../sql/load-validate.ts';
+import { buildCheckSelect, buildCheckSql, buildDuplicatesSql, buildInsertRejectsSql, buildKeysRiseSql, buildKeepSql, buildRejectedRowsSql, ruleType, type CheckSpec, type PlannedColumn } from '../sql/load-validate.ts';
 import { buildProfileSql, readProfile } from '../sql/load-profile.ts';
 import { LOAD_CELLS_RESOLUTION } from '../sql/hotspots.ts';
 import { REJECTS_COLUMNS, STAGED_REJECTS, dropTableSql, dropViewSql, stagingName } from '../sql/load-tables.ts';
@@ -16,7 +16,7 @@ import { planExtras, resolveMapping, withSourceTypes, type TabularKind } from '.
 import { FileProblemError } from './errors.ts';
 import { finishPoints, type AreaLookup } from './points.ts';
 import { applyPeriods } from './periods-step.ts';
-import { firstOfConsecutive, insertLines, scratch, tempScratch, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
+import { firstOfConsecutive, insertLines, scratch, tempScratch, type CheckedRead, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import { readCsvSource, type CsvReadHooks } from './source-csv.ts';
 import { readParquetSource } from './source-parquet.ts';
 import { readParquetPathSource } from './source-parquet-path.ts';
@@ -76,10 +76,22 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
     rejects: stagingName(kind, 'csvrej'),
     rejectScans: stagingName(kind, 'csvscan'),
   };
+  const t = {
+    lines: stagingName(kind, 'lines'),
+    chk: stagingName(kind, 'chk'),
+    checks: stagingName(kind, 'checks'),
+    dups: stagingName(kind, 'dups'),
+    ok: stagingName(kind, 'ok'),
+    fin: stagingName(kind, 'fin'),
+  };
   ctx.progress('read', 0);
   // The file scan is the first quarter of this file's share of the bar.
   const temp = tempScratch(input.path !== undefined ? null : bytes instanceof Blob ? bytes.size : bytes.length);
-  const hooks = { checkAbort, onScan: (f: number) => ctx.progress('read', 0.25 * f), tempRaw: temp };
+  const hooks = {
+    checkAbort, onScan: (f: number) => ctx.progress('read', 0.25 * f), tempRaw: temp,
+    // Cost files take their own path (load-costs.ts), which reads the raw table.
+    ...(kind === 'costs' ? {} : { checked: checkedRead(kind, input, t.chk) }),
+  };
   const source = await readSource(conn, input, bytes, names, (headers) => csvTyping(kind, headers, input.mapping), hooks);
   checkAbort();
   const warnings = [...source.warnings];
@@ -92,16 +104,7 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   const columns = [...contract, ...extras.columns];
 
   ctx.progress('validate', 0.4);
-  const t = {
-    lines: stagingName(kind, 'lines'),
-    chk: stagingName(kind, 'chk'),
-    checks: stagingName(kind, 'checks'),
-    dups: stagingName(kind, 'dups'),
-    ok: stagingName(kind, 'ok'),
-    fin: stagingName(kind, 'fin'),
-  };
-  // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
-  const totalsSources = [0, 1].filter((i) => i < source.headers.length && source.typed?.[i] !== true && source.numeric?.[i] !== true);
+  const totalsSources = totalsColumns(source.headers, source);
   const done: ValidatedRows = kind === 'costs' && COST_FILES.lightPath
     ? { periods: null, ...await finishCostRows({
       conn, fileName: input.fileName, raw: names.raw, fin: t.fin, source, columns, totalsSources, appendTo: ctx.appendTo ?? null, checkAbort,
@@ -142,6 +145,30 @@ export async function loadTabular(ctx: TabularContext, input: LoadInput & { kind
   };
 }
 
+/** Raw columns whose text may mark a totals row: the first two, unless read as numbers. */
+function totalsColumns(headers: readonly string[], source: Pick<RawSource, 'typed' | 'numeric'>): number[] {
+  // Typed (numeric) columns cannot hold 合计: the reader rejected such rows already.
+  return [0, 1].filter((i) => i < headers.length && source.typed?.[i] !== true && source.numeric?.[i] !== true);
+}
+
+/**
+ * The check query a CSV is read straight into (source.ts CheckedRead): the same columns and
+ * checks validateRows would plan after the read, when they need no profile of the rows (a file
+ * with extra columns is read into a raw table first, since their rules depend on their values).
+ */
+function checkedRead(kind: TabularKind, input: LoadInput, chk: string): CheckedRead {
+  return {
+    table: chk,
+    select: (headers, types, from, first) => {
+      const { contract: planned, extraSources } = resolveMapping(kind, headers, input.mapping, input.fileName);
+      if (extraSources.length) return null;
+      const source = { typed: types.map((t) => t === 'DOUBLE') };
+      const columns = withSourceTypes(planned, source);
+      return buildCheckSelect({ raw: '', from, lines: { first }, out: chk, columns, totalsSources: totalsColumns(headers, source) }).select;
+    },
+  };
+}
+
 interface ValidatedRows {
   warnings: LoadWarning[];
   /** Points inside no area (customers with areas). */
@@ -172,11 +199,12 @@ async function validateRows(
   const kind = input.kind;
   const warnings: LoadWarning[] = [];
   // Consecutive lines (the common case at scale) need no lines table: the line is rowid + first.
-  const first = firstOfConsecutive(source.lines);
+  // A CSV read straight into the check table (checkedRead) has it already, lines and all.
+  const first = source.checked ? 0 : firstOfConsecutive(source.lines);
   if (first === null) await insertLines(conn, t.lines, source.lines, temp);
   // Area keys are matched after the checks (by id or name, applyAreaKeys), not by the SQL check.
   const check = buildCheckSql({ raw: names.raw, lines: first === null ? t.lines : { first }, out: t.chk, columns, totalsSources });
-  await conn.exec(scratch(check.sql, temp));
+  if (!source.checked) await conn.exec(scratch(check.sql, temp));
   if (check.soft.length) {
     const [counts] = await conn.query<Record<string, number>>(
       `SELECT ${check.soft.map((c, i) => `count(*) FILTER (WHERE ${quoteIdent(c.column)})::INTEGER AS u${i}`).join(', ')}
@@ -236,9 +264,12 @@ async function validateRows(
   }
   await markRowRejects(conn, t.chk, stagingName(kind, 'rowrej'), source.rowRejects ?? [], checks);
   await insertChecks(conn, t.checks, checks);
-  await conn.exec(scratch(buildDuplicatesSql(t.chk, t.dups, keys), temp));
-  const [{ n: dupKeys }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.dups)}`);
-  await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, t.dups, keys, dupK), t.checks), [kind, input.fileName]);
+  let dupKeys = 0;
+  if (!(await keysRise(conn, t.chk, keys))) {
+    await conn.exec(scratch(buildDuplicatesSql(t.chk, t.dups, keys), temp));
+    [{ n: dupKeys }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(t.dups)}`);
+  }
+  await conn.query(buildInsertRejectsSql(STAGED_REJECTS, buildRejectedRowsSql(t.chk, dupKeys === 0 ? null : t.dups, keys, dupK), t.checks), [kind, input.fileName]);
   const outNames = columns.map((c) => c.out);
   const okIsView = dupKeys === 0;
   await conn.exec(scratch(buildKeepSql(t.chk, okIsView ? null : t.dups, t.ok, keys, outNames), temp));
@@ -276,6 +307,21 @@ async function validateRows(
   }
   await conn.exec(`${okIsView ? dropViewSql(t.ok) : dropTableSql(t.ok)}; ${dropTableSql(t.chk)}`);
   return { warnings, outside, periods, ...(valueMap ? { valueMap } : {}) };
+}
+
+/** Rows looked at first by keysRise: an unsorted file is told from a sorted one at little cost. */
+const KEYS_RISE_SAMPLE = 65_536;
+
+/**
+ * Whether the usable rows' single key rises strictly (buildKeysRiseSql): then no key repeats.
+ * The first rows are tried alone first, so an unsorted file costs one short read, not a pass.
+ */
+async function keysRise(conn: Connector, chk: string, keys: readonly string[]): Promise<boolean> {
+  if (keys.length !== 1) return false;
+  const [{ n: head }] = await conn.query<{ n: number }>(buildKeysRiseSql(chk, keys[0], KEYS_RISE_SAMPLE));
+  if (head > 0) return false;
+  const [{ n }] = await conn.query<{ n: number }>(buildKeysRiseSql(chk, keys[0]));
+  return n === 0;
 }
 
 /** An indicator whose name says it is a rate or a share: unemployment_rate, 失业率, 占比, NPL ratio. */

@@ -18,7 +18,7 @@ import { toUtf8, EncodingError, Utf8Check } from './decode.ts';
 import { FileProblemError } from './errors.ts';
 import { loadWarning, type LoadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
-import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
+import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, insertLines, type CheckedRead, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectCode, RejectRow } from './types.ts';
 import { rejectReason, type ReasonCode, type RejectReason } from './reject-reasons.ts';
 
@@ -51,6 +51,8 @@ export interface CsvReadHooks {
   normalizeMaxBytes?: number;
   /** The raw table is a TEMP scratch table (source.ts tempScratch); cost files never. */
   tempRaw?: boolean;
+  /** Read straight into the check table when it can be planned from the headers (source.ts). */
+  checked?: CheckedRead;
 }
 
 /**
@@ -141,7 +143,7 @@ async function readCsvBytes(
   const scan = scanCsvStream(bytes, { delimiter: delimiter.charCodeAt(0), headerFields: header.fields.length, fromRecord: header.h + 1 });
   hooks.onScan?.(1);
   return readScanned(conn, kind, fileName, bytesText(bytes), (name) => conn.registerFile(name, bytes), names, typing, {
-    delimiter, newLine: '\\n', header, scan, warnings, encoding: decoded.encoding, tempRaw: hooks.tempRaw === true,
+    delimiter, newLine: '\\n', header, scan, warnings, encoding: decoded.encoding, hooks,
   });
 }
 
@@ -167,7 +169,7 @@ async function readCsvInPlace(
   // 12M rows, one after the other). The read assumes what the head shows — its line ending, no
   // digit separators — and is done again in the rare file where the scan says otherwise.
   const guessCrlf = firstLineEndsCrlf(head.subarray(base));
-  const started = startRead(conn, kind, names, (name) => conn.registerBlob(name, blob), typing, delimiter, guessCrlf ? '\\r\\n' : '\\n', header, false, hooks.tempRaw === true) ?? undefined;
+  const started = startRead(conn, kind, names, (name) => conn.registerBlob(name, blob), typing, delimiter, guessCrlf ? '\\r\\n' : '\\n', header, false, hooks) ?? undefined;
   let scan: StreamScan;
   try {
     const scanner = new CsvStreamScanner({
@@ -192,7 +194,7 @@ async function readCsvInPlace(
   const { lf, crlf, cr } = scan.endings;
   if (cr > 0 || (lf > 0 && crlf > 0)) return abandon(conn, started, 'text with mixed line endings');
   return readScanned(conn, kind, fileName, blobText(blob, base), (name) => conn.registerBlob(name, blob), names, typing, {
-    delimiter, newLine: crlf > 0 ? '\\r\\n' : '\\n', header, scan, warnings: [], encoding: 'utf-8', started, tempRaw: hooks.tempRaw === true,
+    delimiter, newLine: crlf > 0 ? '\\r\\n' : '\\n', header, scan, warnings: [], encoding: 'utf-8', started, hooks,
   });
 }
 
@@ -205,10 +207,18 @@ function firstLineEndsCrlf(bytes: Uint8Array): boolean {
 /** An early read (startRead): what it assumed, and its column types once done (or its error). */
 interface StartedRead {
   names: SourceNames;
+  /** The check table it may have made (CsvReadHooks.checked). */
+  checked?: string;
   newLine: string;
   digitsAsText: boolean;
-  done: Promise<{ types: ('VARCHAR' | 'DOUBLE')[] } | { error: unknown }>;
+  done: Promise<ReadDone | { error: unknown }>;
   cancel: () => void;
+}
+
+/** What a read made: the column types read, and whether the rows went into the check table. */
+interface ReadDone {
+  types: ('VARCHAR' | 'DOUBLE')[];
+  checked: boolean;
 }
 
 /**
@@ -217,22 +227,23 @@ interface StartedRead {
  */
 function startRead(
   conn: Connector, kind: InputKind, names: SourceNames, register: (name: string) => Promise<void>, typing: ColumnTyping,
-  delimiter: string, newLine: string, header: HeaderInfo, digitsAsText: boolean, temp: boolean,
+  delimiter: string, newLine: string, header: HeaderInfo, digitsAsText: boolean, hooks: CsvReadHooks,
 ): StartedRead | null {
   let types: ('VARCHAR' | 'DOUBLE')[];
+  const headers = dedupeHeaders(header.fields);
   try {
-    types = typing(dedupeHeaders(header.fields)).types;
+    types = typing(headers).types;
   } catch {
     // Headers the mapping cannot use (or text that is not UTF-8 yet): said after the scan.
     return null;
   }
   if (digitsAsText) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   let cancelled = false;
-  const done = readRaw(conn, kind, names, register, types, delimiter, newLine, header.line, temp, () => cancelled).then(
-    () => ({ types }),
+  const done = readRaw(conn, kind, names, register, types, delimiter, newLine, header, hooks, () => cancelled).then(
+    (checked) => ({ types, checked }),
     (error: unknown) => ({ error }),
   );
-  return { names, newLine, digitsAsText, done, cancel: () => (cancelled = true) };
+  return { names, checked: hooks.checked?.table, newLine, digitsAsText, done, cancel: () => (cancelled = true) };
 }
 
 /** Stop an early read that is of no use (interrupting it), wait for it, and drop what it made. */
@@ -241,39 +252,47 @@ async function abandon(conn: Connector, started: StartedRead | undefined, why: s
   started.cancel();
   await conn.interrupt().catch(() => undefined);
   await started.done;
-  await dropRead(conn, started.names);
+  await dropRead(conn, started.names, started.checked);
   return why;
 }
 
-/** Drop the raw and reject tables a read made. */
-function dropRead(conn: Connector, names: SourceNames): Promise<void> {
-  return conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.raw)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}`);
+/** Drop the raw (or check) and reject tables a read made. */
+function dropRead(conn: Connector, names: SourceNames, checked?: string): Promise<void> {
+  const check = checked === undefined ? '' : `; DROP TABLE IF EXISTS ${quoteIdent(checked)}`;
+  return conn.exec(`DROP TABLE IF EXISTS ${quoteIdent(names.raw)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejects)}; DROP TABLE IF EXISTS ${quoteIdent(names.rejectScans)}${check}`);
 }
 
 /**
- * Register the text under `names.file` and read it into the raw table with read_csv; columns
- * of `types` read_csv could not read as numbers are read again as text (`types` is updated).
+ * Register the text under `names.file` and read it with read_csv into the raw table — or, when
+ * `hooks.checked` can plan the check from the headers, straight into the check table, its lines
+ * numbered from the line after the header (readScanned corrects them when the scan says
+ * otherwise). Columns of `types` read_csv could not read as numbers are read again as text
+ * (`types` is updated). Returns whether the rows went into the check table.
  */
 async function readRaw(
   conn: Connector, kind: InputKind, names: SourceNames, register: (name: string) => Promise<void>, types: ('VARCHAR' | 'DOUBLE')[],
-  delimiter: string, newLine: string, headerLine: number, temp: boolean, cancelled: () => boolean = () => false,
-): Promise<void> {
+  delimiter: string, newLine: string, header: HeaderInfo, hooks: CsvReadHooks, cancelled: () => boolean = () => false,
+): Promise<boolean> {
   await register(names.file);
+  let checked = false;
   try {
-    if (cancelled()) return;
+    if (cancelled()) return checked;
     const read = async () => {
       const columns = types.map((t, i) => `'c${i}': '${t}'`).join(', ');
       // skip: blank and title lines before the header, which DuckDB would otherwise take as the header.
+      const csv = `read_csv('${names.file}',
+        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', new_line = '${newLine}', header = true, skip = ${header.line - 1},
+        auto_detect = false, columns = {${columns}}, store_rejects = true,
+        rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`;
       // A scratch table (source.ts scratch), but for cost files: their raw table may become the
       // final one (load-costs.ts), which must be in the database file.
-      const create = temp && kind !== 'costs' ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
-      await conn.exec(`${create} ${quoteIdent(names.raw)} AS SELECT * FROM read_csv('${names.file}',
-        delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', new_line = '${newLine}', header = true, skip = ${headerLine - 1},
-        auto_detect = false, columns = {${columns}}, store_rejects = true,
-        rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`);
+      const create = hooks.tempRaw === true && kind !== 'costs' ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
+      const check = hooks.checked?.select(dedupeHeaders(header.fields), types, csv, header.line + 1) ?? null;
+      checked = check !== null;
+      await conn.exec(check !== null ? `${create} ${quoteIdent(hooks.checked!.table)} AS ${check}` : `${create} ${quoteIdent(names.raw)} AS SELECT * FROM ${csv}`);
     };
     await read();
-    if (cancelled()) return;
+    if (cancelled()) return checked;
     // Numbers as exports write them (`311,033.07`, `3.5%`, `--`) fail read_csv's DOUBLE: read
     // those columns again as text, for the validation SQL to parse. Clean files read once.
     const failed = await conn.query<{ col: string }>(
@@ -282,12 +301,13 @@ async function readRaw(
     const retype = failed.map((f) => (/^c\d+$/.test(f.col) ? Number(f.col.slice(1)) : -1)).filter((i) => types[i] === 'DOUBLE');
     if (retype.length && !cancelled()) {
       for (const i of retype) types[i] = 'VARCHAR';
-      await dropRead(conn, names);
+      await dropRead(conn, names, hooks.checked?.table);
       await read();
     }
   } finally {
     await conn.dropFile(names.file);
   }
+  return checked;
 }
 
 interface HeaderInfo {
@@ -359,8 +379,7 @@ async function readScanned(
     delimiter: string; newLine: string; header: HeaderInfo; scan: StreamScan; warnings: LoadWarning[]; encoding: RawSource['encoding'];
     /** The read started before the scan ended (in-place route), when there is one. */
     started?: StartedRead;
-    /** The raw table is TEMP (CsvReadHooks.tempRaw). */
-    tempRaw: boolean;
+    hooks: CsvReadHooks;
   },
 ): Promise<RawSource> {
   const { delimiter, header, scan } = r;
@@ -378,14 +397,17 @@ async function readScanned(
   // at all, numbers are read as text and parsed strictly by the validation SQL instead.
   if (scan.digitUnderscore) types.forEach((t, i) => (types[i] = t === 'DOUBLE' ? 'VARCHAR' : t));
   // The early read (in-place route) is used when it assumed what the scan found.
+  let checked: boolean;
   if (early && r.started!.newLine === r.newLine && r.started!.digitsAsText === scan.digitUnderscore) {
     // The same read again would fail the same way (or the load was cancelled while it ran).
     if ('error' in early) throw early.error;
     early.types.forEach((t, i) => (types[i] = t));
+    checked = early.checked;
   } else {
-    if (r.started) await dropRead(conn, names);
-    await readRaw(conn, kind, names, register, types, delimiter, r.newLine, header.line, r.tempRaw);
+    if (r.started) await dropRead(conn, names, r.started.checked);
+    checked = await readRaw(conn, kind, names, register, types, delimiter, r.newLine, header, r.hooks);
   }
+  const table = checked ? r.hooks.checked!.table : names.raw;
 
   // One reject per row: a structural error (wrong field count, quoting) before any value that
   // is not a number — a ragged row's fields cannot be trusted — then the first by position.
@@ -450,12 +472,15 @@ async function readScanned(
     for (let rec = first, j = 0; rec < scan.count; rec++) if (!rejected.has(rec)) arr[j++] = scan.lines[rec];
     lines = arr;
   }
-  const [{ n }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(names.raw)}`);
+  const [{ n }] = await conn.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(table)}`);
   if (n !== keptCount) {
     throw new FileProblemError(
       `rows could not be matched to line numbers (DuckDB read ${n} rows, ${keptCount} were expected); the file may be malformed`,
     );
   }
+  // The check table numbered its rows from the line after the header: right unless blank or
+  // rejected lines, or records over several lines, came between.
+  if (checked && (lines instanceof Int32Array || lines.first !== header.line + 1)) await renumberLines(conn, table, names.raw, lines, r.hooks.tempRaw === true);
   const rawTexts = async (want: readonly number[]): Promise<(string | null)[]> => {
     const recs = want.map((line) => recordOnLine(scan, line));
     const got = await readRecords(text, scan, recs.filter((x) => x >= 0));
@@ -463,8 +488,21 @@ async function readScanned(
   };
   return {
     format: 'csv', headers, typed: types.map((t) => t === 'DOUBLE'), lines, rowsRead: scan.count - 1 - h,
-    readerRejects, rowRejects, rawText: () => null, rawTexts, warnings, encoding: r.encoding,
+    readerRejects, rowRejects, rawText: () => null, rawTexts, warnings, encoding: r.encoding, ...(checked ? { checked } : {}),
   };
+}
+
+/**
+ * Give the check table's rows their lines (`lines`, in row order): the table again with its
+ * `__bp_line` replaced, joined to the lines by position. `scratch` names the lines table
+ * meanwhile (the raw table's name, unused when the rows went into the check table).
+ */
+async function renumberLines(conn: Connector, table: string, scratch: string, lines: RawSource['lines'], temp: boolean): Promise<void> {
+  await insertLines(conn, scratch, lines, temp);
+  const renumbered = `${table}_lines`;
+  const create = temp ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
+  await conn.exec(`${create} ${quoteIdent(renumbered)} AS SELECT c.* REPLACE (l.__bp_line AS __bp_line) FROM ${quoteIdent(table)} c POSITIONAL JOIN ${quoteIdent(scratch)} l;
+    DROP TABLE ${quoteIdent(table)}; DROP TABLE ${quoteIdent(scratch)}; ALTER TABLE ${quoteIdent(renumbered)} RENAME TO ${quoteIdent(table)}`);
 }
 
 /** The first of the first lines that holds a delimiter candidate (a title line may hold none). */

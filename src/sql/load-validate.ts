@@ -89,6 +89,12 @@ export interface CheckSqlInput {
    * `__bp_r<i>` (to tell whether the raw table can become the final one unchanged).
    */
   passRaw?: readonly number[];
+  /**
+   * Read the raw rows from this relation (SQL, e.g. a `read_csv(…)` call) instead of the table
+   * `raw`: the check table is made in the same pass as the read. A relation has no rowid: its
+   * rows are numbered in read order, so `lines` must be `{ first }`.
+   */
+  from?: string;
 }
 
 /**
@@ -341,11 +347,16 @@ export function buildCheckSelect(input: CheckSqlInput): { select: string; checks
   });
   const kExpr = whens.length ? `CASE ${whens.join(' ')} END` : 'NULL';
   const lines = input.lines;
+  if (input.from !== undefined && (typeof lines === 'string' || input.passRaw)) throw new Error('buildCheckSelect: a relation is read with { first } lines and no passRaw');
+  // row_number() OVER () with an empty window streams: it numbers the rows as read, no sort.
+  const rowIndex = input.from !== undefined ? '(row_number() OVER () - 1)' : 'r.rowid';
   const from = typeof lines === 'string'
     ? `l.__bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`
-    : `(r.rowid + ${Math.floor(lines.first)})::INTEGER AS __bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`;
+    : `(${rowIndex} + ${Math.floor(lines.first)})::INTEGER AS __bp_line, ${input.passRaw ? 'r.rowid AS __bp_row, ' : ''}`;
   const pass = (input.passRaw ?? []).map((i) => `r.c${i} AS __bp_r${i}`);
-  const source = typeof lines === 'string' ? `${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(lines)} l` : `${quoteIdent(input.raw)} r`;
+  const source = input.from !== undefined
+    ? `${input.from} r`
+    : typeof lines === 'string' ? `${quoteIdent(input.raw)} r POSITIONAL JOIN ${quoteIdent(lines)} l` : `${quoteIdent(input.raw)} r`;
   const passOut = input.passRaw ? ['__bp_row', ...(input.passRaw ?? []).map((i) => `__bp_r${i}`)] : [];
   const select = `WITH t AS (SELECT ${from}${[...pass, ...texts, ...totals.map((src, m) => `nullif(trim(CAST(r.c${src} AS VARCHAR)), '') AS h${m}`)].join(', ')} FROM ${source}),
 n AS (SELECT *${nums.length ? ', ' + nums.join(', ') : ''} FROM t)
@@ -366,6 +377,21 @@ export function buildDuplicatesSql(chk: string, dups: string, keys: readonly str
 WITH h AS (SELECT hash(${k}) AS h FROM ${c} WHERE __bp_k IS NULL GROUP BY 1 HAVING count(*) > 1)
 SELECT ${k}, min(__bp_line) AS __bp_first FROM ${c}
 WHERE __bp_k IS NULL AND hash(${k}) IN (SELECT h FROM h) GROUP BY ${k} HAVING count(*) > 1`;
+}
+
+/**
+ * Whether one key column's values among the usable rows rise strictly from row to row — then
+ * they are all distinct, and the duplicate search (buildDuplicatesSql, a hash aggregate over
+ * every row) is not needed. Exports are usually sorted by their id. One row, `n`: the rows whose
+ * key is not above the one before (0: no duplicates). Whatever order the rows are read in, a
+ * sequence that always rises has no value twice. `limit`: look at that many rows only (a cheap
+ * first test of an unsorted file).
+ */
+export function buildKeysRiseSql(chk: string, key: string, limit?: number): string {
+  const k = quoteIdent(key);
+  const rows = `SELECT ${k} AS k FROM ${quoteIdent(chk)} WHERE __bp_k IS NULL${limit !== undefined ? ` LIMIT ${Math.floor(limit)}` : ''}`;
+  // lag() over an empty window streams (no sort, no hash table); the first row's is NULL.
+  return `SELECT count(*) FILTER (WHERE p >= k)::INTEGER AS n FROM (SELECT k, lag(k) OVER () AS p FROM (${rows}))`;
 }
 
 function keyJoin(keys: readonly string[]): string {
