@@ -11,7 +11,7 @@
  *   BENCH_SCALE_SIZES=1000000 ...   (sizes to run; default 1000000,6000000,12000000)
  *   E2E_SERVER_TIMEOUT_MS=300000 ... (under `nice -n 19` on a busy machine the server and first page load are slow)
  */
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { line, ensureCustomersCsv } from './report.ts';
 
 process.env.E2E_PORT ??= '4397';
@@ -22,31 +22,101 @@ if (!existsSync('dist/index.html')) {
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000000,6000000,12000000').split(',').map(Number).filter((n) => n > 0);
 const BEFORE = process.env.BENCH_SCALE_BEFORE;
 
-const { answerCrsWhereAsked, launch, openApp, replaceWhereAsked, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
+const { answerCrsWhereAsked, launch, openApp, ORIGIN, replaceWhereAsked, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
 type Browser = Awaited<ReturnType<typeof launch>>;
 type Counts = { customers: number };
 const customersNow = () => (window as unknown as { __bpApp: { dataset: { summary: { counts: Counts } } | null } }).__bpApp.dataset?.summary.counts.customers ?? 0;
 
-/** Current and peak RSS (bytes) summed over the renderer processes. */
-async function rendererMemory(browser: Browser): Promise<{ rss: number; peak: number }> {
+interface RendererProcess {
+  pid: number;
+  /** Resident now and at its highest (VmHWM), bytes. */
+  rss: number;
+  peak: number;
+  /** Resident bytes of its WebAssembly memories (DuckDB's heap): see `wasmResident`. */
+  wasm: number;
+  /**
+   * Chromium's own UI (`--top-chrome-webui`, ~165 MB): there without the app, so not counted
+   * as the app's renderer memory (the earlier figures of this bench counted it).
+   */
+  webui: boolean;
+}
+
+/**
+ * Resident bytes of a process's WebAssembly memories. V8 reserves each one with its guard
+ * regions (8 GiB and more of address space, inside its sandbox) and makes the grown part
+ * readable: in /proc/<pid>/smaps a run of `rw-p` mappings directly followed by a `---p`
+ * reservation, together 8 GiB or more — far larger than any other heap of a renderer. The
+ * resident part of the `rw-p` run is the heap (DuckDB's, which never shrinks).
+ */
+function wasmResident(pid: number): number {
+  let wasm = 0;
+  let run = { start: -1n, end: -1n, rss: 0 };
+  let cur: { start: bigint; end: bigint; perms: string } | null = null;
+  const close = (next: { start: bigint; end: bigint; perms: string }) => {
+    if (run.start >= 0n && next.perms === '---p' && next.start === run.end && next.end - run.start >= 8n * 1024n ** 3n) wasm += run.rss;
+  };
+  for (const l of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) /.exec(l);
+    if (m) {
+      const next = { start: BigInt('0x' + m[1]), end: BigInt('0x' + m[2]), perms: m[3] };
+      close(next);
+      if (next.perms === 'rw-p' && cur?.perms === 'rw-p' && cur.end === next.start && run.start >= 0n) run.end = next.end;
+      else run = next.perms === 'rw-p' ? { start: next.start, end: next.end, rss: 0 } : { start: -1n, end: -1n, rss: 0 };
+      cur = next;
+    } else if (l.startsWith('Rss:') && run.start >= 0n && cur?.perms === 'rw-p') run.rss += Number(/(\d+)/.exec(l)?.[1] ?? 0) * 1024;
+  }
+  return wasm;
+}
+
+/** Every renderer process with its current and peak RSS (read from /proc through the pids CDP's SystemInfo gives). */
+async function rendererProcesses(browser: Browser, withWasm = false): Promise<RendererProcess[]> {
   const cdp = await browser.newBrowserCDPSession();
   try {
     const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number }> };
-    let rss = 0;
-    let peak = 0;
+    const out: RendererProcess[] = [];
     for (const p of processInfo.filter((x) => x.type === 'renderer')) {
       try {
         const status = readFileSync(`/proc/${p.id}/status`, 'utf8');
-        rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-        peak += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+        const kb = (re: RegExp) => Number(re.exec(status)?.[1] ?? 0) * 1024;
+        const webui = readFileSync(`/proc/${p.id}/cmdline`, 'utf8').split('\0').includes('--top-chrome-webui');
+        out.push({ pid: p.id, rss: kb(/VmRSS:\s+(\d+)/), peak: kb(/VmHWM:\s+(\d+)/), wasm: withWasm ? wasmResident(p.id) : 0, webui });
       } catch {
         /* the process ended */
       }
     }
-    return { rss, peak };
+    return out;
   } finally {
     await cdp.detach();
   }
+}
+
+/** Current and peak RSS (bytes) summed over the renderer processes but Chromium's own UI. */
+async function rendererMemory(browser: Browser): Promise<{ rss: number; peak: number }> {
+  const ps = (await rendererProcesses(browser)).filter((p) => !p.webui);
+  return { rss: ps.reduce((a, p) => a + p.rss, 0), peak: ps.reduce((a, p) => a + p.peak, 0) };
+}
+
+/**
+ * The renderer memory while a step runs, sampled every 250 ms: `stop()` gives the highest sum of
+ * RSS seen (VmHWM is the process's high mark since it started, not the step's).
+ */
+function watchMemory(browser: Browser): { stop(): Promise<number> } {
+  let max = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const m = await rendererMemory(browser).catch(() => null);
+      if (m) max = Math.max(max, m.rss);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return max;
+    },
+  };
 }
 
 type Trace = Array<{ at: number; ms: number; call: string; what: string }>;
@@ -75,15 +145,66 @@ function printTrace(tag: string, trace: Trace, wallMs: number): void {
   }
 }
 
+/** A step of one size's run: its time and the renderer memory after it and at most during it. */
+interface StepRow {
+  step: string;
+  ms: number | null;
+  rssAfter: number;
+  rssMax: number;
+  wasm: number;
+  note: string;
+}
+
+const wait = { timeout: 900_000, polling: 100 };
+type Page = Awaited<ReturnType<typeof openApp>>['page'];
+type AppWindow = {
+  __bpApp?: { dataset: { summary: { counts: Counts } } | null };
+  __bpShare?: { ready: boolean; capture(): { camera: { center: [number, number]; zoom: number } } };
+  __bpSites?: { error: string | null; restored?: { sites: unknown[] } | null; run: { demandPoints: number; demandAt: string; candidates: number; timings: Record<string, number> } | null };
+};
+
 async function runSize(n: number, label: string): Promise<void> {
   const csv = `/tmp/bp-bench-customers-${n}.csv`;
   ensureCustomersCsv(csv, n);
   const tag = `scale_browser.${label}${n >= 1e6 ? `${n / 1e6}m` : n}`;
+  const rows: StepRow[] = [];
+  let peak = 0;
+  let peakAll = 0;
   await startServer();
   const browser = await launch();
+  /**
+   * Run `body` as step `name`: its wall time, the renderer memory after it (per process, with
+   * the wasm heaps) and the most seen during it; a failure is printed and ends nothing else.
+   */
+  async function step(name: string, body: () => Promise<string | void>, target = ''): Promise<boolean> {
+    const watch = watchMemory(browser);
+    const t0 = performance.now();
+    let ms: number | null = null;
+    let note = '';
+    try {
+      note = (await body()) ?? '';
+      ms = performance.now() - t0;
+    } catch (e) {
+      note = `FAILED after ${Math.round(performance.now() - t0)} ms: ${(e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300)}`;
+      console.log(`# ${tag}: step ${name} ${note}`);
+    }
+    const rssMax = await watch.stop();
+    const all = await rendererProcesses(browser, true);
+    const ps = all.filter((p) => !p.webui);
+    const rssAfter = ps.reduce((a, p) => a + p.rss, 0);
+    const wasm = ps.reduce((a, p) => a + p.wasm, 0);
+    peak = Math.max(peak, ps.reduce((a, p) => a + p.peak, 0));
+    peakAll = Math.max(peakAll, all.reduce((a, p) => a + p.peak, 0));
+    if (ms !== null) line(`${tag}.${name}`, ms, 'ms', target);
+    line(`${tag}.renderer_rss_after_${name}`, rssAfter / 1e6, 'MB');
+    line(`${tag}.renderer_rss_max_during_${name}`, rssMax / 1e6, 'MB');
+    console.log(`# ${tag} after ${name}: ${all.map((p) => `${p.webui ? 'webui' : 'renderer'} ${p.pid} rss ${mb(p.rss)} (wasm ${mb(p.wasm)}) peak ${mb(p.peak)}`).join('; ')}`);
+    rows.push({ step: name, ms, rssAfter, rssMax, wasm, note });
+    return ms !== null;
+  }
   try {
     const s = await openApp(browser);
-    const page = s.page;
+    let page: Page = s.page;
     // The demo city first (under nice on a busy machine it can take longer than the harness allows).
     await page.waitForFunction(() => document.querySelector('[data-testid="dataset-counts"]') !== null, null, { timeout: 900_000, polling: 500 });
     await waitForDemo(page);
@@ -96,99 +217,161 @@ async function runSize(n: number, label: string): Promise<void> {
     await page.locator('[data-testid="import-crs-ask-wgs84"]').waitFor({ timeout: 900_000 }).catch(() => undefined);
     await answerCrsWhereAsked(page);
     // The file's inspection (rows, headers) may take long on a busy machine: Load is enabled after it.
-    await page.waitForFunction(() => document.querySelector('[data-testid="import-load"]')?.hasAttribute('disabled') === false, null, { timeout: 900_000, polling: 250 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="import-load"]')?.hasAttribute('disabled') === false, null, wait);
     const dbw = dbWorker(page, 'db.worker');
-    await startTrace(dbw);
-    let t0 = performance.now();
-    await page.getByTestId('import-load').click();
-    const outcome = await page.waitForFunction(
-      () => {
+
+    // ----- load: Load click → the report says ok
+    let kept = 0;
+    const loaded = await step('load', async () => {
+      await startTrace(dbw);
+      const t0 = performance.now();
+      await page.getByTestId('import-load').click();
+      const outcome = await page.waitForFunction(() => {
         const ok = document.querySelector('[data-testid="import-report"]')?.getAttribute('data-ok');
         if (ok) return ok;
         if (document.querySelector('[data-testid="import-too-big"]')) return 'refused';
         if (document.querySelector('[data-testid="import-load-error"]')) return 'error';
         return null;
-      },
-      null,
-      { timeout: 900_000, polling: 100 },
-    ).then((h) => h.jsonValue());
-    const loadMs = performance.now() - t0;
-    printTrace(`${tag} load profile`, await stopTrace(dbw), loadMs);
-    let mem = await rendererMemory(browser);
-    if (outcome !== 'true') {
-      const why = await page.locator('[data-testid="import-too-big"], [data-testid="import-load-error"], [data-testid="import-problems"]').first().innerText().catch(() => '');
-      console.log(`# ${tag}: load ${outcome} after ${Math.round(loadMs)} ms: ${why.replace(/\s+/g, ' ').slice(0, 300)}`);
-      line(`${tag}.renderer_rss_peak`, mem.peak / 1e6, 'MB', '<= 2500');
-      return;
-    }
-    const kept = await page.evaluate(customersNow);
-    line(`${tag}.load`, loadMs, 'ms', n >= 12e6 ? '<= 10000' : '');
-    line(`${tag}.load_rows_per_s`, Math.round(n / (loadMs / 1000)), 'rows/s', n <= 1e6 ? '>= 190000' : '');
+      }, null, wait).then((h) => h.jsonValue());
+      printTrace(`${tag} load profile`, await stopTrace(dbw), performance.now() - t0);
+      if (outcome !== 'true') {
+        const why = await page.locator('[data-testid="import-too-big"], [data-testid="import-load-error"], [data-testid="import-problems"]').first().innerText().catch(() => '');
+        throw new Error(`load ${outcome}: ${why.replace(/\s+/g, ' ')}`);
+      }
+      kept = await page.evaluate(customersNow);
+      return `${kept} customers`;
+    }, n >= 12e6 ? '<= 10000' : '');
+    if (!loaded) return;
+    line(`${tag}.load_rows_per_s`, Math.round(n / (rows[0].ms! / 1000)), 'rows/s', n <= 1e6 ? '>= 190000' : '');
     line(`${tag}.kept`, kept, 'rows');
-    line(`${tag}.renderer_rss_after_load`, mem.rss / 1e6, 'MB');
 
-    await startTrace(dbw);
-    t0 = performance.now();
-    await page.getByTestId('tab-hotspots').click({ timeout: 30_000 });
-    await page.waitForFunction(
-      () => {
+    // ----- hotspots: the tab opened → the Gi* map drawn
+    await step('hotspots', async () => {
+      await startTrace(dbw);
+      const t0 = performance.now();
+      await page.getByTestId('tab-hotspots').click({ timeout: 30_000 });
+      await page.waitForFunction(() => {
         const h = (window as unknown as { __bpHotspots?: { cells: unknown[] } | null }).__bpHotspots;
         const busy = document.querySelector('[data-testid="hotspots-status"]')?.getAttribute('data-busy') === 'true';
         return !!h && h.cells.length > 0 && !busy;
-      },
-      null,
-      { timeout: 900_000, polling: 100 },
-    );
-    const hotMs = performance.now() - t0;
-    line(`${tag}.hotspots_after_load`, hotMs, 'ms', n >= 12e6 ? '<= 5000' : '');
-    printTrace(`${tag} hotspots profile`, await stopTrace(dbw), hotMs);
-    const aw = dbWorker(page, 'analysis.worker');
-    const assign = aw ? await aw.evaluate(() => (globalThis as unknown as { __bpAnalysis: { lastAssign: unknown } }).__bpAnalysis.lastAssign).catch(() => null) : null;
-    console.log(`# ${tag} hotspots assignment: ${JSON.stringify(assign)}`);
-    mem = await rendererMemory(browser);
-    line(`${tag}.renderer_rss_after_hotspots`, mem.rss / 1e6, 'MB');
-    line(`${tag}.renderer_rss_peak`, mem.peak / 1e6, 'MB', '<= 2500');
+      }, null, wait);
+      printTrace(`${tag} hotspots profile`, await stopTrace(dbw), performance.now() - t0);
+      const aw = dbWorker(page, 'analysis.worker');
+      const assign = aw ? await aw.evaluate(() => (globalThis as unknown as { __bpAnalysis: { lastAssign: unknown } }).__bpAnalysis.lastAssign).catch(() => null) : null;
+      return `assignment ${JSON.stringify(assign)}`;
+    }, n >= 12e6 ? '<= 5000' : '');
+    await shot(page, `${tag}-hotspots.png`);
 
-    await page.getByTestId('tab-data').click({ timeout: 30_000 }).catch(() => undefined);
-    // The kept copy of the file is written to OPFS first; a failed write (e.g. over the storage
-    // quota of the benchmark's off-the-record context) ends the run with its message.
-    const saved = await page
-      .waitForFunction(() => (document.querySelector('[data-testid="import-stored"]') ? 'stored' : document.querySelector('[data-testid="import-store-error"]')?.textContent ?? null), null, {
-        timeout: 600_000,
-        polling: 500,
-      })
-      .then((h) => h.jsonValue(), () => 'not saved within 600 s');
-    if (saved !== 'stored') {
-      console.log(`# ${tag}: the dataset was not kept (${String(saved).replace(/\s+/g, ' ').slice(0, 300)}): no reload measured`);
-      return;
-    }
-    // The save then tags the OPFS database as the kept one (a checkpoint): a reload before that
-    // loads the kept file again, after it reopens the database. Measured once the tag is there.
-    t0 = performance.now();
-    const tagged = await page
-      .waitForFunction(async () => {
+    // ----- risk: the tab opened → the ranking listed and the risk index mapped
+    await step('risk', async () => {
+      await page.getByTestId('tab-risk').click({ timeout: 30_000 });
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="risk-ranking"] tbody tr').length > 0 && /Risk index/.test(document.querySelector('[data-testid="legend"]')?.textContent ?? ''),
+        null, wait,
+      );
+      return `${await page.locator('[data-testid="risk-ranking"] tbody tr').count()} areas ranked`;
+    });
+
+    // ----- sites: 10 ATMs by coverage (MCLP) through the controls, Run → the 10th row listed
+    await page.getByTestId('tab-sites').click({ timeout: 30_000 });
+    await page.waitForSelector('[data-testid="sites-run"]', { timeout: 30_000 });
+    if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
+    await page.getByTestId('sites-type').selectOption('atm');
+    await page.getByTestId('sites-objective').selectOption('coverage');
+    await page.getByTestId('sites-k').fill('10');
+    await page.waitForFunction(() => document.querySelector('[data-testid="sites-run"]')?.hasAttribute('disabled') === false, null, wait);
+    await step('sites', async () => {
+      await page.getByTestId('sites-run').click();
+      const outcome = await page.waitForFunction(
+        () => (document.querySelector('[data-testid="sites-row-10"]') ? 'ok' : document.querySelector('[data-testid="sites-error"]')?.textContent ?? null),
+        null, wait,
+      ).then((h) => h.jsonValue());
+      if (outcome !== 'ok') throw new Error(`sites error: ${String(outcome).replace(/\s+/g, ' ')}`);
+      const run = await page.evaluate(() => (window as unknown as AppWindow).__bpSites?.run ?? null);
+      const merged = await page.getByTestId('sites-warning-points_merged').innerText({ timeout: 1000 }).catch(() => 'customers not merged');
+      const ms = Object.entries(run?.timings ?? {}).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+      return run ? `${run.demandPoints} demand points (${run.demandAt}), ${run.candidates} candidates, worker ms: ${ms}; ${merged}` : '';
+    });
+    await page.waitForTimeout(1500);
+    await shot(page, `${tag}-sites.png`);
+
+    // ----- keep: the dataset's copy written to OPFS and the database tagged as the kept one
+    const saved = await step('keep', async () => {
+      await page.getByTestId('tab-data').click({ timeout: 30_000 });
+      // A failed write (e.g. over the storage quota) ends the run with its message.
+      const stored = await page
+        .waitForFunction(() => (document.querySelector('[data-testid="import-stored"]') ? 'stored' : document.querySelector('[data-testid="import-store-error"]')?.textContent ?? null), null, { timeout: 600_000, polling: 500 })
+        .then((h) => h.jsonValue(), () => 'not saved within 600 s');
+      if (stored !== 'stored') throw new Error(`the dataset was not kept: ${String(stored).replace(/\s+/g, ' ')}`);
+      // The save then tags the OPFS database as the kept one (a checkpoint): a reload before that
+      // loads the kept file again, after it reopens the database.
+      await page.waitForFunction(async () => {
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('branch-planner');
         return dir.getFileHandle('kept-db.txt').then(() => true, () => false);
-      }, null, { timeout: 600_000, polling: 250 })
-      .then(() => true, () => false);
-    line(`${tag}.keep_tag_after_save`, performance.now() - t0, 'ms');
-    t0 = performance.now();
-    await page.reload({ timeout: 120_000 });
-    await page.waitForFunction((k) => (window as unknown as { __bpApp?: { dataset: { summary: { counts: Counts } } | null } }).__bpApp?.dataset?.summary.counts.customers === k, kept, {
-      timeout: 900_000,
-      polling: 100,
+      }, null, { timeout: 600_000, polling: 250 });
     });
-    line(`${tag}.reload_restore`, performance.now() - t0, 'ms');
-    const dbw2 = dbWorker(page, 'db.worker');
-    const adopted = dbw2
-      ? await dbw2.evaluate(() => (globalThis as unknown as { __bpDb: { storageInfo(): Promise<{ adopted?: boolean }> } }).__bpDb.storageInfo().then((i) => i.adopted === true)).catch(() => null)
-      : null;
-    console.log(`# ${tag}: keep tag ${tagged ? 'written' : 'not seen'}; reload ${adopted === null ? 'restored' : adopted ? 'reopened the database' : 'loaded the kept file again'}`);
+
+    // ----- share: the address bar's link (the view and the plan) opened in a new page of the same
+    // browser after this one closed (two tabs would each hold a database) → dataset, view and plan back
+    if (saved) {
+      await step('share', async () => {
+        await page.getByTestId('tab-share').click({ timeout: 30_000 });
+        await page.waitForFunction(() => (window as unknown as AppWindow).__bpShare?.ready === true, null, wait);
+        await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('s.sites') !== null, null, { timeout: 60_000 });
+        const hash = await page.evaluate(() => location.hash);
+        const there = await page.evaluate(() => (window as unknown as AppWindow).__bpShare!.capture().camera);
+        await page.close();
+        page = await s.context.newPage();
+        page.on('pageerror', (e) => s.errors.push(String(e)));
+        await page.goto(`${ORIGIN}/${hash}`, { timeout: 120_000 });
+        await page.waitForFunction((k) => {
+          const w = window as unknown as AppWindow;
+          return w.__bpApp?.dataset?.summary.counts.customers === k && w.__bpShare?.ready === true && (w.__bpSites?.restored?.sites.length ?? 0) === 10;
+        }, kept, wait);
+        const back = await page.evaluate(() => (window as unknown as AppWindow).__bpShare!.capture().camera);
+        const moved = Math.abs(back.center[0] - there.center[0]) + Math.abs(back.center[1] - there.center[1]) > 1e-5 || Math.abs(back.zoom - there.zoom) > 1e-3;
+        if (moved) throw new Error(`the camera did not come back: ${JSON.stringify(back)} vs ${JSON.stringify(there)}`);
+        return `link of ${hash.length} characters; dataset, camera and the 10 sites restored`;
+      });
+    }
+
+    // ----- reload: the page reloaded → the kept dataset back (the database reopened in place)
+    await step('reload', async () => {
+      await page.reload({ timeout: 120_000 });
+      await page.waitForFunction((k) => (window as unknown as AppWindow).__bpApp?.dataset?.summary.counts.customers === k, kept, wait);
+      const dbw2 = dbWorker(page, 'db.worker');
+      const adopted = dbw2
+        ? await dbw2.evaluate(() => (globalThis as unknown as { __bpDb: { storageInfo(): Promise<{ adopted?: boolean }> } }).__bpDb.storageInfo().then((i) => i.adopted === true)).catch(() => null)
+        : null;
+      return adopted === null ? 'restored' : adopted ? 'reopened the database' : 'loaded the kept file again';
+    });
+    line(`${tag}.renderer_rss_peak`, peak / 1e6, 'MB', '<= 2500');
+    line(`${tag}.renderer_rss_peak_with_webui`, peakAll / 1e6, 'MB');
     if (s.errors.length) console.log(`# page errors: ${s.errors.slice(0, 3).join(' | ').slice(0, 400)}`);
   } finally {
+    printProfile(tag, rows, peak);
     await browser.close();
     stopServer();
   }
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+
+/** The size's profile as a Markdown table (what the issue's closing note quotes). */
+function printProfile(tag: string, rows: StepRow[], peak: number): void {
+  console.log(`# ${tag} profile (renderer peak ${mb(peak)}: the sum of the VmHWM of every renderer process but Chromium's own UI)`);
+  console.log('# | step | time | renderer after | most during | wasm after | note |');
+  console.log('# |---|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    console.log(`# | ${r.step} | ${r.ms === null ? '—' : `${(r.ms / 1000).toFixed(1)} s`} | ${mb(r.rssAfter)} | ${mb(r.rssMax)} | ${mb(r.wasm)} | ${r.note.replace(/\|/g, '/').slice(0, 200)} |`);
+  }
+}
+
+/** A screenshot for people to look at, under /tmp/h-bmem (BENCH_SCALE_SHOTS). */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.BENCH_SCALE_SHOTS ?? '/tmp/h-bmem';
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}`, timeout: 120_000 }).catch((e: unknown) => console.log(`# screenshot ${name} failed: ${String(e).slice(0, 200)}`));
 }
 
 for (const n of SIZES) {

@@ -21,7 +21,7 @@ import type { TableColumn } from '../src/data/table-columns.ts';
 import type { DragTarget, DragUpdate } from '../src/pipeline/sites/sites-whatif.ts';
 import { SitesEngine, type ClosureRequest, type ClosureView, type RationaliseRow, type RunRequest, type RunView, type ScenarioView } from '../src/pipeline/sites/sites-engine.ts';
 import { localRunner, workerRunner } from '../src/pipeline/sites/sites-runner.ts';
-import { exists, readCandidates, readCosts, readCustomerPoints, readDemandPoints, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
+import { exists, readCandidates, readCosts, readCustomerDemand, readCustomerPoints, readDemandPoints, readNetwork } from '../src/pipeline/sites/sites-inputs.ts';
 
 export class AnalysisApi {
   protected readonly tasks = new TaskRegistry();
@@ -207,7 +207,9 @@ export class AnalysisApi {
       demandPoints: async (_key, source) => {
         if (!(await this.hasTable(source))) return null;
         if (source === 'demand_points') return readDemandPoints(this.dbPort);
-        const p = await readCustomerPoints(this.dbPort);
+        // A cost file names customers by their row: one point each then. Otherwise a book of
+        // millions is merged to a number of points that fits in memory (readCustomerDemand).
+        const p = (await this.hasTable('costs')) ? await readCustomerPoints(this.dbPort) : await readCustomerDemand(this.dbPort);
         return p.lon.length > 0 ? p : null;
       },
       costs: (_key, source, numDemand, numCandidates, siteType, hasSites, withNetwork) => readCosts(this.dbPort, source, numDemand, numCandidates, siteType, hasSites, withNetwork),

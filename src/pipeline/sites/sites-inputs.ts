@@ -5,7 +5,9 @@
 import { decodeColumns } from '../../data/arrow-io.ts';
 import { tableColumns, type QueryPort } from '../../data/table-columns.ts';
 import { tableExistsSql } from '../../sql/columns.ts';
-import { candidateCostsSql, candidatesSql, customerPointsSql, demandPointsSql, existingCostsSql, networkCostsSql, networkSql } from '../../sql/sites.ts';
+import {
+  candidateCostsSql, candidatesSql, customerExtentSql, customerPointsSql, demandPointsSql, existingCostsSql, mergeGridCountsSql, mergedCustomerPointsSql, networkCostsSql, networkSql,
+} from '../../sql/sites.ts';
 import { buildCostTable, type CostTable } from '../../core/cost-matrix.ts';
 import type { SqlParam } from '../../sql/ident.ts';
 import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
@@ -34,6 +36,37 @@ export async function readCustomerPoints(db: ArrowQueryPort, weightColumn?: stri
   let zeroed = 0;
   for (let i = 0; i < weight.length; i++) if (!(weight[i] >= 0) || !Number.isFinite(weight[i])) { weight[i] = 0; zeroed++; }
   return { lon: cols.lon as Float64Array, lat: cols.lat as Float64Array, weight, zeroed };
+}
+
+/**
+ * The most customer points the browser's Sites engine takes one by one. Each point carries its
+ * lists of the candidates within reach: 1M customers (ATM radius, 71k candidates) took 25 s and
+ * 1.2 GB more of the renderer's memory, so a 12M-customer book would not fit at all.
+ */
+export const MAX_CUSTOMER_POINTS = 250_000;
+
+/** Grid sizes (metres) tried, finest first, when customers must be merged. */
+const MERGE_CELLS_M = [2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, 2000];
+
+/**
+ * Customers as demand points (weight 1), at most about `maxPoints` of them: every customer at
+ * its exact location when there are that few; otherwise the customers of each square of the
+ * finest grid (2 m, 5 m, 10 m … 2 km) that has few enough occupied squares become one point at
+ * their mean location, weighing their number. `merged` says so, for the run's warning.
+ */
+export async function readCustomerDemand(db: ArrowQueryPort, maxPoints = MAX_CUSTOMER_POINTS): Promise<ExactPoints & { zeroed: number }> {
+  const [extent] = (await db.query(customerExtentSql())) as { customers: number; lat0: number | null }[];
+  const customers = Number(extent?.customers ?? 0);
+  if (customers <= maxPoints) return readCustomerPoints(db);
+  const lat0 = Number(extent.lat0 ?? 0);
+  const grid = mergeGridCountsSql(MERGE_CELLS_M, lat0);
+  const [counts] = (await db.query(grid.sql, grid.params)) as Record<string, number>[];
+  const occupied = MERGE_CELLS_M.map((_, i) => Number(counts?.[`c${i}`] ?? Infinity));
+  const at = occupied.findIndex((n) => n <= maxPoints);
+  const cellM = MERGE_CELLS_M[at < 0 ? MERGE_CELLS_M.length - 1 : at];
+  const { sql, params } = mergedCustomerPointsSql(cellM, lat0);
+  const cols = decodeColumns(await db.queryArrow(sql, params));
+  return { lon: cols.lon as Float64Array, lat: cols.lat as Float64Array, weight: cols.weight as Float64Array, zeroed: 0, merged: { customers, cellM } };
 }
 
 /** The demand-points file (point_id, lon, lat, weight) in file order; null when none was loaded. */

@@ -85,6 +85,11 @@ export interface ExactPoints {
   weight: Float64Array;
   /** Ids of a demand-points file (cost files name demand by them); absent for customers. */
   id?: string[];
+  /**
+   * The points are customers merged on a grid of `cellM`-metre squares (each at its customers'
+   * mean location, weighing their number), not one point per customer: too many for memory.
+   */
+  merged?: { customers: number; cellM: number };
 }
 
 export interface DemandSource {
@@ -241,6 +246,7 @@ function pointDemand(src: DemandSource, pts: ExactPoints, opts: DemandOptions): 
   const keep = new Int32Array(kept);
   for (let i = 0, q = 0; i < n; i++) if (studyOf[i] >= 0) keep[q++] = i;
   if (outsidePoints > 0) warnings.push({ code: 'points_outside', params: { points: outsidePoints, weight: outsideWeight } });
+  if (pts.merged) warnings.push({ code: 'points_merged', params: { customers: pts.merged.customers, points: n, metres: pts.merged.cellM } });
   // Population at cell centres, for the blend and the closure's access check.
   let pop: Float64Array | null = null;
   let P = 0;
