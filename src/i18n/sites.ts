@@ -85,6 +85,7 @@ export const sitesMessages = defineMessages(
 
     'sites.summary.points': '{points} demand {points|cell|cells}, {candidates} {candidates|candidate|candidates}.',
     'sites.summary.pointsExact': '{points} demand {points|point|points} at {points|its|their} exact {points|location|locations}, {candidates} {candidates|candidate|candidates}.',
+    'sites.summary.pointsMerged': '{points} demand {points|point|points} (customers merged per square, see below), {candidates} {candidates|candidate|candidates}.',
     'sites.summary.zoneExcluded': ' {n} {n|candidate lies|candidates lie} in exclusion zones.',
     'sites.summary.coverage': 'Coverage with the {n} new {n|site|sites}: {after}.',
     'sites.summary.lscpMet': 'target met',
@@ -345,6 +346,7 @@ export const sitesMessages = defineMessages(
 
     'sites.summary.points': '{points} 个需求网格，{candidates} 个候选点。',
     'sites.summary.pointsExact': '{points} 个需求点（按精确位置），{candidates} 个候选点。',
+    'sites.summary.pointsMerged': '{points} 个需求点（客户按方格合并，见下文），{candidates} 个候选点。',
     'sites.summary.zoneExcluded': '其中 {n} 个候选点位于禁选区内。',
     'sites.summary.coverage': '新增 {n} 个网点后的覆盖率：{after}。',
     'sites.summary.lscpMet': '已达目标',
