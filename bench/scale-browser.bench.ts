@@ -44,8 +44,8 @@ interface RendererProcess {
   /** Resident bytes of its WebAssembly memories (DuckDB's heap): see `wasmResident`. */
   wasm: number;
   /**
-   * Chromium's own UI (`--top-chrome-webui`, ~165 MB): there without the app, so not counted
-   * as the app's renderer memory (the earlier figures of this bench counted it).
+   * Chromium's own UI (`--top-chrome-webui`, ~155 MB): there without the app, so not counted
+   * in `renderer_rss_*` (`renderer_rss_peak_with_webui` and this bench's earlier figures count it).
    */
   webui: boolean;
 }
@@ -87,7 +87,8 @@ async function rendererProcesses(browser: Browser, withWasm = false): Promise<Re
       try {
         const status = readFileSync(`/proc/${p.id}/status`, 'utf8');
         const kb = (re: RegExp) => Number(re.exec(status)?.[1] ?? 0) * 1024;
-        const webui = readFileSync(`/proc/${p.id}/cmdline`, 'utf8').split('\0').includes('--top-chrome-webui');
+        // Chromium rewrites its command line: the flags come space-separated, not NUL-separated.
+        const webui = /(^|[\s\0])--top-chrome-webui([\s\0]|$)/.test(readFileSync(`/proc/${p.id}/cmdline`, 'utf8'));
         out.push({ pid: p.id, rss: kb(/VmRSS:\s+(\d+)/), peak: kb(/VmHWM:\s+(\d+)/), wasm: withWasm ? wasmResident(p.id) : 0, webui });
       } catch {
         /* the process ended */
