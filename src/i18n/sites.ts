@@ -115,7 +115,7 @@ export const sitesMessages = defineMessages(
     'sites.warning.exact_not_available': 'This objective has no exact solver here; the heuristic answered.',
     'sites.warning.exact_too_large': 'The exact p-median model would have {pairs} candidate–point pairs (limit {maxPairs}); the greedy + swap answer is shown.',
     'sites.warning.points_outside': '{points} demand {points|point lies|points lie} outside the study area and {points|was|were} left out.',
-    'sites.warning.points_merged': 'There are too many customers ({customers}) to place one by one: the customers in each {metres} m square count as one demand point at their mean location ({points} points). Coverage near the edge of a radius may differ by about that distance.',
+    'sites.warning.points_merged': 'There are too many customers ({customers}) to place one by one: the customers in each {metres} m square count as one demand point at their mean location ({points} {points|point|points}). Coverage near the edge of a radius may differ by about that distance.',
     'sites.warning.population_missing': '{areas} {areas|area has|areas have} no population value; {areas|its|their} cells count as 0.',
     'sites.warning.no_demand': 'There is no demand to cover with this measure.',
     'sites.warning.no_own_site_left': 'No site of ours of this type would be left.',
