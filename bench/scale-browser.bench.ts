@@ -5,7 +5,12 @@
  * result drawn), the renderer's memory (current and peak RSS of every renderer process, read
  * from /proc through the pids CDP's SystemInfo gives), and a reload that restores the dataset
  * from the browser's store. Each size runs in a fresh browser. With BENCH_SCALE_BEFORE=<dir of a
- * built dist> the 1M case also runs against that build first (before/after in one run).
+ * built dist> the 1M case (BENCH_SCALE_BEFORE_SIZES: those sizes) also runs against that build
+ * first (before/after in one run). After load and hotspots: Risk (the tab's ranking and map),
+ * Sites (10 ATMs by coverage through the controls), keeping the dataset in OPFS, Share (the
+ * address bar's link opened in a new page) and a reload; each step's time and the renderer
+ * memory after it and at most during it, then the size's profile as a table. BENCH_SCALE_STEPS
+ * runs some steps only (e.g. `load,hotspots`). Screenshots in /tmp/h-bmem (BENCH_SCALE_SHOTS).
  *
  *   npx vite build && E2E_PORT=5183 npm run bench -- scale-browser
  *   BENCH_SCALE_SIZES=1000000 ...   (sizes to run; default 1000000,6000000,12000000)
@@ -21,6 +26,10 @@ if (!existsSync('dist/index.html')) {
 }
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '1000000,6000000,12000000').split(',').map(Number).filter((n) => n > 0);
 const BEFORE = process.env.BENCH_SCALE_BEFORE;
+/** The sizes also run against the BEFORE build (BENCH_SCALE_BEFORE_SIZES; 1M by default). */
+const BEFORE_SIZES = (process.env.BENCH_SCALE_BEFORE_SIZES ?? '1000000').split(',').map(Number);
+/** The steps to run (BENCH_SCALE_STEPS, e.g. `load,hotspots` for a before/after of the load); all by default. */
+const STEPS = new Set((process.env.BENCH_SCALE_STEPS ?? 'load,hotspots,risk,sites,keep,share,reload').split(','));
 
 const { answerCrsWhereAsked, launch, openApp, ORIGIN, replaceWhereAsked, startServer, stopServer, waitForDemo } = await import('../test/e2e/harness.ts');
 type Browser = Awaited<ReturnType<typeof launch>>;
@@ -35,8 +44,8 @@ interface RendererProcess {
   /** Resident bytes of its WebAssembly memories (DuckDB's heap): see `wasmResident`. */
   wasm: number;
   /**
-   * Chromium's own UI (`--top-chrome-webui`, ~165 MB): there without the app, so not counted
-   * as the app's renderer memory (the earlier figures of this bench counted it).
+   * Chromium's own UI (`--top-chrome-webui`, ~155 MB): there without the app, so not counted
+   * in `renderer_rss_*` (`renderer_rss_peak_with_webui` and this bench's earlier figures count it).
    */
   webui: boolean;
 }
@@ -78,7 +87,8 @@ async function rendererProcesses(browser: Browser, withWasm = false): Promise<Re
       try {
         const status = readFileSync(`/proc/${p.id}/status`, 'utf8');
         const kb = (re: RegExp) => Number(re.exec(status)?.[1] ?? 0) * 1024;
-        const webui = readFileSync(`/proc/${p.id}/cmdline`, 'utf8').split('\0').includes('--top-chrome-webui');
+        // Chromium rewrites its command line: the flags come space-separated, not NUL-separated.
+        const webui = /(^|[\s\0])--top-chrome-webui([\s\0]|$)/.test(readFileSync(`/proc/${p.id}/cmdline`, 'utf8'));
         out.push({ pid: p.id, rss: kb(/VmRSS:\s+(\d+)/), peak: kb(/VmHWM:\s+(\d+)/), wasm: withWasm ? wasmResident(p.id) : 0, webui });
       } catch {
         /* the process ended */
@@ -177,6 +187,7 @@ async function runSize(n: number, label: string): Promise<void> {
    * the wasm heaps) and the most seen during it; a failure is printed and ends nothing else.
    */
   async function step(name: string, body: () => Promise<string | void>, target = ''): Promise<boolean> {
+    if (!STEPS.has(name)) return false;
     const watch = watchMemory(browser);
     const t0 = performance.now();
     let ms: number | null = null;
@@ -239,7 +250,7 @@ async function runSize(n: number, label: string): Promise<void> {
         throw new Error(`load ${outcome}: ${why.replace(/\s+/g, ' ')}`);
       }
       kept = await page.evaluate(customersNow);
-      return `${kept} customers`;
+      return `${kept} customers; ${await opfsUsage(page)}`;
     }, n >= 12e6 ? '<= 10000' : '');
     if (!loaded) return;
     line(`${tag}.load_rows_per_s`, Math.round(n / (rows[0].ms! / 1000)), 'rows/s', n <= 1e6 ? '>= 190000' : '');
@@ -273,13 +284,7 @@ async function runSize(n: number, label: string): Promise<void> {
     });
 
     // ----- sites: 10 ATMs by coverage (MCLP) through the controls, Run → the 10th row listed
-    await page.getByTestId('tab-sites').click({ timeout: 30_000 });
-    await page.waitForSelector('[data-testid="sites-run"]', { timeout: 30_000 });
-    if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
-    await page.getByTestId('sites-type').selectOption('atm');
-    await page.getByTestId('sites-objective').selectOption('coverage');
-    await page.getByTestId('sites-k').fill('10');
-    await page.waitForFunction(() => document.querySelector('[data-testid="sites-run"]')?.hasAttribute('disabled') === false, null, wait);
+    if (STEPS.has('sites')) await sitesControls(page);
     await step('sites', async () => {
       await page.getByTestId('sites-run').click();
       const outcome = await page.waitForFunction(
@@ -292,8 +297,10 @@ async function runSize(n: number, label: string): Promise<void> {
       const ms = Object.entries(run?.timings ?? {}).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
       return run ? `${run.demandPoints} demand points (${run.demandAt}), ${run.candidates} candidates, worker ms: ${ms}; ${merged}` : '';
     });
-    await page.waitForTimeout(1500);
-    await shot(page, `${tag}-sites.png`);
+    if (STEPS.has('sites')) {
+      await page.waitForTimeout(1500);
+      await shot(page, `${tag}-sites.png`);
+    }
 
     // ----- keep: the dataset's copy written to OPFS and the database tagged as the kept one
     const saved = await step('keep', async () => {
@@ -302,13 +309,14 @@ async function runSize(n: number, label: string): Promise<void> {
       const stored = await page
         .waitForFunction(() => (document.querySelector('[data-testid="import-stored"]') ? 'stored' : document.querySelector('[data-testid="import-store-error"]')?.textContent ?? null), null, { timeout: 600_000, polling: 500 })
         .then((h) => h.jsonValue(), () => 'not saved within 600 s');
-      if (stored !== 'stored') throw new Error(`the dataset was not kept: ${String(stored).replace(/\s+/g, ' ')}`);
+      if (stored !== 'stored') throw new Error(`the dataset was not kept: ${String(stored).replace(/\s+/g, ' ')}; ${await opfsUsage(page)}`);
       // The save then tags the OPFS database as the kept one (a checkpoint): a reload before that
       // loads the kept file again, after it reopens the database.
       await page.waitForFunction(async () => {
         const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('branch-planner');
         return dir.getFileHandle('kept-db.txt').then(() => true, () => false);
       }, null, { timeout: 600_000, polling: 250 });
+      return opfsUsage(page);
     });
 
     // ----- share: the address bar's link (the view and the plan) opened in a new page of the same
@@ -336,7 +344,7 @@ async function runSize(n: number, label: string): Promise<void> {
     }
 
     // ----- reload: the page reloaded → the kept dataset back (the database reopened in place)
-    await step('reload', async () => {
+    if (saved) await step('reload', async () => {
       await page.reload({ timeout: 120_000 });
       await page.waitForFunction((k) => (window as unknown as AppWindow).__bpApp?.dataset?.summary.counts.customers === k, kept, wait);
       const dbw2 = dbWorker(page, 'db.worker');
@@ -353,6 +361,36 @@ async function runSize(n: number, label: string): Promise<void> {
     await browser.close();
     stopServer();
   }
+}
+
+/** The sites controls set for the plan the bench runs: 10 ATMs by coverage (MCLP). */
+async function sitesControls(page: Page): Promise<void> {
+  await page.getByTestId('tab-sites').click({ timeout: 30_000 });
+  await page.waitForSelector('[data-testid="sites-run"]', { timeout: 30_000 });
+  if (!(await page.getByTestId('sites-k').isVisible())) await page.getByTestId('sites-params-toggle').click({ timeout: 10_000 });
+  await page.getByTestId('sites-type').selectOption('atm');
+  await page.getByTestId('sites-objective').selectOption('coverage');
+  await page.getByTestId('sites-k').fill('10');
+  await page.waitForFunction(() => document.querySelector('[data-testid="sites-run"]')?.hasAttribute('disabled') === false, null, wait);
+}
+
+/** The origin's storage use and quota, and what the app's OPFS folder holds (name: size), for the keep step. */
+function opfsUsage(page: Page): Promise<string> {
+  return page
+    .evaluate(async () => {
+      const sizeOf = async (h: FileSystemHandle): Promise<number> => {
+        if (h.kind === 'file') return (await (h as FileSystemFileHandle).getFile()).size;
+        let n = 0;
+        for await (const c of (h as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) n += await sizeOf(c);
+        return n;
+      };
+      const est = await navigator.storage.estimate();
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('branch-planner', { create: true });
+      const parts: string[] = [];
+      for await (const h of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) parts.push(`${h.name} ${Math.round((await sizeOf(h)) / 1e6)} MB`);
+      return `storage ${Math.round((est.usage ?? 0) / 1e6)} of ${Math.round((est.quota ?? 0) / 1e6)} MB (${parts.join(', ')})`;
+    })
+    .catch((e: unknown) => `storage not read: ${String(e).slice(0, 100)}`);
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
@@ -375,7 +413,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 for (const n of SIZES) {
-  if (n === 1_000_000 && BEFORE && existsSync(`${BEFORE}/index.html`)) {
+  if (BEFORE_SIZES.includes(n) && BEFORE && existsSync(`${BEFORE}/index.html`)) {
     // The same 1M case against the earlier build, served from dist/ for the run.
     renameSync('dist', 'dist.after');
     renameSync(BEFORE, 'dist');

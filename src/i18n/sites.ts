@@ -85,6 +85,7 @@ export const sitesMessages = defineMessages(
 
     'sites.summary.points': '{points} demand {points|cell|cells}, {candidates} {candidates|candidate|candidates}.',
     'sites.summary.pointsExact': '{points} demand {points|point|points} at {points|its|their} exact {points|location|locations}, {candidates} {candidates|candidate|candidates}.',
+    'sites.summary.pointsMerged': '{points} demand {points|point|points} (customers merged per square, see below), {candidates} {candidates|candidate|candidates}.',
     'sites.summary.zoneExcluded': ' {n} {n|candidate lies|candidates lie} in exclusion zones.',
     'sites.summary.coverage': 'Coverage with the {n} new {n|site|sites}: {after}.',
     'sites.summary.lscpMet': 'target met',
@@ -114,7 +115,7 @@ export const sitesMessages = defineMessages(
     'sites.warning.exact_not_available': 'This objective has no exact solver here; the heuristic answered.',
     'sites.warning.exact_too_large': 'The exact p-median model would have {pairs} candidate–point pairs (limit {maxPairs}); the greedy + swap answer is shown.',
     'sites.warning.points_outside': '{points} demand {points|point lies|points lie} outside the study area and {points|was|were} left out.',
-    'sites.warning.points_merged': 'There are too many customers ({customers}) to place one by one: the customers in each {metres} m square count as one demand point at their mean location ({points} points). Coverage near the edge of a radius may differ by about that distance.',
+    'sites.warning.points_merged': 'There are too many customers ({customers}) to place one by one: the customers in each {metres} m square count as one demand point at their mean location ({points} {points|point|points}). Coverage near the edge of a radius may differ by about that distance.',
     'sites.warning.population_missing': '{areas} {areas|area has|areas have} no population value; {areas|its|their} cells count as 0.',
     'sites.warning.no_demand': 'There is no demand to cover with this measure.',
     'sites.warning.no_own_site_left': 'No site of ours of this type would be left.',
@@ -345,6 +346,7 @@ export const sitesMessages = defineMessages(
 
     'sites.summary.points': '{points} 个需求网格，{candidates} 个候选点。',
     'sites.summary.pointsExact': '{points} 个需求点（按精确位置），{candidates} 个候选点。',
+    'sites.summary.pointsMerged': '{points} 个需求点（客户按方格合并，见下文），{candidates} 个候选点。',
     'sites.summary.zoneExcluded': '其中 {n} 个候选点位于禁选区内。',
     'sites.summary.coverage': '新增 {n} 个网点后的覆盖率：{after}。',
     'sites.summary.lscpMet': '已达目标',

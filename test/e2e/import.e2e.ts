@@ -509,6 +509,34 @@ describe('import in the browser', () => {
     assert.equal(await page.getByTestId('import-restore-failed').count(), 0, 'nothing kept to restore after a reload');
   });
 
+  it('a save over the storage quota says so in words; the loaded data stays usable', async () => {
+    // The browser refuses every kept copy as over its quota (what a full disk or a private
+    // window's small quota does to a big file).
+    await page.evaluate(() => {
+      const proto = FileSystemFileHandle.prototype as unknown as { createWritable: unknown; __bpCreateWritable?: unknown };
+      proto.__bpCreateWritable = proto.createWritable;
+      proto.createWritable = () => Promise.reject(new DOMException('The operation failed because it would cause the application to exceed its storage quota.', 'QuotaExceededError'));
+    });
+    try {
+      await addFiles(page, [upload('quota_customers.csv', 'customer_id,lon,lat\nQ1,121.47,31.23\nQ2,121.48,31.24\nQ3,121.49,31.25\n')]);
+      assert.equal(await load(page), 'ok');
+      const note = page.locator('[data-testid="import-store-error"][data-quota="true"]');
+      await note.waitFor({ timeout: 30_000 });
+      const text = await note.innerText();
+      assert.match(text, /no room left to keep a copy of your files \(\d+ B\)/);
+      assert.match(text, /stays loaded and usable in this tab, but a reload will not restore it/);
+      assert.doesNotMatch(text, /QuotaExceededError|exceed its storage quota/, 'the browser\'s own words stay out');
+      assert.equal(await page.getByTestId('import-stored').count(), 0);
+      // The loaded customers are the ones on screen: the failed copy took nothing away.
+      assert.equal((await datasetCounts(page)).customers, 3);
+    } finally {
+      await page.evaluate(() => {
+        const proto = FileSystemFileHandle.prototype as unknown as { createWritable: unknown; __bpCreateWritable?: unknown };
+        proto.createWritable = proto.__bpCreateWritable;
+      });
+    }
+  });
+
   it('raised no page errors and made no request outside the origin', () => {
     assert.deepEqual(s.errors, []);
     assert.deepEqual(s.external, []);

@@ -15,7 +15,9 @@ import { app } from '../app/app-state.svelte.ts';
 import { DbWorkerDied } from '../app/workers.ts';
 import { whileBusy } from '../app/tasks.svelte.ts';
 import { CapacityRefused, loadDemo, loadFiles, refuseIfTooBig, reopenKept, restorePrevious, tagKept } from './load-dataset.svelte.ts';
-import { clearStoredDataset, mergeStored, readStoredDataset, requestPersistentStorage, restoreBatches, writeStoredDataset, type StoredDataset, type StoredInput } from './persist-dataset.ts';
+import {
+  clearStoredDataset, isQuotaError, mergeStored, readStoredDataset, requestPersistentStorage, restoreBatches, writeStoredDataset, type StoredDataset, type StoredInput,
+} from './persist-dataset.ts';
 
 export interface PendingFile {
   id: number;
@@ -116,6 +118,8 @@ class ImportSession {
   /** What the browser keeps (mirror of the IndexedDB record without the bytes), null = nothing. */
   stored = $state.raw<{ savedAt: number; files: string[]; base: 'demo' | 'none' } | null>(null);
   storeError = $state<string | null>(null);
+  /** With `storeError`: the browser had no room for the copy (bytes of the files it was to keep). */
+  storeFull = $state<{ bytes: number } | null>(null);
   /** The dataset just loaded is being written to this browser's storage (a reload now would lose it). */
   saving = $state(false);
   /** A saved dataset that could not be restored at startup (kept until the user decides). */
@@ -367,6 +371,7 @@ class ImportSession {
   private async save(rec: StoredDataset): Promise<void> {
     this.current = rec;
     this.storeError = null;
+    this.storeFull = null;
     this.saving = true;
     // A reload or close before the record is written would restore the data as it was before
     // this load: the browser asks first (its own words; the panel says "Saving…" meanwhile).
@@ -380,6 +385,7 @@ class ImportSession {
     } catch (e) {
       this.stored = null;
       this.storeError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      if (isQuotaError(e)) this.storeFull = { bytes: rec.inputs.reduce((a, i) => a + i.blob.size, 0) };
     } finally {
       window.removeEventListener('beforeunload', holdWhileSaving);
       this.saving = false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeStored, restoreBatches, validStored, type StoredDataset, type StoredInput } from './persist-dataset.ts';
+import { isQuotaError, mergeStored, restoreBatches, validStored, type StoredDataset, type StoredInput } from './persist-dataset.ts';
 
 const input = (kind: StoredInput['kind'], fileName: string): StoredInput => ({ kind, fileName, crs: 'wgs84', mapping: {}, blob: new Blob([fileName]) });
 
@@ -50,5 +50,14 @@ describe('stored dataset record', () => {
     expect(validStored({ ...ok, inputs: [{ ...input('areas', 'a'), kind: 'roads' }] })).toBe(false);
     expect(validStored({ ...ok, inputs: [{ ...input('areas', 'a'), blob: 'text' }] })).toBe(false);
     expect(validStored({ ...ok, inputs: [{ ...input('areas', 'a'), crs: 'epsg:3857' }] })).toBe(false);
+  });
+});
+
+describe('a save that finds no room', () => {
+  it('is told apart from other failures by the error name the browser gives', () => {
+    expect(isQuotaError(new DOMException('The operation failed because it would cause the application to exceed its storage quota.', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaError(new DOMException('A requested file or directory could not be found', 'NotFoundError'))).toBe(false);
+    expect(isQuotaError(new Error('QuotaExceededError'))).toBe(false);
+    expect(isQuotaError(null)).toBe(false);
   });
 });

@@ -96,20 +96,29 @@ export async function writeStoredDataset(rec: StoredDataset): Promise<void> {
   const dir = await keptDir();
   let form: StoredForm = rec;
   if (dir) {
-    form = {
-      ...rec,
-      inputs: await Promise.all(
-        rec.inputs.map(async ({ blob, ...rest }, i) => {
-          let name = keptNames.get(blob);
-          if (!name) {
-            name = `${rec.savedAt.toString(36)}-${i}-${rest.kind}-${Math.random().toString(36).slice(2, 8)}.bin`;
-            const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
-            await blob.stream().pipeTo(w);
-          }
-          return { ...rest, opfsFile: name };
-        }),
-      ),
-    };
+    // Files this call creates: removed again when any write fails (e.g. over the storage quota),
+    // so a failed save leaves no partial copies taking room.
+    const written: string[] = [];
+    try {
+      form = {
+        ...rec,
+        inputs: await Promise.all(
+          rec.inputs.map(async ({ blob, ...rest }, i) => {
+            let name = keptNames.get(blob);
+            if (!name) {
+              name = `${rec.savedAt.toString(36)}-${i}-${rest.kind}-${Math.random().toString(36).slice(2, 8)}.bin`;
+              written.push(name);
+              const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+              await blob.stream().pipeTo(w);
+            }
+            return { ...rest, opfsFile: name };
+          }),
+        ),
+      };
+    } catch (e) {
+      for (const name of written) await dir.removeEntry(name).catch(() => undefined);
+      throw e;
+    }
   }
   await run('readwrite', (s) => s.put(form, KEY));
   if (dir) await removeUnkept(dir, form).catch(() => undefined);
@@ -222,6 +231,14 @@ export function restoreBatches(inputs: readonly StoredInput[]): StoredInput[][] 
     else batches.push([i]);
   }
   return batches.filter((b) => b.length > 0);
+}
+
+/**
+ * Whether keeping the files failed for want of room (the origin's storage quota: a full disk,
+ * or a private window's small quota): the user is told that, in words, not the browser's error.
+ */
+export function isQuotaError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'QuotaExceededError';
 }
 
 /** Ask the browser not to evict our data under storage pressure (best effort, may be refused). */
