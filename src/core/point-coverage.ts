@@ -498,7 +498,7 @@ export function recountCoverage(demand: PointDemand, existing: Points, added: Po
   const all = [...Array.from({ length: E }, (_, e) => ({ lon: existing.lon[e], lat: existing.lat[e], r: -1 })), ...Array.from({ length: m }, (_, r) => ({ lon: added.lon[r], lat: added.lat[r], r }))];
   all.sort((a, b) => a.lat - b.lat);
   const lats = Float64Array.from(all, (s) => s.lat);
-  const band = (radiusM / 6_371_008.8) * (180 / Math.PI) * (1 + 1e-9);
+  const band = (radiusM / EARTH_RADIUS_M) * (180 / Math.PI) * (1 + 1e-9);
   let total = 0, existingCovered = 0;
   for (let i = 0; i < N; i++) {
     const w = demand.weight[i];

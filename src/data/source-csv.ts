@@ -18,7 +18,7 @@ import { toUtf8, EncodingError, Utf8Check } from './decode.ts';
 import { FileProblemError } from './errors.ts';
 import { loadWarning, type LoadWarning } from './load-warnings.ts';
 import { HEADER_SEARCH_ROWS, findHeaderRow, isTotalsRow } from './header-row.ts';
-import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, insertLines, type CheckedRead, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
+import { assertColumnLimit, dedupeHeaders, headerRenameWarnings, insertLines, scratch, type CheckedRead, type ColumnTyping, type RawSource, type SourceNames } from './source.ts';
 import type { InputKind, RejectCode, RejectRow } from './types.ts';
 import { rejectReason, type ReasonCode, type RejectReason } from './reject-reasons.ts';
 
@@ -284,12 +284,12 @@ async function readRaw(
         delim = ${DELIM_SQL[delimiter]}, quote = '"', escape = '"', new_line = '${newLine}', header = true, skip = ${header.line - 1},
         auto_detect = false, columns = {${columns}}, store_rejects = true,
         rejects_table = '${names.rejects}', rejects_scan = '${names.rejectScans}')`;
-      // A scratch table (source.ts scratch), but for cost files: their raw table may become the
-      // final one (load-costs.ts), which must be in the database file.
-      const create = hooks.tempRaw === true && kind !== 'costs' ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
       const check = hooks.checked?.select(dedupeHeaders(header.fields), types, csv, header.line + 1) ?? null;
       checked = check !== null;
-      await conn.exec(check !== null ? `${create} ${quoteIdent(hooks.checked!.table)} AS ${check}` : `${create} ${quoteIdent(names.raw)} AS SELECT * FROM ${csv}`);
+      const create = check !== null ? `CREATE TABLE ${quoteIdent(hooks.checked!.table)} AS ${check}` : `CREATE TABLE ${quoteIdent(names.raw)} AS SELECT * FROM ${csv}`;
+      // A scratch table (source.ts scratch), but for cost files: their raw table may become the
+      // final one (load-costs.ts), which must be in the database file.
+      await conn.exec(scratch(create, hooks.tempRaw === true && kind !== 'costs'));
     };
     await read();
     if (cancelled()) return checked;
@@ -494,15 +494,14 @@ async function readScanned(
 
 /**
  * Give the check table's rows their lines (`lines`, in row order): the table again with its
- * `__bp_line` replaced, joined to the lines by position. `scratch` names the lines table
+ * `__bp_line` replaced, joined to the lines by position. `linesTable` names the lines table
  * meanwhile (the raw table's name, unused when the rows went into the check table).
  */
-async function renumberLines(conn: Connector, table: string, scratch: string, lines: RawSource['lines'], temp: boolean): Promise<void> {
-  await insertLines(conn, scratch, lines, temp);
+async function renumberLines(conn: Connector, table: string, linesTable: string, lines: RawSource['lines'], temp: boolean): Promise<void> {
+  await insertLines(conn, linesTable, lines, temp);
   const renumbered = `${table}_lines`;
-  const create = temp ? 'CREATE TEMP TABLE' : 'CREATE TABLE';
-  await conn.exec(`${create} ${quoteIdent(renumbered)} AS SELECT c.* REPLACE (l.__bp_line AS __bp_line) FROM ${quoteIdent(table)} c POSITIONAL JOIN ${quoteIdent(scratch)} l;
-    DROP TABLE ${quoteIdent(table)}; DROP TABLE ${quoteIdent(scratch)}; ALTER TABLE ${quoteIdent(renumbered)} RENAME TO ${quoteIdent(table)}`);
+  await conn.exec(scratch(`CREATE TABLE ${quoteIdent(renumbered)} AS SELECT c.* REPLACE (l.__bp_line AS __bp_line) FROM ${quoteIdent(table)} c POSITIONAL JOIN ${quoteIdent(linesTable)} l;
+    DROP TABLE ${quoteIdent(table)}; DROP TABLE ${quoteIdent(linesTable)}; ALTER TABLE ${quoteIdent(renumbered)} RENAME TO ${quoteIdent(table)}`, temp));
 }
 
 /** The first of the first lines that holds a delimiter candidate (a title line may hold none). */

@@ -40,38 +40,38 @@ export function customerExtentSql(table = 'customers'): string {
   return `SELECT CAST(count(*) AS DOUBLE) AS customers, avg(CAST(${q('lat')} AS DOUBLE)) AS lat0 FROM ${q(table)}`;
 }
 
-/** Metres per degree of latitude, and of longitude at latitude `lat0` (local equirectangular grid). */
-function gridScale(cellM: number, lat0: number): [number, number] {
-  const mPerDegLat = (Math.PI / 180) * 6_371_008.8;
-  return [(mPerDegLat * Math.cos((lat0 * Math.PI) / 180)) / cellM, mPerDegLat / cellM];
-}
+/**
+ * A grid square's scales: how many squares to a degree of longitude and to a degree of latitude
+ * (the caller's local equirectangular grid), as `mergeGridCountsSql` and `mergedCustomerPointsSql` take them.
+ */
+export type GridScale = readonly [perDegLon: number, perDegLat: number];
 
 /** The grid square of a customer for `mergedCustomerPointsSql`, with the parameter numbers of its two scales. */
 const square = (x: number, y: number) => [`floor(CAST(${q('lon')} AS DOUBLE) * $${x})`, `floor(CAST(${q('lat')} AS DOUBLE) * $${y})`];
 
 /**
- * For each grid size in `cellsM` (metres), about how many grid squares hold customers
- * (approx_count_distinct, a few % off): columns `c0`, `c1`… in the order of `cellsM`.
+ * For each grid in `grids`, about how many grid squares hold customers (approx_count_distinct,
+ * a few % off): columns `c0`, `c1`… in the order of `grids`.
  */
-export function mergeGridCountsSql(cellsM: readonly number[], lat0: number, table = 'customers'): { sql: string; params: SqlParam[] } {
-  const cols = cellsM.map((_, i) => {
+export function mergeGridCountsSql(grids: readonly GridScale[], table = 'customers'): { sql: string; params: SqlParam[] } {
+  const cols = grids.map((_, i) => {
     const [x, y] = square(2 * i + 1, 2 * i + 2);
     return `CAST(approx_count_distinct(hash(${x}, ${y})) AS DOUBLE) AS c${i}`;
   });
-  return { sql: `SELECT ${cols.join(', ')} FROM ${q(table)}`, params: cellsM.flatMap((m) => gridScale(m, lat0)) };
+  return { sql: `SELECT ${cols.join(', ')} FROM ${q(table)}`, params: grids.flatMap((g) => [...g]) };
 }
 
 /**
- * Customers merged into demand points on a grid of `cellM`-metre squares (local equirectangular
- * at latitude `lat0`): per square that holds customers, their mean lon and lat and their number
- * as the weight (DOUBLE), in the order of each square's first customer in the table.
+ * Customers merged into demand points on the grid `grid`: per square that holds customers,
+ * their mean lon and lat and their number as the weight (DOUBLE), in the order of each square's
+ * first customer in the table.
  */
-export function mergedCustomerPointsSql(cellM: number, lat0: number, table = 'customers'): { sql: string; params: SqlParam[] } {
+export function mergedCustomerPointsSql(grid: GridScale, table = 'customers'): { sql: string; params: SqlParam[] } {
   const [x, y] = square(1, 2);
   return {
     sql: `SELECT avg(CAST(${q('lon')} AS DOUBLE)) AS lon, avg(CAST(${q('lat')} AS DOUBLE)) AS lat, CAST(count(*) AS DOUBLE) AS weight
 FROM ${q(table)} GROUP BY ${x}, ${y} ORDER BY min(rowid)`,
-    params: gridScale(cellM, lat0),
+    params: [...grid],
   };
 }
 

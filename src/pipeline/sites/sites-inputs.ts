@@ -6,8 +6,9 @@ import { decodeColumns } from '../../data/arrow-io.ts';
 import { tableColumns, type QueryPort } from '../../data/table-columns.ts';
 import { tableExistsSql } from '../../sql/columns.ts';
 import {
-  candidateCostsSql, candidatesSql, customerExtentSql, customerPointsSql, demandPointsSql, existingCostsSql, mergeGridCountsSql, mergedCustomerPointsSql, networkCostsSql, networkSql,
+  candidateCostsSql, candidatesSql, customerExtentSql, customerPointsSql, demandPointsSql, existingCostsSql, mergeGridCountsSql, mergedCustomerPointsSql, networkCostsSql, networkSql, type GridScale,
 } from '../../sql/sites.ts';
+import { EARTH_RADIUS_M } from '../../core/haversine.ts';
 import { buildCostTable, type CostTable } from '../../core/cost-matrix.ts';
 import type { SqlParam } from '../../sql/ident.ts';
 import type { ExactPoints, NetworkSites, PointSet } from './sites-model.ts';
@@ -48,6 +49,12 @@ export const MAX_CUSTOMER_POINTS = 250_000;
 /** Grid sizes (metres) tried, finest first, when customers must be merged. */
 const MERGE_CELLS_M = [2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, 2000];
 
+/** Squares of `cellM` metres per degree of longitude and of latitude at latitude `lat0` (local equirectangular grid). */
+function gridScale(cellM: number, lat0: number): GridScale {
+  const mPerDegLat = (Math.PI / 180) * EARTH_RADIUS_M;
+  return [(mPerDegLat * Math.cos((lat0 * Math.PI) / 180)) / cellM, mPerDegLat / cellM];
+}
+
 /**
  * Customers as demand points (weight 1), at most about `maxPoints` of them: every customer at
  * its exact location when there are that few; otherwise the customers of each square of the
@@ -59,12 +66,12 @@ export async function readCustomerDemand(db: ArrowQueryPort, maxPoints = MAX_CUS
   const customers = Number(extent?.customers ?? 0);
   if (customers <= maxPoints) return readCustomerPoints(db);
   const lat0 = Number(extent.lat0 ?? 0);
-  const grid = mergeGridCountsSql(MERGE_CELLS_M, lat0);
-  const [counts] = (await db.query(grid.sql, grid.params)) as Record<string, number>[];
+  const grids = mergeGridCountsSql(MERGE_CELLS_M.map((m) => gridScale(m, lat0)));
+  const [counts] = (await db.query(grids.sql, grids.params)) as Record<string, number>[];
   const occupied = MERGE_CELLS_M.map((_, i) => Number(counts?.[`c${i}`] ?? Infinity));
   const at = occupied.findIndex((n) => n <= maxPoints);
   const cellM = MERGE_CELLS_M[at < 0 ? MERGE_CELLS_M.length - 1 : at];
-  const { sql, params } = mergedCustomerPointsSql(cellM, lat0);
+  const { sql, params } = mergedCustomerPointsSql(gridScale(cellM, lat0));
   const cols = decodeColumns(await db.queryArrow(sql, params));
   return { lon: cols.lon as Float64Array, lat: cols.lat as Float64Array, weight: cols.weight as Float64Array, zeroed: 0, merged: { customers, cellM } };
 }
